@@ -1,0 +1,351 @@
+/* crm-add: add records from field=value arguments or in bulk from CSV/TSV. */
+#include <sys/time.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+static const char usage[] =
+    "[-nqu] [-f file] [-i csv|tsv] kind [field=value ...]";
+
+/* Progress on a terminal: rows, rows per second, share of the file. */
+struct progress {
+	int		on;
+	double		start, last;
+	struct crm_csv	*csv;
+};
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+progress(struct progress *p, long rows, int done)
+{
+	int64_t got, total;
+	double now, rate;
+
+	if (!p->on)
+		return;
+	now = mono();
+	if (!done && now - p->last < 0.25)
+		return;
+	p->last = now;
+	rate = now > p->start ? rows / (now - p->start) : 0;
+	crm_csv_progress(p->csv, &got, &total);
+	fprintf(stderr, "\r%s: %ld rows, %.0f rows/s", crm_progname(), rows,
+	    rate);
+	if (total > 0)
+		fprintf(stderr, ", %.0f%%", 100.0 * (double)got /
+		    (double)total);
+	fprintf(stderr, done ? "\n" : "   ");
+}
+
+/* The line where record number n (0: the first after the header) starts. */
+struct relocate {
+	const char	*path;
+	enum crm_infmt	 fmt;
+};
+
+static long
+lineof(void *arg, int64_t n)
+{
+	struct relocate *r = arg;
+	struct crm_csv *c = NULL;
+	char **fv;
+	long line = 0;
+	int nf;
+	int64_t i;
+
+	if (crm_csv_open(&c, r->path, r->fmt) == CRM_EX_OK &&
+	    crm_csv_next(c, &nf, &fv, &line) == CRM_EX_OK)
+		for (i = 0; i <= n; i++)
+			if (crm_csv_next(c, &nf, &fv, &line) != CRM_EX_OK)
+				break;
+	crm_csv_close(c);
+	return line;
+}
+
+/* The detail of a single add for the audit: the given values as JSON. */
+static char *
+detail(const struct crm_rec *r)
+{
+	const struct crm_kind *k = r->kind;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i, n = 0;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	putc('{', fp);
+	for (i = 0; i < k->nfields; i++) {
+		if (r->val[i] == NULL)
+			continue;
+		fprintf(fp, "%s", n++ ? "," : "");
+		crm_json_put(fp, k->fields[i].name);
+		putc(':', fp);
+		crm_json_put(fp, r->val[i]);
+	}
+	for (i = 0; i < r->nattr; i++) {
+		if (r->aval[i] == NULL)
+			continue;
+		fprintf(fp, "%s", n++ ? "," : "");
+		crm_json_put(fp, r->akey[i]);
+		putc(':', fp);
+		crm_json_put(fp, r->aval[i]);
+	}
+	putc('}', fp);
+	fclose(fp);
+	return buf;
+}
+
+/* Map the header to fields; arguments give values for every row. */
+static int
+header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
+    int *col, const char *file, enum crm_wmode mode)
+{
+	const struct crm_kind *k = r->kind;
+	const struct crm_field *f;
+	struct crm_loc at = { file, 1, NULL };
+	int i, j;
+
+	for (i = 0; i < nf; i++) {
+		at.field = fv[i] != NULL ? fv[i] : "";
+		if (fv[i] == NULL)
+			return crm_err(CRM_EX_DATAERR, &at, "column %d has no "
+			    "name", i + 1);
+		for (j = 0; j < i; j++)
+			if (fv[j] != NULL && strcmp(fv[i], fv[j]) == 0)
+				return crm_err(CRM_EX_DATAERR, &at, "the "
+				    "column is named twice");
+		if (k->attrs && strncmp(fv[i], "attr.", 5) == 0) {
+			if (!crm_attr_key_valid(fv[i] + 5))
+				return crm_err(CRM_EX_DATAERR, &at, "not a "
+				    "valid attribute name");
+			if ((r->akey[r->nattr] = strdup(fv[i])) == NULL)
+				return crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+				    "memory");
+			col[i] = -(++r->nattr);
+			continue;
+		}
+		f = crm_kind_field(k, fv[i]);
+		if (f == NULL || f->column == NULL)
+			return crm_err(CRM_EX_DATAERR, &at, "%s", f == NULL ?
+			    "no such field (free attributes are attr.KEY "
+			    "columns)" : "is computed and cannot be imported");
+		col[i] = crm_kind_index(k, f);
+		if (args->val[col[i]] != NULL)
+			return crm_err(CRM_EX_USAGE, &at, "given both as a "
+			    "column and as an argument");
+	}
+	/* Without -u every row is new: required columns must be there. */
+	for (j = 0; mode == CRM_W_ADD && j < k->nfields; j++) {
+		if (!(k->fields[j].flags & CRM_F_REQUIRED) ||
+		    args->val[j] != NULL)
+			continue;
+		for (i = 0; i < nf && col[i] != j; i++)
+			;
+		if (i == nf) {
+			at.field = k->fields[j].name;
+			return crm_err(CRM_EX_DATAERR, &at, "the header has "
+			    "no such column, and every new %s needs one",
+			    k->name);
+		}
+	}
+	return CRM_EX_OK;
+}
+
+static int
+bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
+    const struct crm_rec *args, enum crm_wmode mode)
+{
+	struct crm_csv *csv = NULL;
+	struct crm_writer *w = NULL;
+	struct crm_rec r = { 0 };
+	struct relocate rl = { cli->infile, cli->infmt };
+	struct progress pg = { 0 };
+	struct crm_loc at = { NULL, 0, NULL };
+	char **fv, msg[256];
+	int *col = NULL, nf, ncol = 0, i, added, rc;
+	int64_t id, total, dummy, nadd = 0, nupd = 0;
+	long rows = 0, line;
+
+	if ((rc = crm_csv_open(&csv, cli->infile, cli->infmt)) != CRM_EX_OK)
+		goto out;
+	at.file = crm_csv_name(csv);
+	if ((rc = crm_csv_next(csv, &nf, &fv, &line)) != CRM_EX_OK) {
+		if (rc == CRM_EX_NONE)
+			rc = crm_err(CRM_EX_DATAERR, &at, "empty: a header "
+			    "line naming the fields comes first");
+		goto out;
+	}
+	ncol = nf;
+	if ((col = calloc(nf + 1, sizeof *col)) == NULL ||
+	    (rc = crm_rec_init(&r, k, nf + args->nattr)) != CRM_EX_OK) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = header(&r, args, nf, fv, col, at.file, mode)) != CRM_EX_OK)
+		goto out;
+	crm_csv_progress(csv, &dummy, &total);
+	/*
+	 * Deferred indexes report a duplicate by record number, mapped to
+	 * its line by re-reading the file: not for stdin, nor when ids are
+	 * given (record numbers then no longer follow from ids).
+	 */
+	for (i = 0; i < ncol; i++)
+		if (col[i] == 0 || strcmp(cli->infile, "-") == 0)
+			total = 0;
+	if ((rc = crm_writer_new(&w, st, k, mode, total)) != CRM_EX_OK)
+		goto out;
+	pg.on = isatty(2) && !cli->quiet;
+	pg.start = pg.last = pg.on ? mono() : 0;
+	pg.csv = csv;
+	while ((rc = crm_csv_next(csv, &nf, &fv, &line)) == CRM_EX_OK) {
+		at.line = line;
+		if (nf != ncol) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "%d fields; the "
+			    "header names %d", nf, ncol);
+			goto out;
+		}
+		crm_rec_clear(&r);
+		for (i = 0; i < k->nfields; i++)
+			r.val[i] = args->val[i];
+		for (i = 0; i < nf; i++) {
+			if (col[i] >= 0)
+				r.val[col[i]] = fv[i];
+			else
+				r.aval[-col[i] - 1] = fv[i];
+		}
+		for (i = 0; i < args->nattr; i++) {
+			r.akey[r.nattr + i] = args->akey[i];
+			r.aval[r.nattr + i] = args->aval[i];
+		}
+		r.nattr += args->nattr;
+		rc = crm_writer_put(w, &r, &at, &id, &added);
+		r.nattr -= args->nattr;
+		if (rc != CRM_EX_OK)
+			goto out;
+		added ? nadd++ : nupd++;
+		if (!cli->quiet)
+			printf("%lld\n", (long long)id);
+		if ((++rows & 1023) == 0)
+			progress(&pg, rows, 0);
+	}
+	if (rc != CRM_EX_NONE)
+		goto out;
+	if ((rc = crm_writer_finish(w, lineof, &rl, at.file)) != CRM_EX_OK)
+		goto out;
+	progress(&pg, rows, 1);
+	snprintf(msg, sizeof msg, "%s: %lld added, %lld updated", at.file,
+	    (long long)nadd, (long long)nupd);
+	rc = crm_audit(st, k->name, 0, mode == CRM_W_UPSERT ? "import -u" :
+	    "import", msg);
+	if (rc == CRM_EX_OK && cli->dryrun && !cli->quiet)
+		fprintf(stderr, "%s: dry run: %lld to add, %lld to update; "
+		    "nothing written\n", crm_progname(), (long long)nadd,
+		    (long long)nupd);
+out:
+	for (i = 0; i < r.nattr; i++)
+		free((char *)r.akey[i]);
+	crm_rec_free(&r);
+	free(col);
+	crm_writer_free(w);
+	crm_csv_close(csv);
+	return rc;
+}
+
+static int
+add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag)
+{
+	const struct crm_kind *k;
+	struct crm_store *st = NULL;
+	struct crm_writer *w = NULL;
+	struct crm_rec args = { 0 };
+	struct crm_loc at = { NULL, 0, NULL };
+	enum crm_wmode mode = uflag ? CRM_W_UPSERT : CRM_W_ADD;
+	char **keys = NULL, *d = NULL;
+	int i, rc, added;
+	int64_t id;
+
+	if ((k = crm_kind_find(kname)) == NULL)
+		return crm_err(CRM_EX_USAGE, NULL, "%s: no such kind of record",
+		    kname);
+	if ((rc = crm_rec_init(&args, k, argc)) != CRM_EX_OK)
+		return rc;
+	if ((keys = calloc(argc + 1, sizeof *keys)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < argc; i++)
+		if ((rc = crm_rec_assign(&args, argv[i], &keys[i])) !=
+		    CRM_EX_OK)
+			goto out;
+	if (cli->infile == NULL && argc == 0) {
+		rc = crm_usage(cli);
+		goto out;
+	}
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+		goto out;
+	if (cli->infile != NULL) {
+		if ((rc = bulk(cli, st, k, &args, mode)) != CRM_EX_OK)
+			goto out;
+	} else {
+		if ((rc = crm_writer_new(&w, st, k, mode, 0)) != CRM_EX_OK ||
+		    (rc = crm_writer_put(w, &args, &at, &id, &added)) !=
+		    CRM_EX_OK)
+			goto out;
+		d = detail(&args);
+		if ((rc = crm_audit(st, k->name, id, added ? "add" : "update",
+		    d)) != CRM_EX_OK)
+			goto out;
+		if (!cli->quiet)
+			printf("%lld\n", (long long)id);
+	}
+	if (!cli->dryrun)
+		rc = crm_store_commit(st);
+out:
+	free(d);
+	if (keys != NULL)
+		for (i = 0; i < argc; i++)
+			free(keys[i]);
+	free(keys);
+	crm_rec_free(&args);
+	crm_writer_free(w);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct crm_cli cli;
+	int c, uflag = 0;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dfinqA");
+	while ((c = crm_cli_next(&cli, "u", NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			uflag = 1;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	argc -= cli.optind;
+	argv += cli.optind;
+	if (argc < 1)
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, add(&cli, argv[0], argc - 1, argv + 1,
+	    uflag));
+}

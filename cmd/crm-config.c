@@ -1,0 +1,210 @@
+/* crm-config: read and set store settings, like git config. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+static const char usage[] = "[-q] [key [value]] | --unset key";
+
+enum { OPT_UNSET = CRM_OPT_OWN };
+
+/* The settings crm knows, their defaults and what they accept. */
+static const struct setting {
+	const char	*key;
+	const char	*def;
+	const char	*help;
+} settings[] = {
+	{ "currency", NULL, "ISO 4217 code, like CNY or EUR" },
+	{ "decimals", "2", "decimals of the currency, 0 to 4" },
+};
+
+static int
+currency_ok(const char *v)
+{
+	return strlen(v) == 3 && isupper((unsigned char)v[0]) &&
+	    isupper((unsigned char)v[1]) && isupper((unsigned char)v[2]);
+}
+
+static int
+decimals_ok(const char *v)
+{
+	return strlen(v) == 1 && v[0] >= '0' && v[0] <= '4';
+}
+
+static const struct setting *
+find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (strcmp(settings[i].key, key) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static int
+valid(const struct setting *s, const char *v)
+{
+	if (strcmp(s->key, "currency") == 0)
+		return currency_ok(v);
+	if (strcmp(s->key, "decimals") == 0)
+		return decimals_ok(v);
+	return 1;
+}
+
+/* Money is stored in minor units: its decimals cannot change under it. */
+static int
+money_stored(struct crm_store *st, int *yes)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_prepare(st, "SELECT 1 FROM customer WHERE income IS NOT "
+	    "NULL LIMIT 1", &s)) != CRM_EX_OK)
+		return rc;
+	*yes = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return CRM_EX_OK;
+}
+
+static int
+listall(struct crm_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	char *v;
+	int rc;
+
+	/* Known settings with their values, then any others stored. */
+	for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		if ((rc = crm_config_get(st, settings[i].key, &v)) !=
+		    CRM_EX_OK)
+			return rc;
+		if (v != NULL || settings[i].def != NULL) {
+			fputs(settings[i].key, stdout);
+			putchar('\t');
+			crm_tsv_put(stdout, v != NULL ? v : settings[i].def);
+			putchar('\n');
+		}
+		free(v);
+	}
+	if ((rc = crm_prepare(st, "SELECT key, value FROM config ORDER BY "
+	    "key", &s)) != CRM_EX_OK)
+		return rc;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (find((const char *)sqlite3_column_text(s, 0)) == NULL) {
+			crm_tsv_put(stdout, (const char *)
+			    sqlite3_column_text(s, 0));
+			putchar('\t');
+			crm_tsv_put(stdout, (const char *)
+			    sqlite3_column_text(s, 1));
+			putchar('\n');
+		}
+	sqlite3_finalize(s);
+	return CRM_EX_OK;
+}
+
+static int
+config(struct crm_cli *cli, int argc, char **argv, const char *unset)
+{
+	const struct setting *set = NULL;
+	struct crm_store *st = NULL;
+	const char *key = unset != NULL ? unset : argc > 0 ? argv[0] : NULL;
+	char *v = NULL, msg[512];
+	int rc, found, money;
+
+	if (key != NULL && (set = find(key)) == NULL) {
+		size_t i;
+
+		crm_warn(NULL, "%s: no such setting; crm knows:", key);
+		for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
+			fprintf(stderr, "  %s\t%s\n", settings[i].key,
+			    settings[i].help);
+		return CRM_EX_USAGE;
+	}
+	if (unset == NULL && argc < 2) {
+		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
+			goto out;
+		if (key == NULL) {
+			rc = listall(st);
+			goto out;
+		}
+		if ((rc = crm_config_get(st, key, &v)) != CRM_EX_OK)
+			goto out;
+		if (v == NULL && set->def == NULL) {
+			rc = CRM_EX_NONE;
+			goto out;
+		}
+		if (!cli->quiet)
+			printf("%s\n", v != NULL ? v : set->def);
+		goto out;
+	}
+	if (unset == NULL && !valid(set, argv[1]))
+		return crm_err(CRM_EX_DATAERR, NULL, "%s: \"%s\" is not valid "
+		    "(%s)", key, argv[1], set->help);
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+		goto out;
+	if (strcmp(key, "decimals") == 0) {
+		if ((rc = money_stored(st, &money)) != CRM_EX_OK)
+			goto out;
+		if (money && (unset != NULL ? 2 : atoi(argv[1])) !=
+		    crm_store_decimals(st)) {
+			rc = crm_err(CRM_EX_DATAERR, NULL, "decimals: amounts "
+			    "are stored in minor units already; changing the "
+			    "decimals would change them");
+			goto out;
+		}
+	}
+	if (unset != NULL) {
+		if ((rc = crm_config_unset(st, key, &found)) != CRM_EX_OK)
+			goto out;
+		if (!found) {
+			rc = CRM_EX_NONE;
+			goto out;
+		}
+		snprintf(msg, sizeof msg, "%s unset", key);
+	} else {
+		if ((rc = crm_config_set(st, key, argv[1])) != CRM_EX_OK)
+			goto out;
+		snprintf(msg, sizeof msg, "%s = %s", key, argv[1]);
+	}
+	if ((rc = crm_audit(st, "config", 0, "set", msg)) != CRM_EX_OK)
+		goto out;
+	rc = crm_store_commit(st);
+out:
+	free(v);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "unset", required_argument, NULL, OPT_UNSET },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_cli cli;
+	const char *unset = NULL;
+	int c;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dq");
+	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+		switch (c) {
+		case OPT_UNSET:
+			unset = optarg;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	argc -= cli.optind;
+	argv += cli.optind;
+	if (argc > 2 || (unset != NULL && argc > 0))
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, config(&cli, argc, argv, unset));
+}

@@ -1,0 +1,182 @@
+/* crm-ls: list records of a kind, filtered, with chosen fields. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+static const char usage[] =
+    "[-Hq] [-w expr] [-F fields] [-s [-]field,...] [-l limit] [-o fmt] "
+    "[kind]";
+
+static const char *const typenames[] = {
+	"id", "text", "integer", "one of", "date", "date-time", "money",
+	"e-mail", "phone", "number", "days",
+};
+
+/* -F help: the fields of the kind, for people and completion scripts. */
+static int
+fields(const struct crm_kind *k)
+{
+	const struct crm_field *f;
+	int i, j;
+
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		printf("%s\t%s", f->name, typenames[f->type]);
+		if (f->type == CRM_T_ENUM)
+			for (j = 0; f->values[j] != NULL; j++)
+				printf("%s%s", j ? "," : " ", f->values[j]);
+		if (f->type == CRM_T_INT)
+			printf(" %lld-%lld", (long long)f->min,
+			    (long long)f->max);
+		printf("%s\n", f->flags & CRM_F_PERSONAL ? "\tpersonal" : "");
+	}
+	if (k->attrs)
+		printf("attr.KEY\ttext\tfree attribute\n");
+	if (k->tags)
+		printf("tag.NAME\ttrue or false\tin filters\n");
+	return CRM_EX_OK;
+}
+
+static int
+sortby(struct crm_sql *q, const struct crm_kind *k, const char *list)
+{
+	const struct crm_field *f;
+	char *dup, *p, *tok;
+	int desc, rc = CRM_EX_OK;
+
+	if ((dup = strdup(list)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	for (p = dup; (tok = strsep(&p, ",")) != NULL;) {
+		desc = *tok == '-';
+		tok += desc;
+		crm_sql_add(q, " ");
+		if (*tok == '\0' || crm_field_sql(q, k, tok, &f) != 0) {
+			rc = crm_err(CRM_EX_USAGE, NULL, "-s: %s: no such "
+			    "field", tok);
+			break;
+		}
+		crm_sql_add(q, " %s,", desc ? "DESC NULLS LAST" :
+		    "ASC NULLS LAST");
+	}
+	free(dup);
+	return rc;
+}
+
+static int
+ls(struct crm_cli *cli, const char *kname, const char *flist,
+    const char *sort, long limit)
+{
+	const struct crm_kind *k;
+	struct crm_store *st = NULL;
+	struct crm_cols cols = { 0 };
+	struct crm_sql q = { 0 };
+	struct crm_out *o = NULL;
+	sqlite3_stmt *s = NULL;
+	long n = 0;
+	int rc;
+
+	if ((k = crm_kind_find(kname)) == NULL)
+		return crm_err(CRM_EX_USAGE, NULL, "%s: no such kind of record",
+		    kname);
+	if (flist != NULL && strcmp(flist, "help") == 0)
+		return fields(k);
+	if ((rc = crm_cols_parse(&cols, k, flist != NULL ? flist :
+	    k->deflist)) != CRM_EX_OK)
+		return rc;
+	/* Check the filter before touching the store. */
+	crm_sql_add(&q, "SELECT ");
+	for (int i = 0; i < cols.n; i++) {
+		const struct crm_field *f;
+
+		crm_sql_add(&q, "%s", i ? ", " : "");
+		crm_field_sql(&q, k, cols.names[i], &f);
+	}
+	crm_sql_add(&q, " FROM %s AS c", k->table);
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
+		goto out;
+	if (cli->where != NULL) {
+		crm_sql_add(&q, " WHERE ");
+		if ((rc = crm_filter_compile(&q, k, cli->where,
+		    crm_store_decimals(st), cli->now)) != CRM_EX_OK)
+			goto out;
+	}
+	crm_sql_add(&q, " ORDER BY");
+	if (sort != NULL && (rc = sortby(&q, k, sort)) != CRM_EX_OK)
+		goto out;
+	crm_sql_add(&q, " c.id");
+	if (limit >= 0) {
+		crm_sql_add(&q, " LIMIT ");
+		crm_sql_int(&q, limit);
+	}
+	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
+		goto out;
+	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header,
+	    cols.n, (const char *const *)cols.names)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (cli->quiet)
+			break;
+		crm_cols_row(&cols, s, 0, crm_store_decimals(st), o);
+		crm_out_endrow(o);
+	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? (n > 0 ? CRM_EX_OK :
+	    CRM_EX_NONE) : crm_sqlerr(st, rc);
+out:
+	crm_out_free(o);
+	sqlite3_finalize(s);
+	crm_sql_free(&q);
+	crm_cols_free(&cols);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "fields", required_argument, NULL, 'F' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_cli cli;
+	const char *flist = NULL, *sort = NULL;
+	long limit = -1;
+	char *end;
+	int c;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dwoHqA");
+	while ((c = crm_cli_next(&cli, "F:s:l:", lopts)) != -1) {
+		switch (c) {
+		case 'F':
+			flist = optarg;
+			break;
+		case 's':
+			sort = optarg;
+			break;
+		case 'l':
+			limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || limit < 0) {
+				crm_err(0, NULL, "-l: \"%s\" is not a count",
+				    optarg);
+				return crm_usage(&cli);
+			}
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	argc -= cli.optind;
+	argv += cli.optind;
+	if (argc > 1)
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, ls(&cli, argc ? argv[0] : "customer", flist,
+	    sort, limit));
+}

@@ -1,0 +1,85 @@
+/* crm-rm: delete records, or erase a customer's personal data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+static const char usage[] = "[-nq] [--forget] [kind] [id ...]";
+
+enum { OPT_FORGET = CRM_OPT_OWN };
+
+static int
+rm(struct crm_cli *cli, int argc, char **argv, int forget)
+{
+	const struct crm_kind *k = crm_kind_customer();
+	struct crm_store *st = NULL;
+	struct crm_ids ids = { 0 };
+	size_t i;
+	int rc;
+
+	if (argc > 0 && crm_kind_find(argv[0]) != NULL) {
+		k = crm_kind_find(argv[0]);
+		argc--;
+		argv++;
+	}
+	if (forget && k != crm_kind_customer())
+		return crm_err(CRM_EX_USAGE, NULL, "--forget applies to "
+		    "customers");
+	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
+		goto out;
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+		goto out;
+	if ((rc = crm_ids_check(st, k, &ids)) != CRM_EX_OK)
+		goto out;
+	for (i = 0; i < ids.n; i++) {
+		if (forget)
+			rc = crm_customer_forget(st, ids.v[i]);
+		else
+			rc = crm_rec_delete(st, k, ids.v[i]);
+		if (rc != CRM_EX_OK)
+			goto out;
+		/* After the erasure: this entry holds no personal value. */
+		if ((rc = crm_audit(st, k->name, ids.v[i], forget ? "forget" :
+		    "delete", NULL)) != CRM_EX_OK)
+			goto out;
+		if (cli->dryrun && !cli->quiet)
+			printf("%lld\n", (long long)ids.v[i]);
+	}
+	if (cli->dryrun)
+		goto out;
+	if ((rc = crm_store_commit(st)) != CRM_EX_OK)
+		goto out;
+	/* No old page with the person's data may survive in the -wal file. */
+	if (forget)
+		rc = crm_store_checkpoint(st);
+out:
+	crm_ids_free(&ids);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "forget", no_argument, NULL, OPT_FORGET },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_cli cli;
+	int c, forget = 0;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dnq");
+	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+		switch (c) {
+		case OPT_FORGET:
+			forget = 1;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	argc -= cli.optind;
+	argv += cli.optind;
+	return crm_cli_end(&cli, rm(&cli, argc, argv, forget));
+}

@@ -1,0 +1,136 @@
+/* crm-set: change fields of records; ids from arguments or stdin. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+static const char usage[] = "[-nq] [kind] [id ...] field=value ...";
+
+/* The audit detail of one change: the assignments as JSON. */
+static char *
+detail(int argc, char **argv)
+{
+	char *buf = NULL, *eq;
+	size_t len = 0;
+	FILE *fp;
+	int i, n = 0;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	putc('{', fp);
+	for (i = 0; i < argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL)
+			continue;
+		*eq = '\0';
+		fputs(n++ ? "," : "", fp);
+		crm_json_put(fp, argv[i]);
+		putc(':', fp);
+		crm_json_put(fp, eq + 1);
+		*eq = '=';
+	}
+	putc('}', fp);
+	fclose(fp);
+	return buf;
+}
+
+static int
+set(struct crm_cli *cli, int argc, char **argv)
+{
+	const struct crm_kind *k = crm_kind_customer();
+	struct crm_store *st = NULL;
+	struct crm_writer *w = NULL;
+	struct crm_ids ids = { 0 };
+	struct crm_rec r = { 0 };
+	struct crm_loc at = { NULL, 0, NULL };
+	char **idv = NULL, **keys = NULL, *d = NULL, idloc[32];
+	int i, nid = 0, nset = 0, added, rc;
+	size_t j;
+	int64_t id;
+
+	if (argc > 0 && strchr(argv[0], '=') == NULL &&
+	    crm_kind_find(argv[0]) != NULL) {
+		k = crm_kind_find(argv[0]);
+		argc--;
+		argv++;
+	}
+	if ((rc = crm_rec_init(&r, k, argc)) != CRM_EX_OK)
+		goto out;
+	idv = calloc(argc + 1, sizeof *idv);
+	keys = calloc(argc + 1, sizeof *keys);
+	if (idv == NULL || keys == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	/* Arguments with = are assignments; the others are ids. */
+	for (i = 0; i < argc; i++) {
+		if (strchr(argv[i], '=') == NULL) {
+			idv[nid++] = argv[i];
+			continue;
+		}
+		if ((rc = crm_rec_assign(&r, argv[i], &keys[i])) != CRM_EX_OK)
+			goto out;
+		if (strncmp(argv[i], "id=", 3) == 0) {
+			rc = crm_err(CRM_EX_USAGE, NULL, "id: cannot be "
+			    "changed");
+			goto out;
+		}
+		nset++;
+	}
+	if (nset == 0) {
+		rc = crm_usage(cli);
+		goto out;
+	}
+	if ((rc = crm_ids_read(&ids, nid, idv)) != CRM_EX_OK)
+		goto out;
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+		goto out;
+	if ((rc = crm_ids_check(st, k, &ids)) != CRM_EX_OK)
+		goto out;
+	if ((rc = crm_writer_new(&w, st, k, CRM_W_SET, 0)) != CRM_EX_OK)
+		goto out;
+	d = detail(argc, argv);
+	for (j = 0; j < ids.n; j++) {
+		id = ids.v[j];
+		snprintf(idloc, sizeof idloc, "%s %lld", k->name,
+		    (long long)id);
+		at.file = idloc;
+		if ((rc = crm_writer_put(w, &r, &at, &id, &added)) !=
+		    CRM_EX_OK)
+			goto out;
+		if ((rc = crm_audit(st, k->name, id, "set", d)) != CRM_EX_OK)
+			goto out;
+		if (cli->dryrun && !cli->quiet)
+			printf("%lld\n", (long long)id);
+	}
+	if (!cli->dryrun)
+		rc = crm_store_commit(st);
+out:
+	free(d);
+	if (keys != NULL)
+		for (i = 0; i < argc; i++)
+			free(keys[i]);
+	free(keys);
+	free(idv);
+	crm_rec_free(&r);
+	crm_writer_free(w);
+	crm_ids_free(&ids);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct crm_cli cli;
+	int c;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dnqA");
+	while ((c = crm_cli_next(&cli, "", NULL)) != -1)
+		return crm_usage(&cli);
+	argc -= cli.optind;
+	argv += cli.optind;
+	if (argc < 1)
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, set(&cli, argc, argv));
+}

@@ -1,0 +1,152 @@
+/* crm-tag: add or remove a tag on customers, or list tags. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+static const char usage[] = "[-nqr] tag [id ...] | -l [id ...]";
+
+/* -l: tags of the given customers, or every tag with its count. */
+static int
+list(struct crm_cli *cli, int argc, char **argv)
+{
+	static const char *const names1[] = { "id", "tag", "origin", "since" };
+	static const char *const names2[] = { "tag", "customers", "origin" };
+	struct crm_store *st = NULL;
+	struct crm_ids ids = { 0 };
+	struct crm_out *o = NULL;
+	sqlite3_stmt *s = NULL;
+	char day[32];
+	size_t i;
+	long n = 0;
+	int rc, c;
+
+	if (argc > 0 && (rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
+		goto out;
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
+		goto out;
+	if (argc > 0) {
+		if ((rc = crm_ids_check(st, crm_kind_customer(), &ids)) !=
+		    CRM_EX_OK)
+			goto out;
+		rc = crm_prepare(st, "SELECT customer, tag, origin, since FROM "
+		    "tag WHERE customer = ? ORDER BY tag", &s);
+		o = crm_out_new(stdout, cli->fmt, cli->header, 4, names1);
+	} else {
+		rc = crm_prepare(st, "SELECT tag, count(*), group_concat("
+		    "DISTINCT origin) FROM tag GROUP BY tag ORDER BY tag", &s);
+		o = crm_out_new(stdout, cli->fmt, cli->header, 3, names2);
+	}
+	if (rc != CRM_EX_OK)
+		goto out;
+	for (i = 0; i == 0 || i < ids.n; i++) {
+		if (argc > 0)
+			sqlite3_bind_int64(s, 1, ids.v[i]);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			n++;
+			for (c = 0; c < sqlite3_column_count(s); c++) {
+				if (argc > 0 && c == 3) {
+					crm_date_fmt(sqlite3_column_int64(s, c),
+					    day, sizeof day);
+					crm_out_cell(o, CRM_V_STR, day);
+				} else
+					crm_out_cell(o, c == 0 && argc > 0 ?
+					    CRM_V_NUM : c == 1 && argc == 0 ?
+					    CRM_V_NUM : CRM_V_STR,
+					    (const char *)
+					    sqlite3_column_text(s, c));
+			}
+			crm_out_endrow(o);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			rc = crm_sqlerr(st, rc);
+			goto out;
+		}
+	}
+	rc = n > 0 ? CRM_EX_OK : CRM_EX_NONE;
+out:
+	crm_out_free(o);
+	sqlite3_finalize(s);
+	crm_ids_free(&ids);
+	crm_store_close(st);
+	return rc;
+}
+
+/* One transaction: a bad id leaves every tag as it was. */
+static int
+tag(struct crm_cli *cli, const char *name, int argc, char **argv, int rm)
+{
+	struct crm_store *st = NULL;
+	struct crm_ids ids = { 0 };
+	char msg[160];
+	int64_t changed = 0;
+	size_t i;
+	int rc;
+
+	if (!crm_tag_valid(name))
+		return crm_err(CRM_EX_USAGE, NULL, "\"%s\" is not a tag name "
+		    "(letters, digits, _ - : .)", name);
+	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
+		goto out;
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+		goto out;
+	if ((rc = crm_ids_check(st, crm_kind_customer(), &ids)) != CRM_EX_OK)
+		goto out;
+	rc = rm ? crm_tag_del(st, name, &ids, &changed) :
+	    crm_tag_add(st, name, &ids, &changed);
+	if (rc != CRM_EX_OK)
+		goto out;
+	snprintf(msg, sizeof msg, "%s: %lld of %zu customers changed", name,
+	    (long long)changed, ids.n);
+	if ((rc = crm_audit(st, "tag", ids.n == 1 ? ids.v[0] : 0, rm ?
+	    "untag" : "tag", msg)) != CRM_EX_OK)
+		goto out;
+	if (cli->dryrun && !cli->quiet)
+		for (i = 0; i < ids.n; i++)
+			printf("%lld\n", (long long)ids.v[i]);
+	if (!cli->dryrun)
+		rc = crm_store_commit(st);
+out:
+	crm_ids_free(&ids);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "remove", no_argument, NULL, 'r' },
+		{ "list", no_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_cli cli;
+	int c, rflag = 0, lflag = 0;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dnqoH");
+	while ((c = crm_cli_next(&cli, "rl", lopts)) != -1) {
+		switch (c) {
+		case 'r':
+			rflag = 1;
+			break;
+		case 'l':
+			lflag = 1;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	argc -= cli.optind;
+	argv += cli.optind;
+	if (lflag)
+		return crm_cli_end(&cli, rflag ? crm_usage(&cli) :
+		    list(&cli, argc, argv));
+	if (argc < 1)
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, tag(&cli, argv[0], argc - 1, argv + 1,
+	    rflag));
+}

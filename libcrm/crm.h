@@ -1,0 +1,445 @@
+/*
+ * libcrm: the library every crm command shares.
+ *
+ * The whole public API, grouped by the .c file that defines it.
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#define CRM_VERSION	"0.1.0"
+
+/* Exit statuses: sysexits(3) values, shared by every command. */
+enum crm_ex {
+	CRM_EX_OK = 0,
+	CRM_EX_NONE = 1,	/* nothing selected, as grep(1) */
+	CRM_EX_USAGE = 64,
+	CRM_EX_DATAERR = 65,	/* bad input; nothing written */
+	CRM_EX_NOINPUT = 66,
+	CRM_EX_SOFTWARE = 70,
+	CRM_EX_IOERR = 74,
+	CRM_EX_TEMPFAIL = 75,	/* store busy past the timeout */
+};
+
+/* Where an error is: any member may be NULL or 0 when unknown. */
+struct crm_loc {
+	const char	*file;
+	long		 line;
+	const char	*field;
+};
+
+/* ---- cli.c: options, errors, program name ---------------------------- */
+
+enum crm_fmt {
+	CRM_FMT_TSV,
+	CRM_FMT_CSV,
+	CRM_FMT_JSON,
+	CRM_FMT_TABLE,
+	CRM_FMT_VCARD,
+	CRM_FMT_HTML,
+};
+
+enum crm_infmt {
+	CRM_IN_AUTO,
+	CRM_IN_CSV,
+	CRM_IN_TSV,
+};
+
+/* Long-only option values handed back by crm_cli_next. */
+enum {
+	CRM_OPT_ASOF = 0x100,
+	CRM_OPT_VERSION,
+	CRM_OPT_OWN = 0x200	/* commands number their own from here */
+};
+
+/*
+ * The parsed common options of DESIGN.md "The common interface".
+ * crm_cli_begin reads the environment once; nothing below it does.
+ */
+struct crm_cli {
+	int		 argc;
+	char		**argv;
+	int		 optind;
+	const char	*usage;
+	const char	*common;	/* common short options this command takes */
+	const char	*dbpath;	/* -d, $CRM_DB or the XDG default */
+	const char	*where;		/* -w */
+	const char	*infile;	/* -f */
+	enum crm_fmt	 fmt;		/* -o */
+	int		 fmtset;
+	enum crm_infmt	 infmt;		/* -i */
+	int		 header;	/* -H */
+	int		 dryrun;	/* -n */
+	int		 quiet;		/* -q */
+	int		 asofset;	/* --asof given */
+	int64_t		 now;		/* "now": the clock or the end of --asof */
+	int64_t		 clock;		/* the wall clock, for the audit */
+	const char	*user;		/* $CRM_USER or the login name */
+	int		 busy_ms;	/* $CRM_BUSY_TIMEOUT */
+	char		 dbbuf[4096];
+	char		 optbuf[128];
+	struct option	 lopts[48];
+};
+
+/* Start parsing: common is the set of common short options that apply. */
+void	crm_cli_begin(struct crm_cli *, int, char **, const char *usage,
+	    const char *common);
+/*
+ * getopt_long over the common options merged with the command's own;
+ * returns the command's own option characters (or CRM_OPT_OWN + n for
+ * long-only ones), '?' for an unknown one, -1 at the end.  Common ones
+ * are handled inside; -h and --version exit here.
+ */
+int	crm_cli_next(struct crm_cli *, const char *own,
+	    const struct option *ownlong);
+/* Print usage on stderr and return CRM_EX_USAGE. */
+int	crm_usage(const struct crm_cli *);
+/* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
+int	crm_cli_end(struct crm_cli *, int rc);
+const char *crm_progname(void);
+/*
+ * Print "prog: file:line: field: message" on stderr, return rc.  A format
+ * ending in ':' appends strerror(errno).
+ */
+int	crm_err(int rc, const struct crm_loc *, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* A warning: the same shape, no status. */
+void	crm_warn(const struct crm_loc *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* ---- date.c: dates, times and durations -------------------------------- */
+
+/*
+ * Parse YYYY-MM-DD, YYYYMMDD, an ISO 8601 date-time with zone (Z or
+ * +hh:mm), @SECONDS or "now" into Unix seconds (UTC).  0 on success,
+ * -1 with *why set to a static reason.
+ */
+int	crm_date_parse(const char *, int64_t now, int64_t *out,
+	    const char **why);
+/* Days from 1970-01-01 for a civil date, and back. */
+int64_t	crm_days_from_civil(int64_t y, int m, int d);
+void	crm_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+/* Floor of seconds to whole days since the epoch. */
+int64_t	crm_day_of(int64_t secs);
+/* Write YYYY-MM-DD (date) or YYYY-MM-DDTHH:MM:SSZ into buf (>= 32 bytes). */
+void	crm_date_fmt(int64_t secs, char *buf, size_t);
+void	crm_time_fmt(int64_t secs, char *buf, size_t);
+
+/* A duration: 30d, 12w, 6m, 1y, 24h. */
+struct crm_dur {
+	int64_t	n;
+	char	unit;		/* 'h', 'd', 'w', 'm', 'y' */
+};
+int	crm_dur_parse(const char *, struct crm_dur *, const char **why);
+/* Length in seconds, months counted as 30 days and years as 365. */
+int64_t	crm_dur_secs(const struct crm_dur *);
+
+/* ---- money.c: exact money --------------------------------------------- */
+
+/* Parse "12.34" into minor units.  Exact; no floating point. */
+int	crm_money_parse(const char *s, int decimals, int64_t *out,
+	    const char **why);
+/* Format minor units with the given decimals into buf (>= 32 bytes). */
+void	crm_money_fmt(int64_t v, int decimals, char *buf, size_t);
+
+/* ---- text.c: UTF-8 ------------------------------------------------------ */
+
+/* 1 when s[0..n) is valid UTF-8 without NUL bytes. */
+int	crm_utf8_valid(const char *s, size_t n);
+/* Terminal display width of a UTF-8 string (East Asian wide = 2). */
+size_t	crm_utf8_width(const char *s);
+
+/* ---- store.c: the SQLite store ------------------------------------------ */
+
+struct sqlite3;
+struct sqlite3_stmt;
+struct crm_store;
+
+enum crm_mode {
+	CRM_READ,	/* the store must exist */
+	CRM_WRITE,	/* created on first write; BEGIN IMMEDIATE */
+};
+
+#define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
+#define CRM_SCHEMA_VERSION	1
+
+/*
+ * Open the store of cli (path, busy timeout, user, command, now), creating
+ * and migrating it when mode is CRM_WRITE.  A writer holds the write lock
+ * until crm_store_commit or crm_store_close.
+ */
+int	crm_store_open(struct crm_store **, const struct crm_cli *,
+	    enum crm_mode);
+/* Commit the write transaction. */
+int	crm_store_commit(struct crm_store *);
+/* Roll back what was not committed and close.  Accepts NULL. */
+void	crm_store_close(struct crm_store *);
+struct sqlite3 *crm_store_db(struct crm_store *);
+const struct crm_cli *crm_store_cli(struct crm_store *);
+/* The currency's decimals (config "decimals", 2 by default). */
+int	crm_store_decimals(struct crm_store *);
+/* Map a SQLite result code to an exit status, printing the error. */
+int	crm_sqlerr(struct crm_store *, int rc);
+/* Prepare SQL; on failure print and return the status. */
+int	crm_prepare(struct crm_store *, const char *sql,
+	    struct sqlite3_stmt **);
+/* Run SQL with no result rows (no parameters). */
+int	crm_exec(struct crm_store *, const char *sql);
+/* Append an audit entry: kind and detail may be NULL, record 0 for none. */
+int	crm_audit(struct crm_store *, const char *kind, int64_t record,
+	    const char *action, const char *detail);
+/* Config: *out is malloc'd, NULL when unset. */
+int	crm_config_get(struct crm_store *, const char *key, char **out);
+int	crm_config_set(struct crm_store *, const char *key, const char *value);
+int	crm_config_unset(struct crm_store *, const char *key, int *found);
+/* Truncate the write-ahead log after a commit (used by --forget). */
+int	crm_store_checkpoint(struct crm_store *);
+
+/* ---- kind.c: the record kinds ------------------------------------------- */
+
+enum crm_type {
+	CRM_T_ID,	/* INTEGER PRIMARY KEY */
+	CRM_T_TEXT,
+	CRM_T_INT,	/* with a range */
+	CRM_T_ENUM,	/* one of values */
+	CRM_T_DATE,	/* Unix seconds at 00:00 UTC; printed YYYY-MM-DD */
+	CRM_T_TIME,	/* Unix seconds; printed ISO 8601 */
+	CRM_T_MONEY,	/* minor units */
+	CRM_T_EMAIL,
+	CRM_T_PHONE,
+	CRM_T_REAL,
+	CRM_T_DAYS,	/* a count of days (metrics); accepts durations */
+};
+
+enum {
+	CRM_F_REQUIRED = 1 << 0,	/* a new record needs it */
+	CRM_F_PERSONAL = 1 << 1,	/* erased by --forget */
+	CRM_F_UNIQUE = 1 << 2,		/* unique (normalised) key */
+	CRM_F_READONLY = 1 << 3,	/* not set by crm-add / crm-set */
+	CRM_F_NOW = 1 << 4,		/* defaults to now */
+	CRM_F_NOCASE = 1 << 5,		/* compared ignoring ASCII case */
+};
+
+struct crm_field {
+	const char		*name;		/* as users write it */
+	const char		*column;	/* stored column, or NULL */
+	const char		*expr;		/* SQL computing it; ?1 = now */
+	enum crm_type		 type;
+	int64_t			 min, max;	/* CRM_T_INT range */
+	const char *const	*values;	/* CRM_T_ENUM */
+	const char		*refkind;	/* kind it refers to */
+	unsigned		 flags;
+	const char		*json;		/* JSON member name */
+	const char		*vcard;		/* vCard property, or NULL */
+};
+
+struct crm_kind {
+	const char		*name;
+	const char		*table;
+	const struct crm_field	*fields;
+	int			 nfields;
+	const char		*deflist;	/* crm-ls default fields */
+	int			 attrs;		/* takes attr.KEY */
+	int			 tags;		/* takes tag.NAME */
+};
+
+const struct crm_kind *crm_kind_find(const char *name);
+const struct crm_kind *crm_kind_customer(void);
+/* The field called name, or NULL. */
+const struct crm_field *crm_kind_field(const struct crm_kind *,
+	    const char *name);
+int	crm_kind_index(const struct crm_kind *, const struct crm_field *);
+/* 1 when name is a valid attribute key ("attr.KEY" minus "attr."). */
+int	crm_attr_key_valid(const char *key);
+/* 1 when name is a valid tag name. */
+int	crm_tag_valid(const char *name);
+
+/* A typed value ready to bind. */
+struct crm_val {
+	int		 isnull;
+	int		 isint;
+	int64_t		 i;
+	const char	*s;
+};
+
+/*
+ * Check and convert s for field f (decimals for money, now for dates).
+ * Prints the error with loc and returns CRM_EX_DATAERR when s is bad.
+ */
+int	crm_field_parse(const struct crm_field *, const char *s, int decimals,
+	    int64_t now, const struct crm_loc *, struct crm_val *);
+/* Bind a value to a statement parameter. */
+int	crm_val_bind(struct sqlite3_stmt *, int idx, const struct crm_val *);
+
+/* ---- csv.c: reading CSV and TSV through libcsv -------------------------- */
+
+struct crm_csv;
+
+/*
+ * Open path ("-" for stdin).  fmt CRM_IN_AUTO takes TSV when the header
+ * line holds a tab.  Returns CRM_EX_NOINPUT for a missing file.
+ */
+int	crm_csv_open(struct crm_csv **, const char *path, enum crm_infmt);
+/*
+ * Read the next record: *nf fields in *fv (NULL for an empty field), valid
+ * until the next call; *line is where the record starts (the header being
+ * line 1).  Returns CRM_EX_OK, CRM_EX_NONE at the end, or an error
+ * (printed).
+ */
+int	crm_csv_next(struct crm_csv *, int *nf, char ***fv, long *line);
+const char *crm_csv_name(const struct crm_csv *);
+/* Bytes read so far and the file's size (0 when unknown). */
+void	crm_csv_progress(const struct crm_csv *, int64_t *done,
+	    int64_t *total);
+void	crm_csv_close(struct crm_csv *);
+
+/* ---- out.c: the writers -------------------------------------------------- */
+
+enum crm_vt {
+	CRM_V_NULL,
+	CRM_V_STR,
+	CRM_V_NUM,	/* printed bare in JSON */
+	CRM_V_BOOL,
+};
+
+struct crm_out;
+
+/* Start output of ncols columns called names to fp. */
+struct crm_out *crm_out_new(FILE *, enum crm_fmt, int header, int ncols,
+	    const char *const *names);
+/* One cell of the current row; the writer copies what it keeps. */
+void	crm_out_cell(struct crm_out *, enum crm_vt, const char *);
+void	crm_out_endrow(struct crm_out *);
+/* Flush (table output is laid out here) and free.  Accepts NULL. */
+void	crm_out_free(struct crm_out *);
+/* Write s escaped for TSV, and as a JSON string. */
+void	crm_tsv_put(FILE *, const char *);
+void	crm_json_put(FILE *, const char *);
+/* Parse a -o argument; -1 when unknown. */
+int	crm_fmt_parse(const char *);
+
+/* ---- query.c: SQL text with bound values -------------------------------- */
+
+struct crm_bind {
+	int		 isint;
+	int64_t		 i;
+	char		*s;
+};
+
+/* SQL text grown piecewise; ?1 is "now", other values bound as ?N. */
+struct crm_sql {
+	char		*buf;
+	size_t		 len, cap;
+	struct crm_bind	*b;
+	int		 nb, capb;
+};
+
+void	crm_sql_add(struct crm_sql *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Append a placeholder ?N bound to a value. */
+void	crm_sql_text(struct crm_sql *, const char *);
+void	crm_sql_int(struct crm_sql *, int64_t);
+int	crm_sql_prepare(struct crm_store *, struct crm_sql *,
+	    struct sqlite3_stmt **);
+void	crm_sql_free(struct crm_sql *);
+
+/* The SQL expression of a field, attr.KEY or tag.NAME of kind (alias c). */
+int	crm_field_sql(struct crm_sql *, const struct crm_kind *,
+	    const char *name, const struct crm_field **ftype);
+
+/* A list of output fields (-F). */
+struct crm_cols {
+	int			  n;
+	char			**names;
+	const struct crm_field	**fields;	/* NULL for attr/tag columns */
+};
+/* Parse "id,name,attr.x" for kind; unknown names are a usage error. */
+int	crm_cols_parse(struct crm_cols *, const struct crm_kind *,
+	    const char *list);
+void	crm_cols_free(struct crm_cols *);
+/* Emit one result row (columns from first) through out. */
+void	crm_cols_row(const struct crm_cols *, struct sqlite3_stmt *, int first,
+	    int decimals, struct crm_out *);
+
+/* ---- filter.c: the filter language --------------------------------------- */
+
+/*
+ * Compile a -w expression over kind into SQL appended to sql.  Unknown
+ * fields and syntax errors print the position and return CRM_EX_USAGE.
+ */
+int	crm_filter_compile(struct crm_sql *, const struct crm_kind *,
+	    const char *expr, int decimals, int64_t now);
+
+/* ---- ids.c: customer ids from arguments or standard input -------------- */
+
+struct crm_ids {
+	int64_t	*v;
+	size_t	 n, cap;
+};
+
+/* Ids from argv, or with none, the first field of each stdin line. */
+int	crm_ids_read(struct crm_ids *, int argc, char **argv);
+int	crm_id_parse(const char *, int64_t *);
+void	crm_ids_free(struct crm_ids *);
+/* Every id must name a record of kind: else print and CRM_EX_DATAERR. */
+int	crm_ids_check(struct crm_store *, const struct crm_kind *,
+	    const struct crm_ids *);
+
+/* ---- rec.c: writing records -------------------------------------------- */
+
+/* One record's values by field index, and its attr.KEY pairs. */
+struct crm_rec {
+	const struct crm_kind	*kind;
+	const char		**val;	/* by field index; NULL: not given */
+	char			 *given; /* by field index: 1 when a column */
+	int			  nattr;
+	const char		**akey;
+	const char		**aval;	/* NULL: not given */
+};
+
+struct crm_writer;
+
+enum crm_wmode {
+	CRM_W_ADD,	/* refuse duplicates */
+	CRM_W_UPSERT,	/* -u: update by id or ref, add the rest */
+	CRM_W_SET,	/* crm-set: update by id; "" clears */
+};
+
+/*
+ * A writer for records of kind, with nattr attribute keys.  bulk
+ * expects many rows: may build unique indexes after loading.
+ */
+int	crm_writer_new(struct crm_writer **, struct crm_store *,
+	    const struct crm_kind *, enum crm_wmode, int64_t sizehint);
+/* Write one record; *id gets its id, *added 1 when it is new. */
+int	crm_writer_put(struct crm_writer *, const struct crm_rec *,
+	    const struct crm_loc *, int64_t *id, int *added);
+/*
+ * Finish: rebuild deferred indexes, reporting a duplicate through
+ * lineof (record number from 0 -> line) when one is found.
+ */
+int	crm_writer_finish(struct crm_writer *,
+	    long (*lineof)(void *, int64_t), void *, const char *file);
+void	crm_writer_free(struct crm_writer *);
+
+int	crm_rec_init(struct crm_rec *, const struct crm_kind *, int nattr);
+void	crm_rec_clear(struct crm_rec *);
+void	crm_rec_free(struct crm_rec *);
+/* Parse "field=value" into rec (attr.KEY allowed); CRM_EX_USAGE if bad. */
+int	crm_rec_assign(struct crm_rec *, const char *arg, char **attrbuf);
+
+/* Delete a record; forget erases a customer's personal data instead. */
+int	crm_rec_delete(struct crm_store *, const struct crm_kind *, int64_t id);
+int	crm_customer_forget(struct crm_store *, int64_t id);
+
+/* Tags. */
+int	crm_tag_add(struct crm_store *, const char *tag,
+	    const struct crm_ids *, int64_t *changed);
+int	crm_tag_del(struct crm_store *, const char *tag,
+	    const struct crm_ids *, int64_t *changed);
+
+#endif /* CRM_H */

@@ -1,0 +1,433 @@
+/*
+ * filter.c: the filter language of crm(7), compiled to SQL.
+ *
+ *	expr  := and { "or" and }
+ *	and   := not { "and" not }
+ *	not   := "not" not | "(" expr ")" | test
+ *	test  := FIELD [ OP value | ["not"] "in" "(" value { "," value } ")" ]
+ *	OP    := = | == | != | <> | < | <= | > | >= | ~
+ *
+ * Identifiers come from the kind table, never from the text; every
+ * literal is bound as a parameter.  Unset fields compare false, except
+ * with != which they satisfy, and "not" turns unknown into true.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+enum tok {
+	T_END,
+	T_WORD,
+	T_STR,
+	T_LP,
+	T_RP,
+	T_COMMA,
+	T_OP,
+	T_BAD,
+};
+
+struct fx {
+	const char		*src;
+	const char		*p;
+	enum tok		 t;
+	char			*text;		/* word, string or operator */
+	size_t			 pos;		/* 1-based column of token */
+	struct crm_sql		*q;
+	const struct crm_kind	*kind;
+	int			 decimals;
+	int64_t			 now;
+	int			 depth;
+};
+
+static int
+err(struct fx *x, const char *fmt, const char *arg)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof msg, fmt, arg);
+	return crm_err(CRM_EX_USAGE, NULL, "-w: %s (at column %zu of \"%s\")",
+	    msg, x->pos, x->src);
+}
+
+static int
+wordch(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80 || strchr("_.:@+-/", c) != NULL;
+}
+
+/* Read the next token into x->t and x->text. */
+static int
+next(struct fx *x)
+{
+	const char *s;
+	char q, *o;
+
+	free(x->text);
+	x->text = NULL;
+	while (isspace((unsigned char)*x->p))
+		x->p++;
+	x->pos = (size_t)(x->p - x->src) + 1;
+	s = x->p;
+	if (*s == '\0')
+		return x->t = T_END;
+	if (*s == '(' || *s == ')' || *s == ',') {
+		x->p++;
+		return x->t = *s == '(' ? T_LP : *s == ')' ? T_RP : T_COMMA;
+	}
+	if (*s == '"' || *s == '\'') {
+		q = *s++;
+		if ((x->text = malloc(strlen(s) + 1)) == NULL)
+			return x->t = T_BAD;
+		for (o = x->text; *s != q; s++) {
+			if (*s == '\0')
+				return x->t = T_BAD;
+			if (*s == '\\' && (s[1] == q || s[1] == '\\'))
+				s++;
+			*o++ = *s;
+		}
+		*o = '\0';
+		x->p = s + 1;
+		return x->t = T_STR;
+	}
+	if (strchr("=!<>~", *s) != NULL) {
+		size_t n = 1;
+
+		if ((s[1] == '=' && *s != '~') || (s[0] == '<' && s[1] == '>'))
+			n = 2;
+		if (*s == '!' && n == 1)
+			return x->t = T_BAD;
+		x->text = strndup(s, n);
+		x->p += n;
+		return x->t = T_OP;
+	}
+	if (wordch((unsigned char)*s)) {
+		while (wordch((unsigned char)*x->p))
+			x->p++;
+		x->text = strndup(s, (size_t)(x->p - s));
+		return x->t = T_WORD;
+	}
+	return x->t = T_BAD;
+}
+
+static int
+kw(struct fx *x, const char *w)
+{
+	return x->t == T_WORD && strcmp(x->text, w) == 0;
+}
+
+/* What a literal means for a field of type ty: bound as ?N. */
+static int
+literal(struct fx *x, const struct crm_field *f, int glob)
+{
+	const char *why, *s = x->text;
+	struct crm_dur d;
+	long long n;
+	int64_t v;
+	char *end;
+	int i;
+
+	if (x->t != T_WORD && x->t != T_STR)
+		return err(x, "expected a value%s", "");
+	if (f == NULL || glob) {
+		crm_sql_text(x->q, s);
+		return CRM_EX_OK;
+	}
+	switch (f->type) {
+	case CRM_T_ID:
+	case CRM_T_INT:
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || errno != 0)
+			return err(x, "\"%s\" is not a whole number", s);
+		crm_sql_int(x->q, n);
+		break;
+	case CRM_T_DAYS:
+		if (crm_dur_parse(s, &d, &why) == 0) {
+			crm_sql_int(x->q, crm_dur_secs(&d) / 86400);
+			break;
+		}
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || errno != 0)
+			return err(x, "\"%s\" is not a number of days (like "
+			    "90d)", s);
+		crm_sql_int(x->q, n);
+		break;
+	case CRM_T_DATE:
+	case CRM_T_TIME:
+		if (crm_date_parse(s, x->now, &v, &why) != 0)
+			return err(x, "\"%s\" is not a date", s);
+		crm_sql_int(x->q, v);
+		break;
+	case CRM_T_MONEY:
+		if (crm_money_parse(s, x->decimals, &v, &why) != 0)
+			return err(x, "\"%s\" is not an amount of money", s);
+		crm_sql_int(x->q, v);
+		break;
+	case CRM_T_ENUM:
+		for (i = 0; f->values[i] != NULL; i++)
+			if (strcmp(f->values[i], s) == 0)
+				break;
+		if (f->values[i] == NULL)
+			return err(x, "\"%s\" is not a value this field takes",
+			    s);
+		crm_sql_text(x->q, s);
+		break;
+	default:
+		crm_sql_text(x->q, s);
+		break;
+	}
+	return CRM_EX_OK;
+}
+
+static int expr(struct fx *);
+
+static int
+isnumber(const char *s)
+{
+	char *end;
+
+	if (*s == '\0')
+		return 0;
+	errno = 0;
+	(void)strtod(s, &end);
+	return *end == '\0' && errno == 0;
+}
+
+/* attr.KEY and tag.NAME select through their indexes by customer id. */
+static int
+settest(struct fx *x, const char *field)
+{
+	int rc, neg, num;
+	char *op;
+
+	if (strncmp(field, "tag.", 4) == 0) {
+		if (x->t == T_OP || kw(x, "in"))
+			return err(x, "%s is true or false; use it alone or "
+			    "with not", field);
+		crm_sql_add(x->q, "c.id IN (SELECT customer FROM tag WHERE "
+		    "tag = ");
+		crm_sql_text(x->q, field + 4);
+		crm_sql_add(x->q, ")");
+		return CRM_EX_OK;
+	}
+	if (x->t != T_OP) {
+		crm_sql_add(x->q, "c.id IN (SELECT customer FROM attr WHERE "
+		    "key = ");
+		crm_sql_text(x->q, field + 5);
+		crm_sql_add(x->q, ")");
+		return CRM_EX_OK;
+	}
+	op = x->text;
+	x->text = NULL;
+	neg = strcmp(op, "!=") == 0 || strcmp(op, "<>") == 0;
+	if (next(x) != T_WORD && x->t != T_STR) {
+		free(op);
+		return err(x, "expected a value%s", "");
+	}
+	num = strchr("<>", op[0]) != NULL && !neg && isnumber(x->text);
+	crm_sql_add(x->q, "c.id %sIN (SELECT customer FROM attr WHERE key = ",
+	    neg ? "NOT " : "");
+	crm_sql_text(x->q, field + 5);
+	if (num)
+		crm_sql_add(x->q, " AND CAST(value AS REAL) %s CAST(", op);
+	else
+		crm_sql_add(x->q, " AND value %s ", neg ? "=" :
+		    op[0] == '~' ? "GLOB" : op[0] == '=' ? "=" : op);
+	crm_sql_text(x->q, x->text);
+	crm_sql_add(x->q, num ? " AS REAL))" : ")");
+	free(op);
+	rc = next(x) == T_BAD ? err(x, "unexpected character%s", "") :
+	    CRM_EX_OK;
+	return rc;
+}
+
+static int
+test(struct fx *x)
+{
+	const struct crm_field *f;
+	char *field, *op;
+	int rc = CRM_EX_OK, neg = 0, first;
+
+	if (x->t != T_WORD)
+		return err(x, "expected a field name%s", "");
+	field = x->text;
+	x->text = NULL;
+	if ((x->kind->attrs && strncmp(field, "attr.", 5) == 0) ||
+	    (x->kind->tags && strncmp(field, "tag.", 4) == 0)) {
+		if (!crm_attr_key_valid(field + 5) && field[0] == 'a') {
+			rc = err(x, "%s: not a valid attribute name", field);
+			goto out;
+		}
+		if (field[0] == 't' && !crm_tag_valid(field + 4)) {
+			rc = err(x, "%s: not a valid tag name", field);
+			goto out;
+		}
+		next(x);
+		rc = settest(x, field);
+		goto out;
+	}
+	if ((f = crm_kind_field(x->kind, field)) == NULL) {
+		rc = err(x, "%s: no such field", field);
+		goto out;
+	}
+	next(x);
+	if (kw(x, "not")) {
+		next(x);
+		if (!kw(x, "in")) {
+			rc = err(x, "expected in after not%s", "");
+			goto out;
+		}
+		neg = 1;
+	}
+	if (kw(x, "in")) {
+		if (next(x) != T_LP) {
+			rc = err(x, "expected ( after in%s", "");
+			goto out;
+		}
+		crm_sql_add(x->q, "(");
+		crm_field_sql(x->q, x->kind, field, &f);
+		crm_sql_add(x->q, " %sIN (", neg ? "NOT " : "");
+		for (first = 1;; first = 0) {
+			next(x);
+			if (!first)
+				crm_sql_add(x->q, ", ");
+			if ((rc = literal(x, f, 0)) != CRM_EX_OK)
+				goto out;
+			if (next(x) == T_RP)
+				break;
+			if (x->t != T_COMMA) {
+				rc = err(x, "expected , or )%s", "");
+				goto out;
+			}
+		}
+		crm_sql_add(x->q, "))");
+		next(x);
+		goto out;
+	}
+	if (x->t != T_OP) {
+		/* A field alone: true when it is set. */
+		crm_sql_add(x->q, "(");
+		crm_field_sql(x->q, x->kind, field, &f);
+		crm_sql_add(x->q, " IS NOT NULL)");
+		goto out;
+	}
+	op = x->text;
+	x->text = NULL;
+	if (op[0] == '~' && f->type != CRM_T_TEXT && f->type != CRM_T_EMAIL &&
+	    f->type != CRM_T_PHONE && f->type != CRM_T_ENUM) {
+		rc = err(x, "~ matches text; %s is not text", field);
+		free(op);
+		goto out;
+	}
+	crm_sql_add(x->q, "(");
+	crm_field_sql(x->q, x->kind, field, &f);
+	if (strcmp(op, "!=") == 0 || strcmp(op, "<>") == 0)
+		crm_sql_add(x->q, " IS NOT ");
+	else if (op[0] == '~')
+		crm_sql_add(x->q, " GLOB ");
+	else
+		crm_sql_add(x->q, " %s ", strcmp(op, "==") == 0 ? "=" : op);
+	next(x);
+	rc = literal(x, f, op[0] == '~');
+	free(op);
+	if (rc != CRM_EX_OK)
+		goto out;
+	crm_sql_add(x->q, ")");
+	next(x);
+out:
+	free(field);
+	return rc;
+}
+
+static int
+unary(struct fx *x)
+{
+	int rc;
+
+	if (x->t == T_BAD)
+		return err(x, "unexpected character or unclosed quote%s", "");
+	if (kw(x, "not")) {
+		next(x);
+		crm_sql_add(x->q, "((");
+		if ((rc = unary(x)) != CRM_EX_OK)
+			return rc;
+		crm_sql_add(x->q, ") IS NOT 1)");
+		return CRM_EX_OK;
+	}
+	if (x->t == T_LP) {
+		if (++x->depth > 100)
+			return err(x, "too deeply nested%s", "");
+		next(x);
+		crm_sql_add(x->q, "(");
+		if ((rc = expr(x)) != CRM_EX_OK)
+			return rc;
+		if (x->t != T_RP)
+			return err(x, "expected )%s", "");
+		crm_sql_add(x->q, ")");
+		x->depth--;
+		next(x);
+		return CRM_EX_OK;
+	}
+	return test(x);
+}
+
+static int
+conjunction(struct fx *x)
+{
+	int rc;
+
+	if ((rc = unary(x)) != CRM_EX_OK)
+		return rc;
+	while (kw(x, "and")) {
+		next(x);
+		crm_sql_add(x->q, " AND ");
+		if ((rc = unary(x)) != CRM_EX_OK)
+			return rc;
+	}
+	return CRM_EX_OK;
+}
+
+static int
+expr(struct fx *x)
+{
+	int rc;
+
+	if ((rc = conjunction(x)) != CRM_EX_OK)
+		return rc;
+	while (kw(x, "or")) {
+		next(x);
+		crm_sql_add(x->q, " OR ");
+		if ((rc = conjunction(x)) != CRM_EX_OK)
+			return rc;
+	}
+	return CRM_EX_OK;
+}
+
+int
+crm_filter_compile(struct crm_sql *q, const struct crm_kind *k,
+    const char *src, int decimals, int64_t now)
+{
+	struct fx x;
+	int rc;
+
+	memset(&x, 0, sizeof x);
+	x.src = x.p = src;
+	x.q = q;
+	x.kind = k;
+	x.decimals = decimals;
+	x.now = now;
+	next(&x);
+	if (x.t == T_END)
+		rc = err(&x, "the expression is empty%s", "");
+	else if ((rc = expr(&x)) == CRM_EX_OK && x.t != T_END)
+		rc = err(&x, "unexpected \"%s\"", x.text != NULL ? x.text :
+		    x.t == T_RP ? ")" : x.t == T_COMMA ? "," : x.t == T_LP ?
+		    "(" : "character");
+	free(x.text);
+	return rc;
+}

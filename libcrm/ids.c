@@ -1,0 +1,125 @@
+/* ids.c: record ids from arguments or the first field of stdin lines. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+int
+crm_id_parse(const char *s, int64_t *out)
+{
+	long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v <= 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+push(struct crm_ids *ids, int64_t v)
+{
+	int64_t *nv;
+	size_t cap;
+
+	if (ids->n == ids->cap) {
+		cap = ids->cap ? ids->cap * 2 : 64;
+		if ((nv = realloc(ids->v, cap * sizeof *nv)) == NULL)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		ids->v = nv;
+		ids->cap = cap;
+	}
+	ids->v[ids->n++] = v;
+	return CRM_EX_OK;
+}
+
+int
+crm_ids_read(struct crm_ids *ids, int argc, char **argv)
+{
+	struct crm_loc at = { "stdin", 0, "id" };
+	char *line = NULL, *p;
+	size_t cap = 0;
+	ssize_t n;
+	int64_t v;
+	int i, rc = CRM_EX_OK;
+
+	for (i = 0; i < argc; i++) {
+		if (crm_id_parse(argv[i], &v) != 0)
+			return crm_err(CRM_EX_DATAERR, NULL, "\"%s\" is not a "
+			    "record id", argv[i]);
+		if ((rc = push(ids, v)) != CRM_EX_OK)
+			return rc;
+	}
+	if (argc > 0)
+		return CRM_EX_OK;
+	while ((n = getline(&line, &cap, stdin)) != -1) {
+		at.line++;
+		/* The first field: up to a tab, blank or comma. */
+		line[strcspn(line, "\t ,\r\n")] = '\0';
+		p = line;
+		if (*p == '\0')
+			continue;
+		/* A header line from crm-ls -H or -o csv. */
+		if (at.line == 1 && strcmp(p, "id") == 0)
+			continue;
+		if (crm_id_parse(p, &v) != 0) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is not a "
+			    "record id", p);
+			break;
+		}
+		if ((rc = push(ids, v)) != CRM_EX_OK)
+			break;
+	}
+	if (rc == CRM_EX_OK && ferror(stdin))
+		rc = crm_err(CRM_EX_IOERR, NULL, "standard input:");
+	free(line);
+	return rc;
+}
+
+void
+crm_ids_free(struct crm_ids *ids)
+{
+	free(ids->v);
+	memset(ids, 0, sizeof *ids);
+}
+
+int
+crm_ids_check(struct crm_store *st, const struct crm_kind *k,
+    const struct crm_ids *ids)
+{
+	sqlite3_stmt *s = NULL;
+	char sql[128];
+	size_t i;
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", k->table);
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	for (i = 0; i < ids->n; i++) {
+		sqlite3_bind_int64(s, 1, ids->v[i]);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE) {
+			rc = crm_err(CRM_EX_DATAERR, NULL, "%lld: no such %s",
+			    (long long)ids->v[i], k->name);
+			goto out;
+		}
+		if (rc != SQLITE_ROW) {
+			rc = crm_sqlerr(st, rc);
+			goto out;
+		}
+	}
+	rc = CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	return rc;
+}

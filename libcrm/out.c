@@ -1,0 +1,315 @@
+/*
+ * out.c: the writers.  tsv (escaped, one record per line), csv (RFC 4180
+ * with a header), json (JSON Lines) and table (aligned by display width).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "crm.h"
+
+struct crm_out {
+	FILE		 *fp;
+	enum crm_fmt	  fmt;
+	int		  header;
+	int		  ncols;
+	char		**names;
+	int		  col;
+	long		  rows;
+	/* table: every cell kept until the widths are known */
+	char		**cells;
+	char		 *numeric;	/* by column: right-aligned */
+	size_t		  ncells, cap;
+};
+
+int
+crm_fmt_parse(const char *s)
+{
+	static const char *const names[] = { "tsv", "csv", "json", "table" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+crm_tsv_put(FILE *fp, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		switch (*p) {
+		case '\t':
+			fputs("\\t", fp);
+			break;
+		case '\n':
+			fputs("\\n", fp);
+			break;
+		case '\r':
+			fputs("\\r", fp);
+			break;
+		case '\\':
+			fputs("\\\\", fp);
+			break;
+		default:
+			putc(*p, fp);
+		}
+	}
+}
+
+void
+crm_json_put(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+
+	putc('"', fp);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", fp);
+			break;
+		case '\\':
+			fputs("\\\\", fp);
+			break;
+		case '\n':
+			fputs("\\n", fp);
+			break;
+		case '\r':
+			fputs("\\r", fp);
+			break;
+		case '\t':
+			fputs("\\t", fp);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(fp, "\\u%04x", *p);
+			else
+				putc(*p, fp);
+		}
+	}
+	putc('"', fp);
+}
+
+static void
+csv_put(FILE *fp, const char *s)
+{
+	size_t n = strlen(s);
+
+	/* Quote only what needs it, so plain values stay greppable. */
+	if (strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' ||
+	    s[n - 1] == ' ')))
+		csv_fwrite(fp, s, n);
+	else
+		fputs(s, fp);
+}
+
+struct crm_out *
+crm_out_new(FILE *fp, enum crm_fmt fmt, int header, int ncols,
+    const char *const *names)
+{
+	struct crm_out *o;
+	int i;
+
+	if ((o = calloc(1, sizeof *o)) == NULL ||
+	    (o->names = calloc(ncols + 1, sizeof *o->names)) == NULL ||
+	    (o->numeric = calloc(ncols + 1, 1)) == NULL) {
+		if (o != NULL)
+			free(o->names);
+		free(o);
+		return NULL;
+	}
+	o->fp = fp;
+	o->fmt = fmt;
+	o->header = header;
+	o->ncols = ncols;
+	for (i = 0; i < ncols; i++)
+		o->names[i] = strdup(names[i]);
+	if (fmt == CRM_FMT_CSV || (fmt == CRM_FMT_TSV && header)) {
+		for (i = 0; i < ncols; i++) {
+			if (i > 0)
+				putc(fmt == CRM_FMT_CSV ? ',' : '\t', fp);
+			if (fmt == CRM_FMT_CSV)
+				csv_put(fp, names[i]);
+			else
+				crm_tsv_put(fp, names[i]);
+		}
+		fputs(fmt == CRM_FMT_CSV ? "\r\n" : "\n", fp);
+	}
+	return o;
+}
+
+static void
+keep(struct crm_out *o, const char *s)
+{
+	char **nc;
+	size_t cap;
+
+	if (o->ncells == o->cap) {
+		cap = o->cap ? o->cap * 2 : 256;
+		if ((nc = realloc(o->cells, cap * sizeof *nc)) == NULL)
+			return;
+		o->cells = nc;
+		o->cap = cap;
+	}
+	o->cells[o->ncells++] = s != NULL ? strdup(s) : NULL;
+}
+
+/* A table cell shows escapes for what would break the layout. */
+static char *
+tablecell(const char *s)
+{
+	size_t n = 0;
+	const char *p;
+	char *t, *q;
+
+	for (p = s; *p != '\0'; p++)
+		n += strchr("\t\n\r\\", *p) != NULL ? 2 : 1;
+	if ((t = malloc(n + 1)) == NULL)
+		return NULL;
+	for (p = s, q = t; *p != '\0'; p++) {
+		if (strchr("\t\n\r\\", *p) == NULL) {
+			*q++ = *p;
+			continue;
+		}
+		*q++ = '\\';
+		*q++ = *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ?
+		    'r' : '\\';
+	}
+	*q = '\0';
+	return t;
+}
+
+void
+crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
+{
+	FILE *fp = o->fp;
+	char *tc;
+
+	if (s == NULL)
+		t = CRM_V_NULL;
+	switch (o->fmt) {
+	case CRM_FMT_TABLE:
+		if (t == CRM_V_NUM && o->col < o->ncols)
+			o->numeric[o->col] = 1;
+		tc = t == CRM_V_NULL ? NULL : tablecell(s);
+		keep(o, tc);
+		free(tc);
+		break;
+	case CRM_FMT_JSON:
+		putc(o->col == 0 ? '{' : ',', fp);
+		crm_json_put(fp, o->col < o->ncols ? o->names[o->col] : "");
+		putc(':', fp);
+		if (t == CRM_V_NULL)
+			fputs("null", fp);
+		else if (t == CRM_V_NUM || t == CRM_V_BOOL)
+			fputs(s, fp);
+		else
+			crm_json_put(fp, s);
+		break;
+	case CRM_FMT_CSV:
+		if (o->col > 0)
+			putc(',', fp);
+		if (t != CRM_V_NULL)
+			csv_put(fp, s);
+		break;
+	default:
+		if (o->col > 0)
+			putc('\t', fp);
+		if (t != CRM_V_NULL)
+			crm_tsv_put(fp, s);
+		break;
+	}
+	o->col++;
+}
+
+void
+crm_out_endrow(struct crm_out *o)
+{
+	switch (o->fmt) {
+	case CRM_FMT_TABLE:
+		while (o->col < o->ncols) {
+			keep(o, NULL);
+			o->col++;
+		}
+		break;
+	case CRM_FMT_JSON:
+		fputs(o->col == 0 ? "{}\n" : "}\n", o->fp);
+		break;
+	case CRM_FMT_CSV:
+		fputs("\r\n", o->fp);
+		break;
+	default:
+		putc('\n', o->fp);
+		break;
+	}
+	o->col = 0;
+	o->rows++;
+}
+
+static void
+pad(FILE *fp, size_t n)
+{
+	while (n-- > 0)
+		putc(' ', fp);
+}
+
+static void
+table(struct crm_out *o)
+{
+	size_t *w, i, r, nrows, cw;
+	const char *s;
+	int c;
+
+	if ((w = calloc(o->ncols + 1, sizeof *w)) == NULL)
+		return;
+	for (c = 0; c < o->ncols; c++)
+		w[c] = crm_utf8_width(o->names[c]);
+	nrows = o->ncols > 0 ? o->ncells / o->ncols : 0;
+	for (i = 0; i < nrows * o->ncols; i++)
+		if (o->cells[i] != NULL &&
+		    (cw = crm_utf8_width(o->cells[i])) > w[i % o->ncols])
+			w[i % o->ncols] = cw;
+	for (r = 0; r <= nrows; r++) {
+		for (c = 0; c < o->ncols; c++) {
+			s = r == 0 ? o->names[c] : o->cells[(r - 1) *
+			    o->ncols + c];
+			if (s == NULL)
+				s = "";
+			cw = crm_utf8_width(s);
+			if (c > 0)
+				fputs("  ", o->fp);
+			if (o->numeric[c] && r > 0)
+				pad(o->fp, w[c] - cw);
+			fputs(s, o->fp);
+			if (!o->numeric[c] || r == 0)
+				if (c + 1 < o->ncols)
+					pad(o->fp, w[c] - cw);
+		}
+		putc('\n', o->fp);
+	}
+	free(w);
+}
+
+void
+crm_out_free(struct crm_out *o)
+{
+	size_t i;
+	int c;
+
+	if (o == NULL)
+		return;
+	if (o->fmt == CRM_FMT_TABLE)
+		table(o);
+	for (i = 0; i < o->ncells; i++)
+		free(o->cells[i]);
+	free(o->cells);
+	for (c = 0; c < o->ncols; c++)
+		free(o->names[c]);
+	free(o->names);
+	free(o->numeric);
+	free(o);
+}

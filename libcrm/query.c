@@ -1,0 +1,243 @@
+/*
+ * query.c: SQL text built piecewise with every value bound, the SQL of
+ * fields, and field lists (-F) with their output.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+static void
+oom(void)
+{
+	crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	exit(CRM_EX_SOFTWARE);
+}
+
+void
+crm_sql_add(struct crm_sql *q, const char *fmt, ...)
+{
+	va_list ap;
+	size_t cap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (q->len + (size_t)n + 1 > q->cap) {
+		cap = q->cap ? q->cap : 256;
+		while (cap < q->len + (size_t)n + 1)
+			cap *= 2;
+		if ((q->buf = realloc(q->buf, cap)) == NULL)
+			oom();
+		q->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(q->buf + q->len, q->cap - q->len, fmt, ap);
+	va_end(ap);
+	q->len += (size_t)n;
+}
+
+static struct crm_bind *
+newbind(struct crm_sql *q)
+{
+	if (q->nb == 0)
+		q->nb = 1;	/* ?1 is always "now" */
+	if (q->nb >= q->capb) {
+		q->capb = q->capb ? q->capb * 2 : 16;
+		if ((q->b = realloc(q->b, q->capb * sizeof *q->b)) == NULL)
+			oom();
+	}
+	memset(&q->b[q->nb], 0, sizeof q->b[q->nb]);
+	crm_sql_add(q, "?%d", q->nb + 1);
+	return &q->b[q->nb++];
+}
+
+void
+crm_sql_text(struct crm_sql *q, const char *s)
+{
+	struct crm_bind *b = newbind(q);
+
+	if ((b->s = strdup(s)) == NULL)
+		oom();
+}
+
+void
+crm_sql_int(struct crm_sql *q, int64_t v)
+{
+	struct crm_bind *b = newbind(q);
+
+	b->isint = 1;
+	b->i = v;
+}
+
+int
+crm_sql_prepare(struct crm_store *st, struct crm_sql *q, sqlite3_stmt **s)
+{
+	int rc, i, n;
+
+	if ((rc = crm_prepare(st, q->buf, s)) != CRM_EX_OK)
+		return rc;
+	n = sqlite3_bind_parameter_count(*s);
+	if (n >= 1)
+		sqlite3_bind_int64(*s, 1, crm_store_cli(st)->now);
+	for (i = 1; i < q->nb && i < n; i++) {
+		if (q->b[i].isint)
+			sqlite3_bind_int64(*s, i + 1, q->b[i].i);
+		else
+			sqlite3_bind_text(*s, i + 1, q->b[i].s, -1,
+			    SQLITE_TRANSIENT);
+	}
+	return CRM_EX_OK;
+}
+
+void
+crm_sql_free(struct crm_sql *q)
+{
+	int i;
+
+	for (i = 1; i < q->nb; i++)
+		free(q->b[i].s);
+	free(q->b);
+	free(q->buf);
+	memset(q, 0, sizeof *q);
+}
+
+int
+crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
+    const struct crm_field **ftype)
+{
+	const struct crm_field *f;
+
+	*ftype = NULL;
+	if (k->attrs && strncmp(name, "attr.", 5) == 0) {
+		if (!crm_attr_key_valid(name + 5))
+			return -1;
+		crm_sql_add(q, "(SELECT value FROM attr WHERE attr.customer = "
+		    "c.id AND attr.key = ");
+		crm_sql_text(q, name + 5);
+		crm_sql_add(q, ")");
+		return 0;
+	}
+	if (k->tags && strncmp(name, "tag.", 4) == 0) {
+		if (!crm_tag_valid(name + 4))
+			return -1;
+		crm_sql_add(q, "EXISTS (SELECT 1 FROM tag WHERE tag.customer = "
+		    "c.id AND tag.tag = ");
+		crm_sql_text(q, name + 4);
+		crm_sql_add(q, ")");
+		return 0;
+	}
+	if ((f = crm_kind_field(k, name)) == NULL)
+		return -1;
+	*ftype = f;
+	if (f->column != NULL)
+		crm_sql_add(q, "c.%s", f->column);
+	else
+		crm_sql_add(q, "%s", f->expr);
+	return 0;
+}
+
+int
+crm_cols_parse(struct crm_cols *cols, const struct crm_kind *k,
+    const char *list)
+{
+	struct crm_sql probe = { 0 };
+	char *dup, *p, *tok;
+	int rc = CRM_EX_OK;
+
+	memset(cols, 0, sizeof *cols);
+	if ((dup = strdup(list)) == NULL)
+		oom();
+	for (p = dup; (tok = strsep(&p, ",")) != NULL;) {
+		const struct crm_field *f;
+
+		if (*tok == '\0') {
+			rc = crm_err(CRM_EX_USAGE, NULL, "-F: an empty field "
+			    "name in \"%s\"", list);
+			break;
+		}
+		if (crm_field_sql(&probe, k, tok, &f) != 0) {
+			rc = crm_err(CRM_EX_USAGE, NULL, "-F: %s: no such "
+			    "field of %s (crm-ls -F help lists them)", tok,
+			    k->name);
+			break;
+		}
+		cols->names = realloc(cols->names, (cols->n + 1) *
+		    sizeof *cols->names);
+		cols->fields = realloc(cols->fields, (cols->n + 1) *
+		    sizeof *cols->fields);
+		if (cols->names == NULL || cols->fields == NULL)
+			oom();
+		if ((cols->names[cols->n] = strdup(tok)) == NULL)
+			oom();
+		cols->fields[cols->n++] = f;
+	}
+	crm_sql_free(&probe);
+	free(dup);
+	if (rc != CRM_EX_OK)
+		crm_cols_free(cols);
+	return rc;
+}
+
+void
+crm_cols_free(struct crm_cols *cols)
+{
+	int i;
+
+	for (i = 0; i < cols->n; i++)
+		free(cols->names[i]);
+	free(cols->names);
+	free(cols->fields);
+	memset(cols, 0, sizeof *cols);
+}
+
+void
+crm_cols_row(const struct crm_cols *cols, sqlite3_stmt *s, int first,
+    int decimals, struct crm_out *o)
+{
+	const struct crm_field *f;
+	char buf[64];
+	int i, c;
+
+	for (i = 0; i < cols->n; i++) {
+		c = first + i;
+		f = cols->fields[i];
+		if (sqlite3_column_type(s, c) == SQLITE_NULL) {
+			crm_out_cell(o, CRM_V_NULL, NULL);
+			continue;
+		}
+		switch (f != NULL ? f->type : CRM_T_TEXT) {
+		case CRM_T_ID:
+		case CRM_T_INT:
+		case CRM_T_DAYS:
+		case CRM_T_REAL:
+			crm_out_cell(o, CRM_V_NUM,
+			    (const char *)sqlite3_column_text(s, c));
+			break;
+		case CRM_T_DATE:
+			crm_date_fmt(sqlite3_column_int64(s, c), buf,
+			    sizeof buf);
+			crm_out_cell(o, CRM_V_STR, buf);
+			break;
+		case CRM_T_TIME:
+			crm_time_fmt(sqlite3_column_int64(s, c), buf,
+			    sizeof buf);
+			crm_out_cell(o, CRM_V_STR, buf);
+			break;
+		case CRM_T_MONEY:
+			crm_money_fmt(sqlite3_column_int64(s, c), decimals,
+			    buf, sizeof buf);
+			crm_out_cell(o, CRM_V_STR, buf);
+			break;
+		default:
+			crm_out_cell(o, CRM_V_STR,
+			    (const char *)sqlite3_column_text(s, c));
+			break;
+		}
+	}
+}

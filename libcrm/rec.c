@@ -1,0 +1,675 @@
+/*
+ * rec.c: writing records.  One writer per command holds the prepared
+ * statements and reuses them for every row inside the command's single
+ * transaction; duplicates are caught by the UNIQUE indexes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+#define MAXIDX	16
+
+struct crm_writer {
+	struct crm_store	*st;
+	const struct crm_kind	*kind;
+	enum crm_wmode		 mode;
+	int			 decimals;
+	sqlite3_stmt		*ins;		/* INSERT, every column */
+	sqlite3_stmt		*upd;		/* UPDATE by id */
+	sqlite3_stmt		*find;		/* id by the first unique key */
+	sqlite3_stmt		*exists;	/* 1 when the id exists */
+	sqlite3_stmt		*aput, *adel;	/* attributes */
+	struct crm_val		*vals;		/* by field index */
+	const struct crm_field	*key;		/* match key for -u: ref */
+	int64_t			 first;		/* first id added */
+	int64_t			 nadded;
+	/* indexes dropped for the load, rebuilt by crm_writer_finish */
+	char			*idxsql[MAXIDX];
+	int			 nidx;
+};
+
+static int
+settable(const struct crm_field *f)
+{
+	return f->column != NULL && !(f->flags & CRM_F_READONLY);
+}
+
+/* Prepare INSERT INTO t (id, cols...) VALUES (?1, ?2...): ?N+1 by field. */
+static int
+prep_insert(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_sql q = { 0 };
+	int i, rc;
+
+	crm_sql_add(&q, "INSERT INTO %s (id", k->table);
+	for (i = 0; i < k->nfields; i++)
+		if (settable(&k->fields[i]))
+			crm_sql_add(&q, ", %s", k->fields[i].column);
+	crm_sql_add(&q, ") VALUES (?1");
+	for (i = 0; i < k->nfields; i++)
+		if (settable(&k->fields[i]))
+			crm_sql_add(&q, ", ?%d", i + 1);
+	crm_sql_add(&q, ")");
+	rc = crm_prepare(w->st, q.buf, &w->ins);
+	crm_sql_free(&q);
+	return rc;
+}
+
+/* UPDATE t SET col = coalesce(?N, col) ...: an unset value keeps. */
+static int
+prep_update(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_sql q = { 0 };
+	int i, rc, n = 0;
+
+	crm_sql_add(&q, "UPDATE %s SET ", k->table);
+	for (i = 0; i < k->nfields; i++) {
+		if (!settable(&k->fields[i]))
+			continue;
+		/* In crm-set a NULL with ?M = 1 clears; -u never clears. */
+		crm_sql_add(&q, "%s%s = CASE WHEN ?%d IS NOT NULL OR ?%d THEN "
+		    "?%d ELSE %s END", n++ ? ", " : "", k->fields[i].column,
+		    i + 1, k->nfields + i + 1, i + 1, k->fields[i].column);
+	}
+	crm_sql_add(&q, " WHERE id = ?1");
+	rc = crm_prepare(w->st, q.buf, &w->upd);
+	crm_sql_free(&q);
+	return rc;
+}
+
+static int64_t
+maxid(struct crm_writer *w)
+{
+	sqlite3_stmt *s = NULL;
+	char sql[128];
+	int64_t v = 0;
+
+	snprintf(sql, sizeof sql, "SELECT max(id) FROM %s", w->kind->table);
+	if (crm_prepare(w->st, sql, &s) == CRM_EX_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * Drop the kind's indexes for a large load into a small table: building
+ * them once after the load costs half of keeping them live.  The drop is
+ * part of the transaction, so a failed import leaves them as they were.
+ */
+static int
+defer_indexes(struct crm_writer *w)
+{
+	sqlite3_stmt *s = NULL;
+	struct crm_sql q = { 0 };
+	int rc, i;
+	char *names[MAXIDX];
+
+	if ((rc = crm_prepare(w->st, "SELECT name, sql FROM sqlite_schema "
+	    "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+	    &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, w->kind->table, -1, SQLITE_STATIC);
+	while (w->nidx < MAXIDX && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		names[w->nidx] = strdup((const char *)sqlite3_column_text(s,
+		    0));
+		w->idxsql[w->nidx++] = strdup((const char *)
+		    sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	rc = CRM_EX_OK;
+	for (i = 0; i < w->nidx && rc == CRM_EX_OK; i++) {
+		crm_sql_add(&q, "DROP INDEX \"%s\"", names[i]);
+		rc = crm_exec(w->st, q.buf);
+		crm_sql_free(&q);
+	}
+	for (i = 0; i < w->nidx; i++)
+		free(names[i]);
+	return rc;
+}
+
+int
+crm_writer_new(struct crm_writer **out, struct crm_store *st,
+    const struct crm_kind *k, enum crm_wmode mode, int64_t sizehint)
+{
+	struct crm_writer *w;
+	char sql[256];
+	int i, rc;
+
+	*out = NULL;
+	if ((w = calloc(1, sizeof *w)) == NULL ||
+	    (w->vals = calloc(k->nfields, sizeof *w->vals)) == NULL) {
+		free(w);
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	}
+	*out = w;
+	w->st = st;
+	w->kind = k;
+	w->mode = mode;
+	w->decimals = crm_store_decimals(st);
+	for (i = 0; i < k->nfields && w->key == NULL; i++)
+		if (k->fields[i].flags & CRM_F_UNIQUE)
+			w->key = &k->fields[i];
+	if ((rc = prep_insert(w)) != CRM_EX_OK ||
+	    (rc = prep_update(w)) != CRM_EX_OK)
+		return rc;
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", k->table);
+	if ((rc = crm_prepare(st, sql, &w->exists)) != CRM_EX_OK)
+		return rc;
+	if (w->key != NULL) {
+		snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ?",
+		    k->table, w->key->column);
+		if ((rc = crm_prepare(st, sql, &w->find)) != CRM_EX_OK)
+			return rc;
+	}
+	if (k->attrs && ((rc = crm_prepare(st, "INSERT INTO attr (customer, "
+	    "key, value) VALUES (?1, ?2, ?3) ON CONFLICT (customer, key) DO "
+	    "UPDATE SET value = ?3", &w->aput)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "DELETE FROM attr WHERE customer = ? AND "
+	    "key = ?", &w->adel)) != CRM_EX_OK))
+		return rc;
+	w->first = maxid(w) + 1;
+	/* Roughly 100 bytes a row: defer when the load outgrows the table. */
+	if (mode == CRM_W_ADD && sizehint > (1 << 20) &&
+	    sizehint / 100 > w->first)
+		return defer_indexes(w);
+	return CRM_EX_OK;
+}
+
+/* The stored record colliding with a unique value of this one, if any. */
+static int
+collision(struct crm_writer *w, const struct crm_loc *at0, int64_t self)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_loc at = *at0;
+	sqlite3_stmt *s = NULL;
+	char sql[256];
+	int64_t other;
+	int i, rc;
+
+	for (i = 0; i < k->nfields; i++) {
+		const struct crm_field *f = &k->fields[i];
+
+		if (!(f->flags & CRM_F_UNIQUE) || w->vals[i].isnull)
+			continue;
+		snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ? AND "
+		    "id IS NOT ?", k->table, f->column);
+		if ((rc = crm_prepare(w->st, sql, &s)) != CRM_EX_OK)
+			return rc;
+		crm_val_bind(s, 1, &w->vals[i]);
+		if (self > 0)
+			sqlite3_bind_int64(s, 2, self);
+		rc = sqlite3_step(s);
+		other = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_finalize(s);
+		if (other == 0)
+			continue;
+		at.field = f->name;
+		if (other >= w->first)
+			return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is given "
+			    "twice in the input (also for %s %lld)",
+			    w->vals[i].s, k->name, (long long)other);
+		return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is already in the "
+		    "store (%s %lld)%s", w->vals[i].s, k->name,
+		    (long long)other, w->mode == CRM_W_ADD &&
+		    f == w->key ? "; -u updates it" : "");
+	}
+	at.field = "id";
+	return crm_err(CRM_EX_DATAERR, &at, "is already in the store");
+}
+
+/* Check every given value; fills w->vals. */
+static int
+parse_rec(struct crm_writer *w, const struct crm_rec *r,
+    const struct crm_loc *at0, int isnew)
+{
+	const struct crm_kind *k = w->kind;
+	const struct crm_cli *cli = crm_store_cli(w->st);
+	struct crm_loc at = *at0;
+	const struct crm_field *f;
+	int i, rc;
+
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		at.field = f->name;
+		memset(&w->vals[i], 0, sizeof w->vals[i]);
+		w->vals[i].isnull = 1;
+		if (r->val[i] == NULL || (*r->val[i] == '\0' &&
+		    w->mode != CRM_W_SET)) {
+			/* Not given: a new record needs what is required. */
+			if (!isnew)
+				continue;
+			if (f->flags & CRM_F_REQUIRED)
+				return crm_err(CRM_EX_DATAERR, &at, "is "
+				    "required");
+			if (f->flags & CRM_F_NOW) {
+				w->vals[i].isnull = 0;
+				w->vals[i].isint = 1;
+				w->vals[i].i = cli->now;
+			}
+			continue;
+		}
+		if (f->type == CRM_T_ID)
+			continue;	/* matched in crm_writer_put */
+		if ((rc = crm_field_parse(f, r->val[i], w->decimals, cli->now,
+		    &at, &w->vals[i])) != CRM_EX_OK)
+			return rc;
+	}
+	for (i = 0; i < r->nattr; i++) {
+		if (r->aval[i] == NULL)
+			continue;
+		if (!crm_utf8_valid(r->aval[i], strlen(r->aval[i]))) {
+			at.field = r->akey[i];
+			return crm_err(CRM_EX_DATAERR, &at, "is not valid "
+			    "UTF-8");
+		}
+	}
+	return CRM_EX_OK;
+}
+
+static int
+put_attrs(struct crm_writer *w, const struct crm_rec *r, int64_t id)
+{
+	sqlite3_stmt *s;
+	int i, rc;
+
+	for (i = 0; i < r->nattr; i++) {
+		if (r->aval[i] == NULL || (*r->aval[i] == '\0' &&
+		    w->mode != CRM_W_SET))
+			continue;
+		s = *r->aval[i] == '\0' ? w->adel : w->aput;
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, r->akey[i] + 5, -1, SQLITE_STATIC);
+		if (s == w->aput)
+			sqlite3_bind_text(s, 3, r->aval[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return crm_sqlerr(w->st, rc);
+	}
+	return CRM_EX_OK;
+}
+
+static int
+step_write(struct crm_writer *w, sqlite3_stmt *s, const struct crm_loc *at,
+    int64_t self)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return CRM_EX_OK;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return collision(w, at, self);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return crm_err(CRM_EX_DATAERR, at, "%s",
+		    sqlite3_errmsg(crm_store_db(w->st)));
+	return crm_sqlerr(w->st, rc);
+}
+
+int
+crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
+    const struct crm_loc *at, int64_t *id, int *added)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_val idv;
+	sqlite3_stmt *s;
+	int64_t found = 0;
+	int i, rc, isnew = w->mode == CRM_W_ADD;
+	struct crm_loc idat = *at;
+
+	*added = 0;
+	idat.field = "id";
+	idv.isnull = 1;
+	if (r->val[0] != NULL && *r->val[0] != '\0') {
+		if (crm_id_parse(r->val[0], &idv.i) != 0)
+			return crm_err(CRM_EX_DATAERR, &idat, "\"%s\" is not a "
+			    "record id", r->val[0]);
+		idv.isnull = 0;
+		idv.isint = 1;
+	}
+	if (w->mode == CRM_W_SET) {
+		found = *id;
+	} else if (w->mode == CRM_W_UPSERT) {
+		/* Match by id when given, else by the key (ref). */
+		if (!idv.isnull) {
+			sqlite3_bind_int64(w->exists, 1, idv.i);
+			rc = sqlite3_step(w->exists);
+			sqlite3_reset(w->exists);
+			if (rc == SQLITE_ROW)
+				found = idv.i;
+			else if (rc != SQLITE_DONE)
+				return crm_sqlerr(w->st, rc);
+		} else if (w->key != NULL) {
+			i = crm_kind_index(k, w->key);
+			if (r->val[i] != NULL && *r->val[i] != '\0') {
+				sqlite3_bind_text(w->find, 1, r->val[i], -1,
+				    SQLITE_STATIC);
+				rc = sqlite3_step(w->find);
+				if (rc == SQLITE_ROW)
+					found = sqlite3_column_int64(w->find,
+					    0);
+				sqlite3_reset(w->find);
+				if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+					return crm_sqlerr(w->st, rc);
+			}
+		}
+		isnew = found == 0;
+	}
+	if ((rc = parse_rec(w, r, at, isnew)) != CRM_EX_OK)
+		return rc;
+	if (isnew) {
+		s = w->ins;
+		crm_val_bind(s, 1, &idv);
+		for (i = 0; i < k->nfields; i++)
+			if (settable(&k->fields[i]))
+				crm_val_bind(s, i + 1, &w->vals[i]);
+		if ((rc = step_write(w, s, at, 0)) != CRM_EX_OK)
+			return rc;
+		*id = sqlite3_last_insert_rowid(crm_store_db(w->st));
+		*added = 1;
+		w->nadded++;
+	} else {
+		s = w->upd;
+		sqlite3_bind_int64(s, 1, found);
+		for (i = 0; i < k->nfields; i++) {
+			if (!settable(&k->fields[i]))
+				continue;
+			crm_val_bind(s, i + 1, &w->vals[i]);
+			/* crm-set f= clears f (a required field refused it). */
+			sqlite3_bind_int(s, k->nfields + i + 1,
+			    w->mode == CRM_W_SET && r->val[i] != NULL);
+		}
+		if ((rc = step_write(w, s, at, found)) != CRM_EX_OK)
+			return rc;
+		*id = found;
+	}
+	return put_attrs(w, r, *id);
+}
+
+/* The id of the first row repeating a unique value, 0 when none. */
+static int64_t
+first_dup(struct crm_writer *w, const struct crm_field **which,
+    int64_t *earlier)
+{
+	const struct crm_kind *k = w->kind;
+	sqlite3_stmt *s = NULL;
+	char sql[512];
+	int64_t best = 0, id;
+	int i;
+
+	for (i = 0; i < k->nfields; i++) {
+		const struct crm_field *f = &k->fields[i];
+
+		if (!(f->flags & CRM_F_UNIQUE))
+			continue;
+		snprintf(sql, sizeof sql, "SELECT id, prev FROM (SELECT id, "
+		    "lag(id) OVER (PARTITION BY %s ORDER BY id) AS prev FROM "
+		    "%s WHERE %s IS NOT NULL) WHERE prev IS NOT NULL ORDER BY "
+		    "id LIMIT 1", f->column, k->table, f->column);
+		if (crm_prepare(w->st, sql, &s) != CRM_EX_OK)
+			return 0;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			id = sqlite3_column_int64(s, 0);
+			if (best == 0 || id < best) {
+				best = id;
+				*which = f;
+				*earlier = sqlite3_column_int64(s, 1);
+			}
+		}
+		sqlite3_finalize(s);
+	}
+	return best;
+}
+
+int
+crm_writer_finish(struct crm_writer *w, long (*lineof)(void *, int64_t),
+    void *arg, const char *file)
+{
+	struct crm_loc at = { file, 0, NULL };
+	const struct crm_field *f = NULL;
+	sqlite3 *db = crm_store_db(w->st);
+	int64_t dup, earlier = 0;
+	int i, rc;
+
+	for (i = 0; i < w->nidx; i++) {
+		rc = sqlite3_exec(db, w->idxsql[i], NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			continue;
+		if ((rc & 0xff) != SQLITE_CONSTRAINT)
+			return crm_sqlerr(w->st, rc);
+		if ((dup = first_dup(w, &f, &earlier)) == 0)
+			return crm_err(CRM_EX_DATAERR, &at, "%s",
+			    sqlite3_errmsg(db));
+		at.line = lineof != NULL ? lineof(arg, dup - w->first) : 0;
+		at.field = f->name;
+		if (earlier >= w->first)
+			return crm_err(CRM_EX_DATAERR, &at, "the same value "
+			    "is given on line %ld", lineof != NULL ?
+			    lineof(arg, earlier - w->first) : 0L);
+		return crm_err(CRM_EX_DATAERR, &at, "the value is already in "
+		    "the store (%s %lld); -u updates it", w->kind->name,
+		    (long long)earlier);
+	}
+	return CRM_EX_OK;
+}
+
+void
+crm_writer_free(struct crm_writer *w)
+{
+	int i;
+
+	if (w == NULL)
+		return;
+	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->upd);
+	sqlite3_finalize(w->find);
+	sqlite3_finalize(w->exists);
+	sqlite3_finalize(w->aput);
+	sqlite3_finalize(w->adel);
+	for (i = 0; i < w->nidx; i++)
+		free(w->idxsql[i]);
+	free(w->vals);
+	free(w);
+}
+
+int
+crm_rec_init(struct crm_rec *r, const struct crm_kind *k, int nattr)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = k;
+	r->val = calloc(k->nfields, sizeof *r->val);
+	r->given = calloc(k->nfields, 1);
+	r->akey = calloc(nattr + 1, sizeof *r->akey);
+	r->aval = calloc(nattr + 1, sizeof *r->aval);
+	if (r->val == NULL || r->given == NULL || r->akey == NULL ||
+	    r->aval == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	return CRM_EX_OK;
+}
+
+void
+crm_rec_clear(struct crm_rec *r)
+{
+	memset(r->val, 0, r->kind->nfields * sizeof *r->val);
+	memset(r->aval, 0, r->nattr * sizeof *r->aval);
+}
+
+void
+crm_rec_free(struct crm_rec *r)
+{
+	free(r->val);
+	free(r->given);
+	free(r->akey);
+	free(r->aval);
+	memset(r, 0, sizeof *r);
+}
+
+int
+crm_rec_assign(struct crm_rec *r, const char *arg, char **keybuf)
+{
+	const struct crm_field *f;
+	const char *eq = strchr(arg, '=');
+	char *name;
+	int i;
+
+	*keybuf = NULL;
+	if (eq == NULL || eq == arg)
+		return crm_err(CRM_EX_USAGE, NULL, "\"%s\" is not field=value",
+		    arg);
+	if ((name = strndup(arg, (size_t)(eq - arg))) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if (r->kind->attrs && strncmp(name, "attr.", 5) == 0) {
+		if (!crm_attr_key_valid(name + 5)) {
+			crm_err(CRM_EX_USAGE, NULL, "%s: not a valid attribute "
+			    "name", name);
+			free(name);
+			return CRM_EX_USAGE;
+		}
+		for (i = 0; i < r->nattr; i++)
+			if (strcmp(r->akey[i], name) == 0)
+				break;
+		r->aval[i] = eq + 1;
+		if (i < r->nattr) {
+			free(name);	/* given twice: the last one counts */
+			return CRM_EX_OK;
+		}
+		r->akey[i] = name;
+		r->nattr++;
+		*keybuf = name;
+		return CRM_EX_OK;
+	}
+	f = crm_kind_field(r->kind, name);
+	if (f == NULL || f->column == NULL || ((f->flags & CRM_F_READONLY) &&
+	    f->type != CRM_T_ID)) {
+		crm_err(CRM_EX_USAGE, NULL, "%s: %s", name, f == NULL ?
+		    "no such field" : "is computed and cannot be set");
+		free(name);
+		return CRM_EX_USAGE;
+	}
+	free(name);
+	i = crm_kind_index(r->kind, f);
+	r->val[i] = eq + 1;
+	r->given[i] = 1;
+	return CRM_EX_OK;
+}
+
+int
+crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	char sql[128];
+	int rc;
+
+	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", k->table);
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+crm_customer_forget(struct crm_store *st, int64_t id)
+{
+	const struct crm_kind *k = crm_kind_customer();
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	int i, rc;
+
+	/* Every personal field is erased; the name becomes a placeholder. */
+	crm_sql_add(&q, "UPDATE customer SET name = 'forgotten ' || id");
+	for (i = 0; i < k->nfields; i++)
+		if ((k->fields[i].flags & CRM_F_PERSONAL) &&
+		    k->fields[i].column != NULL &&
+		    !(k->fields[i].flags & CRM_F_REQUIRED))
+			crm_sql_add(&q, ", %s = NULL", k->fields[i].column);
+	crm_sql_add(&q, " WHERE id = ");
+	crm_sql_int(&q, id);
+	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	/* Attributes, and the values the audit kept of this person. */
+	if ((rc = crm_prepare(st, "DELETE FROM attr WHERE customer = ?1; ",
+	    &s)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((rc = crm_prepare(st, "UPDATE audit SET detail = 'personal data "
+	    "erased' WHERE kind = 'customer' AND record = ?1 AND detail IS NOT "
+	    "NULL", &s)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+out:
+	sqlite3_finalize(s);
+	crm_sql_free(&q);
+	return rc;
+}
+
+static int
+tagop(struct crm_store *st, const char *sql, const char *tag,
+    const struct crm_ids *ids, int64_t *changed)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i;
+	int rc;
+
+	*changed = 0;
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	for (i = 0; i < ids->n; i++) {
+		sqlite3_bind_int64(s, 1, ids->v[i]);
+		sqlite3_bind_text(s, 2, tag, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, crm_store_cli(st)->now);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			rc = crm_sqlerr(st, rc);
+			goto out;
+		}
+		*changed += sqlite3_changes(crm_store_db(st));
+	}
+	rc = CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+crm_tag_add(struct crm_store *st, const char *tag, const struct crm_ids *ids,
+    int64_t *changed)
+{
+	/* A manual tag over a rule's tag makes it manual: it stays put. */
+	return tagop(st, "INSERT INTO tag (customer, tag, origin, since) "
+	    "VALUES (?1, ?2, 'manual', ?3) ON CONFLICT (customer, tag) DO "
+	    "UPDATE SET origin = 'manual' WHERE origin IS NOT 'manual'", tag,
+	    ids, changed);
+}
+
+int
+crm_tag_del(struct crm_store *st, const char *tag, const struct crm_ids *ids,
+    int64_t *changed)
+{
+	return tagop(st, "DELETE FROM tag WHERE customer = ?1 AND tag = ?2 "
+	    "AND ?3 IS NOT NULL", tag, ids, changed);
+}

@@ -1,0 +1,445 @@
+/* store.c: opening, creating and migrating the SQLite store. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+struct crm_store {
+	sqlite3			*db;
+	const struct crm_cli	*cli;
+	enum crm_mode		 mode;
+	int			 intx;
+	int			 decimals;
+};
+
+/*
+ * Schema migrations: migrations[v] takes a store from version v to v + 1.
+ * They run in one transaction, so a store is never half-upgraded.
+ */
+static const char *const migrations[CRM_SCHEMA_VERSION] = {
+	/* 0 -> 1: the foundation. */
+	"CREATE TABLE config ("
+	"  key TEXT PRIMARY KEY NOT NULL,"
+	"  value TEXT NOT NULL"
+	") STRICT;"
+	/* AUTOINCREMENT: an id is never reused, so the audit stays true. */
+	"CREATE TABLE customer ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  ref TEXT,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT COLLATE NOCASE,"
+	"  phone TEXT,"
+	"  company TEXT,"
+	"  industry TEXT,"
+	"  country TEXT,"
+	"  region TEXT,"
+	"  city TEXT,"
+	"  gender TEXT,"
+	"  birthday INTEGER,"
+	"  income INTEGER,"
+	"  occupation TEXT,"
+	"  source TEXT,"
+	"  owner TEXT,"
+	"  stage TEXT,"
+	"  intent INTEGER,"
+	"  progress TEXT,"
+	"  expected_close INTEGER,"
+	"  created INTEGER NOT NULL,"
+	"  notes TEXT"
+	") STRICT;"
+	"CREATE UNIQUE INDEX customer_ref ON customer(ref);"
+	/* The column is NOCASE, so the index is the case-blind key. */
+	"CREATE UNIQUE INDEX customer_email ON customer(email);"
+	"CREATE TABLE attr ("
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (customer, key)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX attr_key ON attr(key, value);"
+	"CREATE TABLE tag ("
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  tag TEXT NOT NULL,"
+	"  origin TEXT NOT NULL DEFAULT 'manual',"
+	"  since INTEGER NOT NULL,"
+	"  PRIMARY KEY (customer, tag)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX tag_tag ON tag(tag, customer);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts INTEGER NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  kind TEXT,"
+	"  record INTEGER,"
+	"  action TEXT NOT NULL,"
+	"  detail TEXT"
+	") STRICT;"
+	"CREATE INDEX audit_record ON audit(kind, record);",
+};
+
+sqlite3 *
+crm_store_db(struct crm_store *st)
+{
+	return st->db;
+}
+
+const struct crm_cli *
+crm_store_cli(struct crm_store *st)
+{
+	return st->cli;
+}
+
+int
+crm_store_decimals(struct crm_store *st)
+{
+	return st->decimals;
+}
+
+int
+crm_sqlerr(struct crm_store *st, int rc)
+{
+	const char *msg = st != NULL && st->db != NULL ?
+	    sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	struct crm_loc at = { st != NULL ? st->cli->dbpath : NULL, 0, NULL };
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return crm_err(CRM_EX_TEMPFAIL, &at,
+		    "the store is busy; try again later");
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return crm_err(CRM_EX_IOERR, &at, "%s", msg);
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return crm_err(CRM_EX_DATAERR, &at, "not a crm store (%s)",
+		    msg);
+	default:
+		return crm_err(CRM_EX_SOFTWARE, &at, "%s", msg);
+	}
+}
+
+int
+crm_prepare(struct crm_store *st, const char *sql, sqlite3_stmt **stmt)
+{
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL)) !=
+	    SQLITE_OK)
+		return crm_sqlerr(st, rc);
+	return CRM_EX_OK;
+}
+
+int
+crm_exec(struct crm_store *st, const char *sql)
+{
+	int rc;
+
+	if ((rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return crm_sqlerr(st, rc);
+	return CRM_EX_OK;
+}
+
+static int
+pragma_int(struct crm_store *st, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = CRM_EX_OK;
+	} else
+		rc = crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Create the folders above path that are missing, mode 0700. */
+static int
+mkparents(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Bring the schema up to CRM_SCHEMA_VERSION in one transaction. */
+static int
+migrate(struct crm_store *st)
+{
+	struct crm_loc at = { st->cli->dbpath, 0, NULL };
+	char sql[128];
+	int64_t v, appid;
+	int rc;
+
+	if ((rc = crm_exec(st, "BEGIN IMMEDIATE")) != CRM_EX_OK)
+		return rc;
+	st->intx = 1;
+	/* Another process may have migrated while we waited. */
+	if ((rc = pragma_int(st, "PRAGMA user_version", &v)) != CRM_EX_OK ||
+	    (rc = pragma_int(st, "PRAGMA application_id", &appid)) !=
+	    CRM_EX_OK)
+		return rc;
+	if (appid != 0 && appid != CRM_APPLICATION_ID)
+		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
+	for (; v < CRM_SCHEMA_VERSION; v++)
+		if ((rc = crm_exec(st, migrations[v])) != CRM_EX_OK)
+			return rc;
+	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; "
+	    "PRAGMA user_version = %d", CRM_APPLICATION_ID,
+	    CRM_SCHEMA_VERSION);
+	if ((rc = crm_exec(st, sql)) != CRM_EX_OK)
+		return rc;
+	if ((rc = crm_exec(st, "COMMIT")) != CRM_EX_OK)
+		return rc;
+	st->intx = 0;
+	return CRM_EX_OK;
+}
+
+static int
+setup(struct crm_store *st)
+{
+	struct crm_loc at = { st->cli->dbpath, 0, NULL };
+	sqlite3_stmt *s = NULL;
+	int64_t v, appid;
+	char *val = NULL;
+	int rc;
+
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
+	/* Defensive: no SQL can corrupt the file, even through PRAGMAs. */
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if ((rc = crm_exec(st, "PRAGMA foreign_keys = ON; "
+	    "PRAGMA secure_delete = ON")) != CRM_EX_OK)
+		return rc;
+	if ((rc = pragma_int(st, "PRAGMA application_id", &appid)) !=
+	    CRM_EX_OK ||
+	    (rc = pragma_int(st, "PRAGMA user_version", &v)) != CRM_EX_OK)
+		return rc;
+	if (appid != 0 && appid != CRM_APPLICATION_ID)
+		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
+	if (v > CRM_SCHEMA_VERSION)
+		return crm_err(CRM_EX_SOFTWARE, &at, "the store has schema "
+		    "version %lld; this crm knows up to %d: upgrade crm",
+		    (long long)v, CRM_SCHEMA_VERSION);
+	if (v < CRM_SCHEMA_VERSION) {
+		/* WAL: readers never block the writer, nor it them. */
+		if ((rc = crm_prepare(st, "PRAGMA journal_mode = WAL", &s)) !=
+		    CRM_EX_OK)
+			return rc;
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc != SQLITE_ROW)
+			return crm_sqlerr(st, rc);
+		if ((rc = migrate(st)) != CRM_EX_OK)
+			return rc;
+	}
+	st->decimals = 2;
+	if ((rc = crm_config_get(st, "decimals", &val)) != CRM_EX_OK)
+		return rc;
+	if (val != NULL)
+		st->decimals = atoi(val);
+	free(val);
+	return CRM_EX_OK;
+}
+
+int
+crm_store_open(struct crm_store **out, const struct crm_cli *cli,
+    enum crm_mode mode)
+{
+	struct crm_loc at = { cli->dbpath, 0, NULL };
+	struct crm_store *st;
+	int fd, rc;
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof *st)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	st->cli = cli;
+	st->mode = mode;
+	*out = st;
+	if (access(cli->dbpath, F_OK) != 0) {
+		if (mode == CRM_READ)
+			return crm_err(CRM_EX_NOINPUT, &at, "no store here; "
+			    "crm-init creates one");
+		/* Created on first write: file 0600, folders 0700. */
+		if (mkparents(cli->dbpath) != 0)
+			return crm_err(CRM_EX_IOERR, &at, "cannot create its "
+			    "folder:");
+		fd = open(cli->dbpath, O_RDWR | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return crm_err(CRM_EX_IOERR, &at, "cannot create:");
+		if (fd >= 0)
+			close(fd);
+	}
+	rc = sqlite3_open_v2(cli->dbpath, &st->db, SQLITE_OPEN_READWRITE,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
+		    st->db != NULL ? sqlite3_errmsg(st->db) :
+		    sqlite3_errstr(rc));
+	if ((rc = setup(st)) != CRM_EX_OK)
+		return rc;
+	/*
+	 * BEGIN IMMEDIATE takes the write lock now, so two importers wait
+	 * for each other instead of one failing at its first INSERT.  A
+	 * reader's deferred transaction gives it one consistent snapshot.
+	 */
+	rc = crm_exec(st, mode == CRM_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (rc != CRM_EX_OK)
+		return rc;
+	st->intx = 1;
+	return CRM_EX_OK;
+}
+
+int
+crm_store_commit(struct crm_store *st)
+{
+	int rc;
+
+	if (!st->intx)
+		return CRM_EX_OK;
+	if ((rc = crm_exec(st, "COMMIT")) != CRM_EX_OK)
+		return rc;
+	st->intx = 0;
+	return CRM_EX_OK;
+}
+
+int
+crm_store_checkpoint(struct crm_store *st)
+{
+	int rc;
+
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return crm_sqlerr(st, rc);
+	return CRM_EX_OK;
+}
+
+void
+crm_store_close(struct crm_store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->db != NULL) {
+		if (st->intx)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close_v2(st->db);
+	}
+	free(st);
+}
+
+int
+crm_audit(struct crm_store *st, const char *kind, int64_t record,
+    const char *action, const char *detail)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_prepare(st, "INSERT INTO audit (ts, user, command, "
+	    "kind, record, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", &s))
+	    != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, st->cli->clock);
+	sqlite3_bind_text(s, 2, st->cli->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, crm_progname(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, kind, -1, SQLITE_STATIC);
+	if (record > 0)
+		sqlite3_bind_int64(s, 5, record);
+	sqlite3_bind_text(s, 6, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, detail, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, sqlite3_errcode(st->db));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+crm_config_get(struct crm_store *st, const char *key, char **out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = crm_prepare(st, "SELECT value FROM config WHERE key = ?",
+	    &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((*out = strdup((const char *)sqlite3_column_text(s, 0))) ==
+		    NULL)
+			rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		else
+			rc = CRM_EX_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = CRM_EX_OK;
+	else
+		rc = crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+crm_config_set(struct crm_store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_prepare(st, "INSERT INTO config (key, value) "
+	    "VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2", &s))
+	    != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, sqlite3_errcode(st->db));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+crm_config_unset(struct crm_store *st, const char *key, int *found)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_prepare(st, "DELETE FROM config WHERE key = ?", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, sqlite3_errcode(st->db));
+	*found = sqlite3_changes(st->db) > 0;
+	sqlite3_finalize(s);
+	return rc;
+}
