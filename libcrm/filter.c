@@ -56,7 +56,9 @@ err(struct fx *x, const char *fmt, const char *arg)
 static int
 wordch(unsigned char c)
 {
-	return isalnum(c) || c >= 0x80 || strchr("_.:@+-/", c) != NULL;
+	/* strchr finds the terminating NUL too: test c first. */
+	return c != 0 && (isalnum(c) || c >= 0x80 ||
+	    strchr("_.:@+-/", c) != NULL);
 }
 
 /* Read the next token into x->t and x->text. */

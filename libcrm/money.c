@@ -19,7 +19,7 @@ crm_money_parse(const char *s, int decimals, int64_t *out, const char **why)
 	    isdigit((unsigned char)p[1])))
 		return -1;
 	for (; isdigit((unsigned char)*p); p++) {
-		if (v > (INT64_MAX - 9) / 10)
+		if (v > (INT64_MAX - (*p - '0')) / 10)
 			goto big;
 		v = v * 10 + (*p - '0');
 	}
@@ -29,7 +29,7 @@ crm_money_parse(const char *s, int decimals, int64_t *out, const char **why)
 				*why = "has more decimals than the currency";
 				return -1;
 			}
-			if (v > (INT64_MAX - 9) / 10)
+			if (v > (INT64_MAX - (*p - '0')) / 10)
 				goto big;
 			v = v * 10 + (*p - '0');
 		}
