@@ -10,7 +10,8 @@
 #include "crm.h"
 
 static const char usage[] =
-    "[-nqu] [-f file] [-i csv|tsv] kind [field=value ...]";
+    "[-nqu] [-d path] [-f file] [-i csv|tsv] [--asof date] kind "
+    "[field=value ...]";
 
 /* Progress on a terminal: rows, rows per second, share of the file. */
 struct progress {

@@ -8,7 +8,7 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-q] [key [value]] | --unset key";
+static const char usage[] = "[-q] [-d path] [key [value]] | --unset key";
 
 enum { OPT_UNSET = CRM_OPT_OWN };
 

@@ -8,8 +8,8 @@
 #include "crm.h"
 
 static const char usage[] =
-    "[-Hq] [-w expr] [-F fields] [-s [-]field,...] [-l limit] [-o fmt] "
-    "[kind]";
+    "[-Hq] [-d path] [-w expr] [-F fields] [-s [-]field,...] [-l limit] "
+    "[-o fmt] [--asof date] [kind]";
 
 static const char *const typenames[] = {
 	"id", "text", "integer", "one of", "date", "date-time", "money",

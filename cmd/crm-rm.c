@@ -5,7 +5,7 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-nq] [--forget] [kind] [id ...]";
+static const char usage[] = "[-nq] [--forget] [-d path] [kind] [id ...]";
 
 enum { OPT_FORGET = CRM_OPT_OWN };
 

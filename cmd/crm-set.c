@@ -5,7 +5,8 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-nq] [kind] [id ...] field=value ...";
+static const char usage[] = "[-nq] [-d path] [--asof date] [kind] [id ...] "
+    "field=value ...";
 
 /* The audit detail of one change: the assignments as JSON. */
 static char *

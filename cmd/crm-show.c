@@ -7,7 +7,7 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-o fmt] [id ...]";
+static const char usage[] = "[-d path] [-o fmt] [--asof date] [id ...]";
 
 /* Emit one name/value pair in the chosen format. */
 struct shower {

@@ -7,7 +7,8 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-nqr] tag [id ...] | -l [id ...]";
+static const char usage[] = "[-nqr] [-d path] [--asof date] tag [id ...] | "
+    "-l [-H] [-o fmt] [id ...]";
 
 /* -l: tags of the given customers, or every tag with its count. */
 static int
@@ -127,7 +128,7 @@ main(int argc, char *argv[])
 	struct crm_cli cli;
 	int c, rflag = 0, lflag = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqoH");
+	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
 	while ((c = crm_cli_next(&cli, "rl", lopts)) != -1) {
 		switch (c) {
 		case 'r':

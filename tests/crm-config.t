@@ -1,0 +1,19 @@
+#!/bin/sh
+# crm-config: settings, validated, with defaults.
+. "${0%/*}/lib.sh"
+plan 11
+
+check_out 'sets and reads a setting' CNY 'crm-config currency CNY && crm-config currency'
+check_out 'decimals defaults to 2' 2 'crm-config decimals'
+check_out 'lists every setting' "$(printf 'currency\tCNY\ndecimals\t2')" 'crm-config'
+check_exit 'a bad value is refused with 65' 65 'crm-config currency yuan'
+check_exit 'an unknown key is a usage error' 64 'crm-config colour blue'
+check_out 'every change is audited' 1 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'config'"'"'
+check_out '--unset removes it' '1' 'crm-config --unset currency; crm-config currency; echo $?'
+check_out 'decimals 0: whole amounts only' 65 \
+	'crm-config decimals 0 && crm-add -q customer name=A income=10.5; echo $?'
+check_out 'and amounts print without decimals' 10 \
+	'crm-add -q customer name=B income=10 && crm-ls -F income -w "name = B"'
+check_exit 'decimals cannot change under stored amounts' 65 'crm-config decimals 2'
+check_exit 'reading from a missing store exits 66' 66 'crm-config -d "$TMP/none.db" currency'
+done_testing

@@ -1,0 +1,75 @@
+#!/bin/sh
+# crm-ls: fields, formats, sorting, the filter language.
+. "${0%/*}/lib.sh"
+plan 38
+
+cat >"$TMP/c.csv" <<'CSV'
+ref,name,email,city,industry,intent,birthday,income,stage,notes,attr.size
+C1,张伟,zhang.wei@example.cn,Shanghai,retail,4,1990-01-31,1200.50,lead,"likes ""green"" tea",10
+C2,"Smith, Anna",anna@example.com,London,finance,2,1985-06-01,,customer,"two
+lines",9
+C3,王芳,wang.fang@example.cn,Beijing,retail,,,300,prospect,,
+C4,Müller Jörg,joerg@example.de,Shanghai,manufacturing,5,2001-12-24,99.99,lost,tab	inside,100
+CSV
+crm-add -q -f "$TMP/c.csv" customer
+crm-tag -q vip 1 4
+
+sel() { printf "crm-ls -F ref -w '%s' | tr '\\\\n' ' '" "$1"; }
+check_out 'default: every customer, sorted by id, id first' "1 2 3 4 " 'crm-ls | cut -f1 | tr "\n" " "'
+check_out '-F picks fields in order' "$(printf 'C1\t张伟\nC2\tSmith, Anna')" 'crm-ls -F ref,name -l 2'
+check_out '-H prints a header' "$(printf 'id\tname')" 'crm-ls -H -F id,name | head -n 1'
+check_out 'TSV escapes newline and tab' "$(printf 'two\\nlines\ntab\\tinside')" \
+	'crm-ls -F notes -w "ref in (C2, C4)"'
+check_out 'money and dates print as entered' "$(printf '1200.50\t1990-01-31')" \
+	'crm-ls -F income,birthday -w "ref = C1"'
+check_out '= on text' 'C1 C4 ' "$(sel 'city = "Shanghai"')"
+check_out '!= includes unset values' 'C2 C3 C4 ' "$(sel 'intent != 4')"
+check_out '!= on an unset field is true' 'C3 ' "$(sel 'intent != 4 and intent != 2 and intent != 5')"
+check_out '< > on numbers' 'C1 C4 ' "$(sel 'intent >= 4')"
+check_out 'an unset field makes < false' 'C2 ' "$(sel 'intent < 3')"
+check_out 'not turns unknown into true' 'C2 C3 ' "$(sel 'not intent >= 4')"
+check_out 'in (...)' 'C2 C3 ' "$(sel 'city in ("London", "Beijing")')"
+check_out 'not in (...)' 'C1 C4 ' "$(sel 'city not in ("London", "Beijing")')"
+check_out '~ glob' 'C2 ' "$(sel 'name ~ "*Anna*"')"
+check_out 'glob on Chinese' 'C3 ' "$(sel 'name ~ "王*"')"
+check_out 'and binds tighter than or' 'C1 C3 ' "$(sel 'city = "Beijing" or city = "Shanghai" and industry = "retail"')"
+check_out 'parentheses' 'C3 ' "$(sel '(city = "Beijing" or city = "Shanghai") and industry = "retail" and not tag.vip')"
+check_out 'dates' 'C1 C2 ' "$(sel 'birthday < 2000-01-01')"
+check_out 'money compares exactly' 'C1 ' "$(sel 'income > 300 and income >= 1200.5')"
+check_out 'e-mail compares ignoring case' 'C2 ' "$(sel 'email = "ANNA@example.com"')"
+check_out 'a field alone: is set' 'C1 C2 C4 ' "$(sel 'birthday')"
+check_out 'tag.NAME' 'C1 C4 ' "$(sel 'tag.vip')"
+check_out 'attr.KEY compares numbers as numbers' 'C1 C4 ' "$(sel 'attr.size >= 10')"
+check_out 'attr.KEY =' 'C2 ' "$(sel 'attr.size = 9')"
+check_out 'attr.KEY != includes customers without it' 'C1 C3 C4 ' "$(sel 'attr.size != 9')"
+check_exit 'nothing selected exits 1' 1 'crm-ls -w "city = \"Nowhere\""'
+check_exit 'an unknown field in -w exits 64' 64 'crm-ls -w "nope = 1"'
+check_err 'naming the field' 'nope: no such field'
+check_exit 'a malformed filter exits 64' 64 'crm-ls -w "city = (\"x\""'
+check_err 'naming the column' 'at column 8'
+check_exit 'an unknown field in -F exits 64' 64 'crm-ls -F id,nope'
+check_out '-s sorts, descending with -, ties by id' 'C4 C1 C2 C3 ' \
+	'crm-ls -F ref -s -intent | tr "\n" " "'
+check_out '-l limits' 'C1 ' 'crm-ls -F ref -l 1 | tr "\n" " "'
+check_out '-q prints nothing; status tells' '0' 'crm-ls -q -w tag.vip; echo $?'
+check '-o csv is RFC 4180' 'crm-ls -o csv -F id,name,notes > "$TMP/o.csv" && /usr/bin/python3 -c "
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline=\"\")))
+assert rows[0] == [\"id\", \"name\", \"notes\"], rows
+assert rows[2] == [\"2\", \"Smith, Anna\", \"two\nlines\"], rows
+assert rows[1][2] == \"likes \\\"green\\\" tea\", rows
+assert len(rows) == 5" "$TMP/o.csv"'
+check '-o json: JSON Lines, unset as null, numbers as numbers, money as text' \
+	'crm-ls -o json -F id,name,intent,income,birthday,tags > "$TMP/o.json" && /usr/bin/python3 -c "
+import json, sys
+o = [json.loads(l) for l in open(sys.argv[1])]
+assert len(o) == 4
+assert o[0] == {\"id\": 1, \"name\": \"张伟\", \"intent\": 4, \"income\": \"1200.50\", \"birthday\": \"1990-01-31\", \"tags\": \"vip\"}, o[0]
+assert o[2][\"intent\"] is None and o[2][\"tags\"] is None, o[2]" "$TMP/o.json"'
+check '-o table aligns CJK by display width' 'crm-ls -o table -F name,city > "$TMP/o.txt" && /usr/bin/python3 -c "
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1 for c in s)
+cols = {w(l[:l.index(c)]) for l in open(sys.argv[1]) for c in (\"Shanghai\", \"London\", \"Beijing\") if c in l}
+assert len(cols) == 1, cols" "$TMP/o.txt"'
+check_out 'a closed pipe ends quietly' '' 'for i in $(seq 1 3000); do echo "P$i,n$i"; done | sed "1i ref,name" | crm-add -q -f - customer; crm-ls | head -n 1 >/dev/null; crm-ls 2>&1 | head -n 0'
+done_testing

@@ -1,0 +1,37 @@
+#!/bin/sh
+# crm-rm: deleting, and --forget erasing personal data for real.
+. "${0%/*}/lib.sh"
+plan 14
+
+crm-add -q customer name=One attr.a=1
+crm-add -q customer name=Two
+crm-tag -q t 1 2
+check_out 'deletes the customer with its tags and attributes' "$(printf '2\n0\n1')" \
+	'crm-rm 1 && crm-ls -F id && sqlite3 "$CRM_DB" "SELECT count(*) FROM attr; SELECT count(*) FROM tag"'
+check_exit 'crm-show of a removed customer exits 1' 1 'crm-show 1'
+check_out 'ids are never reused' 3 'crm-rm 2 && crm-add customer name=Three'
+before=$(dump)
+check_exit 'an unknown id is bad input' 65 'crm-rm 3 99'
+check_out 'and nothing was deleted' "$before" 'sqlite3 "$CRM_DB" .dump'
+check_out 'an audit entry per deleted record' 2 \
+	'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE action = '"'delete'"'"'
+
+fid=$(crm-add customer ref=F-1 name='Forget Me' email=forget.me.4411@example.org \
+	phone='+86 139 0000 4411' city=Hangzhou country=CN region=Zhejiang \
+	industry=retail stage=customer company='Forget Co' birthday=1980-02-02 \
+	notes='secret note 4411' attr.pet=rex4411)
+crm-tag -q gdpr "$fid"
+crm-set "$fid" city=Ningbo
+check 'crm-rm --forget succeeds' "crm-rm --forget $fid"
+check_out 'the anonymous row remains with its analytics fields' \
+	"$(printf "forgotten $fid\tCN\tZhejiang\tretail\tcustomer\tgdpr\t\t\t\t\t\t\t")" \
+	"crm-ls -F name,country,region,industry,stage,tags,ref,email,phone,city,company,birthday,notes -w 'id = $fid'"
+check_out 'its attributes are gone' 0 "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM attr WHERE customer = $fid'"
+check_out 'the audit keeps no personal value' 0 \
+	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM audit WHERE detail LIKE '%4411%' OR detail LIKE '%Forget%' OR detail LIKE '%Ningbo%'\""
+check_out 'no byte of it is left in the store files' 0 \
+	'cat "$CRM_DB"* | grep -ac -e 4411 -e "Forget Me" -e Hangzhou -e Ningbo -e rex4411'
+check_out 'the write-ahead log is empty or gone' 0 'cat "$CRM_DB-wal" 2>/dev/null | wc -c'
+check_out 'the kind may be named' 'forgotten 3' 'crm-rm --forget customer 3 && crm-ls -F name -w "id = 3"'
+check_exit 'a malformed id is bad input' 65 'crm-rm x1'
+done_testing
