@@ -250,21 +250,26 @@ crm_out_endrow(struct crm_out *o)
 	o->rows++;
 }
 
+/* Blanks are written only before text, so no line ends in blanks. */
 static void
-pad(FILE *fp, size_t n)
+put(FILE *fp, size_t *pend, const char *s)
 {
-	while (n-- > 0)
+	if (*s == '\0')
+		return;
+	for (; *pend > 0; (*pend)--)
 		putc(' ', fp);
+	fputs(s, fp);
 }
 
 static void
 table(struct crm_out *o)
 {
-	size_t *w, i, r, nrows, cw;
+	size_t *w, i, r, nrows, cw, pend;
 	const char *s;
 	int c;
 
-	if ((w = calloc(o->ncols + 1, sizeof *w)) == NULL)
+	/* Like every format, nothing for nothing: no lone header. */
+	if (o->ncells == 0 || (w = calloc(o->ncols + 1, sizeof *w)) == NULL)
 		return;
 	for (c = 0; c < o->ncols; c++)
 		w[c] = crm_utf8_width(o->names[c]);
@@ -274,6 +279,7 @@ table(struct crm_out *o)
 		    (cw = crm_utf8_width(o->cells[i])) > w[i % o->ncols])
 			w[i % o->ncols] = cw;
 	for (r = 0; r <= nrows; r++) {
+		pend = 0;
 		for (c = 0; c < o->ncols; c++) {
 			s = r == 0 ? o->names[c] : o->cells[(r - 1) *
 			    o->ncols + c];
@@ -281,13 +287,12 @@ table(struct crm_out *o)
 				s = "";
 			cw = crm_utf8_width(s);
 			if (c > 0)
-				fputs("  ", o->fp);
+				pend += 2;
 			if (o->numeric[c] && r > 0)
-				pad(o->fp, w[c] - cw);
-			fputs(s, o->fp);
+				pend += w[c] - cw;
+			put(o->fp, &pend, s);
 			if (!o->numeric[c] || r == 0)
-				if (c + 1 < o->ncols)
-					pad(o->fp, w[c] - cw);
+				pend += w[c] - cw;
 		}
 		putc('\n', o->fp);
 	}

@@ -3,7 +3,7 @@
 # unknown options, man pages.
 . "${0%/*}/lib.sh"
 cmds="crm crm-init crm-config crm-add crm-ls crm-show crm-set crm-rm crm-tag"
-plan 47
+plan 43
 ROOT=${TESTS%/*}
 
 check_out 'crm add runs crm-add' 1 'crm add customer name=Via'
