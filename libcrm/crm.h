@@ -65,7 +65,7 @@ struct crm_cli {
 	char		**argv;
 	int		 optind;
 	const char	*usage;
-	const char	*common;	/* common short options this command takes */
+	const char	*common;	/* the common options it takes */
 	const char	*dbpath;	/* -d, $CRM_DB or the XDG default */
 	const char	*where;		/* -w */
 	const char	*infile;	/* -f */
@@ -76,7 +76,7 @@ struct crm_cli {
 	int		 dryrun;	/* -n */
 	int		 quiet;		/* -q */
 	int		 asofset;	/* --asof given */
-	int64_t		 now;		/* "now": the clock or the end of --asof */
+	int64_t		 now;		/* the clock or the end of --asof */
 	int64_t		 clock;		/* the wall clock, for the audit */
 	const char	*user;		/* $CRM_USER or the login name */
 	int		 busy_ms;	/* $CRM_BUSY_TIMEOUT */

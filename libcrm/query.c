@@ -211,6 +211,11 @@ crm_cols_row(const struct crm_cols *cols, sqlite3_stmt *s, int first,
 			crm_out_cell(o, CRM_V_NULL, NULL);
 			continue;
 		}
+		if (f == NULL && strncmp(cols->names[i], "tag.", 4) == 0) {
+			crm_out_cell(o, CRM_V_BOOL, sqlite3_column_int(s, c) ?
+			    "true" : "false");
+			continue;
+		}
 		switch (f != NULL ? f->type : CRM_T_TEXT) {
 		case CRM_T_ID:
 		case CRM_T_INT:

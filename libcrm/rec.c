@@ -305,7 +305,8 @@ step_write(struct crm_writer *w, sqlite3_stmt *s, const struct crm_loc *at,
 	sqlite3_reset(s);
 	if (rc == SQLITE_DONE)
 		return CRM_EX_OK;
-	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return collision(w, at, self);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return crm_err(CRM_EX_DATAERR, at, "%s",

@@ -199,7 +199,7 @@ migrate(struct crm_store *st)
 {
 	struct crm_loc at = { st->cli->dbpath, 0, NULL };
 	char sql[128];
-	int64_t v, appid;
+	int64_t v, from, appid;
 	int rc;
 
 	if ((rc = crm_exec(st, "BEGIN IMMEDIATE")) != CRM_EX_OK)
@@ -212,7 +212,7 @@ migrate(struct crm_store *st)
 		return rc;
 	if (appid != 0 && appid != CRM_APPLICATION_ID)
 		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
-	for (; v < CRM_SCHEMA_VERSION; v++)
+	for (from = v; v < CRM_SCHEMA_VERSION; v++)
 		if ((rc = crm_exec(st, migrations[v])) != CRM_EX_OK)
 			return rc;
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; "
@@ -220,6 +220,12 @@ migrate(struct crm_store *st)
 	    CRM_SCHEMA_VERSION);
 	if ((rc = crm_exec(st, sql)) != CRM_EX_OK)
 		return rc;
+	if (v != from) {
+		snprintf(sql, sizeof sql, "schema version %lld -> %lld",
+		    (long long)from, (long long)v);
+		if ((rc = crm_audit(st, NULL, 0, "migrate", sql)) != CRM_EX_OK)
+			return rc;
+	}
 	if ((rc = crm_exec(st, "COMMIT")) != CRM_EX_OK)
 		return rc;
 	st->intx = 0;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-add: one record from arguments, bulk CSV and TSV, -u, -n, the audit.
 . "${0%/*}/lib.sh"
-plan 32
+plan 33
 
 check_out 'adds a customer and prints its id' 1 \
 	'crm-add customer name="Li Wei" email=li.wei@example.cn city=Shanghai intent=4 attr.hobby=golf'
@@ -62,5 +62,7 @@ check_exit 'a large import with a repeated e-mail is refused' 65 \
 	'crm-add -q -d "$TMP/big.db" -f "$TMP/big.csv" customer'
 check_err 'naming the line of the repeat and the line it repeats' \
 	"big\\.csv:$(wc -l <"$TMP/big.csv"): email: the same value is given on line 4000"
+check 'on a terminal a bulk import shows rows, rows/s and the share done' \
+	'"${TESTS%/*}/scripts/gen-data" -c 3000 -s 8 -o "$TMP/p.csv"; script -qc "crm-add -d $TMP/p.db -f $TMP/p.csv customer >/dev/null" /dev/null | tr "\r" "\n" | grep -Eq "^crm-add: [0-9]+ rows, [0-9]+ rows/s, 100%"'
 check_out 'and nothing was written' 0 'crm-add -q -d "$TMP/big.db" -f "$TMP/b.csv" customer >/dev/null; sqlite3 "$TMP/big.db" "SELECT count(*) FROM customer WHERE ref LIKE '"'C%'"'"'
 done_testing

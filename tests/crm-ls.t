@@ -60,11 +60,12 @@ assert rows[2] == [\"2\", \"Smith, Anna\", \"two\nlines\"], rows
 assert rows[1][2] == \"likes \\\"green\\\" tea\", rows
 assert len(rows) == 5" "$TMP/o.csv"'
 check '-o json: JSON Lines, unset as null, numbers as numbers, money as text' \
-	'crm-ls -o json -F id,name,intent,income,birthday,tags > "$TMP/o.json" && /usr/bin/python3 -c "
+	'crm-ls -o json -F id,name,intent,income,birthday,tags,tag.vip > "$TMP/o.json" && /usr/bin/python3 -c "
 import json, sys
 o = [json.loads(l) for l in open(sys.argv[1])]
 assert len(o) == 4
-assert o[0] == {\"id\": 1, \"name\": \"张伟\", \"intent\": 4, \"income\": \"1200.50\", \"birthday\": \"1990-01-31\", \"tags\": \"vip\"}, o[0]
+assert o[0] == {\"id\": 1, \"name\": \"张伟\", \"intent\": 4, \"income\": \"1200.50\", \"birthday\": \"1990-01-31\", \"tags\": \"vip\", \"tag.vip\": True}, o[0]
+assert o[1][\"tag.vip\"] is False, o[1]
 assert o[2][\"intent\"] is None and o[2][\"tags\"] is None, o[2]" "$TMP/o.json"'
 check '-o table aligns CJK by display width' 'crm-ls -o table -F name,city > "$TMP/o.txt" && /usr/bin/python3 -c "
 import sys, unicodedata

@@ -127,7 +127,8 @@ money(void)
 static void
 utf8(void)
 {
-	ok(crm_utf8_valid("张伟", strlen("张伟")), "utf8: Chinese is valid");
+	ok(crm_utf8_valid("张伟", strlen("张伟")),
+	    "utf8: Chinese is valid");
 	ok(!crm_utf8_valid("\xff\xfe", 2), "utf8: 0xff is invalid");
 	ok(!crm_utf8_valid("\xc0\xaf", 2), "utf8: overlong is invalid");
 	ok(!crm_utf8_valid("\xed\xa0\x80", 3), "utf8: surrogates invalid");
