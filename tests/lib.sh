@@ -6,7 +6,7 @@ TESTS=$(cd "${0%/*}" && pwd)
 PATH="$CRM_BUILD/bin:$PATH"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/crm-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-export TMP PATH CRM_DB="$TMP/crm.db" CRM_USER=tester LC_ALL=C.UTF-8 TZ=UTC
+export TMP TESTS PATH CRM_DB="$TMP/crm.db" CRM_USER=tester LC_ALL=C.UTF-8 TZ=UTC
 unset XDG_DATA_HOME CRM_BUSY_TIMEOUT
 _n=0 _fail=0
 
