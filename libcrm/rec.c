@@ -319,7 +319,7 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
     const struct crm_loc *at, int64_t *id, int *added)
 {
 	const struct crm_kind *k = w->kind;
-	struct crm_val idv;
+	struct crm_val idv = { 1, 0, 0, NULL };
 	sqlite3_stmt *s;
 	int64_t found = 0;
 	int i, rc, isnew = w->mode == CRM_W_ADD;
@@ -327,7 +327,6 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 
 	*added = 0;
 	idat.field = "id";
-	idv.isnull = 1;
 	if (r->val[0] != NULL && *r->val[0] != '\0') {
 		if (crm_id_parse(r->val[0], &idv.i) != 0)
 			return crm_err(CRM_EX_DATAERR, &idat, "\"%s\" is not a "
