@@ -11,6 +11,7 @@ STD = -std=c99 -D_DEFAULT_SOURCE
 SQLITE_CFLAGS != pkg-config --cflags sqlite3 2>/dev/null || true
 SQLITE_LIBS != pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3
 LIBS = $(SQLITE_LIBS) -lcsv
+FUZZ_SECONDS = 60
 
 # make check SANITIZE=1: the same suite under AddressSanitizer and UBSan,
 # built in its own folder so the two builds never mix.
@@ -67,6 +68,9 @@ demo: deps
 bench: all
 	scripts/bench $(B)
 
+fuzz:
+	scripts/fuzz $(FUZZ_SECONDS)
+
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
 
@@ -83,6 +87,6 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man7/crm.7
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo bench lint install uninstall clean
+.PHONY: all deps check demo bench fuzz lint install uninstall clean

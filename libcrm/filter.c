@@ -85,8 +85,11 @@ next(struct fx *x)
 		if ((x->text = malloc(strlen(s) + 1)) == NULL)
 			return x->t = T_BAD;
 		for (o = x->text; *s != q; s++) {
-			if (*s == '\0')
+			if (*s == '\0') {
+				free(x->text);
+				x->text = NULL;
 				return x->t = T_BAD;
+			}
 			if (*s == '\\' && (s[1] == q || s[1] == '\\'))
 				s++;
 			*o++ = *s;
@@ -261,7 +264,7 @@ test(struct fx *x)
 	x->text = NULL;
 	if ((x->kind->attrs && strncmp(field, "attr.", 5) == 0) ||
 	    (x->kind->tags && strncmp(field, "tag.", 4) == 0)) {
-		if (!crm_attr_key_valid(field + 5) && field[0] == 'a') {
+		if (field[0] == 'a' && !crm_attr_key_valid(field + 5)) {
 			rc = err(x, "%s: not a valid attribute name", field);
 			goto out;
 		}
@@ -426,7 +429,9 @@ crm_filter_compile(struct crm_sql *q, const struct crm_kind *k,
 	next(&x);
 	if (x.t == T_END)
 		rc = err(&x, "the expression is empty%s", "");
-	else if ((rc = expr(&x)) == CRM_EX_OK && x.t != T_END)
+	else if ((rc = expr(&x)) == CRM_EX_OK && x.t == T_BAD)
+		rc = err(&x, "unexpected character or unclosed quote%s", "");
+	else if (rc == CRM_EX_OK && x.t != T_END)
 		rc = err(&x, "unexpected \"%s\"", x.text != NULL ? x.text :
 		    x.t == T_RP ? ")" : x.t == T_COMMA ? "," : x.t == T_LP ?
 		    "(" : "character");

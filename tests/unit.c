@@ -203,6 +203,9 @@ filters(void)
 	ok(refused("tag.vip = 1"), "filter: tags are true or false");
 	ok(refused(""), "filter: empty");
 	ok(refused("intent ~ \"1*\""), "filter: glob needs text");
+	/* Found by scripts/fuzz: reads past the end of the text. */
+	ok(refused("attr.size\">=tag. 10"), "filter: unclosed quote (fuzz)");
+	ok(refused("city = \"x\" and (tag. and y"), "filter: tag. (fuzz)");
 }
 
 /* Write s to a temporary file and open it as CSV/TSV. */
