@@ -1,7 +1,14 @@
 #!/bin/sh
 # Concurrent writers wait for each other instead of failing.
 . "${0%/*}/lib.sh"
-plan 4
+plan 6
+
+pids=
+for k in 1 2 3 4 5 6 7 8; do crm-add -q -d "$TMP/new/c.db" customer name=n$k & pids="$pids $!"; done
+st=0; for p in $pids; do wait "$p" || st=1; done
+_result $st 'eight first writers create the store together'
+check_out 'once: one migration, eight customers' "$(printf '1\n8')" \
+	'sqlite3 "$TMP/new/c.db" "SELECT count(*) FROM audit WHERE action = '"'migrate'"'; SELECT count(*) FROM customer"'
 
 crm-init -q
 for k in 1 2 3 4 5 6; do
