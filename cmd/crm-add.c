@@ -76,40 +76,6 @@ lineof(void *arg, int64_t n)
 	return line;
 }
 
-/* The detail of a single add for the audit: the given values as JSON. */
-static char *
-detail(const struct crm_rec *r)
-{
-	const struct crm_kind *k = r->kind;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp;
-	int i, n = 0;
-
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	putc('{', fp);
-	for (i = 0; i < k->nfields; i++) {
-		if (r->val[i] == NULL)
-			continue;
-		fprintf(fp, "%s", n++ ? "," : "");
-		crm_json_put(fp, k->fields[i].name);
-		putc(':', fp);
-		crm_json_put(fp, r->val[i]);
-	}
-	for (i = 0; i < r->nattr; i++) {
-		if (r->aval[i] == NULL)
-			continue;
-		fprintf(fp, "%s", n++ ? "," : "");
-		crm_json_put(fp, r->akey[i]);
-		putc(':', fp);
-		crm_json_put(fp, r->aval[i]);
-	}
-	putc('}', fp);
-	fclose(fp);
-	return buf;
-}
-
 /* Map the header to fields; arguments give values for every row. */
 static int
 header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
@@ -133,10 +99,10 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 			if (!crm_attr_key_valid(fv[i] + 5))
 				return crm_err(CRM_EX_DATAERR, &at, "not a "
 				    "valid attribute name");
-			if ((r->akey[r->nattr] = strdup(fv[i])) == NULL)
+			if ((j = crm_rec_attr(r, fv[i])) < 0)
 				return crm_err(CRM_EX_SOFTWARE, NULL, "out of "
 				    "memory");
-			col[i] = -(++r->nattr);
+			col[i] = -(j + 1);
 			continue;
 		}
 		f = crm_kind_field(k, fv[i]);
@@ -228,14 +194,11 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 			else
 				r.aval[-col[i] - 1] = fv[i];
 		}
-		for (i = 0; i < args->nattr; i++) {
-			r.akey[r.nattr + i] = args->akey[i];
-			r.aval[r.nattr + i] = args->aval[i];
-		}
-		r.nattr += args->nattr;
-		rc = crm_writer_put(w, &r, &at, &id, &added);
-		r.nattr -= args->nattr;
-		if (rc != CRM_EX_OK)
+		for (i = 0; i < args->nattr; i++)
+			r.aval[crm_rec_attr(&r, args->akey[i])] =
+			    args->aval[i];
+		if ((rc = crm_writer_put(w, &r, &at, &id, &added)) !=
+		    CRM_EX_OK)
 			goto out;
 		added ? nadd++ : nupd++;
 		if (!cli->quiet)
@@ -257,8 +220,6 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 		    "nothing written\n", crm_progname(), (long long)nadd,
 		    (long long)nupd);
 out:
-	for (i = 0; i < r.nattr; i++)
-		free((char *)r.akey[i]);
 	crm_rec_free(&r);
 	free(col);
 	crm_writer_free(w);
@@ -275,7 +236,7 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag)
 	struct crm_rec args = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
 	enum crm_wmode mode = uflag ? CRM_W_UPSERT : CRM_W_ADD;
-	char **keys = NULL, *d = NULL;
+	char *d = NULL;
 	int i, rc, added;
 	int64_t id;
 
@@ -283,14 +244,9 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag)
 		return crm_err(CRM_EX_USAGE, NULL, "%s: no such kind of record",
 		    kname);
 	if ((rc = crm_rec_init(&args, k, argc)) != CRM_EX_OK)
-		return rc;
-	if ((keys = calloc(argc + 1, sizeof *keys)) == NULL) {
-		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
-	}
 	for (i = 0; i < argc; i++)
-		if ((rc = crm_rec_assign(&args, argv[i], &keys[i])) !=
-		    CRM_EX_OK)
+		if ((rc = crm_rec_assign(&args, argv[i])) != CRM_EX_OK)
 			goto out;
 	if (cli->infile == NULL && argc == 0) {
 		rc = crm_usage(cli);
@@ -306,7 +262,7 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag)
 		    (rc = crm_writer_put(w, &args, &at, &id, &added)) !=
 		    CRM_EX_OK)
 			goto out;
-		d = detail(&args);
+		d = crm_rec_json(&args);
 		if ((rc = crm_audit(st, k->name, id, added ? "add" : "update",
 		    d)) != CRM_EX_OK)
 			goto out;
@@ -317,10 +273,6 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag)
 		rc = crm_store_commit(st);
 out:
 	free(d);
-	if (keys != NULL)
-		for (i = 0; i < argc; i++)
-			free(keys[i]);
-	free(keys);
 	crm_rec_free(&args);
 	crm_writer_free(w);
 	crm_store_close(st);

@@ -8,33 +8,6 @@
 static const char usage[] = "[-nq] [-d path] [--asof date] [kind] [id ...] "
     "field=value ...";
 
-/* The audit detail of one change: the assignments as JSON. */
-static char *
-detail(int argc, char **argv)
-{
-	char *buf = NULL, *eq;
-	size_t len = 0;
-	FILE *fp;
-	int i, n = 0;
-
-	if ((fp = open_memstream(&buf, &len)) == NULL)
-		return NULL;
-	putc('{', fp);
-	for (i = 0; i < argc; i++) {
-		if ((eq = strchr(argv[i], '=')) == NULL)
-			continue;
-		*eq = '\0';
-		fputs(n++ ? "," : "", fp);
-		crm_json_put(fp, argv[i]);
-		putc(':', fp);
-		crm_json_put(fp, eq + 1);
-		*eq = '=';
-	}
-	putc('}', fp);
-	fclose(fp);
-	return buf;
-}
-
 static int
 set(struct crm_cli *cli, int argc, char **argv)
 {
@@ -44,7 +17,7 @@ set(struct crm_cli *cli, int argc, char **argv)
 	struct crm_ids ids = { 0 };
 	struct crm_rec r = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
-	char **idv = NULL, **keys = NULL, *d = NULL, idloc[32];
+	char **idv = NULL, *d = NULL, idloc[32];
 	int i, nid = 0, nset = 0, added, rc;
 	size_t j;
 	int64_t id;
@@ -57,9 +30,7 @@ set(struct crm_cli *cli, int argc, char **argv)
 	}
 	if ((rc = crm_rec_init(&r, k, argc)) != CRM_EX_OK)
 		goto out;
-	idv = calloc(argc + 1, sizeof *idv);
-	keys = calloc(argc + 1, sizeof *keys);
-	if (idv == NULL || keys == NULL) {
+	if ((idv = calloc(argc + 1, sizeof *idv)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
@@ -69,7 +40,7 @@ set(struct crm_cli *cli, int argc, char **argv)
 			idv[nid++] = argv[i];
 			continue;
 		}
-		if ((rc = crm_rec_assign(&r, argv[i], &keys[i])) != CRM_EX_OK)
+		if ((rc = crm_rec_assign(&r, argv[i])) != CRM_EX_OK)
 			goto out;
 		if (strncmp(argv[i], "id=", 3) == 0) {
 			rc = crm_err(CRM_EX_USAGE, NULL, "id: cannot be "
@@ -90,7 +61,7 @@ set(struct crm_cli *cli, int argc, char **argv)
 		goto out;
 	if ((rc = crm_writer_new(&w, st, k, CRM_W_SET, 0)) != CRM_EX_OK)
 		goto out;
-	d = detail(argc, argv);
+	d = crm_rec_json(&r);
 	for (j = 0; j < ids.n; j++) {
 		id = ids.v[j];
 		snprintf(idloc, sizeof idloc, "%s %lld", k->name,
@@ -108,10 +79,6 @@ set(struct crm_cli *cli, int argc, char **argv)
 		rc = crm_store_commit(st);
 out:
 	free(d);
-	if (keys != NULL)
-		for (i = 0; i < argc; i++)
-			free(keys[i]);
-	free(keys);
 	free(idv);
 	crm_rec_free(&r);
 	crm_writer_free(w);

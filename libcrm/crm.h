@@ -391,13 +391,16 @@ int	crm_ids_check(struct crm_store *, const struct crm_kind *,
 
 /* ---- rec.c: writing records -------------------------------------------- */
 
-/* One record's values by field index, and its attr.KEY pairs. */
+/*
+ * One record's values by field index, and its attr.KEY pairs.  Values
+ * are borrowed; the attribute keys belong to the record.
+ */
 struct crm_rec {
 	const struct crm_kind	*kind;
 	const char		**val;	/* by field index; NULL: not given */
 	char			 *given; /* by field index: 1 when a column */
-	int			  nattr;
-	const char		**akey;
+	int			  nattr, cap;
+	char			**akey;	/* "attr.KEY" */
 	const char		**aval;	/* NULL: not given */
 };
 
@@ -426,11 +429,17 @@ int	crm_writer_finish(struct crm_writer *,
 	    long (*lineof)(void *, int64_t), void *, const char *file);
 void	crm_writer_free(struct crm_writer *);
 
+/* A record with room for nattr attributes. */
 int	crm_rec_init(struct crm_rec *, const struct crm_kind *, int nattr);
+/* Forget the values, keep the attribute keys. */
 void	crm_rec_clear(struct crm_rec *);
 void	crm_rec_free(struct crm_rec *);
+/* The slot of attribute key ("attr.KEY"), added when new; -1: no room. */
+int	crm_rec_attr(struct crm_rec *, const char *key);
 /* Parse "field=value" into rec (attr.KEY allowed); CRM_EX_USAGE if bad. */
-int	crm_rec_assign(struct crm_rec *, const char *arg, char **attrbuf);
+int	crm_rec_assign(struct crm_rec *, const char *arg);
+/* The given values as a JSON object, for the audit; malloc'd. */
+char	*crm_rec_json(const struct crm_rec *);
 
 /* Delete a record; forget erases a customer's personal data instead. */
 int	crm_rec_delete(struct crm_store *, const struct crm_kind *, int64_t id);

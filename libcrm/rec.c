@@ -484,6 +484,7 @@ crm_rec_init(struct crm_rec *r, const struct crm_kind *k, int nattr)
 {
 	memset(r, 0, sizeof *r);
 	r->kind = k;
+	r->cap = nattr;
 	r->val = calloc(k->nfields, sizeof *r->val);
 	r->given = calloc(k->nfields, 1);
 	r->akey = calloc(nattr + 1, sizeof *r->akey);
@@ -498,12 +499,16 @@ void
 crm_rec_clear(struct crm_rec *r)
 {
 	memset(r->val, 0, r->kind->nfields * sizeof *r->val);
-	memset(r->aval, 0, r->nattr * sizeof *r->aval);
+	memset(r->aval, 0, r->cap * sizeof *r->aval);
 }
 
 void
 crm_rec_free(struct crm_rec *r)
 {
+	int i;
+
+	for (i = 0; i < r->nattr; i++)
+		free(r->akey[i]);
 	free(r->val);
 	free(r->given);
 	free(r->akey);
@@ -512,52 +517,85 @@ crm_rec_free(struct crm_rec *r)
 }
 
 int
-crm_rec_assign(struct crm_rec *r, const char *arg, char **keybuf)
+crm_rec_attr(struct crm_rec *r, const char *key)
+{
+	int i;
+
+	for (i = 0; i < r->nattr; i++)
+		if (strcmp(r->akey[i], key) == 0)
+			return i;
+	if (r->nattr == r->cap || (r->akey[i] = strdup(key)) == NULL)
+		return -1;
+	return r->nattr++;
+}
+
+int
+crm_rec_assign(struct crm_rec *r, const char *arg)
 {
 	const struct crm_field *f;
 	const char *eq = strchr(arg, '=');
-	char *name;
+	char name[128];
 	int i;
 
-	*keybuf = NULL;
 	if (eq == NULL || eq == arg)
 		return crm_err(CRM_EX_USAGE, NULL, "\"%s\" is not field=value",
 		    arg);
-	if ((name = strndup(arg, (size_t)(eq - arg))) == NULL)
-		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if ((size_t)(eq - arg) >= sizeof name)
+		return crm_err(CRM_EX_USAGE, NULL, "%.*s: no such field",
+		    (int)(eq - arg), arg);
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
 	if (r->kind->attrs && strncmp(name, "attr.", 5) == 0) {
-		if (!crm_attr_key_valid(name + 5)) {
-			crm_err(CRM_EX_USAGE, NULL, "%s: not a valid attribute "
-			    "name", name);
-			free(name);
-			return CRM_EX_USAGE;
-		}
-		for (i = 0; i < r->nattr; i++)
-			if (strcmp(r->akey[i], name) == 0)
-				break;
-		r->aval[i] = eq + 1;
-		if (i < r->nattr) {
-			free(name);	/* given twice: the last one counts */
-			return CRM_EX_OK;
-		}
-		r->akey[i] = name;
-		r->nattr++;
-		*keybuf = name;
+		if (!crm_attr_key_valid(name + 5))
+			return crm_err(CRM_EX_USAGE, NULL, "%s: not a valid "
+			    "attribute name", name);
+		if ((i = crm_rec_attr(r, name)) < 0)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		r->aval[i] = eq + 1;	/* given twice: the last one counts */
 		return CRM_EX_OK;
 	}
 	f = crm_kind_field(r->kind, name);
 	if (f == NULL || f->column == NULL || ((f->flags & CRM_F_READONLY) &&
-	    f->type != CRM_T_ID)) {
-		crm_err(CRM_EX_USAGE, NULL, "%s: %s", name, f == NULL ?
+	    f->type != CRM_T_ID))
+		return crm_err(CRM_EX_USAGE, NULL, "%s: %s", name, f == NULL ?
 		    "no such field" : "is computed and cannot be set");
-		free(name);
-		return CRM_EX_USAGE;
-	}
-	free(name);
 	i = crm_kind_index(r->kind, f);
 	r->val[i] = eq + 1;
 	r->given[i] = 1;
 	return CRM_EX_OK;
+}
+
+char *
+crm_rec_json(const struct crm_rec *r)
+{
+	const struct crm_kind *k = r->kind;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i, n = 0;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	putc('{', fp);
+	for (i = 0; i < k->nfields; i++) {
+		if (r->val[i] == NULL)
+			continue;
+		fputs(n++ ? "," : "", fp);
+		crm_json_put(fp, k->fields[i].name);
+		putc(':', fp);
+		crm_json_put(fp, r->val[i]);
+	}
+	for (i = 0; i < r->nattr; i++) {
+		if (r->aval[i] == NULL)
+			continue;
+		fputs(n++ ? "," : "", fp);
+		crm_json_put(fp, r->akey[i]);
+		putc(':', fp);
+		crm_json_put(fp, r->aval[i]);
+	}
+	putc('}', fp);
+	fclose(fp);
+	return buf;
 }
 
 int
