@@ -106,7 +106,8 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 			continue;
 		}
 		f = crm_kind_field(k, fv[i]);
-		if (f == NULL || f->column == NULL)
+		if (f == NULL || (f->column == NULL &&
+		    !(f->flags & CRM_F_REFKEY)))
 			return crm_err(CRM_EX_DATAERR, &at, "%s", f == NULL ?
 			    "no such field (free attributes are attr.KEY "
 			    "columns)" : "is computed and cannot be imported");
@@ -115,13 +116,19 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 			return crm_err(CRM_EX_USAGE, &at, "given both as a "
 			    "column and as an argument");
 	}
-	/* Without -u every row is new: required columns must be there. */
+	/*
+	 * Without -u every row is new: required columns must be there (the
+	 * customer of a history record may be named by customer_ref).
+	 */
 	for (j = 0; mode == CRM_W_ADD && j < k->nfields; j++) {
 		if (!(k->fields[j].flags & CRM_F_REQUIRED) ||
 		    args->val[j] != NULL)
 			continue;
-		for (i = 0; i < nf && col[i] != j; i++)
-			;
+		for (i = 0; i < nf; i++)
+			if (col[i] == j || (col[i] >= 0 && &k->fields[j] ==
+			    crm_kind_owner(k) && (k->fields[col[i]].flags &
+			    CRM_F_REFKEY)))
+				break;
 		if (i == nf) {
 			at.field = k->fields[j].name;
 			return crm_err(CRM_EX_DATAERR, &at, "the header has "

@@ -63,11 +63,24 @@ money_stored(struct crm_store *st, int *yes)
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	if ((rc = crm_prepare(st, "SELECT 1 FROM customer WHERE income IS NOT "
-	    "NULL LIMIT 1", &s)) != CRM_EX_OK)
-		return rc;
-	*yes = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	const struct crm_kind *k;
+	char sql[256];
+	int i, n;
+
+	*yes = 0;
+	for (n = 0; (k = crm_kind_nth(n)) != NULL && !*yes; n++)
+		for (i = 0; i < k->nfields && !*yes; i++) {
+			if (k->fields[i].type != CRM_T_MONEY ||
+			    k->fields[i].column == NULL)
+				continue;
+			snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s "
+			    "IS NOT NULL LIMIT 1", k->table,
+			    k->fields[i].column);
+			if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+				return rc;
+			*yes = sqlite3_step(s) == SQLITE_ROW;
+			sqlite3_finalize(s);
+		}
 	return CRM_EX_OK;
 }
 

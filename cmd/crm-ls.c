@@ -88,6 +88,9 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	    k->deflist)) != CRM_EX_OK)
 		return rc;
 	/* Check the filter before touching the store. */
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
+	    (rc = crm_stats_historic(st, &q.hist)) != CRM_EX_OK)
+		goto out;
 	crm_sql_add(&q, "SELECT ");
 	for (int i = 0; i < cols.n; i++) {
 		const struct crm_field *f;
@@ -95,9 +98,7 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 		crm_sql_add(&q, "%s", i ? ", " : "");
 		crm_field_sql(&q, k, cols.names[i], &f);
 	}
-	crm_sql_add(&q, " FROM %s AS c", k->table);
-	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
-		goto out;
+	crm_sql_add(&q, " FROM %s", k->from);
 	if (cli->where != NULL) {
 		crm_sql_add(&q, " WHERE ");
 		if ((rc = crm_filter_compile(&q, k, cli->where,

@@ -165,7 +165,7 @@ enum crm_mode {
 };
 
 #define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
-#define CRM_SCHEMA_VERSION	1
+#define CRM_SCHEMA_VERSION	2
 
 /*
  * Open the store of cli (path, busy timeout, user, command, now), creating
@@ -198,6 +198,20 @@ int	crm_config_set(struct crm_store *, const char *key, const char *value);
 int	crm_config_unset(struct crm_store *, const char *key, int *found);
 /* Truncate the write-ahead log after a commit (used by --forget). */
 int	crm_store_checkpoint(struct crm_store *);
+/*
+ * Mark a customer whose statistics crm_store_commit must recompute;
+ * customer 0 only prepares the mark table.
+ */
+int	crm_stats_touch(struct crm_store *, int64_t customer);
+
+/* ---- stats.c: per-customer statistics ----------------------------------- */
+
+/* Recompute the statistics of every touched customer, set-wise. */
+int	crm_stats_refresh(struct crm_store *);
+/* Recompute every customer's statistics from the history. */
+int	crm_stats_rebuild(struct crm_store *);
+/* *hist = 1 when --asof is before the newest history: metrics from it. */
+int	crm_stats_historic(struct crm_store *, int *hist);
 
 /* ---- kind.c: the record kinds ------------------------------------------- */
 
@@ -213,6 +227,7 @@ enum crm_type {
 	CRM_T_PHONE,
 	CRM_T_REAL,
 	CRM_T_DAYS,	/* a count of days (metrics); accepts durations */
+	CRM_T_REF,	/* the id of a record of refkind */
 };
 
 enum {
@@ -222,12 +237,17 @@ enum {
 	CRM_F_READONLY = 1 << 3,	/* not set by crm-add / crm-set */
 	CRM_F_NOW = 1 << 4,		/* defaults to now */
 	CRM_F_NOCASE = 1 << 5,		/* compared ignoring ASCII case */
+	CRM_F_REFKEY = 1 << 6,		/* names the customer by its ref */
+	CRM_F_METRIC = 1 << 7,		/* a statistic (crm-show lists it) */
 };
+
+struct crm_val;
 
 struct crm_field {
 	const char		*name;		/* as users write it */
 	const char		*column;	/* stored column, or NULL */
 	const char		*expr;		/* SQL computing it; ?1 = now */
+	const char		*hexpr;		/* the same from history <= ?1 */
 	enum crm_type		 type;
 	int64_t			 min, max;	/* CRM_T_INT range */
 	const char *const	*values;	/* CRM_T_ENUM */
@@ -240,15 +260,27 @@ struct crm_field {
 struct crm_kind {
 	const char		*name;
 	const char		*table;
-	const struct crm_field	*fields;
+	const char		*from;		/* FROM clause, aliased c */
+	const struct crm_field	*fields;	/* id first */
 	int			 nfields;
 	const char		*deflist;	/* crm-ls default fields */
 	int			 attrs;		/* takes attr.KEY */
 	int			 tags;		/* takes tag.NAME */
+	const char		*time;		/* the field that dates it */
+	/* SQL run after each write: ?1 = id, ?2 = now. */
+	const char		*fixup;
+	/* A check across fields (vals by field index); prints, returns. */
+	int			(*check)(const struct crm_kind *,
+				    const struct crm_val *,
+				    const struct crm_loc *);
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
 const struct crm_kind *crm_kind_customer(void);
+/* The n-th kind, NULL past the last. */
+const struct crm_kind *crm_kind_nth(int);
+/* The field of k referring to a customer, NULL for customers. */
+const struct crm_field *crm_kind_owner(const struct crm_kind *);
 /* The field called name, or NULL. */
 const struct crm_field *crm_kind_field(const struct crm_kind *,
 	    const char *name);
@@ -336,6 +368,7 @@ struct crm_sql {
 	size_t		 len, cap;
 	struct crm_bind	*b;
 	int		 nb, capb;
+	int		 hist;	/* metrics from history up to ?1 */
 };
 
 void	crm_sql_add(struct crm_sql *, const char *fmt, ...)

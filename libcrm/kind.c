@@ -19,18 +19,49 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
     "proposal", "negotiation", NULL };
 
 #define TEXT(n, fl, vc) \
-	{ n, n, NULL, CRM_T_TEXT, 0, 0, NULL, NULL, fl, n, vc }
+	{ n, n, NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL, fl, n, vc }
+#define FIELD(n, t, fl) \
+	{ n, n, NULL, NULL, t, 0, 0, NULL, NULL, fl, n, NULL }
+#define INT(n, lo, hi, fl) \
+	{ n, n, NULL, NULL, CRM_T_INT, lo, hi, NULL, NULL, fl, n, NULL }
+#define ENUM(n, v, fl) \
+	{ n, n, NULL, NULL, CRM_T_ENUM, 0, 0, v, NULL, fl, n, NULL }
+#define ID \
+	{ "id", "id", NULL, NULL, CRM_T_ID, 1, INT64_MAX, NULL, NULL, \
+	    CRM_F_READONLY, "id", NULL }
+/* The customer a history record belongs to, by id or by ref. */
+#define OWNER \
+	{ "customer", "customer", NULL, NULL, CRM_T_REF, 1, INT64_MAX, NULL, \
+	    "customer", CRM_F_REQUIRED, "customer", NULL }, \
+	{ "customer_ref", NULL, "(SELECT ref FROM customer WHERE " \
+	    "customer.id = c.customer)", NULL, CRM_T_TEXT, 0, 0, NULL, \
+	    "customer", CRM_F_REFKEY, "customer_ref", NULL }
+/*
+ * A metric: from the stored statistics (s, joined to every customer
+ * query), or with --asof before the newest history, from the history up
+ * to ?1, the end of the --asof day.
+ */
+#define METRIC(n, t, stored, hist) \
+	{ n, NULL, stored, hist, t, 0, 0, NULL, NULL, \
+	    CRM_F_READONLY | CRM_F_METRIC, n, NULL }
+#define PAST(tbl, what, cond) \
+	"(SELECT " what " FROM " tbl " AS h WHERE h.customer = c.id AND " \
+	    cond ")"
+#define LATEST(kind) \
+	"(SELECT score FROM survey AS h WHERE h.customer = c.id AND " \
+	    "h.kind = '" kind "' AND h.ts <= ?1 ORDER BY h.ts DESC, h.id DESC " \
+	    "LIMIT 1)"
+#define ONLINE	"('phone', 'email', 'chat', 'social')"
 
 static const struct crm_field customer_fields[] = {
-	{ "id", "id", NULL, CRM_T_ID, 1, INT64_MAX, NULL, NULL,
-	    CRM_F_READONLY, "id", NULL },
-	{ "ref", "ref", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	ID,
+	{ "ref", "ref", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_UNIQUE | CRM_F_PERSONAL, "ref", "UID" },
-	{ "name", "name", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "name", "name", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_REQUIRED | CRM_F_PERSONAL, "name", "FN" },
-	{ "email", "email", NULL, CRM_T_EMAIL, 0, 0, NULL, NULL,
+	{ "email", "email", NULL, NULL, CRM_T_EMAIL, 0, 0, NULL, NULL,
 	    CRM_F_UNIQUE | CRM_F_PERSONAL | CRM_F_NOCASE, "email", "EMAIL" },
-	{ "phone", "phone", NULL, CRM_T_PHONE, 0, 0, NULL, NULL,
+	{ "phone", "phone", NULL, NULL, CRM_T_PHONE, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "phone", "TEL" },
 	TEXT("company", CRM_F_PERSONAL, "ORG"),
 	TEXT("industry", 0, NULL),
@@ -38,36 +69,203 @@ static const struct crm_field customer_fields[] = {
 	TEXT("region", 0, NULL),
 	TEXT("city", CRM_F_PERSONAL, NULL),
 	TEXT("gender", CRM_F_PERSONAL, NULL),
-	{ "birthday", "birthday", NULL, CRM_T_DATE, 0, 0, NULL, NULL,
+	{ "birthday", "birthday", NULL, NULL, CRM_T_DATE, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "birthday", "BDAY" },
-	{ "income", "income", NULL, CRM_T_MONEY, 0, 0, NULL, NULL,
-	    CRM_F_PERSONAL, "income", NULL },
+	FIELD("income", CRM_T_MONEY, CRM_F_PERSONAL),
 	TEXT("occupation", CRM_F_PERSONAL, NULL),
 	TEXT("source", 0, NULL),
 	TEXT("owner", 0, NULL),
-	{ "stage", "stage", NULL, CRM_T_ENUM, 0, 0, stages, NULL, 0,
-	    "stage", NULL },
-	{ "intent", "intent", NULL, CRM_T_INT, 1, 5, NULL, NULL, 0,
-	    "intent", NULL },
-	{ "progress", "progress", NULL, CRM_T_ENUM, 0, 0, progresses, NULL,
-	    0, "progress", NULL },
-	{ "expected_close", "expected_close", NULL, CRM_T_DATE, 0, 0, NULL,
-	    NULL, 0, "expected_close", NULL },
-	{ "created", "created", NULL, CRM_T_TIME, 0, 0, NULL, NULL,
-	    CRM_F_NOW, "created", NULL },
-	{ "notes", "notes", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	ENUM("stage", stages, 0),
+	INT("intent", 1, 5, 0),
+	ENUM("progress", progresses, 0),
+	FIELD("expected_close", CRM_T_DATE, 0),
+	FIELD("created", CRM_T_TIME, CRM_F_NOW),
+	{ "notes", "notes", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "notes", "NOTE" },
 	/* Computed: every tag, comma-joined in order. */
 	{ "tags", NULL, "(SELECT group_concat(tag, ',') FROM (SELECT tag "
-	    "FROM tag WHERE tag.customer = c.id ORDER BY tag))", CRM_T_TEXT,
-	    0, 0, NULL, NULL, CRM_F_READONLY, "tags", NULL },
+	    "FROM tag WHERE tag.customer = c.id ORDER BY tag))", NULL,
+	    CRM_T_TEXT, 0, 0, NULL, NULL, CRM_F_READONLY, "tags", NULL },
+	/* Day counts: whole calendar days up to the --asof day. */
+	METRIC("recency", CRM_T_DAYS,
+	    "(?1 / 86400 - s.last_purchase / 86400)",
+	    "(?1 / 86400 - " PAST("purchase", "max(h.ts)", "h.ts <= ?1")
+	    " / 86400)"),
+	METRIC("frequency", CRM_T_INT, "coalesce(s.days, 0)",
+	    PAST("purchase", "count(DISTINCT h.ts / 86400)", "h.ts <= ?1")),
+	METRIC("monetary", CRM_T_MONEY, "coalesce(s.revenue, 0)",
+	    PAST("purchase", "coalesce(sum(h.amount), 0)", "h.ts <= ?1")),
+	/* Revenue per order, rounded half up to the minor unit. */
+	METRIC("aov", CRM_T_MONEY,
+	    "(CASE WHEN s.orders > 0 THEN (2 * s.revenue + s.orders) / "
+	    "(2 * s.orders) END)",
+	    PAST("purchase", "CASE WHEN count(*) > 0 THEN (2 * sum(h.amount) "
+	    "+ count(DISTINCT h.order_ref) + count(*) FILTER (WHERE "
+	    "h.order_ref IS NULL)) / (2 * (count(DISTINCT h.order_ref) + "
+	    "count(*) FILTER (WHERE h.order_ref IS NULL))) END",
+	    "h.ts <= ?1")),
+	METRIC("tenure", CRM_T_DAYS,
+	    "(?1 / 86400 - s.first_purchase / 86400)",
+	    "(?1 / 86400 - " PAST("purchase", "min(h.ts)", "h.ts <= ?1")
+	    " / 86400)"),
+	METRIC("first_purchase", CRM_T_TIME, "s.first_purchase",
+	    PAST("purchase", "min(h.ts)", "h.ts <= ?1")),
+	METRIC("last_purchase", CRM_T_TIME, "s.last_purchase",
+	    PAST("purchase", "max(h.ts)", "h.ts <= ?1")),
+	METRIC("last_contact", CRM_T_TIME, "s.last_contact",
+	    PAST("contact", "max(h.ts)", "h.ts <= ?1")),
+	METRIC("last_online", CRM_T_TIME, "s.last_online",
+	    PAST("contact", "max(h.ts)", "h.ts <= ?1 AND h.channel IN "
+	    ONLINE)),
+	METRIC("last_visit", CRM_T_TIME, "s.last_visit",
+	    PAST("contact", "max(h.ts)", "h.ts <= ?1 AND h.channel = "
+	    "'visit'")),
+	METRIC("last_inbound", CRM_T_TIME, "s.last_inbound",
+	    PAST("contact", "max(h.ts)", "h.ts <= ?1 AND h.direction = "
+	    "'in'")),
+	/* Open at the time: opened by then, not resolved by then. */
+	METRIC("open_tickets", CRM_T_INT, "coalesce(s.open_tickets, 0)",
+	    PAST("ticket", "count(*)", "h.opened <= ?1 AND (h.status = "
+	    "'open' OR h.resolved > ?1)")),
+	METRIC("csat", CRM_T_INT, "s.csat", LATEST("csat")),
+	METRIC("nps", CRM_T_INT, "s.nps", LATEST("nps")),
+	METRIC("expectation", CRM_T_INT, "s.expectation",
+	    LATEST("expectation")),
+	METRIC("satisfaction", CRM_T_INT, "s.satisfaction",
+	    LATEST("satisfaction")),
+	METRIC("points", CRM_T_INT, "coalesce(s.points, 0)",
+	    PAST("points", "coalesce(sum(h.delta), 0)", "h.ts <= ?1")),
 };
 
-static const struct crm_kind kinds[] = {
-	{ "customer", "customer", customer_fields,
-	    sizeof customer_fields / sizeof customer_fields[0],
-	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1 },
+static const char *const channels[] = { "phone", "email", "chat", "social",
+    "visit", "other", NULL };
+static const char *const directions[] = { "in", "out", NULL };
+static const char *const tkinds[] = { "complaint", "question", "suggestion",
+    "praise", NULL };
+static const char *const statuses[] = { "open", "closed", NULL };
+static const char *const skinds[] = { "csat", "nps", "expectation",
+    "satisfaction", NULL };
+
+static const struct crm_field purchase_fields[] = {
+	ID,
+	OWNER,
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("amount", CRM_T_MONEY, CRM_F_REQUIRED),
+	TEXT("product", 0, NULL),
+	INT("qty", -1000000, 1000000, 0),
+	TEXT("order_ref", 0, NULL),
 };
+
+static const struct crm_field contact_fields[] = {
+	ID,
+	OWNER,
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	ENUM("channel", channels, CRM_F_REQUIRED),
+	ENUM("direction", directions, 0),
+	/* "by" is an SQL keyword: the column is quoted. */
+	{ "by", "\"by\"", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL, 0, "by",
+	    NULL },
+	TEXT("note", CRM_F_PERSONAL, NULL),
+};
+
+static const struct crm_field ticket_fields[] = {
+	ID,
+	OWNER,
+	FIELD("opened", CRM_T_TIME, CRM_F_NOW),
+	ENUM("kind", tkinds, CRM_F_REQUIRED),
+	INT("severity", 1, 5, 0),
+	TEXT("subject", CRM_F_PERSONAL, NULL),
+	FIELD("first_response", CRM_T_TIME, 0),
+	FIELD("resolved", CRM_T_TIME, 0),
+	ENUM("status", statuses, 0),
+};
+
+static const struct crm_field survey_fields[] = {
+	ID,
+	OWNER,
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	ENUM("kind", skinds, CRM_F_REQUIRED),
+	INT("score", 0, 10, CRM_F_REQUIRED),
+	TEXT("comment", CRM_F_PERSONAL, NULL),
+};
+
+static const struct crm_field points_fields[] = {
+	ID,
+	OWNER,
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	INT("delta", -1000000000, 1000000000, CRM_F_REQUIRED),
+	TEXT("reason", 0, NULL),
+};
+
+/* A survey's score range depends on its kind. */
+static int
+survey_check(const struct crm_kind *k, const struct crm_val *v,
+    const struct crm_loc *at0)
+{
+	struct crm_loc at = *at0;
+	const struct crm_val *kind, *score;
+	int64_t lo = 1, hi = 10;
+
+	kind = &v[crm_kind_index(k, crm_kind_field(k, "kind"))];
+	score = &v[crm_kind_index(k, crm_kind_field(k, "score"))];
+	if (kind->isnull || score->isnull)
+		return CRM_EX_OK;
+	if (strcmp(kind->s, "csat") == 0)
+		hi = 5;
+	else if (strcmp(kind->s, "nps") == 0)
+		lo = 0;
+	if (score->i >= lo && score->i <= hi)
+		return CRM_EX_OK;
+	at.field = "score";
+	return crm_err(CRM_EX_DATAERR, &at, "%lld is out of range for %s "
+	    "(%lld to %lld)", (long long)score->i, kind->s, (long long)lo,
+	    (long long)hi);
+}
+
+#define N(a)	(int)(sizeof a / sizeof a[0])
+
+static const struct crm_kind kinds[] = {
+	{ "customer", "customer",
+	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
+	    customer_fields, N(customer_fields),
+	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
+	    "created", NULL, NULL },
+	{ "purchase", "purchase", "purchase AS c", purchase_fields,
+	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
+	    0, 0, "ts", NULL, NULL },
+	{ "contact", "contact", "contact AS c", contact_fields,
+	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
+	    "ts", NULL, NULL },
+	/* Closing a ticket stamps when it was resolved. */
+	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
+	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
+	    "status", 0, 0, "opened",
+	    "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
+	    "CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
+	    "resolved END WHERE id = ?1", NULL },
+	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
+	    "id,customer,ts,kind,score,comment", 0, 0, "ts", NULL,
+	    survey_check },
+	{ "points", "points", "points AS c", points_fields, N(points_fields),
+	    "id,customer,ts,delta,reason", 0, 0, "ts", NULL, NULL },
+};
+
+const struct crm_kind *
+crm_kind_nth(int n)
+{
+	return n >= 0 && n < N(kinds) ? &kinds[n] : NULL;
+}
+
+const struct crm_field *
+crm_kind_owner(const struct crm_kind *k)
+{
+	int i;
+
+	for (i = 0; i < k->nfields; i++)
+		if (k->fields[i].type == CRM_T_REF)
+			return &k->fields[i];
+	return NULL;
+}
 
 const struct crm_kind *
 crm_kind_find(const char *name)
@@ -182,6 +380,7 @@ crm_field_parse(const struct crm_field *f, const char *s, int decimals,
 		return crm_err(CRM_EX_DATAERR, at, "is not valid UTF-8");
 	switch (f->type) {
 	case CRM_T_ID:
+	case CRM_T_REF:
 	case CRM_T_INT:
 		errno = 0;
 		n = strtoll(s, &end, 10);

@@ -138,7 +138,8 @@ crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
 	if (f->column != NULL)
 		crm_sql_add(q, "c.%s", f->column);
 	else
-		crm_sql_add(q, "%s", f->expr);
+		crm_sql_add(q, "%s", q->hist && f->hexpr != NULL ? f->hexpr :
+		    f->expr);
 	return 0;
 }
 
@@ -218,6 +219,7 @@ crm_cols_row(const struct crm_cols *cols, sqlite3_stmt *s, int first,
 		}
 		switch (f != NULL ? f->type : CRM_T_TEXT) {
 		case CRM_T_ID:
+		case CRM_T_REF:
 		case CRM_T_INT:
 		case CRM_T_DAYS:
 		case CRM_T_REAL:

@@ -23,6 +23,12 @@ struct crm_writer {
 	sqlite3_stmt		*find;		/* id by the first unique key */
 	sqlite3_stmt		*exists;	/* 1 when the id exists */
 	sqlite3_stmt		*aput, *adel;	/* attributes */
+	sqlite3_stmt		*byref;		/* customer id by ref */
+	sqlite3_stmt		*ownerof;	/* customer of a record */
+	sqlite3_stmt		*custok;	/* 1 when a customer exists */
+	sqlite3_stmt		*fixup;		/* the kind's after-write SQL */
+	const struct crm_field	*owner;		/* customer, for history */
+	const struct crm_field	*refkey;	/* customer_ref */
 	struct crm_val		*vals;		/* by field index */
 	const struct crm_field	*key;		/* match key for -u: ref */
 	int64_t			 first;		/* first id added */
@@ -174,6 +180,23 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	    (rc = crm_prepare(st, "DELETE FROM attr WHERE customer = ? AND "
 	    "key = ?", &w->adel)) != CRM_EX_OK))
 		return rc;
+	if ((w->owner = crm_kind_owner(k)) != NULL) {
+		for (i = 0; i < k->nfields; i++)
+			if (k->fields[i].flags & CRM_F_REFKEY)
+				w->refkey = &k->fields[i];
+		snprintf(sql, sizeof sql, "SELECT customer FROM %s WHERE id = ?",
+		    k->table);
+		if ((rc = crm_prepare(st, "SELECT id FROM customer WHERE ref = "
+		    "?", &w->byref)) != CRM_EX_OK ||
+		    (rc = crm_prepare(st, "SELECT 1 FROM customer WHERE id = ?",
+		    &w->custok)) != CRM_EX_OK ||
+		    (rc = crm_prepare(st, sql, &w->ownerof)) != CRM_EX_OK ||
+		    (rc = crm_stats_touch(st, 0)) != CRM_EX_OK)
+			return rc;
+	}
+	if (k->fixup != NULL &&
+	    (rc = crm_prepare(st, k->fixup, &w->fixup)) != CRM_EX_OK)
+		return rc;
 	w->first = maxid(w) + 1;
 	/* Roughly 100 bytes a row: defer when the load outgrows the table. */
 	if (mode == CRM_W_ADD && sizehint > (1 << 20) &&
@@ -224,6 +247,51 @@ collision(struct crm_writer *w, const struct crm_loc *at0, int64_t self)
 	return crm_err(CRM_EX_DATAERR, &at, "is already in the store");
 }
 
+/* The customer of a history record: customer=ID or customer_ref=REF. */
+static int
+owner(struct crm_writer *w, const struct crm_rec *r, const struct crm_loc *at0,
+    int isnew)
+{
+	struct crm_loc at = *at0;
+	struct crm_val *v = &w->vals[crm_kind_index(w->kind, w->owner)];
+	const char *ref = r->val[crm_kind_index(w->kind, w->refkey)];
+	sqlite3_stmt *s;
+	int rc;
+
+	if (v->isnull && ref != NULL && *ref != '\0') {
+		at.field = w->refkey->name;
+		sqlite3_bind_text(w->byref, 1, ref, -1, SQLITE_STATIC);
+		rc = sqlite3_step(w->byref);
+		if (rc == SQLITE_ROW) {
+			v->isnull = 0;
+			v->isint = 1;
+			v->i = sqlite3_column_int64(w->byref, 0);
+		}
+		sqlite3_reset(w->byref);
+		if (rc == SQLITE_DONE)
+			return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is no "
+			    "customer's ref", ref);
+		if (rc != SQLITE_ROW)
+			return crm_sqlerr(w->st, rc);
+		return CRM_EX_OK;
+	}
+	at.field = w->owner->name;
+	if (v->isnull) {
+		if (isnew)
+			return crm_err(CRM_EX_DATAERR, &at, "is required "
+			    "(customer=ID or customer_ref=REF)");
+		return CRM_EX_OK;
+	}
+	s = w->custok;
+	sqlite3_bind_int64(s, 1, v->i);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return crm_err(CRM_EX_DATAERR, &at, "%lld: no such customer",
+		    (long long)v->i);
+	return rc == SQLITE_ROW ? CRM_EX_OK : crm_sqlerr(w->st, rc);
+}
+
 /* Check every given value; fills w->vals. */
 static int
 parse_rec(struct crm_writer *w, const struct crm_rec *r,
@@ -245,7 +313,7 @@ parse_rec(struct crm_writer *w, const struct crm_rec *r,
 			/* Not given: a new record needs what is required. */
 			if (!isnew)
 				continue;
-			if (f->flags & CRM_F_REQUIRED)
+			if ((f->flags & CRM_F_REQUIRED) && f != w->owner)
 				return crm_err(CRM_EX_DATAERR, &at, "is "
 				    "required");
 			if (f->flags & CRM_F_NOW) {
@@ -255,12 +323,16 @@ parse_rec(struct crm_writer *w, const struct crm_rec *r,
 			}
 			continue;
 		}
-		if (f->type == CRM_T_ID)
-			continue;	/* matched in crm_writer_put */
+		if (f->type == CRM_T_ID || (f->flags & CRM_F_REFKEY))
+			continue;	/* matched in crm_writer_put, owner() */
 		if ((rc = crm_field_parse(f, r->val[i], w->decimals, cli->now,
 		    &at, &w->vals[i])) != CRM_EX_OK)
 			return rc;
 	}
+	if (w->owner != NULL && (rc = owner(w, r, at0, isnew)) != CRM_EX_OK)
+		return rc;
+	if (k->check != NULL && (rc = k->check(k, w->vals, at0)) != CRM_EX_OK)
+		return rc;
 	for (i = 0; i < r->nattr; i++) {
 		if (r->aval[i] == NULL)
 			continue;
@@ -312,6 +384,45 @@ step_write(struct crm_writer *w, sqlite3_stmt *s, const struct crm_loc *at,
 		return crm_err(CRM_EX_DATAERR, at, "%s",
 		    sqlite3_errmsg(crm_store_db(w->st)));
 	return crm_sqlerr(w->st, rc);
+}
+
+/* Mark the customer of history record id for the statistics. */
+static int
+touch_owner(struct crm_writer *w, int64_t id)
+{
+	int64_t c = 0;
+	int rc;
+
+	if (w->owner == NULL)
+		return CRM_EX_OK;
+	sqlite3_bind_int64(w->ownerof, 1, id);
+	if ((rc = sqlite3_step(w->ownerof)) == SQLITE_ROW)
+		c = sqlite3_column_int64(w->ownerof, 0);
+	sqlite3_reset(w->ownerof);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_sqlerr(w->st, rc);
+	return crm_stats_touch(w->st, c);
+}
+
+/* What follows every write: the kind's fixup, then the statistics. */
+static int
+after(struct crm_writer *w, int64_t id)
+{
+	int rc;
+
+	if (w->fixup != NULL) {
+		sqlite3_bind_int64(w->fixup, 1, id);
+		sqlite3_bind_int64(w->fixup, 2, crm_store_cli(w->st)->now);
+		rc = sqlite3_step(w->fixup);
+		sqlite3_reset(w->fixup);
+		if (rc != SQLITE_DONE)
+			return crm_sqlerr(w->st, rc);
+	}
+	if (w->owner != NULL && !w->vals[crm_kind_index(w->kind,
+	    w->owner)].isnull)
+		return crm_stats_touch(w->st, w->vals[crm_kind_index(w->kind,
+		    w->owner)].i);
+	return touch_owner(w, id);
 }
 
 int
@@ -386,10 +497,13 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 			sqlite3_bind_int(s, k->nfields + i + 1,
 			    w->mode == CRM_W_SET && r->val[i] != NULL);
 		}
-		if ((rc = step_write(w, s, at, found)) != CRM_EX_OK)
+		if ((rc = touch_owner(w, found)) != CRM_EX_OK ||
+		    (rc = step_write(w, s, at, found)) != CRM_EX_OK)
 			return rc;
 		*id = found;
 	}
+	if ((rc = after(w, *id)) != CRM_EX_OK)
+		return rc;
 	return put_attrs(w, r, *id);
 }
 
@@ -473,6 +587,10 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->exists);
 	sqlite3_finalize(w->aput);
 	sqlite3_finalize(w->adel);
+	sqlite3_finalize(w->byref);
+	sqlite3_finalize(w->ownerof);
+	sqlite3_finalize(w->custok);
+	sqlite3_finalize(w->fixup);
 	for (i = 0; i < w->nidx; i++)
 		free(w->idxsql[i]);
 	free(w->vals);
@@ -555,8 +673,8 @@ crm_rec_assign(struct crm_rec *r, const char *arg)
 		return CRM_EX_OK;
 	}
 	f = crm_kind_field(r->kind, name);
-	if (f == NULL || f->column == NULL || ((f->flags & CRM_F_READONLY) &&
-	    f->type != CRM_T_ID))
+	if (f == NULL || (f->column == NULL && !(f->flags & CRM_F_REFKEY)) ||
+	    ((f->flags & CRM_F_READONLY) && f->type != CRM_T_ID))
 		return crm_err(CRM_EX_USAGE, NULL, "%s: %s", name, f == NULL ?
 		    "no such field" : "is computed and cannot be set");
 	i = crm_kind_index(r->kind, f);
@@ -605,6 +723,19 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 	char sql[128];
 	int rc;
 
+	if (crm_kind_owner(k) != NULL) {
+		snprintf(sql, sizeof sql, "SELECT customer FROM %s WHERE id = "
+		    "?", k->table);
+		if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+			return rc;
+		sqlite3_bind_int64(s, 1, id);
+		rc = sqlite3_step(s) == SQLITE_ROW ? crm_stats_touch(st,
+		    sqlite3_column_int64(s, 0)) : CRM_EX_OK;
+		sqlite3_finalize(s);
+		s = NULL;
+		if (rc != CRM_EX_OK)
+			return rc;
+	}
 	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", k->table);
 	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 		return rc;

@@ -19,6 +19,9 @@ struct crm_store {
 	enum crm_mode		 mode;
 	int			 intx;
 	int			 decimals;
+	sqlite3_stmt		*touch;		/* INSERT INTO touched */
+	int64_t			 last;		/* the last customer touched */
+	int			 touched;
 };
 
 /*
@@ -87,6 +90,83 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	"  detail TEXT"
 	") STRICT;"
 	"CREATE INDEX audit_record ON audit(kind, record);",
+	/* 1 -> 2: history, and the statistics kept from it on every write. */
+	"CREATE TABLE purchase ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  ts INTEGER NOT NULL,"
+	"  amount INTEGER NOT NULL,"
+	"  product TEXT,"
+	"  qty INTEGER,"
+	"  order_ref TEXT"
+	") STRICT;"
+	"CREATE INDEX purchase_customer ON purchase(customer, ts);"
+	"CREATE TABLE contact ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  ts INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  direction TEXT,"
+	"  \"by\" TEXT,"
+	"  note TEXT"
+	") STRICT;"
+	"CREATE INDEX contact_customer ON contact(customer, ts);"
+	"CREATE TABLE ticket ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  opened INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  severity INTEGER,"
+	"  subject TEXT,"
+	"  first_response INTEGER,"
+	"  resolved INTEGER,"
+	"  status TEXT"
+	") STRICT;"
+	"CREATE INDEX ticket_customer ON ticket(customer, opened);"
+	"CREATE TABLE survey ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  ts INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  score INTEGER NOT NULL,"
+	"  comment TEXT"
+	") STRICT;"
+	"CREATE INDEX survey_customer ON survey(customer, kind, ts);"
+	"CREATE TABLE points ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  ts INTEGER NOT NULL,"
+	"  delta INTEGER NOT NULL,"
+	"  reason TEXT"
+	") STRICT;"
+	"CREATE INDEX points_customer ON points(customer, ts);"
+	/* One row per customer with history; see crm_stats_refresh. */
+	"CREATE TABLE stats ("
+	"  customer INTEGER PRIMARY KEY REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  first_purchase INTEGER,"
+	"  last_purchase INTEGER,"
+	"  purchases INTEGER NOT NULL,"
+	"  orders INTEGER NOT NULL,"
+	"  days INTEGER NOT NULL,"
+	"  revenue INTEGER NOT NULL,"
+	"  last_contact INTEGER,"
+	"  last_online INTEGER,"
+	"  last_visit INTEGER,"
+	"  last_inbound INTEGER,"
+	"  open_tickets INTEGER NOT NULL,"
+	"  csat INTEGER,"
+	"  nps INTEGER,"
+	"  expectation INTEGER,"
+	"  satisfaction INTEGER,"
+	"  points INTEGER NOT NULL,"
+	"  newest INTEGER"
+	") STRICT;",
 };
 
 sqlite3 *
@@ -328,12 +408,43 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 }
 
 int
+crm_stats_touch(struct crm_store *st, int64_t customer)
+{
+	int rc;
+
+	if (st->touch == NULL) {
+		/* Temporary: private to this connection, gone at close. */
+		if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS "
+		    "touched (customer INTEGER PRIMARY KEY)")) != CRM_EX_OK ||
+		    (rc = crm_prepare(st, "INSERT OR IGNORE INTO temp.touched "
+		    "VALUES (?)", &st->touch)) != CRM_EX_OK)
+			return rc;
+	}
+	st->touched = 1;
+	/* Rows of one customer often come together: mark once. */
+	if (customer <= 0 || customer == st->last)
+		return CRM_EX_OK;
+	st->last = customer;
+	sqlite3_bind_int64(st->touch, 1, customer);
+	rc = sqlite3_step(st->touch);
+	sqlite3_reset(st->touch);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+}
+
+int
 crm_store_commit(struct crm_store *st)
 {
 	int rc;
 
 	if (!st->intx)
 		return CRM_EX_OK;
+	/* Statistics change in the transaction of the history they sum. */
+	if (st->touched) {
+		if ((rc = crm_stats_refresh(st)) != CRM_EX_OK)
+			return rc;
+		st->touched = 0;
+		st->last = 0;
+	}
 	if ((rc = crm_exec(st, "COMMIT")) != CRM_EX_OK)
 		return rc;
 	st->intx = 0;
@@ -357,6 +468,7 @@ crm_store_close(struct crm_store *st)
 {
 	if (st == NULL)
 		return;
+	sqlite3_finalize(st->touch);
 	if (st->db != NULL) {
 		if (st->intx)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
