@@ -180,7 +180,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	for (i = 0; i < ncol; i++)
 		if (col[i] == 0 || strcmp(cli->infile, "-") == 0)
 			total = 0;
-	if ((rc = crm_writer_new(&w, st, k, mode, total)) != CRM_EX_OK)
+	if ((rc = crm_writer_new(&w, st, k, mode, 1, total)) != CRM_EX_OK)
 		goto out;
 	pg.on = isatty(2) && !cli->quiet;
 	pg.start = pg.last = pg.on ? mono() : 0;
@@ -265,7 +265,7 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag)
 		if ((rc = bulk(cli, st, k, &args, mode)) != CRM_EX_OK)
 			goto out;
 	} else {
-		if ((rc = crm_writer_new(&w, st, k, mode, 0)) != CRM_EX_OK ||
+		if ((rc = crm_writer_new(&w, st, k, mode, 0, 0)) != CRM_EX_OK ||
 		    (rc = crm_writer_put(w, &args, &at, &id, &added)) !=
 		    CRM_EX_OK)
 			goto out;

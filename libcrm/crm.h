@@ -269,6 +269,11 @@ struct crm_kind {
 	const char		*time;		/* the field that dates it */
 	/* SQL run after each write: ?1 = id, ?2 = now. */
 	const char		*fixup;
+	/*
+	 * The statistics after adding record ?1, or no change when it cannot
+	 * tell (then they are recomputed from history at commit).
+	 */
+	const char		*incr;
 	/* A check across fields (vals by field index); prints, returns. */
 	int			(*check)(const struct crm_kind *,
 				    const struct crm_val *,
@@ -446,11 +451,13 @@ enum crm_wmode {
 };
 
 /*
- * A writer for records of kind, with nattr attribute keys.  bulk
- * expects many rows: may build unique indexes after loading.
+ * A writer for records of kind.  bulk: many rows, whose statistics are
+ * recomputed set-wise at commit; sizehint: the input's size when it can
+ * be re-read, so indexes may be built after the load.
  */
 int	crm_writer_new(struct crm_writer **, struct crm_store *,
-	    const struct crm_kind *, enum crm_wmode, int64_t sizehint);
+	    const struct crm_kind *, enum crm_wmode, int bulk,
+	    int64_t sizehint);
 /* Write one record; *id gets its id, *added 1 when it is new. */
 int	crm_writer_put(struct crm_writer *, const struct crm_rec *,
 	    const struct crm_loc *, int64_t *id, int *added);

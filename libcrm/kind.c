@@ -222,6 +222,51 @@ survey_check(const struct crm_kind *k, const struct crm_val *v,
 	    (long long)hi);
 }
 
+/*
+ * The statistics after one added record (?1), without rescanning the
+ * customer's history.  A purchase with an order_ref, or a survey older
+ * than the latest of its kind, changes no row: then the customer's
+ * statistics are recomputed from history at commit.
+ */
+#define LATER(t)	"max(coalesce(" t ", n.ts), n.ts)"
+static const char purchase_incr[] =
+    "UPDATE stats SET first_purchase = min(coalesce(first_purchase, n.ts), "
+    "n.ts), last_purchase = " LATER("last_purchase") ", purchases = "
+    "purchases + 1, orders = orders + 1, days = days + NOT EXISTS (SELECT 1 "
+    "FROM purchase AS q WHERE q.customer = n.customer AND q.ts >= n.ts / "
+    "86400 * 86400 AND q.ts < n.ts / 86400 * 86400 + 86400 AND q.id != "
+    "n.id), revenue = revenue + n.amount, newest = " LATER("newest")
+    " FROM (SELECT * FROM purchase WHERE id = ?1 AND order_ref IS NULL) AS "
+    "n WHERE stats.customer = n.customer";
+static const char contact_incr[] =
+    "UPDATE stats SET last_contact = " LATER("last_contact") ", "
+    "last_online = CASE WHEN n.channel IN ('phone', 'email', 'chat', "
+    "'social') THEN " LATER("last_online") " ELSE last_online END, "
+    "last_visit = CASE WHEN n.channel = 'visit' THEN " LATER("last_visit")
+    " ELSE last_visit END, last_inbound = CASE WHEN n.direction = 'in' THEN "
+    LATER("last_inbound") " ELSE last_inbound END, newest = "
+    LATER("newest") " FROM (SELECT * FROM contact WHERE id = ?1) AS n "
+    "WHERE stats.customer = n.customer";
+static const char ticket_incr[] =
+    "UPDATE stats SET open_tickets = open_tickets + (n.status = 'open'), "
+    "newest = max(coalesce(newest, 0), n.opened, coalesce(n.first_response, "
+    "0), coalesce(n.resolved, 0)) FROM (SELECT * FROM ticket WHERE id = ?1) "
+    "AS n WHERE stats.customer = n.customer";
+static const char survey_incr[] =
+    "UPDATE stats SET csat = CASE WHEN n.kind = 'csat' THEN n.score ELSE "
+    "csat END, nps = CASE WHEN n.kind = 'nps' THEN n.score ELSE nps END, "
+    "expectation = CASE WHEN n.kind = 'expectation' THEN n.score ELSE "
+    "expectation END, satisfaction = CASE WHEN n.kind = 'satisfaction' THEN "
+    "n.score ELSE satisfaction END, newest = " LATER("newest") " FROM "
+    "(SELECT * FROM survey AS v WHERE v.id = ?1 AND NOT EXISTS (SELECT 1 "
+    "FROM survey AS l WHERE l.customer = v.customer AND l.kind = v.kind AND "
+    "(l.ts > v.ts OR (l.ts = v.ts AND l.id > v.id)))) AS n WHERE "
+    "stats.customer = n.customer";
+static const char points_incr[] =
+    "UPDATE stats SET points = points + n.delta, newest = " LATER("newest")
+    " FROM (SELECT * FROM points WHERE id = ?1) AS n WHERE stats.customer = "
+    "n.customer";
+
 #define N(a)	(int)(sizeof a / sizeof a[0])
 
 static const struct crm_kind kinds[] = {
@@ -229,25 +274,26 @@ static const struct crm_kind kinds[] = {
 	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
 	    customer_fields, N(customer_fields),
 	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    "created", NULL, NULL },
+	    "created", NULL, NULL, NULL },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, "ts", NULL, NULL },
+	    0, 0, "ts", NULL, purchase_incr, NULL },
 	{ "contact", "contact", "contact AS c", contact_fields,
 	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    "ts", NULL, NULL },
+	    "ts", NULL, contact_incr, NULL },
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
 	    "status", 0, 0, "opened",
 	    "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
 	    "CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
-	    "resolved END WHERE id = ?1", NULL },
+	    "resolved END WHERE id = ?1", ticket_incr, NULL },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
-	    "id,customer,ts,kind,score,comment", 0, 0, "ts", NULL,
+	    "id,customer,ts,kind,score,comment", 0, 0, "ts", NULL, survey_incr,
 	    survey_check },
 	{ "points", "points", "points AS c", points_fields, N(points_fields),
-	    "id,customer,ts,delta,reason", 0, 0, "ts", NULL, NULL },
+	    "id,customer,ts,delta,reason", 0, 0, "ts", NULL, points_incr,
+	    NULL },
 };
 
 const struct crm_kind *

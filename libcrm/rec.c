@@ -27,6 +27,9 @@ struct crm_writer {
 	sqlite3_stmt		*ownerof;	/* customer of a record */
 	sqlite3_stmt		*custok;	/* 1 when a customer exists */
 	sqlite3_stmt		*fixup;		/* the kind's after-write SQL */
+	sqlite3_stmt		*ensure;	/* a stats row for a customer */
+	sqlite3_stmt		*incr;		/* the kind's stats update */
+	int			 bulk;
 	const struct crm_field	*owner;		/* customer, for history */
 	const struct crm_field	*refkey;	/* customer_ref */
 	struct crm_val		*vals;		/* by field index */
@@ -142,7 +145,7 @@ defer_indexes(struct crm_writer *w)
 
 int
 crm_writer_new(struct crm_writer **out, struct crm_store *st,
-    const struct crm_kind *k, enum crm_wmode mode, int64_t sizehint)
+    const struct crm_kind *k, enum crm_wmode mode, int bulk, int64_t sizehint)
 {
 	struct crm_writer *w;
 	char sql[256];
@@ -159,6 +162,7 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	w->kind = k;
 	w->mode = mode;
 	w->decimals = crm_store_decimals(st);
+	w->bulk = bulk;
 	for (i = 0; i < k->nfields && w->key == NULL; i++)
 		if (k->fields[i].flags & CRM_F_UNIQUE)
 			w->key = &k->fields[i];
@@ -196,6 +200,13 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	}
 	if (k->fixup != NULL &&
 	    (rc = crm_prepare(st, k->fixup, &w->fixup)) != CRM_EX_OK)
+		return rc;
+	/* One row at a time, the statistics follow each row cheaply. */
+	if (!bulk && k->incr != NULL && ((rc = crm_prepare(st, "INSERT OR "
+	    "IGNORE INTO stats (customer, purchases, orders, days, revenue, "
+	    "open_tickets, points) VALUES (?, 0, 0, 0, 0, 0, 0)", &w->ensure))
+	    != CRM_EX_OK || (rc = crm_prepare(st, k->incr, &w->incr)) !=
+	    CRM_EX_OK))
 		return rc;
 	w->first = maxid(w) + 1;
 	/* Roughly 100 bytes a row: defer when the load outgrows the table. */
@@ -404,11 +415,33 @@ touch_owner(struct crm_writer *w, int64_t id)
 	return crm_stats_touch(w->st, c);
 }
 
+/* Update the statistics for one added record; *done 0 if it could not. */
+static int
+incremental(struct crm_writer *w, int64_t customer, int64_t id, int *done)
+{
+	sqlite3 *db = crm_store_db(w->st);
+	int rc;
+
+	sqlite3_bind_int64(w->ensure, 1, customer);
+	rc = sqlite3_step(w->ensure);
+	sqlite3_reset(w->ensure);
+	if (rc != SQLITE_DONE)
+		return crm_sqlerr(w->st, rc);
+	sqlite3_bind_int64(w->incr, 1, id);
+	rc = sqlite3_step(w->incr);
+	sqlite3_reset(w->incr);
+	if (rc != SQLITE_DONE)
+		return crm_sqlerr(w->st, rc);
+	*done = sqlite3_changes(db) > 0;
+	return CRM_EX_OK;
+}
+
 /* What follows every write: the kind's fixup, then the statistics. */
 static int
-after(struct crm_writer *w, int64_t id)
+after(struct crm_writer *w, int64_t id, int added)
 {
-	int rc;
+	const struct crm_val *ov;
+	int rc, done = 0;
 
 	if (w->fixup != NULL) {
 		sqlite3_bind_int64(w->fixup, 1, id);
@@ -418,11 +451,15 @@ after(struct crm_writer *w, int64_t id)
 		if (rc != SQLITE_DONE)
 			return crm_sqlerr(w->st, rc);
 	}
-	if (w->owner != NULL && !w->vals[crm_kind_index(w->kind,
-	    w->owner)].isnull)
-		return crm_stats_touch(w->st, w->vals[crm_kind_index(w->kind,
-		    w->owner)].i);
-	return touch_owner(w, id);
+	if (w->owner == NULL)
+		return CRM_EX_OK;
+	ov = &w->vals[crm_kind_index(w->kind, w->owner)];
+	if (ov->isnull)
+		return touch_owner(w, id);
+	if (added && w->incr != NULL &&
+	    (rc = incremental(w, ov->i, id, &done)) != CRM_EX_OK)
+		return rc;
+	return done ? CRM_EX_OK : crm_stats_touch(w->st, ov->i);
 }
 
 int
@@ -502,7 +539,7 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 			return rc;
 		*id = found;
 	}
-	if ((rc = after(w, *id)) != CRM_EX_OK)
+	if ((rc = after(w, *id, *added)) != CRM_EX_OK)
 		return rc;
 	return put_attrs(w, r, *id);
 }
@@ -591,6 +628,8 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->ownerof);
 	sqlite3_finalize(w->custok);
 	sqlite3_finalize(w->fixup);
+	sqlite3_finalize(w->ensure);
+	sqlite3_finalize(w->incr);
 	for (i = 0; i < w->nidx; i++)
 		free(w->idxsql[i]);
 	free(w->vals);

@@ -420,10 +420,10 @@ crm_stats_touch(struct crm_store *st, int64_t customer)
 		    "VALUES (?)", &st->touch)) != CRM_EX_OK)
 			return rc;
 	}
-	st->touched = 1;
 	/* Rows of one customer often come together: mark once. */
 	if (customer <= 0 || customer == st->last)
 		return CRM_EX_OK;
+	st->touched = 1;
 	st->last = customer;
 	sqlite3_bind_int64(st->touch, 1, customer);
 	rc = sqlite3_step(st->touch);
