@@ -1,4 +1,8 @@
-/* crm-show: one customer's profile, attributes and tags. */
+/*
+ * crm-show: one customer: profile, attributes, tags, statistics, then the
+ * timeline of purchases, contacts, tickets, surveys and points, newest
+ * first.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +13,13 @@
 
 static const char usage[] = "[-d path] [-o fmt] [--asof date] [id ...]";
 
-/* Emit one name/value pair in the chosen format. */
+/* Where name/value pairs go: tsv lines, a table, or a JSON object. */
 struct shower {
 	enum crm_fmt	 fmt;
 	struct crm_out	*table;
-	int		 n;
+	int		 n;		/* members of the JSON object so far */
+	int		 decimals;
+	int		 hist;		/* metrics from history (--asof) */
 };
 
 static void
@@ -32,13 +38,11 @@ pair(struct shower *sh, const char *name, enum crm_vt t, const char *v)
 			crm_json_put(stdout, v);
 		break;
 	case CRM_FMT_TABLE:
-		crm_out_cell(sh->table, CRM_V_STR, name);
-		crm_out_cell(sh->table, CRM_V_STR, v);
-		crm_out_endrow(sh->table);
-		break;
 	case CRM_FMT_CSV:
+		/* Values of many kinds share the column: none right-aligned. */
 		crm_out_cell(sh->table, CRM_V_STR, name);
-		crm_out_cell(sh->table, t, v);
+		crm_out_cell(sh->table, sh->fmt == CRM_FMT_CSV ? t : CRM_V_STR,
+		    v);
 		crm_out_endrow(sh->table);
 		break;
 	default:
@@ -50,129 +54,332 @@ pair(struct shower *sh, const char *name, enum crm_vt t, const char *v)
 	}
 }
 
+/* The text of column i as its field's type prints it. */
+static const char *
+cell(const struct crm_field *f, sqlite3_stmt *s, int i, int decimals,
+    char *buf, size_t n, enum crm_vt *t)
+{
+	*t = CRM_V_STR;
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return NULL;
+	switch (f->type) {
+	case CRM_T_DATE:
+		crm_date_fmt(sqlite3_column_int64(s, i), buf, n);
+		return buf;
+	case CRM_T_TIME:
+		crm_time_fmt(sqlite3_column_int64(s, i), buf, n);
+		return buf;
+	case CRM_T_MONEY:
+		crm_money_fmt(sqlite3_column_int64(s, i), decimals, buf, n);
+		return buf;
+	case CRM_T_ID:
+	case CRM_T_REF:
+	case CRM_T_INT:
+	case CRM_T_DAYS:
+	case CRM_T_REAL:
+		*t = CRM_V_NUM;
+		break;
+	default:
+		break;
+	}
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+/*
+ * The fields shown: the statistics, or the stored ones (and the
+ * customer_ref of history, which names its customer).
+ */
+static int
+wanted(const struct crm_field *f, int metrics)
+{
+	if (metrics)
+		return (f->flags & CRM_F_METRIC) != 0;
+	return f->column != NULL || (f->flags & CRM_F_REFKEY);
+}
+
+/* Select the wanted fields of kind k of record ?99. */
+static int
+selectall(struct crm_store *st, const struct crm_kind *k, int hist,
+    int metrics, sqlite3_stmt **s)
+{
+	struct crm_sql q = { 0 };
+	const struct crm_field *f;
+	int i, n = 0, rc;
+
+	q.hist = hist;
+	crm_sql_add(&q, "SELECT ");
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		if (!wanted(f, metrics))
+			continue;
+		crm_sql_add(&q, "%s", n++ ? ", " : "");
+		crm_field_sql(&q, k, f->name, &f);
+	}
+	crm_sql_add(&q, " FROM %s WHERE c.id = ?99", k->from);
+	rc = crm_sql_prepare(st, &q, s);
+	crm_sql_free(&q);
+	return rc;
+}
+
+/* Name/value pairs of every set field of one selected row. */
+static void
+fields(struct shower *sh, const struct crm_kind *k, sqlite3_stmt *s,
+    int metrics)
+{
+	const struct crm_field *f;
+	const char *v;
+	enum crm_vt t;
+	char buf[64];
+	int i, c = 0;
+
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		if (!wanted(f, metrics))
+			continue;
+		v = cell(f, s, c++, sh->decimals, buf, sizeof buf, &t);
+		pair(sh, f->json, t, v);
+	}
+}
+
+/* "3d 4h", "2h 5m", "12m": how long a ticket waited. */
+static void
+span(int64_t secs, char *buf, size_t n)
+{
+	int64_t d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60;
+
+	if (secs < 0)
+		snprintf(buf, n, "-");
+	else if (d > 0)
+		snprintf(buf, n, "%lldd %lldh", (long long)d, (long long)h);
+	else if (h > 0)
+		snprintf(buf, n, "%lldh %lldm", (long long)h, (long long)m);
+	else
+		snprintf(buf, n, "%lldm", (long long)m);
+}
+
+/* One line of timeline for people: what happened, in a few words. */
+static void
+summary(FILE *fp, const char *kind, sqlite3_stmt *s, int decimals)
+{
+	char a[64], b[64];
+	const char *t;
+
+#define T(i)	((const char *)sqlite3_column_text(s, i))
+#define NUL(i)	(sqlite3_column_type(s, i) == SQLITE_NULL)
+	if (strcmp(kind, "purchase") == 0) {
+		/* id customer customer_ref ts amount product qty order_ref */
+		crm_money_fmt(sqlite3_column_int64(s, 4), decimals, a,
+		    sizeof a);
+		fprintf(fp, "%s", a);
+		if (!NUL(5))
+			fprintf(fp, " %s", T(5));
+		if (!NUL(6) && sqlite3_column_int64(s, 6) != 1)
+			fprintf(fp, " x%s", T(6));
+		if (!NUL(7))
+			fprintf(fp, " (order %s)", T(7));
+	} else if (strcmp(kind, "contact") == 0) {
+		/* id customer customer_ref ts channel direction by note */
+		fprintf(fp, "%s", T(4));
+		if (!NUL(5))
+			fprintf(fp, " %s", T(5));
+		if (!NUL(6))
+			fprintf(fp, " by %s", T(6));
+		if (!NUL(7))
+			fprintf(fp, ": %s", T(7));
+	} else if (strcmp(kind, "ticket") == 0) {
+		/* id customer customer_ref opened kind severity subject
+		 * first_response resolved status */
+		fprintf(fp, "%s", T(4));
+		if (!NUL(5))
+			fprintf(fp, " severity %s", T(5));
+		if (!NUL(6))
+			fprintf(fp, ": %s", T(6));
+		if (!NUL(7)) {
+			span(sqlite3_column_int64(s, 7) -
+			    sqlite3_column_int64(s, 3), a, sizeof a);
+			fprintf(fp, "; first response after %s", a);
+		}
+		if (!NUL(8)) {
+			span(sqlite3_column_int64(s, 8) -
+			    sqlite3_column_int64(s, 3), b, sizeof b);
+			fprintf(fp, "; resolved after %s", b);
+		}
+		t = NUL(9) ? "open" : T(9);
+		fprintf(fp, " [%s]", t);
+	} else if (strcmp(kind, "survey") == 0) {
+		/* id customer customer_ref ts kind score comment */
+		fprintf(fp, "%s %s", T(4), T(5));
+		if (!NUL(6))
+			fprintf(fp, ": %s", T(6));
+	} else {
+		/* id customer customer_ref ts delta reason */
+		fprintf(fp, "%+lld points", (long long)sqlite3_column_int64(s,
+		    4));
+		if (!NUL(5))
+			fprintf(fp, ": %s", T(5));
+	}
+#undef T
+#undef NUL
+}
+
+/* The history of a customer, newest first, ties by kind then id. */
+static int
+timeline(struct crm_store *st, struct shower *sh, int64_t id)
+{
+	static const char sql[] =
+	    "SELECT ts, 'purchase', id FROM purchase WHERE customer = ?1 "
+	    "UNION ALL SELECT ts, 'contact', id FROM contact WHERE customer = ?1 "
+	    "UNION ALL SELECT opened, 'ticket', id FROM ticket WHERE customer = "
+	    "?1 UNION ALL SELECT ts, 'survey', id FROM survey WHERE customer = "
+	    "?1 UNION ALL SELECT ts, 'points', id FROM points WHERE customer = "
+	    "?1 ORDER BY 1 DESC, 2, 3 DESC";
+	struct shower one = *sh;
+	sqlite3_stmt *s = NULL, *rec[8] = { 0 };
+	const struct crm_kind *k;
+	char when[40], *text = NULL;
+	size_t len;
+	int rc, n, ev = 0;
+	FILE *mem;
+
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	if (sh->fmt == CRM_FMT_JSON)
+		fputs(sh->n++ ? ",\"timeline\":[" : "{\"timeline\":[", stdout);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(s, 1);
+
+		for (n = 0; (k = crm_kind_nth(n)) != NULL; n++)
+			if (strcmp(k->name, kind) == 0)
+				break;
+		if (k == NULL || n >= 8)
+			continue;
+		if (rec[n] == NULL && (rc = selectall(st, k, 0, 0, &rec[n])) !=
+		    CRM_EX_OK)
+			goto out;
+		sqlite3_bind_int64(rec[n], 99, sqlite3_column_int64(s, 2));
+		if (sqlite3_step(rec[n]) != SQLITE_ROW) {
+			sqlite3_reset(rec[n]);
+			continue;
+		}
+		crm_time_fmt(sqlite3_column_int64(s, 0), when, sizeof when);
+		if (sh->fmt == CRM_FMT_JSON) {
+			/* Every field of the record, with its type. */
+			fputs(ev++ ? "," : "", stdout);
+			one.n = 0;
+			pair(&one, "type", CRM_V_STR, kind);
+			fields(&one, k, rec[n], 0);
+			putchar('}');
+		} else {
+			if ((mem = open_memstream(&text, &len)) == NULL) {
+				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+				    "memory");
+				goto out;
+			}
+			fprintf(mem, "%s %s%s", kind, (const char *)
+			    sqlite3_column_text(s, 2), sh->fmt == CRM_FMT_TSV ?
+			    "\t" : ": ");
+			summary(mem, kind, rec[n], sh->decimals);
+			fclose(mem);
+			/* One line: when, what, in a few words. */
+			if (sh->fmt == CRM_FMT_TSV)
+				printf("%s\t%s\n", when, text);
+			else
+				pair(sh, when, CRM_V_STR, text);
+			free(text);
+			text = NULL;
+		}
+		sqlite3_reset(rec[n]);
+	}
+	if (sh->fmt == CRM_FMT_JSON)
+		putchar(']');
+	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+out:
+	for (n = 0; n < 8; n++)
+		sqlite3_finalize(rec[n]);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int
 show1(struct crm_store *st, struct shower *sh, int64_t id)
 {
-	const struct crm_kind *k = crm_kind_customer();
 	static const char *const names[] = { "field", "value" };
-	struct crm_cols cols = { 0 };
-	struct crm_sql q = { 0 };
+	const struct crm_kind *k = crm_kind_customer();
 	sqlite3_stmt *s = NULL;
-	char *list = NULL;
-	size_t len = 0, n = 0;
-	FILE *mem;
-	int i, rc, ntags = 0;
+	int rc, ntags = 0;
 
-	/* Every stored field, formatted by the kind table. */
-	if ((mem = open_memstream(&list, &len)) == NULL)
-		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	for (i = 0; i < k->nfields; i++)
-		if (k->fields[i].column != NULL)
-			fprintf(mem, "%s%s", n++ ? "," : "", k->fields[i].name);
-	fclose(mem);
-	if ((rc = crm_cols_parse(&cols, k, list)) != CRM_EX_OK)
+	if ((rc = selectall(st, k, sh->hist, 0, &s)) != CRM_EX_OK)
 		goto out;
-	crm_sql_add(&q, "SELECT ");
-	for (i = 0; i < cols.n; i++)
-		crm_sql_add(&q, "%sc.%s", i ? ", " : "",
-		    cols.fields[i]->column);
-	crm_sql_add(&q, " FROM customer AS c WHERE c.id = ");
-	crm_sql_int(&q, id);
-	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
-		goto out;
+	sqlite3_bind_int64(s, 99, id);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
 		rc = rc == SQLITE_DONE ? crm_err(CRM_EX_NONE, NULL, "%lld: no "
 		    "such customer", (long long)id) : crm_sqlerr(st, rc);
 		goto out;
 	}
 	sh->n = 0;
-	if (sh->fmt != CRM_FMT_JSON && sh->fmt != CRM_FMT_TSV &&
+	if ((sh->fmt == CRM_FMT_TABLE || sh->fmt == CRM_FMT_CSV) &&
 	    (sh->table = crm_out_new(stdout, sh->fmt, 0, 2, names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < cols.n; i++) {
-		const struct crm_field *f = cols.fields[i];
-		char v[64];
-		const char *txt;
-		enum crm_vt t = CRM_V_STR;
-
-		if (sqlite3_column_type(s, i) == SQLITE_NULL)
-			continue;
-		txt = (const char *)sqlite3_column_text(s, i);
-		switch (f->type) {
-		case CRM_T_DATE:
-			crm_date_fmt(sqlite3_column_int64(s, i), v, sizeof v);
-			txt = v;
-			break;
-		case CRM_T_TIME:
-			crm_time_fmt(sqlite3_column_int64(s, i), v, sizeof v);
-			txt = v;
-			break;
-		case CRM_T_MONEY:
-			crm_money_fmt(sqlite3_column_int64(s, i),
-			    crm_store_decimals(st), v, sizeof v);
-			txt = v;
-			break;
-		case CRM_T_ID:
-		case CRM_T_INT:
-			t = CRM_V_NUM;
-			break;
-		default:
-			break;
-		}
-		pair(sh, f->json, t, txt);
-	}
+	fields(sh, k, s, 0);
 	sqlite3_finalize(s);
 	s = NULL;
 	/* Free attributes, by key. */
-	if ((rc = crm_prepare(st, "SELECT key, value FROM attr WHERE "
-	    "customer = ? ORDER BY key", &s)) != CRM_EX_OK)
+	if ((rc = crm_prepare(st, "SELECT 'attr.' || key, value FROM attr "
+	    "WHERE customer = ? ORDER BY key", &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		char key[80];
-
-		snprintf(key, sizeof key, "attr.%s", sqlite3_column_text(s,
-		    0));
-		pair(sh, key, CRM_V_STR, (const char *)sqlite3_column_text(s,
-		    1));
-	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		pair(sh, (const char *)sqlite3_column_text(s, 0), CRM_V_STR,
+		    (const char *)sqlite3_column_text(s, 1));
 	sqlite3_finalize(s);
 	s = NULL;
-	/* Tags, one line each with where they come from. */
-	if ((rc = crm_prepare(st, "SELECT tag, origin FROM tag WHERE "
+	/* Tags, with the rule that set them when not manual. */
+	if ((rc = crm_prepare(st, "SELECT tag, CASE origin WHEN 'manual' THEN "
+	    "tag ELSE tag || ' (' || origin || ')' END FROM tag WHERE "
 	    "customer = ? ORDER BY tag", &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
 	if (sh->fmt == CRM_FMT_JSON)
-		fputs(sh->n++ ? ",\"tags\":[" : "{\"tags\":[", stdout);
+		fputs(",\"tags\":[", stdout);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *tag = (const char *)sqlite3_column_text(s, 0);
-		const char *origin = (const char *)sqlite3_column_text(s, 1);
-		char v[160];
-
-		if (sh->fmt == CRM_FMT_JSON) {
-			fputs(ntags++ ? "," : "", stdout);
-			crm_json_put(stdout, tag);
+		if (sh->fmt != CRM_FMT_JSON) {
+			pair(sh, "tag", CRM_V_STR, (const char *)
+			    sqlite3_column_text(s, 1));
 			continue;
 		}
-		if (strcmp(origin, "manual") == 0)
-			snprintf(v, sizeof v, "%s", tag);
-		else
-			snprintf(v, sizeof v, "%s (%s)", tag, origin);
-		pair(sh, "tag", CRM_V_STR, v);
+		fputs(ntags++ ? "," : "", stdout);
+		crm_json_put(stdout, (const char *)sqlite3_column_text(s, 0));
 	}
 	if (sh->fmt == CRM_FMT_JSON)
-		fputs("]}\n", stdout);
-	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+		putchar(']');
+	sqlite3_finalize(s);
+	s = NULL;
+	/* Statistics, as of --asof. */
+	if ((rc = selectall(st, k, sh->hist, 1, &s)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 99, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		struct shower stats = *sh;
+
+		if (sh->fmt == CRM_FMT_JSON) {
+			fputs(",\"stats\":", stdout);
+			stats.n = 0;
+		}
+		fields(&stats, k, s, 1);
+		if (sh->fmt == CRM_FMT_JSON)
+			fputs(stats.n ? "}" : "{}", stdout);
+	}
+	if ((rc = timeline(st, sh, id)) != CRM_EX_OK)
+		goto out;
+	if (sh->fmt == CRM_FMT_JSON)
+		fputs("}\n", stdout);
 out:
 	crm_out_free(sh->table);
 	sh->table = NULL;
-	free(list);
 	sqlite3_finalize(s);
-	crm_sql_free(&q);
-	crm_cols_free(&cols);
 	return rc;
 }
 
@@ -181,14 +388,16 @@ show(struct crm_cli *cli, int argc, char **argv)
 {
 	struct crm_store *st = NULL;
 	struct crm_ids ids = { 0 };
-	struct shower sh = { cli->fmt, NULL, 0 };
+	struct shower sh = { cli->fmt, NULL, 0, 2, 0 };
 	size_t i;
 	int rc, one, missing = 0;
 
 	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
 		goto out;
-	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
+	    (rc = crm_stats_historic(st, &sh.hist)) != CRM_EX_OK)
 		goto out;
+	sh.decimals = crm_store_decimals(st);
 	for (i = 0; i < ids.n; i++) {
 		if (i > 0 && cli->fmt != CRM_FMT_JSON)
 			putchar('\n');

@@ -7,8 +7,8 @@ crm-add -q customer name='Li Wei' email=li.wei@example.cn city=Shanghai \
 	income=88000 birthday=1990-05-04 attr.hobby=golf attr.tea=oolong
 crm-add -q customer name='Two'
 crm-tag -q vip 1
-check_out 'field<TAB>value lines, set fields only, then attributes and tags' \
-	"$(printf 'id\t1\nname\tLi Wei\nemail\tli.wei@example.cn\ncity\tShanghai\nbirthday\t1990-05-04\nincome\t88000.00\nattr.hobby\tgolf\nattr.tea\toolong\ntag\tvip')" \
+check_out 'field<TAB>value lines, set fields only, then attributes, tags, statistics' \
+	"$(printf 'id\t1\nname\tLi Wei\nemail\tli.wei@example.cn\ncity\tShanghai\nbirthday\t1990-05-04\nincome\t88000.00\nattr.hobby\tgolf\nattr.tea\toolong\ntag\tvip\nfrequency\t0\nmonetary\t0.00\nopen_tickets\t0\npoints\t0')" \
 	'crm-show 1 | grep -v ^created'
 check 'created is an ISO 8601 time' 'crm-show 1 | grep -Eq "^created	[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$"'
 check_exit 'an unknown id exits 1' 1 'crm-show 99'
@@ -21,8 +21,9 @@ import json, sys
 a, b = [json.loads(l) for l in open(sys.argv[1])]
 assert a[\"name\"] == \"Li Wei\" and a[\"id\"] == 1 and a[\"tags\"] == [\"vip\"], a
 assert a[\"attr.hobby\"] == \"golf\" and a[\"income\"] == \"88000.00\", a
+assert a[\"stats\"][\"frequency\"] == 0 and a[\"timeline\"] == [], a
 assert b[\"tags\"] == [] and \"email\" not in b, b" "$TMP/o"'
-check_out '-o table aligns the values' 'name        Li Wei' 'crm-show -o table 1 | grep "^name"'
+check '-o table aligns the values' 'crm-show -o table 1 > "$TMP/t" && [ $(grep -Eo "^(name|email|open_tickets) +" "$TMP/t" | awk "{ print length }" | sort -u | wc -l) = 1 ]'
 check_exit 'with no id at all it exits 1' 1 'crm-show </dev/null'
 check_exit 'a missing store exits 66' 66 'crm-show -d "$TMP/none.db" 1'
 done_testing
