@@ -41,6 +41,24 @@ fields(const struct crm_kind *k)
 	return CRM_EX_OK;
 }
 
+#define VCARD_FIELDS	"ref,name,email,phone,company,city,region,country," \
+	"birthday,notes"
+
+/* One vCard from a row of VCARD_FIELDS (in crm_vcard_fields' order). */
+static void
+card(const struct crm_cols *cols, sqlite3_stmt *s)
+{
+	const char *v[CRM_VCARD_NF];
+	char buf[CRM_VCARD_NF][64];
+	enum crm_vt t;
+	int i;
+
+	for (i = 0; i < CRM_VCARD_NF; i++)
+		v[i] = crm_cols_text(cols, s, i, 0, 2, buf[i], sizeof buf[i],
+		    &t);
+	crm_vcard_put(stdout, v);
+}
+
 static int
 sortby(struct crm_sql *q, const struct crm_kind *k, const char *list)
 {
@@ -84,6 +102,13 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 		    kname);
 	if (flist != NULL && strcmp(flist, "help") == 0)
 		return fields(k);
+	if (cli->fmt == CRM_FMT_VCARD) {
+		/* Cards carry fixed fields: -F does not apply. */
+		if (k != crm_kind_customer() || flist != NULL)
+			return crm_err(CRM_EX_USAGE, NULL, "-o vcard: customers "
+			    "only, without -F");
+		flist = VCARD_FIELDS;
+	}
 	if ((rc = crm_cols_parse(&cols, k, flist != NULL ? flist :
 	    k->deflist)) != CRM_EX_OK)
 		return rc;
@@ -115,7 +140,7 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	}
 	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;
-	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header,
+	if (!cli->quiet && cli->fmt != CRM_FMT_VCARD && (o = crm_out_new(stdout, cli->fmt, cli->header,
 	    cols.n, (const char *const *)cols.names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
@@ -124,6 +149,10 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 		n++;
 		if (cli->quiet)
 			break;
+		if (cli->fmt == CRM_FMT_VCARD) {
+			card(&cols, s);
+			continue;
+		}
 		crm_cols_row(&cols, s, 0, crm_store_decimals(st), o);
 		crm_out_endrow(o);
 	}

@@ -143,6 +143,9 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
+	if (cli.fmt == CRM_FMT_VCARD)
+		return crm_err(CRM_EX_USAGE, NULL, "-o vcard: only crm-ls "
+		    "writes vCards");
 	if (lflag)
 		return crm_cli_end(&cli, rflag ? crm_usage(&cli) :
 		    list(&cli, argc, argv));

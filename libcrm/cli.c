@@ -25,12 +25,12 @@ static const struct common {
 	    "$XDG_DATA_HOME/crm/crm.db)" },
 	{ 'w', "where", 1, "-w EXPR      select with the filter language "
 	    "(crm(7))" },
-	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table" },
+	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table, vcard" },
 	{ 'H', "header", 0, "-H           print a header line in tsv" },
 	{ 'f', "file", 1, "-f FILE      read records from FILE (- is "
 	    "standard input)" },
-	{ 'i', "input", 1, "-i FMT       input format: csv or tsv (default: "
-	    "from the header)" },
+	{ 'i', "input", 1, "-i FMT       input format: csv, tsv or vcard "
+	    "(default: from the start)" },
 	{ 'n', "dry-run", 0, "-n           dry run: validate and report, "
 	    "write nothing" },
 	{ 'q', "quiet", 0, "-q           quiet: only the exit status" },
@@ -283,6 +283,8 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 				cli->infmt = CRM_IN_CSV;
 			else if (strcmp(optarg, "tsv") == 0)
 				cli->infmt = CRM_IN_TSV;
+			else if (strcmp(optarg, "vcard") == 0)
+				cli->infmt = CRM_IN_VCARD;
 			else {
 				crm_err(0, NULL, "-i: unknown format \"%s\"",
 				    optarg);

@@ -6,6 +6,8 @@
 #ifndef CRM_H
 #define CRM_H
 
+#include <sys/types.h>
+
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +49,7 @@ enum crm_infmt {
 	CRM_IN_AUTO,
 	CRM_IN_CSV,
 	CRM_IN_TSV,
+	CRM_IN_VCARD,
 };
 
 /* Long-only option values handed back by crm_cli_next. */
@@ -334,6 +337,24 @@ void	crm_csv_progress(const struct crm_csv *, int64_t *done,
 	    int64_t *total);
 void	crm_csv_close(struct crm_csv *);
 
+/* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
+
+#define CRM_VCARD_NF	10
+/* ref name email phone company city region country birthday notes */
+extern const char *const crm_vcard_fields[CRM_VCARD_NF];
+struct crm_vcard;
+
+/* Write one card from values by crm_vcard_fields (NULL: unset). */
+void	crm_vcard_put(FILE *, const char *const v[CRM_VCARD_NF]);
+/* 1 when the text starts a vCard. */
+int	crm_vcard_sniff(const char *, size_t);
+/* Read cards through gl, a getline(3) over the input. */
+int	crm_vcard_open(struct crm_vcard **, ssize_t (*gl)(void *, char **,
+	    size_t *), void *, const char *name);
+/* The next card's values; CRM_EX_NONE at the end. */
+int	crm_vcard_next(struct crm_vcard *, char ***vals, long *start);
+void	crm_vcard_close(struct crm_vcard *);
+
 /* ---- out.c: the writers -------------------------------------------------- */
 
 enum crm_vt {
@@ -399,6 +420,9 @@ struct crm_cols {
 int	crm_cols_parse(struct crm_cols *, const struct crm_kind *,
 	    const char *list);
 void	crm_cols_free(struct crm_cols *);
+/* Column i of a row as text, formatted by its field's type; NULL: unset. */
+const char *crm_cols_text(const struct crm_cols *, struct sqlite3_stmt *,
+	    int i, int first, int decimals, char *buf, size_t, enum crm_vt *);
 /* Emit one result row (columns from first) through out. */
 void	crm_cols_row(const struct crm_cols *, struct sqlite3_stmt *, int first,
 	    int decimals, struct crm_out *);

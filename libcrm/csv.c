@@ -44,7 +44,53 @@ struct crm_csv {
 	char			**hdr;
 	int			 nhdr;
 	int64_t			 done, total;
+	struct crm_vcard	*vc;		/* reading vCards instead */
+	int			 vcstate;	/* 0: header next, 1: cards */
 };
+
+/* getline(3) over what is buffered, then the file: for the vCard reader. */
+static ssize_t
+rawline(void *arg, char **buf, size_t *cap)
+{
+	struct crm_csv *c = arg;
+	size_t n = 0, take;
+	const char *nl;
+	char *nb;
+
+	for (;;) {
+		if (c->bpos == c->blen) {
+			if (c->eof)
+				break;
+			c->blen = fread(c->buf, 1, CHUNK, c->fp);
+			c->bpos = 0;
+			if (c->blen == 0) {
+				c->eof = 1;
+				break;
+			}
+		}
+		nl = memchr(c->buf + c->bpos, '\n', c->blen - c->bpos);
+		take = nl != NULL ? (size_t)(nl - (c->buf + c->bpos)) + 1 :
+		    c->blen - c->bpos;
+		if (n + take + 1 > *cap) {
+			if ((nb = realloc(*buf, n + take + 1)) == NULL)
+				return -1;
+			*buf = nb;
+			*cap = n + take + 1;
+		}
+		memcpy(*buf + n, c->buf + c->bpos, take);
+		n += take;
+		c->bpos += take;
+		c->done += (int64_t)take;
+		if (nl != NULL)
+			break;
+	}
+	if (n == 0)
+		return -1;
+	(*buf)[n] = '\0';
+	if (memchr(*buf, '\0', n) != NULL)
+		(*buf)[0] = '\0';	/* NUL bytes: not a content line */
+	return (ssize_t)n;
+}
 
 static int
 nospace(unsigned char c)
@@ -186,6 +232,9 @@ crm_csv_open(struct crm_csv **out, const char *path, enum crm_infmt fmt)
 	/* A UTF-8 byte order mark is not part of the first field. */
 	if (n >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0)
 		c->bpos = 3;
+	if (fmt == CRM_IN_VCARD || (fmt == CRM_IN_AUTO &&
+	    crm_vcard_sniff(c->buf + c->bpos, n - c->bpos)))
+		return crm_vcard_open(&c->vc, rawline, c, c->name);
 	if (fmt == CRM_IN_AUTO) {
 		nl = memchr(c->buf + c->bpos, '\n', n - c->bpos);
 		c->tsv = memchr(c->buf + c->bpos, '\t', (nl != NULL ? (size_t)
@@ -279,6 +328,25 @@ keep_header(struct crm_csv *c)
 	c->nhdr = c->nf;
 }
 
+/* Cards as records: a header naming the fields, then one per card. */
+static int
+vcard(struct crm_csv *c, int *nf, char ***fv, long *line)
+{
+	int rc;
+
+	*nf = CRM_VCARD_NF;
+	if (c->vcstate == 0) {
+		c->vcstate = 1;
+		*fv = (char **)crm_vcard_fields;
+		*line = 1;
+		return CRM_EX_OK;
+	}
+	if ((rc = crm_vcard_next(c->vc, fv, line)) != CRM_EX_OK)
+		return rc;
+	return ferror(c->fp) ? crm_err(CRM_EX_IOERR, NULL, "%s: read error",
+	    c->name) : CRM_EX_OK;
+}
+
 int
 crm_csv_next(struct crm_csv *c, int *nf, char ***fv, long *line)
 {
@@ -287,6 +355,8 @@ crm_csv_next(struct crm_csv *c, int *nf, char ***fv, long *line)
 	size_t n;
 	int rc;
 
+	if (c->vc != NULL)
+		return vcard(c, nf, fv, line);
 	if (!c->first && c->hdr == NULL)
 		keep_header(c);
 	c->nf = 0;
@@ -350,6 +420,7 @@ crm_csv_close(struct crm_csv *c)
 		return;
 	if (c->pinit)
 		csv_free(&c->p);
+	crm_vcard_close(c->vc);
 	if (c->fp != NULL && c->fp != stdin)
 		fclose(c->fp);
 	for (i = 0; i < c->nhdr; i++)

@@ -27,7 +27,8 @@ struct crm_out {
 int
 crm_fmt_parse(const char *s)
 {
-	static const char *const names[] = { "tsv", "csv", "json", "table" };
+	static const char *const names[] = { "tsv", "csv", "json", "table",
+	    "vcard" };
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -197,54 +197,57 @@ crm_cols_free(struct crm_cols *cols)
 	memset(cols, 0, sizeof *cols);
 }
 
+const char *
+crm_cols_text(const struct crm_cols *cols, sqlite3_stmt *s, int i, int first,
+    int decimals, char *buf, size_t n, enum crm_vt *t)
+{
+	const struct crm_field *f = cols->fields[i];
+	int c = first + i;
+
+	*t = CRM_V_STR;
+	if (sqlite3_column_type(s, c) == SQLITE_NULL) {
+		*t = CRM_V_NULL;
+		return NULL;
+	}
+	if (f == NULL && strncmp(cols->names[i], "tag.", 4) == 0) {
+		*t = CRM_V_BOOL;
+		return sqlite3_column_int(s, c) ? "true" : "false";
+	}
+	switch (f != NULL ? f->type : CRM_T_TEXT) {
+	case CRM_T_ID:
+	case CRM_T_REF:
+	case CRM_T_INT:
+	case CRM_T_DAYS:
+	case CRM_T_REAL:
+		*t = CRM_V_NUM;
+		break;
+	case CRM_T_DATE:
+		crm_date_fmt(sqlite3_column_int64(s, c), buf, n);
+		return buf;
+	case CRM_T_TIME:
+		crm_time_fmt(sqlite3_column_int64(s, c), buf, n);
+		return buf;
+	case CRM_T_MONEY:
+		crm_money_fmt(sqlite3_column_int64(s, c), decimals, buf, n);
+		return buf;
+	default:
+		break;
+	}
+	return (const char *)sqlite3_column_text(s, c);
+}
+
 void
 crm_cols_row(const struct crm_cols *cols, sqlite3_stmt *s, int first,
     int decimals, struct crm_out *o)
 {
-	const struct crm_field *f;
+	enum crm_vt t;
+	const char *v;
 	char buf[64];
-	int i, c;
+	int i;
 
 	for (i = 0; i < cols->n; i++) {
-		c = first + i;
-		f = cols->fields[i];
-		if (sqlite3_column_type(s, c) == SQLITE_NULL) {
-			crm_out_cell(o, CRM_V_NULL, NULL);
-			continue;
-		}
-		if (f == NULL && strncmp(cols->names[i], "tag.", 4) == 0) {
-			crm_out_cell(o, CRM_V_BOOL, sqlite3_column_int(s, c) ?
-			    "true" : "false");
-			continue;
-		}
-		switch (f != NULL ? f->type : CRM_T_TEXT) {
-		case CRM_T_ID:
-		case CRM_T_REF:
-		case CRM_T_INT:
-		case CRM_T_DAYS:
-		case CRM_T_REAL:
-			crm_out_cell(o, CRM_V_NUM,
-			    (const char *)sqlite3_column_text(s, c));
-			break;
-		case CRM_T_DATE:
-			crm_date_fmt(sqlite3_column_int64(s, c), buf,
-			    sizeof buf);
-			crm_out_cell(o, CRM_V_STR, buf);
-			break;
-		case CRM_T_TIME:
-			crm_time_fmt(sqlite3_column_int64(s, c), buf,
-			    sizeof buf);
-			crm_out_cell(o, CRM_V_STR, buf);
-			break;
-		case CRM_T_MONEY:
-			crm_money_fmt(sqlite3_column_int64(s, c), decimals,
-			    buf, sizeof buf);
-			crm_out_cell(o, CRM_V_STR, buf);
-			break;
-		default:
-			crm_out_cell(o, CRM_V_STR,
-			    (const char *)sqlite3_column_text(s, c));
-			break;
-		}
+		v = crm_cols_text(cols, s, i, first, decimals, buf, sizeof buf,
+		    &t);
+		crm_out_cell(o, t, v);
 	}
 }
