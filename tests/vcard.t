@@ -4,6 +4,8 @@
 plan 11
 
 crm-add -q -f "$TESTS/data/customers.csv" customer
+# A note long enough to fold, in a script of 3-octet characters.
+crm-add -q customer ref=LONG name='欧阳娜' notes="$(for i in $(seq 1 40); do printf '很长的备注, '; done)"
 crm-ls -o vcard >"$TMP/all.vcf"
 check 'the export parses with python3-vobject: every card 4.0, names intact' \
 	'/usr/bin/python3 - "$TMP/all.vcf" "$(crm-ls | wc -l)" "$(crm-ls -F name -l 1)" <<"PY"
