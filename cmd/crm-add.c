@@ -107,7 +107,8 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 		}
 		f = crm_kind_field(k, fv[i]);
 		if (f == NULL || (f->column == NULL &&
-		    !(f->flags & CRM_F_REFKEY)))
+		    !(f->flags & CRM_F_REFKEY)) || ((f->flags &
+		    CRM_F_READONLY) && f->type != CRM_T_ID))
 			return crm_err(CRM_EX_DATAERR, &at, "%s", f == NULL ?
 			    "no such field (free attributes are attr.KEY "
 			    "columns)" : "is computed and cannot be imported");

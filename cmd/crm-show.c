@@ -94,6 +94,8 @@ wanted(const struct crm_field *f, int metrics)
 {
 	if (metrics)
 		return (f->flags & CRM_F_METRIC) != 0;
+	if (f->flags & CRM_F_DERIVED)
+		return 0;
 	return f->column != NULL || (f->flags & CRM_F_REFKEY);
 }
 

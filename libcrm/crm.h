@@ -242,6 +242,14 @@ enum {
 	CRM_F_NOCASE = 1 << 5,		/* compared ignoring ASCII case */
 	CRM_F_REFKEY = 1 << 6,		/* names the customer by its ref */
 	CRM_F_METRIC = 1 << 7,		/* a statistic (crm-show lists it) */
+	CRM_F_DERIVED = 1 << 8,		/* written from another field */
+};
+
+/* A stored field derived from another on every write (a match key). */
+struct crm_derive {
+	const char	*field;
+	const char	*src;
+	int		(*fn)(const char *, char *, size_t);
 };
 
 struct crm_val;
@@ -281,6 +289,7 @@ struct crm_kind {
 	int			(*check)(const struct crm_kind *,
 				    const struct crm_val *,
 				    const struct crm_loc *);
+	const struct crm_derive	*derive;	/* ends with a NULL field */
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
@@ -336,6 +345,15 @@ const char *crm_csv_name(const struct crm_csv *);
 void	crm_csv_progress(const struct crm_csv *, int64_t *done,
 	    int64_t *total);
 void	crm_csv_close(struct crm_csv *);
+
+/* ---- norm.c: keys of likely duplicates ------------------------------- */
+
+/* E-mail as its provider reads it: case, dots and +tags where ignored. */
+int	crm_email_key(const char *, char *, size_t);
+/* The national digits of a phone number (country code and trunk 0 off). */
+int	crm_phone_key(const char *, char *, size_t);
+/* A name case- and accent-folded; Chinese names without spaces. */
+int	crm_name_key(const char *, char *, size_t);
 
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 

@@ -82,6 +82,13 @@ static const struct crm_field customer_fields[] = {
 	FIELD("created", CRM_T_TIME, CRM_F_NOW),
 	{ "notes", "notes", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "notes", "NOTE" },
+	/* Match keys for likely duplicates (crm-dedupe), kept on write. */
+	{ "email_key", "email_key", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	    CRM_F_READONLY | CRM_F_DERIVED | CRM_F_PERSONAL, "email_key",
+	    NULL },
+	{ "phone_key", "phone_key", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	    CRM_F_READONLY | CRM_F_DERIVED | CRM_F_PERSONAL, "phone_key",
+	    NULL },
 	/* Computed: every tag, comma-joined in order. */
 	{ "tags", NULL, "(SELECT group_concat(tag, ',') FROM (SELECT tag "
 	    "FROM tag WHERE tag.customer = c.id ORDER BY tag))", NULL,
@@ -267,6 +274,12 @@ static const char points_incr[] =
     " FROM (SELECT * FROM points WHERE id = ?1) AS n WHERE stats.customer = "
     "n.customer";
 
+static const struct crm_derive customer_derive[] = {
+	{ "email_key", "email", crm_email_key },
+	{ "phone_key", "phone", crm_phone_key },
+	{ NULL, NULL, NULL },
+};
+
 #define N(a)	(int)(sizeof a / sizeof a[0])
 
 static const struct crm_kind kinds[] = {
@@ -274,26 +287,26 @@ static const struct crm_kind kinds[] = {
 	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
 	    customer_fields, N(customer_fields),
 	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    "created", NULL, NULL, NULL },
+	    "created", NULL, NULL, NULL, customer_derive },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, "ts", NULL, purchase_incr, NULL },
+	    0, 0, "ts", NULL, purchase_incr, NULL, NULL },
 	{ "contact", "contact", "contact AS c", contact_fields,
 	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    "ts", NULL, contact_incr, NULL },
+	    "ts", NULL, contact_incr, NULL, NULL },
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
 	    "status", 0, 0, "opened",
 	    "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
 	    "CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
-	    "resolved END WHERE id = ?1", ticket_incr, NULL },
+	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
 	    "id,customer,ts,kind,score,comment", 0, 0, "ts", NULL, survey_incr,
-	    survey_check },
+	    survey_check, NULL },
 	{ "points", "points", "points AS c", points_fields, N(points_fields),
 	    "id,customer,ts,delta,reason", 0, 0, "ts", NULL, points_incr,
-	    NULL },
+	    NULL, NULL },
 };
 
 const struct crm_kind *

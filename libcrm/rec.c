@@ -30,9 +30,13 @@ struct crm_writer {
 	sqlite3_stmt		*ensure;	/* a stats row for a customer */
 	sqlite3_stmt		*incr;		/* the kind's stats update */
 	int			 bulk;
+	sqlite3_stmt		*alike[2];	/* same email_key, phone_key */
+	long			 warned;	/* likely duplicates reported */
 	const struct crm_field	*owner;		/* customer, for history */
 	const struct crm_field	*refkey;	/* customer_ref */
 	struct crm_val		*vals;		/* by field index */
+	char			*set;		/* by field index: update it */
+	char			(*dbuf)[512];	/* derived values, by index */
 	const struct crm_field	*key;		/* match key for -u: ref */
 	int64_t			 first;		/* first id added */
 	int64_t			 nadded;
@@ -44,7 +48,8 @@ struct crm_writer {
 static int
 settable(const struct crm_field *f)
 {
-	return f->column != NULL && !(f->flags & CRM_F_READONLY);
+	return f->column != NULL && (!(f->flags & CRM_F_READONLY) ||
+	    (f->flags & CRM_F_DERIVED));
 }
 
 /* Prepare INSERT INTO t (id, cols...) VALUES (?1, ?2...): ?N+1 by field. */
@@ -153,7 +158,13 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 
 	*out = NULL;
 	if ((w = calloc(1, sizeof *w)) == NULL ||
-	    (w->vals = calloc(k->nfields, sizeof *w->vals)) == NULL) {
+	    (w->vals = calloc(k->nfields, sizeof *w->vals)) == NULL ||
+	    (w->set = calloc(k->nfields, 1)) == NULL ||
+	    (w->dbuf = calloc(k->nfields, sizeof *w->dbuf)) == NULL) {
+		if (w != NULL) {
+			free(w->vals);
+			free(w->set);
+		}
 		free(w);
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	}
@@ -303,6 +314,30 @@ owner(struct crm_writer *w, const struct crm_rec *r, const struct crm_loc *at0,
 	return rc == SQLITE_ROW ? CRM_EX_OK : crm_sqlerr(w->st, rc);
 }
 
+/* Derived fields follow their source whenever it is given. */
+static void
+derive(struct crm_writer *w, const struct crm_rec *r)
+{
+	const struct crm_derive *d;
+	int di, si;
+
+	for (d = w->kind->derive; d != NULL && d->field != NULL; d++) {
+		di = crm_kind_index(w->kind, crm_kind_field(w->kind, d->field));
+		si = crm_kind_index(w->kind, crm_kind_field(w->kind, d->src));
+		memset(&w->vals[di], 0, sizeof w->vals[di]);
+		w->vals[di].isnull = 1;
+		if (r->val[si] == NULL || (*r->val[si] == '\0' &&
+		    w->mode != CRM_W_SET))
+			continue;	/* not given: the stored key stands */
+		w->set[di] = 1;
+		if (!w->vals[si].isnull && d->fn(w->vals[si].s, w->dbuf[di],
+		    sizeof w->dbuf[di]) == 0) {
+			w->vals[di].isnull = 0;
+			w->vals[di].s = w->dbuf[di];
+		}
+	}
+}
+
 /* Check every given value; fills w->vals. */
 static int
 parse_rec(struct crm_writer *w, const struct crm_rec *r,
@@ -340,6 +375,9 @@ parse_rec(struct crm_writer *w, const struct crm_rec *r,
 		    &at, &w->vals[i])) != CRM_EX_OK)
 			return rc;
 	}
+	for (i = 0; i < k->nfields; i++)
+		w->set[i] = w->mode == CRM_W_SET && r->val[i] != NULL;
+	derive(w, r);
 	if (w->owner != NULL && (rc = owner(w, r, at0, isnew)) != CRM_EX_OK)
 		return rc;
 	if (k->check != NULL && (rc = k->check(k, w->vals, at0)) != CRM_EX_OK)
@@ -462,6 +500,102 @@ after(struct crm_writer *w, int64_t id, int added)
 	return done ? CRM_EX_OK : crm_stats_touch(w->st, ov->i);
 }
 
+#define MAXWARN	100
+
+static void
+warnalike(struct crm_writer *w, const struct crm_loc *at, const char *what,
+    int64_t other, const char *name)
+{
+	if (crm_store_cli(w->st)->quiet || ++w->warned > MAXWARN)
+		return;
+	crm_warn(at, "likely the same customer as %lld (%s): same %s%s",
+	    (long long)other, name, what, w->warned == MAXWARN ?
+	    " (further likely duplicates are only counted)" : "");
+}
+
+/*
+ * A new customer whose e-mail matches a stored one only once normalised,
+ * or whose phone matches, is added with a warning: crm-dedupe merges.
+ */
+static int
+alike(struct crm_writer *w, const struct crm_loc *at0, int64_t id)
+{
+	static const char *const keys[2] = { "email_key", "phone_key" };
+	static const char *const what[2] = { "e-mail, as its provider reads "
+	    "it", "phone number" };
+	struct crm_loc at = *at0;
+	const struct crm_field *f;
+	char sql[160];
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		if ((f = crm_kind_field(w->kind, keys[i])) == NULL ||
+		    w->vals[crm_kind_index(w->kind, f)].isnull)
+			continue;
+		if (w->alike[i] == NULL) {
+			snprintf(sql, sizeof sql, "SELECT id, name FROM %s "
+			    "WHERE %s = ? AND id != ? ORDER BY id LIMIT 1",
+			    w->kind->table, keys[i]);
+			if ((rc = crm_prepare(w->st, sql, &w->alike[i])) !=
+			    CRM_EX_OK)
+				return rc;
+		}
+		crm_val_bind(w->alike[i], 1, &w->vals[crm_kind_index(w->kind,
+		    f)]);
+		sqlite3_bind_int64(w->alike[i], 2, id);
+		if ((rc = sqlite3_step(w->alike[i])) == SQLITE_ROW) {
+			at.field = i == 0 ? "email" : "phone";
+			warnalike(w, &at, what[i], sqlite3_column_int64(
+			    w->alike[i], 0), (const char *)
+			    sqlite3_column_text(w->alike[i], 1));
+		}
+		sqlite3_reset(w->alike[i]);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return crm_sqlerr(w->st, rc);
+		if (rc == SQLITE_ROW)
+			break;		/* one reason is enough */
+	}
+	return CRM_EX_OK;
+}
+
+/* After a load without indexes: the likely duplicates, set-wise. */
+static int
+alike_all(struct crm_writer *w, const char *file)
+{
+	static const char sql[] =
+	    "SELECT a.id, coalesce(a.ref, ''), b.id, b.name, 'e-mail, as its "
+	    "provider reads it' FROM customer AS a JOIN customer AS b ON "
+	    "b.email_key = a.email_key AND b.id < a.id WHERE a.id >= ?1 "
+	    "UNION SELECT a.id, coalesce(a.ref, ''), b.id, b.name, 'phone "
+	    "number' FROM customer AS a JOIN customer AS b ON b.phone_key = "
+	    "a.phone_key AND b.id < a.id WHERE a.id >= ?1 ORDER BY 1, 3";
+	struct crm_loc at = { file, 0, NULL };
+	sqlite3_stmt *s = NULL;
+	int64_t last = 0;
+	char who[128];
+	int rc;
+
+	if (w->kind->derive == NULL || w->nadded == 0)
+		return CRM_EX_OK;
+	if ((rc = crm_prepare(w->st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, w->first);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(s, 0) == last)
+			continue;
+		last = sqlite3_column_int64(s, 0);
+		snprintf(who, sizeof who, "customer %lld%s%s", (long long)last,
+		    *sqlite3_column_text(s, 1) ? " ref " : "",
+		    (const char *)sqlite3_column_text(s, 1));
+		at.field = who;
+		warnalike(w, &at, (const char *)sqlite3_column_text(s, 4),
+		    sqlite3_column_int64(s, 2), (const char *)
+		    sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(w->st, rc);
+}
+
 int
 crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
     const struct crm_loc *at, int64_t *id, int *added)
@@ -523,6 +657,8 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 		*id = sqlite3_last_insert_rowid(crm_store_db(w->st));
 		*added = 1;
 		w->nadded++;
+		if (w->nidx == 0 && (rc = alike(w, at, *id)) != CRM_EX_OK)
+			return rc;
 	} else {
 		s = w->upd;
 		sqlite3_bind_int64(s, 1, found);
@@ -531,8 +667,7 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 				continue;
 			crm_val_bind(s, i + 1, &w->vals[i]);
 			/* crm-set f= clears f (a required field refused it). */
-			sqlite3_bind_int(s, k->nfields + i + 1,
-			    w->mode == CRM_W_SET && r->val[i] != NULL);
+			sqlite3_bind_int(s, k->nfields + i + 1, w->set[i]);
 		}
 		if ((rc = touch_owner(w, found)) != CRM_EX_OK ||
 		    (rc = step_write(w, s, at, found)) != CRM_EX_OK)
@@ -608,6 +743,11 @@ crm_writer_finish(struct crm_writer *w, long (*lineof)(void *, int64_t),
 		    "the store (%s %lld); -u updates it", w->kind->name,
 		    (long long)earlier);
 	}
+	if (w->nidx > 0 && (rc = alike_all(w, file)) != CRM_EX_OK)
+		return rc;
+	if (w->warned > MAXWARN)
+		crm_warn(NULL, "%ld likely duplicate customers in all; "
+		    "crm-dedupe lists them", w->warned);
 	return CRM_EX_OK;
 }
 
@@ -630,9 +770,13 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->fixup);
 	sqlite3_finalize(w->ensure);
 	sqlite3_finalize(w->incr);
+	sqlite3_finalize(w->alike[0]);
+	sqlite3_finalize(w->alike[1]);
 	for (i = 0; i < w->nidx; i++)
 		free(w->idxsql[i]);
 	free(w->vals);
+	free(w->set);
+	free(w->dbuf);
 	free(w);
 }
 

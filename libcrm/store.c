@@ -166,8 +166,71 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	"  satisfaction INTEGER,"
 	"  points INTEGER NOT NULL,"
 	"  newest INTEGER"
-	") STRICT;",
+	") STRICT;"
+	/* Keys of likely duplicates, written with every customer. */
+	"ALTER TABLE customer ADD COLUMN email_key TEXT;"
+	"ALTER TABLE customer ADD COLUMN phone_key TEXT;"
+	"CREATE INDEX customer_email_key ON customer(email_key);"
+	"CREATE INDEX customer_phone_key ON customer(phone_key);"
+	/* Merges, and what undoes them exactly (see crm-dedupe). */
+	"CREATE TABLE merge ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  ts INTEGER NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  keep INTEGER NOT NULL,"
+	"  undone INTEGER"
+	") STRICT;"
+	"CREATE TABLE merge_row ("
+	"  merge INTEGER NOT NULL REFERENCES merge(id),"
+	"  what TEXT NOT NULL,"
+	"  customer INTEGER NOT NULL,"
+	"  data TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX merge_row_merge ON merge_row(merge);"
+	"CREATE INDEX merge_row_customer ON merge_row(customer);",
 };
+
+/* What a migration does beyond SQL: migrations[v] is followed by it. */
+static int	backfill_keys(struct crm_store *);
+static int	(*const migrate_c[CRM_SCHEMA_VERSION])(struct crm_store *) = {
+	NULL, backfill_keys,
+};
+
+/* Schema 2 keeps match keys: compute them for the customers there are. */
+static int
+backfill_keys(struct crm_store *st)
+{
+	sqlite3_stmt *s = NULL, *u = NULL;
+	char ek[512], pk[128];
+	int rc;
+
+	if ((rc = crm_prepare(st, "SELECT id, email, phone FROM customer "
+	    "WHERE email IS NOT NULL OR phone IS NOT NULL", &s)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "UPDATE customer SET email_key = ?, "
+	    "phone_key = ? WHERE id = ?", &u)) != CRM_EX_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *e = (const char *)sqlite3_column_text(s, 1);
+		const char *p = (const char *)sqlite3_column_text(s, 2);
+
+		if (e != NULL && crm_email_key(e, ek, sizeof ek) == 0)
+			sqlite3_bind_text(u, 1, ek, -1, SQLITE_TRANSIENT);
+		if (p != NULL && crm_phone_key(p, pk, sizeof pk) == 0)
+			sqlite3_bind_text(u, 2, pk, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(u, 3, sqlite3_column_int64(s, 0));
+		if (sqlite3_step(u) != SQLITE_DONE) {
+			rc = crm_sqlerr(st, sqlite3_errcode(st->db));
+			goto out;
+		}
+		sqlite3_reset(u);
+		sqlite3_clear_bindings(u);
+	}
+	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	return rc;
+}
 
 sqlite3 *
 crm_store_db(struct crm_store *st)
@@ -292,9 +355,13 @@ migrate(struct crm_store *st)
 		return rc;
 	if (appid != 0 && appid != CRM_APPLICATION_ID)
 		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
-	for (from = v; v < CRM_SCHEMA_VERSION; v++)
+	for (from = v; v < CRM_SCHEMA_VERSION; v++) {
 		if ((rc = crm_exec(st, migrations[v])) != CRM_EX_OK)
 			return rc;
+		if (migrate_c[v] != NULL && (rc = migrate_c[v](st)) !=
+		    CRM_EX_OK)
+			return rc;
+	}
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; "
 	    "PRAGMA user_version = %d", CRM_APPLICATION_ID,
 	    CRM_SCHEMA_VERSION);
