@@ -355,6 +355,17 @@ int	crm_phone_key(const char *, char *, size_t);
 /* A name case- and accent-folded; Chinese names without spaces. */
 int	crm_name_key(const char *, char *, size_t);
 
+/* ---- dedupe.c: likely duplicates and merges ------------------------- */
+
+/* Call fn for each likely duplicate pair (ids ascending); counts them. */
+int	crm_dedupe_pairs(struct crm_store *, int (*fn)(void *, int64_t,
+	    int64_t, double score, const char *reason), void *, long *);
+/* Fold drop[] into keep: history, tags, attributes, empty fields. */
+int	crm_merge(struct crm_store *, int64_t keep, const int64_t *drop,
+	    size_t, int64_t *merge);
+/* Restore what merge changed, exactly. */
+int	crm_merge_undo(struct crm_store *, int64_t merge);
+
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 
 #define CRM_VCARD_NF	10

@@ -1,0 +1,140 @@
+/* crm-dedupe: likely duplicate customers; merge them, or undo a merge. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+static const char usage[] =
+    "[-q] [-d path] [-o fmt] | --merge keep drop ... | --undo merge";
+
+enum { OPT_MERGE = CRM_OPT_OWN, OPT_UNDO };
+
+static int
+pair(void *arg, int64_t a, int64_t b, double score, const char *why)
+{
+	struct crm_out *o = arg;
+	char x[32], y[32], s[32];
+
+	if (o == NULL)
+		return CRM_EX_OK;
+	snprintf(x, sizeof x, "%lld", (long long)a);
+	snprintf(y, sizeof y, "%lld", (long long)b);
+	snprintf(s, sizeof s, "%.2f", score);
+	crm_out_cell(o, CRM_V_NUM, x);
+	crm_out_cell(o, CRM_V_NUM, y);
+	crm_out_cell(o, CRM_V_NUM, s);
+	crm_out_cell(o, CRM_V_STR, why);
+	crm_out_endrow(o);
+	return CRM_EX_OK;
+}
+
+static int
+list(struct crm_cli *cli)
+{
+	static const char *const names[] = { "id", "other", "score",
+	    "reason" };
+	struct crm_store *st = NULL;
+	struct crm_out *o = NULL;
+	long n = 0;
+	int rc;
+
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
+		goto out;
+	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 4,
+	    names)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = crm_dedupe_pairs(st, pair, o, &n)) == CRM_EX_OK && n == 0)
+		rc = CRM_EX_NONE;
+out:
+	crm_out_free(o);
+	crm_store_close(st);
+	return rc;
+}
+
+static int
+merge(struct crm_cli *cli, const char *keep, int argc, char **argv)
+{
+	struct crm_store *st = NULL;
+	struct crm_ids ids = { 0 };
+	int64_t k, m = 0;
+	int rc;
+
+	if (crm_id_parse(keep, &k) != 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "\"%s\" is not a record id",
+		    keep);
+	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
+		goto out;
+	if (ids.n == 0) {
+		rc = crm_usage(cli);
+		goto out;
+	}
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = crm_merge(st, k, ids.v, ids.n, &m)) != CRM_EX_OK)
+		goto out;
+	if (!cli->dryrun)
+		rc = crm_store_commit(st);
+	if (rc == CRM_EX_OK && !cli->quiet)
+		printf("%lld\n", (long long)m);
+out:
+	crm_ids_free(&ids);
+	crm_store_close(st);
+	return rc;
+}
+
+static int
+undo(struct crm_cli *cli, const char *arg)
+{
+	struct crm_store *st = NULL;
+	int64_t m;
+	int rc;
+
+	if (crm_id_parse(arg, &m) != 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "\"%s\" is not a merge id",
+		    arg);
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) == CRM_EX_OK &&
+	    (rc = crm_merge_undo(st, m)) == CRM_EX_OK && !cli->dryrun)
+		rc = crm_store_commit(st);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "merge", required_argument, NULL, OPT_MERGE },
+		{ "undo", required_argument, NULL, OPT_UNDO },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_cli cli;
+	const char *keep = NULL, *undoid = NULL;
+	int c;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dnqoH");
+	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+		switch (c) {
+		case OPT_MERGE:
+			keep = optarg;
+			break;
+		case OPT_UNDO:
+			undoid = optarg;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	argc -= cli.optind;
+	argv += cli.optind;
+	if (cli.fmt == CRM_FMT_VCARD || (keep != NULL && undoid != NULL))
+		return crm_usage(&cli);
+	if (keep != NULL)
+		return crm_cli_end(&cli, merge(&cli, keep, argc, argv));
+	if (argc > 0)
+		return crm_usage(&cli);
+	if (undoid != NULL)
+		return crm_cli_end(&cli, undo(&cli, undoid));
+	return crm_cli_end(&cli, list(&cli));
+}
