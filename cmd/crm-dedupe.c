@@ -6,7 +6,7 @@
 #include "crm.h"
 
 static const char usage[] =
-    "[-q] [-d path] [-o fmt] | --merge keep drop ... | --undo merge";
+    "[-qH] [-d path] [-o fmt] | --merge keep drop ... | --undo merge";
 
 enum { OPT_MERGE = CRM_OPT_OWN, OPT_UNDO };
 

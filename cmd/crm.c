@@ -16,12 +16,13 @@ static const struct {
 } cmds[] = {
 	{ "init", "create or upgrade the store, print its path" },
 	{ "config", "read and set store settings" },
-	{ "add", "add records from field=value or in bulk from CSV/TSV" },
+	{ "add", "add records from field=value, or CSV, TSV, vCard" },
 	{ "ls", "list records, filtered, with chosen fields" },
-	{ "show", "one customer: profile, attributes, tags" },
+	{ "show", "one customer: profile, statistics, timeline" },
 	{ "set", "change fields of records" },
 	{ "rm", "delete records; --forget erases personal data" },
 	{ "tag", "add, remove and list tags" },
+	{ "dedupe", "find likely duplicate customers; merge them" },
 };
 
 static void
