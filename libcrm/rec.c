@@ -970,6 +970,17 @@ crm_customer_forget(struct crm_store *st, int64_t id)
 	    "NULL", &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	/* Merge snapshots hold the person too: their merges stay done. */
+	if ((rc = crm_prepare(st, "DELETE FROM merge_row WHERE customer = ?1",
+	    &s)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
 	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
 out:

@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""stats.py: an independent implementation of crm's per-customer metrics.
+
+    stats.py ops SEED N          print N random writes of history (shell)
+    stats.py check ASOF          compare crm-ls metrics with the history
+
+`check` reads every history kind through `crm-ls KIND -o json` and every
+customer's metrics through `crm-ls --asof ASOF -o json`, recomputes the
+metrics from the history up to the end of ASOF (or everything, for
+ASOF "-"), and exits 1 naming the first difference.
+"""
+import json
+import random
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+from decimal import Decimal, ROUND_HALF_UP
+
+METRICS = ["recency", "frequency", "monetary", "aov", "tenure",
+           "first_purchase", "last_purchase", "last_contact", "last_online",
+           "last_visit", "last_inbound", "open_tickets", "csat", "nps",
+           "expectation", "satisfaction", "points"]
+
+
+def ops(seed, n):
+    rng = random.Random(seed)
+    refs = ["S1", "S2", "S3", "S4"]
+    print("set -e")
+    for i in range(n):
+        c = rng.choice(refs)
+        d = "2026-%02d-%02dT%02d:00:00Z" % (rng.randint(1, 6),
+                                          rng.randint(1, 28),
+                                          rng.randint(0, 23))
+        k = rng.random()
+        if k < 0.35:
+            order = " order_ref=O%d" % rng.randint(1, 5) \
+                if rng.random() < 0.3 else ""
+            print("crm-add -q purchase customer_ref=%s ts=%s amount=%d.%02d%s"
+                  % (c, d, rng.randint(0, 500), rng.randint(0, 99), order))
+        elif k < 0.5:
+            ch = rng.choice(["phone", "email", "chat", "social", "visit",
+                             "other"])
+            print("crm-add -q contact customer_ref=%s ts=%s channel=%s "
+                  "direction=%s" % (c, d, ch, rng.choice(["in", "out"])))
+        elif k < 0.6:
+            print("crm-add -q ticket customer_ref=%s opened=%s kind=%s"
+                  % (c, d, rng.choice(["complaint", "question"])))
+        elif k < 0.65:
+            print("crm-ls ticket -F id | shuf -n 1 --random-source=<(yes %d)"
+                  " | crm-set ticket status=closed resolved=%s" % (i, d))
+        elif k < 0.8:
+            kind, lo, hi = rng.choice([("csat", 1, 5), ("nps", 0, 10),
+                                       ("expectation", 1, 10),
+                                       ("satisfaction", 1, 10)])
+            print("crm-add -q survey customer_ref=%s ts=%s kind=%s score=%d"
+                  % (c, d, kind, rng.randint(lo, hi)))
+        elif k < 0.9:
+            print("crm-add -q points customer_ref=%s ts=%s delta=%d"
+                  % (c, d, rng.randint(-100, 500)))
+        elif k < 0.95:
+            kind = rng.choice(["purchase", "contact", "survey", "points"])
+            print("crm-ls %s -F id | shuf -n 1 --random-source=<(yes %d) | "
+                  "crm-rm %s" % (kind, i, kind))
+        else:
+            print("crm-ls purchase -F id | shuf -n 1 --random-source=<(yes "
+                  "%d) | crm-set purchase amount=%d.%02d customer_ref=%s"
+                  % (i, rng.randint(0, 99), rng.randint(0, 99), c))
+    # One bulk import among the single writes: set-wise statistics.
+    print("printf 'customer_ref,ts,amount\\nS1,2026-02-02,1.00\\n"
+          "S2,2026-06-30T23:59:59Z,2.00\\nS2,2026-07-01,4.00\\n' | "
+          "crm-add -q -f - purchase")
+
+
+def secs(s):
+    return int(datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+               .replace(tzinfo=timezone.utc).timestamp())
+
+
+def ls(*args):
+    out = subprocess.run(["crm-ls"] + list(args) + ["-o", "json"],
+                         capture_output=True, text=True)
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def check(asof):
+    if asof == "-":
+        now = int(datetime.now(timezone.utc).timestamp())
+        end = 2 ** 62
+        extra = []
+    else:
+        d = date.fromisoformat(asof)
+        end = int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+                  .timestamp()) + 86399
+        now = end
+        extra = ["--asof", asof]
+    hist = {k: ls(k) for k in ["purchase", "contact", "ticket", "survey",
+                               "points"]}
+    got = ls(*extra, "-F", "id," + ",".join(METRICS))
+    for c in got:
+        cid = c["id"]
+        p = [h for h in hist["purchase"] if h["customer"] == cid and
+             secs(h["ts"]) <= end]
+        want = {m: None for m in METRICS}
+        want.update(frequency=0, monetary="0.00", open_tickets=0, points=0)
+        if p:
+            ts = [secs(h["ts"]) for h in p]
+            rev = sum(Decimal(h["amount"]) for h in p)
+            orders = len({h["order_ref"] for h in p if h["order_ref"]}) + \
+                len([h for h in p if not h["order_ref"]])
+            fmt = lambda t: datetime.fromtimestamp(t, timezone.utc) \
+                .strftime("%Y-%m-%dT%H:%M:%SZ")
+            want.update(
+                recency=now // 86400 - max(ts) // 86400,
+                tenure=now // 86400 - min(ts) // 86400,
+                frequency=len({t // 86400 for t in ts}),
+                monetary=str(rev),
+                aov=str((rev / orders).quantize(Decimal("0.01"),
+                                                ROUND_HALF_UP)),
+                first_purchase=fmt(min(ts)), last_purchase=fmt(max(ts)))
+        fmt = lambda t: datetime.fromtimestamp(t, timezone.utc) \
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+        k = [h for h in hist["contact"] if h["customer"] == cid and
+             secs(h["ts"]) <= end]
+        for name, sel in [("last_contact", lambda h: True),
+                          ("last_online", lambda h: h["channel"] in
+                           ("phone", "email", "chat", "social")),
+                          ("last_visit", lambda h: h["channel"] == "visit"),
+                          ("last_inbound", lambda h: h["direction"] == "in")]:
+            t = [secs(h["ts"]) for h in k if sel(h)]
+            want[name] = fmt(max(t)) if t else None
+        want["open_tickets"] = len([
+            h for h in hist["ticket"] if h["customer"] == cid and
+            secs(h["opened"]) <= end and (h["status"] == "open" or (
+                h["resolved"] is not None and secs(h["resolved"]) > end))])
+        for kind in ["csat", "nps", "expectation", "satisfaction"]:
+            s = [h for h in hist["survey"] if h["customer"] == cid and
+                 h["kind"] == kind and secs(h["ts"]) <= end]
+            s.sort(key=lambda h: (secs(h["ts"]), h["id"]))
+            want[kind] = s[-1]["score"] if s else None
+        want["points"] = sum(h["delta"] for h in hist["points"]
+                             if h["customer"] == cid and
+                             secs(h["ts"]) <= end)
+        for m in METRICS:
+            if c.get(m) != want[m]:
+                sys.exit("customer %d: %s is %r, the history says %r"
+                         % (cid, m, c.get(m), want[m]))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "ops":
+        ops(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        check(sys.argv[2])
