@@ -1,4 +1,5 @@
 #!/bin/sh
 # kill -9 during bulk imports, 20 times: see scripts/crash-test.
 . "${0%/*}/lib.sh"
-exec "${TESTS%/*}/scripts/crash-test" -n 20 -r 30000 "$CRM_BUILD"
+"${TESTS%/*}/scripts/crash-test" -n 20 -r 30000 "$CRM_BUILD"
+exit $?

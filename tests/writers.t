@@ -1,4 +1,5 @@
 #!/bin/sh
 # Eight writers of mixed kinds at once: see scripts/concurrency-test.
 . "${0%/*}/lib.sh"
-exec "${TESTS%/*}/scripts/concurrency-test" -w 8 -k 10 "$CRM_BUILD"
+"${TESTS%/*}/scripts/concurrency-test" -w 8 -k 10 "$CRM_BUILD"
+exit $?
