@@ -10,8 +10,10 @@
 #include "crm.h"
 
 static const char usage[] =
-    "[-nqu] [-d path] [-f file] [-i csv|tsv] [--asof date] kind "
-    "[field=value ...]";
+    "[-nqu] [-d path] [-f file] [-i csv|tsv|vcard] [--key field] "
+    "[--asof date] kind [field=value ...]";
+
+enum { OPT_KEY = CRM_OPT_OWN };
 
 /* Progress on a terminal: rows, rows per second, share of the file. */
 struct progress {
@@ -142,7 +144,7 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 
 static int
 bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
-    const struct crm_rec *args, enum crm_wmode mode)
+    const struct crm_rec *args, enum crm_wmode mode, const char *key)
 {
 	struct crm_csv *csv = NULL;
 	struct crm_writer *w = NULL;
@@ -181,7 +183,8 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	for (i = 0; i < ncol; i++)
 		if (col[i] == 0 || strcmp(cli->infile, "-") == 0)
 			total = 0;
-	if ((rc = crm_writer_new(&w, st, k, mode, 1, total)) != CRM_EX_OK)
+	if ((rc = crm_writer_new(&w, st, k, mode, 1, total)) != CRM_EX_OK ||
+	    (key != NULL && (rc = crm_writer_key(w, key)) != CRM_EX_OK))
 		goto out;
 	pg.on = isatty(2) && !cli->quiet;
 	pg.start = pg.last = pg.on ? mono() : 0;
@@ -236,7 +239,8 @@ out:
 }
 
 static int
-add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag)
+add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
+    const char *key)
 {
 	const struct crm_kind *k;
 	struct crm_store *st = NULL;
@@ -263,10 +267,12 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag)
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
 		goto out;
 	if (cli->infile != NULL) {
-		if ((rc = bulk(cli, st, k, &args, mode)) != CRM_EX_OK)
+		if ((rc = bulk(cli, st, k, &args, mode, key)) != CRM_EX_OK)
 			goto out;
 	} else {
 		if ((rc = crm_writer_new(&w, st, k, mode, 0, 0)) != CRM_EX_OK ||
+		    (key != NULL && (rc = crm_writer_key(w, key)) !=
+		    CRM_EX_OK) ||
 		    (rc = crm_writer_put(w, &args, &at, &id, &added)) !=
 		    CRM_EX_OK)
 			goto out;
@@ -290,14 +296,22 @@ out:
 int
 main(int argc, char *argv[])
 {
+	static const struct option lopts[] = {
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct crm_cli cli;
+	const char *key = NULL;
 	int c, uflag = 0;
 
 	crm_cli_begin(&cli, argc, argv, usage, "dfinqA");
-	while ((c = crm_cli_next(&cli, "u", NULL)) != -1) {
+	while ((c = crm_cli_next(&cli, "u", lopts)) != -1) {
 		switch (c) {
 		case 'u':
 			uflag = 1;
+			break;
+		case OPT_KEY:
+			key = optarg;
 			break;
 		default:
 			return crm_usage(&cli);
@@ -305,8 +319,8 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (argc < 1)
+	if (argc < 1 || (key != NULL && !uflag))
 		return crm_usage(&cli);
 	return crm_cli_end(&cli, add(&cli, argv[0], argc - 1, argv + 1,
-	    uflag));
+	    uflag, key));
 }

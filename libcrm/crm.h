@@ -511,6 +511,8 @@ enum crm_wmode {
 int	crm_writer_new(struct crm_writer **, struct crm_store *,
 	    const struct crm_kind *, enum crm_wmode, int bulk,
 	    int64_t sizehint);
+/* With CRM_W_UPSERT, match on this unique field instead of ref. */
+int	crm_writer_key(struct crm_writer *, const char *field);
 /* Write one record; *id gets its id, *added 1 when it is new. */
 int	crm_writer_put(struct crm_writer *, const struct crm_rec *,
 	    const struct crm_loc *, int64_t *id, int *added);

@@ -227,6 +227,23 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	return CRM_EX_OK;
 }
 
+int
+crm_writer_key(struct crm_writer *w, const char *name)
+{
+	const struct crm_field *f = crm_kind_field(w->kind, name);
+	char sql[256];
+
+	if (f == NULL || !(f->flags & CRM_F_UNIQUE))
+		return crm_err(CRM_EX_USAGE, NULL, "--key %s: not a unique "
+		    "field of %s (ref or email)", name, w->kind->name);
+	w->key = f;
+	sqlite3_finalize(w->find);
+	w->find = NULL;
+	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ?",
+	    w->kind->table, f->column);
+	return crm_prepare(w->st, sql, &w->find);
+}
+
 /* The stored record colliding with a unique value of this one, if any. */
 static int
 collision(struct crm_writer *w, const struct crm_loc *at0, int64_t self)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-add: one record from arguments, bulk CSV and TSV, -u, -n, the audit.
 . "${0%/*}/lib.sh"
-plan 33
+plan 35
 
 check_out 'adds a customer and prints its id' 1 \
 	'crm-add customer name="Li Wei" email=li.wei@example.cn city=Shanghai intent=4 attr.hobby=golf'
@@ -49,6 +49,9 @@ check '-n prints the id it would give' \
 check_out '-n writes nothing' "$before" 'sqlite3 "$CRM_DB" .dump'
 check_out 'an id column keeps ids (a copy into a new store)' "$(crm-ls -F id,ref,name)" \
 	'crm-ls -H -F id,ref,name | crm-add -q -d "$TMP/copy.db" -f - customer && crm-ls -d "$TMP/copy.db" -F id,ref,name'
+check_out '-u --key email matches by e-mail, ignoring case' Oslo \
+	'printf "email,city\nB1@EXAMPLE.ORG,Oslo\n" | crm-add -q -u --key email -f - customer && crm-ls -F city -w "ref in (B1, C1) or email = \"b1@example.org\""'
+check_exit '--key must be a unique field' 64 'printf "phone,city\n1,x\n" | crm-add -u --key phone -f - customer'
 check_exit 'a missing file exits 66' 66 'crm-add -f "$TMP/nope.csv" customer'
 check_exit 'an empty file is bad input' 65 ': > "$TMP/empty.csv"; crm-add -f "$TMP/empty.csv" customer'
 check_out 'progress is not shown when stderr is not a terminal' '' \
