@@ -58,7 +58,7 @@ check_out 'progress is not shown when stderr is not a terminal' '' \
 	'printf "ref,name\nP1,x\n" | crm-add -q -f - customer 2>&1'
 
 # A load large enough to build the indexes after it, with a duplicate.
-"${TESTS%/*}/scripts/gen-data" -c 12000 -s 7 -o "$TMP/big.csv"
+"${TESTS%/*}/scripts/gen-data" -c 12000 --seed 7 -k customer >"$TMP/big.csv"
 sed -n '4000p' "$TMP/big.csv" | sed 's/^C[0-9]*,/C9999999,/' >>"$TMP/big.csv"
 rm -f "$TMP/big.db"
 check_exit 'a large import with a repeated e-mail is refused' 65 \
@@ -66,6 +66,6 @@ check_exit 'a large import with a repeated e-mail is refused' 65 \
 check_err 'naming the line of the repeat and the line it repeats' \
 	"big\\.csv:$(wc -l <"$TMP/big.csv"): email: the same value is given on line 4000"
 check 'on a terminal a bulk import shows rows, rows/s and the share done' \
-	'"${TESTS%/*}/scripts/gen-data" -c 3000 -s 8 -o "$TMP/p.csv"; script -qc "crm-add -d $TMP/p.db -f $TMP/p.csv customer >/dev/null" /dev/null | tr "\r" "\n" | grep -Eq "^crm-add: [0-9]+ rows, [0-9]+ rows/s, 100%"'
+	'"${TESTS%/*}/scripts/gen-data" -c 3000 --seed 8 -k customer >"$TMP/p.csv"; script -qc "crm-add -d $TMP/p.db -f $TMP/p.csv customer >/dev/null" /dev/null | tr "\r" "\n" | grep -Eq "^crm-add: [0-9]+ rows, [0-9]+ rows/s, 100%"'
 check_out 'and nothing was written' 0 'crm-add -q -d "$TMP/big.db" -f "$TMP/b.csv" customer >/dev/null; sqlite3 "$TMP/big.db" "SELECT count(*) FROM customer WHERE ref LIKE '"'C%'"'"'
 done_testing
