@@ -228,13 +228,15 @@ summary(FILE *fp, const char *kind, sqlite3_stmt *s, int decimals)
 static int
 timeline(struct crm_store *st, struct shower *sh, int64_t id)
 {
+	/* Up to the end of the --asof day (?2): nothing after counts. */
 	static const char sql[] =
-	    "SELECT ts, 'purchase', id FROM purchase WHERE customer = ?1 "
-	    "UNION ALL SELECT ts, 'contact', id FROM contact WHERE customer = ?1 "
-	    "UNION ALL SELECT opened, 'ticket', id FROM ticket WHERE customer = "
-	    "?1 UNION ALL SELECT ts, 'survey', id FROM survey WHERE customer = "
-	    "?1 UNION ALL SELECT ts, 'points', id FROM points WHERE customer = "
-	    "?1 ORDER BY 1 DESC, 2, 3 DESC";
+	    "SELECT * FROM (SELECT ts, 'purchase', id FROM purchase WHERE "
+	    "customer = ?1 UNION ALL SELECT ts, 'contact', id FROM contact WHERE "
+	    "customer = ?1 UNION ALL SELECT opened, 'ticket', id FROM ticket "
+	    "WHERE customer = ?1 UNION ALL SELECT ts, 'survey', id FROM survey "
+	    "WHERE customer = ?1 UNION ALL SELECT ts, 'points', id FROM points "
+	    "WHERE customer = ?1) WHERE ?2 IS NULL OR ts <= ?2 "
+	    "ORDER BY 1 DESC, 2, 3 DESC";
 	struct shower one = *sh;
 	sqlite3_stmt *s = NULL, *rec[8] = { 0 };
 	const struct crm_kind *k;
@@ -246,6 +248,8 @@ timeline(struct crm_store *st, struct shower *sh, int64_t id)
 	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
+	if (crm_store_cli(st)->asofset)
+		sqlite3_bind_int64(s, 2, crm_store_cli(st)->now);
 	if (sh->fmt == CRM_FMT_JSON)
 		fputs(sh->n++ ? ",\"timeline\":[" : "{\"timeline\":[", stdout);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
