@@ -386,7 +386,7 @@ setup(struct crm_store *st)
 	sqlite3_stmt *s = NULL;
 	int64_t v, appid;
 	char *val = NULL;
-	int rc;
+	int rc, waited;
 
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
@@ -410,7 +410,16 @@ setup(struct crm_store *st)
 		if ((rc = crm_prepare(st, "PRAGMA journal_mode = WAL", &s)) !=
 		    CRM_EX_OK)
 			return rc;
-		rc = sqlite3_step(s);
+		/*
+		 * Switching to WAL needs the file to itself and does not wait
+		 * through the busy handler: first writers racing to create
+		 * the store wait here, up to the busy timeout.
+		 */
+		for (waited = 0; ((rc = sqlite3_step(s)) & 0xff) == SQLITE_BUSY &&
+		    waited < st->cli->busy_ms; waited += 10) {
+			sqlite3_reset(s);
+			sqlite3_sleep(10);
+		}
 		sqlite3_finalize(s);
 		if (rc != SQLITE_ROW)
 			return crm_sqlerr(st, rc);
