@@ -463,8 +463,9 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 		if (fd >= 0)
 			close(fd);
 	}
-	rc = sqlite3_open_v2(cli->dbpath, &st->db, SQLITE_OPEN_READWRITE,
-	    NULL);
+	/* One connection per process, one thread: no mutexes needed. */
+	rc = sqlite3_open_v2(cli->dbpath, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
 		    st->db != NULL ? sqlite3_errmsg(st->db) :
