@@ -12,6 +12,14 @@
 #include "crm.h"
 
 #define MAXIDX	16
+#define BATCH	64	/* rows per INSERT statement in bulk history loads */
+
+/* A value kept until its batch is written: text lives in the arena. */
+struct bval {
+	int		 isnull, isint;
+	int64_t		 i;
+	size_t		 off, len;
+};
 
 struct crm_writer {
 	struct crm_store	*st;
@@ -32,6 +40,18 @@ struct crm_writer {
 	int			 bulk;
 	sqlite3_stmt		*alike[2];	/* same email_key, phone_key */
 	long			 warned;	/* likely duplicates reported */
+	/*
+	 * Bulk history is written BATCH rows per statement: AUTOINCREMENT
+	 * and the statement's overhead are paid once per batch.  Ids are
+	 * assigned here, so they are known before the batch is written.
+	 */
+	int			 batching;
+	int64_t			 nextid;
+	sqlite3_stmt		*bstmt;
+	struct bval		*bv;		/* BATCH x (1 + nfields) */
+	char			*arena;
+	size_t			 alen, acap;
+	int			 nb;		/* rows pending */
 	const struct crm_field	*owner;		/* customer, for history */
 	const struct crm_field	*refkey;	/* customer_ref */
 	struct crm_val		*vals;		/* by field index */
@@ -95,6 +115,137 @@ prep_update(struct crm_writer *w)
 	rc = crm_prepare(w->st, q.buf, &w->upd);
 	crm_sql_free(&q);
 	return rc;
+}
+
+/* The id AUTOINCREMENT would give next: past every id ever used. */
+static int
+nextid(struct crm_writer *w)
+{
+	sqlite3_stmt *s = NULL;
+	char sql[256];
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT max(coalesce((SELECT seq FROM "
+	    "sqlite_sequence WHERE name = '%s'), 0), coalesce((SELECT max(id) "
+	    "FROM %s), 0)) + 1", w->kind->table, w->kind->table);
+	if ((rc = crm_prepare(w->st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		w->nextid = sqlite3_column_int64(s, 0);
+		rc = CRM_EX_OK;
+	} else
+		rc = crm_sqlerr(w->st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Keep a row's values for its batch, copying text into the arena. */
+static int
+keeprow(struct crm_writer *w, int64_t id)
+{
+	const struct crm_kind *k = w->kind;
+	struct bval *b = &w->bv[(size_t)w->nb * (k->nfields + 1)];
+	size_t len;
+	char *na;
+	int i;
+
+	memset(b, 0, sizeof *b);
+	b->isint = 1;
+	b->i = id;
+	for (i = 0; i < k->nfields; i++) {
+		struct bval *v = &b[i + 1];
+		const struct crm_val *src = &w->vals[i];
+
+		memset(v, 0, sizeof *v);
+		v->isnull = src->isnull;
+		v->isint = src->isint;
+		v->i = src->i;
+		if (src->isnull || src->isint)
+			continue;
+		len = strlen(src->s);
+		if (w->alen + len > w->acap) {
+			size_t cap = w->acap ? w->acap : 4096;
+
+			while (cap < w->alen + len)
+				cap *= 2;
+			if ((na = realloc(w->arena, cap)) == NULL)
+				return crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+				    "memory");
+			w->arena = na;
+			w->acap = cap;
+		}
+		memcpy(w->arena + w->alen, src->s, len);
+		v->off = w->alen;
+		v->len = len;
+		w->alen += len;
+	}
+	w->nb++;
+	return CRM_EX_OK;
+}
+
+static void
+bindkept(struct crm_writer *w, sqlite3_stmt *s, int idx, const struct bval *v)
+{
+	if (v->isnull)
+		sqlite3_bind_null(s, idx);
+	else if (v->isint)
+		sqlite3_bind_int64(s, idx, v->i);
+	else
+		sqlite3_bind_text(s, idx, w->arena + v->off, (int)v->len,
+		    SQLITE_STATIC);
+}
+
+/* Write the pending rows: a full batch at once, a remainder row by row. */
+static int
+flush(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_sql q = { 0 };
+	const struct bval *b;
+	int r, i, n, rc;
+
+	if (w->nb == BATCH && w->bstmt == NULL) {
+		crm_sql_add(&q, "INSERT INTO %s (id", k->table);
+		for (i = 0; i < k->nfields; i++)
+			if (settable(&k->fields[i]))
+				crm_sql_add(&q, ", %s", k->fields[i].column);
+		crm_sql_add(&q, ") VALUES ");
+		for (r = 0; r < BATCH; r++) {
+			crm_sql_add(&q, "%s(?", r ? ", " : "");
+			for (i = 0; i < k->nfields; i++)
+				if (settable(&k->fields[i]))
+					crm_sql_add(&q, ", ?");
+			crm_sql_add(&q, ")");
+		}
+		rc = crm_prepare(w->st, q.buf, &w->bstmt);
+		crm_sql_free(&q);
+		if (rc != CRM_EX_OK)
+			return rc;
+	}
+	for (r = 0; r < w->nb; ) {
+		sqlite3_stmt *s = w->nb - r == BATCH ? w->bstmt : w->ins;
+		int rows = s == w->bstmt ? BATCH : 1;
+
+		for (n = 1; rows-- > 0; r++) {
+			b = &w->bv[(size_t)r * (k->nfields + 1)];
+			bindkept(w, s, n++, &b[0]);
+			for (i = 0; i < k->nfields; i++)
+				if (settable(&k->fields[i])) {
+					if (s == w->ins)
+						n = i + 1;
+					bindkept(w, s, n++, &b[i + 1]);
+				}
+			if (s == w->ins)
+				n = 1;
+		}
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return crm_sqlerr(w->st, rc);
+	}
+	w->nb = 0;
+	w->alen = 0;
+	return CRM_EX_OK;
 }
 
 static int64_t
@@ -220,6 +371,15 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	    CRM_EX_OK))
 		return rc;
 	w->first = maxid(w) + 1;
+	if (bulk && mode == CRM_W_ADD && w->owner != NULL && k->fixup == NULL &&
+	    !k->attrs) {
+		if ((rc = nextid(w)) != CRM_EX_OK)
+			return rc;
+		if ((w->bv = calloc((size_t)BATCH * (k->nfields + 1),
+		    sizeof *w->bv)) == NULL)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		w->batching = 1;
+	}
 	/* Roughly 100 bytes a row: defer when the load outgrows the table. */
 	if (mode == CRM_W_ADD && sizehint > (1 << 20) &&
 	    sizehint / 100 > w->first)
@@ -663,6 +823,18 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 	}
 	if ((rc = parse_rec(w, r, at, isnew)) != CRM_EX_OK)
 		return rc;
+	if (w->batching && idv.isnull) {
+		/* Checked already: the batch cannot fail on this row's data. */
+		*id = w->nextid++;
+		*added = 1;
+		w->nadded++;
+		if ((rc = keeprow(w, *id)) != CRM_EX_OK ||
+		    (w->nb == BATCH && (rc = flush(w)) != CRM_EX_OK))
+			return rc;
+		return after(w, *id, 1);
+	}
+	if (w->batching && (rc = flush(w)) != CRM_EX_OK)
+		return rc;
 	if (isnew) {
 		s = w->ins;
 		crm_val_bind(s, 1, &idv);
@@ -672,6 +844,8 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 		if ((rc = step_write(w, s, at, 0)) != CRM_EX_OK)
 			return rc;
 		*id = sqlite3_last_insert_rowid(crm_store_db(w->st));
+		if (w->batching && *id >= w->nextid)
+			w->nextid = *id + 1;
 		*added = 1;
 		w->nadded++;
 		if (w->nidx == 0 && (rc = alike(w, at, *id)) != CRM_EX_OK)
@@ -741,6 +915,8 @@ crm_writer_finish(struct crm_writer *w, long (*lineof)(void *, int64_t),
 	int64_t dup, earlier = 0;
 	int i, rc;
 
+	if (w->batching && (rc = flush(w)) != CRM_EX_OK)
+		return rc;
 	for (i = 0; i < w->nidx; i++) {
 		rc = sqlite3_exec(db, w->idxsql[i], NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
@@ -789,6 +965,9 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->incr);
 	sqlite3_finalize(w->alike[0]);
 	sqlite3_finalize(w->alike[1]);
+	sqlite3_finalize(w->bstmt);
+	free(w->bv);
+	free(w->arena);
 	for (i = 0; i < w->nidx; i++)
 		free(w->idxsql[i]);
 	free(w->vals);

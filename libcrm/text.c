@@ -1,6 +1,7 @@
 /* text.c: UTF-8 validation and display width. */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "crm.h"
 
@@ -12,6 +13,19 @@ crm_utf8_valid(const char *str, size_t n)
 	uint32_t c, min;
 
 	while (i < n) {
+		/* Eight ASCII bytes at a time, none of them NUL. */
+		while (i + 8 <= n) {
+			uint64_t x;
+
+			memcpy(&x, s + i, 8);
+			if ((x & 0x8080808080808080ULL) != 0 ||
+			    ((x - 0x0101010101010101ULL) & ~x &
+			    0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		c = s[i];
 		if (c == 0)
 			return 0;

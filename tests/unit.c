@@ -134,6 +134,12 @@ utf8(void)
 	ok(!crm_utf8_valid("\xed\xa0\x80", 3), "utf8: surrogates invalid");
 	ok(!crm_utf8_valid("a\0b", 3), "utf8: NUL is refused");
 	ok(!crm_utf8_valid("\xe4\xbd", 2), "utf8: truncated sequence");
+	ok(crm_utf8_valid("abcdefghijklmnopqrstuvwxyz 张伟", 33),
+	    "utf8: long ASCII then Chinese");
+	ok(!crm_utf8_valid("abcdefghijk\0mnopqrstu", 21),
+	    "utf8: a NUL inside a long ASCII run");
+	ok(!crm_utf8_valid("abcdefghijklmnop\xff", 17),
+	    "utf8: a bad byte after a long ASCII run");
 	ok(crm_utf8_width("张伟") == 4, "width: CJK takes two columns");
 	ok(crm_utf8_width("Müller") == 6, "width: Latin-1 letters take one");
 	ok(crm_utf8_width("e\xcc\x81") == 1, "width: combining marks none");
