@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-dedupe: likely duplicates, merging, undoing; warnings on import.
 . "${0%/*}/lib.sh"
-plan 17
+plan 18
 
 check_exit 'no customers, no pairs: exit 1' 1 'crm-init -q && crm-dedupe'
 cat >"$TMP/d.csv" <<'CSV'
@@ -51,4 +51,16 @@ check_out 'drops may come from standard input' 2 'echo 6 | crm-dedupe --merge 5'
 check 'forgetting a merged customer erases its snapshots' \
 	'crm-rm --forget 5 && [ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM merge_row WHERE customer = 5")" = 0 ]'
 check_exit 'so that merge can no longer be undone' 65 'crm-dedupe --undo 2'
+
+# A load large enough to build indexes after it: warnings come set-wise.
+"${TESTS%/*}/scripts/gen-data" -c 12000 --seed 5 -k customer >"$TMP/big.csv"
+# The first customer with a phone: its id (row number), name and phone.
+set -- $(/usr/bin/python3 -c 'import csv, sys
+for i, r in enumerate(csv.DictReader(open(sys.argv[1])), 1):
+    if r["phone"]:
+        print(i, r["name"], r["phone"].replace(" ", "")); break' "$TMP/big.csv")
+printf 'X1,Extra Person,,%s,Nowhere,,,,,,,,,,,,,,,,,\n' "$3" >>"$TMP/big.csv"
+check_out 'a large import warns of likely duplicates once loaded' \
+	"crm-add: $TMP/big.csv: customer 12001 ref X1: likely the same customer as $1 ($2): same phone number" \
+	'crm-add -d "$TMP/big.db" -f "$TMP/big.csv" customer 2>&1 >/dev/null | grep X1'
 done_testing
