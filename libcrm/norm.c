@@ -86,6 +86,8 @@ crm_phone_key(const char *phone, char *buf, size_t n)
 	if (intl) {
 		/* Drop the country code: what is left is the national number. */
 		for (i = 0; codes[i] != NULL; i++) {
+			if (codes[i][0] != *p)
+				continue;
 			len = strlen(codes[i]);
 			if (strncmp(p, codes[i], len) == 0 &&
 			    (best == NULL || len > strlen(best)))

@@ -46,6 +46,8 @@ struct crm_writer {
 	 * assigned here, so they are known before the batch is written.
 	 */
 	int			 batching;
+	int			 dsrc[8], ddst[8];	/* derived: source, field */
+	int			 nderive;
 	int64_t			 nextid;
 	sqlite3_stmt		*bstmt;
 	struct bval		*bv;		/* BATCH x (1 + nfields) */
@@ -371,19 +373,34 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	    CRM_EX_OK))
 		return rc;
 	w->first = maxid(w) + 1;
-	if (bulk && mode == CRM_W_ADD && w->owner != NULL && k->fixup == NULL &&
-	    !k->attrs) {
-		if ((rc = nextid(w)) != CRM_EX_OK)
+	for (i = 0; k->derive != NULL && k->derive[i].field != NULL &&
+	    w->nderive < 8; i++, w->nderive++) {
+		w->ddst[w->nderive] = crm_kind_index(k, crm_kind_field(k,
+		    k->derive[i].field));
+		w->dsrc[w->nderive] = crm_kind_index(k, crm_kind_field(k,
+		    k->derive[i].src));
+	}
+	/* Roughly 100 bytes a row: defer when the load outgrows the table. */
+	if (mode == CRM_W_ADD && sizehint > (1 << 20) &&
+	    sizehint / 100 > w->first && (rc = defer_indexes(w)) != CRM_EX_OK)
+		return rc;
+	/*
+	 * Batches suit rows that cannot collide: history, or anything while
+	 * the unique indexes wait for the end of the load.  Attributes of a
+	 * batched row are written before it: their foreign key is checked at
+	 * commit.
+	 */
+	if (bulk && mode == CRM_W_ADD && k->fixup == NULL &&
+	    (w->owner != NULL || w->nidx > 0)) {
+		if ((rc = nextid(w)) != CRM_EX_OK ||
+		    (k->attrs && (rc = crm_exec(st, "PRAGMA defer_foreign_keys "
+		    "= ON")) != CRM_EX_OK))
 			return rc;
 		if ((w->bv = calloc((size_t)BATCH * (k->nfields + 1),
 		    sizeof *w->bv)) == NULL)
 			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		w->batching = 1;
 	}
-	/* Roughly 100 bytes a row: defer when the load outgrows the table. */
-	if (mode == CRM_W_ADD && sizehint > (1 << 20) &&
-	    sizehint / 100 > w->first)
-		return defer_indexes(w);
 	return CRM_EX_OK;
 }
 
@@ -496,11 +513,12 @@ static void
 derive(struct crm_writer *w, const struct crm_rec *r)
 {
 	const struct crm_derive *d;
-	int di, si;
+	int di, si, n;
 
-	for (d = w->kind->derive; d != NULL && d->field != NULL; d++) {
-		di = crm_kind_index(w->kind, crm_kind_field(w->kind, d->field));
-		si = crm_kind_index(w->kind, crm_kind_field(w->kind, d->src));
+	for (n = 0; n < w->nderive; n++) {
+		d = &w->kind->derive[n];
+		di = w->ddst[n];
+		si = w->dsrc[n];
 		memset(&w->vals[di], 0, sizeof w->vals[di]);
 		w->vals[di].isnull = 1;
 		if (r->val[si] == NULL || (*r->val[si] == '\0' &&
@@ -835,9 +853,10 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 		*added = 1;
 		w->nadded++;
 		if ((rc = keeprow(w, *id)) != CRM_EX_OK ||
-		    (w->nb == BATCH && (rc = flush(w)) != CRM_EX_OK))
+		    (w->nb == BATCH && (rc = flush(w)) != CRM_EX_OK) ||
+		    (rc = after(w, *id, 1)) != CRM_EX_OK)
 			return rc;
-		return after(w, *id, 1);
+		return put_attrs(w, r, *id);
 	}
 	if (w->batching && (rc = flush(w)) != CRM_EX_OK)
 		return rc;
