@@ -350,6 +350,8 @@ void	crm_csv_close(struct crm_csv *);
 
 /* E-mail as its provider reads it: case, dots and +tags where ignored. */
 int	crm_email_key(const char *, char *, size_t);
+/* The key as stored: -1 when it is the address itself, ignoring case. */
+int	crm_email_key_stored(const char *, char *, size_t);
 /* The national digits of a phone number (country code and trunk 0 off). */
 int	crm_phone_key(const char *, char *, size_t);
 /* A name case- and accent-folded; Chinese names without spaces. */

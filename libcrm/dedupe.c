@@ -80,8 +80,9 @@ crm_dedupe_pairs(struct crm_store *st, int (*fn)(void *, int64_t, int64_t,
 	*npairs = 0;
 	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS dkey "
 	    "(customer INTEGER, kind INTEGER, key TEXT); DELETE FROM dkey; "
-	    "INSERT INTO dkey SELECT id, 0, email_key FROM customer WHERE "
-	    "email_key IS NOT NULL; INSERT INTO dkey SELECT id, 1, phone_key "
+	    "INSERT INTO dkey SELECT id, 0, coalesce(email_key, lower(email)) "
+	    "FROM customer WHERE email IS NOT NULL; "
+	    "INSERT INTO dkey SELECT id, 1, phone_key "
 	    "FROM customer WHERE phone_key IS NOT NULL")) != CRM_EX_OK ||
 	    (rc = namekeys(st)) != CRM_EX_OK ||
 	    (rc = crm_exec(st, "CREATE INDEX IF NOT EXISTS temp.dkey_key ON "

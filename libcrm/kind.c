@@ -275,7 +275,7 @@ static const char points_incr[] =
     "n.customer";
 
 static const struct crm_derive customer_derive[] = {
-	{ "email_key", "email", crm_email_key },
+	{ "email_key", "email", crm_email_key_stored },
 	{ "phone_key", "phone", crm_phone_key },
 	{ NULL, NULL, NULL },
 };

@@ -50,6 +50,16 @@ crm_email_key(const char *email, char *buf, size_t n)
 	return 0;
 }
 
+int
+crm_email_key_stored(const char *email, char *buf, size_t n)
+{
+	/* Mostly the key is the address itself, which the e-mail index
+	 * finds already: only a key that differs is kept (and indexed). */
+	if (crm_email_key(email, buf, n) != 0 || strcasecmp(buf, email) == 0)
+		return -1;
+	return 0;
+}
+
 /* Country calling codes, longest first within each leading digit. */
 static const char *const codes[] = {
 	"1", "7", "20", "27", "30", "31", "32", "33", "34", "36", "39", "40",

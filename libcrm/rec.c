@@ -715,28 +715,33 @@ warnalike(struct crm_writer *w, const struct crm_loc *at, const char *what,
 static int
 alike(struct crm_writer *w, const struct crm_loc *at0, int64_t id)
 {
-	static const char *const keys[2] = { "email_key", "phone_key" };
+	/* The e-mail's key is stored only where it differs from it. */
+	static const char *const sql[2] = {
+	    "SELECT id, name FROM customer WHERE (email_key = ?1 OR email = ?1) "
+	    "AND id != ?2 ORDER BY id LIMIT 1",
+	    "SELECT id, name FROM customer WHERE phone_key = ?1 AND id != ?2 "
+	    "ORDER BY id LIMIT 1",
+	};
+	static const char *const src[2] = { "email", "phone" };
 	static const char *const what[2] = { "e-mail, as its provider reads "
 	    "it", "phone number" };
 	struct crm_loc at = *at0;
 	const struct crm_field *f;
-	char sql[160];
+	const struct crm_val *v;
+	char key[512];
 	int i, rc;
 
 	for (i = 0; i < 2; i++) {
-		if ((f = crm_kind_field(w->kind, keys[i])) == NULL ||
-		    w->vals[crm_kind_index(w->kind, f)].isnull)
+		if ((f = crm_kind_field(w->kind, src[i])) == NULL)
 			continue;
-		if (w->alike[i] == NULL) {
-			snprintf(sql, sizeof sql, "SELECT id, name FROM %s "
-			    "WHERE %s = ? AND id != ? ORDER BY id LIMIT 1",
-			    w->kind->table, keys[i]);
-			if ((rc = crm_prepare(w->st, sql, &w->alike[i])) !=
-			    CRM_EX_OK)
-				return rc;
-		}
-		crm_val_bind(w->alike[i], 1, &w->vals[crm_kind_index(w->kind,
-		    f)]);
+		v = &w->vals[crm_kind_index(w->kind, f)];
+		if (v->isnull || (i == 0 ? crm_email_key(v->s, key, sizeof key) :
+		    crm_phone_key(v->s, key, sizeof key)) != 0)
+			continue;
+		if (w->alike[i] == NULL &&
+		    (rc = crm_prepare(w->st, sql[i], &w->alike[i])) != CRM_EX_OK)
+			return rc;
+		sqlite3_bind_text(w->alike[i], 1, key, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(w->alike[i], 2, id);
 		if ((rc = sqlite3_step(w->alike[i])) == SQLITE_ROW) {
 			at.field = i == 0 ? "email" : "phone";
@@ -758,18 +763,23 @@ static int
 alike_all(struct crm_writer *w, const char *file)
 {
 	/* Keys shared with a new customer, found in one pass of each index. */
+	/*
+	 * E-mail: two addresses with one key differ, so one of them keeps its
+	 * key: start from those.  Phone: one pass over the key's index.
+	 */
 	static const char sql[] =
-	    "WITH e AS (SELECT email_key AS k FROM customer WHERE email_key IS "
-	    "NOT NULL GROUP BY email_key HAVING count(*) > 1 AND max(id) >= ?1), "
+	    "WITH e (a, b) AS (SELECT max(x.id, y.id), min(x.id, y.id) FROM "
+	    "customer AS x JOIN customer AS y ON (y.email_key = x.email_key AND "
+	    "y.id != x.id) OR y.email = x.email_key WHERE x.email_key IS NOT "
+	    "NULL AND max(x.id, y.id) >= ?1), "
 	    "p AS (SELECT phone_key AS k FROM customer WHERE phone_key IS NOT "
 	    "NULL GROUP BY phone_key HAVING count(*) > 1 AND max(id) >= ?1) "
 	    "SELECT a.id, coalesce(a.ref, ''), b.id, b.name, 'e-mail, as its "
-	    "provider reads it' FROM e JOIN customer AS a ON a.email_key = e.k "
-	    "JOIN customer AS b ON b.email_key = e.k AND b.id < a.id WHERE "
-	    "a.id >= ?1 UNION SELECT a.id, coalesce(a.ref, ''), b.id, b.name, "
-	    "'phone number' FROM p JOIN customer AS a ON a.phone_key = p.k JOIN "
-	    "customer AS b ON b.phone_key = p.k AND b.id < a.id WHERE a.id >= "
-	    "?1 ORDER BY 1, 3";
+	    "provider reads it' FROM e JOIN customer AS a ON a.id = e.a JOIN "
+	    "customer AS b ON b.id = e.b UNION SELECT a.id, coalesce(a.ref, ''), "
+	    "b.id, b.name, 'phone number' FROM p JOIN customer AS a ON "
+	    "a.phone_key = p.k JOIN customer AS b ON b.phone_key = p.k AND b.id < "
+	    "a.id WHERE a.id >= ?1 ORDER BY 1, 3";
 	struct crm_loc at = { file, 0, NULL };
 	sqlite3_stmt *s = NULL;
 	int64_t last = 0;

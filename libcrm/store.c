@@ -170,8 +170,10 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	/* Keys of likely duplicates, written with every customer. */
 	"ALTER TABLE customer ADD COLUMN email_key TEXT;"
 	"ALTER TABLE customer ADD COLUMN phone_key TEXT;"
-	"CREATE INDEX customer_email_key ON customer(email_key);"
-	"CREATE INDEX customer_phone_key ON customer(phone_key);"
+	"CREATE INDEX customer_email_key ON customer(email_key) "
+	"  WHERE email_key IS NOT NULL;"
+	"CREATE INDEX customer_phone_key ON customer(phone_key) "
+	"  WHERE phone_key IS NOT NULL;"
 	/* Merges, and what undoes them exactly (see crm-dedupe). */
 	"CREATE TABLE merge ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -213,7 +215,7 @@ backfill_keys(struct crm_store *st)
 		const char *e = (const char *)sqlite3_column_text(s, 1);
 		const char *p = (const char *)sqlite3_column_text(s, 2);
 
-		if (e != NULL && crm_email_key(e, ek, sizeof ek) == 0)
+		if (e != NULL && crm_email_key_stored(e, ek, sizeof ek) == 0)
 			sqlite3_bind_text(u, 1, ek, -1, SQLITE_TRANSIENT);
 		if (p != NULL && crm_phone_key(p, pk, sizeof pk) == 0)
 			sqlite3_bind_text(u, 2, pk, -1, SQLITE_TRANSIENT);
