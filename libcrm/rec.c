@@ -250,21 +250,6 @@ flush(struct crm_writer *w)
 	return CRM_EX_OK;
 }
 
-static int64_t
-maxid(struct crm_writer *w)
-{
-	sqlite3_stmt *s = NULL;
-	char sql[128];
-	int64_t v = 0;
-
-	snprintf(sql, sizeof sql, "SELECT max(id) FROM %s", w->kind->table);
-	if (crm_prepare(w->st, sql, &s) == CRM_EX_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 /*
  * Drop the kind's indexes for a large load into a small table: building
  * them once after the load costs half of keeping them live.  The drop is
@@ -372,7 +357,13 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	    != CRM_EX_OK || (rc = crm_prepare(st, k->incr, &w->incr)) !=
 	    CRM_EX_OK))
 		return rc;
-	w->first = maxid(w) + 1;
+	/*
+	 * The first id this writer adds, as AUTOINCREMENT gives it: past any
+	 * id ever used.  Record n of a load gets first + n (see lineof).
+	 */
+	if ((rc = nextid(w)) != CRM_EX_OK)
+		return rc;
+	w->first = w->nextid;
 	for (i = 0; k->derive != NULL && k->derive[i].field != NULL &&
 	    w->nderive < 8; i++, w->nderive++) {
 		w->ddst[w->nderive] = crm_kind_index(k, crm_kind_field(k,
@@ -392,9 +383,8 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	 */
 	if (bulk && mode == CRM_W_ADD && k->fixup == NULL &&
 	    (w->owner != NULL || w->nidx > 0)) {
-		if ((rc = nextid(w)) != CRM_EX_OK ||
-		    (k->attrs && (rc = crm_exec(st, "PRAGMA defer_foreign_keys "
-		    "= ON")) != CRM_EX_OK))
+		if (k->attrs && (rc = crm_exec(st, "PRAGMA defer_foreign_keys = "
+		    "ON")) != CRM_EX_OK)
 			return rc;
 		if ((w->bv = calloc((size_t)BATCH * (k->nfields + 1),
 		    sizeof *w->bv)) == NULL)
