@@ -54,37 +54,6 @@ pair(struct shower *sh, const char *name, enum crm_vt t, const char *v)
 	}
 }
 
-/* The text of column i as its field's type prints it. */
-static const char *
-cell(const struct crm_field *f, sqlite3_stmt *s, int i, int decimals,
-    char *buf, size_t n, enum crm_vt *t)
-{
-	*t = CRM_V_STR;
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
-		return NULL;
-	switch (f->type) {
-	case CRM_T_DATE:
-		crm_date_fmt(sqlite3_column_int64(s, i), buf, n);
-		return buf;
-	case CRM_T_TIME:
-		crm_time_fmt(sqlite3_column_int64(s, i), buf, n);
-		return buf;
-	case CRM_T_MONEY:
-		crm_money_fmt(sqlite3_column_int64(s, i), decimals, buf, n);
-		return buf;
-	case CRM_T_ID:
-	case CRM_T_REF:
-	case CRM_T_INT:
-	case CRM_T_DAYS:
-	case CRM_T_REAL:
-		*t = CRM_V_NUM;
-		break;
-	default:
-		break;
-	}
-	return (const char *)sqlite3_column_text(s, i);
-}
-
 /*
  * The fields shown: the statistics, or the stored ones (and the
  * customer_ref of history, which names its customer).
@@ -138,7 +107,8 @@ fields(struct shower *sh, const struct crm_kind *k, sqlite3_stmt *s,
 		f = &k->fields[i];
 		if (!wanted(f, metrics))
 			continue;
-		v = cell(f, s, c++, sh->decimals, buf, sizeof buf, &t);
+		v = crm_field_text(f, s, c++, sh->decimals, buf, sizeof buf,
+		    &t);
 		pair(sh, f->json, t, v);
 	}
 }

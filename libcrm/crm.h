@@ -451,6 +451,9 @@ struct crm_cols {
 int	crm_cols_parse(struct crm_cols *, const struct crm_kind *,
 	    const char *list);
 void	crm_cols_free(struct crm_cols *);
+/* Column c of a row as field f's type prints it; NULL: unset. */
+const char *crm_field_text(const struct crm_field *, struct sqlite3_stmt *,
+	    int c, int decimals, char *buf, size_t, enum crm_vt *);
 /* Column i of a row as text, formatted by its field's type; NULL: unset. */
 const char *crm_cols_text(const struct crm_cols *, struct sqlite3_stmt *,
 	    int i, int first, int decimals, char *buf, size_t, enum crm_vt *);

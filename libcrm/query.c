@@ -198,20 +198,13 @@ crm_cols_free(struct crm_cols *cols)
 }
 
 const char *
-crm_cols_text(const struct crm_cols *cols, sqlite3_stmt *s, int i, int first,
+crm_field_text(const struct crm_field *f, sqlite3_stmt *s, int c,
     int decimals, char *buf, size_t n, enum crm_vt *t)
 {
-	const struct crm_field *f = cols->fields[i];
-	int c = first + i;
-
 	*t = CRM_V_STR;
 	if (sqlite3_column_type(s, c) == SQLITE_NULL) {
 		*t = CRM_V_NULL;
 		return NULL;
-	}
-	if (f == NULL && strncmp(cols->names[i], "tag.", 4) == 0) {
-		*t = CRM_V_BOOL;
-		return sqlite3_column_int(s, c) ? "true" : "false";
 	}
 	switch (f != NULL ? f->type : CRM_T_TEXT) {
 	case CRM_T_ID:
@@ -234,6 +227,20 @@ crm_cols_text(const struct crm_cols *cols, sqlite3_stmt *s, int i, int first,
 		break;
 	}
 	return (const char *)sqlite3_column_text(s, c);
+}
+
+const char *
+crm_cols_text(const struct crm_cols *cols, sqlite3_stmt *s, int i, int first,
+    int decimals, char *buf, size_t n, enum crm_vt *t)
+{
+	/* tag.NAME is a truth value. */
+	if (cols->fields[i] == NULL && strncmp(cols->names[i], "tag.", 4) == 0 &&
+	    sqlite3_column_type(s, first + i) != SQLITE_NULL) {
+		*t = CRM_V_BOOL;
+		return sqlite3_column_int(s, first + i) ? "true" : "false";
+	}
+	return crm_field_text(cols->fields[i], s, first + i, decimals, buf, n,
+	    t);
 }
 
 void
