@@ -10,7 +10,7 @@ WARN = -Wall -Wextra -Wpedantic
 STD = -std=c99 -D_DEFAULT_SOURCE
 SQLITE_CFLAGS != pkg-config --cflags sqlite3 2>/dev/null || true
 SQLITE_LIBS != pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3
-LIBS = $(SQLITE_LIBS) -lcsv
+LIBS = $(SQLITE_LIBS) -lcsv -lm
 FUZZ_SECONDS = 60
 
 # make check SANITIZE=1: the same suite under AddressSanitizer and UBSan,

@@ -1,5 +1,4 @@
 /* crm-config: read and set store settings, like git config. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,50 +10,6 @@
 static const char usage[] = "[-q] [-d path] [key [value]] | --unset key";
 
 enum { OPT_UNSET = CRM_OPT_OWN };
-
-/* The settings crm knows, their defaults and what they accept. */
-static const struct setting {
-	const char	*key;
-	const char	*def;
-	const char	*help;
-} settings[] = {
-	{ "currency", NULL, "ISO 4217 code, like CNY or EUR" },
-	{ "decimals", "2", "decimals of the currency, 0 to 4" },
-};
-
-static int
-currency_ok(const char *v)
-{
-	return strlen(v) == 3 && isupper((unsigned char)v[0]) &&
-	    isupper((unsigned char)v[1]) && isupper((unsigned char)v[2]);
-}
-
-static int
-decimals_ok(const char *v)
-{
-	return strlen(v) == 1 && v[0] >= '0' && v[0] <= '4';
-}
-
-static const struct setting *
-find(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
-		if (strcmp(settings[i].key, key) == 0)
-			return &settings[i];
-	return NULL;
-}
-
-static int
-valid(const struct setting *s, const char *v)
-{
-	if (strcmp(s->key, "currency") == 0)
-		return currency_ok(v);
-	if (strcmp(s->key, "decimals") == 0)
-		return decimals_ok(v);
-	return 1;
-}
 
 /* Money is stored in minor units: its decimals cannot change under it. */
 static int
@@ -87,20 +42,19 @@ money_stored(struct crm_store *st, int *yes)
 static int
 listall(struct crm_store *st)
 {
+	const struct crm_setting *set;
 	sqlite3_stmt *s = NULL;
-	size_t i;
 	char *v;
-	int rc;
+	int rc, i;
 
 	/* Known settings with their values, then any others stored. */
-	for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
-		if ((rc = crm_config_get(st, settings[i].key, &v)) !=
-		    CRM_EX_OK)
+	for (i = 0; (set = crm_setting_nth(i)) != NULL; i++) {
+		if ((rc = crm_config_get(st, set->key, &v)) != CRM_EX_OK)
 			return rc;
-		if (v != NULL || settings[i].def != NULL) {
-			fputs(settings[i].key, stdout);
+		if (v != NULL || set->def != NULL) {
+			fputs(set->key, stdout);
 			putchar('\t');
-			crm_tsv_put(stdout, v != NULL ? v : settings[i].def);
+			crm_tsv_put(stdout, v != NULL ? v : set->def);
 			putchar('\n');
 		}
 		free(v);
@@ -109,7 +63,8 @@ listall(struct crm_store *st)
 	    "key", &s)) != CRM_EX_OK)
 		return rc;
 	while (sqlite3_step(s) == SQLITE_ROW)
-		if (find((const char *)sqlite3_column_text(s, 0)) == NULL) {
+		if (crm_setting_find((const char *)sqlite3_column_text(s, 0)) ==
+		    NULL) {
 			crm_tsv_put(stdout, (const char *)
 			    sqlite3_column_text(s, 0));
 			putchar('\t');
@@ -124,19 +79,19 @@ listall(struct crm_store *st)
 static int
 config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 {
-	const struct setting *set = NULL;
+	const struct crm_setting *set = NULL;
 	struct crm_store *st = NULL;
 	const char *key = unset != NULL ? unset : argc > 0 ? argv[0] : NULL;
 	char *v = NULL, msg[512];
 	int rc, found, money;
 
-	if (key != NULL && (set = find(key)) == NULL) {
-		size_t i;
+	if (key != NULL && (set = crm_setting_find(key)) == NULL) {
+		const struct crm_setting *k;
+		int i;
 
 		crm_warn(NULL, "%s: no such setting; crm knows:", key);
-		for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
-			fprintf(stderr, "  %s\t%s\n", settings[i].key,
-			    settings[i].help);
+		for (i = 0; (k = crm_setting_nth(i)) != NULL; i++)
+			fprintf(stderr, "  %s\t%s\n", k->key, k->help);
 		return CRM_EX_USAGE;
 	}
 	if (unset == NULL && argc < 2) {
@@ -156,7 +111,7 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 			printf("%s\n", v != NULL ? v : set->def);
 		goto out;
 	}
-	if (unset == NULL && !valid(set, argv[1]))
+	if (unset == NULL && !crm_setting_valid(set, argv[1]))
 		return crm_err(CRM_EX_DATAERR, NULL, "%s: \"%s\" is not valid "
 		    "(%s)", key, argv[1], set->help);
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)

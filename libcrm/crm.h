@@ -216,6 +216,24 @@ int	crm_stats_rebuild(struct crm_store *);
 /* *hist = 1 when --asof is before the newest history: metrics from it. */
 int	crm_stats_historic(struct crm_store *, int *hist);
 
+/* ---- settings.c: the settings crm knows -------------------------------- */
+
+struct crm_setting {
+	const char	*key;
+	const char	*def;	/* NULL: no default */
+	const char	*help;
+	int		 check;
+};
+
+const struct crm_setting *crm_setting_find(const char *key);
+const struct crm_setting *crm_setting_nth(int);
+/* 1 when v is a value the setting accepts. */
+int	crm_setting_valid(const struct crm_setting *, const char *v);
+/* The stored value, else the default ("" when neither). */
+int	crm_setting_get(struct crm_store *, const char *key, char *, size_t);
+/* Up to max comma-separated numbers of v; their count, -1 if malformed. */
+int	crm_setting_numbers(const char *v, double *, int max);
+
 /* ---- kind.c: the record kinds ------------------------------------------- */
 
 enum crm_type {
