@@ -190,12 +190,29 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	") STRICT;"
 	"CREATE INDEX merge_row_merge ON merge_row(merge);"
 	"CREATE INDEX merge_row_customer ON merge_row(customer);",
+	/* 2 -> 3: tier assignments, one run at a time (crm-tier). */
+	"CREATE TABLE tier_run ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  scheme TEXT NOT NULL,"
+	"  asof INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX tier_run_scheme ON tier_run(scheme, id);"
+	"CREATE TABLE tier ("
+	"  run INTEGER NOT NULL REFERENCES tier_run(id),"
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  tier TEXT NOT NULL,"
+	"  score TEXT,"
+	"  PRIMARY KEY (run, customer)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX tier_customer ON tier(customer);",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
 static int	backfill_keys(struct crm_store *);
 static int	(*const migrate_c[CRM_SCHEMA_VERSION])(struct crm_store *) = {
-	NULL, backfill_keys,
+	NULL, backfill_keys, NULL,
 };
 
 /* Schema 2 keeps match keys: compute them for the customers there are. */
