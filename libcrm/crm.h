@@ -386,6 +386,19 @@ int	crm_merge(struct crm_store *, int64_t keep, const int64_t *drop,
 /* Restore what merge changed, exactly. */
 int	crm_merge_undo(struct crm_store *, int64_t merge);
 
+/* ---- tier.c: tier schemes ------------------------------------------- */
+
+/* The number of a scheme (rfm, value, presale, service), -1 if unknown. */
+int	crm_tier_scheme(const char *);
+const char *crm_tier_name(int);
+/*
+ * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
+ * now; RFM counts purchases after since (INT64_MIN: all).  With store,
+ * they become a run (*run its id).  *n: customers assigned.
+ */
+int	crm_tier_assign(struct crm_store *, int scheme, int64_t since,
+	    int store, int64_t *run, long *n);
+
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 
 #define CRM_VCARD_NF	10

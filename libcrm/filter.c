@@ -276,7 +276,9 @@ test(struct fx *x)
 		rc = settest(x, field);
 		goto out;
 	}
-	if ((f = crm_kind_field(x->kind, field)) == NULL) {
+	f = crm_kind_field(x->kind, field);
+	if (f == NULL && !(x->kind->tags && strncmp(field, "tier.", 5) == 0 &&
+	    crm_tier_scheme(field + 5) >= 0)) {
 		rc = err(x, "%s: no such field", field);
 		goto out;
 	}
@@ -323,8 +325,9 @@ test(struct fx *x)
 	}
 	op = x->text;
 	x->text = NULL;
-	if (op[0] == '~' && f->type != CRM_T_TEXT && f->type != CRM_T_EMAIL &&
-	    f->type != CRM_T_PHONE && f->type != CRM_T_ENUM) {
+	if (op[0] == '~' && f != NULL && f->type != CRM_T_TEXT &&
+	    f->type != CRM_T_EMAIL && f->type != CRM_T_PHONE &&
+	    f->type != CRM_T_ENUM) {
 		rc = err(x, "~ matches text; %s is not text", field);
 		free(op);
 		goto out;

@@ -132,6 +132,17 @@ crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
 		crm_sql_add(q, ")");
 		return 0;
 	}
+	if (k->tags && strncmp(name, "tier.", 5) == 0) {
+		/* The latest run of the scheme; NULL for those it left out. */
+		if (crm_tier_scheme(name + 5) < 0)
+			return -1;
+		crm_sql_add(q, "(SELECT t.tier FROM tier AS t WHERE t.customer "
+		    "= c.id AND t.run = (SELECT max(id) FROM tier_run WHERE "
+		    "scheme = ");
+		crm_sql_text(q, name + 5);
+		crm_sql_add(q, "))");
+		return 0;
+	}
 	if ((f = crm_kind_field(k, name)) == NULL)
 		return -1;
 	*ftype = f;

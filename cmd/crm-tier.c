@@ -1,0 +1,129 @@
+/* crm-tier: assign tiers by a scheme (rfm, value, presale, service). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+static const char usage[] =
+    "[-Hnq] [-d path] [-o fmt] [--asof date] [--window duration] "
+    "[--changes] scheme";
+
+enum { OPT_WINDOW = CRM_OPT_OWN, OPT_CHANGES };
+
+static int
+tier(struct crm_cli *cli, const char *name, const char *window, int changes)
+{
+	static const char *const cols[] = { "id", "tier", "score" };
+	static const char *const moves[] = { "id", "from", "to" };
+	struct crm_store *st = NULL;
+	struct crm_out *o = NULL;
+	sqlite3_stmt *s = NULL;
+	struct crm_dur dur;
+	const char *why;
+	int64_t run, since = INT64_MIN;
+	long n, shown = 0;
+	int scheme, rc, c;
+
+	if ((scheme = crm_tier_scheme(name)) < 0)
+		return crm_err(CRM_EX_USAGE, NULL, "%s: no such scheme (rfm, "
+		    "value, presale, service)", name);
+	if (window != NULL) {
+		if (crm_dur_parse(window, &dur, &why) != 0)
+			return crm_err(CRM_EX_USAGE, NULL, "--window: \"%s\" %s",
+			    window, why);
+		if (scheme > 1)
+			return crm_err(CRM_EX_USAGE, NULL, "--window applies to "
+			    "rfm and value");
+		since = cli->now - crm_dur_secs(&dur);
+	}
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = crm_tier_assign(st, scheme, since, !cli->dryrun, &run,
+	    &n)) != CRM_EX_OK)
+		goto out;
+	/* --changes: only the moves since the scheme's previous run. */
+	rc = changes ? crm_prepare(st, "SELECT n.customer, p.tier, n.tier FROM "
+	    "temp.tnew AS n JOIN tier AS p ON p.customer = n.customer AND "
+	    "p.run = (SELECT max(id) FROM tier_run WHERE scheme = ?1 AND id < "
+	    "coalesce(?2, 1e18)) WHERE p.tier != n.tier ORDER BY n.customer",
+	    &s) : crm_prepare(st, "SELECT customer, tier, score FROM temp.tnew "
+	    "ORDER BY customer", &s);
+	if (rc != CRM_EX_OK)
+		goto out;
+	if (changes) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		if (run > 0)
+			sqlite3_bind_int64(s, 2, run);
+	}
+	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 3,
+	    changes ? moves : cols)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		shown++;
+		if (o == NULL)
+			continue;
+		for (c = 0; c < 3; c++)
+			crm_out_cell(o, c == 0 || (c == 2 && !changes &&
+			    scheme == 3) ? CRM_V_NUM : CRM_V_STR,
+			    (const char *)sqlite3_column_text(s, c));
+		crm_out_endrow(o);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		goto out;
+	}
+	crm_out_free(o);
+	o = NULL;
+	if (!cli->dryrun) {
+		char msg[96];
+
+		snprintf(msg, sizeof msg, "%s: %ld customers, run %lld", name,
+		    n, (long long)run);
+		if ((rc = crm_audit(st, "tier", 0, "assign", msg)) != CRM_EX_OK ||
+		    (rc = crm_store_commit(st)) != CRM_EX_OK)
+			goto out;
+	}
+	/* Like grep: nothing to show is exit 1. */
+	rc = shown > 0 ? CRM_EX_OK : CRM_EX_NONE;
+out:
+	crm_out_free(o);
+	sqlite3_finalize(s);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "changes", no_argument, NULL, OPT_CHANGES },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_cli cli;
+	const char *window = NULL;
+	int c, changes = 0;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
+	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+		switch (c) {
+		case OPT_WINDOW:
+			window = optarg;
+			break;
+		case OPT_CHANGES:
+			changes = 1;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	argc -= cli.optind;
+	argv += cli.optind;
+	if (argc != 1 || cli.fmt == CRM_FMT_VCARD)
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, tier(&cli, argv[0], window, changes));
+}
