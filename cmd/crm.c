@@ -23,6 +23,7 @@ static const struct {
 	{ "rm", "delete records; --forget erases personal data" },
 	{ "tag", "add, remove and list tags" },
 	{ "dedupe", "find likely duplicate customers; merge them" },
+	{ "tier", "assign tiers: rfm, value, presale, service" },
 };
 
 static void

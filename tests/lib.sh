@@ -57,3 +57,11 @@ check_err() {
 dump() { sqlite3 "$CRM_DB" .dump 2>/dev/null; }
 
 done_testing() { [ "$_fail" -eq 0 ]; exit $?; }
+
+# is DESCRIPTION GOT WANT: passes when the two strings are equal
+is() {
+	if [ "$2" = "$3" ]; then _result 0 "$1"; else
+		_result 1 "$1"
+		printf '#   got:  %s\n#   want: %s\n' "$2" "$3"
+	fi
+}

@@ -1,0 +1,65 @@
+#!/bin/sh
+# crm-tier: the four schemes on hand-computed cases, runs, --changes.
+. "${0%/*}/lib.sh"
+plan 19
+
+{ echo ref,name,stage,intent,progress,expected_close
+  for i in 1 2 3 4 5 6 7 8 9 10; do echo "K$i,Cust $i,customer,,,"; done
+  echo "L1,Lead 1,lead,5,negotiation,2026-07-10"; echo "L2,Lead 2,prospect,3,qualified,2026-08-29"
+  echo "L3,Lead 3,lead,1,new,"; echo "L4,Lead 4,prospect,4,proposal,2027-01-16"
+  echo "L5,Lead 5,lead,2,new,2026-06-01"
+} | crm-add -q -f - customer
+# K1..K10 spend 500 200 100 80 50 30 20 10 5 5 on 10, 9, ..., 1 days; the
+# last purchase of Ki is 10 i days before the --asof day.  By hand: Ki has
+# 11 - i customers at or below it on each dimension (K9 and K10 tie on M),
+# so its scores are ceil(5 (11 - i) / 10): 5 5 4 4 3 3 2 2 1 1.
+/usr/bin/python3 - <<'PY' | crm-add -q -f - purchase
+import datetime as dt
+rev = [500, 200, 100, 80, 50, 30, 20, 10, 5, 5]
+asof = dt.date(2026, 6, 30)
+print("customer_ref,ts,amount")
+for i, r in enumerate(rev, 1):
+    days = 11 - i
+    for k in range(days):
+        cents = r * 100 // days + (r * 100 % days if k == 0 else 0)
+        print("K%d,%s,%d.%02d" % (i, asof - dt.timedelta(days=10 * i + 7 * k), cents // 100, cents % 100))
+PY
+A=--asof=2026-06-30
+t() { crm-tier -n $A "$1" | awk -F'\t' -v id="$(crm-ls -F id -w "ref = \"$2\"")" '$1 == id { print $'"$3"' }'; }
+all() { for k in $2; do t "$1" "$k" "$3"; done | tr '\n' ' '; }
+is 'value: A while the share before is under 80 %, B under 95 %' "$(all value 'K1 K2 K3 K4 K5 K6 K7 K8 K9 K10' 2)" 'A A A B B B C C C C '
+is 'value: the score is the revenue' "$(t value K1 3)" '500.00'
+is 'rfm scores: R reversed, equal values share a score' \
+	"$(all rfm 'K1 K2 K3 K4 K5 K6 K7 K8 K9 K10' 3)" '555 555 444 444 333 333 222 222 111 111 '
+is 'rfm segments from the R x F grid' \
+	"$(for k in K1 K2 K3 K4 K5 K6 K7 K8 K9 K10; do t rfm $k 2; done | tr '\n' '|')" \
+	'Champions|Champions|Loyal|Loyal|Need attention|Need attention|Hibernating|Hibernating|Hibernating|Hibernating|'
+is 'rfm --window 30d: the last purchases 10 and 20 days back count, 30 not' \
+	"$(crm-tier -n $A --window 30d rfm | wc -l)" 2
+is 'presale: maturity and grade' \
+	"$(for k in L1 L2 L3 L4 L5; do printf '%s:%s ' "$(t presale $k 2)" "$(t presale $k 3)"; done)" \
+	'A:1.000 B:0.540 C:0.080 B:0.620 C:0.160 '
+is 'presale: a past expected close is no closeness' "$(t presale L5 2)" C
+crm-add -q survey customer_ref=K1 kind=expectation score=9 ts=2026-06-01
+crm-add -q survey customer_ref=K1 kind=satisfaction score=6 ts=2026-06-01
+crm-add -q survey customer_ref=K2 kind=expectation score=4 ts=2026-06-01
+crm-add -q survey customer_ref=K2 kind=satisfaction score=4 ts=2026-06-01
+crm-add -q survey customer_ref=K3 kind=expectation score=5 ts=2026-06-01
+crm-add -q survey customer_ref=K3 kind=satisfaction score=4 ts=2026-06-01
+is 'service: D from 15, E from 9, else F' "$(all service 'K1 K2 K3' 2)" 'D F E '
+is 'service: scores after --asof do not count' "$(crm-tier -n --asof 2026-05-01 service 2>/dev/null)" ''
+check_exit 'and nobody graded exits 1' 1 'crm-tier -n --asof 2026-05-01 service'
+check_out '-n stores nothing' 0 'sqlite3 "$CRM_DB" "SELECT count(*) FROM tier_run"'
+check_out 'a run is stored' 10 "crm-tier -q $A value; sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM tier'"
+check_out 'tier.value in filters and -F' "$(printf 'K1\tA\nK2\tA\nK3\tA')" \
+	'crm-ls -F ref,tier.value -w "tier.value = \"A\""'
+check_exit '--changes with no move exits 1' 1 "crm-tier $A --changes value"
+crm-add -q purchase customer_ref=K10 ts=2026-06-29 amount=1000.00
+is '--changes prints the moves: id, from, to' "$(crm-tier $A --changes value)" \
+	"$(printf '3\tA\tB\n6\tB\tC\n10\tC\tA')"
+check_out 'configured labels' 'strategic' \
+	"crm-config tier.value.labels strategic,key,normal && crm-tier -n $A value | head -n 1 | cut -f2"
+check_exit 'a malformed setting is refused' 65 'crm-config tier.value.cuts 0.9,0.5'
+check_exit 'an unknown scheme is a usage error' 64 'crm-tier colour'
+check_out 'each run is audited' 3 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'tier'"'"'
+done_testing
