@@ -8,7 +8,119 @@
 #include "crm.h"
 
 static const char usage[] = "[-nqr] [-d path] [--asof date] tag [id ...] | "
-    "-l [-H] [-o fmt] [id ...]";
+    "-l [-H] [-o fmt] [id ...] | -R tag [expr] | --rules | --apply";
+
+enum { OPT_RULES = CRM_OPT_OWN, OPT_APPLY };
+
+/* -R tag expr defines a rule; -R tag -r drops it. */
+static int
+rule(struct crm_cli *cli, const char *tag, const char *expr)
+{
+	struct crm_store *st = NULL;
+	char msg[512];
+	int rc;
+
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+		goto out;
+	rc = expr != NULL ? crm_rule_define(st, tag, expr) :
+	    crm_rule_drop(st, tag);
+	if (rc != CRM_EX_OK)
+		goto out;
+	snprintf(msg, sizeof msg, "%s: %s", tag, expr != NULL ? expr :
+	    "dropped");
+	if ((rc = crm_audit(st, "tag", 0, "rule", msg)) == CRM_EX_OK &&
+	    !cli->dryrun)
+		rc = crm_store_commit(st);
+out:
+	crm_store_close(st);
+	return rc;
+}
+
+/* --rules: every rule, tag and filter. */
+static int
+rules(struct crm_cli *cli)
+{
+	static const char *const names[] = { "tag", "rule", "customers" };
+	struct crm_store *st = NULL;
+	struct crm_out *o = NULL;
+	sqlite3_stmt *s = NULL;
+	long n = 0;
+	int rc, c;
+
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "SELECT r.tag, r.expr, (SELECT count(*) FROM "
+	    "tag AS t WHERE t.tag = r.tag AND t.origin = 'rule') FROM rule AS r "
+	    "ORDER BY r.tag", &s)) != CRM_EX_OK)
+		goto out;
+	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 3,
+	    names)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		for (c = 0; o != NULL && c < 3; c++)
+			crm_out_cell(o, c == 2 ? CRM_V_NUM : CRM_V_STR,
+			    (const char *)sqlite3_column_text(s, c));
+		if (o != NULL)
+			crm_out_endrow(o);
+	}
+	rc = rc != SQLITE_DONE ? crm_sqlerr(st, rc) : n > 0 ? CRM_EX_OK :
+	    CRM_EX_NONE;
+out:
+	crm_out_free(o);
+	sqlite3_finalize(s);
+	crm_store_close(st);
+	return rc;
+}
+
+static int
+change(void *arg, int64_t id, const char *tag, int dir)
+{
+	struct crm_out *o = arg;
+	char buf[32];
+
+	if (o == NULL)
+		return CRM_EX_OK;
+	snprintf(buf, sizeof buf, "%lld", (long long)id);
+	crm_out_cell(o, CRM_V_NUM, buf);
+	crm_out_cell(o, CRM_V_STR, tag);
+	crm_out_cell(o, CRM_V_STR, dir > 0 ? "added" : "removed");
+	crm_out_endrow(o);
+	return CRM_EX_OK;
+}
+
+/* --apply: every rule, in one transaction, as of --asof. */
+static int
+apply(struct crm_cli *cli)
+{
+	static const char *const names[] = { "id", "tag", "change" };
+	struct crm_store *st = NULL;
+	struct crm_out *o = NULL;
+	char msg[64];
+	long n = 0;
+	int rc;
+
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+		goto out;
+	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 3,
+	    names)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = crm_rule_apply(st, change, o, &n)) != CRM_EX_OK)
+		goto out;
+	snprintf(msg, sizeof msg, "rules applied: %ld changes", n);
+	if ((rc = crm_audit(st, "tag", 0, "apply", msg)) != CRM_EX_OK)
+		goto out;
+	if (!cli->dryrun && (rc = crm_store_commit(st)) != CRM_EX_OK)
+		goto out;
+	rc = n > 0 ? CRM_EX_OK : CRM_EX_NONE;
+out:
+	crm_out_free(o);
+	crm_store_close(st);
+	return rc;
+}
 
 /* -l: tags of the given customers, or every tag with its count. */
 static int
@@ -123,19 +235,32 @@ main(int argc, char *argv[])
 	static const struct option lopts[] = {
 		{ "remove", no_argument, NULL, 'r' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "rule", required_argument, NULL, 'R' },
+		{ "rules", no_argument, NULL, OPT_RULES },
+		{ "apply", no_argument, NULL, OPT_APPLY },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct crm_cli cli;
-	int c, rflag = 0, lflag = 0;
+	const char *rtag = NULL;
+	int c, rflag = 0, lflag = 0, rulesflag = 0, applyflag = 0;
 
 	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
-	while ((c = crm_cli_next(&cli, "rl", lopts)) != -1) {
+	while ((c = crm_cli_next(&cli, "rlR:", lopts)) != -1) {
 		switch (c) {
 		case 'r':
 			rflag = 1;
 			break;
 		case 'l':
 			lflag = 1;
+			break;
+		case 'R':
+			rtag = optarg;
+			break;
+		case OPT_RULES:
+			rulesflag = 1;
+			break;
+		case OPT_APPLY:
+			applyflag = 1;
 			break;
 		default:
 			return crm_usage(&cli);
@@ -146,6 +271,17 @@ main(int argc, char *argv[])
 	if (cli.fmt == CRM_FMT_VCARD)
 		return crm_err(CRM_EX_USAGE, NULL, "-o vcard: only crm-ls "
 		    "writes vCards");
+	if (lflag + rulesflag + applyflag + (rtag != NULL) > 1)
+		return crm_usage(&cli);
+	if (rtag != NULL) {
+		if ((rflag && argc != 0) || (!rflag && argc != 1))
+			return crm_usage(&cli);
+		return crm_cli_end(&cli, rule(&cli, rtag, rflag ? NULL :
+		    argv[0]));
+	}
+	if (rulesflag || applyflag)
+		return crm_cli_end(&cli, rflag || argc > 0 ? crm_usage(&cli) :
+		    rulesflag ? rules(&cli) : apply(&cli));
 	if (lflag)
 		return crm_cli_end(&cli, rflag ? crm_usage(&cli) :
 		    list(&cli, argc, argv));

@@ -399,6 +399,16 @@ const char *crm_tier_name(int);
 int	crm_tier_assign(struct crm_store *, int scheme, int64_t since,
 	    int store, int64_t *run, long *n);
 
+/* ---- rule.c: rule tags -------------------------------------------------- */
+
+/* Define or redefine the rule of tag: a filter over customers. */
+int	crm_rule_define(struct crm_store *, const char *tag, const char *expr);
+/* Drop a rule, and the tags it set. */
+int	crm_rule_drop(struct crm_store *, const char *tag);
+/* Apply every rule as of now; fn sees each change (+1 added, -1 removed). */
+int	crm_rule_apply(struct crm_store *, int (*fn)(void *, int64_t,
+	    const char *, int), void *, long *changes);
+
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 
 #define CRM_VCARD_NF	10

@@ -206,7 +206,13 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	"  score TEXT,"
 	"  PRIMARY KEY (run, customer)"
 	") STRICT, WITHOUT ROWID;"
-	"CREATE INDEX tier_customer ON tier(customer);",
+	"CREATE INDEX tier_customer ON tier(customer);"
+	/* Rule tags: a tag that follows a filter (crm-tag -R). */
+	"CREATE TABLE rule ("
+	"  tag TEXT PRIMARY KEY NOT NULL,"
+	"  expr TEXT NOT NULL,"
+	"  created INTEGER NOT NULL"
+	") STRICT;",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
