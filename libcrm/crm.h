@@ -409,6 +409,31 @@ int	crm_rule_drop(struct crm_store *, const char *tag);
 int	crm_rule_apply(struct crm_store *, int (*fn)(void *, int64_t,
 	    const char *, int), void *, long *changes);
 
+/* ---- model.c: BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma ----------------- */
+
+/* A customer summary, or a distinct one with its count n. */
+struct crm_triple {
+	double	x, tx, T;	/* Gamma-Gamma: x and m_x in x, tx */
+	double	n;
+};
+
+/* bgnbd 0, pnbd 1, mbgnbd 2; -1 if unknown. */
+int	crm_model_parse(const char *);
+const char *crm_model_name(int);
+/* Log-likelihood of one customer; parameters r alpha a b (s beta). */
+double	crm_model_ll(int, const double *p, double x, double tx, double T);
+double	crm_model_palive(int, const double *p, double x, double tx, double T);
+/* Expected purchases in the next t. */
+double	crm_model_expected(int, const double *p, double x, double tx,
+	    double T, double t);
+/* Maximum likelihood: m 0-2 the models, 3 Gamma-Gamma (p q gamma). */
+int	crm_model_fit(int m, const struct crm_triple *, size_t, double *p,
+	    double *ll);
+double	crm_hyp2f1(double a, double b, double c, double z);
+double	crm_gg_ll(const double *p, double x, double mx);
+/* Expected spend per transaction given x repeat ones of mean mx. */
+double	crm_gg_expected(const double *p, double x, double mx);
+
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 
 #define CRM_VCARD_NF	10

@@ -1,4 +1,5 @@
 /* unit: TAP tests of libcrm's parsers, against hand-computed values. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,8 +299,75 @@ csv(void)
 	unlink(path);
 }
 
+static int
+near(double got, double want, double rel)
+{
+	return fabs(got - want) <= rel * fabs(want);
+}
+
+/* The models against closed forms and the published CDNOW fits. */
+static void
+models(const char *summary)
+{
+	double p[4] = { 0.243, 4.414, 0.793, 2.426 }, ll;
+	struct crm_triple *t, *g;
+	size_t n = 0, ng = 0;
+	char line[256];
+	FILE *fp;
+
+	ok(near(crm_hyp2f1(1, 1, 2, 0.5), -log(0.5) / 0.5, 1e-12),
+	    "2F1(1, 1; 2; z) = -ln(1 - z) / z");
+	ok(near(crm_hyp2f1(2.5, 3, 3, 0.9), pow(0.1, -2.5), 1e-10),
+	    "2F1(a, b; b; z) = (1 - z)^-a, near z = 1");
+	ok(crm_hyp2f1(0.3, 0.7, 1.3, 0) == 1, "2F1 at 0 is 1");
+	ok(near(crm_model_ll(0, p, 0, 0, 30), 0.243 * log(4.414 / 34.414),
+	    1e-12), "BG/NBD: a one-time buyer's likelihood is (a/(a+T))^r");
+	ok(crm_model_palive(0, p, 0, 0, 30) == 1,
+	    "BG/NBD: a one-time buyer is alive");
+	ok(crm_model_palive(2, p, 0, 0, 30) < 1,
+	    "MBG/NBD: a one-time buyer may not be");
+	ok(isfinite(crm_model_ll(0, p, 300, 77, 78)) &&
+	    isfinite(crm_model_ll(1, p, 300, 77, 78)) &&
+	    isfinite(crm_model_expected(0, p, 300, 77, 78, 52)),
+	    "no overflow for a heavy buyer");
+	if ((fp = fopen(summary, "r")) == NULL) {
+		ok(0, "the CDNOW summary opens");
+		return;
+	}
+	t = calloc(3000, sizeof *t);
+	g = calloc(3000, sizeof *g);
+	fgets(line, sizeof line, fp);
+	while (fgets(line, sizeof line, fp) != NULL && n < 3000) {
+		double id, x, tx, T, z = 0;
+
+		if (sscanf(line, "%lf,%lf,%lf,%lf,%lf", &id, &x, &tx, &T, &z) <
+		    4)
+			continue;
+		t[n++] = (struct crm_triple){ x, tx, T, 1 };
+		if (x > 0)
+			g[ng++] = (struct crm_triple){ x, z, 0, 1 };
+	}
+	fclose(fp);
+	ok(crm_model_fit(0, t, n, p, &ll) == 0 && near(p[0], 0.243, 0.01) &&
+	    near(p[1], 4.414, 0.01) && near(p[2], 0.793, 0.01) &&
+	    near(p[3], 2.426, 0.01) && fabs(ll + 9582.4) < 0.5,
+	    "BG/NBD on CDNOW: the published r, alpha, a, b and log-likelihood");
+	ok(near(crm_model_palive(0, p, 2, 30.43, 38.86), 0.726609, 0.003),
+	    "BG/NBD: P(alive) of CDNOW customer 1");
+	ok(near(crm_model_expected(0, p, 2, 30.43, 38.86, 39), 1.22591, 0.01),
+	    "BG/NBD: customer 1's expected purchases in 39 weeks");
+	ok(crm_model_fit(1, t, n, p, &ll) == 0 && near(p[0], 0.55, 0.02) &&
+	    near(p[1], 10.58, 0.02) && near(p[2], 0.61, 0.02) &&
+	    near(p[3], 11.67, 0.02), "Pareto/NBD on CDNOW: published values");
+	ok(crm_model_fit(3, g, ng, p, &ll) == 0 && ng == 946 &&
+	    near(p[0], 6.25, 0.02) && near(p[1], 3.74, 0.02) &&
+	    near(p[2], 15.44, 0.02), "Gamma-Gamma on CDNOW: published values");
+	free(t);
+	free(g);
+}
+
 int
-main(void)
+main(int argc, char *argv[])
 {
 	dates();
 	durations();
@@ -307,6 +375,8 @@ main(void)
 	utf8();
 	filters();
 	csv();
+	if (argc > 1)
+		models(argv[1]);
 	printf("1..%d\n", n);
 	return failed != 0;
 }
