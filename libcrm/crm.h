@@ -434,6 +434,26 @@ double	crm_gg_ll(const double *p, double x, double mx);
 /* Expected spend per transaction given x repeat ones of mean mx. */
 double	crm_gg_expected(const double *p, double x, double mx);
 
+/* ---- churn.c: summaries and stored fits ------------------------------- */
+
+struct crm_fitted {
+	char	model[16];	/* bgnbd, pnbd, mbgnbd, gg */
+	int	scale;		/* 1: days, 7: weeks */
+	int	np;
+	double	p[4];
+	double	loglik;
+	int64_t	n;
+};
+
+/* temp.summ (customer, x, tx, T in days, repeat: value of repeat days). */
+int	crm_summary(struct crm_store *);
+int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
+/* The newest fit of model (NULL: of any); CRM_EX_NONE when there is none. */
+int	crm_fit_load(struct crm_store *, const char *model,
+	    struct crm_fitted *);
+/* Register crm_palive(model, p1, p2, p3, p4, x, t_x, T) on a connection. */
+int	crm_churn_register(struct sqlite3 *);
+
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 
 #define CRM_VCARD_NF	10

@@ -142,6 +142,19 @@ static const struct crm_field customer_fields[] = {
 	    LATEST("satisfaction")),
 	METRIC("points", CRM_T_INT, "coalesce(s.points, 0)",
 	    PAST("points", "coalesce(sum(h.delta), 0)", "h.ts <= ?1")),
+	/* P(alive) by the newest stored fit of a churn model. */
+	METRIC("p_alive", CRM_T_REAL,
+	    "(SELECT crm_palive(f.model, f.p1, f.p2, f.p3, f.p4, s.days - 1, "
+	    "(s.last_purchase / 86400 - s.first_purchase / 86400) * 1.0 / "
+	    "f.scale, (?1 / 86400 - s.first_purchase / 86400) * 1.0 / f.scale) "
+	    "FROM fit AS f WHERE f.model != 'gg' ORDER BY f.id DESC LIMIT 1)",
+	    "(SELECT crm_palive(f.model, f.p1, f.p2, f.p3, f.p4, "
+	    PAST("purchase", "count(DISTINCT h.ts / 86400) - 1", "h.ts <= ?1")
+	    ", " PAST("purchase", "max(h.ts) / 86400 - min(h.ts) / 86400",
+	    "h.ts <= ?1") " * 1.0 / f.scale, (?1 / 86400 - "
+	    PAST("purchase", "min(h.ts) / 86400", "h.ts <= ?1")
+	    ") * 1.0 / f.scale) FROM fit AS f WHERE f.model != 'gg' ORDER BY "
+	    "f.id DESC LIMIT 1)"),
 };
 
 static const char *const channels[] = { "phone", "email", "chat", "social",

@@ -41,6 +41,8 @@ static const struct crm_setting settings[] = {
 	    "a customer is E, then D", C_INTS },
 	{ "tier.service.labels", "F,E,D", "names of the service grades, "
 	    "lowest first", C_LABELS },
+	{ "churn.k", "2", "a repeat buyer is at risk past k times their "
+	    "median gap between purchase days", C_NUMBER },
 };
 
 const struct crm_setting *
@@ -119,6 +121,8 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 			    (i > 0 && d[i] <= d[i - 1]))
 				return 0;
 		return n == 2;
+	case C_NUMBER:
+		return crm_setting_numbers(v, d, 1) == 1 && d[0] > 0;
 	default:
 		return 1;
 	}

@@ -212,7 +212,27 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	"  tag TEXT PRIMARY KEY NOT NULL,"
 	"  expr TEXT NOT NULL,"
 	"  created INTEGER NOT NULL"
-	") STRICT;",
+	") STRICT;"
+	/* Fitted models (crm-churn --fit), the newest serving p_alive. */
+	"CREATE TABLE fit ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  model TEXT NOT NULL,"
+	"  unit TEXT NOT NULL,"
+	"  scale INTEGER NOT NULL,"
+	"  asof INTEGER NOT NULL,"
+	"  p1 REAL NOT NULL, p2 REAL NOT NULL, p3 REAL NOT NULL, p4 REAL,"
+	"  loglik REAL NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL"
+	") STRICT;"
+	/* Who crm-churn --new has reported, per model, until they recover. */
+	"CREATE TABLE churn_seen ("
+	"  model TEXT NOT NULL,"
+	"  customer INTEGER NOT NULL REFERENCES customer(id)"
+	"    ON DELETE CASCADE,"
+	"  since INTEGER NOT NULL,"
+	"  PRIMARY KEY (model, customer)"
+	") STRICT, WITHOUT ROWID;",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
@@ -414,6 +434,7 @@ setup(struct crm_store *st)
 	int rc, waited;
 
 	sqlite3_extended_result_codes(st->db, 1);
+	crm_churn_register(st->db);
 	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
 	/* Defensive: no SQL can corrupt the file, even through PRAGMAs. */
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);

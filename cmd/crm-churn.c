@@ -1,0 +1,622 @@
+/*
+ * crm-churn: churn early warning, by a heuristic or a fitted model
+ * (BG/NBD, Pareto/NBD, MBG/NBD); fits, summaries, and scoring of
+ * summaries on standard input.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+static const char usage[] =
+    "[-Hnq] [-d path] [-o fmt] [--asof date] [-m model] [--unit day|week] "
+    "[--threshold p] [--new] | --fit | --summary | --stdin [--params list] "
+    "[--horizon duration]";
+
+enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_THRESHOLD, OPT_NEW, OPT_SUMMARY,
+    OPT_STDIN, OPT_PARAMS, OPT_HORIZON };
+
+struct opts {
+	const char	*model;		/* NULL: bgnbd, or the newest fit */
+	int		 scale;		/* 1 day, 7 week */
+	double		 threshold;
+	int		 fresh;		/* --new */
+	int		 fit, summary, in;
+	const char	*params;
+	double		 horizon;	/* days */
+};
+
+/* A warning, kept until --new has sorted out what is news. */
+struct warning {
+	int64_t	 id;
+	double	 risk, palive;
+	char	*why;
+};
+
+struct warnings {
+	struct warning	*w;
+	size_t		 n, cap;
+};
+
+static int
+warn(struct warnings *ws, int64_t id, double risk, double palive,
+    const char *why)
+{
+	struct warning *nw;
+
+	if (ws->n == ws->cap) {
+		ws->cap = ws->cap ? ws->cap * 2 : 64;
+		if ((nw = realloc(ws->w, ws->cap * sizeof *nw)) == NULL)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		ws->w = nw;
+	}
+	ws->w[ws->n].id = id;
+	ws->w[ws->n].risk = risk;
+	ws->w[ws->n].palive = palive;
+	if ((ws->w[ws->n].why = strdup(why)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	ws->n++;
+	return CRM_EX_OK;
+}
+
+/*
+ * What else speaks for leaving, per customer: open complaints, and a
+ * latest score below the one before (csat, nps or satisfaction).
+ */
+static int
+signals(struct crm_store *st, int64_t id, char *buf, size_t n, int *count)
+{
+	sqlite3_stmt *s = NULL;
+	size_t len = strlen(buf);
+	int rc, k;
+
+	*count = 0;
+	if ((rc = crm_prepare(st, "SELECT (SELECT count(*) FROM ticket WHERE "
+	    "customer = ?1 AND kind = 'complaint' AND status = 'open' AND "
+	    "opened <= ?2), (SELECT group_concat(kind || ' fell from ' || prev "
+	    "|| ' to ' || score, ', ') FROM (SELECT kind, score, lag(score) "
+	    "OVER (PARTITION BY kind ORDER BY ts, id) AS prev, row_number() "
+	    "OVER (PARTITION BY kind ORDER BY ts DESC, id DESC) AS rn FROM "
+	    "survey WHERE customer = ?1 AND ts <= ?2 AND kind IN ('csat', "
+	    "'nps', 'satisfaction')) WHERE rn = 1 AND score < prev)", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, crm_store_cli(st)->now);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		if ((k = sqlite3_column_int(s, 0)) > 0) {
+			len += (size_t)snprintf(buf + len, n - len, "; %d open "
+			    "complaint%s", k, k > 1 ? "s" : "");
+			*count += k;
+		}
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL && len < n) {
+			snprintf(buf + len, n - len, "; %s",
+			    sqlite3_column_text(s, 1));
+			(*count)++;
+		}
+	}
+	sqlite3_finalize(s);
+	return CRM_EX_OK;
+}
+
+static double
+median(const int64_t *g, size_t n)
+{
+	return n % 2 ? (double)g[n / 2] : (g[n / 2 - 1] + g[n / 2]) / 2.0;
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A customer with two or more purchase days is at risk when the days
+ * since the last exceed k times the median gap between them.
+ */
+static int
+heuristic(struct crm_store *st, struct warnings *ws)
+{
+	const struct crm_cli *cli = crm_store_cli(st);
+	sqlite3_stmt *s = NULL;
+	int64_t *gap = NULL, cur = 0, last = 0, day, today = cli->now / 86400;
+	size_t ng = 0, cap = 0;
+	char buf[512], kbuf[32];
+	double k, med, ratio, risk;
+	int rc, step, more, extra;
+
+	if ((rc = crm_setting_get(st, "churn.k", kbuf, sizeof kbuf)) !=
+	    CRM_EX_OK)
+		return rc;
+	k = atof(kbuf);
+	if ((rc = crm_prepare(st, "SELECT DISTINCT customer, ts / 86400 FROM "
+	    "purchase WHERE ts <= ? ORDER BY 1, 2", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, cli->now);
+	do {
+		more = (step = sqlite3_step(s)) == SQLITE_ROW;
+		if (more && sqlite3_column_int64(s, 0) == cur) {
+			day = sqlite3_column_int64(s, 1);
+			if (ng == cap) {
+				int64_t *ng2;
+
+				cap = cap ? cap * 2 : 64;
+				if ((ng2 = realloc(gap, cap * sizeof *gap)) ==
+				    NULL) {
+					rc = crm_err(CRM_EX_SOFTWARE, NULL,
+					    "out of memory");
+					goto out;
+				}
+				gap = ng2;
+			}
+			gap[ng++] = day - last;
+			last = day;
+			continue;
+		}
+		/* The customer before is complete. */
+		if (cur != 0 && ng > 0) {
+			qsort(gap, ng, sizeof *gap, cmp64);
+			med = median(gap, ng);
+			if (today - last > k * med) {
+				ratio = med > 0 ? (today - last) / med : 0;
+				snprintf(buf, sizeof buf, "no purchase for "
+				    "%lldd, %.1fx the usual gap of %gd",
+				    (long long)(today - last), ratio, med);
+				if ((rc = signals(st, cur, buf, sizeof buf,
+				    &extra)) != CRM_EX_OK)
+					goto out;
+				risk = 1 - k * med / (double)(today - last) +
+				    0.1 * extra;
+				if ((rc = warn(ws, cur, risk > 0.99 ? 0.99 :
+				    risk, NAN, buf)) != CRM_EX_OK)
+					goto out;
+			}
+		}
+		if (more) {
+			cur = sqlite3_column_int64(s, 0);
+			last = sqlite3_column_int64(s, 1);
+			ng = 0;
+		}
+	} while (more);
+	rc = step == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, step);
+out:
+	free(gap);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
+fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f)
+{
+	struct crm_triple *t = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if ((rc = crm_summary(st)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "SELECT x, tx, T, count(*) FROM temp.summ "
+	    "GROUP BY x, tx, T", &s)) != CRM_EX_OK)
+		return rc;
+	memset(f, 0, sizeof *f);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			struct crm_triple *nt;
+
+			cap = cap ? cap * 2 : 1024;
+			if ((nt = realloc(t, cap * sizeof *t)) == NULL) {
+				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+				    "memory");
+				goto out;
+			}
+			t = nt;
+		}
+		t[n].x = sqlite3_column_double(s, 0);
+		t[n].tx = sqlite3_column_double(s, 1) / scale;
+		t[n].T = sqlite3_column_double(s, 2) / scale;
+		t[n].n = sqlite3_column_double(s, 3);
+		f->n += sqlite3_column_int64(s, 3);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		goto out;
+	}
+	if (n == 0) {
+		rc = crm_err(CRM_EX_NONE, NULL, "no purchases up to the "
+		    "--asof day: nothing to fit");
+		goto out;
+	}
+	snprintf(f->model, sizeof f->model, "%s", crm_model_name(m));
+	f->scale = scale;
+	f->np = 4;
+	if (crm_model_fit(m, t, n, f->p, &f->loglik) != 0) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "%s: the fit did not "
+		    "converge", crm_model_name(m));
+		goto out;
+	}
+	rc = crm_fit_store(st, f);
+out:
+	free(t);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static const char *const pnames[2][4] = {
+	{ "r", "alpha", "a", "b" }, { "r", "alpha", "s", "beta" },
+};
+
+static void
+printfit(const struct crm_fitted *f, int m)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		printf("%s\t%.6g\n", pnames[m == 1][i], f->p[i]);
+	printf("loglik\t%.4f\nn\t%lld\n", f->loglik, (long long)f->n);
+}
+
+/* Warnings by P(alive) below the threshold, with what else speaks. */
+static int
+bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
+    double threshold, struct warnings *ws)
+{
+	sqlite3_stmt *s = NULL;
+	char buf[512];
+	double p;
+	int rc, extra;
+
+	if ((rc = crm_summary(st)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "SELECT customer, x, tx, T FROM temp.summ "
+	    "ORDER BY customer", &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		p = crm_model_palive(m, f->p, sqlite3_column_double(s, 1),
+		    sqlite3_column_double(s, 2) / f->scale,
+		    sqlite3_column_double(s, 3) / f->scale);
+		if (!isfinite(p) || p >= threshold)
+			continue;
+		snprintf(buf, sizeof buf, "P(alive) %.2f by %s: %d repeat "
+		    "purchase days, the last %lldd ago", p, f->model,
+		    sqlite3_column_int(s, 1), (long long)(sqlite3_column_int64(
+		    s, 3) - sqlite3_column_int64(s, 2)));
+		if ((rc = signals(st, sqlite3_column_int64(s, 0), buf,
+		    sizeof buf, &extra)) != CRM_EX_OK ||
+		    (rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p, buf)) !=
+		    CRM_EX_OK)
+			break;
+	}
+	if (rc == SQLITE_DONE)
+		rc = CRM_EX_OK;
+	else if (rc == SQLITE_ROW)
+		rc = crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* --new: keep only who crossed since the last --new; remember them. */
+static int
+news(struct crm_store *st, const char *model, struct warnings *ws)
+{
+	sqlite3_stmt *s = NULL;
+	size_t i, k = 0;
+	int rc, seen;
+
+	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS warned "
+	    "(customer INTEGER PRIMARY KEY); DELETE FROM temp.warned")) !=
+	    CRM_EX_OK ||
+	    (rc = crm_prepare(st, "INSERT INTO temp.warned VALUES (?)", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	for (i = 0; i < ws->n; i++) {
+		sqlite3_bind_int64(s, 1, ws->w[i].id);
+		sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	/* Who recovered may cross again, and will be news then. */
+	if ((rc = crm_prepare(st, "DELETE FROM churn_seen WHERE model = ? AND "
+	    "customer NOT IN (SELECT customer FROM temp.warned)", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, model, -1, SQLITE_STATIC);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((rc = crm_prepare(st, "INSERT OR IGNORE INTO churn_seen VALUES "
+	    "(?1, ?2, ?3)", &s)) != CRM_EX_OK)
+		return rc;
+	for (i = 0; i < ws->n; i++) {
+		sqlite3_bind_text(s, 1, model, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, ws->w[i].id);
+		sqlite3_bind_int64(s, 3, crm_store_cli(st)->now);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			rc = crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+			break;
+		}
+		seen = sqlite3_changes(crm_store_db(st)) == 0;
+		sqlite3_reset(s);
+		if (seen)
+			free(ws->w[i].why);
+		else
+			ws->w[k++] = ws->w[i];
+	}
+	sqlite3_finalize(s);
+	ws->n = k;
+	return rc;
+}
+
+static int
+output(const struct crm_cli *cli, const struct warnings *ws)
+{
+	static const char *const names[] = { "id", "risk", "p_alive",
+	    "reason" };
+	struct crm_out *o;
+	char a[32], b[32], c[32];
+	size_t i;
+
+	if (cli->quiet)
+		return CRM_EX_OK;
+	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 4, names)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	for (i = 0; i < ws->n; i++) {
+		snprintf(a, sizeof a, "%lld", (long long)ws->w[i].id);
+		snprintf(b, sizeof b, "%.2f", ws->w[i].risk);
+		snprintf(c, sizeof c, "%.4f", ws->w[i].palive);
+		crm_out_cell(o, CRM_V_NUM, a);
+		crm_out_cell(o, CRM_V_NUM, b);
+		crm_out_cell(o, isfinite(ws->w[i].palive) ? CRM_V_NUM :
+		    CRM_V_NULL, c);
+		crm_out_cell(o, CRM_V_STR, ws->w[i].why);
+		crm_out_endrow(o);
+	}
+	crm_out_free(o);
+	return CRM_EX_OK;
+}
+
+static int
+summary(struct crm_store *st, int scale)
+{
+	sqlite3_stmt *s = NULL;
+	char mx[64];
+	int rc, dec = crm_store_decimals(st);
+	double unit = 1;
+
+	while (dec-- > 0)
+		unit *= 10;
+	if ((rc = crm_summary(st)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "SELECT customer, x, tx, T, repeat FROM "
+	    "temp.summ ORDER BY customer", &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t x = sqlite3_column_int64(s, 1);
+
+		snprintf(mx, sizeof mx, "%.10g", x > 0 ?
+		    sqlite3_column_int64(s, 4) / unit / (double)x : 0.0);
+		printf("%lld\t%lld\t%.10g\t%.10g\t%s\n",
+		    (long long)sqlite3_column_int64(s, 0), (long long)x,
+		    sqlite3_column_double(s, 2) / scale,
+		    sqlite3_column_double(s, 3) / scale, mx);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+}
+
+/* --stdin: id x t_x T [m_x] lines in, id p_alive expected lines out. */
+static int
+score(const struct opts *op, int m, const double *p)
+{
+	struct crm_loc at = { "stdin", 0, NULL };
+	char *line = NULL, *f[6], *save, *end;
+	double v[4], pa, ex;
+	size_t cap = 0;
+	int i, nf;
+
+	while (getline(&line, &cap, stdin) != -1) {
+		at.line++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (*line == '\0')
+			continue;
+		for (nf = 0, f[0] = strtok_r(line, "\t", &save); f[nf] != NULL &&
+		    nf < 5; f[++nf] = strtok_r(NULL, "\t", &save))
+			;
+		if (nf < 4) {
+			free(line);
+			return crm_err(CRM_EX_DATAERR, &at, "expected id, x, "
+			    "t_x, T");
+		}
+		for (i = 0; i < 3; i++) {
+			errno = 0;
+			v[i] = strtod(f[i + 1], &end);
+			if (*end != '\0' || errno != 0 || !isfinite(v[i]) ||
+			    v[i] < 0) {
+				free(line);
+				return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
+				    "not a number of at least 0", f[i + 1]);
+			}
+		}
+		if (v[1] > v[2] || v[0] != floor(v[0])) {
+			free(line);
+			return crm_err(CRM_EX_DATAERR, &at, "x must be whole "
+			    "and t_x at most T");
+		}
+		pa = crm_model_palive(m, p, v[0], v[1], v[2]);
+		ex = crm_model_expected(m, p, v[0], v[1], v[2], op->horizon /
+		    op->scale);
+		/* Never nan or inf: a score that cannot be had is empty. */
+		printf("%s\t", f[0]);
+		if (isfinite(pa))
+			printf("%.6f", pa);
+		putchar('\t');
+		if (isfinite(ex))
+			printf("%.6f", ex);
+		putchar('\n');
+	}
+	free(line);
+	if (ferror(stdin))
+		return crm_err(CRM_EX_IOERR, NULL, "standard input:");
+	return CRM_EX_OK;
+}
+
+static int
+churn(struct crm_cli *cli, const struct opts *op)
+{
+	struct crm_store *st = NULL;
+	struct crm_fitted f;
+	struct warnings ws = { 0 };
+	const char *name = op->model != NULL ? op->model : "bgnbd";
+	int m = -1, rc, write;
+	size_t i;
+
+	if (strcmp(name, "heuristic") != 0 && (m = crm_model_parse(name)) < 0)
+		return crm_err(CRM_EX_USAGE, NULL, "-m %s: no such model "
+		    "(heuristic, bgnbd, pnbd, mbgnbd)", name);
+	if (m < 0 && (op->fit || op->in))
+		return crm_err(CRM_EX_USAGE, NULL, "the heuristic has nothing "
+		    "to fit or score");
+	if (op->in && op->params != NULL) {
+		if (crm_setting_numbers(op->params, f.p, 4) != 4)
+			return crm_err(CRM_EX_USAGE, NULL, "--params: four "
+			    "numbers, like 0.243,4.414,0.793,2.426");
+		return score(op, m, f.p);
+	}
+	write = op->fit || op->fresh || (m >= 0 && !op->summary && !op->in);
+	if ((rc = crm_store_open(&st, cli, write ? CRM_WRITE : CRM_READ)) !=
+	    CRM_EX_OK)
+		goto out;
+	if (op->summary) {
+		rc = summary(st, op->scale);
+		goto out;
+	}
+	if (op->fit) {
+		if ((rc = fitnow(st, m, op->scale, &f)) != CRM_EX_OK)
+			goto out;
+		printfit(&f, m);
+		rc = crm_store_commit(st);
+		goto out;
+	}
+	if (m >= 0) {
+		/* The stored fit of the model, or one fitted now and kept. */
+		rc = crm_fit_load(st, name, &f);
+		if (rc == CRM_EX_NONE && !op->in)
+			rc = fitnow(st, m, op->scale, &f);
+		if (rc == CRM_EX_NONE) {
+			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored %s fit: "
+			    "crm-churn -m %s --fit first, or --params", name,
+			    name);
+			goto out;
+		}
+		if (rc != CRM_EX_OK)
+			goto out;
+		if (op->in) {
+			if (f.scale != op->scale) {
+				rc = crm_err(CRM_EX_DATAERR, NULL, "the stored "
+				    "%s fit is in %ss: --unit %s", name,
+				    f.scale == 7 ? "week" : "day",
+				    f.scale == 7 ? "week" : "day");
+				goto out;
+			}
+			rc = score(op, m, f.p);
+			goto out;
+		}
+		rc = bymodel(st, m, &f, op->threshold, &ws);
+	} else
+		rc = heuristic(st, &ws);
+	if (rc != CRM_EX_OK)
+		goto out;
+	if (op->fresh && (rc = news(st, name, &ws)) != CRM_EX_OK)
+		goto out;
+	if ((rc = output(cli, &ws)) != CRM_EX_OK)
+		goto out;
+	if (write && !cli->dryrun && (rc = crm_store_commit(st)) != CRM_EX_OK)
+		goto out;
+	rc = ws.n > 0 ? CRM_EX_OK : CRM_EX_NONE;
+out:
+	for (i = 0; i < ws.n; i++)
+		free(ws.w[i].why);
+	free(ws.w);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "fit", no_argument, NULL, OPT_FIT },
+		{ "unit", required_argument, NULL, OPT_UNIT },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "new", no_argument, NULL, OPT_NEW },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "stdin", no_argument, NULL, OPT_STDIN },
+		{ "params", required_argument, NULL, OPT_PARAMS },
+		{ "horizon", required_argument, NULL, OPT_HORIZON },
+		{ "model", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts op = { NULL, 7, 0.3, 0, 0, 0, 0, NULL, 364 };
+	struct crm_cli cli;
+	struct crm_dur d;
+	const char *why;
+	char *end;
+	int c;
+
+	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
+	while ((c = crm_cli_next(&cli, "m:", lopts)) != -1) {
+		switch (c) {
+		case 'm':
+			op.model = optarg;
+			break;
+		case OPT_FIT:
+			op.fit = 1;
+			break;
+		case OPT_UNIT:
+			if (strcmp(optarg, "day") != 0 &&
+			    strcmp(optarg, "week") != 0)
+				return crm_usage(&cli);
+			op.scale = optarg[0] == 'd' ? 1 : 7;
+			break;
+		case OPT_THRESHOLD:
+			op.threshold = strtod(optarg, &end);
+			if (*end != '\0' || !(op.threshold > 0 &&
+			    op.threshold < 1))
+				return crm_usage(&cli);
+			break;
+		case OPT_NEW:
+			op.fresh = 1;
+			break;
+		case OPT_SUMMARY:
+			op.summary = 1;
+			break;
+		case OPT_STDIN:
+			op.in = 1;
+			break;
+		case OPT_PARAMS:
+			op.params = optarg;
+			break;
+		case OPT_HORIZON:
+			if (crm_dur_parse(optarg, &d, &why) != 0) {
+				crm_err(0, NULL, "--horizon: \"%s\" %s", optarg,
+				    why);
+				return crm_usage(&cli);
+			}
+			op.horizon = crm_dur_secs(&d) / 86400.0;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	if (cli.optind != argc || op.fit + op.summary + op.in > 1 ||
+	    (op.fresh && (op.fit || op.summary || op.in)) ||
+	    cli.fmt == CRM_FMT_VCARD)
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, churn(&cli, &op));
+}

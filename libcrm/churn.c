@@ -1,0 +1,139 @@
+/*
+ * churn.c: per-customer summaries for the models, fits stored in the
+ * store, and the SQL function crm_palive that scores them.
+ *
+ * A summary follows the papers: x is the number of repeat purchase days
+ * (a customer's purchases on one day are one transaction), t_x the time of
+ * the last purchase and T the time to the --asof day, both from the first
+ * purchase day, in whole days (divided by 7 in weeks); m_x is the mean
+ * value of the repeat transactions, the first excluded.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+int
+crm_summary(struct crm_store *st)
+{
+	const struct crm_cli *cli = crm_store_cli(st);
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS summ (customer "
+	    "INTEGER PRIMARY KEY, x INTEGER, tx INTEGER, T INTEGER, repeat "
+	    "INTEGER); DELETE FROM temp.summ")) != CRM_EX_OK)
+		return rc;
+	if ((rc = crm_prepare(st, "INSERT INTO temp.summ WITH d AS (SELECT "
+	    "customer, ts / 86400 AS day, sum(amount) AS v FROM purchase WHERE "
+	    "ts <= ?1 GROUP BY customer, day), f AS (SELECT customer, min(day) "
+	    "AS first FROM d GROUP BY customer) SELECT d.customer, count(*) - 1, "
+	    "max(d.day) - f.first, ?1 / 86400 - f.first, coalesce(sum(d.v) "
+	    "FILTER (WHERE d.day > f.first), 0) FROM d JOIN f USING (customer) "
+	    "GROUP BY d.customer", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, cli->now);
+	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, i;
+
+	if ((rc = crm_prepare(st, "INSERT INTO fit (model, unit, scale, asof, "
+	    "p1, p2, p3, p4, loglik, n, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?)", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, f->model, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, f->scale == 7 ? "week" : "day", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, f->scale);
+	sqlite3_bind_int64(s, 4, crm_store_cli(st)->now);
+	for (i = 0; i < 4; i++)
+		if (i < f->np)
+			sqlite3_bind_double(s, 5 + i, f->p[i]);
+	sqlite3_bind_double(s, 9, f->loglik);
+	sqlite3_bind_int64(s, 10, f->n);
+	sqlite3_bind_int64(s, 11, crm_store_cli(st)->clock);
+	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+crm_fit_load(struct crm_store *st, const char *model, struct crm_fitted *f)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, i;
+
+	memset(f, 0, sizeof *f);
+	if ((rc = crm_prepare(st, "SELECT model, scale, p1, p2, p3, p4, loglik, "
+	    "n FROM fit WHERE ?1 IS NULL OR model = ?1 ORDER BY id DESC LIMIT 1",
+	    &s)) != CRM_EX_OK)
+		return rc;
+	if (model != NULL)
+		sqlite3_bind_text(s, 1, model, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		snprintf(f->model, sizeof f->model, "%s",
+		    sqlite3_column_text(s, 0));
+		f->scale = sqlite3_column_int(s, 1);
+		f->np = sqlite3_column_type(s, 5) == SQLITE_NULL ? 3 : 4;
+		for (i = 0; i < f->np; i++)
+			f->p[i] = sqlite3_column_double(s, 2 + i);
+		f->loglik = sqlite3_column_double(s, 6);
+		f->n = sqlite3_column_int64(s, 7);
+		rc = CRM_EX_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = CRM_EX_NONE;
+	else
+		rc = crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* crm_palive(model, p1, p2, p3, p4, x, tx, T): NULL when it cannot say. */
+static void
+palive(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+	double p[4], x, tx, T, r;
+	int m, i;
+
+	(void)argc;
+	for (i = 0; i < 8; i++)
+		if (sqlite3_value_type(v[i]) == SQLITE_NULL) {
+			sqlite3_result_null(ctx);
+			return;
+		}
+	if ((m = crm_model_parse((const char *)sqlite3_value_text(v[0]))) <
+	    0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		p[i] = sqlite3_value_double(v[1 + i]);
+	x = sqlite3_value_double(v[5]);
+	tx = sqlite3_value_double(v[6]);
+	T = sqlite3_value_double(v[7]);
+	r = crm_model_palive(m, p, x, tx, T);
+	if (isfinite(r))
+		sqlite3_result_double(ctx, r);
+	else
+		sqlite3_result_null(ctx);
+}
+
+int
+crm_churn_register(struct sqlite3 *db)
+{
+	return sqlite3_create_function(db, "crm_palive", 8, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, NULL, palive, NULL, NULL);
+}
