@@ -16,10 +16,10 @@
 static const char usage[] =
     "[-Hnq] [-d path] [-o fmt] [--asof date] [-m model] [--unit day|week] "
     "[--threshold p] [--new] | --fit | --summary | --stdin [--params list] "
-    "[--horizon duration]";
+    "[--horizon duration] | --backtest [--holdout duration]";
 
 enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_THRESHOLD, OPT_NEW, OPT_SUMMARY,
-    OPT_STDIN, OPT_PARAMS, OPT_HORIZON };
+    OPT_STDIN, OPT_PARAMS, OPT_HORIZON, OPT_BACKTEST, OPT_HOLDOUT };
 
 struct opts {
 	const char	*model;		/* NULL: bgnbd, or the newest fit */
@@ -29,6 +29,8 @@ struct opts {
 	int		 fit, summary, in;
 	const char	*params;
 	double		 horizon;	/* days */
+	int		 backtest;
+	int64_t		 holdout;	/* days */
 };
 
 /* A warning, kept until --new has sorted out what is news. */
@@ -194,7 +196,8 @@ out:
 }
 
 static int
-fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f)
+fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f,
+    int store)
 {
 	struct crm_triple *t = NULL;
 	sqlite3_stmt *s = NULL;
@@ -242,10 +245,141 @@ fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f)
 		    "converge", crm_model_name(m));
 		goto out;
 	}
-	rc = crm_fit_store(st, f);
+	rc = store ? crm_fit_store(st, f) : CRM_EX_OK;
 out:
 	free(t);
 	sqlite3_finalize(s);
+	return rc;
+}
+
+static void
+cell(struct crm_out *o, const char *fmt, double v)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof buf, fmt, v);
+	crm_out_cell(o, CRM_V_NUM, buf);
+}
+
+/*
+ * --backtest: fit on the history up to --asof, predict each customer's
+ * repeat purchase days in the holdout that follows, and set them beside
+ * what happened: per customer, by calibration frequency x (the table of
+ * the BG/NBD paper), and as cumulative weekly repeat purchases.
+ */
+static int
+backtest(struct crm_cli *cli, struct crm_store *st, int m,
+    const struct opts *op)
+{
+	static const char *const names[] = { "view", "key", "customers",
+	    "predicted", "actual" };
+	struct crm_fitted f;
+	struct crm_out *o = NULL;
+	sqlite3_stmt *s = NULL;
+	int64_t day0 = cli->now / 86400, weeks = (op->holdout + 6) / 7, w, c;
+	double *pw = NULL, *aw = NULL, bx[8][3] = { { 0 } }, mae = 0, pred;
+	double x, tx, T;
+	long n = 0;
+	int rc, k;
+
+	if ((rc = fitnow(st, m, op->scale, &f, 0)) != CRM_EX_OK)
+		return rc;
+	if ((pw = calloc(weeks + 1, sizeof *pw)) == NULL ||
+	    (aw = calloc(weeks + 1, sizeof *aw)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 5, names)) ==
+	    NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	/* Each calibration customer's purchase days in the holdout, by week. */
+	if ((rc = crm_prepare(st, "SELECT s.customer, s.x, s.tx, s.T, (SELECT "
+	    "group_concat(d - ?1) FROM (SELECT DISTINCT ts / 86400 AS d FROM "
+	    "purchase WHERE customer = s.customer AND ts / 86400 > ?1 AND "
+	    "ts / 86400 <= ?1 + ?2)) FROM temp.summ AS s ORDER BY s.customer",
+	    &s)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, day0);
+	sqlite3_bind_int64(s, 2, op->holdout);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *days = (const char *)sqlite3_column_text(s, 4);
+		char id[32];
+		int actual = 0;
+
+		x = sqlite3_column_double(s, 1);
+		tx = sqlite3_column_double(s, 2) / f.scale;
+		T = sqlite3_column_double(s, 3) / f.scale;
+		for (const char *p = days; p != NULL && *p != '\0'; ) {
+			char *e;
+			int64_t d = strtoll(p, &e, 10);
+
+			p = e;
+			actual++;
+			for (w = (d + 6) / 7; w <= weeks; w++)
+				aw[w]++;
+			if (*p == ',')
+				p++;
+		}
+		pred = crm_model_expected(m, f.p, x, tx, T, (double)op->holdout /
+		    f.scale);
+		for (w = 1; w <= weeks; w++)
+			pw[w] += crm_model_expected(m, f.p, x, tx, T,
+			    (double)(w * 7 < op->holdout ? w * 7 : op->holdout) /
+			    f.scale);
+		k = x < 7 ? (int)x : 7;
+		bx[k][0]++, bx[k][1] += pred, bx[k][2] += actual;
+		mae += fabs(pred - actual);
+		n++;
+		snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(
+		    s, 0));
+		crm_out_cell(o, CRM_V_STR, "customer");
+		crm_out_cell(o, CRM_V_NUM, id);
+		cell(o, "%.0f", 1);
+		cell(o, "%.4f", pred);
+		cell(o, "%.0f", actual);
+		crm_out_endrow(o);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		goto out;
+	}
+	for (k = 0; k < 8; k++) {
+		if (bx[k][0] == 0)
+			continue;
+		crm_out_cell(o, CRM_V_STR, "x");
+		crm_out_cell(o, CRM_V_STR, k < 7 ? (const char *[]){ "0", "1",
+		    "2", "3", "4", "5", "6" }[k] : "7+");
+		cell(o, "%.0f", bx[k][0]);
+		cell(o, "%.4f", bx[k][1] / bx[k][0]);
+		cell(o, "%.4f", bx[k][2] / bx[k][0]);
+		crm_out_endrow(o);
+	}
+	for (w = 1; w <= weeks; w++) {
+		char wk[32];
+
+		snprintf(wk, sizeof wk, "%lld", (long long)w);
+		crm_out_cell(o, CRM_V_STR, "week");
+		crm_out_cell(o, CRM_V_NUM, wk);
+		cell(o, "%.0f", (double)n);
+		cell(o, "%.2f", pw[w]);
+		cell(o, "%.0f", aw[w]);
+		crm_out_endrow(o);
+	}
+	crm_out_cell(o, CRM_V_STR, "mae");
+	crm_out_cell(o, CRM_V_STR, "mean absolute error per customer");
+	c = n;
+	cell(o, "%.0f", (double)c);
+	cell(o, "%.4f", n > 0 ? mae / n : 0);
+	crm_out_cell(o, CRM_V_NULL, NULL);
+	crm_out_endrow(o);
+	rc = n > 0 ? CRM_EX_OK : CRM_EX_NONE;
+out:
+	crm_out_free(o);
+	sqlite3_finalize(s);
+	free(pw);
+	free(aw);
 	return rc;
 }
 
@@ -382,34 +516,6 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 	return CRM_EX_OK;
 }
 
-static int
-summary(struct crm_store *st, int scale)
-{
-	sqlite3_stmt *s = NULL;
-	char mx[64];
-	int rc, dec = crm_store_decimals(st);
-	double unit = 1;
-
-	while (dec-- > 0)
-		unit *= 10;
-	if ((rc = crm_summary(st)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "SELECT customer, x, tx, T, repeat FROM "
-	    "temp.summ ORDER BY customer", &s)) != CRM_EX_OK)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t x = sqlite3_column_int64(s, 1);
-
-		snprintf(mx, sizeof mx, "%.10g", x > 0 ?
-		    sqlite3_column_int64(s, 4) / unit / (double)x : 0.0);
-		printf("%lld\t%lld\t%.10g\t%.10g\t%s\n",
-		    (long long)sqlite3_column_int64(s, 0), (long long)x,
-		    sqlite3_column_double(s, 2) / scale,
-		    sqlite3_column_double(s, 3) / scale, mx);
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
-}
-
 /* --stdin: id x t_x T [m_x] lines in, id p_alive expected lines out. */
 static int
 score(const struct opts *op, int m, const double *p)
@@ -479,7 +585,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 	if (strcmp(name, "heuristic") != 0 && (m = crm_model_parse(name)) < 0)
 		return crm_err(CRM_EX_USAGE, NULL, "-m %s: no such model "
 		    "(heuristic, bgnbd, pnbd, mbgnbd)", name);
-	if (m < 0 && (op->fit || op->in))
+	if (m < 0 && (op->fit || op->in || op->backtest))
 		return crm_err(CRM_EX_USAGE, NULL, "the heuristic has nothing "
 		    "to fit or score");
 	if (op->in && op->params != NULL) {
@@ -493,11 +599,15 @@ churn(struct crm_cli *cli, const struct opts *op)
 	    CRM_EX_OK)
 		goto out;
 	if (op->summary) {
-		rc = summary(st, op->scale);
+		rc = crm_summary_print(st, op->scale);
+		goto out;
+	}
+	if (op->backtest) {
+		rc = backtest(cli, st, m, op);
 		goto out;
 	}
 	if (op->fit) {
-		if ((rc = fitnow(st, m, op->scale, &f)) != CRM_EX_OK)
+		if ((rc = fitnow(st, m, op->scale, &f, 1)) != CRM_EX_OK)
 			goto out;
 		printfit(&f, m);
 		rc = crm_store_commit(st);
@@ -507,7 +617,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 		/* The stored fit of the model, or one fitted now and kept. */
 		rc = crm_fit_load(st, name, &f);
 		if (rc == CRM_EX_NONE && !op->in)
-			rc = fitnow(st, m, op->scale, &f);
+			rc = fitnow(st, m, op->scale, &f, 1);
 		if (rc == CRM_EX_NONE) {
 			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored %s fit: "
 			    "crm-churn -m %s --fit first, or --params", name,
@@ -560,9 +670,11 @@ main(int argc, char *argv[])
 		{ "params", required_argument, NULL, OPT_PARAMS },
 		{ "horizon", required_argument, NULL, OPT_HORIZON },
 		{ "model", required_argument, NULL, 'm' },
+		{ "backtest", no_argument, NULL, OPT_BACKTEST },
+		{ "holdout", required_argument, NULL, OPT_HOLDOUT },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts op = { NULL, 7, 0.3, 0, 0, 0, 0, NULL, 364 };
+	struct opts op = { NULL, 7, 0.3, 0, 0, 0, 0, NULL, 364, 0, 273 };
 	struct crm_cli cli;
 	struct crm_dur d;
 	const char *why;
@@ -602,6 +714,17 @@ main(int argc, char *argv[])
 		case OPT_PARAMS:
 			op.params = optarg;
 			break;
+		case OPT_BACKTEST:
+			op.backtest = 1;
+			break;
+		case OPT_HOLDOUT:
+			if (crm_dur_parse(optarg, &d, &why) != 0) {
+				crm_err(0, NULL, "--holdout: \"%s\" %s",
+				    optarg, why);
+				return crm_usage(&cli);
+			}
+			op.holdout = crm_dur_secs(&d) / 86400;
+			break;
 		case OPT_HORIZON:
 			if (crm_dur_parse(optarg, &d, &why) != 0) {
 				crm_err(0, NULL, "--horizon: \"%s\" %s", optarg,
@@ -614,7 +737,8 @@ main(int argc, char *argv[])
 			return crm_usage(&cli);
 		}
 	}
-	if (cli.optind != argc || op.fit + op.summary + op.in > 1 ||
+	if (cli.optind != argc || op.fit + op.summary + op.in + op.backtest >
+	    1 ||
 	    (op.fresh && (op.fit || op.summary || op.in)) ||
 	    cli.fmt == CRM_FMT_VCARD)
 		return crm_usage(&cli);

@@ -24,6 +24,8 @@ static const struct {
 	{ "tag", "add, remove and list tags" },
 	{ "dedupe", "find likely duplicate customers; merge them" },
 	{ "tier", "assign tiers: rfm, value, presale, service" },
+	{ "churn", "churn warnings; BG/NBD, Pareto/NBD fits" },
+	{ "clv", "expected purchases, spend and lifetime value" },
 };
 
 static void

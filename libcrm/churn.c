@@ -44,6 +44,34 @@ crm_summary(struct crm_store *st)
 }
 
 int
+crm_summary_print(struct crm_store *st, int scale)
+{
+	sqlite3_stmt *s = NULL;
+	char mx[64];
+	int rc, dec = crm_store_decimals(st);
+	double unit = 1;
+
+	while (dec-- > 0)
+		unit *= 10;
+	if ((rc = crm_summary(st)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "SELECT customer, x, tx, T, repeat FROM "
+	    "temp.summ ORDER BY customer", &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t x = sqlite3_column_int64(s, 1);
+
+		snprintf(mx, sizeof mx, "%.10g", x > 0 ?
+		    sqlite3_column_int64(s, 4) / unit / (double)x : 0.0);
+		printf("%lld\t%lld\t%.10g\t%.10g\t%s\n",
+		    (long long)sqlite3_column_int64(s, 0), (long long)x,
+		    sqlite3_column_double(s, 2) / scale,
+		    sqlite3_column_double(s, 3) / scale, mx);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+}
+
+int
 crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
 {
 	sqlite3_stmt *s = NULL;

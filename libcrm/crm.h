@@ -447,6 +447,8 @@ struct crm_fitted {
 
 /* temp.summ (customer, x, tx, T in days, repeat: value of repeat days). */
 int	crm_summary(struct crm_store *);
+/* Print id, x, t_x, T, m_x (currency units) lines, time in days / scale. */
+int	crm_summary_print(struct crm_store *, int scale);
 int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
 /* The newest fit of model (NULL: of any); CRM_EX_NONE when there is none. */
 int	crm_fit_load(struct crm_store *, const char *model,
