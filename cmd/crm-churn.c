@@ -609,7 +609,8 @@ churn(struct crm_cli *cli, const struct opts *op)
 	if (op->fit) {
 		if ((rc = fitnow(st, m, op->scale, &f, 1)) != CRM_EX_OK)
 			goto out;
-		printfit(&f, m);
+		if (!cli->quiet)
+			printfit(&f, m);
 		rc = crm_store_commit(st);
 		goto out;
 	}

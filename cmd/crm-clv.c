@@ -167,7 +167,7 @@ value(struct crm_cli *cli, const struct opts *op)
 		goto out;
 	}
 	if (op->fit) {
-		if ((rc = fitgg(st, op->scale, 1, &g)) == CRM_EX_OK)
+		if ((rc = fitgg(st, op->scale, !cli->quiet, &g)) == CRM_EX_OK)
 			rc = crm_store_commit(st);
 		goto out;
 	}

@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 25
+plan 26
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -47,6 +47,8 @@ split -n l/3 "$TMP/sum.tsv" "$TMP/shard."
 for s in "$TMP"/shard.*; do crm-churn --stdin -m bgnbd $W <"$s" >"$s.out"; done
 is 'shards scored apart give the lines of one run' "$(cat "$TMP"/shard.*.out)" "$(cat "$TMP/one.tsv")"
 check 'no nan or inf in any score' "! grep -Eiq 'nan|inf' '$TMP/one.tsv'"
+check 'scripts/scale-out: four processes, the merge equals one run' \
+	"'${TESTS%/*}/scripts/scale-out' -j 4 -m bgnbd $W"
 out=$(crm-churn --backtest --holdout 39w $W | grep '^x	0')
 near 'backtest: one-time buyers repeat 0.2251 times in the holdout, as the paper' \
 	"$(echo "$out" | cut -f4)" 0.2251 0.01
