@@ -71,23 +71,26 @@ warn(struct warnings *ws, int64_t id, double risk, double palive,
  * latest score below the one before (csat, nps or satisfaction).
  */
 static int
-signals(struct crm_store *st, int64_t id, char *buf, size_t n, int *count)
+signals(struct crm_store *st, sqlite3_stmt **sp, int64_t id, char *buf,
+    size_t n, int *count)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s;
 	size_t len = strlen(buf);
 	int rc, k;
 
 	*count = 0;
-	if ((rc = crm_prepare(st, "SELECT (SELECT count(*) FROM ticket WHERE "
+	/* Prepared once per command, reset per customer. */
+	if (*sp == NULL && (rc = crm_prepare(st, "SELECT (SELECT count(*) FROM ticket WHERE "
 	    "customer = ?1 AND kind = 'complaint' AND status = 'open' AND "
 	    "opened <= ?2), (SELECT group_concat(kind || ' fell from ' || prev "
 	    "|| ' to ' || score, ', ') FROM (SELECT kind, score, lag(score) "
 	    "OVER (PARTITION BY kind ORDER BY ts, id) AS prev, row_number() "
 	    "OVER (PARTITION BY kind ORDER BY ts DESC, id DESC) AS rn FROM "
 	    "survey WHERE customer = ?1 AND ts <= ?2 AND kind IN ('csat', "
-	    "'nps', 'satisfaction')) WHERE rn = 1 AND score < prev)", &s)) !=
+	    "'nps', 'satisfaction')) WHERE rn = 1 AND score < prev)", sp)) !=
 	    CRM_EX_OK)
 		return rc;
+	s = *sp;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, crm_store_cli(st)->now);
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -102,7 +105,7 @@ signals(struct crm_store *st, int64_t id, char *buf, size_t n, int *count)
 			(*count)++;
 		}
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return CRM_EX_OK;
 }
 
@@ -128,7 +131,7 @@ static int
 heuristic(struct crm_store *st, struct warnings *ws)
 {
 	const struct crm_cli *cli = crm_store_cli(st);
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = NULL, *sig = NULL;
 	int64_t *gap = NULL, cur = 0, last = 0, day, today = cli->now / 86400;
 	size_t ng = 0, cap = 0;
 	char buf[512], kbuf[32];
@@ -172,8 +175,8 @@ heuristic(struct crm_store *st, struct warnings *ws)
 				snprintf(buf, sizeof buf, "no purchase for "
 				    "%lldd, %.1fx the usual gap of %gd",
 				    (long long)(today - last), ratio, med);
-				if ((rc = signals(st, cur, buf, sizeof buf,
-				    &extra)) != CRM_EX_OK)
+				if ((rc = signals(st, &sig, cur, buf,
+				    sizeof buf, &extra)) != CRM_EX_OK)
 					goto out;
 				risk = 1 - k * med / (double)(today - last) +
 				    0.1 * extra;
@@ -191,33 +194,35 @@ heuristic(struct crm_store *st, struct warnings *ws)
 	rc = step == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, step);
 out:
 	free(gap);
+	sqlite3_finalize(sig);
 	sqlite3_finalize(s);
 	return rc;
 }
 
+/* The distinct triples of every k-th customer (by id), with counts. */
 static int
-fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f,
-    int store)
+triples(struct crm_store *st, int64_t k, int scale, struct crm_triple **tp,
+    size_t *np, int64_t *customers)
 {
-	struct crm_triple *t = NULL;
+	struct crm_triple *t = NULL, *nt;
 	sqlite3_stmt *s = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
 
-	if ((rc = crm_summary(st)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "SELECT x, tx, T, count(*) FROM temp.summ "
-	    "GROUP BY x, tx, T", &s)) != CRM_EX_OK)
+	*customers = 0;
+	if ((rc = crm_prepare(st, "SELECT x, tx, T, count(*) FROM temp.summ "
+	    "WHERE customer % ?1 = 0 GROUP BY x, tx, T ORDER BY x", &s)) !=
+	    CRM_EX_OK)
 		return rc;
-	memset(f, 0, sizeof *f);
+	sqlite3_bind_int64(s, 1, k);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
-			struct crm_triple *nt;
-
 			cap = cap ? cap * 2 : 1024;
 			if ((nt = realloc(t, cap * sizeof *t)) == NULL) {
-				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+				free(t);
+				sqlite3_finalize(s);
+				return crm_err(CRM_EX_SOFTWARE, NULL, "out of "
 				    "memory");
-				goto out;
 			}
 			t = nt;
 		}
@@ -225,31 +230,75 @@ fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f,
 		t[n].tx = sqlite3_column_double(s, 1) / scale;
 		t[n].T = sqlite3_column_double(s, 2) / scale;
 		t[n].n = sqlite3_column_double(s, 3);
-		f->n += sqlite3_column_int64(s, 3);
+		*customers += sqlite3_column_int64(s, 3);
 		n++;
 	}
+	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
-		rc = crm_sqlerr(st, rc);
-		goto out;
+		free(t);
+		return crm_sqlerr(st, rc);
 	}
-	if (n == 0) {
-		rc = crm_err(CRM_EX_NONE, NULL, "no purchases up to the "
+	*tp = t;
+	*np = n;
+	return CRM_EX_OK;
+}
+
+/*
+ * Fit on every customer up to SAMPLE of them; past that, on every k-th
+ * customer by id, k making at least SAMPLE: first from several starts on
+ * a smaller such sample, then refined on the whole sample.
+ */
+#define SAMPLE	150000
+#define PILOT	20000
+
+static int
+fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f,
+    int store)
+{
+	struct crm_triple *t = NULL;
+	sqlite3_stmt *s = NULL;
+	int64_t all = 0, used, k = 1;
+	size_t n = 0;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "SELECT count(*) FROM temp.summ", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		all = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (all == 0)
+		return crm_err(CRM_EX_NONE, NULL, "no purchases up to the "
 		    "--asof day: nothing to fit");
-		goto out;
-	}
 	snprintf(f->model, sizeof f->model, "%s", crm_model_name(m));
 	f->scale = scale;
 	f->np = 4;
-	if (crm_model_fit(m, t, n, f->p, &f->loglik) != 0) {
-		rc = crm_err(CRM_EX_SOFTWARE, NULL, "%s: the fit did not "
-		    "converge", crm_model_name(m));
-		goto out;
+	if (all > SAMPLE) {
+		if ((rc = triples(st, all / PILOT, scale, &t, &n, &used)) !=
+		    CRM_EX_OK)
+			return rc;
+		rc = crm_model_fit(m, t, n, f->p, &f->loglik);
+		free(t);
+		t = NULL;
+		if (rc != 0)
+			goto fail;
+		k = all / SAMPLE;
 	}
-	rc = store ? crm_fit_store(st, f) : CRM_EX_OK;
-out:
+	if ((rc = triples(st, k, scale, &t, &n, &used)) != CRM_EX_OK)
+		return rc;
+	f->n = used;
+	if ((k > 1 ? crm_model_refine(m, t, n, f->p, &f->loglik) :
+	    crm_model_fit(m, t, n, f->p, &f->loglik)) != 0) {
+		free(t);
+		goto fail;
+	}
 	free(t);
-	sqlite3_finalize(s);
-	return rc;
+	return store ? crm_fit_store(st, f) : CRM_EX_OK;
+fail:
+	return crm_err(CRM_EX_SOFTWARE, NULL, "%s: the fit did not converge",
+	    crm_model_name(m));
 }
 
 static void
@@ -402,12 +451,12 @@ static int
 bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
     double threshold, struct warnings *ws)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = NULL, *sig = NULL;
 	char buf[512];
 	double p;
 	int rc, extra;
 
-	if ((rc = crm_summary(st)) != CRM_EX_OK ||
+	if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
 	    (rc = crm_prepare(st, "SELECT customer, x, tx, T FROM temp.summ "
 	    "ORDER BY customer", &s)) != CRM_EX_OK)
 		return rc;
@@ -421,7 +470,7 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 		    "purchase days, the last %lldd ago", p, f->model,
 		    sqlite3_column_int(s, 1), (long long)(sqlite3_column_int64(
 		    s, 3) - sqlite3_column_int64(s, 2)));
-		if ((rc = signals(st, sqlite3_column_int64(s, 0), buf,
+		if ((rc = signals(st, &sig, sqlite3_column_int64(s, 0), buf,
 		    sizeof buf, &extra)) != CRM_EX_OK ||
 		    (rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p, buf)) !=
 		    CRM_EX_OK)
@@ -431,6 +480,7 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 		rc = CRM_EX_OK;
 	else if (rc == SQLITE_ROW)
 		rc = crm_sqlerr(st, rc);
+	sqlite3_finalize(sig);
 	sqlite3_finalize(s);
 	return rc;
 }

@@ -40,7 +40,7 @@ fitgg(struct crm_store *st, int scale, int print, struct crm_fitted *f)
 
 	while (d-- > 0)
 		unit *= 10;
-	if ((rc = crm_summary(st)) != CRM_EX_OK ||
+	if ((rc = crm_summary(st, 1)) != CRM_EX_OK ||
 	    (rc = crm_prepare(st, "SELECT x, repeat FROM temp.summ WHERE x > 0 "
 	    "AND repeat > 0", &s)) != CRM_EX_OK)
 		return rc;
@@ -235,7 +235,7 @@ value(struct crm_cli *cli, const struct opts *op)
 		rc = CRM_EX_OK;
 		goto out;
 	}
-	if ((rc = crm_summary(st)) != CRM_EX_OK ||
+	if ((rc = crm_summary(st, 1)) != CRM_EX_OK ||
 	    (rc = crm_prepare(st, "SELECT customer, x, tx, T, repeat FROM "
 	    "temp.summ ORDER BY customer", &s)) != CRM_EX_OK)
 		goto out;

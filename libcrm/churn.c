@@ -18,17 +18,32 @@
 #include "crm.h"
 
 int
-crm_summary(struct crm_store *st)
+crm_summary(struct crm_store *st, int repeat)
 {
 	const struct crm_cli *cli = crm_store_cli(st);
 	sqlite3_stmt *s = NULL;
-	int rc;
+	int rc, hist;
 
 	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS summ (customer "
 	    "INTEGER PRIMARY KEY, x INTEGER, tx INTEGER, T INTEGER, repeat "
-	    "INTEGER); DELETE FROM temp.summ")) != CRM_EX_OK)
+	    "INTEGER); DELETE FROM temp.summ")) != CRM_EX_OK ||
+	    (rc = crm_stats_historic(st, &hist)) != CRM_EX_OK)
 		return rc;
-	if ((rc = crm_prepare(st, "INSERT INTO temp.summ WITH d AS (SELECT "
+	/*
+	 * Without --asof before the newest history, the stored statistics
+	 * hold x, t_x and T; the repeat value costs a look at the first day.
+	 */
+	if (!hist && (rc = crm_prepare(st, repeat ? "INSERT INTO temp.summ "
+	    "SELECT customer, days - 1, last_purchase / 86400 - first_purchase "
+	    "/ 86400, ?1 / 86400 - first_purchase / 86400, revenue - (SELECT "
+	    "sum(amount) FROM purchase WHERE purchase.customer = stats.customer "
+	    "AND ts >= first_purchase / 86400 * 86400 AND ts < first_purchase / "
+	    "86400 * 86400 + 86400) FROM stats WHERE days > 0" :
+	    "INSERT INTO temp.summ SELECT customer, days - 1, last_purchase / "
+	    "86400 - first_purchase / 86400, ?1 / 86400 - first_purchase / "
+	    "86400, NULL FROM stats WHERE days > 0", &s)) != CRM_EX_OK)
+		return rc;
+	if (hist && (rc = crm_prepare(st, "INSERT INTO temp.summ WITH d AS (SELECT "
 	    "customer, ts / 86400 AS day, sum(amount) AS v FROM purchase WHERE "
 	    "ts <= ?1 GROUP BY customer, day), f AS (SELECT customer, min(day) "
 	    "AS first FROM d GROUP BY customer) SELECT d.customer, count(*) - 1, "
@@ -53,7 +68,7 @@ crm_summary_print(struct crm_store *st, int scale)
 
 	while (dec-- > 0)
 		unit *= 10;
-	if ((rc = crm_summary(st)) != CRM_EX_OK ||
+	if ((rc = crm_summary(st, 1)) != CRM_EX_OK ||
 	    (rc = crm_prepare(st, "SELECT customer, x, tx, T, repeat FROM "
 	    "temp.summ ORDER BY customer", &s)) != CRM_EX_OK)
 		return rc;

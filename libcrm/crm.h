@@ -429,6 +429,9 @@ double	crm_model_expected(int, const double *p, double x, double tx,
 /* Maximum likelihood: m 0-2 the models, 3 Gamma-Gamma (p q gamma). */
 int	crm_model_fit(int m, const struct crm_triple *, size_t, double *p,
 	    double *ll);
+/* Refine a fit from p, one start. */
+int	crm_model_refine(int m, const struct crm_triple *, size_t, double *p,
+	    double *ll);
 double	crm_hyp2f1(double a, double b, double c, double z);
 double	crm_gg_ll(const double *p, double x, double mx);
 /* Expected spend per transaction given x repeat ones of mean mx. */
@@ -445,8 +448,11 @@ struct crm_fitted {
 	int64_t	n;
 };
 
-/* temp.summ (customer, x, tx, T in days, repeat: value of repeat days). */
-int	crm_summary(struct crm_store *);
+/*
+ * temp.summ (customer, x, tx, T in days, repeat: value of the repeat
+ * days, computed when repeat is 1).
+ */
+int	crm_summary(struct crm_store *, int repeat);
 /* Print id, x, t_x, T, m_x (currency units) lines, time in days / scale. */
 int	crm_summary_print(struct crm_store *, int scale);
 int	crm_fit_store(struct crm_store *, const struct crm_fitted *);

@@ -185,10 +185,39 @@ struct nll {
 	size_t				 n;
 };
 
+/*
+ * BG/NBD and MBG/NBD likelihoods split into a part of x alone (the gamma
+ * and beta functions) and a part of t_x and T; triples come sorted by x,
+ * so the first is computed once per x.
+ */
+static double
+bg_ll(int m, const double *p, double x, double tx, double T, double *cx,
+    double *ax)
+{
+	double r = p[0], alpha = p[1], a = p[2], b = p[3], a3, a4;
+
+	if (x != *cx) {
+		*cx = x;
+		*ax = lgamma(r + x) - lgamma(r) + r * log(alpha) +
+		    lgamma(a + b) - lgamma(b) + (m == 0 ?
+		    lgamma(b + x) - lgamma(a + b + x) :
+		    lgamma(b + x + 1) - lgamma(a + b + x + 1));
+	}
+	a3 = -(r + x) * log(alpha + T);
+	if (m == 0) {
+		a4 = x > 0 ? log(a) - log(b + x - 1) - (r + x) *
+		    log(alpha + tx) : -INFINITY;
+		return *ax + logadd(a3, a4);
+	}
+	a4 = log(a) - log(b + x) + (r + x) * (log(alpha + T) -
+	    log(alpha + tx));
+	return *ax + a3 + logadd(a4, 0);
+}
+
 static double
 nll(const struct nll *f, const double *lp, int np)
 {
-	double p[4], sum = 0, v;
+	double p[4], sum = 0, v, cx = -1, ax = 0;
 	size_t i;
 	int k;
 
@@ -198,7 +227,10 @@ nll(const struct nll *f, const double *lp, int np)
 		p[k] = exp(lp[k]);
 	}
 	for (i = 0; i < f->n; i++) {
-		if (f->m == 3)
+		if (f->m == 0 || f->m == 2)
+			v = bg_ll(f->m, p, f->tr[i].x, f->tr[i].tx, f->tr[i].T,
+			    &cx, &ax);
+		else if (f->m == 3)
 			v = crm_gg_ll(p, f->tr[i].x, f->tr[i].tx);
 		else
 			v = crm_model_ll(f->m, p, f->tr[i].x, f->tr[i].tx,
@@ -212,7 +244,7 @@ nll(const struct nll *f, const double *lp, int np)
 
 /* Nelder-Mead on np dimensions from x0; returns the minimum. */
 static double
-neldermead(const struct nll *f, double *x0, int np, double step)
+neldermead(const struct nll *f, double *x0, int np, double step, double tol)
 {
 	double s[5][4], v[5], c[4], xr[4], xe[4], xc[4], vr, ve, vc;
 	int i, j, k, it, lo, hi, nh;
@@ -235,7 +267,7 @@ neldermead(const struct nll *f, double *x0, int np, double step)
 		for (i = 0; i <= np; i++)
 			if (i != hi && v[i] > v[nh])
 				nh = i;
-		if (fabs(v[hi] - v[lo]) <= 1e-12 * (fabs(v[lo]) + 1e-12))
+		if (fabs(v[hi] - v[lo]) <= tol * (fabs(v[lo]) + 1e-12))
 			break;
 		for (k = 0; k < np; k++) {
 			c[k] = 0;
@@ -291,6 +323,30 @@ neldermead(const struct nll *f, double *x0, int np, double step)
 }
 
 int
+crm_model_refine(int m, const struct crm_triple *tr, size_t n, double *p,
+    double *ll)
+{
+	struct nll f = { m, tr, n };
+	double x[4], v = HUGE_VAL, w;
+	int np = m == 3 ? 3 : 4, k, round;
+
+	for (k = 0; k < np; k++)
+		x[k] = log(p[k]);
+	for (round = 0; round < 4; round++) {
+		w = neldermead(&f, x, np, 0.05, 1e-10);
+		if (v - w < 1e-9)
+			break;
+		v = w;
+	}
+	if (!isfinite(w))
+		return -1;
+	for (k = 0; k < np; k++)
+		p[k] = exp(x[k]);
+	*ll = -w;
+	return 0;
+}
+
+int
 crm_model_fit(int m, const struct crm_triple *tr, size_t n, double *p,
     double *ll)
 {
@@ -306,7 +362,8 @@ crm_model_fit(int m, const struct crm_triple *tr, size_t n, double *p,
 		memcpy(x, starts[s], sizeof x);
 		/* Restart from the result until it stops improving. */
 		for (round = 0, v = HUGE_VAL; round < 8; round++) {
-			double w = neldermead(&f, x, np, round == 0 ? 1 : 0.1);
+			double w = neldermead(&f, x, np, round == 0 ? 1 : 0.1,
+			    1e-12);
 
 			if (v - w < 1e-9)
 				break;
