@@ -108,7 +108,7 @@ rfm(struct crm_sql *q, int hist, int64_t since)
 	/* Rows at or below one's value, peers included: cume_dist x n. */
 #define SCORE(col, dir)	"(5 * count(*) OVER (ORDER BY " col " " dir " " \
 	"RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) + n - 1) / n"
-	crm_sql_add(q, "INSERT INTO temp.tnew SELECT id, CASE "
+	crm_sql_add(q, "SELECT id, CASE "
 	    "WHEN rs = 5 AND fs >= 4 THEN 'Champions' "
 	    "WHEN rs >= 3 AND fs >= 4 THEN 'Loyal' "
 	    "WHEN rs >= 4 AND fs >= 2 THEN 'Potential loyalists' "
@@ -124,7 +124,8 @@ rfm(struct crm_sql *q, int hist, int64_t since)
 	buyers(q, hist, since);
 	crm_sql_add(q, ") AS b, (SELECT count(*) AS n FROM (");
 	buyers(q, hist, since);
-	crm_sql_add(q, ")))");
+	/* In id order: rows append to temp.tnew instead of landing anywhere. */
+	crm_sql_add(q, "))) ORDER BY 1");
 #undef SCORE
 }
 
@@ -139,7 +140,7 @@ value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	    (rc = labels(st, "tier.value.labels", lab)) != CRM_EX_OK)
 		return rc;
 	/* By revenue, descending, ties by id: the share before decides. */
-	crm_sql_add(q, "INSERT INTO temp.tnew SELECT id, CASE WHEN before * "
+	crm_sql_add(q, "SELECT id, CASE WHEN before * "
 	    "1.0 / total < ");
 	crm_sql_add(q, "%.17g THEN ", cut[0]);
 	crm_sql_text(q, lab[0]);
@@ -153,7 +154,7 @@ value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	    "m DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) "
 	    "AS before, sum(m) OVER () AS total FROM (");
 	buyers(q, hist, since);
-	crm_sql_add(q, ") WHERE m > 0)");
+	crm_sql_add(q, ") WHERE m > 0) ORDER BY 1");
 	return CRM_EX_OK;
 }
 
@@ -175,7 +176,7 @@ presale(struct crm_store *st, struct crm_sql *q)
 	 * close[1], else (or past it) 0.  A hair of tolerance keeps sums
 	 * like 0.4 + 0.3 on the right side of a cut.
 	 */
-	crm_sql_add(q, "INSERT INTO temp.tnew SELECT id, CASE WHEN v + 1e-9 "
+	crm_sql_add(q, "SELECT id, CASE WHEN v + 1e-9 "
 	    ">= %.17g THEN ", cut[1]);
 	crm_sql_text(q, lab[2]);
 	crm_sql_add(q, " WHEN v + 1e-9 >= %.17g THEN ", cut[0]);
@@ -189,7 +190,7 @@ presale(struct crm_store *st, struct crm_sql *q)
 	    "CASE WHEN d BETWEEN 0 AND %.0f THEN 1 WHEN d BETWEEN 0 AND %.0f "
 	    "THEN 0.5 ELSE 0 END AS v FROM (SELECT *, expected_close / 86400 "
 	    "- ?1 / 86400 AS d FROM customer) AS c WHERE c.stage IN ('lead', "
-	    "'prospect'))", w[0], w[1], w[2], close[0], close[1]);
+	    "'prospect')) ORDER BY 1", w[0], w[1], w[2], close[0], close[1]);
 	return CRM_EX_OK;
 }
 
@@ -205,7 +206,7 @@ service(struct crm_store *st, struct crm_sql *q)
 	if ((rc = numbers(st, "tier.service.cuts", cut, 2)) != CRM_EX_OK ||
 	    (rc = labels(st, "tier.service.labels", lab)) != CRM_EX_OK)
 		return rc;
-	crm_sql_add(q, "INSERT INTO temp.tnew SELECT id, CASE WHEN v >= "
+	crm_sql_add(q, "SELECT id, CASE WHEN v >= "
 	    "%.17g THEN ", cut[1]);
 	crm_sql_text(q, lab[2]);
 	crm_sql_add(q, " WHEN v >= %.17g THEN ", cut[0]);
@@ -216,7 +217,8 @@ service(struct crm_store *st, struct crm_sql *q)
 	crm_field_sql(q, k, "expectation", &f);
 	crm_sql_add(q, " + ");
 	crm_field_sql(q, k, "satisfaction", &f);
-	crm_sql_add(q, " AS v FROM %s) WHERE v IS NOT NULL", k->from);
+	crm_sql_add(q, " AS v FROM %s) WHERE v IS NOT NULL ORDER BY 1",
+	    k->from);
 	return CRM_EX_OK;
 }
 
@@ -227,15 +229,39 @@ crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
 	const struct crm_cli *cli = crm_store_cli(st);
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
+	char sql[160];
 	int rc, hist;
 
 	*run = 0;
 	*n = 0;
 	if ((rc = crm_stats_historic(st, &hist)) != CRM_EX_OK ||
-	    (rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS tnew "
-	    "(customer INTEGER PRIMARY KEY, tier TEXT NOT NULL, score TEXT); "
-	    "DELETE FROM temp.tnew")) != CRM_EX_OK)
+	    (rc = crm_exec(st, "DROP VIEW IF EXISTS temp.tnew; DROP TABLE IF "
+	    "EXISTS temp.tnew")) != CRM_EX_OK)
 		return rc;
+	if (store) {
+		/* The run first: its assignments go straight into it. */
+		if ((rc = crm_prepare(st, "INSERT INTO tier_run (scheme, asof, "
+		    "ts) VALUES (?, ?, ?)", &s)) != CRM_EX_OK)
+			return rc;
+		sqlite3_bind_text(s, 1, schemes[scheme], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, cli->now);
+		sqlite3_bind_int64(s, 3, cli->clock);
+		rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
+		    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+		sqlite3_finalize(s);
+		s = NULL;
+		if (rc != CRM_EX_OK)
+			return rc;
+		*run = sqlite3_last_insert_rowid(crm_store_db(st));
+		crm_sql_add(&q, "INSERT INTO tier SELECT %lld, * FROM (",
+		    (long long)*run);
+	} else {
+		if ((rc = crm_exec(st, "CREATE TEMP TABLE tnew (customer "
+		    "INTEGER PRIMARY KEY, tier TEXT NOT NULL, score TEXT)")) !=
+		    CRM_EX_OK)
+			return rc;
+		crm_sql_add(&q, "INSERT INTO temp.tnew SELECT * FROM (");
+	}
 	q.hist = hist;
 	switch (scheme) {
 	case 0:
@@ -251,37 +277,19 @@ crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
 		rc = service(st, &q);
 		break;
 	}
+	crm_sql_add(&q, ")");
 	if (rc == CRM_EX_OK && (rc = crm_sql_prepare(st, &q, &s)) == CRM_EX_OK)
 		rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
 		    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
 	sqlite3_finalize(s);
-	s = NULL;
 	crm_sql_free(&q);
 	if (rc != CRM_EX_OK)
 		return rc;
 	*n = (long)sqlite3_changes(crm_store_db(st));
 	if (!store)
 		return CRM_EX_OK;
-	/* The run, then its assignments, in this command's transaction. */
-	if ((rc = crm_prepare(st, "INSERT INTO tier_run (scheme, asof, ts) "
-	    "VALUES (?, ?, ?)", &s)) != CRM_EX_OK)
-		return rc;
-	sqlite3_bind_text(s, 1, schemes[scheme], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, cli->now);
-	sqlite3_bind_int64(s, 3, cli->clock);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
-	sqlite3_finalize(s);
-	s = NULL;
-	if (rc != CRM_EX_OK)
-		return rc;
-	*run = sqlite3_last_insert_rowid(crm_store_db(st));
-	if ((rc = crm_prepare(st, "INSERT INTO tier SELECT ?, customer, tier, "
-	    "score FROM temp.tnew", &s)) != CRM_EX_OK)
-		return rc;
-	sqlite3_bind_int64(s, 1, *run);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
-	sqlite3_finalize(s);
-	return rc;
+	/* What the run assigned, where the dry run would have kept it. */
+	snprintf(sql, sizeof sql, "CREATE TEMP VIEW tnew AS SELECT customer, "
+	    "tier, score FROM tier WHERE run = %lld", (long long)*run);
+	return crm_exec(st, sql);
 }
