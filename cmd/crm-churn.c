@@ -301,6 +301,33 @@ fail:
 	    crm_model_name(m));
 }
 
+/* The two cumulative curves as text: * predicted, o actual, # both. */
+static void
+curves(const double *pw, const double *aw, int64_t weeks)
+{
+	double top = 1;
+	int64_t w;
+	int i, p, a;
+
+	for (w = 1; w <= weeks; w++) {
+		if (pw[w] > top)
+			top = pw[w];
+		if (aw[w] > top)
+			top = aw[w];
+	}
+	printf("\ncumulative repeat purchases (* predicted, o actual, # both)\n");
+	printf(" week  predicted  actual\n");
+	for (w = 1; w <= weeks; w++) {
+		p = (int)lround(pw[w] / top * 50);
+		a = (int)lround(aw[w] / top * 50);
+		printf("%5lld  %9.1f  %6.0f  |", (long long)w, pw[w], aw[w]);
+		for (i = 0; i <= (p > a ? p : a); i++)
+			putchar(i == p && i == a ? '#' : i == p ? '*' : i == a ?
+			    'o' : ' ');
+		putchar('\n');
+	}
+}
+
 static void
 cell(struct crm_out *o, const char *fmt, double v)
 {
@@ -381,6 +408,8 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 		bx[k][0]++, bx[k][1] += pred, bx[k][2] += actual;
 		mae += fabs(pred - actual);
 		n++;
+		if (cli->fmt == CRM_FMT_TABLE)
+			continue;	/* people get the table and the curves */
 		snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(
 		    s, 0));
 		crm_out_cell(o, CRM_V_STR, "customer");
@@ -405,7 +434,7 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 		cell(o, "%.4f", bx[k][2] / bx[k][0]);
 		crm_out_endrow(o);
 	}
-	for (w = 1; w <= weeks; w++) {
+	for (w = 1; w <= weeks && cli->fmt != CRM_FMT_TABLE; w++) {
 		char wk[32];
 
 		snprintf(wk, sizeof wk, "%lld", (long long)w);
@@ -424,6 +453,10 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 	crm_out_cell(o, CRM_V_NULL, NULL);
 	crm_out_endrow(o);
 	rc = n > 0 ? CRM_EX_OK : CRM_EX_NONE;
+	crm_out_free(o);
+	o = NULL;
+	if (cli->fmt == CRM_FMT_TABLE)
+		curves(pw, aw, weeks);
 out:
 	crm_out_free(o);
 	sqlite3_finalize(s);

@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 26
+plan 28
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -52,6 +52,10 @@ check 'scripts/scale-out: four processes, the merge equals one run' \
 out=$(crm-churn --backtest --holdout 39w $W | grep '^x	0')
 near 'backtest: one-time buyers repeat 0.2251 times in the holdout, as the paper' \
 	"$(echo "$out" | cut -f4)" 0.2251 0.01
+check 'backtest -o table: the table by x, then the two curves' \
+	"crm-churn --backtest --holdout 39w $W -o table | grep -q '^   39 .*|.*[*#]'"
+check 'backtest -o json: every row, for plotting' \
+	"crm-churn --backtest --holdout 39w $W -o json | /usr/bin/python3 -c 'import json, sys; rows = [json.loads(l) for l in sys.stdin]; assert sum(r[\"view\"] == \"week\" for r in rows) == 39'"
 check_exit 'a malformed summary line is bad input' 65 'printf "1\t2\t3\n" | crm-churn --stdin -m bgnbd --unit week'
 
 # The heuristic: gaps 8 and 12 days, median 10, k = 2.
