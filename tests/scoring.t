@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 28
+plan 30
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -47,6 +47,12 @@ split -n l/3 "$TMP/sum.tsv" "$TMP/shard."
 for s in "$TMP"/shard.*; do crm-churn --stdin -m bgnbd $W <"$s" >"$s.out"; done
 is 'shards scored apart give the lines of one run' "$(cat "$TMP"/shard.*.out)" "$(cat "$TMP/one.tsv")"
 check 'no nan or inf in any score' "! grep -Eiq 'nan|inf' '$TMP/one.tsv'"
+is '--params scores without a stored fit, the same' \
+	"$(crm-churn --stdin -m bgnbd --params "$(crm-churn -q -m bgnbd --fit $W; sqlite3 "$CRM_DB" "SELECT p1 || ',' || p2 || ',' || p3 || ',' || p4 FROM fit WHERE model = 'bgnbd' ORDER BY id DESC LIMIT 1")" <"$TMP/sum.tsv" | head -n 3)" \
+	"$(head -n 3 "$TMP/one.tsv")"
+is 'crm-clv --stdin gives the lines of the store' \
+	"$(crm-clv --stdin $W --horizon 39w <"$TMP/sum.tsv" | head -n 3)" \
+	"$(crm-clv $W --horizon 39w | head -n 3)"
 check 'scripts/scale-out: four processes, the merge equals one run' \
 	"'${TESTS%/*}/scripts/scale-out' -j 4 -m bgnbd $W"
 out=$(crm-churn --backtest --holdout 39w $W | grep '^x	0')
