@@ -333,6 +333,19 @@ show1(struct crm_store *st, struct shower *sh, int64_t id)
 		putchar(']');
 	sqlite3_finalize(s);
 	s = NULL;
+	/* Tiers: the latest run of each scheme that placed the customer. */
+	if ((rc = crm_prepare(st, "SELECT 'tier.' || r.scheme, t.tier || "
+	    "coalesce(' (' || t.score || ')', '') FROM tier_run AS r JOIN tier "
+	    "AS t ON t.run = r.id AND t.customer = ?1 WHERE r.id = (SELECT "
+	    "max(id) FROM tier_run AS q WHERE q.scheme = r.scheme) ORDER BY "
+	    "r.scheme", &s)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		pair(sh, (const char *)sqlite3_column_text(s, 0), CRM_V_STR,
+		    (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	s = NULL;
 	/* Statistics, as of --asof. */
 	if ((rc = selectall(st, k, sh->hist, 1, &s)) != CRM_EX_OK)
 		goto out;

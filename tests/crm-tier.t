@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-tier: the four schemes on hand-computed cases, runs, --changes.
 . "${0%/*}/lib.sh"
-plan 19
+plan 20
 
 { echo ref,name,stage,intent,progress,expected_close
   for i in 1 2 3 4 5 6 7 8 9 10; do echo "K$i,Cust $i,customer,,,"; done
@@ -61,5 +61,7 @@ check_out 'configured labels' 'strategic' \
 	"crm-config tier.value.labels strategic,key,normal && crm-tier -n $A value | head -n 1 | cut -f2"
 check_exit 'a malformed setting is refused' 65 'crm-config tier.value.cuts 0.9,0.5'
 check_exit 'an unknown scheme is a usage error' 64 'crm-tier colour'
+check_out 'crm-show shows the latest tiers' "$(printf 'tier.value\tA (1005.00)')" \
+	"crm-show \$(crm-ls -F id -w 'ref = K10') | grep '^tier\.'"
 check_out 'each run is audited' 3 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'tier'"'"'
 done_testing
