@@ -26,6 +26,8 @@ static const struct {
 	{ "tier", "assign tiers: rfm, value, presale, service" },
 	{ "churn", "churn warnings; BG/NBD, Pareto/NBD fits" },
 	{ "clv", "expected purchases, spend and lifetime value" },
+	{ "backup", "online backup of the store, verified; restore" },
+	{ "export", "everything about one customer, as JSON" },
 };
 
 static void

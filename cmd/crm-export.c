@@ -1,0 +1,171 @@
+/*
+ * crm-export: everything held about one customer as one JSON document,
+ * for a data-subject access request: profile, attributes, tags, tiers,
+ * every record of history, and the audit entries about them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+static const char usage[] = "[-d path] --subject id";
+
+enum { OPT_SUBJECT = CRM_OPT_OWN };
+
+/* The rows of sql (?1 = the customer) as JSON objects, comma-separated. */
+static int
+rows(struct crm_store *st, const char *sql, int64_t id,
+    const struct crm_kind *k, int single)
+{
+	const struct crm_field *f;
+	sqlite3_stmt *s = NULL;
+	const char *v;
+	enum crm_vt t;
+	char buf[64];
+	int rc, c, n = 0;
+
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		fputs(n++ ? ",{" : "{", stdout);
+		for (c = 0; c < sqlite3_column_count(s); c++) {
+			f = k != NULL ? crm_kind_field(k, sqlite3_column_name(s,
+			    c)) : NULL;
+			if (f == NULL && sqlite3_column_type(s, c) ==
+			    SQLITE_INTEGER)
+				v = (const char *)sqlite3_column_text(s, c),
+				    t = CRM_V_NUM;
+			else
+				v = crm_field_text(f, s, c,
+				    crm_store_decimals(st), buf, sizeof buf, &t);
+			if (c > 0)
+				putchar(',');
+			crm_json_put(stdout, sqlite3_column_name(s, c));
+			putchar(':');
+			if (t == CRM_V_NULL)
+				fputs("null", stdout);
+			else if (t == CRM_V_NUM)
+				fputs(v, stdout);
+			else
+				crm_json_put(stdout, v);
+		}
+		putchar('}');
+		if (single)
+			break;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? CRM_EX_OK :
+	    crm_sqlerr(st, rc);
+}
+
+/* SELECT the stored fields of kind k. */
+static void
+columns(struct crm_sql *q, const struct crm_kind *k)
+{
+	int i, n = 0;
+
+	crm_sql_add(q, "SELECT ");
+	for (i = 0; i < k->nfields; i++)
+		if (k->fields[i].column != NULL &&
+		    !(k->fields[i].flags & CRM_F_DERIVED))
+			crm_sql_add(q, "%s%s AS \"%s\"", n++ ? ", " : "",
+			    k->fields[i].column, k->fields[i].name);
+	crm_sql_add(q, " FROM %s", k->table);
+}
+
+static int
+export(struct crm_cli *cli, const char *arg)
+{
+	const struct crm_kind *k;
+	struct crm_store *st = NULL;
+	struct crm_ids ids = { 0 };
+	struct crm_sql q = { 0 };
+	int64_t id;
+	int rc, i;
+
+	if (crm_id_parse(arg, &id) != 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "\"%s\" is not a customer "
+		    "id", arg);
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
+		goto out;
+	ids.v = &id;
+	ids.n = 1;
+	rc = crm_ids_check(st, crm_kind_customer(), &ids);
+	ids.v = NULL;
+	if (rc != CRM_EX_OK)
+		goto out;
+	fputs("{\"customer\":", stdout);
+	columns(&q, crm_kind_customer());
+	crm_sql_add(&q, " WHERE id = ?1");
+	if ((rc = rows(st, q.buf, id, crm_kind_customer(), 1)) != CRM_EX_OK)
+		goto out;
+	fputs(",\"attributes\":[", stdout);
+	if ((rc = rows(st, "SELECT key, value FROM attr WHERE customer = ?1 "
+	    "ORDER BY key", id, NULL, 0)) != CRM_EX_OK)
+		goto out;
+	fputs("],\"tags\":[", stdout);
+	if ((rc = rows(st, "SELECT tag, origin, date(since, 'unixepoch') AS "
+	    "since FROM tag WHERE customer = ?1 ORDER BY tag", id, NULL, 0)) !=
+	    CRM_EX_OK)
+		goto out;
+	fputs("],\"tiers\":[", stdout);
+	if ((rc = rows(st, "SELECT r.scheme, t.tier, t.score, date(r.asof, "
+	    "'unixepoch') AS asof FROM tier AS t JOIN tier_run AS r ON r.id = "
+	    "t.run WHERE t.customer = ?1 ORDER BY r.id", id, NULL, 0)) !=
+	    CRM_EX_OK)
+		goto out;
+	putchar(']');
+	/* Every kind of history, in the kind table's order. */
+	for (i = 1; (k = crm_kind_nth(i)) != NULL; i++) {
+		if (crm_kind_owner(k) == NULL)
+			continue;
+		crm_sql_free(&q);
+		columns(&q, k);
+		crm_sql_add(&q, " WHERE customer = ?1 ORDER BY id");
+		printf(",\"%s\":[", k->name);
+		if ((rc = rows(st, q.buf, id, k, 0)) != CRM_EX_OK)
+			goto out;
+		putchar(']');
+	}
+	fputs(",\"audit\":[", stdout);
+	if ((rc = rows(st, "SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', ts, "
+	    "'unixepoch') AS ts, user, command, kind, record, action, detail "
+	    "FROM audit WHERE record = ?1 AND kind IN ('customer', 'tag') "
+	    "ORDER BY id", id, NULL, 0)) != CRM_EX_OK)
+		goto out;
+	fputs("]}\n", stdout);
+out:
+	crm_sql_free(&q);
+	crm_store_close(st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "subject", required_argument, NULL, OPT_SUBJECT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_cli cli;
+	const char *subject = NULL;
+	int c;
+
+	crm_cli_begin(&cli, argc, argv, usage, "d");
+	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+		switch (c) {
+		case OPT_SUBJECT:
+			subject = optarg;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	if (subject == NULL || cli.optind != argc)
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, export(&cli, subject));
+}
