@@ -308,6 +308,11 @@ struct crm_kind {
 				    const struct crm_val *,
 				    const struct crm_loc *);
 	const struct crm_derive	*derive;	/* ends with a NULL field */
+	/*
+	 * SQL checked after each write (?1 = id): a row (field, message)
+	 * means the write breaks a rule and is refused.
+	 */
+	const char		*guard;
 };
 
 const struct crm_kind *crm_kind_find(const char *name);

@@ -293,6 +293,13 @@ static const struct crm_derive customer_derive[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* A balance never goes below zero, at any time of the ledger. */
+static const char points_guard[] =
+    "SELECT 'delta', 'the balance would fall to ' || b || ' on ' || "
+    "date(ts, 'unixepoch') FROM (SELECT ts, id, sum(delta) OVER (ORDER BY "
+    "ts, id) AS b FROM points WHERE customer = (SELECT customer FROM points "
+    "WHERE id = ?1)) WHERE b < 0 ORDER BY ts, id LIMIT 1";
+
 #define N(a)	(int)(sizeof a / sizeof a[0])
 
 static const struct crm_kind kinds[] = {
@@ -300,26 +307,26 @@ static const struct crm_kind kinds[] = {
 	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
 	    customer_fields, N(customer_fields),
 	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    "created", NULL, NULL, NULL, customer_derive },
+	    "created", NULL, NULL, NULL, customer_derive, NULL },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, "ts", NULL, purchase_incr, NULL, NULL },
+	    0, 0, "ts", NULL, purchase_incr, NULL, NULL, NULL },
 	{ "contact", "contact", "contact AS c", contact_fields,
 	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    "ts", NULL, contact_incr, NULL, NULL },
+	    "ts", NULL, contact_incr, NULL, NULL, NULL },
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
 	    "status", 0, 0, "opened",
 	    "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
 	    "CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
-	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL },
+	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL, NULL },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
 	    "id,customer,ts,kind,score,comment", 0, 0, "ts", NULL, survey_incr,
-	    survey_check, NULL },
+	    survey_check, NULL, NULL },
 	{ "points", "points", "points AS c", points_fields, N(points_fields),
 	    "id,customer,ts,delta,reason", 0, 0, "ts", NULL, points_incr,
-	    NULL, NULL },
+	    NULL, NULL, points_guard },
 };
 
 const struct crm_kind *

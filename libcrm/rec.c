@@ -37,6 +37,7 @@ struct crm_writer {
 	sqlite3_stmt		*fixup;		/* the kind's after-write SQL */
 	sqlite3_stmt		*ensure;	/* a stats row for a customer */
 	sqlite3_stmt		*incr;		/* the kind's stats update */
+	sqlite3_stmt		*guard;		/* the kind's rule */
 	int			 bulk;
 	sqlite3_stmt		*alike[2];	/* same email_key, phone_key */
 	long			 warned;	/* likely duplicates reported */
@@ -350,6 +351,9 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	if (k->fixup != NULL &&
 	    (rc = crm_prepare(st, k->fixup, &w->fixup)) != CRM_EX_OK)
 		return rc;
+	if (k->guard != NULL &&
+	    (rc = crm_prepare(st, k->guard, &w->guard)) != CRM_EX_OK)
+		return rc;
 	/* One row at a time, the statistics follow each row cheaply. */
 	if (!bulk && k->incr != NULL && ((rc = crm_prepare(st, "INSERT OR "
 	    "IGNORE INTO stats (customer, purchases, orders, days, revenue, "
@@ -381,7 +385,7 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	 * batched row are written before it: their foreign key is checked at
 	 * commit.
 	 */
-	if (bulk && mode == CRM_W_ADD && k->fixup == NULL &&
+	if (bulk && mode == CRM_W_ADD && k->fixup == NULL && k->guard == NULL &&
 	    (w->owner != NULL || w->nidx > 0)) {
 		if (k->attrs && (rc = crm_exec(st, "PRAGMA defer_foreign_keys = "
 		    "ON")) != CRM_EX_OK)
@@ -661,10 +665,26 @@ incremental(struct crm_writer *w, int64_t customer, int64_t id, int *done)
 
 /* What follows every write: the kind's fixup, then the statistics. */
 static int
-after(struct crm_writer *w, int64_t id, int added)
+after(struct crm_writer *w, int64_t id, int added, const struct crm_loc *at0)
 {
+	struct crm_loc at = *at0;
 	const struct crm_val *ov;
 	int rc, done = 0;
+
+	if (w->guard != NULL) {
+		sqlite3_bind_int64(w->guard, 1, id);
+		if ((rc = sqlite3_step(w->guard)) == SQLITE_ROW) {
+			at.field = (const char *)sqlite3_column_text(w->guard,
+			    0);
+			rc = crm_err(CRM_EX_DATAERR, &at, "%s",
+			    sqlite3_column_text(w->guard, 1));
+			sqlite3_reset(w->guard);
+			return rc;
+		}
+		sqlite3_reset(w->guard);
+		if (rc != SQLITE_DONE)
+			return crm_sqlerr(w->st, rc);
+	}
 
 	if (w->fixup != NULL) {
 		sqlite3_bind_int64(w->fixup, 1, id);
@@ -854,7 +874,7 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 		w->nadded++;
 		if ((rc = keeprow(w, *id)) != CRM_EX_OK ||
 		    (w->nb == BATCH && (rc = flush(w)) != CRM_EX_OK) ||
-		    (rc = after(w, *id, 1)) != CRM_EX_OK)
+		    (rc = after(w, *id, 1, at)) != CRM_EX_OK)
 			return rc;
 		return put_attrs(w, r, *id);
 	}
@@ -890,7 +910,7 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 			return rc;
 		*id = found;
 	}
-	if ((rc = after(w, *id, *added)) != CRM_EX_OK)
+	if ((rc = after(w, *id, *added, at)) != CRM_EX_OK)
 		return rc;
 	return put_attrs(w, r, *id);
 }
@@ -988,6 +1008,7 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->fixup);
 	sqlite3_finalize(w->ensure);
 	sqlite3_finalize(w->incr);
+	sqlite3_finalize(w->guard);
 	sqlite3_finalize(w->alike[0]);
 	sqlite3_finalize(w->alike[1]);
 	sqlite3_finalize(w->bstmt);

@@ -2,7 +2,7 @@
 # History: purchases, contacts, tickets, surveys, points; the statistics
 # kept from them, checked against an independent implementation.
 . "${0%/*}/lib.sh"
-plan 29
+plan 33
 
 printf 'ref,name\nS1,One\nS2,Two\nS3,Three\nS4,Four\n' | crm-add -q -f - customer
 check_out 'a purchase prints its id' 1 'crm-add purchase customer=1 amount=129.90 product=tea-set qty=2 ts=2026-03-01'
@@ -21,6 +21,12 @@ check_exit 'a csat above 5 is refused' 65 'crm-add survey customer=1 kind=csat s
 check_err 'naming the kind'"'"'s range' 'score: 6 is out of range for csat \(1 to 5\)'
 check_exit 'a channel must be one of the list' 65 'crm-add contact customer=1 channel=pigeon'
 check_exit 'points need a whole number' 65 'crm-add points customer=1 delta=1.5'
+check_exit 'a redemption beyond the balance is refused' 65 \
+	'crm-add -q points customer=1 ts=2026-07-01 delta=11 && crm-add points customer=1 ts=2026-07-31 delta=-20'
+check_err 'saying when it would fall below zero' 'delta: the balance would fall to -9 on 2026-07-31'
+check_exit 'so is one dated before the points were earned' 65 'crm-add points customer=1 ts=2026-06-01 delta=-5'
+check_out 'a redemption within the balance is taken' 6 \
+	'crm-add -q points customer=1 ts=2026-07-31 delta=-5 && crm-ls -F points -w "id = 1"'
 printf 'customer_ref,ts,amount\nS1,2026-01-01,1.00\nNOPE,2026-01-02,2.00\n' >"$TMP/unk.csv"
 before=$(dump)
 check_exit 'a bulk file with an unknown customer_ref is refused' 65 'crm-add -f "$TMP/unk.csv" purchase'

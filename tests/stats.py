@@ -55,8 +55,11 @@ def ops(seed, n):
             print("crm-add -q survey customer_ref=%s ts=%s kind=%s score=%d"
                   % (c, d, kind, rng.randint(lo, hi)))
         elif k < 0.9:
-            print("crm-add -q points customer_ref=%s ts=%s delta=%d"
-                  % (c, d, rng.randint(-100, 500)))
+            # A redemption beyond the balance is refused, changing nothing.
+            delta = rng.randint(-100, 500)
+            print("crm-add -q points customer_ref=%s ts=%s delta=%d%s"
+                  % (c, d, delta, " 2>/dev/null || true" if delta < 0
+                     else ""))
         elif k < 0.95:
             kind = rng.choice(["purchase", "contact", "survey", "points"])
             print("crm-ls %s -F id | shuf -n 1 --random-source=<(yes %d) | "
