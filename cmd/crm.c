@@ -28,6 +28,7 @@ static const struct {
 	{ "clv", "expected purchases, spend and lifetime value" },
 	{ "backup", "online backup of the store, verified; restore" },
 	{ "export", "everything about one customer, as JSON" },
+	{ "points", "loyalty points: earn from purchases, balances" },
 };
 
 static void

@@ -215,6 +215,9 @@ static const struct crm_field points_fields[] = {
 	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
 	INT("delta", -1000000000, 1000000000, CRM_F_REQUIRED),
 	TEXT("reason", 0, NULL),
+	/* The purchase that earned them (crm-points earn). */
+	{ "purchase", "purchase", NULL, NULL, CRM_T_INT, 0, 0, NULL,
+	    "purchase", CRM_F_READONLY, "purchase", NULL },
 };
 
 /* A survey's score range depends on its kind. */

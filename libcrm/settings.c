@@ -20,6 +20,8 @@ enum check {
 	C_FRACTION,	/* one fraction in [0, 1] */
 	C_NUMBER,	/* a positive number */
 	C_INTS,		/* ascending whole numbers, comma-separated */
+	C_RATE,		/* points/units, both whole and positive */
+	C_BONUS,	/* product:points, comma-separated */
 };
 
 static const struct crm_setting settings[] = {
@@ -43,6 +45,10 @@ static const struct crm_setting settings[] = {
 	    "lowest first", C_LABELS },
 	{ "churn.k", "2", "a repeat buyer is at risk past k times their "
 	    "median gap between purchase days", C_NUMBER },
+	{ "points.rate", "1/10", "points per currency units a purchase earns, "
+	    "like 1/10", C_RATE },
+	{ "points.bonus", "", "extra points per purchase of a product, like "
+	    "tea-set:50,mugs:5", C_BONUS },
 };
 
 const struct crm_setting *
@@ -123,6 +129,30 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 		return n == 2;
 	case C_NUMBER:
 		return crm_setting_numbers(v, d, 1) == 1 && d[0] > 0;
+	case C_RATE: {
+		long a, b;
+		char c;
+
+		return sscanf(v, "%ld/%ld%c", &a, &b, &c) == 2 && a > 0 &&
+		    b > 0;
+	}
+	case C_BONUS: {
+		const char *p = v, *colon;
+		char *end;
+
+		while (*p != '\0') {
+			if ((colon = strchr(p, ':')) == NULL || colon == p)
+				return 0;
+			if (strtol(colon + 1, &end, 10) < 0 || end == colon + 1)
+				return 0;
+			if (*end == '\0')
+				return 1;
+			if (*end != ',')
+				return 0;
+			p = end + 1;
+		}
+		return 1;
+	}
 	default:
 		return 1;
 	}

@@ -142,9 +142,13 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	"    ON DELETE CASCADE,"
 	"  ts INTEGER NOT NULL,"
 	"  delta INTEGER NOT NULL,"
-	"  reason TEXT"
+	"  reason TEXT,"
+	"  purchase INTEGER REFERENCES purchase(id) ON DELETE SET NULL"
 	") STRICT;"
 	"CREATE INDEX points_customer ON points(customer, ts);"
+	/* A purchase earns points once (crm-points earn). */
+	"CREATE UNIQUE INDEX points_purchase ON points(purchase) "
+	"  WHERE purchase IS NOT NULL;"
 	/* One row per customer with history; see crm_stats_refresh. */
 	"CREATE TABLE stats ("
 	"  customer INTEGER PRIMARY KEY REFERENCES customer(id)"
