@@ -80,10 +80,11 @@ signals(struct crm_store *st, sqlite3_stmt **sp, int64_t id, char *buf,
 
 	*count = 0;
 	/* Prepared once per command, reset per customer. */
-	if (*sp == NULL && (rc = crm_prepare(st, "SELECT (SELECT count(*) FROM ticket WHERE "
-	    "customer = ?1 AND kind = 'complaint' AND status = 'open' AND "
-	    "opened <= ?2), (SELECT group_concat(kind || ' fell from ' || prev "
-	    "|| ' to ' || score, ', ') FROM (SELECT kind, score, lag(score) "
+	if (*sp == NULL && (rc = crm_prepare(st, "SELECT (SELECT count(*) "
+	    "FROM ticket WHERE customer = ?1 AND kind = 'complaint' AND "
+	    "status = 'open' AND opened <= ?2), (SELECT group_concat(kind || "
+	    "' fell from ' || prev || ' to ' || score, ', ') FROM (SELECT "
+	    "kind, score, lag(score) "
 	    "OVER (PARTITION BY kind ORDER BY ts, id) AS prev, row_number() "
 	    "OVER (PARTITION BY kind ORDER BY ts DESC, id DESC) AS rn FROM "
 	    "survey WHERE customer = ?1 AND ts <= ?2 AND kind IN ('csat', "
@@ -315,7 +316,8 @@ curves(const double *pw, const double *aw, int64_t weeks)
 		if (aw[w] > top)
 			top = aw[w];
 	}
-	printf("\ncumulative repeat purchases (* predicted, o actual, # both)\n");
+	printf("\ncumulative repeat purchases (* predicted, o actual, "
+	    "# both)\n");
 	printf(" week  predicted  actual\n");
 	for (w = 1; w <= weeks; w++) {
 		p = (int)lround(pw[w] / top * 50);
@@ -398,18 +400,18 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 			if (*p == ',')
 				p++;
 		}
-		pred = crm_model_expected(m, f.p, x, tx, T, (double)op->holdout /
-		    f.scale);
+		pred = crm_model_expected(m, f.p, x, tx, T,
+		    (double)op->holdout / f.scale);
 		for (w = 1; w <= weeks; w++)
-			pw[w] += crm_model_expected(m, f.p, x, tx, T,
-			    (double)(w * 7 < op->holdout ? w * 7 : op->holdout) /
+			pw[w] += crm_model_expected(m, f.p, x, tx, T, (double)
+			    (w * 7 < op->holdout ? w * 7 : op->holdout) /
 			    f.scale);
 		k = x < 7 ? (int)x : 7;
 		bx[k][0]++, bx[k][1] += pred, bx[k][2] += actual;
 		mae += fabs(pred - actual);
 		n++;
 		if (cli->fmt == CRM_FMT_TABLE)
-			continue;	/* people get the table and the curves */
+			continue;	/* people get the table, the curves */
 		snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(
 		    s, 0));
 		crm_out_cell(o, CRM_V_STR, "customer");
@@ -505,8 +507,8 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 		    s, 3) - sqlite3_column_int64(s, 2)));
 		if ((rc = signals(st, &sig, sqlite3_column_int64(s, 0), buf,
 		    sizeof buf, &extra)) != CRM_EX_OK ||
-		    (rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p, buf)) !=
-		    CRM_EX_OK)
+		    (rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p,
+		    buf)) != CRM_EX_OK)
 			break;
 	}
 	if (rc == SQLITE_DONE)
@@ -614,8 +616,9 @@ score(const struct opts *op, int m, const double *p)
 		line[strcspn(line, "\r\n")] = '\0';
 		if (*line == '\0')
 			continue;
-		for (nf = 0, f[0] = strtok_r(line, "\t", &save); f[nf] != NULL &&
-		    nf < 5; f[++nf] = strtok_r(NULL, "\t", &save))
+		for (nf = 0, f[0] = strtok_r(line, "\t", &save);
+		    f[nf] != NULL && nf < 5;
+		    f[++nf] = strtok_r(NULL, "\t", &save))
 			;
 		if (nf < 4) {
 			free(line);

@@ -63,8 +63,8 @@ merge(struct crm_cli *cli, const char *keep, int argc, char **argv)
 	int rc;
 
 	if (crm_id_parse(keep, &k) != 0)
-		return crm_err(CRM_EX_DATAERR, NULL, "\"%s\" is not a record id",
-		    keep);
+		return crm_err(CRM_EX_DATAERR, NULL, "\"%s\" is not a record "
+		    "id", keep);
 	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
 		goto out;
 	if (ids.n == 0) {

@@ -41,7 +41,8 @@ rows(struct crm_store *st, const char *sql, int64_t id,
 				    t = CRM_V_NUM;
 			else
 				v = crm_field_text(f, s, c,
-				    crm_store_decimals(st), buf, sizeof buf, &t);
+				    crm_store_decimals(st), buf, sizeof buf,
+				    &t);
 			if (c > 0)
 				putchar(',');
 			crm_json_put(stdout, sqlite3_column_name(s, c));

@@ -105,8 +105,8 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	if (cli->fmt == CRM_FMT_VCARD) {
 		/* Cards carry fixed fields: -F does not apply. */
 		if (k != crm_kind_customer() || flist != NULL)
-			return crm_err(CRM_EX_USAGE, NULL, "-o vcard: customers "
-			    "only, without -F");
+			return crm_err(CRM_EX_USAGE, NULL, "-o vcard: "
+			    "customers only, without -F");
 		flist = VCARD_FIELDS;
 	}
 	if ((rc = crm_cols_parse(&cols, k, flist != NULL ? flist :
@@ -140,7 +140,8 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	}
 	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;
-	if (!cli->quiet && cli->fmt != CRM_FMT_VCARD && (o = crm_out_new(stdout, cli->fmt, cli->header,
+	if (!cli->quiet && cli->fmt != CRM_FMT_VCARD && (o = crm_out_new(stdout,
+	    cli->fmt, cli->header,
 	    cols.n, (const char *const *)cols.names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;

@@ -32,8 +32,8 @@ earn(struct crm_cli *cli, const char *rate)
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
 		goto out;
 	if (rate == NULL) {
-		if ((rc = crm_setting_get(st, "points.rate", buf, sizeof buf)) !=
-		    CRM_EX_OK)
+		if ((rc = crm_setting_get(st, "points.rate", buf,
+		    sizeof buf)) != CRM_EX_OK)
 			goto out;
 		rate = buf;
 	}

@@ -201,7 +201,8 @@ timeline(struct crm_store *st, struct shower *sh, int64_t id)
 	/* Up to the end of the --asof day (?2): nothing after counts. */
 	static const char sql[] =
 	    "SELECT * FROM (SELECT ts, 'purchase', id FROM purchase WHERE "
-	    "customer = ?1 UNION ALL SELECT ts, 'contact', id FROM contact WHERE "
+	    "customer = ?1 UNION ALL SELECT ts, 'contact', id FROM contact "
+	    "WHERE "
 	    "customer = ?1 UNION ALL SELECT opened, 'ticket', id FROM ticket "
 	    "WHERE customer = ?1 UNION ALL SELECT ts, 'survey', id FROM survey "
 	    "WHERE customer = ?1 UNION ALL SELECT ts, 'points', id FROM points "

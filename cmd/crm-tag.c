@@ -49,7 +49,8 @@ rules(struct crm_cli *cli)
 
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_prepare(st, "SELECT r.tag, r.expr, (SELECT count(*) FROM "
-	    "tag AS t WHERE t.tag = r.tag AND t.origin = 'rule') FROM rule AS r "
+	    "tag AS t WHERE t.tag = r.tag AND t.origin = 'rule') FROM rule AS "
+	    "r "
 	    "ORDER BY r.tag", &s)) != CRM_EX_OK)
 		goto out;
 	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 3,

@@ -32,11 +32,11 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		    "value, presale, service)", name);
 	if (window != NULL) {
 		if (crm_dur_parse(window, &dur, &why) != 0)
-			return crm_err(CRM_EX_USAGE, NULL, "--window: \"%s\" %s",
-			    window, why);
+			return crm_err(CRM_EX_USAGE, NULL, "--window: \"%s\" "
+			    "%s", window, why);
 		if (scheme > 1)
-			return crm_err(CRM_EX_USAGE, NULL, "--window applies to "
-			    "rfm and value");
+			return crm_err(CRM_EX_USAGE, NULL, "--window applies "
+			    "to rfm and value");
 		since = cli->now - crm_dur_secs(&dur);
 	}
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK ||
@@ -83,8 +83,8 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 
 		snprintf(msg, sizeof msg, "%s: %ld customers, run %lld", name,
 		    n, (long long)run);
-		if ((rc = crm_audit(st, "tier", 0, "assign", msg)) != CRM_EX_OK ||
-		    (rc = crm_store_commit(st)) != CRM_EX_OK)
+		if ((rc = crm_audit(st, "tier", 0, "assign", msg)) !=
+		    CRM_EX_OK || (rc = crm_store_commit(st)) != CRM_EX_OK)
 			goto out;
 	}
 	/* Like grep: nothing to show is exit 1. */

@@ -36,17 +36,21 @@ crm_summary(struct crm_store *st, int repeat)
 	if (!hist && (rc = crm_prepare(st, repeat ? "INSERT INTO temp.summ "
 	    "SELECT customer, days - 1, last_purchase / 86400 - first_purchase "
 	    "/ 86400, ?1 / 86400 - first_purchase / 86400, revenue - (SELECT "
-	    "sum(amount) FROM purchase WHERE purchase.customer = stats.customer "
-	    "AND ts >= first_purchase / 86400 * 86400 AND ts < first_purchase / "
+	    "sum(amount) FROM purchase WHERE purchase.customer = "
+	    "stats.customer "
+	    "AND ts >= first_purchase / 86400 * 86400 AND ts < first_purchase "
+	    "/ "
 	    "86400 * 86400 + 86400) FROM stats WHERE days > 0" :
 	    "INSERT INTO temp.summ SELECT customer, days - 1, last_purchase / "
 	    "86400 - first_purchase / 86400, ?1 / 86400 - first_purchase / "
 	    "86400, NULL FROM stats WHERE days > 0", &s)) != CRM_EX_OK)
 		return rc;
-	if (hist && (rc = crm_prepare(st, "INSERT INTO temp.summ WITH d AS (SELECT "
-	    "customer, ts / 86400 AS day, sum(amount) AS v FROM purchase WHERE "
-	    "ts <= ?1 GROUP BY customer, day), f AS (SELECT customer, min(day) "
-	    "AS first FROM d GROUP BY customer) SELECT d.customer, count(*) - 1, "
+	if (hist && (rc = crm_prepare(st, "INSERT INTO temp.summ WITH d AS "
+	    "(SELECT customer, ts / 86400 AS day, sum(amount) AS v FROM "
+	    "purchase WHERE ts <= ?1 GROUP BY customer, day), f AS (SELECT "
+	    "customer, min(day) AS first FROM d GROUP BY customer) SELECT "
+	    "d.customer, count(*) - "
+	    "1, "
 	    "max(d.day) - f.first, ?1 / 86400 - f.first, coalesce(sum(d.v) "
 	    "FILTER (WHERE d.day > f.first), 0) FROM d JOIN f USING (customer) "
 	    "GROUP BY d.customer", &s)) != CRM_EX_OK)
@@ -120,8 +124,9 @@ crm_fit_load(struct crm_store *st, const char *model, struct crm_fitted *f)
 	int rc, i;
 
 	memset(f, 0, sizeof *f);
-	if ((rc = crm_prepare(st, "SELECT model, scale, p1, p2, p3, p4, loglik, "
-	    "n FROM fit WHERE ?1 IS NULL OR model = ?1 ORDER BY id DESC LIMIT 1",
+	if ((rc = crm_prepare(st, "SELECT model, scale, p1, p2, p3, p4, "
+	    "loglik, n FROM fit WHERE ?1 IS NULL OR model = ?1 ORDER BY id "
+	    "DESC LIMIT 1",
 	    &s)) != CRM_EX_OK)
 		return rc;
 	if (model != NULL)

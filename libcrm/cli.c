@@ -25,7 +25,8 @@ static const struct common {
 	    "$XDG_DATA_HOME/crm/crm.db)" },
 	{ 'w', "where", 1, "-w EXPR      select with the filter language "
 	    "(crm(7))" },
-	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table, vcard" },
+	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table, "
+	    "vcard" },
 	{ 'H', "header", 0, "-H           print a header line in tsv" },
 	{ 'f', "file", 1, "-f FILE      read records from FILE (- is "
 	    "standard input)" },

@@ -276,7 +276,7 @@ struct crm_field {
 	const char		*name;		/* as users write it */
 	const char		*column;	/* stored column, or NULL */
 	const char		*expr;		/* SQL computing it; ?1 = now */
-	const char		*hexpr;		/* the same from history <= ?1 */
+	const char		*hexpr;		/* from history up to ?1 */
 	enum crm_type		 type;
 	int64_t			 min, max;	/* CRM_T_INT range */
 	const char *const	*values;	/* CRM_T_ENUM */

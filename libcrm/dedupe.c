@@ -241,13 +241,14 @@ crm_merge(struct crm_store *st, int64_t keep, const int64_t *drop, size_t n,
 	for (i = 0; i < n; i++) {
 		if ((rc = snapshot(st, *merge, drop[i], "")) != CRM_EX_OK)
 			return rc;
-		/* History moves to the kept customer; the undo moves it back. */
+		/* History moves to the kept customer; undo moves it back. */
 		for (f = 1; (h = crm_kind_nth(f)) != NULL; f++) {
 			if (crm_kind_owner(h) == NULL)
 				continue;
-			snprintf(sql, sizeof sql, "INSERT INTO merge_row SELECT "
-			    "?1, 'move', ?2, json_object('table', '%s', 'ids', "
-			    "json_group_array(id)) FROM %s WHERE customer = ?2",
+			snprintf(sql, sizeof sql, "INSERT INTO merge_row "
+			    "SELECT ?1, 'move', ?2, json_object('table', '%s', "
+			    "'ids', json_group_array(id)) FROM %s WHERE "
+			    "customer = ?2",
 			    h->table, h->table);
 			if ((rc = run(st, sql, *merge, drop[i], 0, NULL)) !=
 			    CRM_EX_OK)
@@ -261,8 +262,9 @@ crm_merge(struct crm_store *st, int64_t keep, const int64_t *drop, size_t n,
 		/* Its attributes and tags, where the kept one has none. */
 		if ((rc = run(st, "INSERT OR IGNORE INTO attr SELECT ?1, key, "
 		    "value FROM attr WHERE customer = ?2", keep, drop[i], 0,
-		    NULL)) != CRM_EX_OK || (rc = run(st, "INSERT OR IGNORE INTO tag "
-		    "SELECT ?1, tag, origin, since FROM tag WHERE customer = ?2",
+		    NULL)) != CRM_EX_OK || (rc = run(st, "INSERT OR IGNORE "
+		    "INTO tag SELECT ?1, tag, origin, since FROM tag WHERE "
+		    "customer = ?2",
 		    keep, drop[i], 0, NULL)) != CRM_EX_OK ||
 		    (rc = run(st, "DELETE FROM customer WHERE id = ?2", 0,
 		    drop[i], 0, NULL)) != CRM_EX_OK)

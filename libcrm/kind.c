@@ -49,8 +49,8 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
 	    cond ")"
 #define LATEST(kind) \
 	"(SELECT score FROM survey AS h WHERE h.customer = c.id AND " \
-	    "h.kind = '" kind "' AND h.ts <= ?1 ORDER BY h.ts DESC, h.id DESC " \
-	    "LIMIT 1)"
+	    "h.kind = '" kind "' AND h.ts <= ?1 " \
+	    "ORDER BY h.ts DESC, h.id DESC LIMIT 1)"
 #define ONLINE	"('phone', 'email', 'chat', 'social')"
 
 static const struct crm_field customer_fields[] = {

@@ -94,7 +94,7 @@ crm_phone_key(const char *phone, char *buf, size_t n)
 		p += 2;
 	}
 	if (intl) {
-		/* Drop the country code: what is left is the national number. */
+		/* Drop the country code: the national number is left. */
 		for (i = 0; codes[i] != NULL; i++) {
 			if (codes[i][0] != *p)
 				continue;

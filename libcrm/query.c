@@ -245,7 +245,8 @@ crm_cols_text(const struct crm_cols *cols, sqlite3_stmt *s, int i, int first,
     int decimals, char *buf, size_t n, enum crm_vt *t)
 {
 	/* tag.NAME is a truth value. */
-	if (cols->fields[i] == NULL && strncmp(cols->names[i], "tag.", 4) == 0 &&
+	if (cols->fields[i] == NULL &&
+	    strncmp(cols->names[i], "tag.", 4) == 0 &&
 	    sqlite3_column_type(s, first + i) != SQLITE_NULL) {
 		*t = CRM_V_BOOL;
 		return sqlite3_column_int(s, first + i) ? "true" : "false";

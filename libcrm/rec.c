@@ -47,7 +47,7 @@ struct crm_writer {
 	 * assigned here, so they are known before the batch is written.
 	 */
 	int			 batching;
-	int			 dsrc[8], ddst[8];	/* derived: source, field */
+	int			 dsrc[8], ddst[8];	/* derived: from, to */
 	int			 nderive;
 	int64_t			 nextid;
 	sqlite3_stmt		*bstmt;
@@ -338,8 +338,8 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 		for (i = 0; i < k->nfields; i++)
 			if (k->fields[i].flags & CRM_F_REFKEY)
 				w->refkey = &k->fields[i];
-		snprintf(sql, sizeof sql, "SELECT customer FROM %s WHERE id = ?",
-		    k->table);
+		snprintf(sql, sizeof sql, "SELECT customer FROM %s WHERE id "
+		    "= ?", k->table);
 		if ((rc = crm_prepare(st, "SELECT id FROM customer WHERE ref = "
 		    "?", &w->byref)) != CRM_EX_OK ||
 		    (rc = crm_prepare(st, "SELECT 1 FROM customer WHERE id = ?",
@@ -387,8 +387,8 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	 */
 	if (bulk && mode == CRM_W_ADD && k->fixup == NULL && k->guard == NULL &&
 	    (w->owner != NULL || w->nidx > 0)) {
-		if (k->attrs && (rc = crm_exec(st, "PRAGMA defer_foreign_keys = "
-		    "ON")) != CRM_EX_OK)
+		if (k->attrs && (rc = crm_exec(st, "PRAGMA "
+		    "defer_foreign_keys = ON")) != CRM_EX_OK)
 			return rc;
 		if ((w->bv = calloc((size_t)BATCH * (k->nfields + 1),
 		    sizeof *w->bv)) == NULL)
@@ -727,7 +727,8 @@ alike(struct crm_writer *w, const struct crm_loc *at0, int64_t id)
 {
 	/* The e-mail's key is stored only where it differs from it. */
 	static const char *const sql[2] = {
-	    "SELECT id, name FROM customer WHERE (email_key = ?1 OR email = ?1) "
+	    "SELECT id, name FROM customer WHERE (email_key = ?1 OR email = "
+	    "?1) "
 	    "AND id != ?2 ORDER BY id LIMIT 1",
 	    "SELECT id, name FROM customer WHERE phone_key = ?1 AND id != ?2 "
 	    "ORDER BY id LIMIT 1",
@@ -745,11 +746,11 @@ alike(struct crm_writer *w, const struct crm_loc *at0, int64_t id)
 		if ((f = crm_kind_field(w->kind, src[i])) == NULL)
 			continue;
 		v = &w->vals[crm_kind_index(w->kind, f)];
-		if (v->isnull || (i == 0 ? crm_email_key(v->s, key, sizeof key) :
-		    crm_phone_key(v->s, key, sizeof key)) != 0)
+		if (v->isnull || (i == 0 ? crm_email_key(v->s, key,
+		    sizeof key) : crm_phone_key(v->s, key, sizeof key)) != 0)
 			continue;
-		if (w->alike[i] == NULL &&
-		    (rc = crm_prepare(w->st, sql[i], &w->alike[i])) != CRM_EX_OK)
+		if (w->alike[i] == NULL && (rc = crm_prepare(w->st, sql[i],
+		    &w->alike[i])) != CRM_EX_OK)
 			return rc;
 		sqlite3_bind_text(w->alike[i], 1, key, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(w->alike[i], 2, id);
@@ -779,16 +780,19 @@ alike_all(struct crm_writer *w, const char *file)
 	 */
 	static const char sql[] =
 	    "WITH e (a, b) AS (SELECT max(x.id, y.id), min(x.id, y.id) FROM "
-	    "customer AS x JOIN customer AS y ON (y.email_key = x.email_key AND "
+	    "customer AS x JOIN customer AS y ON (y.email_key = x.email_key "
+	    "AND "
 	    "y.id != x.id) OR y.email = x.email_key WHERE x.email_key IS NOT "
 	    "NULL AND max(x.id, y.id) >= ?1), "
 	    "p AS (SELECT phone_key AS k FROM customer WHERE phone_key IS NOT "
 	    "NULL GROUP BY phone_key HAVING count(*) > 1 AND max(id) >= ?1) "
 	    "SELECT a.id, coalesce(a.ref, ''), b.id, b.name, 'e-mail, as its "
 	    "provider reads it' FROM e JOIN customer AS a ON a.id = e.a JOIN "
-	    "customer AS b ON b.id = e.b UNION SELECT a.id, coalesce(a.ref, ''), "
+	    "customer AS b ON b.id = e.b UNION SELECT a.id, coalesce(a.ref, "
+	    "''), "
 	    "b.id, b.name, 'phone number' FROM p JOIN customer AS a ON "
-	    "a.phone_key = p.k JOIN customer AS b ON b.phone_key = p.k AND b.id < "
+	    "a.phone_key = p.k JOIN customer AS b ON b.phone_key = p.k AND "
+	    "b.id < "
 	    "a.id WHERE a.id >= ?1 ORDER BY 1, 3";
 	struct crm_loc at = { file, 0, NULL };
 	sqlite3_stmt *s = NULL;

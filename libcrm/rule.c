@@ -89,7 +89,8 @@ apply1(struct crm_store *st, const char *tag, const char *expr, int hist,
 	static const char changes[] =
 	    "INSERT INTO temp.rchange SELECT customer, 1 FROM temp.rmatch "
 	    "WHERE customer NOT IN (SELECT customer FROM tag WHERE tag = ?1) "
-	    "UNION ALL SELECT customer, -1 FROM tag WHERE tag = ?1 AND origin = "
+	    "UNION ALL SELECT customer, -1 FROM tag WHERE tag = ?1 AND origin "
+	    "= "
 	    "'rule' AND customer NOT IN (SELECT customer FROM temp.rmatch)";
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL, *add = NULL, *del = NULL;

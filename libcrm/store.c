@@ -465,8 +465,8 @@ setup(struct crm_store *st)
 		 * through the busy handler: first writers racing to create
 		 * the store wait here, up to the busy timeout.
 		 */
-		for (waited = 0; ((rc = sqlite3_step(s)) & 0xff) == SQLITE_BUSY &&
-		    waited < st->cli->busy_ms; waited += 10) {
+		for (waited = 0; ((rc = sqlite3_step(s)) & 0xff) ==
+		    SQLITE_BUSY && waited < st->cli->busy_ms; waited += 10) {
 			sqlite3_reset(s);
 			sqlite3_sleep(10);
 		}

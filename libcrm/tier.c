@@ -107,8 +107,8 @@ rfm(struct crm_sql *q, int hist, int64_t since)
 {
 	/* Rows at or below one's value, peers included: cume_dist x n. */
 #define SCORE(col, dir)	"(5 * count(*) OVER (ORDER BY " col " " dir " " \
-	"RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) + count(*) OVER () " \
-	"- 1) / count(*) OVER ()"
+	"RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) + " \
+	"count(*) OVER () - 1) / count(*) OVER ()"
 	crm_sql_add(q, "SELECT id, CASE "
 	    "WHEN rs = 5 AND fs >= 4 THEN 'Champions' "
 	    "WHEN rs >= 3 AND fs >= 4 THEN 'Loyal' "
@@ -123,7 +123,7 @@ rfm(struct crm_sql *q, int hist, int64_t since)
 	    SCORE("r", "DESC") " AS rs, " SCORE("f", "ASC") " AS fs, "
 	    SCORE("m", "ASC") " AS ms FROM (");
 	buyers(q, hist, since);
-	/* In id order: rows append to their table instead of landing anywhere. */
+	/* In id order: rows append to their table, not anywhere in it. */
 	crm_sql_add(q, ") AS b) ORDER BY 1");
 #undef SCORE
 }
