@@ -30,7 +30,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 LIBSRC = $(wildcard libcrm/*.c)
 LIBOBJ = $(LIBSRC:libcrm/%.c=$(B)/obj/%.o)
 CMDS = crm crm-init crm-config crm-add crm-ls crm-show crm-set crm-rm crm-tag \
-	crm-dedupe crm-tier crm-churn crm-clv crm-backup crm-export crm-points
+	crm-dedupe crm-tier crm-churn crm-clv crm-backup crm-export crm-points \
+	crm-basket
 BINS = $(CMDS:%=$(B)/bin/%)
 TESTBINS = $(B)/bin/crm-unit
 MAN1 = $(CMDS:%=man/%.1)

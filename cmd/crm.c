@@ -29,6 +29,7 @@ static const struct {
 	{ "backup", "online backup of the store, verified; restore" },
 	{ "export", "everything about one customer, as JSON" },
 	{ "points", "loyalty points: earn from purchases, balances" },
+	{ "basket", "products bought together; what to offer whom" },
 };
 
 static void

@@ -467,6 +467,27 @@ int	crm_fit_load(struct crm_store *, const char *model,
 /* Register crm_palive(model, p1, p2, p3, p4, x, t_x, T) on a connection. */
 int	crm_churn_register(struct sqlite3 *);
 
+/* ---- basket.c: FP-growth ----------------------------------------------- */
+
+struct crm_itemset {
+	int	*items;		/* sorted item ids */
+	int	 n;
+	int	 count;		/* transactions holding all of them */
+};
+struct crm_fp;
+
+/*
+ * Items are 0 .. nitems-1; rank[item] orders the frequent ones (0 the
+ * most frequent) and is -1 for the others; minsup is a count.
+ */
+struct crm_fp *crm_fp_new(int nitems, int minsup, const int *rank);
+/* Add one transaction (items may repeat; reordered in place). */
+int	crm_fp_add(struct crm_fp *, int *items, int n);
+/* Every frequent itemset with its count; the array and items are the
+ * caller's to free. */
+int	crm_fp_mine(struct crm_fp *, struct crm_itemset **, size_t *);
+void	crm_fp_free(struct crm_fp *);
+
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 
 #define CRM_VCARD_NF	10

@@ -2,8 +2,8 @@
 # crm: the dispatcher, and what every command shares: -h, --version,
 # unknown options, man pages.
 . "${0%/*}/lib.sh"
-cmds="crm crm-init crm-config crm-add crm-ls crm-show crm-set crm-rm crm-tag crm-dedupe crm-tier crm-churn crm-clv crm-backup crm-export crm-points"
-plan 71
+cmds="crm crm-init crm-config crm-add crm-ls crm-show crm-set crm-rm crm-tag crm-dedupe crm-tier crm-churn crm-clv crm-backup crm-export crm-points crm-basket"
+plan 75
 ROOT=${TESTS%/*}
 
 check_out 'crm add runs crm-add' 1 'crm add customer name=Via'
