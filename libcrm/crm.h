@@ -42,7 +42,6 @@ enum crm_fmt {
 	CRM_FMT_JSON,
 	CRM_FMT_TABLE,
 	CRM_FMT_VCARD,
-	CRM_FMT_HTML,
 };
 
 enum crm_infmt {
@@ -257,7 +256,6 @@ enum {
 	CRM_F_UNIQUE = 1 << 2,		/* unique (normalised) key */
 	CRM_F_READONLY = 1 << 3,	/* not set by crm-add / crm-set */
 	CRM_F_NOW = 1 << 4,		/* defaults to now */
-	CRM_F_NOCASE = 1 << 5,		/* compared ignoring ASCII case */
 	CRM_F_REFKEY = 1 << 6,		/* names the customer by its ref */
 	CRM_F_METRIC = 1 << 7,		/* a statistic (crm-show lists it) */
 	CRM_F_DERIVED = 1 << 8,		/* written from another field */
@@ -295,7 +293,6 @@ struct crm_kind {
 	const char		*deflist;	/* crm-ls default fields */
 	int			 attrs;		/* takes attr.KEY */
 	int			 tags;		/* takes tag.NAME */
-	const char		*time;		/* the field that dates it */
 	/* SQL run after each write: ?1 = id, ?2 = now. */
 	const char		*fixup;
 	/*
@@ -614,7 +611,6 @@ int	crm_ids_check(struct crm_store *, const struct crm_kind *,
 struct crm_rec {
 	const struct crm_kind	*kind;
 	const char		**val;	/* by field index; NULL: not given */
-	char			 *given; /* by field index: 1 when a column */
 	int			  nattr, cap;
 	char			**akey;	/* "attr.KEY" */
 	const char		**aval;	/* NULL: not given */

@@ -60,7 +60,7 @@ static const struct crm_field customer_fields[] = {
 	{ "name", "name", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_REQUIRED | CRM_F_PERSONAL, "name", "FN" },
 	{ "email", "email", NULL, NULL, CRM_T_EMAIL, 0, 0, NULL, NULL,
-	    CRM_F_UNIQUE | CRM_F_PERSONAL | CRM_F_NOCASE, "email", "EMAIL" },
+	    CRM_F_UNIQUE | CRM_F_PERSONAL, "email", "EMAIL" },
 	{ "phone", "phone", NULL, NULL, CRM_T_PHONE, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "phone", "TEL" },
 	TEXT("company", CRM_F_PERSONAL, "ORG"),
@@ -310,25 +310,24 @@ static const struct crm_kind kinds[] = {
 	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
 	    customer_fields, N(customer_fields),
 	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    "created", NULL, NULL, NULL, customer_derive, NULL },
+	    NULL, NULL, NULL, customer_derive, NULL },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, "ts", NULL, purchase_incr, NULL, NULL, NULL },
+	    0, 0, NULL, purchase_incr, NULL, NULL, NULL },
 	{ "contact", "contact", "contact AS c", contact_fields,
 	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    "ts", NULL, contact_incr, NULL, NULL, NULL },
+	    NULL, contact_incr, NULL, NULL, NULL },
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
-	    "status", 0, 0, "opened",
-	    "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
+	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
 	    "CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
 	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL, NULL },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
-	    "id,customer,ts,kind,score,comment", 0, 0, "ts", NULL, survey_incr,
+	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_incr,
 	    survey_check, NULL, NULL },
 	{ "points", "points", "points AS c", points_fields, N(points_fields),
-	    "id,customer,ts,delta,reason", 0, 0, "ts", NULL, points_incr,
+	    "id,customer,ts,delta,reason", 0, 0, NULL, points_incr,
 	    NULL, NULL, points_guard },
 };
 

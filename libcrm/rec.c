@@ -1033,10 +1033,9 @@ crm_rec_init(struct crm_rec *r, const struct crm_kind *k, int nattr)
 	r->kind = k;
 	r->cap = nattr;
 	r->val = calloc(k->nfields, sizeof *r->val);
-	r->given = calloc(k->nfields, 1);
 	r->akey = calloc(nattr + 1, sizeof *r->akey);
 	r->aval = calloc(nattr + 1, sizeof *r->aval);
-	if (r->val == NULL || r->given == NULL || r->akey == NULL ||
+	if (r->val == NULL || r->akey == NULL ||
 	    r->aval == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	return CRM_EX_OK;
@@ -1057,7 +1056,6 @@ crm_rec_free(struct crm_rec *r)
 	for (i = 0; i < r->nattr; i++)
 		free(r->akey[i]);
 	free(r->val);
-	free(r->given);
 	free(r->akey);
 	free(r->aval);
 	memset(r, 0, sizeof *r);
@@ -1108,7 +1106,6 @@ crm_rec_assign(struct crm_rec *r, const char *arg)
 		    "no such field" : "is computed and cannot be set");
 	i = crm_kind_index(r->kind, f);
 	r->val[i] = eq + 1;
-	r->given[i] = 1;
 	return CRM_EX_OK;
 }
 

@@ -17,7 +17,6 @@ enum check {
 	C_DECIMALS,	/* 0 to 4 */
 	C_FRACTIONS,	/* ascending fractions in (0, 1], comma-separated */
 	C_LABELS,	/* comma-separated words */
-	C_FRACTION,	/* one fraction in [0, 1] */
 	C_NUMBER,	/* a positive number */
 	C_INTS,		/* ascending whole numbers, comma-separated */
 	C_RATE,		/* points/units, both whole and positive */
