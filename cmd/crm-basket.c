@@ -469,7 +469,7 @@ main(int argc, char *argv[])
 			return crm_usage(&cli);
 		}
 	}
-	if (cli.optind != argc || cli.fmt == CRM_FMT_VCARD)
+	if (cli.optind != argc)
 		return crm_usage(&cli);
 	return crm_cli_end(&cli, basket(&cli, ms, mc, who));
 }

@@ -826,8 +826,7 @@ main(int argc, char *argv[])
 	}
 	if (cli.optind != argc || op.fit + op.summary + op.in + op.backtest >
 	    1 ||
-	    (op.fresh && (op.fit || op.summary || op.in)) ||
-	    cli.fmt == CRM_FMT_VCARD)
+	    (op.fresh && (op.fit || op.summary || op.in)))
 		return crm_usage(&cli);
 	return crm_cli_end(&cli, churn(&cli, &op));
 }

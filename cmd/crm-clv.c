@@ -331,8 +331,7 @@ main(int argc, char *argv[])
 			return crm_usage(&cli);
 		}
 	}
-	if (cli.optind != argc || op.fit + op.summary + op.in > 1 ||
-	    cli.fmt == CRM_FMT_VCARD)
+	if (cli.optind != argc || op.fit + op.summary + op.in > 1)
 		return crm_usage(&cli);
 	return crm_cli_end(&cli, value(&cli, &op));
 }

@@ -128,7 +128,7 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (cli.fmt == CRM_FMT_VCARD || (keep != NULL && undoid != NULL))
+	if (keep != NULL && undoid != NULL)
 		return crm_usage(&cli);
 	if (keep != NULL)
 		return crm_cli_end(&cli, merge(&cli, keep, argc, argv));

@@ -183,7 +183,7 @@ main(int argc, char *argv[])
 	char *end;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dwoHqA");
+	crm_cli_begin(&cli, argc, argv, usage, "dwoHqAV");
 	while ((c = crm_cli_next(&cli, "F:s:l:", lopts)) != -1) {
 		switch (c) {
 		case 'F':

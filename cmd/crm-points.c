@@ -168,8 +168,6 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (cli.fmt == CRM_FMT_VCARD)
-		return crm_usage(&cli);
 	if (argc == 1 && strcmp(argv[0], "earn") == 0)
 		return crm_cli_end(&cli, earn(&cli, rate));
 	if (argc > 0 || rate != NULL)

@@ -417,8 +417,5 @@ main(int argc, char *argv[])
 		return crm_usage(&cli);
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (cli.fmt == CRM_FMT_VCARD)
-		return crm_err(CRM_EX_USAGE, NULL, "-o vcard: only crm-ls "
-		    "writes vCards");
 	return crm_cli_end(&cli, show(&cli, argc, argv));
 }

@@ -269,9 +269,6 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (cli.fmt == CRM_FMT_VCARD)
-		return crm_err(CRM_EX_USAGE, NULL, "-o vcard: only crm-ls "
-		    "writes vCards");
 	if (lflag + rulesflag + applyflag + (rtag != NULL) > 1)
 		return crm_usage(&cli);
 	if (rtag != NULL) {

@@ -123,7 +123,7 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (argc != 1 || cli.fmt == CRM_FMT_VCARD)
+	if (argc != 1)
 		return crm_usage(&cli);
 	return crm_cli_end(&cli, tier(&cli, argv[0], window, changes));
 }

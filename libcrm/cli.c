@@ -25,8 +25,7 @@ static const struct common {
 	    "$XDG_DATA_HOME/crm/crm.db)" },
 	{ 'w', "where", 1, "-w EXPR      select with the filter language "
 	    "(crm(7))" },
-	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table, "
-	    "vcard" },
+	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table" },
 	{ 'H', "header", 0, "-H           print a header line in tsv" },
 	{ 'f', "file", 1, "-f FILE      read records from FILE (- is "
 	    "standard input)" },
@@ -156,7 +155,9 @@ printusage(const struct crm_cli *cli, FILE *fp)
 	fprintf(fp, "common options:\n");
 	for (i = 0; i < sizeof commons / sizeof commons[0]; i++)
 		if (strchr(cli->common, commons[i].c) != NULL)
-			fprintf(fp, "  %s\n", commons[i].help);
+			fprintf(fp, "  %s%s\n", commons[i].help,
+			    commons[i].c == 'o' && strchr(cli->common, 'V') !=
+			    NULL ? ", vcard" : "");
 	fprintf(fp, "  -h, --help   this usage; --version: the version\n");
 	fprintf(fp, "see %s(1)\n", progname);
 }
@@ -274,6 +275,13 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 			if ((f = crm_fmt_parse(optarg)) < 0) {
 				crm_err(0, NULL, "-o: unknown format \"%s\"",
 				    optarg);
+				return '?';
+			}
+			/* Cards hold customers: only commands that say so. */
+			if (f == CRM_FMT_VCARD &&
+			    strchr(cli->common, 'V') == NULL) {
+				crm_err(0, NULL, "-o vcard: only crm-ls writes "
+				    "vCards");
 				return '?';
 			}
 			cli->fmt = (enum crm_fmt)f;

@@ -87,7 +87,10 @@ struct crm_cli {
 	struct option	 lopts[48];
 };
 
-/* Start parsing: common is the set of common short options that apply. */
+/*
+ * Start parsing: common is the set of common short options that apply
+ * ('A' for --asof; 'V' lets -o take vcard).
+ */
 void	crm_cli_begin(struct crm_cli *, int, char **, const char *usage,
 	    const char *common);
 /*
