@@ -284,15 +284,6 @@ derive(struct basket *b, double mc)
 	return 0;
 }
 
-static void
-cell(struct crm_out *o, const char *fmt, double v)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof buf, fmt, v);
-	crm_out_cell(o, CRM_V_NUM, buf);
-}
-
 /* What to offer one customer: the best rule for each product not bought. */
 static int
 suggest(struct crm_store *st, struct basket *b, int64_t id,
@@ -352,7 +343,7 @@ suggest(struct crm_store *st, struct basket *b, int64_t id,
 			break;
 		crm_out_cell(o, CRM_V_NUM, idbuf);
 		crm_out_cell(o, CRM_V_STR, b->name[top]);
-		cell(o, "%.4f", best[top]->score);
+		crm_out_num(o, "%.4f", best[top]->score);
 		crm_out_cell(o, CRM_V_STR, best[top]->ante);
 		crm_out_endrow(o);
 		(*shown)++;
@@ -409,9 +400,9 @@ basket(struct crm_cli *cli, double ms, double mc, const char *who)
 		for (i = 0; i < b.nrules && o != NULL; i++) {
 			crm_out_cell(o, CRM_V_STR, b.rules[i].ante);
 			crm_out_cell(o, CRM_V_STR, b.rules[i].cons);
-			cell(o, "%.4f", b.rules[i].sup);
-			cell(o, "%.4f", b.rules[i].conf);
-			cell(o, "%.4f", b.rules[i].lift);
+			crm_out_num(o, "%.4f", b.rules[i].sup);
+			crm_out_num(o, "%.4f", b.rules[i].conf);
+			crm_out_num(o, "%.4f", b.rules[i].lift);
 			crm_out_endrow(o);
 		}
 		shown = (long)b.nrules;

@@ -330,15 +330,6 @@ curves(const double *pw, const double *aw, int64_t weeks)
 	}
 }
 
-static void
-cell(struct crm_out *o, const char *fmt, double v)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof buf, fmt, v);
-	crm_out_cell(o, CRM_V_NUM, buf);
-}
-
 /*
  * --backtest: fit on the history up to --asof, predict each customer's
  * repeat purchase days in the holdout that follows, and set them beside
@@ -416,9 +407,9 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 		    s, 0));
 		crm_out_cell(o, CRM_V_STR, "customer");
 		crm_out_cell(o, CRM_V_NUM, id);
-		cell(o, "%.0f", 1);
-		cell(o, "%.4f", pred);
-		cell(o, "%.0f", actual);
+		crm_out_num(o, "%.0f", 1);
+		crm_out_num(o, "%.4f", pred);
+		crm_out_num(o, "%.0f", actual);
 		crm_out_endrow(o);
 	}
 	if (rc != SQLITE_DONE) {
@@ -431,9 +422,9 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 		crm_out_cell(o, CRM_V_STR, "x");
 		crm_out_cell(o, CRM_V_STR, k < 7 ? (const char *[]){ "0", "1",
 		    "2", "3", "4", "5", "6" }[k] : "7+");
-		cell(o, "%.0f", bx[k][0]);
-		cell(o, "%.4f", bx[k][1] / bx[k][0]);
-		cell(o, "%.4f", bx[k][2] / bx[k][0]);
+		crm_out_num(o, "%.0f", bx[k][0]);
+		crm_out_num(o, "%.4f", bx[k][1] / bx[k][0]);
+		crm_out_num(o, "%.4f", bx[k][2] / bx[k][0]);
 		crm_out_endrow(o);
 	}
 	for (w = 1; w <= weeks && cli->fmt != CRM_FMT_TABLE; w++) {
@@ -442,16 +433,16 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 		snprintf(wk, sizeof wk, "%lld", (long long)w);
 		crm_out_cell(o, CRM_V_STR, "week");
 		crm_out_cell(o, CRM_V_NUM, wk);
-		cell(o, "%.0f", (double)n);
-		cell(o, "%.2f", pw[w]);
-		cell(o, "%.0f", aw[w]);
+		crm_out_num(o, "%.0f", (double)n);
+		crm_out_num(o, "%.2f", pw[w]);
+		crm_out_num(o, "%.0f", aw[w]);
 		crm_out_endrow(o);
 	}
 	crm_out_cell(o, CRM_V_STR, "mae");
 	crm_out_cell(o, CRM_V_STR, "mean absolute error per customer");
 	c = n;
-	cell(o, "%.0f", (double)c);
-	cell(o, "%.4f", n > 0 ? mae / n : 0);
+	crm_out_num(o, "%.0f", (double)c);
+	crm_out_num(o, "%.4f", n > 0 ? mae / n : 0);
 	crm_out_cell(o, CRM_V_NULL, NULL);
 	crm_out_endrow(o);
 	rc = n > 0 ? CRM_EX_OK : CRM_EX_NONE;

@@ -45,7 +45,7 @@ rules(struct crm_cli *cli)
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
 	long n = 0;
-	int rc, c;
+	int rc;
 
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_prepare(st, "SELECT r.tag, r.expr, (SELECT count(*) FROM "
@@ -58,14 +58,7 @@ rules(struct crm_cli *cli)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		n++;
-		for (c = 0; o != NULL && c < 3; c++)
-			crm_out_cell(o, c == 2 ? CRM_V_NUM : CRM_V_STR,
-			    (const char *)sqlite3_column_text(s, c));
-		if (o != NULL)
-			crm_out_endrow(o);
-	}
+	rc = crm_out_rows(o, s, "ssn", &n);
 	rc = rc != SQLITE_DONE ? crm_sqlerr(st, rc) : n > 0 ? CRM_EX_OK :
 	    CRM_EX_NONE;
 out:

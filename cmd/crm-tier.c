@@ -25,7 +25,7 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 	const char *why;
 	int64_t run, since = INT64_MIN;
 	long n, shown = 0;
-	int scheme, rc, c;
+	int scheme, rc;
 
 	if ((scheme = crm_tier_scheme(name)) < 0)
 		return crm_err(CRM_EX_USAGE, NULL, "%s: no such scheme (rfm, "
@@ -62,17 +62,9 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		shown++;
-		if (o == NULL)
-			continue;
-		for (c = 0; c < 3; c++)
-			crm_out_cell(o, c == 0 || (c == 2 && !changes &&
-			    scheme == 3) ? CRM_V_NUM : CRM_V_STR,
-			    (const char *)sqlite3_column_text(s, c));
-		crm_out_endrow(o);
-	}
-	if (rc != SQLITE_DONE) {
+	/* The service score is a number; the others are labels or text. */
+	if ((rc = crm_out_rows(o, s, !changes && scheme == 3 ? "nsn" : "nss",
+	    &shown)) != SQLITE_DONE) {
 		rc = crm_sqlerr(st, rc);
 		goto out;
 	}

@@ -523,6 +523,8 @@ struct crm_out *crm_out_new(FILE *, enum crm_fmt, int header, int ncols,
 /* One cell of the current row; the writer copies what it keeps. */
 void	crm_out_cell(struct crm_out *, enum crm_vt, const char *);
 void	crm_out_endrow(struct crm_out *);
+/* A number cell formatted with fmt, like "%.4f". */
+void	crm_out_num(struct crm_out *, const char *fmt, double);
 /* Flush (table output is laid out here) and free.  Accepts NULL. */
 void	crm_out_free(struct crm_out *);
 /* Write s escaped for TSV, and as a JSON string. */
@@ -577,6 +579,13 @@ const char *crm_field_text(const struct crm_field *, struct sqlite3_stmt *,
 /* Column i of a row as text, formatted by its field's type; NULL: unset. */
 const char *crm_cols_text(const struct crm_cols *, struct sqlite3_stmt *,
 	    int i, int first, int decimals, char *buf, size_t, enum crm_vt *);
+/*
+ * Every row of s through out (NULL: only count them in *n); types has a
+ * letter per column, n for a number, s for text.  Returns SQLITE_DONE or
+ * the error.
+ */
+int	crm_out_rows(struct crm_out *, struct sqlite3_stmt *, const char *types,
+	    long *n);
 /* Emit one result row (columns from first) through out. */
 void	crm_cols_row(const struct crm_cols *, struct sqlite3_stmt *, int first,
 	    int decimals, struct crm_out *);

@@ -228,6 +228,15 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 }
 
 void
+crm_out_num(struct crm_out *o, const char *fmt, double v)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof buf, fmt, v);
+	crm_out_cell(o, CRM_V_NUM, buf);
+}
+
+void
 crm_out_endrow(struct crm_out *o)
 {
 	switch (o->fmt) {

@@ -255,6 +255,24 @@ crm_cols_text(const struct crm_cols *cols, sqlite3_stmt *s, int i, int first,
 	    t);
 }
 
+int
+crm_out_rows(struct crm_out *o, sqlite3_stmt *s, const char *types, long *n)
+{
+	int rc, c;
+
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		(*n)++;
+		if (o == NULL)
+			continue;
+		for (c = 0; types[c] != '\0'; c++)
+			crm_out_cell(o, types[c] == 'n' ? CRM_V_NUM : CRM_V_STR,
+			    (const char *)sqlite3_column_text(s, c));
+		crm_out_endrow(o);
+	}
+	return rc;
+}
+
 void
 crm_cols_row(const struct crm_cols *cols, sqlite3_stmt *s, int first,
     int decimals, struct crm_out *o)
