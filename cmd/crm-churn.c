@@ -3,7 +3,6 @@
  * (BG/NBD, Pareto/NBD, MBG/NBD); fits, summaries, and scoring of
  * summaries on standard input.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -597,45 +596,18 @@ static int
 score(const struct opts *op, int m, const double *p)
 {
 	struct crm_loc at = { "stdin", 0, NULL };
-	char *line = NULL, *f[6], *save, *end;
-	double v[4], pa, ex;
+	char *line = NULL, *id;
 	size_t cap = 0;
-	int i, nf;
+	double v[3], pa, ex;
+	int rc;
 
-	while (getline(&line, &cap, stdin) != -1) {
-		at.line++;
-		line[strcspn(line, "\r\n")] = '\0';
-		if (*line == '\0')
-			continue;
-		for (nf = 0, f[0] = strtok_r(line, "\t", &save);
-		    f[nf] != NULL && nf < 5;
-		    f[++nf] = strtok_r(NULL, "\t", &save))
-			;
-		if (nf < 4) {
-			free(line);
-			return crm_err(CRM_EX_DATAERR, &at, "expected id, x, "
-			    "t_x, T");
-		}
-		for (i = 0; i < 3; i++) {
-			errno = 0;
-			v[i] = strtod(f[i + 1], &end);
-			if (*end != '\0' || errno != 0 || !isfinite(v[i]) ||
-			    v[i] < 0) {
-				free(line);
-				return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
-				    "not a number of at least 0", f[i + 1]);
-			}
-		}
-		if (v[1] > v[2] || v[0] != floor(v[0])) {
-			free(line);
-			return crm_err(CRM_EX_DATAERR, &at, "x must be whole "
-			    "and t_x at most T");
-		}
+	while ((rc = crm_summary_read(stdin, &line, &cap, &at, 3, &id, v)) ==
+	    CRM_EX_OK) {
 		pa = crm_model_palive(m, p, v[0], v[1], v[2]);
 		ex = crm_model_expected(m, p, v[0], v[1], v[2], op->horizon /
 		    op->scale);
 		/* Never nan or inf: a score that cannot be had is empty. */
-		printf("%s\t", f[0]);
+		printf("%s\t", id);
 		if (isfinite(pa))
 			printf("%.6f", pa);
 		putchar('\t');
@@ -644,9 +616,7 @@ score(const struct opts *op, int m, const double *p)
 		putchar('\n');
 	}
 	free(line);
-	if (ferror(stdin))
-		return crm_err(CRM_EX_IOERR, NULL, "standard input:");
-	return CRM_EX_OK;
+	return rc == CRM_EX_NONE ? CRM_EX_OK : rc;
 }
 
 static int

@@ -3,7 +3,6 @@
  * per customer: a churn model (BG/NBD by default) for the purchases, the
  * Gamma-Gamma model for the spend.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,9 +153,9 @@ value(struct crm_cli *cli, const struct opts *op)
 	sqlite3_stmt *s = NULL;
 	struct crm_loc at = { "stdin", 0, NULL };
 	double unit = 1, ex, sp, v[4];
-	char *line = NULL, *fld[6], *save, *end, id[32];
+	char *line = NULL, *sid, id[32];
 	size_t cap = 0;
-	int m, rc, i, nf, d;
+	int m, rc, i, d;
 	long n = 0;
 
 	if ((rc = crm_store_open(&st, cli, op->in || op->summary ? CRM_READ :
@@ -204,35 +203,17 @@ value(struct crm_cli *cli, const struct opts *op)
 	}
 	if (op->in) {
 		/* Summary lines in, one line out for each. */
-		while (getline(&line, &cap, stdin) != -1) {
-			at.line++;
-			line[strcspn(line, "\r\n")] = '\0';
-			if (*line == '\0')
-				continue;
-			for (nf = 0, fld[0] = strtok_r(line, "\t", &save);
-			    fld[nf] != NULL && nf < 5;
-			    fld[++nf] = strtok_r(NULL, "\t", &save))
-				;
-			for (i = 0; i < 4 && i + 1 < nf; i++) {
-				errno = 0;
-				v[i] = strtod(fld[i + 1], &end);
-				if (*end != '\0' || errno != 0 ||
-				    !isfinite(v[i]) || v[i] < 0)
-					break;
-			}
-			if (nf < 5 || i < 4 || v[1] > v[2]) {
-				rc = crm_err(CRM_EX_DATAERR, &at, "expected "
-				    "id, x, t_x, T, m_x");
-				goto out;
-			}
+		while ((rc = crm_summary_read(stdin, &line, &cap, &at, 4,
+		    &sid, v)) == CRM_EX_OK) {
 			ex = crm_model_expected(m, f.p, v[0], v[1], v[2],
 			    op->horizon / op->scale);
 			sp = crm_gg_expected(g.p, v[0], v[3]);
-			emit(o, fld[0], ex, sp, clv(m, f.p, v[0], v[1], v[2],
+			emit(o, sid, ex, sp, clv(m, f.p, v[0], v[1], v[2],
 			    sp, op), d);
 			n++;
 		}
-		rc = CRM_EX_OK;
+		if (rc == CRM_EX_NONE)
+			rc = CRM_EX_OK;
 		goto out;
 	}
 	if ((rc = crm_summary(st, 1)) != CRM_EX_OK ||

@@ -8,6 +8,7 @@
  * purchase day, in whole days (divided by 7 in weeks); m_x is the mean
  * value of the repeat transactions, the first excluded.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,41 @@ crm_summary_print(struct crm_store *st, int scale)
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+}
+
+int
+crm_summary_read(FILE *fp, char **line, size_t *cap, struct crm_loc *at,
+    int nv, char **id, double *v)
+{
+	char *f[6], *save, *end;
+	int i, nf;
+
+	do {
+		if (getline(line, cap, fp) == -1)
+			return ferror(fp) ? crm_err(CRM_EX_IOERR, NULL,
+			    "%s:", at->file) : CRM_EX_NONE;
+		at->line++;
+		(*line)[strcspn(*line, "\r\n")] = '\0';
+	} while (**line == '\0');
+	for (nf = 0, f[0] = strtok_r(*line, "\t", &save);
+	    f[nf] != NULL && nf < 5;
+	    f[++nf] = strtok_r(NULL, "\t", &save))
+		;
+	if (nf < nv + 1)
+		return crm_err(CRM_EX_DATAERR, at, "expected id, x, t_x, T%s",
+		    nv > 3 ? ", m_x" : "");
+	for (i = 0; i < nv; i++) {
+		errno = 0;
+		v[i] = strtod(f[i + 1], &end);
+		if (*end != '\0' || errno != 0 || !isfinite(v[i]) || v[i] < 0)
+			return crm_err(CRM_EX_DATAERR, at, "\"%s\" is not a "
+			    "number of at least 0", f[i + 1]);
+	}
+	if (v[1] > v[2] || v[0] != floor(v[0]))
+		return crm_err(CRM_EX_DATAERR, at, "x must be whole and t_x "
+		    "at most T");
+	*id = f[0];
+	return CRM_EX_OK;
 }
 
 int

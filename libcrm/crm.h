@@ -460,6 +460,14 @@ struct crm_fitted {
 int	crm_summary(struct crm_store *, int repeat);
 /* Print id, x, t_x, T, m_x (currency units) lines, time in days / scale. */
 int	crm_summary_print(struct crm_store *, int scale);
+/*
+ * Read one such line from fp into *line: *id and v[0..nv-1] (x, t_x, T,
+ * with nv 4 also m_x) point into it. CRM_EX_OK, CRM_EX_NONE at the end,
+ * CRM_EX_DATAERR (reported at at) for a line that is not a summary.
+ * Blank lines are skipped; at->line counts every line.
+ */
+int	crm_summary_read(FILE *fp, char **line, size_t *cap,
+	    struct crm_loc *at, int nv, char **id, double *v);
 int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
 /* The newest fit of model (NULL: of any); CRM_EX_NONE when there is none. */
 int	crm_fit_load(struct crm_store *, const char *model,
