@@ -128,6 +128,20 @@ rfm(struct crm_sql *q, int hist, int64_t since)
 #undef SCORE
 }
 
+/* CASE WHEN v op c1 THEN l1 WHEN v op c2 THEN l2 ELSE l3 END */
+static void
+grade(struct crm_sql *q, const char *v, const char *op, double c1,
+    const char *l1, double c2, const char *l2, const char *l3)
+{
+	crm_sql_add(q, "CASE WHEN %s %s %.17g THEN ", v, op, c1);
+	crm_sql_text(q, l1);
+	crm_sql_add(q, " WHEN %s %s %.17g THEN ", v, op, c2);
+	crm_sql_text(q, l2);
+	crm_sql_add(q, " ELSE ");
+	crm_sql_text(q, l3);
+	crm_sql_add(q, " END");
+}
+
 static int
 value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 {
@@ -139,15 +153,10 @@ value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	    (rc = labels(st, "tier.value.labels", lab)) != CRM_EX_OK)
 		return rc;
 	/* By revenue, descending, ties by id: the share before decides. */
-	crm_sql_add(q, "SELECT id, CASE WHEN before * "
-	    "1.0 / total < ");
-	crm_sql_add(q, "%.17g THEN ", cut[0]);
-	crm_sql_text(q, lab[0]);
-	crm_sql_add(q, " WHEN before * 1.0 / total < %.17g THEN ", cut[1]);
-	crm_sql_text(q, lab[1]);
-	crm_sql_add(q, " ELSE ");
-	crm_sql_text(q, lab[2]);
-	crm_sql_add(q, " END, ");
+	crm_sql_add(q, "SELECT id, ");
+	grade(q, "before * 1.0 / total", "<", cut[0], lab[0], cut[1], lab[1],
+	    lab[2]);
+	crm_sql_add(q, ", ");
 	money(q, "m", crm_store_decimals(st));
 	crm_sql_add(q, " FROM (SELECT id, m, coalesce(sum(m) OVER (ORDER BY "
 	    "m DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) "
@@ -175,14 +184,9 @@ presale(struct crm_store *st, struct crm_sql *q)
 	 * close[1], else (or past it) 0.  A hair of tolerance keeps sums
 	 * like 0.4 + 0.3 on the right side of a cut.
 	 */
-	crm_sql_add(q, "SELECT id, CASE WHEN v + 1e-9 "
-	    ">= %.17g THEN ", cut[1]);
-	crm_sql_text(q, lab[2]);
-	crm_sql_add(q, " WHEN v + 1e-9 >= %.17g THEN ", cut[0]);
-	crm_sql_text(q, lab[1]);
-	crm_sql_add(q, " ELSE ");
-	crm_sql_text(q, lab[0]);
-	crm_sql_add(q, " END, printf('%%.3f', v) FROM (SELECT c.id, "
+	crm_sql_add(q, "SELECT id, ");
+	grade(q, "v + 1e-9", ">=", cut[1], lab[2], cut[0], lab[1], lab[0]);
+	crm_sql_add(q, ", printf('%%.3f', v) FROM (SELECT c.id, "
 	    "%.17g * coalesce(c.intent, 0) / 5.0 + %.17g * CASE c.progress "
 	    "WHEN 'contacted' THEN 1 WHEN 'qualified' THEN 2 WHEN 'proposal' "
 	    "THEN 3 WHEN 'negotiation' THEN 4 ELSE 0 END / 4.0 + %.17g * "
@@ -205,14 +209,9 @@ service(struct crm_store *st, struct crm_sql *q)
 	if ((rc = numbers(st, "tier.service.cuts", cut, 2)) != CRM_EX_OK ||
 	    (rc = labels(st, "tier.service.labels", lab)) != CRM_EX_OK)
 		return rc;
-	crm_sql_add(q, "SELECT id, CASE WHEN v >= "
-	    "%.17g THEN ", cut[1]);
-	crm_sql_text(q, lab[2]);
-	crm_sql_add(q, " WHEN v >= %.17g THEN ", cut[0]);
-	crm_sql_text(q, lab[1]);
-	crm_sql_add(q, " ELSE ");
-	crm_sql_text(q, lab[0]);
-	crm_sql_add(q, " END, v FROM (SELECT c.id, ");
+	crm_sql_add(q, "SELECT id, ");
+	grade(q, "v", ">=", cut[1], lab[2], cut[0], lab[1], lab[0]);
+	crm_sql_add(q, ", v FROM (SELECT c.id, ");
 	crm_field_sql(q, k, "expectation", &f);
 	crm_sql_add(q, " + ");
 	crm_field_sql(q, k, "satisfaction", &f);
