@@ -246,7 +246,8 @@ triples(struct crm_store *st, int64_t k, int scale, struct crm_triple **tp,
 /*
  * Fit on every customer up to SAMPLE of them; past that, on every k-th
  * customer by id, k making at least SAMPLE: first from several starts on
- * a smaller such sample, then refined on the whole sample.
+ * a smaller such sample, then refined on the whole sample. Reads
+ * temp.summ: crm_summary first.
  */
 #define SAMPLE	150000
 #define PILOT	20000
@@ -262,8 +263,7 @@ fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f,
 	int rc;
 
 	memset(f, 0, sizeof *f);
-	if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "SELECT count(*) FROM temp.summ", &s)) !=
+	if ((rc = crm_prepare(st, "SELECT count(*) FROM temp.summ", &s)) !=
 	    CRM_EX_OK)
 		return rc;
 	if (sqlite3_step(s) == SQLITE_ROW)
@@ -350,7 +350,8 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 	long n = 0;
 	int rc, k;
 
-	if ((rc = fitnow(st, m, op->scale, &f, 0)) != CRM_EX_OK)
+	if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
+	    (rc = fitnow(st, m, op->scale, &f, 0)) != CRM_EX_OK)
 		return rc;
 	if ((pw = calloc(weeks + 1, sizeof *pw)) == NULL ||
 	    (aw = calloc(weeks + 1, sizeof *aw)) == NULL) {
@@ -471,7 +472,10 @@ printfit(const struct crm_fitted *f, int m)
 	printf("loglik\t%.4f\nn\t%lld\n", f->loglik, (long long)f->n);
 }
 
-/* Warnings by P(alive) below the threshold, with what else speaks. */
+/*
+ * Warnings by P(alive) below the threshold, with what else speaks, from
+ * temp.summ (crm_summary first).
+ */
 static int
 bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
     double threshold, struct warnings *ws)
@@ -481,8 +485,7 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 	double p;
 	int rc, extra;
 
-	if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "SELECT customer, x, tx, T FROM temp.summ "
+	if ((rc = crm_prepare(st, "SELECT customer, x, tx, T FROM temp.summ "
 	    "ORDER BY customer", &s)) != CRM_EX_OK)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -654,7 +657,8 @@ churn(struct crm_cli *cli, const struct opts *op)
 		goto out;
 	}
 	if (op->fit) {
-		if ((rc = fitnow(st, m, op->scale, &f, 1)) != CRM_EX_OK)
+		if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
+		    (rc = fitnow(st, m, op->scale, &f, 1)) != CRM_EX_OK)
 			goto out;
 		if (!cli->quiet)
 			printfit(&f, m);
@@ -662,6 +666,9 @@ churn(struct crm_cli *cli, const struct opts *op)
 		goto out;
 	}
 	if (m >= 0) {
+		/* Fitting now and scoring both read this one summary. */
+		if (!op->in && (rc = crm_summary(st, 0)) != CRM_EX_OK)
+			goto out;
 		/* The stored fit of the model, or one fitted now and kept. */
 		rc = crm_fit_load(st, name, &f);
 		if (rc == CRM_EX_NONE && !op->in)

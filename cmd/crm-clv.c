@@ -27,7 +27,10 @@ struct opts {
 	int		 fit, summary, in;
 };
 
-/* Fit Gamma-Gamma on the repeat customers' x and m_x, store, print. */
+/*
+ * Fit Gamma-Gamma on the repeat customers' x and m_x (temp.summ with
+ * repeat: crm_summary first), store, print.
+ */
 static int
 fitgg(struct crm_store *st, int scale, int print, struct crm_fitted *f)
 {
@@ -39,8 +42,7 @@ fitgg(struct crm_store *st, int scale, int print, struct crm_fitted *f)
 
 	while (d-- > 0)
 		unit *= 10;
-	if ((rc = crm_summary(st, 1)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "SELECT x, repeat FROM temp.summ WHERE x > 0 "
+	if ((rc = crm_prepare(st, "SELECT x, repeat FROM temp.summ WHERE x > 0 "
 	    "AND repeat > 0", &s)) != CRM_EX_OK)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -166,7 +168,8 @@ value(struct crm_cli *cli, const struct opts *op)
 		goto out;
 	}
 	if (op->fit) {
-		if ((rc = fitgg(st, op->scale, !cli->quiet, &g)) == CRM_EX_OK)
+		if ((rc = crm_summary(st, 1)) == CRM_EX_OK &&
+		    (rc = fitgg(st, op->scale, !cli->quiet, &g)) == CRM_EX_OK)
 			rc = crm_store_commit(st);
 		goto out;
 	}
@@ -184,6 +187,9 @@ value(struct crm_cli *cli, const struct opts *op)
 	if (rc != CRM_EX_OK)
 		goto out;
 	m = crm_model_parse(f.model);
+	/* Fitting Gamma-Gamma now and valuing both read this one summary. */
+	if (!op->in && (rc = crm_summary(st, 1)) != CRM_EX_OK)
+		goto out;
 	if ((rc = crm_fit_load(st, "gg", &g)) == CRM_EX_NONE) {
 		if (op->in) {
 			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored "
@@ -216,8 +222,7 @@ value(struct crm_cli *cli, const struct opts *op)
 			rc = CRM_EX_OK;
 		goto out;
 	}
-	if ((rc = crm_summary(st, 1)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "SELECT customer, x, tx, T, repeat FROM "
+	if ((rc = crm_prepare(st, "SELECT customer, x, tx, T, repeat FROM "
 	    "temp.summ ORDER BY customer", &s)) != CRM_EX_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
