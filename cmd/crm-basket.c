@@ -34,7 +34,7 @@ struct basket {
 	char			**name;		/* item id -> product, sorted */
 	int			 *count;
 	int			  nitems;
-	long			  n;		/* orders */
+	int64_t			  n;		/* orders */
 	struct crm_itemset	 *sets;
 	size_t			  nsets;
 	struct rule		 *rules;
@@ -163,13 +163,9 @@ load(struct crm_store *st, struct basket *b, double ms)
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if ((rc = crm_prepare(st, "SELECT count(DISTINCT o) FROM (" ORDERS
-	    ")", &s)) != CRM_EX_OK)
+	if ((rc = crm_query_int(st, &b->n, "SELECT count(DISTINCT o) FROM ("
+	    ORDERS ")", 1, (int64_t)crm_store_cli(st)->now)) != CRM_EX_OK)
 		goto out;
-	sqlite3_bind_int64(s, 1, crm_store_cli(st)->now);
-	b->n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	s = NULL;
 	if (b->n == 0) {
 		rc = CRM_EX_OK;
 		goto out;

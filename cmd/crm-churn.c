@@ -257,18 +257,14 @@ fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f,
     int store)
 {
 	struct crm_triple *t = NULL;
-	sqlite3_stmt *s = NULL;
 	int64_t all = 0, used, k = 1;
 	size_t n = 0;
 	int rc;
 
 	memset(f, 0, sizeof *f);
-	if ((rc = crm_prepare(st, "SELECT count(*) FROM temp.summ", &s)) !=
-	    CRM_EX_OK)
+	if ((rc = crm_query_int(st, &all, "SELECT count(*) FROM temp.summ",
+	    0)) != CRM_EX_OK)
 		return rc;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		all = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
 	if (all == 0)
 		return crm_err(CRM_EX_NONE, NULL, "no purchases up to the "
 		    "--asof day: nothing to fit");

@@ -64,12 +64,9 @@ earn(struct crm_cli *cli, const char *rate)
 	crm_sql_add(&q, " ELSE 0 END AS e FROM purchase AS p WHERE p.ts <= ?1 "
 	    "AND p.amount > 0 AND NOT EXISTS (SELECT 1 FROM points WHERE "
 	    "points.purchase = p.id)) WHERE e > 0 ORDER BY id");
-	if ((rc = crm_prepare(st, "SELECT coalesce(max(id), 0) FROM points",
-	    &s)) != CRM_EX_OK)
+	if ((rc = crm_query_int(st, &first, "SELECT coalesce(max(id), 0) FROM "
+	    "points", 0)) != CRM_EX_OK)
 		goto out;
-	first = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	s = NULL;
 	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;
 	if (sqlite3_step(s) != SQLITE_DONE) {

@@ -194,6 +194,9 @@ int	crm_prepare(struct crm_store *, const char *sql,
 	    struct sqlite3_stmt **);
 /* Run SQL with no result rows (no parameters). */
 int	crm_exec(struct crm_store *, const char *sql);
+/* The first column of the first row of SQL, nbind int64_t bound to ?1.. */
+int	crm_query_int(struct crm_store *, int64_t *out, const char *sql,
+	    int nbind, ...);
 /* Append an audit entry: kind and detail may be NULL, record 0 for none. */
 int	crm_audit(struct crm_store *, const char *kind, int64_t record,
 	    const char *action, const char *detail);

@@ -124,22 +124,12 @@ prep_update(struct crm_writer *w)
 static int
 nextid(struct crm_writer *w)
 {
-	sqlite3_stmt *s = NULL;
 	char sql[256];
-	int rc;
 
 	snprintf(sql, sizeof sql, "SELECT max(coalesce((SELECT seq FROM "
 	    "sqlite_sequence WHERE name = '%s'), 0), coalesce((SELECT max(id) "
 	    "FROM %s), 0)) + 1", w->kind->table, w->kind->table);
-	if ((rc = crm_prepare(w->st, sql, &s)) != CRM_EX_OK)
-		return rc;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		w->nextid = sqlite3_column_int64(s, 0);
-		rc = CRM_EX_OK;
-	} else
-		rc = crm_sqlerr(w->st, rc);
-	sqlite3_finalize(s);
-	return rc;
+	return crm_query_int(w->st, &w->nextid, sql, 0);
 }
 
 /* Keep a row's values for its batch, copying text into the arena. */

@@ -76,22 +76,15 @@ int
 crm_stats_historic(struct crm_store *st, int *hist)
 {
 	const struct crm_cli *cli = crm_store_cli(st);
-	sqlite3_stmt *s = NULL;
+	int64_t v;
 	int rc;
 
 	/* Without --asof, everything stored counts. */
 	*hist = 0;
 	if (!cli->asofset)
 		return CRM_EX_OK;
-	if ((rc = crm_prepare(st, "SELECT max(newest) > ? FROM stats", &s)) !=
-	    CRM_EX_OK)
-		return rc;
-	sqlite3_bind_int64(s, 1, cli->now);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*hist = sqlite3_column_int(s, 0);
-		rc = CRM_EX_OK;
-	} else
-		rc = crm_sqlerr(st, rc);
-	sqlite3_finalize(s);
+	if ((rc = crm_query_int(st, &v, "SELECT max(newest) > ? FROM stats",
+	    1, (int64_t)cli->now)) == CRM_EX_OK)
+		*hist = v != 0;
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,14 +348,20 @@ crm_exec(struct crm_store *st, const char *sql)
 	return CRM_EX_OK;
 }
 
-static int
-pragma_int(struct crm_store *st, const char *sql, int64_t *out)
+int
+crm_query_int(struct crm_store *st, int64_t *out, const char *sql,
+    int nbind, ...)
 {
 	sqlite3_stmt *s = NULL;
-	int rc;
+	va_list ap;
+	int i, rc;
 
 	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 		return rc;
+	va_start(ap, nbind);
+	for (i = 1; i <= nbind; i++)
+		sqlite3_bind_int64(s, i, va_arg(ap, int64_t));
+	va_end(ap);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*out = sqlite3_column_int64(s, 0);
 		rc = CRM_EX_OK;
@@ -398,9 +405,9 @@ migrate(struct crm_store *st)
 		return rc;
 	st->intx = 1;
 	/* Another process may have migrated while we waited. */
-	if ((rc = pragma_int(st, "PRAGMA user_version", &v)) != CRM_EX_OK ||
-	    (rc = pragma_int(st, "PRAGMA application_id", &appid)) !=
-	    CRM_EX_OK)
+	if ((rc = crm_query_int(st, &v, "PRAGMA user_version", 0)) !=
+	    CRM_EX_OK || (rc = crm_query_int(st, &appid,
+	    "PRAGMA application_id", 0)) != CRM_EX_OK)
 		return rc;
 	if (appid != 0 && appid != CRM_APPLICATION_ID)
 		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
@@ -445,9 +452,10 @@ setup(struct crm_store *st)
 	if ((rc = crm_exec(st, "PRAGMA foreign_keys = ON; "
 	    "PRAGMA secure_delete = ON")) != CRM_EX_OK)
 		return rc;
-	if ((rc = pragma_int(st, "PRAGMA application_id", &appid)) !=
+	if ((rc = crm_query_int(st, &appid, "PRAGMA application_id", 0)) !=
 	    CRM_EX_OK ||
-	    (rc = pragma_int(st, "PRAGMA user_version", &v)) != CRM_EX_OK)
+	    (rc = crm_query_int(st, &v, "PRAGMA user_version", 0)) !=
+	    CRM_EX_OK)
 		return rc;
 	if (appid != 0 && appid != CRM_APPLICATION_ID)
 		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
