@@ -125,9 +125,8 @@ balances(struct crm_cli *cli)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	rc = crm_out_rows(o, s, "nnnn", &n);
-	rc = rc != SQLITE_DONE ? crm_sqlerr(st, rc) : n > 0 ? CRM_EX_OK :
-	    CRM_EX_NONE;
+	if ((rc = crm_out_rows(st, o, s, "nnnn", &n)) == CRM_EX_OK && n == 0)
+		rc = CRM_EX_NONE;
 out:
 	crm_out_free(o);
 	sqlite3_finalize(s);

@@ -63,11 +63,9 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		goto out;
 	}
 	/* The service score is a number; the others are labels or text. */
-	if ((rc = crm_out_rows(o, s, !changes && scheme == 3 ? "nsn" : "nss",
-	    &shown)) != SQLITE_DONE) {
-		rc = crm_sqlerr(st, rc);
+	if ((rc = crm_out_rows(st, o, s, !changes && scheme == 3 ? "nsn" :
+	    "nss", &shown)) != CRM_EX_OK)
 		goto out;
-	}
 	crm_out_free(o);
 	o = NULL;
 	if (!cli->dryrun) {

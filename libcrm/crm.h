@@ -592,11 +592,11 @@ const char *crm_cols_text(const struct crm_cols *, struct sqlite3_stmt *,
 	    int i, int first, int decimals, char *buf, size_t, enum crm_vt *);
 /*
  * Every row of s through out (NULL: only count them in *n); types has a
- * letter per column, n for a number, s for text.  Returns SQLITE_DONE or
- * the error.
+ * letter per column, n for a number, s for text.  CRM_EX_OK when all
+ * were read, else the error's status (printed).
  */
-int	crm_out_rows(struct crm_out *, struct sqlite3_stmt *, const char *types,
-	    long *n);
+int	crm_out_rows(struct crm_store *, struct crm_out *,
+	    struct sqlite3_stmt *, const char *types, long *n);
 /* Emit one result row (columns from first) through out. */
 void	crm_cols_row(const struct crm_cols *, struct sqlite3_stmt *, int first,
 	    int decimals, struct crm_out *);

@@ -256,7 +256,8 @@ crm_cols_text(const struct crm_cols *cols, sqlite3_stmt *s, int i, int first,
 }
 
 int
-crm_out_rows(struct crm_out *o, sqlite3_stmt *s, const char *types, long *n)
+crm_out_rows(struct crm_store *st, struct crm_out *o, sqlite3_stmt *s,
+    const char *types, long *n)
 {
 	int rc, c;
 
@@ -270,7 +271,7 @@ crm_out_rows(struct crm_out *o, sqlite3_stmt *s, const char *types, long *n)
 			    (const char *)sqlite3_column_text(s, c));
 		crm_out_endrow(o);
 	}
-	return rc;
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 }
 
 void
