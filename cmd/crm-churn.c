@@ -727,8 +727,7 @@ main(int argc, char *argv[])
 	};
 	struct opts op = { NULL, 7, 0.3, 0, 0, 0, 0, NULL, 364, 0, 273 };
 	struct crm_cli cli;
-	struct crm_dur d;
-	const char *why;
+	double days;
 	char *end;
 	int c;
 
@@ -742,10 +741,8 @@ main(int argc, char *argv[])
 			op.fit = 1;
 			break;
 		case OPT_UNIT:
-			if (strcmp(optarg, "day") != 0 &&
-			    strcmp(optarg, "week") != 0)
+			if (crm_opt_unit(optarg, &op.scale) != 0)
 				return crm_usage(&cli);
-			op.scale = optarg[0] == 'd' ? 1 : 7;
 			break;
 		case OPT_THRESHOLD:
 			op.threshold = strtod(optarg, &end);
@@ -769,20 +766,13 @@ main(int argc, char *argv[])
 			op.backtest = 1;
 			break;
 		case OPT_HOLDOUT:
-			if (crm_dur_parse(optarg, &d, &why) != 0) {
-				crm_err(0, NULL, "--holdout: \"%s\" %s",
-				    optarg, why);
+			if (crm_opt_days("holdout", optarg, &days) != 0)
 				return crm_usage(&cli);
-			}
-			op.holdout = crm_dur_secs(&d) / 86400;
+			op.holdout = (int64_t)days;
 			break;
 		case OPT_HORIZON:
-			if (crm_dur_parse(optarg, &d, &why) != 0) {
-				crm_err(0, NULL, "--horizon: \"%s\" %s", optarg,
-				    why);
+			if (crm_opt_days("horizon", optarg, &op.horizon) != 0)
 				return crm_usage(&cli);
-			}
-			op.horizon = crm_dur_secs(&d) / 86400.0;
 			break;
 		default:
 			return crm_usage(&cli);

@@ -267,8 +267,6 @@ main(int argc, char *argv[])
 	};
 	struct opts op = { NULL, 7, 365, 0.1, 0, 0, 0 };
 	struct crm_cli cli;
-	struct crm_dur d;
-	const char *why;
 	char *end;
 	int c;
 
@@ -287,18 +285,12 @@ main(int argc, char *argv[])
 			op.fit = 1;
 			break;
 		case OPT_UNIT:
-			if (strcmp(optarg, "day") != 0 &&
-			    strcmp(optarg, "week") != 0)
+			if (crm_opt_unit(optarg, &op.scale) != 0)
 				return crm_usage(&cli);
-			op.scale = optarg[0] == 'd' ? 1 : 7;
 			break;
 		case OPT_HORIZON:
-			if (crm_dur_parse(optarg, &d, &why) != 0) {
-				crm_err(0, NULL, "--horizon: \"%s\" %s", optarg,
-				    why);
+			if (crm_opt_days("horizon", optarg, &op.horizon) != 0)
 				return crm_usage(&cli);
-			}
-			op.horizon = crm_dur_secs(&d) / 86400.0;
 			break;
 		case OPT_RATE:
 			op.rate = strtod(optarg, &end);

@@ -169,6 +169,32 @@ crm_usage(const struct crm_cli *cli)
 	return CRM_EX_USAGE;
 }
 
+int
+crm_opt_days(const char *name, const char *arg, double *days)
+{
+	struct crm_dur d;
+	const char *why;
+
+	if (crm_dur_parse(arg, &d, &why) != 0) {
+		crm_err(0, NULL, "--%s: \"%s\" %s", name, arg, why);
+		return -1;
+	}
+	*days = crm_dur_secs(&d) / 86400.0;
+	return 0;
+}
+
+int
+crm_opt_unit(const char *arg, int *scale)
+{
+	if (strcmp(arg, "day") == 0)
+		*scale = 1;
+	else if (strcmp(arg, "week") == 0)
+		*scale = 7;
+	else
+		return -1;
+	return 0;
+}
+
 /* Build the merged short and long option tables once. */
 static void
 buildopts(struct crm_cli *cli, const char *own, const struct option *ownlong)

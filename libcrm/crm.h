@@ -103,6 +103,12 @@ int	crm_cli_next(struct crm_cli *, const char *own,
 	    const struct option *ownlong);
 /* Print usage on stderr and return CRM_EX_USAGE. */
 int	crm_usage(const struct crm_cli *);
+/*
+ * Option values: a duration in days (printing "--name: "arg" why" when
+ * it is not one), and --unit day|week as 1 or 7.  0, or -1 when bad.
+ */
+int	crm_opt_days(const char *name, const char *arg, double *days);
+int	crm_opt_unit(const char *arg, int *scale);
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
 const char *crm_progname(void);
