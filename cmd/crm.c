@@ -30,6 +30,8 @@ static const struct {
 	{ "export", "everything about one customer, as JSON" },
 	{ "points", "loyalty points: earn from purchases, balances" },
 	{ "basket", "products bought together; what to offer whom" },
+	{ "due", "follow-ups due today: calls, visits, offers, complaints" },
+	{ "report", "summary, segments, tiers, cohorts, SLA, forecast; HTML" },
 };
 
 static void

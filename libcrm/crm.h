@@ -242,6 +242,13 @@ const struct crm_setting *crm_setting_nth(int);
 int	crm_setting_valid(const struct crm_setting *, const char *v);
 /* The stored value, else the default ("" when neither). */
 int	crm_setting_get(struct crm_store *, const char *key, char *, size_t);
+/* One follow-up of a cadence: what (offer, online, visit) every days. */
+struct crm_cadence {
+	const char	*what;
+	int		 days;
+};
+/* Parse "online:7,visit:14" into up to max; the count, -1 if malformed. */
+int	crm_cadence_parse(const char *, struct crm_cadence *, int max);
 /* Up to max comma-separated numbers of v; their count, -1 if malformed. */
 int	crm_setting_numbers(const char *v, double *, int max);
 

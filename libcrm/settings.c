@@ -21,6 +21,8 @@ enum check {
 	C_INTS,		/* ascending whole numbers, comma-separated */
 	C_RATE,		/* points/units, both whole and positive */
 	C_BONUS,	/* product:points, comma-separated */
+	C_CADENCE,	/* what:days, comma-separated (offer, online, visit) */
+	C_DURATION,	/* 30d, 12w, 24m, 1y */
 };
 
 static const struct crm_setting settings[] = {
@@ -48,6 +50,26 @@ static const struct crm_setting settings[] = {
 	    "like 1/10", C_RATE },
 	{ "points.bonus", "", "extra points per purchase of a product, like "
 	    "tea-set:50,mugs:5", C_BONUS },
+	{ "points.expiry", "24m", "points expire this long after they are "
+	    "earned (crm-points expire)", C_DURATION },
+	/* Follow-ups (crm-due), by grade from the highest: what:days. */
+	{ "cadence.presale.A", "offer:7", "follow-ups of the highest presale "
+	    "grade, like offer:7", C_CADENCE },
+	{ "cadence.presale.B", "online:7,visit:14", "follow-ups of the middle "
+	    "presale grade", C_CADENCE },
+	{ "cadence.presale.C", "online:18,visit:30", "follow-ups of the lowest "
+	    "presale grade", C_CADENCE },
+	{ "cadence.service.D", "online:14,visit:30", "follow-ups of the "
+	    "highest service grade", C_CADENCE },
+	{ "cadence.service.E", "online:30,visit:90", "follow-ups of the "
+	    "middle service grade", C_CADENCE },
+	{ "cadence.service.F", "online:90", "follow-ups of the lowest service "
+	    "grade", C_CADENCE },
+	{ "sla.response", "24", "hours to the first response to a ticket",
+	    C_NUMBER },
+	{ "sla.resolution", "72", "hours to resolve a ticket", C_NUMBER },
+	{ "effort.targets", "0.7,0.2,0.1", "target shares of contact effort "
+	    "for service grades D, E, F", C_FRACTIONS },
 };
 
 const struct crm_setting *
@@ -118,8 +140,10 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 	case C_INTS:
 		if ((n = crm_setting_numbers(v, d, 8)) < 0)
 			return 0;
-		if (strcmp(s->key, "tier.presale.weights") == 0)
-			return n == 3 && d[0] >= 0 && d[1] >= 0 && d[2] >= 0;
+		if (strcmp(s->key, "tier.presale.weights") == 0 ||
+		    strcmp(s->key, "effort.targets") == 0)
+			return n == 3 && d[0] >= 0 && d[1] >= 0 && d[2] >= 0 &&
+			    d[0] <= 1 && d[1] <= 1 && d[2] <= 1;
 		for (i = 0; i < n; i++)
 			if (d[i] < 0 || (s->check == C_FRACTIONS && d[i] > 1) ||
 			    (s->check == C_INTS && d[i] != floor(d[i])) ||
@@ -152,8 +176,53 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 		}
 		return 1;
 	}
+	case C_CADENCE:
+		return crm_cadence_parse(v, NULL, 0) >= 0;
+	case C_DURATION: {
+		struct crm_dur d;
+		const char *why;
+
+		return crm_dur_parse(v, &d, &why) == 0 && d.n > 0;
+	}
 	default:
 		return 1;
+	}
+}
+
+int
+crm_cadence_parse(const char *v, struct crm_cadence *out, int max)
+{
+	static const char *const whats[] = { "offer", "online", "visit" };
+	const char *p = v, *colon;
+	char *end;
+	long days;
+	int n = 0, w;
+
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		if ((colon = strchr(p, ':')) == NULL)
+			return -1;
+		for (w = 0; w < 3; w++)
+			if ((size_t)(colon - p) == strlen(whats[w]) &&
+			    strncmp(p, whats[w], colon - p) == 0)
+				break;
+		if (w == 3 || !isdigit((unsigned char)colon[1]))
+			return -1;
+		errno = 0;
+		days = strtol(colon + 1, &end, 10);
+		if (errno != 0 || days <= 0 || days > 3660)
+			return -1;
+		if (out != NULL && n < max) {
+			out[n].what = whats[w];
+			out[n].days = (int)days;
+		}
+		n++;
+		if (*end == '\0')
+			return n;
+		if (*end != ',')
+			return -1;
+		p = end + 1;
 	}
 }
 
