@@ -44,6 +44,12 @@ struct warnings {
 	size_t		 n, cap;
 };
 
+struct heur {
+	struct crm_store	*st;
+	sqlite3_stmt		*sig;
+	struct warnings		*ws;
+};
+
 static int
 warn(struct warnings *ws, int64_t id, double risk, double palive,
     const char *why)
@@ -109,97 +115,35 @@ signals(struct crm_store *st, sqlite3_stmt **sp, int64_t id, char *buf,
 	return CRM_EX_OK;
 }
 
-static double
-median(const int64_t *g, size_t n)
-{
-	return n % 2 ? (double)g[n / 2] : (g[n / 2 - 1] + g[n / 2]) / 2.0;
-}
-
+/* A heuristic warning: the reason, what else speaks, the risk. */
 static int
-cmp64(const void *a, const void *b)
+heurwarn(void *arg, int64_t id, int64_t since, double med, double k)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	struct heur *h = arg;
+	char buf[512];
+	double risk;
+	int rc, extra;
 
-	return (x > y) - (x < y);
+	snprintf(buf, sizeof buf, "no purchase for %lldd, %.1fx the usual gap "
+	    "of %gd", (long long)since, med > 0 ? since / med : 0, med);
+	if ((rc = signals(h->st, &h->sig, id, buf, sizeof buf, &extra)) !=
+	    CRM_EX_OK)
+		return rc;
+	risk = 1 - k * med / (double)since + 0.1 * extra;
+	return warn(h->ws, id, risk > 0.99 ? 0.99 : risk, NAN, buf);
 }
 
-/*
- * A customer with two or more purchase days is at risk when the days
- * since the last exceed k times the median gap between them.
- */
 static int
 heuristic(struct crm_store *st, struct warnings *ws)
 {
-	const struct crm_cli *cli = crm_store_cli(st);
-	sqlite3_stmt *s = NULL, *sig = NULL;
-	int64_t *gap = NULL, cur = 0, last = 0, day, today = cli->now / 86400;
-	size_t ng = 0, cap = 0;
-	char buf[512], kbuf[32];
-	double k, med, ratio, risk;
-	int rc, step, more, extra;
+	struct heur h = { st, NULL, ws };
+	int rc;
 
-	if ((rc = crm_setting_get(st, "churn.k", kbuf, sizeof kbuf)) !=
-	    CRM_EX_OK)
-		return rc;
-	k = atof(kbuf);
-	if ((rc = crm_prepare(st, "SELECT DISTINCT customer, ts / 86400 FROM "
-	    "purchase WHERE ts <= ? ORDER BY 1, 2", &s)) != CRM_EX_OK)
-		return rc;
-	sqlite3_bind_int64(s, 1, cli->now);
-	do {
-		more = (step = sqlite3_step(s)) == SQLITE_ROW;
-		if (more && sqlite3_column_int64(s, 0) == cur) {
-			day = sqlite3_column_int64(s, 1);
-			if (ng == cap) {
-				int64_t *ng2;
-
-				cap = cap ? cap * 2 : 64;
-				if ((ng2 = realloc(gap, cap * sizeof *gap)) ==
-				    NULL) {
-					rc = crm_err(CRM_EX_SOFTWARE, NULL,
-					    "out of memory");
-					goto out;
-				}
-				gap = ng2;
-			}
-			gap[ng++] = day - last;
-			last = day;
-			continue;
-		}
-		/* The customer before is complete. */
-		if (cur != 0 && ng > 0) {
-			qsort(gap, ng, sizeof *gap, cmp64);
-			med = median(gap, ng);
-			if (today - last > k * med) {
-				ratio = med > 0 ? (today - last) / med : 0;
-				snprintf(buf, sizeof buf, "no purchase for "
-				    "%lldd, %.1fx the usual gap of %gd",
-				    (long long)(today - last), ratio, med);
-				if ((rc = signals(st, &sig, cur, buf,
-				    sizeof buf, &extra)) != CRM_EX_OK)
-					goto out;
-				risk = 1 - k * med / (double)(today - last) +
-				    0.1 * extra;
-				if ((rc = warn(ws, cur, risk > 0.99 ? 0.99 :
-				    risk, NAN, buf)) != CRM_EX_OK)
-					goto out;
-			}
-		}
-		if (more) {
-			cur = sqlite3_column_int64(s, 0);
-			last = sqlite3_column_int64(s, 1);
-			ng = 0;
-		}
-	} while (more);
-	rc = step == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, step);
-out:
-	free(gap);
-	sqlite3_finalize(sig);
-	sqlite3_finalize(s);
+	rc = crm_churn_heuristic(st, heurwarn, &h);
+	sqlite3_finalize(h.sig);
 	return rc;
 }
 
-/* The distinct triples of every k-th customer (by id), with counts. */
 static int
 triples(struct crm_store *st, int64_t k, int scale, struct crm_triple **tp,
     size_t *np, int64_t *customers)

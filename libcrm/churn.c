@@ -221,3 +221,77 @@ crm_churn_register(struct sqlite3 *db)
 	return sqlite3_create_function(db, "crm_palive", 8, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, NULL, palive, NULL, NULL);
 }
+
+static double
+median(const int64_t *g, size_t n)
+{
+	return n % 2 ? (double)g[n / 2] : (g[n / 2 - 1] + g[n / 2]) / 2.0;
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+crm_churn_heuristic(struct crm_store *st, int (*fn)(void *, int64_t,
+    int64_t, double, double), void *arg)
+{
+	const struct crm_cli *cli = crm_store_cli(st);
+	sqlite3_stmt *s = NULL;
+	int64_t *gap = NULL, *ng2, cur = 0, last = 0, day;
+	int64_t today = cli->now / 86400;
+	size_t ng = 0, cap = 0;
+	char kbuf[32];
+	double k, med;
+	int rc, step, more;
+
+	if ((rc = crm_setting_get(st, "churn.k", kbuf, sizeof kbuf)) !=
+	    CRM_EX_OK)
+		return rc;
+	k = atof(kbuf);
+	if ((rc = crm_prepare(st, "SELECT DISTINCT customer, ts / 86400 FROM "
+	    "purchase WHERE ts <= ? ORDER BY 1, 2", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, cli->now);
+	do {
+		more = (step = sqlite3_step(s)) == SQLITE_ROW;
+		if (more && sqlite3_column_int64(s, 0) == cur) {
+			day = sqlite3_column_int64(s, 1);
+			if (ng == cap) {
+				cap = cap ? cap * 2 : 64;
+				if ((ng2 = realloc(gap, cap * sizeof *gap)) ==
+				    NULL) {
+					rc = crm_err(CRM_EX_SOFTWARE, NULL,
+					    "out of memory");
+					goto out;
+				}
+				gap = ng2;
+			}
+			gap[ng++] = day - last;
+			last = day;
+			continue;
+		}
+		/* The customer before is complete. */
+		if (cur != 0 && ng > 0) {
+			qsort(gap, ng, sizeof *gap, cmp64);
+			med = median(gap, ng);
+			if (today - last > k * med && (rc = fn(arg, cur,
+			    today - last, med, k)) != CRM_EX_OK)
+				goto out;
+		}
+		if (more) {
+			cur = sqlite3_column_int64(s, 0);
+			last = sqlite3_column_int64(s, 1);
+			ng = 0;
+		}
+	} while (more);
+	rc = step == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, step);
+out:
+	free(gap);
+	sqlite3_finalize(s);
+	return rc;
+}

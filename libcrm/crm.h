@@ -488,6 +488,13 @@ int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
 /* The newest fit of model (NULL: of any); CRM_EX_NONE when there is none. */
 int	crm_fit_load(struct crm_store *, const char *model,
 	    struct crm_fitted *);
+/*
+ * The churn heuristic as of now: fn sees each customer with two or more
+ * purchase days whose days since the last (since) exceed k times the
+ * median gap (med) between them, by id.
+ */
+int	crm_churn_heuristic(struct crm_store *, int (*fn)(void *, int64_t id,
+	    int64_t since, double med, double k), void *);
 /* Register crm_palive(model, p1, p2, p3, p4, x, t_x, T) on a connection. */
 int	crm_churn_register(struct sqlite3 *);
 
