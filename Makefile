@@ -31,7 +31,7 @@ LIBSRC = $(wildcard libcrm/*.c)
 LIBOBJ = $(LIBSRC:libcrm/%.c=$(B)/obj/%.o)
 CMDS = crm crm-init crm-config crm-add crm-ls crm-show crm-set crm-rm crm-tag \
 	crm-dedupe crm-tier crm-churn crm-clv crm-backup crm-export crm-points \
-	crm-basket crm-due
+	crm-basket crm-due crm-report
 BINS = $(CMDS:%=$(B)/bin/%)
 TESTBINS = $(B)/bin/crm-unit
 MAN1 = $(CMDS:%=man/%.1)

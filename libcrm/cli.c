@@ -156,8 +156,9 @@ printusage(const struct crm_cli *cli, FILE *fp)
 	for (i = 0; i < sizeof commons / sizeof commons[0]; i++)
 		if (strchr(cli->common, commons[i].c) != NULL)
 			fprintf(fp, "  %s%s\n", commons[i].help,
-			    commons[i].c == 'o' && strchr(cli->common, 'V') !=
-			    NULL ? ", vcard" : "");
+			    commons[i].c != 'o' ? "" : strchr(cli->common,
+			    'V') != NULL ? ", vcard" : strchr(cli->common,
+			    'W') != NULL ? ", html" : "");
 	fprintf(fp, "  -h, --help   this usage; --version: the version\n");
 	fprintf(fp, "see %s(1)\n", progname);
 }
@@ -308,6 +309,13 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 			    strchr(cli->common, 'V') == NULL) {
 				crm_err(0, NULL, "-o vcard: only crm-ls writes "
 				    "vCards");
+				return '?';
+			}
+			/* A page: only reports. */
+			if (f == CRM_FMT_HTML &&
+			    strchr(cli->common, 'W') == NULL) {
+				crm_err(0, NULL, "-o html: only crm-report "
+				    "writes pages");
 				return '?';
 			}
 			cli->fmt = (enum crm_fmt)f;

@@ -42,6 +42,7 @@ enum crm_fmt {
 	CRM_FMT_JSON,
 	CRM_FMT_TABLE,
 	CRM_FMT_VCARD,
+	CRM_FMT_HTML,	/* crm-report: one self-contained page */
 };
 
 enum crm_infmt {
@@ -89,7 +90,7 @@ struct crm_cli {
 
 /*
  * Start parsing: common is the set of common short options that apply
- * ('A' for --asof; 'V' lets -o take vcard).
+ * ('A' for --asof; 'V' lets -o take vcard, 'W' html).
  */
 void	crm_cli_begin(struct crm_cli *, int, char **, const char *usage,
 	    const char *common);

@@ -229,12 +229,16 @@ crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
 	sqlite3_stmt *s = NULL;
 	char sql[160];
 	int rc, hist;
+	int64_t isview;
 
 	*run = 0;
 	*n = 0;
+	/* A run before, in this connection, left a view or a table. */
 	if ((rc = crm_stats_historic(st, &hist)) != CRM_EX_OK ||
-	    (rc = crm_exec(st, "DROP VIEW IF EXISTS temp.tnew; DROP TABLE IF "
-	    "EXISTS temp.tnew")) != CRM_EX_OK)
+	    (rc = crm_query_int(st, &isview, "SELECT count(*) FROM "
+	    "sqlite_temp_master WHERE name = 'tnew' AND type = 'view'", 0)) !=
+	    CRM_EX_OK || (rc = crm_exec(st, isview ? "DROP VIEW temp.tnew" :
+	    "DROP TABLE IF EXISTS temp.tnew")) != CRM_EX_OK)
 		return rc;
 	if (store) {
 		/* The run first: its assignments go straight into it. */

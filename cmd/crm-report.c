@@ -1,0 +1,1877 @@
+/*
+ * crm-report: reports as of the end of the --asof day.  Each report is one
+ * or more tables, printed as tsv (a header, then one row per line), csv,
+ * json (JSON Lines with the report's name), table (aligned, with bars) or
+ * html (one self-contained page with inline SVG charts).
+ *
+ *	summary		customers, active, revenue, aov, repeat rate, ...
+ *	segments	customers and revenue by any fields (--by)
+ *	tiers		tier sizes and the migration from the run before
+ *	cohort		retention by first-purchase period
+ *	sla		ticket response and resolution against the promise
+ *	satisfaction	CSAT, NPS, expectation x satisfaction
+ *	effort		contacts per service grade against the targets
+ *	churn		at-risk customers and revenue by tier and owner
+ *	forecast	expected purchases and revenue by month
+ *	all		every one of them
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+static const char usage[] =
+    "[-Hq] [-d path] [-o fmt] [-w expr] [--asof date] [--by fields] "
+    "[--scheme name] [--period month|quarter|week] [--window duration] "
+    "[--horizon duration] [--threshold p] report";
+
+enum {
+	OPT_BY = CRM_OPT_OWN, OPT_SCHEME, OPT_PERIOD, OPT_WINDOW,
+	OPT_HORIZON, OPT_THRESHOLD
+};
+
+/* How a table is drawn besides its rows (table bars, HTML charts). */
+enum chart { CH_NONE, CH_BAR, CH_COLUMNS, CH_HEAT };
+
+struct tab {
+	char		 name[32];	/* the report (json "report", HTML id) */
+	char		 title[128];
+	char		 note[256];	/* what the numbers rest on */
+	int		 ncols;
+	char		**cols;
+	char		*num;		/* per column: a number */
+	char		**cells;
+	size_t		 ncells, cap;
+	enum chart	 chart;
+	int		 label, val, val2;	/* chart columns; val2 -1: none */
+	struct tab	*next;
+};
+
+struct ctx {
+	struct crm_cli		*cli;
+	struct crm_store	*st;
+	int			 hist;	/* metrics from history */
+	int			 dec;
+	const char		*by;
+	const char		*scheme;
+	const char		*period;
+	double			 window, horizon, threshold;
+	struct tab		*tabs, **tail;
+	int			 oom;
+};
+
+/* ---- tables ------------------------------------------------------------ */
+
+static struct tab *
+tab_new(struct ctx *x, const char *name, const char *title, int ncols,
+    const char *const *cols, const char *types)
+{
+	struct tab *t;
+	int i;
+
+	if ((t = calloc(1, sizeof *t)) == NULL ||
+	    (t->cols = calloc(ncols, sizeof *t->cols)) == NULL ||
+	    (t->num = calloc(ncols, 1)) == NULL) {
+		if (t != NULL)
+			free(t->cols);
+		free(t);
+		x->oom = 1;
+		return NULL;
+	}
+	snprintf(t->name, sizeof t->name, "%s", name);
+	snprintf(t->title, sizeof t->title, "%s", title);
+	t->ncols = ncols;
+	for (i = 0; i < ncols; i++) {
+		if ((t->cols[i] = strdup(cols[i])) == NULL)
+			x->oom = 1;
+		t->num[i] = types[i] == 'n';
+	}
+	t->val2 = -1;
+	*x->tail = t;
+	x->tail = &t->next;
+	return t;
+}
+
+/* A table whose columns are made at run time (cohort, tier migration). */
+static struct tab *
+tab_newv(struct ctx *x, const char *name, const char *title, int ncols,
+    char **cols, const char *types)
+{
+	return tab_new(x, name, title, ncols, (const char *const *)cols, types);
+}
+
+static void
+cell(struct ctx *x, struct tab *t, const char *s)
+{
+	char **nc;
+	size_t cap;
+
+	if (t == NULL)
+		return;
+	if (t->ncells == t->cap) {
+		cap = t->cap ? t->cap * 2 : 64;
+		if ((nc = realloc(t->cells, cap * sizeof *nc)) == NULL) {
+			x->oom = 1;
+			return;
+		}
+		t->cells = nc;
+		t->cap = cap;
+	}
+	if ((t->cells[t->ncells] = s != NULL ? strdup(s) : NULL) == NULL &&
+	    s != NULL)
+		x->oom = 1;
+	t->ncells++;
+}
+
+static void
+cellf(struct ctx *x, struct tab *t, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	cell(x, t, buf);
+}
+
+static void
+cell_int(struct ctx *x, struct tab *t, int64_t v)
+{
+	cellf(x, t, "%lld", (long long)v);
+}
+
+static void
+cell_money(struct ctx *x, struct tab *t, int64_t v)
+{
+	char buf[32];
+
+	crm_money_fmt(v, x->dec, buf, sizeof buf);
+	cell(x, t, buf);
+}
+
+/* A fraction with 4 decimals; empty when the whole is 0. */
+static void
+cell_share(struct ctx *x, struct tab *t, double part, double whole)
+{
+	if (whole == 0)
+		cell(x, t, NULL);
+	else
+		cellf(x, t, "%.4f", part / whole);
+}
+
+/* Column c of the row of s: a number or NULL as a cell. */
+static void
+cell_col(struct ctx *x, struct tab *t, sqlite3_stmt *s, int c, int money)
+{
+	if (sqlite3_column_type(s, c) == SQLITE_NULL)
+		cell(x, t, NULL);
+	else if (money)
+		cell_money(x, t, sqlite3_column_int64(s, c));
+	else
+		cell(x, t, (const char *)sqlite3_column_text(s, c));
+}
+
+static size_t
+tab_rows(const struct tab *t)
+{
+	return t->ncells / t->ncols;
+}
+
+static const char *
+at(const struct tab *t, size_t r, int c)
+{
+	return t->cells[r * t->ncols + c];
+}
+
+static void
+tab_free(struct tab *t)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < t->ncells; i++)
+		free(t->cells[i]);
+	for (c = 0; c < t->ncols; c++)
+		free(t->cols[c]);
+	free(t->cells);
+	free(t->cols);
+	free(t->num);
+	free(t);
+}
+
+/* ---- SQL with ?1 bound to the end of the --asof day ------------------- */
+
+static int
+prep(struct ctx *x, const char *sql, sqlite3_stmt **s)
+{
+	int rc;
+
+	if ((rc = crm_prepare(x->st, sql, s)) != CRM_EX_OK)
+		return rc;
+	if (sqlite3_bind_parameter_count(*s) >= 1)
+		sqlite3_bind_int64(*s, 1, x->cli->now);
+	return CRM_EX_OK;
+}
+
+static int
+done(struct ctx *x, sqlite3_stmt *s, int rc)
+{
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == CRM_EX_OK)
+		return x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+		    CRM_EX_OK;
+	return crm_sqlerr(x->st, rc);
+}
+
+/*
+ * temp.latest (customer, kind, score): each customer's latest survey
+ * answer of each kind by the --asof day.
+ */
+static int
+latest(struct ctx *x)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.latest")) !=
+	    CRM_EX_OK || (rc = prep(x, "CREATE TEMP TABLE latest AS SELECT "
+	    "customer, kind, score FROM (SELECT customer, kind, score, "
+	    "row_number() OVER (PARTITION BY customer, kind ORDER BY ts DESC, "
+	    "id DESC) AS rn FROM survey WHERE ts <= ?1) WHERE rn = 1", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	return done(x, s, sqlite3_step(s));
+}
+
+/* The SQL of a customer field or metric as of the --asof day. */
+static void
+field(struct ctx *x, struct crm_sql *q, const char *name)
+{
+	const struct crm_field *f;
+
+	q->hist = x->hist;
+	crm_field_sql(q, crm_kind_customer(), name, &f);
+}
+
+/* " AND (filter)" when -w was given. */
+static int
+where(struct ctx *x, struct crm_sql *q)
+{
+	int rc;
+
+	if (x->cli->where == NULL)
+		return CRM_EX_OK;
+	crm_sql_add(q, " AND (");
+	if ((rc = crm_filter_compile(q, crm_kind_customer(), x->cli->where,
+	    x->dec, x->cli->now)) != CRM_EX_OK)
+		return rc;
+	crm_sql_add(q, ")");
+	return CRM_EX_OK;
+}
+
+/*
+ * temp.grade (customer, tier) of a scheme: the latest stored run made by
+ * the --asof day, else computed now (and not stored).  *run its id, 0
+ * when computed.
+ */
+static int
+grades(struct ctx *x, const char *scheme, int64_t *run)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t n;
+	long cnt;
+	int rc;
+
+	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.grade; CREATE "
+	    "TEMP TABLE grade (customer INTEGER PRIMARY KEY, tier TEXT)")) !=
+	    CRM_EX_OK || (rc = prep(x, "SELECT coalesce(max(id), 0) FROM "
+	    "tier_run WHERE scheme = ?2 AND asof <= ?1", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 2, scheme, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		return done(x, s, rc);
+	*run = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (*run > 0) {
+		if ((rc = crm_prepare(x->st, "INSERT INTO temp.grade SELECT "
+		    "customer, tier FROM tier WHERE run = ?", &s)) !=
+		    CRM_EX_OK)
+			return rc;
+		sqlite3_bind_int64(s, 1, *run);
+		return done(x, s, sqlite3_step(s));
+	}
+	if ((rc = crm_tier_assign(x->st, crm_tier_scheme(scheme), INT64_MIN, 0,
+	    &n, &cnt)) != CRM_EX_OK)
+		return rc;
+	return crm_exec(x->st, "INSERT INTO temp.grade SELECT customer, tier "
+	    "FROM temp.tnew");
+}
+
+/* ---- summary --------------------------------------------------------- */
+
+static void
+kv(struct ctx *x, struct tab *t, const char *name, const char *v)
+{
+	cell(x, t, name);
+	cell(x, t, v);
+}
+
+static void
+kvf(struct ctx *x, struct tab *t, const char *name, const char *fmt, ...)
+{
+	char buf[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	kv(x, t, name, buf);
+}
+
+static void
+kvm(struct ctx *x, struct tab *t, const char *name, int64_t v)
+{
+	char buf[32];
+
+	crm_money_fmt(v, x->dec, buf, sizeof buf);
+	kv(x, t, name, buf);
+}
+
+/* Columns: customers active buyers repeaters revenue orders open_tickets. */
+static const char sum_stats[] =
+    "SELECT (SELECT count(*) FROM customer WHERE created <= ?1), "
+    "count(*) FILTER (WHERE last_purchase / 86400 > ?1 / 86400 - 365), "
+    "count(*) FILTER (WHERE days > 0), count(*) FILTER (WHERE days >= 2), "
+    "coalesce(sum(revenue), 0), coalesce(sum(orders), 0), "
+    "coalesce(sum(open_tickets), 0) FROM stats";
+static const char sum_hist[] =
+    "WITH b AS (SELECT customer, max(ts) AS last, count(DISTINCT ts / "
+    "86400) AS days, sum(amount) AS rev, count(DISTINCT order_ref) + "
+    "count(*) FILTER (WHERE order_ref IS NULL) AS orders FROM purchase "
+    "WHERE ts <= ?1 GROUP BY customer) "
+    "SELECT (SELECT count(*) FROM customer WHERE created <= ?1), "
+    "count(*) FILTER (WHERE last / 86400 > ?1 / 86400 - 365), count(*), "
+    "count(*) FILTER (WHERE days >= 2), coalesce(sum(rev), 0), "
+    "coalesce(sum(orders), 0), (SELECT count(*) FROM ticket WHERE opened "
+    "<= ?1 AND (status = 'open' OR resolved > ?1)) FROM b";
+
+/* NPS and CSAT over each customer's latest answer. */
+static const char scores_sql[] =
+    "SELECT count(*) FILTER (WHERE kind = 'nps'), "
+    "count(*) FILTER (WHERE kind = 'nps' AND score >= 9), "
+    "count(*) FILTER (WHERE kind = 'nps' AND score BETWEEN 7 AND 8), "
+    "count(*) FILTER (WHERE kind = 'nps' AND score <= 6), "
+    "count(*) FILTER (WHERE kind = 'csat'), "
+    "avg(score) FILTER (WHERE kind = 'csat'), "
+    "avg(score) FILTER (WHERE kind = 'expectation'), "
+    "avg(score) FILTER (WHERE kind = 'satisfaction') FROM temp.latest";
+
+static int
+summary(struct ctx *x)
+{
+	static const char *const cols[] = { "name", "value" };
+	struct tab *t = tab_new(x, "summary", "Summary", 2, cols, "sn");
+	sqlite3_stmt *s = NULL;
+	int64_t rev, orders;
+	int rc;
+
+	if ((rc = prep(x, x->hist ? sum_hist : sum_stats, &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		return done(x, s, rc);
+	rev = sqlite3_column_int64(s, 4);
+	orders = sqlite3_column_int64(s, 5);
+	kvf(x, t, "customers", "%lld", sqlite3_column_int64(s, 0));
+	kvf(x, t, "active", "%lld", sqlite3_column_int64(s, 1));
+	kvf(x, t, "buyers", "%lld", sqlite3_column_int64(s, 2));
+	kvm(x, t, "revenue", rev);
+	kvf(x, t, "orders", "%lld", (long long)orders);
+	/* Revenue per order, rounded half up to the minor unit. */
+	if (orders > 0)
+		kvm(x, t, "aov", (2 * rev + orders) / (2 * orders));
+	else
+		kv(x, t, "aov", NULL);
+	if (sqlite3_column_int64(s, 2) > 0)
+		kvf(x, t, "repeat_rate", "%.4f", (double)sqlite3_column_int64(s,
+		    3) / sqlite3_column_int64(s, 2));
+	else
+		kv(x, t, "repeat_rate", NULL);
+	kvf(x, t, "open_tickets", "%lld", sqlite3_column_int64(s, 6));
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((rc = latest(x)) != CRM_EX_OK ||
+	    (rc = prep(x, scores_sql, &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		return done(x, s, rc);
+	if (sqlite3_column_int64(s, 0) > 0)
+		kvf(x, t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
+		    sqlite3_column_int64(s, 3)) / sqlite3_column_int64(s, 0));
+	else
+		kv(x, t, "nps", NULL);
+	if (sqlite3_column_int64(s, 4) > 0)
+		kvf(x, t, "csat", "%.2f", sqlite3_column_double(s, 5));
+	else
+		kv(x, t, "csat", NULL);
+	return done(x, s, CRM_EX_OK);
+}
+
+/* ---- segments ----------------------------------------------------------- */
+
+static int
+segments(struct ctx *x)
+{
+	const struct crm_kind *k = crm_kind_customer();
+	struct crm_cols by = { 0 };
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	struct tab *t = NULL;
+	char **names = NULL, *types = NULL, title[128], buf[128];
+	const char *v;
+	enum crm_vt vt;
+	double total = 0;
+	int i, rc;
+
+	if ((rc = crm_cols_parse(&by, k, x->by)) != CRM_EX_OK)
+		return rc;
+	if ((names = calloc(by.n + 3, sizeof *names)) == NULL ||
+	    (types = calloc(by.n + 4, 1)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < by.n; i++) {
+		names[i] = by.names[i];
+		types[i] = 's';
+	}
+	names[by.n] = "customers";
+	names[by.n + 1] = "revenue";
+	names[by.n + 2] = "share";
+	memcpy(types + by.n, "nnn", 3);
+	snprintf(title, sizeof title, "Segments by %s", x->by);
+	if ((t = tab_newv(x, "segments", title, by.n + 3, names, types)) ==
+	    NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	t->chart = CH_BAR;
+	t->label = 0;
+	t->val = by.n + 1;
+	crm_sql_add(&q, "SELECT ");
+	for (i = 0; i < by.n; i++) {
+		field(x, &q, by.names[i]);
+		crm_sql_add(&q, ", ");
+	}
+	crm_sql_add(&q, "count(*), sum(");
+	field(x, &q, "monetary");
+	crm_sql_add(&q, "), sum(sum(");
+	field(x, &q, "monetary");
+	crm_sql_add(&q, ")) OVER () FROM %s WHERE c.created <= ?1", k->from);
+	if ((rc = where(x, &q)) != CRM_EX_OK)
+		goto out;
+	crm_sql_add(&q, " GROUP BY ");
+	for (i = 0; i < by.n; i++)
+		crm_sql_add(&q, "%s%d", i ? ", " : "", i + 1);
+	crm_sql_add(&q, " ORDER BY %d DESC", by.n + 2);
+	for (i = 0; i < by.n; i++)
+		crm_sql_add(&q, ", %d", i + 1);
+	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		total = sqlite3_column_double(s, by.n + 2);
+		for (i = 0; i < by.n; i++) {
+			v = crm_cols_text(&by, s, i, 0, x->dec, buf,
+			    sizeof buf, &vt);
+			cell(x, t, v);
+		}
+		cell_col(x, t, s, by.n, 0);
+		cell_money(x, t, sqlite3_column_int64(s, by.n + 1));
+		cell_share(x, t, sqlite3_column_double(s, by.n + 1), total);
+	}
+	rc = done(x, s, rc);
+	s = NULL;
+out:
+	sqlite3_finalize(s);
+	crm_sql_free(&q);
+	crm_cols_free(&by);
+	free(names);
+	free(types);
+	return rc;
+}
+
+/* ---- tiers -------------------------------------------------------------- */
+
+static int
+tiers(struct ctx *x, const char *scheme, int quiet)
+{
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	struct tab *t;
+	char *names[40], types[41], title[128], **from = NULL;
+	int64_t run[2] = { 0, 0 };
+	int64_t custs = 0, rev = 0;
+	int nfrom = 0, i, j, rc;
+	size_t r;
+
+	if ((rc = prep(x, "SELECT id FROM tier_run WHERE scheme = ?2 AND asof "
+	    "<= ?1 ORDER BY id DESC LIMIT 2", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 2, scheme, -1, SQLITE_STATIC);
+	for (i = 0; i < 2 && (rc = sqlite3_step(s)) == SQLITE_ROW; i++)
+		run[i] = sqlite3_column_int64(s, 0);
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		return rc;
+	if (run[0] == 0) {
+		if (quiet)
+			return CRM_EX_NONE;
+		crm_warn(NULL, "tiers: no %s run by the --asof day: crm-tier "
+		    "%s first", scheme, scheme);
+		return CRM_EX_NONE;
+	}
+	/* The tiers of the run before: one column each. */
+	if ((rc = crm_prepare(x->st, "SELECT DISTINCT tier FROM tier WHERE "
+	    "run = ? ORDER BY 1 LIMIT 32", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, run[1]);
+	if ((from = calloc(33, sizeof *from)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((from[nfrom++] = strdup((const char *)sqlite3_column_text(s,
+		    0))) == NULL)
+			x->oom = 1;
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		goto out;
+	names[0] = "tier";
+	names[1] = "customers";
+	names[2] = "share";
+	names[3] = "revenue";
+	names[4] = "revenue_share";
+	memcpy(types, "snnnn", 5);
+	for (i = 0; i < nfrom; i++) {
+		size_t len = strlen(from[i]) + 6;
+
+		if ((names[5 + i] = malloc(len)) == NULL) {
+			rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+			goto out;
+		}
+		snprintf(names[5 + i], len, "from_%s", from[i]);
+		types[5 + i] = 'n';
+	}
+	names[5 + nfrom] = "new";
+	types[5 + nfrom] = 'n';
+	snprintf(title, sizeof title, "Tiers: %s (run %lld; moves from run "
+	    "%lld)", scheme, (long long)run[0], (long long)run[1]);
+	t = tab_newv(x, "tiers", title, 6 + nfrom, names, types);
+	for (i = 0; i < nfrom; i++)
+		free(names[5 + i]);
+	if (t == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	if (run[1] == 0)
+		snprintf(t->note, sizeof t->note, "the first %s run: no moves "
+		    "yet", scheme);
+	t->chart = CH_BAR;
+	t->label = 0;
+	t->val = 1;
+	crm_sql_add(&q, "SELECT n.tier, count(*), sum(");
+	field(x, &q, "monetary");
+	crm_sql_add(&q, ")");
+	for (i = 0; i < nfrom; i++) {
+		crm_sql_add(&q, ", count(*) FILTER (WHERE p.tier = ");
+		crm_sql_text(&q, from[i]);
+		crm_sql_add(&q, ")");
+	}
+	crm_sql_add(&q, ", count(*) FILTER (WHERE p.tier IS NULL) FROM tier "
+	    "AS n JOIN customer AS c ON c.id = n.customer LEFT JOIN stats AS "
+	    "s ON s.customer = c.id LEFT JOIN tier AS p ON p.customer = "
+	    "n.customer AND p.run = ");
+	crm_sql_int(&q, run[1]);
+	crm_sql_add(&q, " WHERE n.run = ");
+	crm_sql_int(&q, run[0]);
+	if ((rc = where(x, &q)) != CRM_EX_OK)
+		goto out;
+	crm_sql_add(&q, " GROUP BY 1 ORDER BY 1");
+	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		custs += sqlite3_column_int64(s, 1);
+		rev += sqlite3_column_int64(s, 2);
+		cell_col(x, t, s, 0, 0);
+		cell_col(x, t, s, 1, 0);
+		cell(x, t, NULL);	/* shares once the totals are known */
+		cell_money(x, t, sqlite3_column_int64(s, 2));
+		cell(x, t, NULL);
+		for (j = 0; j <= nfrom; j++)
+			cell_col(x, t, s, 3 + j, 0);
+	}
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		goto out;
+	s = NULL;
+	/* Fill in the shares. */
+	for (r = 0; r < tab_rows(t) && !x->oom; r++) {
+		char buf[32];
+		int64_t v;
+
+		snprintf(buf, sizeof buf, "%.4f", atof(at(t, r, 1)) / custs);
+		t->cells[r * t->ncols + 2] = strdup(buf);
+		crm_money_parse(at(t, r, 3), x->dec, &v, &(const char *){ 0 });
+		if (rev != 0) {
+			snprintf(buf, sizeof buf, "%.4f", (double)v / rev);
+			t->cells[r * t->ncols + 4] = strdup(buf);
+		}
+	}
+	rc = CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	crm_sql_free(&q);
+	for (i = 0; i < nfrom; i++)
+		free(from[i]);
+	free(from);
+	return rc;
+}
+
+/* ---- cohort ------------------------------------------------------------ */
+
+/* The period of a day: months or quarters since year 0, or weeks. */
+static int64_t
+period_of(const char *p, int64_t day)
+{
+	int64_t y;
+	int m, d;
+
+	if (p[0] == 'w')	/* weeks from Monday 1970-01-05 */
+		return (day + 3 - ((day + 3) % 7 + 7) % 7 - 4) / 7 + 1;
+	crm_civil_from_days(day, &y, &m, &d);
+	return p[0] == 'q' ? y * 4 + (m - 1) / 3 : y * 12 + m - 1;
+}
+
+static void
+period_name(const char *p, int64_t n, char *buf, size_t sz)
+{
+	if (p[0] == 'w')
+		crm_date_fmt((n * 7 - 3) * 86400, buf, sz);
+	else if (p[0] == 'q')
+		snprintf(buf, sz, "%04lld-Q%lld", (long long)(n / 4),
+		    (long long)(n % 4 + 1));
+	else
+		snprintf(buf, sz, "%04lld-%02lld", (long long)(n / 12),
+		    (long long)(n % 12 + 1));
+}
+
+static int
+cohort(struct ctx *x)
+{
+	sqlite3_stmt *s = NULL;
+	struct tab *t;
+	int64_t now, first = -1, lo = INT64_MAX, cur = 0, f = 0, p, np, last;
+	int64_t *cnt = NULL, *size = NULL, *seen = NULL;
+	char **names = NULL, *types = NULL, buf[32], title[96];
+	int64_t i, j;
+	int rc;
+
+	now = period_of(x->period, crm_day_of(x->cli->now));
+	/* The earliest first purchase fixes the matrix's size. */
+	if ((rc = prep(x, "SELECT min(ts) FROM purchase WHERE ts <= ?1", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_type(s, 0) !=
+	    SQLITE_NULL)
+		lo = period_of(x->period, crm_day_of(sqlite3_column_int64(s,
+		    0)));
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		return rc;
+	np = lo == INT64_MAX ? 0 : now - lo + 1;
+	if (np > 2000)
+		return crm_err(CRM_EX_DATAERR, NULL, "cohort: %lld %ss of "
+		    "history: try --period quarter", (long long)np, x->period);
+	if ((cnt = calloc(np * np + 1, sizeof *cnt)) == NULL ||
+	    (size = calloc(np + 1, sizeof *size)) == NULL ||
+	    (seen = calloc(np + 1, sizeof *seen)) == NULL ||
+	    (names = calloc(np + 2, sizeof *names)) == NULL ||
+	    (types = calloc(np + 3, 1)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	/* Each customer's purchases in order, through the (customer, ts) index. */
+	if ((rc = prep(x, "SELECT customer, ts FROM purchase WHERE ts <= ?1 "
+	    "ORDER BY customer, ts", &s)) != CRM_EX_OK)
+		goto out;
+	last = -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		p = period_of(x->period, crm_day_of(sqlite3_column_int64(s,
+		    1))) - lo;
+		if (sqlite3_column_int64(s, 0) != cur || first < 0) {
+			cur = sqlite3_column_int64(s, 0);
+			f = p;
+			first = 1;
+			size[f]++;
+			last = -1;
+		}
+		/* Purchases are in time order: a new period is new. */
+		if (p != last) {
+			cnt[f * np + (p - f)]++;
+			last = p;
+		}
+	}
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		goto out;
+	s = NULL;
+	names[0] = "cohort";
+	names[1] = "size";
+	memcpy(types, "sn", 2);
+	for (j = 0; j < np; j++) {
+		snprintf(buf, sizeof buf, "%c%lld", x->period[0] == 'w' ? 'w' :
+		    x->period[0] == 'q' ? 'q' : 'm', (long long)j);
+		if ((names[2 + j] = strdup(buf)) == NULL) {
+			rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+			goto out;
+		}
+		types[2 + j] = 'n';
+	}
+	snprintf(title, sizeof title, "Cohorts by first-purchase %s: share "
+	    "buying in each %s since", x->period, x->period);
+	if ((t = tab_newv(x, "cohort", title, np + 2, names, types)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	t->chart = CH_HEAT;
+	t->label = 0;
+	t->val = 2;
+	for (i = 0; i < np; i++) {
+		if (size[i] == 0)
+			continue;
+		period_name(x->period, lo + i, buf, sizeof buf);
+		cell(x, t, buf);
+		cell_int(x, t, size[i]);
+		for (j = 0; j < np; j++)
+			if (i + j < np)
+				cellf(x, t, "%.4f", (double)cnt[i * np + j] /
+				    size[i]);
+			else
+				cell(x, t, NULL);
+	}
+	rc = x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+	    CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	if (names != NULL)
+		for (j = 0; j < np; j++)
+			free(names[2 + j]);
+	free(names);
+	free(types);
+	free(cnt);
+	free(size);
+	free(seen);
+	return rc;
+}
+
+/* ---- sla ------------------------------------------------------------- */
+
+/* The median of the first column of s's rows, which come sorted. */
+static int
+median(struct ctx *x, sqlite3_stmt *s, double *med, int64_t *n)
+{
+	int64_t *v = NULL, *nv;
+	size_t cap = 0, k = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
+				free(v);
+				return crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+				    "memory");
+			}
+			v = nv;
+		}
+		v[k++] = sqlite3_column_int64(s, 0);
+	}
+	*n = (int64_t)k;
+	*med = k == 0 ? NAN : k % 2 ? (double)v[k / 2] : (v[k / 2 - 1] +
+	    v[k / 2]) / 2.0;
+	free(v);
+	return done(x, s, rc);
+}
+
+static int
+hours(struct ctx *x, const char *key, double *h)
+{
+	char buf[32];
+	int rc;
+
+	if ((rc = crm_setting_get(x->st, key, buf, sizeof buf)) != CRM_EX_OK)
+		return rc;
+	*h = strtod(buf, NULL);
+	return CRM_EX_OK;
+}
+
+/* A ticket's response: the first response, else its resolution. */
+#define RESP	"coalesce(first_response, resolved)"
+
+static int
+sla(struct ctx *x)
+{
+	static const char *const cols[] = { "name", "value" };
+	static const char *const dcols[] = { "first_response", "tickets" };
+	static const char *const bucket[] = { "0-1h", "1-4h", "4-8h",
+	    "8-24h", "24-48h", "48h+", "none yet" };
+	struct tab *t = tab_new(x, "sla", "Tickets against the promise", 2,
+	    cols, "sn"), *d;
+	sqlite3_stmt *s = NULL;
+	double resp, resol, med;
+	int64_t n;
+	int rc, i;
+
+	if ((rc = hours(x, "sla.response", &resp)) != CRM_EX_OK ||
+	    (rc = hours(x, "sla.resolution", &resol)) != CRM_EX_OK)
+		return rc;
+	if (t != NULL)
+		snprintf(t->note, sizeof t->note, "a first response within %g "
+		    "hours meets the promise (at the deadline too), a "
+		    "resolution within %g", resp, resol);
+	if ((rc = prep(x, "SELECT count(*), "
+	    "count(*) FILTER (WHERE " RESP " <= ?1), "
+	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened <= "
+	    "?2), "
+	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened > ?2), "
+	    "count(*) FILTER (WHERE coalesce(" RESP " > ?1, 1) AND opened + ?2 "
+	    "< ?1), "
+	    "count(*) FILTER (WHERE resolved <= ?1), "
+	    "count(*) FILTER (WHERE resolved <= ?1 AND resolved - opened <= "
+	    "?3), "
+	    "count(*) FILTER (WHERE resolved <= ?1 AND resolved - opened > ?3), "
+	    "count(*) FILTER (WHERE coalesce(resolved > ?1, 1) AND opened + ?3 "
+	    "< ?1) FROM ticket WHERE opened <= ?1", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 2, (int64_t)(resp * 3600));
+	sqlite3_bind_int64(s, 3, (int64_t)(resol * 3600));
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		return done(x, s, rc);
+	kvf(x, t, "tickets", "%lld", sqlite3_column_int64(s, 0));
+	kvf(x, t, "responded", "%lld", sqlite3_column_int64(s, 1));
+	kvf(x, t, "met", "%lld", sqlite3_column_int64(s, 2));
+	kvf(x, t, "breached", "%lld", sqlite3_column_int64(s, 3));
+	kvf(x, t, "open_overdue", "%lld", sqlite3_column_int64(s, 4));
+	kvf(x, t, "resolved", "%lld", sqlite3_column_int64(s, 5));
+	kvf(x, t, "resolution_met", "%lld", sqlite3_column_int64(s, 6));
+	kvf(x, t, "resolution_breached", "%lld", sqlite3_column_int64(s, 7));
+	kvf(x, t, "unresolved_overdue", "%lld", sqlite3_column_int64(s, 8));
+	sqlite3_finalize(s);
+	if ((rc = prep(x, "SELECT " RESP " - opened FROM ticket WHERE opened "
+	    "<= ?1 AND " RESP " <= ?1 ORDER BY 1", &s)) != CRM_EX_OK ||
+	    (rc = median(x, s, &med, &n)) != CRM_EX_OK)
+		return rc;
+	if (n > 0)
+		kvf(x, t, "median_response_hours", "%.2f", med / 3600);
+	else
+		kv(x, t, "median_response_hours", NULL);
+	if ((rc = prep(x, "SELECT resolved - opened FROM ticket WHERE opened "
+	    "<= ?1 AND resolved <= ?1 ORDER BY 1", &s)) != CRM_EX_OK ||
+	    (rc = median(x, s, &med, &n)) != CRM_EX_OK)
+		return rc;
+	if (n > 0)
+		kvf(x, t, "median_resolution_hours", "%.2f", med / 3600);
+	else
+		kv(x, t, "median_resolution_hours", NULL);
+	/* How long first responses took: the distribution. */
+	d = tab_new(x, "sla", "Time to the first response", 2, dcols, "sn");
+	if (d != NULL) {
+		d->chart = CH_BAR;
+		d->label = 0;
+		d->val = 1;
+	}
+	if ((rc = prep(x, "SELECT CASE WHEN coalesce(" RESP " > ?1, 1) THEN 6 "
+	    "ELSE (" RESP " - opened > 3600) + (" RESP " - opened > 14400) + "
+	    "(" RESP " - opened > 28800) + (" RESP " - opened > 86400) + "
+	    "(" RESP " - opened > 172800) END, count(*) FROM ticket WHERE "
+	    "opened <= ?1 GROUP BY 1", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	{
+		int64_t got[7] = { 0 };
+
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			got[sqlite3_column_int(s, 0)] = sqlite3_column_int64(s,
+			    1);
+		for (i = 0; i < 7; i++) {
+			cell(x, d, bucket[i]);
+			cell_int(x, d, got[i]);
+		}
+	}
+	return done(x, s, rc);
+}
+
+/* ---- satisfaction ----------------------------------------------------- */
+
+static int
+satisfaction(struct ctx *x)
+{
+	static const char *const cols[] = { "name", "value" };
+	static const char *const gcols[] = { "expectation", "satisfaction_low",
+	    "satisfaction_mid", "satisfaction_high" };
+	static const char *const dcols[] = { "score", "nps", "csat" };
+	static const char *const band[] = { "low (1-4)", "mid (5-7)",
+	    "high (8-10)" };
+	struct tab *t = tab_new(x, "satisfaction", "Satisfaction (latest "
+	    "answer per customer)", 2, cols, "sn"), *g, *d;
+	sqlite3_stmt *s = NULL;
+	int64_t grid[3][3] = { { 0 } }, dist[11][2] = { { 0 } };
+	int rc, i, j, sc;
+
+	if ((rc = latest(x)) != CRM_EX_OK ||
+	    (rc = prep(x, scores_sql, &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		return done(x, s, rc);
+	kvf(x, t, "nps_answers", "%lld", sqlite3_column_int64(s, 0));
+	kvf(x, t, "promoters", "%lld", sqlite3_column_int64(s, 1));
+	kvf(x, t, "passives", "%lld", sqlite3_column_int64(s, 2));
+	kvf(x, t, "detractors", "%lld", sqlite3_column_int64(s, 3));
+	if (sqlite3_column_int64(s, 0) > 0)
+		kvf(x, t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
+		    sqlite3_column_int64(s, 3)) / sqlite3_column_int64(s, 0));
+	else
+		kv(x, t, "nps", NULL);
+	kvf(x, t, "csat_answers", "%lld", sqlite3_column_int64(s, 4));
+	for (i = 5; i <= 7; i++) {
+		static const char *const name[] = { "csat", "expectation",
+		    "satisfaction" };
+
+		if (sqlite3_column_type(s, i) == SQLITE_NULL)
+			kv(x, t, name[i - 5], NULL);
+		else
+			kvf(x, t, name[i - 5], "%.2f", sqlite3_column_double(s,
+			    i));
+	}
+	sqlite3_finalize(s);
+	/* Expectation x satisfaction of the customers who gave both. */
+	if ((rc = prep(x, "SELECT e.score, v.score FROM temp.latest AS e JOIN "
+	    "temp.latest AS v ON v.customer = e.customer AND v.kind = "
+	    "'satisfaction' WHERE e.kind = 'expectation'", &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		i = sqlite3_column_int(s, 0);
+		j = sqlite3_column_int(s, 1);
+		grid[i <= 4 ? 0 : i <= 7 ? 1 : 2][j <= 4 ? 0 : j <= 7 ? 1 : 2]++;
+	}
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		return rc;
+	if ((g = tab_new(x, "satisfaction", "Expectation x satisfaction "
+	    "(customers)", 4, gcols, "snnn")) != NULL) {
+		g->chart = CH_HEAT;
+		g->label = 0;
+		g->val = 1;
+		snprintf(g->note, sizeof g->note, "high expectation, low "
+		    "satisfaction first: they are the ones to win back");
+	}
+	for (i = 2; i >= 0; i--) {
+		cell(x, g, band[i]);
+		for (j = 0; j < 3; j++)
+			cell_int(x, g, grid[i][j]);
+	}
+	if ((rc = prep(x, "SELECT kind, score, count(*) FROM temp.latest WHERE "
+	    "kind IN ('nps', 'csat') GROUP BY 1, 2", &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sc = sqlite3_column_int(s, 1);
+		if (sc >= 0 && sc <= 10)
+			dist[sc][strcmp((const char *)sqlite3_column_text(s, 0),
+			    "nps") == 0 ? 0 : 1] = sqlite3_column_int64(s, 2);
+	}
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		return rc;
+	if ((d = tab_new(x, "satisfaction", "Answers by score", 3, dcols,
+	    "nnn")) != NULL) {
+		d->chart = CH_BAR;
+		d->label = 0;
+		d->val = 1;
+	}
+	for (i = 0; i <= 10; i++) {
+		cell_int(x, d, i);
+		cell_int(x, d, dist[i][0]);
+		if (i >= 1 && i <= 5)
+			cell_int(x, d, dist[i][1]);
+		else
+			cell(x, d, NULL);
+	}
+	return x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+	    CRM_EX_OK;
+}
+
+/* ---- effort ---------------------------------------------------------- */
+
+static int
+effort(struct ctx *x)
+{
+	static const char *const cols[] = { "owner", "grade", "customers",
+	    "contacts", "share", "target", "gap" };
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	struct tab *t;
+	char labels[128], buf[128], lab[3][32], *p, *tok;
+	double target[3];
+	int64_t run, total;
+	size_t r, r0;
+	int rc, i;
+
+	if ((rc = crm_setting_get(x->st, "tier.service.labels", labels,
+	    sizeof labels)) != CRM_EX_OK ||
+	    (rc = crm_setting_get(x->st, "effort.targets", buf, sizeof buf)) !=
+	    CRM_EX_OK)
+		return rc;
+	if (crm_setting_numbers(buf, target, 3) != 3)
+		return crm_err(CRM_EX_DATAERR, NULL, "effort.targets: \"%s\" is "
+		    "not three shares", buf);
+	/* Labels lowest first; targets highest first. */
+	for (i = 2, p = labels; i >= 0 && (tok = strsep(&p, ",")) != NULL; i--)
+		snprintf(lab[i], sizeof lab[i], "%s", tok);
+	if ((rc = grades(x, "service", &run)) != CRM_EX_OK)
+		return rc;
+	snprintf(buf, sizeof buf, "Contact effort by service grade, the last "
+	    "%g days", x->window);
+	if ((t = tab_new(x, "effort", buf, 7, cols, "ssnnnnn")) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	snprintf(t->note, sizeof t->note, "grades from %s; targets %g/%g/%g "
+	    "(effort.targets)", run > 0 ? "the latest service run" : "the "
+	    "latest answers (no service run stored)", target[0], target[1],
+	    target[2]);
+	t->chart = CH_BAR;
+	t->label = 1;
+	t->val = 4;
+	crm_sql_add(&q, "SELECT c.owner, CASE g.tier");
+	for (i = 0; i < 3; i++) {
+		crm_sql_add(&q, " WHEN ");
+		crm_sql_text(&q, lab[i]);
+		crm_sql_add(&q, " THEN %d", i);
+	}
+	crm_sql_add(&q, " END AS k, count(*), coalesce(sum((SELECT count(*) "
+	    "FROM contact AS h WHERE h.customer = c.id AND h.ts <= ?1 AND "
+	    "h.ts > ?1 - ");
+	crm_sql_int(&q, (int64_t)(x->window * 86400));
+	crm_sql_add(&q, ")), 0) FROM temp.grade AS g JOIN customer AS c ON "
+	    "c.id = g.customer LEFT JOIN stats AS s ON s.customer = c.id WHERE "
+	    "c.created <= ?1");
+	if ((rc = where(x, &q)) != CRM_EX_OK)
+		goto out;
+	crm_sql_add(&q, " GROUP BY 1, 2 ORDER BY 1, 2");
+	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
+		goto out;
+	r0 = 0;
+	total = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		i = sqlite3_column_int(s, 1);
+		cell_col(x, t, s, 0, 0);
+		cell(x, t, lab[i]);
+		cell_col(x, t, s, 2, 0);
+		cell_col(x, t, s, 3, 0);
+		cell(x, t, NULL);
+		cellf(x, t, "%.4f", target[i]);
+		cell(x, t, NULL);
+	}
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		goto out;
+	s = NULL;
+	/* Each owner's share of their own contacts, and the gap to target. */
+	for (r = 0; r <= tab_rows(t) && !x->oom; r++) {
+		if (r == tab_rows(t) || (r > r0 && (at(t, r, 0) == NULL) !=
+		    (at(t, r0, 0) == NULL)) || (r > r0 && at(t, r, 0) != NULL &&
+		    strcmp(at(t, r, 0), at(t, r0, 0)) != 0)) {
+			for (; r0 < r; r0++) {
+				double sh = total > 0 ? atof(at(t, r0, 3)) /
+				    total : 0;
+
+				snprintf(buf, sizeof buf, "%.4f", sh);
+				t->cells[r0 * t->ncols + 4] = strdup(buf);
+				snprintf(buf, sizeof buf, "%.4f", sh -
+				    atof(at(t, r0, 5)));
+				t->cells[r0 * t->ncols + 6] = strdup(buf);
+			}
+			total = 0;
+		}
+		if (r < tab_rows(t))
+			total += atoll(at(t, r, 3));
+	}
+	rc = x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+	    CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	crm_sql_free(&q);
+	return rc;
+}
+
+/* ---- churn ------------------------------------------------------------- */
+
+static int
+atrisk_add(void *arg, int64_t id, int64_t since, double med, double k)
+{
+	sqlite3_stmt *s = arg;
+
+	(void)since;
+	(void)med;
+	(void)k;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return CRM_EX_SOFTWARE;
+	sqlite3_reset(s);
+	return CRM_EX_OK;
+}
+
+/* temp.risk (customer): by the newest fitted model, else the heuristic. */
+static int
+atrisk(struct ctx *x, char *how, size_t n)
+{
+	struct crm_fitted f;
+	sqlite3_stmt *s = NULL, *in = NULL;
+	char model[16] = "";
+	double pa;
+	int m, rc;
+
+	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.risk; CREATE TEMP "
+	    "TABLE risk (customer INTEGER PRIMARY KEY)")) != CRM_EX_OK ||
+	    (rc = crm_prepare(x->st, "INSERT INTO temp.risk VALUES (?)",
+	    &in)) != CRM_EX_OK)
+		return rc;
+	if ((rc = crm_prepare(x->st, "SELECT model FROM fit WHERE model != "
+	    "'gg' ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
+		goto out;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		snprintf(model, sizeof model, "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	s = NULL;
+	if (model[0] == '\0') {
+		snprintf(how, n, "at risk: no purchase for more than churn.k "
+		    "times the customer's median gap (no model fitted)");
+		rc = crm_churn_heuristic(x->st, atrisk_add, in);
+		if (rc == CRM_EX_SOFTWARE)
+			rc = crm_sqlerr(x->st, sqlite3_errcode(
+			    crm_store_db(x->st)));
+		goto out;
+	}
+	if ((rc = crm_fit_load(x->st, model, &f)) != CRM_EX_OK ||
+	    (rc = crm_summary(x->st, 0)) != CRM_EX_OK ||
+	    (rc = crm_prepare(x->st, "SELECT customer, x, tx, T FROM "
+	    "temp.summ", &s)) != CRM_EX_OK)
+		goto out;
+	m = crm_model_parse(model);
+	snprintf(how, n, "at risk: P(alive) below %g by the newest %s fit",
+	    x->threshold, model);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		pa = crm_model_palive(m, f.p, sqlite3_column_double(s, 1),
+		    sqlite3_column_double(s, 2) / f.scale,
+		    sqlite3_column_double(s, 3) / f.scale);
+		if (isfinite(pa) && pa < x->threshold && (rc = atrisk_add(in,
+		    sqlite3_column_int64(s, 0), 0, 0, 0)) != CRM_EX_OK) {
+			rc = crm_sqlerr(x->st, sqlite3_errcode(
+			    crm_store_db(x->st)));
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(x->st, rc);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(in);
+	return rc;
+}
+
+static int
+churn_by(struct ctx *x, const char *col, const char *name, const char *how)
+{
+	static const char *const cols[2][5] = {
+	    { "tier", "buyers", "at_risk", "share", "revenue_at_risk" },
+	    { "owner", "buyers", "at_risk", "share", "revenue_at_risk" } };
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	struct tab *t;
+	char title[96];
+	int rc, byowner = strcmp(col, "c.owner") == 0;
+
+	snprintf(title, sizeof title, "Churn risk by %s", name);
+	if ((t = tab_new(x, "churn", title, 5, cols[byowner], "snnnn")) ==
+	    NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	snprintf(t->note, sizeof t->note, "%s; revenue at risk is what they "
+	    "spent so far", how);
+	t->chart = CH_BAR;
+	t->label = 0;
+	t->val = 2;
+	crm_sql_add(&q, "SELECT %s, count(*), count(r.customer), sum(", col);
+	field(x, &q, "monetary");
+	crm_sql_add(&q, ") FILTER (WHERE r.customer IS NOT NULL) FROM "
+	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id LEFT JOIN "
+	    "temp.grade AS g ON g.customer = c.id LEFT JOIN temp.risk AS r ON "
+	    "r.customer = c.id WHERE c.created <= ?1 AND ");
+	field(x, &q, "frequency");
+	crm_sql_add(&q, " > 0");
+	if ((rc = where(x, &q)) != CRM_EX_OK)
+		goto out;
+	crm_sql_add(&q, " GROUP BY 1 ORDER BY 1");
+	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		cell_col(x, t, s, 0, 0);
+		cell_col(x, t, s, 1, 0);
+		cell_col(x, t, s, 2, 0);
+		cell_share(x, t, sqlite3_column_double(s, 2),
+		    sqlite3_column_double(s, 1));
+		cell_money(x, t, sqlite3_column_int64(s, 3));
+	}
+	rc = done(x, s, rc);
+	s = NULL;
+out:
+	sqlite3_finalize(s);
+	crm_sql_free(&q);
+	return rc;
+}
+
+static int
+churn(struct ctx *x)
+{
+	char how[160], title[64];
+	int64_t run;
+	int rc;
+
+	if ((rc = atrisk(x, how, sizeof how)) != CRM_EX_OK ||
+	    (rc = grades(x, x->scheme, &run)) != CRM_EX_OK)
+		return rc;
+	snprintf(title, sizeof title, "%s tier", x->scheme);
+	if ((rc = churn_by(x, "g.tier", title, how)) != CRM_EX_OK)
+		return rc;
+	return churn_by(x, "c.owner", "owner", how);
+}
+
+/* ---- forecast ------------------------------------------------------------ */
+
+#define MAXMONTHS	61
+
+static int
+forecast(struct ctx *x)
+{
+	static const char *const cols[] = { "month", "purchases", "revenue",
+	    "expected_purchases", "expected_revenue" };
+	struct crm_fitted f, gg;
+	sqlite3_stmt *s = NULL;
+	struct tab *t;
+	char model[16] = "", buf[32];
+	int64_t today = crm_day_of(x->cli->now), y, mon0, edge[MAXMONTHS + 1];
+	int64_t hist[MAXMONTHS + 12][2], rev = 0, days = 0;
+	double ep[MAXMONTHS], er[MAXMONTHS], e0, e1, spend, mean = 0;
+	int nm, m = -1, hasgg = 0, i, k, mo, d, rc;
+
+	nm = (int)ceil(x->horizon / 30.0 - 1e-9);
+	if (nm < 1 || nm > MAXMONTHS - 1)
+		return crm_err(CRM_EX_USAGE, NULL, "--horizon: 1 to %d months",
+		    MAXMONTHS - 1);
+	crm_civil_from_days(today, &y, &mo, &d);
+	mon0 = y * 12 + mo - 1;
+	/* The months' last days: edge[k] ends month mon0 + k. */
+	for (k = 0; k <= nm; k++) {
+		int64_t n = mon0 + k + 1;
+
+		edge[k] = crm_days_from_civil(n / 12, (int)(n % 12) + 1, 1) - 1;
+	}
+	if ((t = tab_new(x, "forecast", "Purchases and revenue by month, with "
+	    "the forecast", 5, cols, "snnnn")) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	t->chart = CH_COLUMNS;
+	t->label = 0;
+	t->val = 2;
+	t->val2 = 4;
+	/* The twelve months before and the month of the --asof day. */
+	memset(hist, 0, sizeof hist);
+	if ((rc = prep(x, "SELECT CAST(strftime('%Y', ts, 'unixepoch') AS "
+	    "INTEGER) * 12 + CAST(strftime('%m', ts, 'unixepoch') AS INTEGER) "
+	    "- 1, count(DISTINCT customer * 65536 + ts / 86400), sum(amount) "
+	    "FROM purchase WHERE ts <= ?1 AND ts >= ?2 GROUP BY 1", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 2, crm_days_from_civil((mon0 - 12) / 12,
+	    (int)((mon0 - 12) % 12) + 1, 1) * 86400);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		k = (int)(sqlite3_column_int64(s, 0) - (mon0 - 12));
+		if (k >= 0 && k <= 12) {
+			hist[k][0] = sqlite3_column_int64(s, 1);
+			hist[k][1] = sqlite3_column_int64(s, 2);
+		}
+	}
+	if ((rc = done(x, s, rc)) != CRM_EX_OK)
+		return rc;
+	/* The newest fitted model, and Gamma-Gamma for the spend. */
+	if ((rc = crm_prepare(x->st, "SELECT model FROM fit WHERE model != "
+	    "'gg' ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
+		return rc;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(model, sizeof model, "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	s = NULL;
+	for (k = 0; k < nm + 1; k++)
+		ep[k] = er[k] = 0;
+	if (model[0] != '\0') {
+		if ((rc = crm_fit_load(x->st, model, &f)) != CRM_EX_OK)
+			return rc;
+		m = crm_model_parse(model);
+		if ((rc = crm_fit_load(x->st, "gg", &gg)) == CRM_EX_OK)
+			hasgg = 1;
+		else if (rc != CRM_EX_NONE)
+			return rc;
+		if ((rc = crm_summary(x->st, 1)) != CRM_EX_OK)
+			return rc;
+		/* Without Gamma-Gamma: the mean spend per purchase day. */
+		if ((rc = prep(x, "SELECT sum(x + 1), (SELECT sum(amount) FROM "
+		    "purchase WHERE ts <= ?1) FROM temp.summ", &s)) !=
+		    CRM_EX_OK)
+			return rc;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			days = sqlite3_column_int64(s, 0);
+			rev = sqlite3_column_int64(s, 1);
+		}
+		sqlite3_finalize(s);
+		mean = days > 0 ? (double)rev / days : 0;
+		/* Customers alike in (x, t_x, T) expect alike: once each. */
+		if ((rc = crm_prepare(x->st, "SELECT x, tx, T, count(*), "
+		    "sum(CASE WHEN x > 0 THEN repeat * 1.0 / x ELSE 0 END) FROM "
+		    "temp.summ GROUP BY 1, 2, 3", &s)) != CRM_EX_OK)
+			return rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			double cx = sqlite3_column_double(s, 0), n =
+			    sqlite3_column_double(s, 3), smx =
+			    sqlite3_column_double(s, 4);
+			double ctx = sqlite3_column_double(s, 1) / f.scale;
+			double cT = sqlite3_column_double(s, 2) / f.scale;
+
+			/* E[spend] is linear in m_x: the group's sum. */
+			spend = hasgg ? (gg.p[0] * (gg.p[2] * n + cx * smx)) /
+			    (gg.p[0] * cx + gg.p[1] - 1) : mean * n;
+			e0 = 0;
+			for (k = 0; k <= nm; k++) {
+				e1 = crm_model_expected(m, f.p, cx, ctx, cT,
+				    (edge[k] - today) / (double)f.scale);
+				if (!isfinite(e1))
+					break;
+				ep[k] += n * (e1 - e0);
+				er[k] += spend * (e1 - e0);
+				e0 = e1;
+			}
+		}
+		if ((rc = done(x, s, rc)) != CRM_EX_OK)
+			return rc;
+		snprintf(t->note, sizeof t->note, "expected by the newest %s "
+		    "fit, spend by %s; the month of the --asof day is split at "
+		    "it", model, hasgg ? "Gamma-Gamma" : "the mean per purchase "
+		    "day");
+	} else
+		snprintf(t->note, sizeof t->note, "no model fitted: crm-churn "
+		    "--fit for the forecast");
+	for (k = -12; k <= nm; k++) {
+		int64_t n = mon0 + k;
+
+		snprintf(buf, sizeof buf, "%04lld-%02lld", (long long)(n / 12),
+		    (long long)(n % 12 + 1));
+		cell(x, t, buf);
+		if (k <= 0) {
+			cell_int(x, t, hist[k + 12][0]);
+			cell_money(x, t, hist[k + 12][1]);
+		} else {
+			cell(x, t, NULL);
+			cell(x, t, NULL);
+		}
+		if (k >= 0 && m >= 0) {
+			cellf(x, t, "%.2f", ep[k]);
+			cell_money(x, t, (int64_t)llround(er[k]));
+		} else {
+			cell(x, t, NULL);
+			cell(x, t, NULL);
+		}
+	}
+	(void)i;
+	return x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+	    CRM_EX_OK;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static int
+color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+}
+
+/* A bar of w eighths of a cell wide, in Unicode block elements. */
+static void
+bar(char *buf, size_t n, double frac, int width)
+{
+	static const char *const part[] = { "", "\u258f", "\u258e", "\u258d",
+	    "\u258c", "\u258b", "\u258a", "\u2589" };
+	int eighths = (int)lround(frac * width * 8), i;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (eighths < 0)
+		eighths = 0;
+	for (i = 0; i < eighths / 8 && len + 4 < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "\u2588");
+	if (len + 4 < n)
+		snprintf(buf + len, n - len, "%s", part[eighths % 8]);
+}
+
+static double
+tab_max(const struct tab *t, int c)
+{
+	double mx = 0, v;
+	size_t r;
+
+	for (r = 0; r < tab_rows(t); r++)
+		if (at(t, r, c) != NULL && (v = fabs(atof(at(t, r, c)))) > mx)
+			mx = v;
+	return mx;
+}
+
+static void
+text(struct ctx *x, struct tab *t, int first)
+{
+	struct crm_out *o;
+	const char *names[64];
+	char **cols = t->cols, b[256];
+	int c, extra = 0, json = x->cli->fmt == CRM_FMT_JSON, table =
+	    x->cli->fmt == CRM_FMT_TABLE;
+	double mx = 0;
+	size_t r;
+
+	if (table) {
+		if (!first)
+			putchar('\n');
+		printf(color() ? "\033[1m%s\033[0m\n" : "%s\n", t->title);
+		if (t->note[0] != '\0')
+			printf("(%s)\n", t->note);
+		extra = t->chart == CH_BAR || t->chart == CH_COLUMNS;
+		mx = tab_max(t, t->val);
+	} else if (!first && x->cli->fmt != CRM_FMT_JSON)
+		putchar('\n');
+	if (t->ncols + 2 > 64)
+		return;
+	for (c = 0; c < t->ncols; c++)
+		names[c + json] = cols[c];
+	if (json)
+		names[0] = "report";
+	if (extra)
+		names[t->ncols] = "";
+	o = crm_out_new(stdout, x->cli->fmt, 1, t->ncols + json + extra,
+	    names);
+	if (o == NULL) {
+		x->oom = 1;
+		return;
+	}
+	for (r = 0; r < tab_rows(t); r++) {
+		if (json)
+			crm_out_cell(o, CRM_V_STR, t->name);
+		for (c = 0; c < t->ncols; c++)
+			crm_out_cell(o, t->num[c] ? CRM_V_NUM : CRM_V_STR,
+			    at(t, r, c));
+		if (extra) {
+			bar(b, sizeof b, mx > 0 && at(t, r, t->val) != NULL ?
+			    fabs(atof(at(t, r, t->val))) / mx : 0, 20);
+			crm_out_cell(o, CRM_V_STR, b);
+		}
+		crm_out_endrow(o);
+	}
+	crm_out_free(o);
+}
+
+/* ---- html -------------------------------------------------------------- */
+
+static void
+esc(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		switch (*s) {
+		case '&':
+			fputs("&amp;", stdout);
+			break;
+		case '<':
+			fputs("&lt;", stdout);
+			break;
+		case '>':
+			fputs("&gt;", stdout);
+			break;
+		case '"':
+			fputs("&quot;", stdout);
+			break;
+		default:
+			putchar(*s);
+		}
+}
+
+/* Horizontal bars: a label and a value per row. */
+static void
+svg_bars(const struct tab *t)
+{
+	size_t r, n = tab_rows(t);
+	double mx = tab_max(t, t->val), v;
+	int h = 22, lw = 160, bw = 420;
+
+	if (n == 0 || n > 60)
+		return;
+	printf("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	    "height=\"%zu\" role=\"img\" aria-label=\"", lw + bw + 90,
+	    n * h + 8);
+	esc(t->cols[t->val]);
+	printf(" by ");
+	esc(t->cols[t->label]);
+	printf("\">\n");
+	for (r = 0; r < n; r++) {
+		v = at(t, r, t->val) != NULL ? atof(at(t, r, t->val)) : 0;
+		printf("<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">", lw - 6,
+		    r * h + 19);
+		esc(at(t, r, t->label) != NULL ? at(t, r, t->label) : "(none)");
+		printf("</text><rect x=\"%d\" y=\"%zu\" width=\"%.1f\" "
+		    "height=\"%d\" class=\"b\"/><text x=\"%.1f\" y=\"%zu\">",
+		    lw, r * h + 6, mx > 0 ? fabs(v) / mx * bw : 0, h - 6,
+		    lw + (mx > 0 ? fabs(v) / mx * bw : 0) + 4, r * h + 19);
+		esc(at(t, r, t->val) != NULL ? at(t, r, t->val) : "");
+		printf("</text>\n");
+	}
+	printf("</svg>\n");
+}
+
+/* Columns over time: val, and val2 beside it in another colour. */
+static void
+svg_columns(const struct tab *t)
+{
+	size_t r, n = tab_rows(t);
+	double mx = fmax(tab_max(t, t->val), tab_max(t, t->val2)), v;
+	int cw = 36, ch = 200, top = 24;
+	int k, c;
+
+	if (n == 0)
+		return;
+	printf("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\" "
+	    "height=\"%d\" role=\"img\" aria-label=\"", n * cw + 40, ch + top +
+	    70);
+	esc(t->cols[t->val]);
+	printf(" and ");
+	esc(t->cols[t->val2]);
+	printf(" by ");
+	esc(t->cols[t->label]);
+	printf("\">\n<rect x=\"8\" y=\"4\" width=\"12\" height=\"12\" "
+	    "class=\"b\"/><text x=\"24\" y=\"15\">");
+	esc(t->cols[t->val]);
+	printf("</text><rect x=\"160\" y=\"4\" width=\"12\" height=\"12\" "
+	    "class=\"f\"/><text x=\"176\" y=\"15\">");
+	esc(t->cols[t->val2]);
+	printf("</text>\n");
+	for (r = 0; r < n; r++) {
+		for (k = 0; k < 2; k++) {
+			c = k == 0 ? t->val : t->val2;
+			if (at(t, r, c) == NULL)
+				continue;
+			v = mx > 0 ? fabs(atof(at(t, r, c))) / mx * ch : 0;
+			printf("<rect x=\"%zu\" y=\"%.1f\" width=\"%d\" "
+			    "height=\"%.1f\" class=\"%s\"><title>", 20 + r *
+			    cw + k * (cw / 2 - 2), top + ch - v, cw / 2 - 3, v,
+			    k == 0 ? "b" : "f");
+			esc(at(t, r, t->label));
+			printf(": ");
+			esc(at(t, r, c));
+			printf("</title></rect>\n");
+		}
+		printf("<text x=\"%zu\" y=\"%d\" transform=\"rotate(60 %zu,%d)"
+		    "\">", 20 + r * cw + 4, top + ch + 12, 20 + r * cw + 4,
+		    top + ch + 12);
+		esc(at(t, r, t->label));
+		printf("</text>\n");
+	}
+	printf("</svg>\n");
+}
+
+/* A heat map: rows by label, columns val onwards, shade by value. */
+static void
+svg_heat(const struct tab *t)
+{
+	size_t r, n = tab_rows(t);
+	double mx = 0, v;
+	int c, cw = 34, rh = 20, lw = 110;
+
+	for (c = t->val; c < t->ncols; c++)
+		mx = fmax(mx, tab_max(t, c));
+	if (n == 0 || n > 200 || t->ncols - t->val > 120)
+		return;
+	printf("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	    "height=\"%zu\" role=\"img\" aria-label=\"", lw + (t->ncols -
+	    t->val) * cw + 10, (n + 1) * rh + 8);
+	esc(t->title);
+	printf("\">\n");
+	for (c = t->val; c < t->ncols; c++) {
+		printf("<text x=\"%d\" y=\"14\" text-anchor=\"middle\">", lw +
+		    (c - t->val) * cw + cw / 2);
+		esc(t->cols[c]);
+		printf("</text>\n");
+	}
+	for (r = 0; r < n; r++) {
+		printf("<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">", lw - 6,
+		    (r + 1) * rh + 14);
+		esc(at(t, r, t->label));
+		printf("</text>\n");
+		for (c = t->val; c < t->ncols; c++) {
+			if (at(t, r, c) == NULL)
+				continue;
+			v = mx > 0 ? atof(at(t, r, c)) / mx : 0;
+			printf("<rect x=\"%d\" y=\"%zu\" width=\"%d\" height="
+			    "\"%d\" fill=\"rgb(%d,%d,%d)\"><title>", lw + (c -
+			    t->val) * cw, (r + 1) * rh, cw - 2, rh - 2,
+			    (int)(235 - 200 * v), (int)(240 - 140 * v),
+			    (int)(250 - 60 * v));
+			esc(at(t, r, t->label));
+			printf(" ");
+			esc(t->cols[c]);
+			printf(": ");
+			esc(at(t, r, c));
+			printf("</title></rect>\n");
+		}
+	}
+	printf("</svg>\n");
+}
+
+static void
+html(struct ctx *x)
+{
+	struct tab *t;
+	char day[32];
+	size_t r;
+	int c, n;
+
+	crm_date_fmt(x->cli->now, day, sizeof day);
+	printf("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
+	    "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width"
+	    "\">\n<title>crm report as of %s</title>\n<style>\n"
+	    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:"
+	    "72em;padding:0 1em;color:#222}\n"
+	    "h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom"
+	    ":1px solid #ccc}\n"
+	    "table{border-collapse:collapse;margin:.5em 0 1em}\n"
+	    "th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:"
+	    "left}\ntd.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	    "p.note{color:#666;font-size:.9em}\n"
+	    "svg{display:block;margin:.5em 0;font-size:12px}\n"
+	    "svg text{fill:#333}.b{fill:#4a7fb5}.f{fill:#e39a3b}\n"
+	    "nav a{margin-right:1em}\n"
+	    "</style>\n</head>\n<body>\n<h1>crm report as of %s</h1>\n<nav>",
+	    day, day);
+	for (t = x->tabs, n = 0; t != NULL; t = t->next, n++)
+		if (n == 0 || strcmp(t->name, "") != 0) {
+			printf("<a href=\"#t%d\">", n);
+			esc(t->title);
+			printf("</a>");
+		}
+	printf("</nav>\n");
+	for (t = x->tabs, n = 0; t != NULL; t = t->next, n++) {
+		printf("<section id=\"t%d\" class=\"%s\">\n<h2>", n, t->name);
+		esc(t->title);
+		printf("</h2>\n");
+		if (t->note[0] != '\0') {
+			printf("<p class=\"note\">");
+			esc(t->note);
+			printf("</p>\n");
+		}
+		if (t->chart == CH_BAR)
+			svg_bars(t);
+		else if (t->chart == CH_COLUMNS)
+			svg_columns(t);
+		else if (t->chart == CH_HEAT)
+			svg_heat(t);
+		printf("<table>\n<thead><tr>");
+		for (c = 0; c < t->ncols; c++) {
+			printf("<th>");
+			esc(t->cols[c]);
+			printf("</th>");
+		}
+		printf("</tr></thead>\n<tbody>\n");
+		for (r = 0; r < tab_rows(t); r++) {
+			printf("<tr>");
+			for (c = 0; c < t->ncols; c++) {
+				printf(t->num[c] ? "<td class=\"n\">" : "<td>");
+				esc(at(t, r, c));
+				printf("</td>");
+			}
+			printf("</tr>\n");
+		}
+		printf("</tbody>\n</table>\n</section>\n");
+	}
+	printf("<p class=\"note\">Made by crm-report %s.</p>\n</body>\n"
+	    "</html>\n", CRM_VERSION);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static const char *const reports[] = { "summary", "segments", "tiers",
+    "cohort", "sla", "satisfaction", "effort", "churn", "forecast", NULL };
+
+static int
+one(struct ctx *x, const char *name, int all)
+{
+	static const char *const schemes[] = { "value", "rfm", "presale",
+	    "service" };
+	int rc, i, any = 0;
+
+	if (strcmp(name, "summary") == 0)
+		return summary(x);
+	if (strcmp(name, "segments") == 0)
+		return segments(x);
+	if (strcmp(name, "tiers") == 0) {
+		if (!all || x->scheme != NULL)
+			return tiers(x, x->scheme != NULL ? x->scheme :
+			    "value", 0);
+		/* Every scheme with a run. */
+		for (i = 0; i < 4; i++) {
+			if ((rc = tiers(x, schemes[i], 1)) == CRM_EX_OK)
+				any = 1;
+			else if (rc != CRM_EX_NONE)
+				return rc;
+		}
+		return any ? CRM_EX_OK : CRM_EX_NONE;
+	}
+	if (strcmp(name, "cohort") == 0)
+		return cohort(x);
+	if (strcmp(name, "sla") == 0)
+		return sla(x);
+	if (strcmp(name, "satisfaction") == 0)
+		return satisfaction(x);
+	if (strcmp(name, "effort") == 0)
+		return effort(x);
+	if (strcmp(name, "churn") == 0) {
+		const char *keep = x->scheme;
+		if (x->scheme == NULL)
+			x->scheme = "value";
+		rc = churn(x);
+		x->scheme = keep;
+		return rc;
+	}
+	return forecast(x);
+}
+
+static int
+report(struct ctx *x, const char *name)
+{
+	struct tab *t, *next;
+	int rc = CRM_EX_OK, i, all = strcmp(name, "all") == 0;
+
+	for (i = 0; reports[i] != NULL; i++)
+		if (strcmp(reports[i], name) == 0)
+			break;
+	if (reports[i] == NULL && !all)
+		return crm_err(CRM_EX_USAGE, NULL, "%s: no such report (%s)",
+		    name, "summary, segments, tiers, cohort, sla, "
+		    "satisfaction, effort, churn, forecast, all");
+	if (x->scheme != NULL && crm_tier_scheme(x->scheme) < 0)
+		return crm_err(CRM_EX_USAGE, NULL, "--scheme %s: no such "
+		    "scheme (rfm, value, presale, service)", x->scheme);
+	if (strcmp(x->period, "month") != 0 && strcmp(x->period, "quarter") !=
+	    0 && strcmp(x->period, "week") != 0)
+		return crm_err(CRM_EX_USAGE, NULL, "--period %s: month, quarter "
+		    "or week", x->period);
+	if ((rc = crm_store_open(&x->st, x->cli, CRM_READ)) != CRM_EX_OK)
+		return rc;
+	x->dec = crm_store_decimals(x->st);
+	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK)
+		goto out;
+	for (i = all ? 0 : -1; rc == CRM_EX_OK; i++) {
+		const char *r = i < 0 ? name : reports[i];
+
+		if (r == NULL)
+			break;
+		rc = one(x, r, all);
+		/* In a page of them all, a report with nothing is left out. */
+		if (all && rc == CRM_EX_NONE)
+			rc = CRM_EX_OK;
+		if (i < 0)
+			break;
+	}
+	if (rc != CRM_EX_OK)
+		goto out;
+	if (!x->cli->quiet) {
+		if (x->cli->fmt == CRM_FMT_HTML)
+			html(x);
+		else
+			for (t = x->tabs, i = 1; t != NULL; t = t->next, i = 0)
+				text(x, t, i);
+	}
+	if (x->oom)
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+out:
+	for (t = x->tabs; t != NULL; t = next) {
+		next = t->next;
+		tab_free(t);
+	}
+	crm_store_close(x->st);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option lopts[] = {
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "scheme", required_argument, NULL, OPT_SCHEME },
+		{ "period", required_argument, NULL, OPT_PERIOD },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "horizon", required_argument, NULL, OPT_HORIZON },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct crm_cli cli;
+	struct ctx x = { 0 };
+	char *end;
+	int c;
+
+	x.cli = &cli;
+	x.tail = &x.tabs;
+	x.by = "owner";
+	x.period = "month";
+	x.window = 90;
+	x.horizon = 90;
+	x.threshold = 0.3;
+	crm_cli_begin(&cli, argc, argv, usage, "dwoHqAW");
+	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+		switch (c) {
+		case OPT_BY:
+			x.by = optarg;
+			break;
+		case OPT_SCHEME:
+			x.scheme = optarg;
+			break;
+		case OPT_PERIOD:
+			x.period = optarg;
+			break;
+		case OPT_WINDOW:
+			if (crm_opt_days("window", optarg, &x.window) != 0)
+				return crm_usage(&cli);
+			break;
+		case OPT_HORIZON:
+			if (crm_opt_days("horizon", optarg, &x.horizon) != 0)
+				return crm_usage(&cli);
+			break;
+		case OPT_THRESHOLD:
+			x.threshold = strtod(optarg, &end);
+			if (*end != '\0' || !(x.threshold > 0 &&
+			    x.threshold < 1)) {
+				crm_err(0, NULL, "--threshold: \"%s\" is not a "
+				    "probability between 0 and 1", optarg);
+				return crm_usage(&cli);
+			}
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
+	if (cli.optind != argc - 1)
+		return crm_usage(&cli);
+	return crm_cli_end(&cli, report(&x, argv[cli.optind]));
+}
