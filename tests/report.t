@@ -1,0 +1,162 @@
+#!/bin/sh
+# crm-report: every report's numbers on a small hand-made store
+# (tests/data/report-store.sh), worked out by hand below, as of 2026-04-30.
+. "${0%/*}/lib.sh"
+plan 28
+
+. "$TESTS/data/report-store.sh"
+A=--asof=2026-04-30
+# rows REPORT...: the first table of a report on one line, rows by spaces, cells by commas
+cat >"$TMP/rows" <<SH
+#!/bin/sh
+crm-report $A "\$@" | awk 'BEGIN { ORS = " " } NF == 0 { exit } { gsub(/\t/, ","); print }' | sed 's/ \$//'
+SH
+# table N REPORT...: the N-th table
+cat >"$TMP/table" <<SH
+#!/bin/sh
+n=\$1; shift
+crm-report $A "\$@" | awk -v n="\$n" 'BEGIN { ORS = " "; t = 1 } NF == 0 { t++; next } t == n { gsub(/\t/, ","); print }' | sed 's/ \$//'
+SH
+chmod +x "$TMP/rows" "$TMP/table"
+R=$TMP/rows T=$TMP/table
+
+# customers: a b c d (e is created after the day); buyers a b c, all active (c's last
+# purchase is on the day itself, c's first 425 days before it); revenue 150 + 5 + 30 + 20
+# + 200 + 10 = 415.00 (a's 999.00 is after the day); orders O1, two without order_ref, O2,
+# O3, O4 = 6; aov 415 / 6 = 69.1666 -> 69.17; repeat: a (3 days) and c (2) of 3 buyers;
+# open tickets two, three, four; nps over the latest answers 10 2 9 9: (3 - 1) / 4 = 50.0
+# (not c's 0 after the day); csat latest 4 (not the older 1) and 5: 4.50
+check_out 'summary, every line' \
+	'name,value customers,4 active,3 buyers,3 revenue,415.00 orders,6 aov,69.17 repeat_rate,0.6667 open_tickets,3 nps,50.0 csat,4.50' \
+	"$R summary"
+# one: answered at exactly 24 h (met), resolved at 48 h (met); two: answered 24 h 1 s
+# (breached), never resolved, 72 h passed on 04-13 (overdue); three: unanswered, its
+# 24 h ended 04-30 12:00 (overdue); four: opened 04-30 08:00, due 05-01 (not yet); the
+# ticket opened 05-01 does not exist yet.  Medians: (24 h + 24 h 1 s) / 2, and 48 h.
+check_out 'sla, every line' \
+	'name,value tickets,4 responded,2 met,1 breached,1 open_overdue,1 resolved,1 resolution_met,1 resolution_breached,0 unresolved_overdue,1 median_response_hours,24.00 median_resolution_hours,48.00' \
+	"$R sla"
+check_out 'sla: the distribution of first-response times' \
+	'first_response,tickets 0-1h,0 1-4h,0 4-8h,0 8-24h,1 24-48h,1 48h+,0 none yet,2' "$T 2 sla"
+check_out 'segments --by owner: by revenue, the share of 415.00' \
+	'owner,customers,revenue,share bob,2,210.00,0.5060 ann,2,205.00,0.4940' "$R segments --by owner"
+check_out 'segments --by region: unset is a group of its own' \
+	'region,customers,revenue,share north,2,395.00,0.9518 south,1,20.00,0.0482 ,1,0.00,0.0000' "$R segments --by region"
+check_out 'segments by two fields, one of them a tier' \
+	'owner,tier.value,customers,revenue,share bob,A,1,210.00,0.5060 ann,A,1,185.00,0.4458 ann,C,1,20.00,0.0482 bob,,1,0.00,0.0000' \
+	"$R segments --by owner,tier.value"
+check_out 'segments -w: only the customers the filter selects' \
+	'owner,customers,revenue,share ann,1,185.00,1.0000' "$R -w 'ref = \"a\"' segments"
+# c: first 2025-03-01, again 2026-04 (13 months on); a: 01-31 (the last day of
+# January is January), 02-10, 03-10; b: only 02-28 23:59:59 (still February)
+check_out 'cohort: first-purchase month, size, share buying each month since; later months empty' \
+	'cohort,size,m0,m1,m2,m3,m4,m5,m6,m7,m8,m9,m10,m11,m12,m13 2025-03,1,1.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,1.0000 2026-01,1,1.0000,1.0000,1.0000,0.0000,,,,,,,,,, 2026-02,1,1.0000,0.0000,0.0000,,,,,,,,,,,' \
+	"$R cohort"
+check_out 'cohort --period quarter' \
+	'cohort,size,q0,q1,q2,q3,q4,q5 2025-Q1,1,1.0000,0.0000,0.0000,0.0000,0.0000,1.0000 2026-Q1,2,1.0000,0.0000,,,,' \
+	"$R cohort --period quarter"
+# value on 02-28: c 200 (A), a 155 (200/375 before: A), b 20 (355/375 = .947: B);
+# on 04-30: c 210, a 185 (A), b 20 (395/415 = .952: C); d never bought
+check_out 'tiers: sizes, shares, revenue and the moves from the run before' \
+	'tier,customers,share,revenue,revenue_share,from_A,from_B,new A,2,0.6667,395.00,0.9518,2,0,0 C,1,0.3333,20.00,0.0482,0,1,0' \
+	"$R tiers --scheme value"
+check_exit 'tiers of a scheme never run: exit 1' 1 "crm-report $A tiers --scheme rfm"
+# latest answers: nps a 10, b 2, c 9, d 9; csat a 4, b 5; a expects 9 and got 3, b 8 and 8
+check_out 'satisfaction, every line' \
+	'name,value nps_answers,4 promoters,3 passives,0 detractors,1 nps,50.0 csat_answers,2 csat,4.50 expectation,8.50 satisfaction,5.50' \
+	"$R satisfaction"
+check_out 'satisfaction: expectation x satisfaction' \
+	'expectation,satisfaction_low,satisfaction_mid,satisfaction_high high (8-10),1,0,1 mid (5-7),0,0,0 low (1-4),0,0,0' \
+	"$T 2 satisfaction"
+# service: a 9 + 3 = 12 (E), b 8 + 8 = 16 (D); contacts in the 90 days: a 3, b 1 (not 2025-12-01)
+check_out 'effort: contacts per grade against the 70/20/10 targets' \
+	'owner,grade,customers,contacts,share,target,gap ann,D,1,1,0.2500,0.7000,-0.4500 ann,E,1,3,0.7500,0.2000,0.5500' \
+	"$R effort"
+check_out 'effort --window 16d: the 16 days to the end of the day, a 04-20 and b 04-15' \
+	'owner,grade,customers,contacts,share,target,gap ann,D,1,1,0.5000,0.7000,-0.2000 ann,E,1,1,0.5000,0.2000,0.3000' \
+	"$R effort --window 16d"
+# the heuristic: a's gaps 10 and 28 days, median 19, 51 days since: at risk (> 2 x 19);
+# c's one gap of 425 days, 0 since; b bought once
+check_out 'churn by value tier (no model fitted: the heuristic)' \
+	'tier,buyers,at_risk,share,revenue_at_risk A,2,1,0.5000,185.00 C,1,0,0.0000,0.00' "$R churn"
+check_out 'churn by owner' \
+	'owner,buyers,at_risk,share,revenue_at_risk ann,2,1,0.5000,185.00 bob,1,0,0.0000,0.00' "$T 2 churn"
+check_out 'forecast without a model: the history by month (purchase days, revenue)' \
+	'2026-01,1,150.00,, 2026-02,2,25.00,, 2026-03,1,30.00,, 2026-04,1,10.00,, 2026-05,,,, 2026-06,,,, 2026-07,,,,' \
+	"$R forecast | tr ' ' '\n' | tail -n 7 | tr '\n' ' ' | sed 's/ \$//'"
+# the published CDNOW BG/NBD parameters (weeks), stored as a fit: the expected purchases
+# and revenue must equal an independent implementation (series 2F1) over a, b and c
+sqlite3 "$CRM_DB" "INSERT INTO fit (model, unit, scale, asof, p1, p2, p3, p4, loglik, n, ts) VALUES ('bgnbd', 'week', 7, 0, 0.2426, 4.4135, 0.7929, 2.4258, -9582.43, 2357, 0)"
+check 'forecast: expected purchases and revenue per month equal an independent BG/NBD' "
+crm-report $A forecast --horizon 3m | /usr/bin/python3 -c '
+import sys
+from datetime import date
+r, al, a, b = 0.2426, 4.4135, 0.7929, 2.4258
+def f21(p, q, c, z):
+    s = t = 1.0; k = 0
+    while abs(t) > 1e-15 * abs(s):
+        t *= (p + k) * (q + k) / ((c + k) * (k + 1)) * z; s += t; k += 1
+    return s
+def ey(x, tx, T, t):
+    h = f21(r + x, b + x, a + b + x - 1, t / (al + T + t))
+    num = (a + b + x - 1) / (a - 1) * (1 - ((al + T) / (al + T + t)) ** (r + x) * h)
+    return num / (1 + (x > 0) * a / (b + x - 1) * ((al + T) / (al + tx)) ** (r + x))
+d = lambda s: date.fromisoformat(s).toordinal()
+day = d(\"2026-04-30\")
+cust = [[d(\"2026-01-31\"), d(\"2026-02-10\"), d(\"2026-03-10\")], [d(\"2026-02-28\")], [d(\"2025-03-01\"), d(\"2026-04-30\")]]
+mean = 41500 / 6    # cents per purchase day
+edges = [d(e) - day for e in (\"2026-04-30\", \"2026-05-31\", \"2026-06-30\", \"2026-07-31\")]
+want = {}
+for k, m in enumerate((\"2026-04\", \"2026-05\", \"2026-06\", \"2026-07\")):
+    e = sum(ey(len(c) - 1, (c[-1] - c[0]) / 7, (day - c[0]) / 7, edges[k] / 7) - ey(len(c) - 1, (c[-1] - c[0]) / 7, (day - c[0]) / 7, edges[k - 1] / 7 if k else 0) for c in cust)
+    want[m] = (e, e * mean / 100)
+got = {l.split(\"\t\")[0]: l.rstrip(\"\n\").split(\"\t\") for l in sys.stdin}
+for m, (e, v) in want.items():
+    g = got[m]
+    assert abs(float(g[3]) - e) < 0.006 and abs(float(g[4]) - v) < 0.006, (m, g, e, v)
+assert want[\"2026-05\"][0] > 0.05, want
+'"
+check_out 'the same store and --asof: byte-identical reports' 0 \
+	"a=\$(crm-report $A all | cksum); b=\$(crm-report $A all | cksum); [ \"\$a\" = \"\$b\" ]; echo \$?"
+check 'csv: RFC 4180 with a header, parsed by Python' "
+crm-report $A -o csv segments --by owner | /usr/bin/python3 -c '
+import csv, sys
+r = list(csv.reader(sys.stdin))
+assert r[0] == [\"owner\", \"customers\", \"revenue\", \"share\"] and r[1] == [\"bob\", \"2\", \"210.00\", \"0.5060\"], r'"
+check 'json: JSON Lines naming their report, numbers as numbers' "
+crm-report $A -o json all | /usr/bin/python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+assert {r[\"report\"] for r in rows} >= {\"summary\", \"sla\", \"segments\", \"cohort\", \"tiers\", \"satisfaction\", \"effort\", \"churn\", \"forecast\"}, rows[:3]
+s = {r[\"name\"]: r[\"value\"] for r in rows if r[\"report\"] == \"summary\"}
+assert s[\"customers\"] == 4 and s[\"revenue\"] == 415.00, s'"
+check 'html: one valid page, tables and charts, no script, nothing fetched' "
+crm-report $A -o html all | /usr/bin/python3 -c '
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    stack = []; tags = []; bad = []
+    void = {\"meta\", \"br\", \"rect\", \"img\", \"link\", \"input\", \"hr\"}
+    def handle_starttag(self, t, a):
+        self.tags.append(t)
+        if t not in self.void: self.stack.append(t)
+        self.bad += [(t, k, v) for k, v in a if k.startswith(\"on\") or k in (\"src\", \"href\") and not (v or \"\").startswith(\"#\")]
+    def handle_startendtag(self, t, a): self.tags.append(t)
+    def handle_endtag(self, t):
+        if t in self.void: return
+        assert self.stack and self.stack[-1] == t, (\"unbalanced\", t, self.stack[-3:])
+        self.stack.pop()
+p = P(); page = sys.stdin.read(); p.feed(page); p.close()
+assert not p.stack, p.stack
+assert page.startswith(\"<!DOCTYPE html>\") and \"script\" not in p.tags and not p.bad, p.bad
+assert p.tags.count(\"svg\") >= 6 and p.tags.count(\"table\") >= 12, (p.tags.count(\"svg\"), p.tags.count(\"table\"))
+assert \"415.00\" in page and \"&lt;\" not in page.split(\"<body>\")[0]'"
+check_out 'html escapes what it prints' 'escaped' \
+	"crm-set -q \$(crm-ls -F id -w 'ref = \"a\"') owner='<b>&' && p=\$(crm-report $A -o html segments) && printf '%s' \"\$p\" | grep -q '&lt;b&gt;&amp;' && ! printf '%s' \"\$p\" | grep -q '<b>&' && echo escaped"
+check_out 'table: aligned, with bars, plain when not a terminal' 'no escapes' \
+	"crm-report $A -o table all | grep -q \"\$(printf '\\033')\" && echo escapes || echo 'no escapes'"
+check_out 'on a terminal the titles are bold, unless NO_COLOR' '1 0' \
+	"a=\$(script -qec 'crm-report $A -o table summary' /dev/null | grep -c \"\$(printf '\\033')\\[1m\"); b=\$(NO_COLOR=1 script -qec 'crm-report $A -o table summary' /dev/null | grep -c \"\$(printf '\\033')\"); echo \$a \$b"
+check_exit 'an unknown report is a usage error' 64 "crm-report $A nonsense"
+check_exit '-o html is for reports only' 64 'crm-ls -o html'
+done_testing
