@@ -1,8 +1,10 @@
 /*
  * crm-points: loyalty points.  `earn` credits the purchases up to --asof
  * by the rate (and per-product bonuses) in config, each purchase once;
- * alone, it lists the balances.  Grants and redemptions are points
- * records (crm-add points); a balance never falls below zero.
+ * `expire` writes off what was not spent within points.expiry of being
+ * earned, the oldest points being spent first; alone, it lists the
+ * balances.  Grants and redemptions are points records (crm-add points);
+ * a balance never falls below zero.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,11 @@
 #include "crm.h"
 
 static const char usage[] =
-    "[-Hnq] [-d path] [-o fmt] [--asof date] [earn [--rate points/units]]";
+    "[-Hnq] [-d path] [-o fmt] [--asof date] [earn [--rate points/units] | "
+    "expire]";
+
+/* What expire writes: the reason starts so. */
+#define EXPIRED	"expired"
 
 enum { OPT_RATE = CRM_OPT_OWN };
 
@@ -101,35 +107,375 @@ out:
 	return rc;
 }
 
-/* Balances as of --asof: id, balance, earned, redeemed. */
+/*
+ * One customer's ledger, oldest first: earned points are lots, spent
+ * oldest first; what of a lot is left when its period ends expires.
+ */
+struct lot {
+	int64_t	ts, left;
+};
+
+struct ledger {
+	struct crm_dur	 period;
+	int64_t		 now;
+	struct lot	*lot;
+	size_t		 head, n, cap;
+	/* expiries found, not written yet: when, how many; the lot's day */
+	struct lot	*due;
+	int64_t		*from;
+	size_t		 ndue, capdue;
+	int64_t		 earned, redeemed, expired, balance;
+};
+
+static void
+ledger_reset(struct ledger *l)
+{
+	l->head = l->n = l->ndue = 0;
+	l->earned = l->redeemed = l->expired = l->balance = 0;
+}
+
+static int
+lot_push(struct ledger *l, int64_t ts, int64_t pts)
+{
+	struct lot *nl;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		if ((nl = realloc(l->lot, l->cap * sizeof *nl)) == NULL)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		l->lot = nl;
+	}
+	l->lot[l->n].ts = ts;
+	l->lot[l->n++].left = pts;
+	return CRM_EX_OK;
+}
+
+static int
+due_push(struct ledger *l, int64_t ts, int64_t pts, int64_t from)
+{
+	struct lot *nd;
+	int64_t *nf;
+
+	if (l->ndue == l->capdue) {
+		l->capdue = l->capdue ? l->capdue * 2 : 16;
+		if ((nd = realloc(l->due, l->capdue * sizeof *nd)) == NULL)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		l->due = nd;
+		if ((nf = realloc(l->from, l->capdue * sizeof *nf)) == NULL)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		l->from = nf;
+	}
+	l->due[l->ndue].ts = ts;
+	l->due[l->ndue].left = pts;
+	l->from[l->ndue++] = from;
+	return CRM_EX_OK;
+}
+
+/* Lots whose period ended before t (or at t, with at) expire. */
+static int
+lapse(struct ledger *l, int64_t t, int at)
+{
+	struct lot *k;
+	int64_t end;
+	int rc;
+
+	for (; l->head < l->n; l->head++) {
+		k = &l->lot[l->head];
+		end = crm_dur_after(&l->period, k->ts);
+		if (end > t || (end == t && !at))
+			break;
+		if (k->left > 0 && (rc = due_push(l, end, k->left, k->ts)) !=
+		    CRM_EX_OK)
+			return rc;
+		l->balance -= k->left;
+		l->expired += k->left;
+		k->left = 0;
+	}
+	return CRM_EX_OK;
+}
+
+/*
+ * Spending (or an expiry written before) takes the oldest lots.  When the
+ * lots left cannot cover it, the points were spent before an expiry found
+ * now was written: that expiry shrinks, newest first, so the ledger never
+ * goes below zero.
+ */
+static void
+spend(struct ledger *l, int64_t pts, int isexpiry)
+{
+	struct lot *d;
+	int64_t take;
+
+	l->balance -= pts;
+	if (isexpiry)
+		l->expired += pts;
+	else
+		l->redeemed += pts;
+	while (pts > 0 && l->head < l->n) {
+		take = pts < l->lot[l->head].left ? pts : l->lot[l->head].left;
+		l->lot[l->head].left -= take;
+		pts -= take;
+		if (l->lot[l->head].left == 0)
+			l->head++;
+	}
+	while (pts > 0 && l->ndue > 0) {
+		d = &l->due[l->ndue - 1];
+		take = pts < d->left ? pts : d->left;
+		d->left -= take;
+		l->expired -= take;
+		l->balance += take;
+		pts -= take;
+		if (d->left == 0)
+			l->ndue--;
+	}
+}
+
+/* Apply one ledger row. */
+static int
+entry(struct ledger *l, int64_t ts, int64_t delta, int isexpiry)
+{
+	int rc;
+
+	if ((rc = lapse(l, ts, 0)) != CRM_EX_OK)
+		return rc;
+	if (delta > 0) {
+		l->earned += delta;
+		l->balance += delta;
+		return lot_push(l, ts, delta);
+	}
+	spend(l, -delta, isexpiry);
+	return CRM_EX_OK;
+}
+
+/*
+ * Walk every ledger up to --asof, customer by customer; fn sees each
+ * customer's ledger once complete, with the expiries up to the day.
+ */
+static int
+ledgers(struct crm_store *st, struct ledger *l,
+    int (*fn)(struct crm_store *, int64_t, struct ledger *, void *),
+    void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t cur = 0;
+	int rc, step, more;
+
+	if ((rc = crm_prepare(st, "SELECT customer, ts, delta, reason LIKE '"
+	    EXPIRED ":%' FROM points WHERE ts <= ? ORDER BY customer, ts, id",
+	    &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, l->now);
+	do {
+		more = (step = sqlite3_step(s)) == SQLITE_ROW;
+		if (cur != 0 && (!more || sqlite3_column_int64(s, 0) != cur)) {
+			if ((rc = lapse(l, l->now, 1)) != CRM_EX_OK ||
+			    (rc = fn(st, cur, l, arg)) != CRM_EX_OK)
+				goto out;
+			ledger_reset(l);
+		}
+		if (!more)
+			break;
+		cur = sqlite3_column_int64(s, 0);
+		if ((rc = entry(l, sqlite3_column_int64(s, 1),
+		    sqlite3_column_int64(s, 2), sqlite3_column_int(s, 3))) !=
+		    CRM_EX_OK)
+			goto out;
+	} while (more);
+	rc = step == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, step);
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
+ledger_open(struct crm_store *st, struct ledger *l)
+{
+	char buf[64];
+	const char *why;
+	int rc;
+
+	l->now = crm_store_cli(st)->now;
+	if ((rc = crm_setting_get(st, "points.expiry", buf, sizeof buf)) !=
+	    CRM_EX_OK)
+		return rc;
+	if (crm_dur_parse(buf, &l->period, &why) != 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "points.expiry: \"%s\" "
+		    "%s", buf, why);
+	return CRM_EX_OK;
+}
+
+static void
+ledger_free(struct ledger *l)
+{
+	free(l->lot);
+	free(l->due);
+	free(l->from);
+}
+
+struct writeoff {
+	sqlite3_stmt	*ins;
+	int64_t		 records, points;
+};
+
+/* Write the expiries found, each dated when its lot's period ended. */
+static int
+writeoff(struct crm_store *st, int64_t id, struct ledger *l, void *arg)
+{
+	struct writeoff *w = arg;
+	char reason[64], day[32];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < l->ndue; i++) {
+		if (l->due[i].left == 0)
+			continue;
+		crm_date_fmt(l->from[i], day, sizeof day);
+		snprintf(reason, sizeof reason, EXPIRED ": earned %s", day);
+		sqlite3_bind_int64(w->ins, 1, id);
+		sqlite3_bind_int64(w->ins, 2, l->due[i].ts);
+		sqlite3_bind_int64(w->ins, 3, -l->due[i].left);
+		sqlite3_bind_text(w->ins, 4, reason, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(w->ins) != SQLITE_DONE)
+			return crm_sqlerr(st, sqlite3_errcode(
+			    crm_store_db(st)));
+		sqlite3_reset(w->ins);
+		w->records++;
+		w->points += l->due[i].left;
+		if ((rc = crm_stats_touch(st, id)) != CRM_EX_OK)
+			return rc;
+	}
+	return CRM_EX_OK;
+}
+
+/* Write off what expired by the --asof day, in one transaction. */
+static int
+expire(struct crm_cli *cli)
+{
+	struct crm_store *st = NULL;
+	struct ledger l;
+	struct writeoff w = { NULL, 0, 0 };
+	char msg[96];
+	int64_t neg;
+	int rc;
+
+	memset(&l, 0, sizeof l);
+	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = ledger_open(st, &l)) != CRM_EX_OK ||
+	    (rc = crm_exec(st, "CREATE TEMP TABLE lapsed AS SELECT * FROM "
+	    "points WHERE 0")) != CRM_EX_OK)
+		goto out;
+	/* Written to a side table first, so the scan never sees them. */
+	if ((rc = crm_prepare(st, "INSERT INTO temp.lapsed (customer, ts, "
+	    "delta, reason) VALUES (?, ?, ?, ?)", &w.ins)) != CRM_EX_OK ||
+	    (rc = ledgers(st, &l, writeoff, &w)) != CRM_EX_OK ||
+	    (rc = crm_exec(st, "INSERT INTO points (customer, ts, delta, "
+	    "reason) SELECT customer, ts, delta, reason FROM temp.lapsed "
+	    "ORDER BY customer, ts")) != CRM_EX_OK)
+		goto out;
+	/* The ledger rule, checked once more for every customer touched. */
+	if ((rc = crm_query_int(st, &neg, "SELECT count(*) FROM (SELECT sum("
+	    "delta) OVER (PARTITION BY customer ORDER BY ts, id) AS b FROM "
+	    "points WHERE customer IN (SELECT customer FROM temp.lapsed)) "
+	    "WHERE b < 0", 0)) != CRM_EX_OK)
+		goto out;
+	if (neg > 0) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "expiring would take a "
+		    "balance below zero; nothing written");
+		goto out;
+	}
+	snprintf(msg, sizeof msg, "%lld points expired in %lld records",
+	    (long long)w.points, (long long)w.records);
+	if ((rc = crm_audit(st, "points", 0, "expire", msg)) != CRM_EX_OK)
+		goto out;
+	if (!cli->dryrun && (rc = crm_store_commit(st)) != CRM_EX_OK)
+		goto out;
+	if (!cli->quiet)
+		printf("%lld\t%lld\n", (long long)w.records,
+		    (long long)w.points);
+	rc = w.records > 0 ? CRM_EX_OK : CRM_EX_NONE;
+out:
+	sqlite3_finalize(w.ins);
+	ledger_free(&l);
+	crm_store_close(st);
+	return rc;
+}
+
+struct listing {
+	struct crm_out	*o;
+	long		 n;
+};
+
+/* One balance line; the lots left give the next expiry. */
+static int
+line(struct crm_store *st, int64_t id, struct ledger *l, void *arg)
+{
+	struct listing *ls = arg;
+	char buf[32];
+	int64_t end = 0, amount = 0;
+	size_t i;
+
+	(void)st;
+	if (l->balance == 0 && l->earned == 0)
+		return CRM_EX_OK;
+	ls->n++;
+	if (ls->o == NULL)
+		return CRM_EX_OK;
+	for (i = l->head; i < l->n; i++) {
+		if (l->lot[i].left == 0)
+			continue;
+		if (end == 0)
+			end = crm_dur_after(&l->period, l->lot[i].ts);
+		if (crm_day_of(crm_dur_after(&l->period, l->lot[i].ts)) !=
+		    crm_day_of(end))
+			break;
+		amount += l->lot[i].left;
+	}
+	crm_out_num(ls->o, "%.0f", (double)id);
+	crm_out_num(ls->o, "%.0f", (double)l->balance);
+	crm_out_num(ls->o, "%.0f", (double)l->earned);
+	crm_out_num(ls->o, "%.0f", (double)l->redeemed);
+	crm_out_num(ls->o, "%.0f", (double)l->expired);
+	if (end != 0) {
+		crm_date_fmt(end, buf, sizeof buf);
+		crm_out_cell(ls->o, CRM_V_STR, buf);
+		crm_out_num(ls->o, "%.0f", (double)amount);
+	} else {
+		crm_out_cell(ls->o, CRM_V_NULL, NULL);
+		crm_out_cell(ls->o, CRM_V_NULL, NULL);
+	}
+	crm_out_endrow(ls->o);
+	return CRM_EX_OK;
+}
+
+/*
+ * Balances as of --asof: id, balance, earned, redeemed, expired, and the
+ * day the oldest points left expire with how many.  Points past their
+ * period count as expired whether or not `expire` has written them off.
+ */
 static int
 balances(struct crm_cli *cli)
 {
 	static const char *const names[] = { "id", "balance", "earned",
-	    "redeemed" };
+	    "redeemed", "expired", "expires", "expiring" };
 	struct crm_store *st = NULL;
-	struct crm_out *o = NULL;
-	sqlite3_stmt *s = NULL;
-	long n = 0;
+	struct ledger l;
+	struct listing ls = { NULL, 0 };
 	int rc;
 
+	memset(&l, 0, sizeof l);
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "SELECT customer, sum(delta), sum(max(delta, "
-	    "0)), -sum(min(delta, 0)) FROM points WHERE ts <= ? GROUP BY "
-	    "customer HAVING sum(delta) != 0 ORDER BY customer", &s)) !=
-	    CRM_EX_OK)
+	    (rc = ledger_open(st, &l)) != CRM_EX_OK)
 		goto out;
-	sqlite3_bind_int64(s, 1, cli->now);
-	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 4,
-	    names)) == NULL) {
+	if (!cli->quiet && (ls.o = crm_out_new(stdout, cli->fmt, cli->header,
+	    7, names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = crm_out_rows(st, o, s, "nnnn", &n)) == CRM_EX_OK && n == 0)
+	if ((rc = ledgers(st, &l, line, &ls)) == CRM_EX_OK && ls.n == 0)
 		rc = CRM_EX_NONE;
 out:
-	crm_out_free(o);
-	sqlite3_finalize(s);
+	crm_out_free(ls.o);
+	ledger_free(&l);
 	crm_store_close(st);
 	return rc;
 }
@@ -159,6 +505,8 @@ main(int argc, char *argv[])
 	argv += cli.optind;
 	if (argc == 1 && strcmp(argv[0], "earn") == 0)
 		return crm_cli_end(&cli, earn(&cli, rate));
+	if (argc == 1 && strcmp(argv[0], "expire") == 0 && rate == NULL)
+		return crm_cli_end(&cli, expire(&cli));
 	if (argc > 0 || rate != NULL)
 		return crm_usage(&cli);
 	return crm_cli_end(&cli, balances(&cli));

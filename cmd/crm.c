@@ -28,7 +28,7 @@ static const struct {
 	{ "clv", "expected purchases, spend and lifetime value" },
 	{ "backup", "online backup of the store, verified; restore" },
 	{ "export", "everything about one customer, as JSON" },
-	{ "points", "loyalty points: earn from purchases, balances" },
+	{ "points", "loyalty points: earn, expire, balances" },
 	{ "basket", "products bought together; what to offer whom" },
 	{ "due", "follow-ups due today: calls, visits, offers, complaints" },
 	{ "report", "summary, segments, tiers, cohorts, SLA, forecast; HTML" },

@@ -149,6 +149,9 @@ struct crm_dur {
 int	crm_dur_parse(const char *, struct crm_dur *, const char **why);
 /* Length in seconds, months counted as 30 days and years as 365. */
 int64_t	crm_dur_secs(const struct crm_dur *);
+/* t plus the duration; months and years by the calendar (31 Jan + 1m is
+ * 28 or 29 Feb). */
+int64_t	crm_dur_after(const struct crm_dur *, int64_t t);
 
 /* ---- money.c: exact money --------------------------------------------- */
 

@@ -208,3 +208,22 @@ crm_dur_secs(const struct crm_dur *d)
 		return d->n * 86400;
 	}
 }
+
+int64_t
+crm_dur_after(const struct crm_dur *d, int64_t t)
+{
+	int64_t y, day = crm_day_of(t), n, last;
+	int m, dd;
+
+	if (d->unit != 'm' && d->unit != 'y')
+		return t + crm_dur_secs(d);
+	crm_civil_from_days(day, &y, &m, &dd);
+	n = y * 12 + (m - 1) + (d->unit == 'y' ? 12 : 1) * d->n;
+	/* The same day of the month, or the month's last day. */
+	last = crm_days_from_civil((n + 1) / 12, (int)((n + 1) % 12) + 1, 1) -
+	    1;
+	day = crm_days_from_civil(n / 12, (int)(n % 12) + 1, 1) + dd - 1;
+	if (day > last)
+		day = last;
+	return day * 86400 + (t - crm_day_of(t) * 86400);
+}

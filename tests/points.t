@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: earning once per purchase, rounding down, bonuses, balances.
 . "${0%/*}/lib.sh"
-plan 8
+plan 14
 
 printf 'ref,name\nS1,One\nPA,Pa\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount,product\nS1,2026-03-01,55.00,tea\nS1,2026-04-01,60.50,cups\nPA,2026-07-10,9.99,x\nPA,2026-07-20,15.00,y\n' |
@@ -14,8 +14,31 @@ check_out 'purchases after --asof wait; 9.99 earns 0, 15.00 earns 1' 1 \
 	'crm-points -q earn --asof 2026-07-31; crm-ls -F points -w "ref = PA"'
 check_out 'a product bonus from config' 61 \
 	'crm-config points.bonus tea:50 && crm-add -q purchase customer_ref=S1 ts=2026-08-01 amount=1 product=tea && crm-points -q earn && crm-ls -F points -w "ref = S1"'
-check_out 'balances: id, balance, earned, redeemed' "$(printf '1\t56\t61\t5\n2\t1\t1\t0')" \
-	'crm-add -q points customer_ref=S1 delta=-5 reason=redeem && crm-points'
+# the 5 redeemed take the oldest lot (5 of 03-01): the next to expire is the 6 of 04-01
+check_out 'balances: id, balance, earned, redeemed, expired, when the oldest expire and how many' \
+	"$(printf '1\t56\t61\t5\t0\t2028-04-01\t6\n2\t1\t1\t0\t0\t2028-07-20\t1')" \
+	'crm-add -q points customer_ref=S1 delta=-5 reason=redeem && crm-points --asof 2026-12-31'
 check_exit 'a malformed rate is a usage error' 64 'crm-points earn --rate ten'
 check_out 'each purchase names its points record' 1 'sqlite3 "$CRM_DB" "SELECT count(*) FROM points WHERE purchase = 1"'
+
+# Expiry, oldest points spent first: c earns 100 (2024-01-10) and 50 (2024-06-01),
+# spends 30 (2025-03-01): 70 of the first lot are left when it ends on 2026-01-10.
+# Spending 60 on 2026-03-01, before anyone wrote that expiry off, takes the 50 of the
+# second lot and 10 that would have expired: 60 expire, the ledger never below zero.
+crm-add -q customer ref=c name=C && crm-add -q customer ref=d name=D
+for x in "c 2024-01-10 100" "c 2024-06-01 50" "c 2025-03-01 -30" "c 2026-03-01 -60" "d 2024-02-29 10" "d 2025-01-01 5"; do
+	set -- $x; crm-add -q points customer_ref=$1 ts=$2 delta=$3 reason=hand; done
+check_out 'before the end of the period: nothing expired, 70 expiring on 2026-01-10' \
+	"$(printf '120\t150\t30\t0\t2026-01-10\t70')" "crm-points --asof 2025-12-31 | awk -F '\t' '\$1 == 3' | cut -f2-"
+check_out 'expire writes off what is left, dated when each lot ended (29 February + 24m is 28 February)' \
+	"$(printf '2\t70\n3\t2026-01-10T00:00:00Z\t-60\texpired: earned 2024-01-10\n4\t2026-02-28T00:00:00Z\t-10\texpired: earned 2024-02-29')" \
+	"crm-points expire --asof 2026-03-31 && crm-ls points -w 'reason ~ \"expired*\"' -F customer,ts,delta,reason"
+check_exit 'a second run finds nothing more: exit 1' 1 'crm-points expire --asof 2026-03-31'
+check_out 'balances after: none left, what was spent and what expired' \
+	"$(printf '3\t0\t150\t90\t60\t\t\n4\t5\t15\t0\t10\t2027-01-01\t5')" \
+	"crm-points --asof 2026-03-31 | awk -F '\t' '\$1 >= 3'"
+check_out 'the ledger never falls below zero, and the points metric agrees' '0 5' \
+	"echo \$(sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM (SELECT sum(delta) OVER (PARTITION BY customer ORDER BY ts, id) AS b FROM points) WHERE b < 0') \$(crm-ls --asof 2026-03-31 -F points -w 'ref = \"d\"')"
+check_out 'the period is a setting' "$(printf '1\t5')" \
+	'crm-config points.expiry 12m && crm-points expire --asof 2026-03-31'
 done_testing

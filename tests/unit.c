@@ -85,6 +85,21 @@ durations(void)
 	ok(crm_dur_parse("d", &d, &why) != 0, "duration: no number");
 	ok(crm_dur_parse("5x", &d, &why) != 0, "duration: unknown unit");
 	ok(crm_dur_parse("5dd", &d, &why) != 0, "duration: trailing text");
+	/* Calendar months: 2026-01-31 10:00 + 1m is 2026-02-28 10:00. */
+	ok(crm_dur_parse("1m", &d, &why) == 0 && crm_dur_after(&d,
+	    crm_days_from_civil(2026, 1, 31) * 86400 + 36000) ==
+	    crm_days_from_civil(2026, 2, 28) * 86400 + 36000,
+	    "duration: 31 January + 1m is 28 February, same time");
+	ok(crm_dur_parse("24m", &d, &why) == 0 && crm_dur_after(&d,
+	    crm_days_from_civil(2024, 2, 29) * 86400) ==
+	    crm_days_from_civil(2026, 2, 28) * 86400,
+	    "duration: 29 February 2024 + 24m is 28 February 2026");
+	ok(crm_dur_parse("1y", &d, &why) == 0 && crm_dur_after(&d,
+	    crm_days_from_civil(2025, 12, 15) * 86400) ==
+	    crm_days_from_civil(2026, 12, 15) * 86400,
+	    "duration: 1y by the calendar");
+	ok(crm_dur_parse("30d", &d, &why) == 0 && crm_dur_after(&d, 0) ==
+	    30 * 86400, "duration: days add as seconds");
 }
 
 static void
