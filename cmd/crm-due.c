@@ -132,7 +132,7 @@ datestr(int64_t day, char *buf, size_t n)
 
 /*
  * The follow-ups of one grade: each is due its cadence after the last
- * contact of its kind (any contact for an offer), or since the customer
+ * contact of its kind (any contact for an offer), or after the customer
  * was created when there was none.
  */
 static int
@@ -164,7 +164,7 @@ cadence(struct due *d, const struct grades *g, const char *scheme,
 			snprintf(why, sizeof why, "%s %s: last %s %s, every %d "
 			    "days", scheme, tier, noun[col], on, c->days);
 		} else {
-			day = crm_day_of(sqlite3_column_int64(s, 3));
+			day = crm_day_of(sqlite3_column_int64(s, 3)) + c->days;
 			snprintf(why, sizeof why, "%s %s: no %s yet, every %d "
 			    "days", scheme, tier, noun[col], c->days);
 		}

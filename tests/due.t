@@ -28,12 +28,12 @@ crm-set -q "$(crm-ls -F id -w 'ref = "PC"')" intent=5 progress=negotiation expec
 
 # PA (A): offer 7 days after any contact: 06-29 + 7 = 07-06, not today.
 # PB (B): online 06-23 + 7 = 06-30 (today); visit 06-16 + 14 = 06-30 (today).
-# PC (C, stored): online 06-13 + 18 = 07-01; visit: never, due since created 03-01.
+# PC (C, stored): online 06-13 + 18 = 07-01; visit: never, created 03-01 + 30 = 03-31.
 # S1 (D: 9 + 8 >= 15): online 06-16 + 14 = 06-30; visit 06-01 + 30 = 07-01.
-# S2 (F: 8 < 9): online 90 days: never online, due since created.
+# S2 (F: 8 < 9): online 90 days: never online, created 01-01 + 90 = 04-01.
 check_out 'today: every follow-up worked out by hand, by due date then id' "$(printf '%s\n' \
-	'3	Pre C	bob	visit	presale C: no visit yet, every 30 days	2026-03-01' \
-	'5	Svc Two	bob	online	service F: no online contact yet, every 90 days	2026-01-01' \
+	'3	Pre C	bob	visit	presale C: no visit yet, every 30 days	2026-03-31' \
+	'5	Svc Two	bob	online	service F: no online contact yet, every 90 days	2026-04-01' \
 	'2	Pre B	alice	visit	presale B: last visit 2026-06-16, every 14 days	2026-06-30' \
 	'2	Pre B	alice	online	presale B: last online contact 2026-06-23, every 7 days	2026-06-30' \
 	'4	Svc One	alice	online	service D: last online contact 2026-06-16, every 14 days	2026-06-30' | sort -t '	' -k6,6 -k1,1n -s)" \
