@@ -565,8 +565,12 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	}
 	names[5 + nfrom] = "new";
 	types[5 + nfrom] = 'n';
-	snprintf(title, sizeof title, "Tiers: %s (run %lld; moves from run "
-	    "%lld)", scheme, (long long)run[0], (long long)run[1]);
+	if (run[1] > 0)
+		snprintf(title, sizeof title, "Tiers: %s (run %lld; moves from "
+		    "run %lld)", scheme, (long long)run[0], (long long)run[1]);
+	else
+		snprintf(title, sizeof title, "Tiers: %s (run %lld)", scheme,
+		    (long long)run[0]);
 	t = tab_newv(x, "tiers", title, 6 + nfrom, names, types);
 	for (i = 0; i < nfrom; i++)
 		free(names[5 + i]);
@@ -1263,7 +1267,7 @@ forecast(struct ctx *x)
 	int64_t today = crm_day_of(x->cli->now), y, mon0, edge[MAXMONTHS + 1];
 	int64_t hist[MAXMONTHS + 12][2], rev = 0, days = 0;
 	double ep[MAXMONTHS], er[MAXMONTHS], e0, e1, spend, mean = 0;
-	int nm, m = -1, hasgg = 0, i, k, mo, d, rc;
+	int nm, m = -1, hasgg = 0, k, mo, d, rc;
 
 	nm = (int)ceil(x->horizon / 30.0 - 1e-9);
 	if (nm < 1 || nm > MAXMONTHS - 1)
@@ -1390,7 +1394,6 @@ forecast(struct ctx *x)
 			cell(x, t, NULL);
 		}
 	}
-	(void)i;
 	return x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
 	    CRM_EX_OK;
 }
@@ -1665,12 +1668,11 @@ html(struct ctx *x)
 	    "nav a{margin-right:1em}\n"
 	    "</style>\n</head>\n<body>\n<h1>crm report as of %s</h1>\n<nav>",
 	    day, day);
-	for (t = x->tabs, n = 0; t != NULL; t = t->next, n++)
-		if (n == 0 || strcmp(t->name, "") != 0) {
-			printf("<a href=\"#t%d\">", n);
-			esc(t->title);
-			printf("</a>");
-		}
+	for (t = x->tabs, n = 0; t != NULL; t = t->next, n++) {
+		printf("<a href=\"#t%d\">", n);
+		esc(t->title);
+		printf("</a>");
+	}
 	printf("</nav>\n");
 	for (t = x->tabs, n = 0; t != NULL; t = t->next, n++) {
 		printf("<section id=\"t%d\" class=\"%s\">\n<h2>", n, t->name);

@@ -180,7 +180,7 @@ enum crm_mode {
 };
 
 #define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
-#define CRM_SCHEMA_VERSION	3
+#define CRM_SCHEMA_VERSION	4
 
 /*
  * Open the store of cli (path, busy timeout, user, command, now), creating

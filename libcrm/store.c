@@ -238,12 +238,15 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	"  since INTEGER NOT NULL,"
 	"  PRIMARY KEY (model, customer)"
 	") STRICT, WITHOUT ROWID;",
+	/* 3 -> 4: an account manager's customers (crm-due --owner). */
+	"CREATE INDEX customer_owner ON customer(owner) "
+	"  WHERE owner IS NOT NULL;",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
 static int	backfill_keys(struct crm_store *);
 static int	(*const migrate_c[CRM_SCHEMA_VERSION])(struct crm_store *) = {
-	NULL, backfill_keys, NULL,
+	NULL, backfill_keys, NULL, NULL,
 };
 
 /* Schema 2 keeps match keys: compute them for the customers there are. */
