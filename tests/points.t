@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: earning once per purchase, rounding down, bonuses, balances.
 . "${0%/*}/lib.sh"
-plan 14
+plan 15
 
 printf 'ref,name\nS1,One\nPA,Pa\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount,product\nS1,2026-03-01,55.00,tea\nS1,2026-04-01,60.50,cups\nPA,2026-07-10,9.99,x\nPA,2026-07-20,15.00,y\n' |
@@ -39,6 +39,8 @@ check_out 'balances after: none left, what was spent and what expired' \
 	"crm-points --asof 2026-03-31 | awk -F '\t' '\$1 >= 3'"
 check_out 'the ledger never falls below zero, and the points metric agrees' '0 5' \
 	"echo \$(sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM (SELECT sum(delta) OVER (PARTITION BY customer ORDER BY ts, id) AS b FROM points) WHERE b < 0') \$(crm-ls --asof 2026-03-31 -F points -w 'ref = \"d\"')"
+check 'the stored balances (earn and expire keep them set-wise) equal a rebuild from the ledger' \
+	'a=$(crm-ls -F id,points,frequency,monetary); crm-init -q --rebuild-stats && [ "$a" = "$(crm-ls -F id,points,frequency,monetary)" ] && [ "$(crm-ls -F points -w "ref = \"d\"")" = 5 ]'
 check_out 'the period is a setting' "$(printf '1\t5')" \
 	'crm-config points.expiry 12m && crm-points expire --asof 2026-03-31'
 done_testing
