@@ -57,6 +57,7 @@ struct ctx {
 	struct crm_cli		*cli;
 	struct crm_store	*st;
 	int			 hist;	/* metrics from history */
+	int			 sel;	/* -w: temp.sel holds the customers */
 	int			 dec;
 	const char		*by;
 	const char		*scheme;
@@ -231,6 +232,71 @@ done(struct ctx *x, sqlite3_stmt *s, int rc)
 }
 
 /*
+ * -w: the customers it selects, as of the --asof day, into temp.sel; every
+ * report then counts only them.
+ */
+static int
+select_customers(struct ctx *x)
+{
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (x->cli->where == NULL)
+		return CRM_EX_OK;
+	q.hist = x->hist;
+	crm_sql_add(&q, "INSERT INTO temp.sel SELECT c.id FROM %s WHERE ",
+	    crm_kind_customer()->from);
+	if ((rc = crm_exec(x->st, "CREATE TEMP TABLE sel (id INTEGER PRIMARY "
+	    "KEY)")) != CRM_EX_OK || (rc = crm_filter_compile(&q,
+	    crm_kind_customer(), x->cli->where, x->dec, x->cli->now)) !=
+	    CRM_EX_OK || (rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
+		goto out;
+	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(x->st,
+	    sqlite3_errcode(crm_store_db(x->st)));
+	x->sel = 1;
+out:
+	sqlite3_finalize(s);
+	crm_sql_free(&q);
+	return rc;
+}
+
+/* " AND col IN temp.sel" with -w, else "": in buf, returned. */
+static const char *
+in(struct ctx *x, const char *col, char *buf, size_t n)
+{
+	if (x->sel)
+		snprintf(buf, n, " AND %s IN temp.sel", col);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+static void
+where(struct ctx *x, struct crm_sql *q)
+{
+	char buf[64];
+
+	crm_sql_add(q, "%s", in(x, "c.id", buf, sizeof buf));
+}
+
+/* SQL from fmt, the selection filled in for each %s, then prep(). */
+static int
+prepf(struct ctx *x, sqlite3_stmt **s, const char *fmt, ...)
+{
+	char sql[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof sql)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "SQL too long");
+	return prep(x, sql, s);
+}
+
+/*
  * temp.latest (customer, kind, score): each customer's latest survey
  * answer of each kind by the --asof day.
  */
@@ -240,12 +306,14 @@ latest(struct ctx *x)
 	sqlite3_stmt *s = NULL;
 	int rc;
 
+	char b[64];
+
 	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.latest")) !=
-	    CRM_EX_OK || (rc = prep(x, "CREATE TEMP TABLE latest AS SELECT "
-	    "customer, kind, score FROM (SELECT customer, kind, score, "
+	    CRM_EX_OK || (rc = prepf(x, &s, "CREATE TEMP TABLE latest AS "
+	    "SELECT customer, kind, score FROM (SELECT customer, kind, score, "
 	    "row_number() OVER (PARTITION BY customer, kind ORDER BY ts DESC, "
-	    "id DESC) AS rn FROM survey WHERE ts <= ?1) WHERE rn = 1", &s)) !=
-	    CRM_EX_OK)
+	    "id DESC) AS rn FROM survey WHERE ts <= ?1%s) WHERE rn = 1",
+	    in(x, "customer", b, sizeof b))) != CRM_EX_OK)
 		return rc;
 	return done(x, s, sqlite3_step(s));
 }
@@ -258,22 +326,6 @@ field(struct ctx *x, struct crm_sql *q, const char *name)
 
 	q->hist = x->hist;
 	crm_field_sql(q, crm_kind_customer(), name, &f);
-}
-
-/* " AND (filter)" when -w was given. */
-static int
-where(struct ctx *x, struct crm_sql *q)
-{
-	int rc;
-
-	if (x->cli->where == NULL)
-		return CRM_EX_OK;
-	crm_sql_add(q, " AND (");
-	if ((rc = crm_filter_compile(q, crm_kind_customer(), x->cli->where,
-	    x->dec, x->cli->now)) != CRM_EX_OK)
-		return rc;
-	crm_sql_add(q, ")");
-	return CRM_EX_OK;
 }
 
 /*
@@ -346,21 +398,21 @@ kvm(struct ctx *x, struct tab *t, const char *name, int64_t v)
 
 /* Columns: customers active buyers repeaters revenue orders open_tickets. */
 static const char sum_stats[] =
-    "SELECT (SELECT count(*) FROM customer WHERE created <= ?1), "
+    "SELECT (SELECT count(*) FROM customer WHERE created <= ?1%s), "
     "count(*) FILTER (WHERE last_purchase / 86400 > ?1 / 86400 - 365), "
     "count(*) FILTER (WHERE days > 0), count(*) FILTER (WHERE days >= 2), "
     "coalesce(sum(revenue), 0), coalesce(sum(orders), 0), "
-    "coalesce(sum(open_tickets), 0) FROM stats";
+    "coalesce(sum(open_tickets), 0) FROM stats WHERE 1%s";
 static const char sum_hist[] =
     "WITH b AS (SELECT customer, max(ts) AS last, count(DISTINCT ts / "
     "86400) AS days, sum(amount) AS rev, count(DISTINCT order_ref) + "
     "count(*) FILTER (WHERE order_ref IS NULL) AS orders FROM purchase "
-    "WHERE ts <= ?1 GROUP BY customer) "
-    "SELECT (SELECT count(*) FROM customer WHERE created <= ?1), "
+    "WHERE ts <= ?1%s GROUP BY customer) "
+    "SELECT (SELECT count(*) FROM customer WHERE created <= ?1%s), "
     "count(*) FILTER (WHERE last / 86400 > ?1 / 86400 - 365), count(*), "
     "count(*) FILTER (WHERE days >= 2), coalesce(sum(rev), 0), "
     "coalesce(sum(orders), 0), (SELECT count(*) FROM ticket WHERE opened "
-    "<= ?1 AND (status = 'open' OR resolved > ?1)) FROM b";
+    "<= ?1 AND (status = 'open' OR resolved > ?1)%s) FROM b";
 
 /* NPS and CSAT over each customer's latest answer. */
 static const char scores_sql[] =
@@ -380,9 +432,13 @@ summary(struct ctx *x)
 	struct tab *t = tab_new(x, "summary", "Summary", 2, cols, "sn");
 	sqlite3_stmt *s = NULL;
 	int64_t rev, orders;
+	char b1[64], b2[64];
 	int rc;
 
-	if ((rc = prep(x, x->hist ? sum_hist : sum_stats, &s)) != CRM_EX_OK)
+	in(x, "customer", b1, sizeof b1);
+	in(x, "id", b2, sizeof b2);
+	if ((rc = x->hist ? prepf(x, &s, sum_hist, b1, b2, b1) : prepf(x, &s,
+	    sum_stats, b2, b1)) != CRM_EX_OK)
 		return rc;
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
 		return done(x, s, rc);
@@ -473,8 +529,7 @@ segments(struct ctx *x)
 	crm_sql_add(&q, "), sum(sum(");
 	field(x, &q, "monetary");
 	crm_sql_add(&q, ")) OVER () FROM %s WHERE c.created <= ?1", k->from);
-	if ((rc = where(x, &q)) != CRM_EX_OK)
-		goto out;
+	where(x, &q);
 	crm_sql_add(&q, " GROUP BY ");
 	for (i = 0; i < by.n; i++)
 		crm_sql_add(&q, "%s%d", i ? ", " : "", i + 1);
@@ -599,8 +654,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	crm_sql_int(&q, run[1]);
 	crm_sql_add(&q, " WHERE n.run = ");
 	crm_sql_int(&q, run[0]);
-	if ((rc = where(x, &q)) != CRM_EX_OK)
-		goto out;
+	where(x, &q);
 	crm_sql_add(&q, " GROUP BY 1 ORDER BY 1");
 	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
 		goto out;
@@ -682,8 +736,10 @@ cohort(struct ctx *x)
 
 	now = period_of(x->period, crm_day_of(x->cli->now));
 	/* The earliest first purchase fixes the matrix's size. */
-	if ((rc = prep(x, "SELECT min(ts) FROM purchase WHERE ts <= ?1", &s)) !=
-	    CRM_EX_OK)
+	char b[64];
+
+	if ((rc = prepf(x, &s, "SELECT min(ts) FROM purchase WHERE ts <= ?1%s",
+	    in(x, "customer", b, sizeof b))) != CRM_EX_OK)
 		return rc;
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_type(s, 0) !=
 	    SQLITE_NULL)
@@ -704,8 +760,8 @@ cohort(struct ctx *x)
 		goto out;
 	}
 	/* Each customer's purchases in order, through the (customer, ts) index. */
-	if ((rc = prep(x, "SELECT customer, ts FROM purchase WHERE ts <= ?1 "
-	    "ORDER BY customer, ts", &s)) != CRM_EX_OK)
+	if ((rc = prepf(x, &s, "SELECT customer, ts FROM purchase WHERE ts <= "
+	    "?1%s ORDER BY customer, ts", b)) != CRM_EX_OK)
 		goto out;
 	last = -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -832,6 +888,7 @@ sla(struct ctx *x)
 	sqlite3_stmt *s = NULL;
 	double resp, resol, med;
 	int64_t n;
+	char b[64];
 	int rc, i;
 
 	if ((rc = hours(x, "sla.response", &resp)) != CRM_EX_OK ||
@@ -841,7 +898,8 @@ sla(struct ctx *x)
 		snprintf(t->note, sizeof t->note, "a first response within %g "
 		    "hours meets the promise (at the deadline too), a "
 		    "resolution within %g", resp, resol);
-	if ((rc = prep(x, "SELECT count(*), "
+	in(x, "customer", b, sizeof b);
+	if ((rc = prepf(x, &s, "SELECT count(*), "
 	    "count(*) FILTER (WHERE " RESP " <= ?1), "
 	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened <= "
 	    "?2), "
@@ -853,7 +911,7 @@ sla(struct ctx *x)
 	    "?3), "
 	    "count(*) FILTER (WHERE resolved <= ?1 AND resolved - opened > ?3), "
 	    "count(*) FILTER (WHERE coalesce(resolved > ?1, 1) AND opened + ?3 "
-	    "< ?1) FROM ticket WHERE opened <= ?1", &s)) != CRM_EX_OK)
+	    "< ?1) FROM ticket WHERE opened <= ?1%s", b)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 2, (int64_t)(resp * 3600));
 	sqlite3_bind_int64(s, 3, (int64_t)(resol * 3600));
@@ -869,16 +927,16 @@ sla(struct ctx *x)
 	kvf(x, t, "resolution_breached", "%lld", sqlite3_column_int64(s, 7));
 	kvf(x, t, "unresolved_overdue", "%lld", sqlite3_column_int64(s, 8));
 	sqlite3_finalize(s);
-	if ((rc = prep(x, "SELECT " RESP " - opened FROM ticket WHERE opened "
-	    "<= ?1 AND " RESP " <= ?1 ORDER BY 1", &s)) != CRM_EX_OK ||
+	if ((rc = prepf(x, &s, "SELECT " RESP " - opened FROM ticket WHERE "
+	    "opened <= ?1 AND " RESP " <= ?1%s ORDER BY 1", b)) != CRM_EX_OK ||
 	    (rc = median(x, s, &med, &n)) != CRM_EX_OK)
 		return rc;
 	if (n > 0)
 		kvf(x, t, "median_response_hours", "%.2f", med / 3600);
 	else
 		kv(x, t, "median_response_hours", NULL);
-	if ((rc = prep(x, "SELECT resolved - opened FROM ticket WHERE opened "
-	    "<= ?1 AND resolved <= ?1 ORDER BY 1", &s)) != CRM_EX_OK ||
+	if ((rc = prepf(x, &s, "SELECT resolved - opened FROM ticket WHERE "
+	    "opened <= ?1 AND resolved <= ?1%s ORDER BY 1", b)) != CRM_EX_OK ||
 	    (rc = median(x, s, &med, &n)) != CRM_EX_OK)
 		return rc;
 	if (n > 0)
@@ -892,11 +950,11 @@ sla(struct ctx *x)
 		d->label = 0;
 		d->val = 1;
 	}
-	if ((rc = prep(x, "SELECT CASE WHEN coalesce(" RESP " > ?1, 1) THEN 6 "
+	if ((rc = prepf(x, &s, "SELECT CASE WHEN coalesce(" RESP " > ?1, 1) THEN 6 "
 	    "ELSE (" RESP " - opened > 3600) + (" RESP " - opened > 14400) + "
 	    "(" RESP " - opened > 28800) + (" RESP " - opened > 86400) + "
 	    "(" RESP " - opened > 172800) END, count(*) FROM ticket WHERE "
-	    "opened <= ?1 GROUP BY 1", &s)) !=
+	    "opened <= ?1%s GROUP BY 1", b)) !=
 	    CRM_EX_OK)
 		return rc;
 	{
@@ -1063,8 +1121,7 @@ effort(struct ctx *x)
 	crm_sql_add(&q, ")), 0) FROM temp.grade AS g JOIN customer AS c ON "
 	    "c.id = g.customer LEFT JOIN stats AS s ON s.customer = c.id WHERE "
 	    "c.created <= ?1");
-	if ((rc = where(x, &q)) != CRM_EX_OK)
-		goto out;
+	where(x, &q);
 	crm_sql_add(&q, " GROUP BY 1, 2 ORDER BY 1, 2");
 	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
 		goto out;
@@ -1214,8 +1271,7 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 	    "r.customer = c.id WHERE c.created <= ?1 AND ");
 	field(x, &q, "frequency");
 	crm_sql_add(&q, " > 0");
-	if ((rc = where(x, &q)) != CRM_EX_OK)
-		goto out;
+	where(x, &q);
 	crm_sql_add(&q, " GROUP BY 1 ORDER BY 1");
 	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
 		goto out;
@@ -1263,7 +1319,7 @@ forecast(struct ctx *x)
 	struct crm_fitted f, gg;
 	sqlite3_stmt *s = NULL;
 	struct tab *t;
-	char model[16] = "", buf[32];
+	char model[16] = "", buf[32], b[64];
 	int64_t today = crm_day_of(x->cli->now), y, mon0, edge[MAXMONTHS + 1];
 	int64_t hist[MAXMONTHS + 12][2], rev = 0, days = 0;
 	double ep[MAXMONTHS], er[MAXMONTHS], e0, e1, spend, mean = 0;
@@ -1290,11 +1346,12 @@ forecast(struct ctx *x)
 	t->val2 = 4;
 	/* The twelve months before and the month of the --asof day. */
 	memset(hist, 0, sizeof hist);
-	if ((rc = prep(x, "SELECT CAST(strftime('%Y', ts, 'unixepoch') AS "
-	    "INTEGER) * 12 + CAST(strftime('%m', ts, 'unixepoch') AS INTEGER) "
-	    "- 1, count(DISTINCT customer * 65536 + ts / 86400), sum(amount) "
-	    "FROM purchase WHERE ts <= ?1 AND ts >= ?2 GROUP BY 1", &s)) !=
-	    CRM_EX_OK)
+	in(x, "customer", b, sizeof b);
+	if ((rc = prepf(x, &s, "SELECT CAST(strftime('%%Y', ts, 'unixepoch') "
+	    "AS INTEGER) * 12 + CAST(strftime('%%m', ts, 'unixepoch') AS "
+	    "INTEGER) - 1, count(DISTINCT customer * 65536 + ts / 86400), "
+	    "sum(amount) FROM purchase WHERE ts <= ?1 AND ts >= ?2%s GROUP BY "
+	    "1", b)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 2, crm_days_from_civil((mon0 - 12) / 12,
 	    (int)((mon0 - 12) % 12) + 1, 1) * 86400);
@@ -1328,9 +1385,9 @@ forecast(struct ctx *x)
 		if ((rc = crm_summary(x->st, 1)) != CRM_EX_OK)
 			return rc;
 		/* Without Gamma-Gamma: the mean spend per purchase day. */
-		if ((rc = prep(x, "SELECT sum(x + 1), (SELECT sum(amount) FROM "
-		    "purchase WHERE ts <= ?1) FROM temp.summ", &s)) !=
-		    CRM_EX_OK)
+		if ((rc = prepf(x, &s, "SELECT sum(x + 1), (SELECT sum(amount) "
+		    "FROM purchase WHERE ts <= ?1%s) FROM temp.summ WHERE 1%s",
+		    b, b)) != CRM_EX_OK)
 			return rc;
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			days = sqlite3_column_int64(s, 0);
@@ -1339,9 +1396,9 @@ forecast(struct ctx *x)
 		sqlite3_finalize(s);
 		mean = days > 0 ? (double)rev / days : 0;
 		/* Customers alike in (x, t_x, T) expect alike: once each. */
-		if ((rc = crm_prepare(x->st, "SELECT x, tx, T, count(*), "
+		if ((rc = prepf(x, &s, "SELECT x, tx, T, count(*), "
 		    "sum(CASE WHEN x > 0 THEN repeat * 1.0 / x ELSE 0 END) FROM "
-		    "temp.summ GROUP BY 1, 2, 3", &s)) != CRM_EX_OK)
+		    "temp.summ WHERE 1%s GROUP BY 1, 2, 3", b)) != CRM_EX_OK)
 			return rc;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			double cx = sqlite3_column_double(s, 0), n =
@@ -1782,7 +1839,8 @@ report(struct ctx *x, const char *name)
 	if ((rc = crm_store_open(&x->st, x->cli, CRM_READ)) != CRM_EX_OK)
 		return rc;
 	x->dec = crm_store_decimals(x->st);
-	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK)
+	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK ||
+	    (rc = select_customers(x)) != CRM_EX_OK)
 		goto out;
 	for (i = all ? 0 : -1; rc == CRM_EX_OK; i++) {
 		const char *r = i < 0 ? name : reports[i];

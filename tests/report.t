@@ -2,7 +2,7 @@
 # crm-report: every report's numbers on a small hand-made store
 # (tests/data/report-store.sh), worked out by hand below, as of 2026-04-30.
 . "${0%/*}/lib.sh"
-plan 28
+plan 31
 
 . "$TESTS/data/report-store.sh"
 A=--asof=2026-04-30
@@ -45,6 +45,17 @@ check_out 'segments --by region: unset is a group of its own' \
 check_out 'segments by two fields, one of them a tier' \
 	'owner,tier.value,customers,revenue,share bob,A,1,210.00,0.5060 ann,A,1,185.00,0.4458 ann,C,1,20.00,0.0482 bob,,1,0.00,0.0000' \
 	"$R segments --by owner,tier.value"
+# -w 'owner = "ann"': a and b.  Orders O1, two without order_ref, O2: 205 / 4 = 51.25;
+# nps (10, 2): 0.0; open: b's ticket two
+check_out 'summary -w: only the customers the filter selects' \
+	'name,value customers,2 active,2 buyers,2 revenue,205.00 orders,4 aov,51.25 repeat_rate,0.5000 open_tickets,1 nps,0.0 csat,4.50' \
+	"$R -w 'owner = \"ann\"' summary"
+check_out 'sla -w: their tickets only' \
+	'name,value tickets,2 responded,2 met,1 breached,1 open_overdue,0 resolved,1 resolution_met,1 resolution_breached,0 unresolved_overdue,1 median_response_hours,24.00 median_resolution_hours,48.00' \
+	"$R -w 'owner = \"ann\"' sla"
+check_out 'cohort -w: their cohorts only' \
+	'cohort,size,m0,m1,m2,m3 2026-01,1,1.0000,1.0000,1.0000,0.0000 2026-02,1,1.0000,0.0000,0.0000,' \
+	"$R -w 'owner = \"ann\"' cohort"
 check_out 'segments -w: only the customers the filter selects' \
 	'owner,customers,revenue,share ann,1,185.00,1.0000' "$R -w 'ref = \"a\"' segments"
 # c: first 2025-03-01, again 2026-04 (13 months on); a: 01-31 (the last day of
