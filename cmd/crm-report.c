@@ -50,6 +50,8 @@ struct tab {
 	size_t		 ncells, cap;
 	enum chart	 chart;
 	int		 label, val, val2;	/* chart columns; val2 -1: none */
+	int		 scale;		/* heat: the colour scale from here */
+	int		 pct;		/* heat: values are shares */
 	struct tab	*next;
 };
 
@@ -804,6 +806,9 @@ cohort(struct ctx *x)
 	t->chart = CH_HEAT;
 	t->label = 0;
 	t->val = 2;
+	/* The first period is always 1: the shades are for the later ones. */
+	t->scale = 3;
+	t->pct = 1;
 	for (i = 0; i < np; i++) {
 		if (size[i] == 0)
 			continue;
@@ -1031,6 +1036,7 @@ satisfaction(struct ctx *x)
 		g->chart = CH_HEAT;
 		g->label = 0;
 		g->val = 1;
+		g->scale = 1;
 		snprintf(g->note, sizeof g->note, "high expectation, low "
 		    "satisfaction first: they are the ones to win back");
 	}
@@ -1077,10 +1083,10 @@ effort(struct ctx *x)
 	    "contacts", "share", "target", "gap" };
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	struct tab *t;
+	struct tab *t, *tot;
 	char labels[128], buf[128], lab[3][32], *p, *tok;
 	double target[3];
-	int64_t run, total;
+	int64_t run, total, gc[3] = { 0, 0, 0 }, gn[3] = { 0, 0, 0 }, all;
 	size_t r, r0;
 	int rc, i;
 
@@ -1099,15 +1105,19 @@ effort(struct ctx *x)
 		return rc;
 	snprintf(buf, sizeof buf, "Contact effort by service grade, the last "
 	    "%g days", x->window);
+	if ((tot = tab_new(x, "effort", buf, 6, cols + 1, "snnnnn")) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	snprintf(tot->note, sizeof tot->note, "grades from %s; targets "
+	    "%g/%g/%g (effort.targets)", run > 0 ? "the latest service run" :
+	    "the latest answers (no service run stored)", target[0], target[1],
+	    target[2]);
+	tot->chart = CH_BAR;
+	tot->label = 0;
+	tot->val = 3;
+	snprintf(buf, sizeof buf, "Contact effort by owner and grade, the last "
+	    "%g days", x->window);
 	if ((t = tab_new(x, "effort", buf, 7, cols, "ssnnnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	snprintf(t->note, sizeof t->note, "grades from %s; targets %g/%g/%g "
-	    "(effort.targets)", run > 0 ? "the latest service run" : "the "
-	    "latest answers (no service run stored)", target[0], target[1],
-	    target[2]);
-	t->chart = CH_BAR;
-	t->label = 1;
-	t->val = 4;
 	crm_sql_add(&q, "SELECT c.owner, CASE g.tier");
 	for (i = 0; i < 3; i++) {
 		crm_sql_add(&q, " WHEN ");
@@ -1129,6 +1139,8 @@ effort(struct ctx *x)
 	total = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		i = sqlite3_column_int(s, 1);
+		gn[i] += sqlite3_column_int64(s, 2);
+		gc[i] += sqlite3_column_int64(s, 3);
 		cell_col(x, t, s, 0, 0);
 		cell(x, t, lab[i]);
 		cell_col(x, t, s, 2, 0);
@@ -1159,6 +1171,17 @@ effort(struct ctx *x)
 		}
 		if (r < tab_rows(t))
 			total += atoll(at(t, r, 3));
+	}
+	/* The whole team's effort, each grade. */
+	all = gc[0] + gc[1] + gc[2];
+	for (i = 0; i < 3; i++) {
+		cell(x, tot, lab[i]);
+		cell_int(x, tot, gn[i]);
+		cell_int(x, tot, gc[i]);
+		cellf(x, tot, "%.4f", all > 0 ? (double)gc[i] / all : 0);
+		cellf(x, tot, "%.4f", target[i]);
+		cellf(x, tot, "%.4f", (all > 0 ? (double)gc[i] / all : 0) -
+		    target[i]);
 	}
 	rc = x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
 	    CRM_EX_OK;
@@ -1660,8 +1683,12 @@ svg_heat(const struct tab *t)
 	double mx = 0, v;
 	int c, cw = 34, rh = 20, lw = 110;
 
-	for (c = t->val; c < t->ncols; c++)
+	for (c = t->scale; c < t->ncols; c++)
 		mx = fmax(mx, tab_max(t, c));
+	/* Wide enough for the column names. */
+	for (c = t->val; c < t->ncols; c++)
+		if ((int)strlen(t->cols[c]) * 7 + 6 > cw)
+			cw = (int)strlen(t->cols[c]) * 7 + 6;
 	if (n == 0 || n > 200 || t->ncols - t->val > 120)
 		return;
 	printf("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
@@ -1683,7 +1710,7 @@ svg_heat(const struct tab *t)
 		for (c = t->val; c < t->ncols; c++) {
 			if (at(t, r, c) == NULL)
 				continue;
-			v = mx > 0 ? atof(at(t, r, c)) / mx : 0;
+			v = mx > 0 ? fmin(atof(at(t, r, c)) / mx, 1) : 0;
 			printf("<rect x=\"%d\" y=\"%zu\" width=\"%d\" height="
 			    "\"%d\" fill=\"rgb(%d,%d,%d)\"><title>", lw + (c -
 			    t->val) * cw, (r + 1) * rh, cw - 2, rh - 2,
@@ -1694,7 +1721,17 @@ svg_heat(const struct tab *t)
 			esc(t->cols[c]);
 			printf(": ");
 			esc(at(t, r, c));
-			printf("</title></rect>\n");
+			printf("</title></rect>");
+			/* The value in the cell, white on the dark ones. */
+			printf("<text x=\"%d\" y=\"%zu\" text-anchor=\"middle\" "
+			    "font-size=\"10\"%s>", lw + (c - t->val) * cw + cw /
+			    2 - 1, (r + 1) * rh + 13, v > 0.6 ?
+			    " style=\"fill:#fff\"" : "");
+			if (t->pct)
+				printf("%ld", lround(atof(at(t, r, c)) * 100));
+			else
+				esc(at(t, r, c));
+			printf("</text>\n");
 		}
 	}
 	printf("</svg>\n");

@@ -2,7 +2,7 @@
 # crm-report: every report's numbers on a small hand-made store
 # (tests/data/report-store.sh), worked out by hand below, as of 2026-04-30.
 . "${0%/*}/lib.sh"
-plan 31
+plan 32
 
 . "$TESTS/data/report-store.sh"
 A=--asof=2026-04-30
@@ -80,12 +80,15 @@ check_out 'satisfaction: expectation x satisfaction' \
 	'expectation,satisfaction_low,satisfaction_mid,satisfaction_high high (8-10),1,0,1 mid (5-7),0,0,0 low (1-4),0,0,0' \
 	"$T 2 satisfaction"
 # service: a 9 + 3 = 12 (E), b 8 + 8 = 16 (D); contacts in the 90 days: a 3, b 1 (not 2025-12-01)
-check_out 'effort: contacts per grade against the 70/20/10 targets' \
-	'owner,grade,customers,contacts,share,target,gap ann,D,1,1,0.2500,0.7000,-0.4500 ann,E,1,3,0.7500,0.2000,0.5500' \
+check_out 'effort: the team'"'"'s contacts per grade against the 70/20/10 targets' \
+	'grade,customers,contacts,share,target,gap D,1,1,0.2500,0.7000,-0.4500 E,1,3,0.7500,0.2000,0.5500 F,0,0,0.0000,0.1000,-0.1000' \
 	"$R effort"
+check_out 'effort: and each owner'"'"'s' \
+	'owner,grade,customers,contacts,share,target,gap ann,D,1,1,0.2500,0.7000,-0.4500 ann,E,1,3,0.7500,0.2000,0.5500' \
+	"$T 2 effort"
 check_out 'effort --window 16d: the 16 days to the end of the day, a 04-20 and b 04-15' \
 	'owner,grade,customers,contacts,share,target,gap ann,D,1,1,0.5000,0.7000,-0.2000 ann,E,1,1,0.5000,0.2000,0.3000' \
-	"$R effort --window 16d"
+	"$T 2 effort --window 16d"
 # the heuristic: a's gaps 10 and 28 days, median 19, 51 days since: at risk (> 2 x 19);
 # c's one gap of 425 days, 0 since; b bought once
 check_out 'churn by value tier (no model fitted: the heuristic)' \
