@@ -36,25 +36,6 @@ enum {
 	OPT_HORIZON, OPT_THRESHOLD
 };
 
-/* How a table is drawn besides its rows (table bars, HTML charts). */
-enum chart { CH_NONE, CH_BAR, CH_COLUMNS, CH_HEAT };
-
-struct tab {
-	char		 name[32];	/* the report (json "report", HTML id) */
-	char		 title[128];
-	char		 note[256];	/* what the numbers rest on */
-	int		 ncols;
-	char		**cols;
-	char		*num;		/* per column: a number */
-	char		**cells;
-	size_t		 ncells, cap;
-	enum chart	 chart;
-	int		 label, val, val2;	/* chart columns; val2 -1: none */
-	int		 scale;		/* heat: the colour scale from here */
-	int		 pct;		/* heat: values are shares */
-	struct tab	*next;
-};
-
 struct ctx {
 	struct crm_cli		*cli;
 	struct crm_store	*st;
@@ -65,149 +46,8 @@ struct ctx {
 	const char		*scheme;
 	const char		*period;
 	double			 window, horizon, threshold;
-	struct tab		*tabs, **tail;
-	int			 oom;
+	struct crm_page		 page;
 };
-
-/* ---- tables ------------------------------------------------------------ */
-
-static struct tab *
-tab_new(struct ctx *x, const char *name, const char *title, int ncols,
-    const char *const *cols, const char *types)
-{
-	struct tab *t;
-	int i;
-
-	if ((t = calloc(1, sizeof *t)) == NULL ||
-	    (t->cols = calloc(ncols, sizeof *t->cols)) == NULL ||
-	    (t->num = calloc(ncols, 1)) == NULL) {
-		if (t != NULL)
-			free(t->cols);
-		free(t);
-		x->oom = 1;
-		return NULL;
-	}
-	snprintf(t->name, sizeof t->name, "%s", name);
-	snprintf(t->title, sizeof t->title, "%s", title);
-	t->ncols = ncols;
-	for (i = 0; i < ncols; i++) {
-		if ((t->cols[i] = strdup(cols[i])) == NULL)
-			x->oom = 1;
-		t->num[i] = types[i] == 'n';
-	}
-	t->val2 = -1;
-	*x->tail = t;
-	x->tail = &t->next;
-	return t;
-}
-
-/* A table whose columns are made at run time (cohort, tier migration). */
-static struct tab *
-tab_newv(struct ctx *x, const char *name, const char *title, int ncols,
-    char **cols, const char *types)
-{
-	return tab_new(x, name, title, ncols, (const char *const *)cols, types);
-}
-
-static void
-cell(struct ctx *x, struct tab *t, const char *s)
-{
-	char **nc;
-	size_t cap;
-
-	if (t == NULL)
-		return;
-	if (t->ncells == t->cap) {
-		cap = t->cap ? t->cap * 2 : 64;
-		if ((nc = realloc(t->cells, cap * sizeof *nc)) == NULL) {
-			x->oom = 1;
-			return;
-		}
-		t->cells = nc;
-		t->cap = cap;
-	}
-	if ((t->cells[t->ncells] = s != NULL ? strdup(s) : NULL) == NULL &&
-	    s != NULL)
-		x->oom = 1;
-	t->ncells++;
-}
-
-static void
-cellf(struct ctx *x, struct tab *t, const char *fmt, ...)
-{
-	char buf[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	cell(x, t, buf);
-}
-
-static void
-cell_int(struct ctx *x, struct tab *t, int64_t v)
-{
-	cellf(x, t, "%lld", (long long)v);
-}
-
-static void
-cell_money(struct ctx *x, struct tab *t, int64_t v)
-{
-	char buf[32];
-
-	crm_money_fmt(v, x->dec, buf, sizeof buf);
-	cell(x, t, buf);
-}
-
-/* A fraction with 4 decimals; empty when the whole is 0. */
-static void
-cell_share(struct ctx *x, struct tab *t, double part, double whole)
-{
-	if (whole == 0)
-		cell(x, t, NULL);
-	else
-		cellf(x, t, "%.4f", part / whole);
-}
-
-/* Column c of the row of s: a number or NULL as a cell. */
-static void
-cell_col(struct ctx *x, struct tab *t, sqlite3_stmt *s, int c, int money)
-{
-	if (sqlite3_column_type(s, c) == SQLITE_NULL)
-		cell(x, t, NULL);
-	else if (money)
-		cell_money(x, t, sqlite3_column_int64(s, c));
-	else
-		cell(x, t, (const char *)sqlite3_column_text(s, c));
-}
-
-static size_t
-tab_rows(const struct tab *t)
-{
-	return t->ncells / t->ncols;
-}
-
-static const char *
-at(const struct tab *t, size_t r, int c)
-{
-	return t->cells[r * t->ncols + c];
-}
-
-static void
-tab_free(struct tab *t)
-{
-	size_t i;
-	int c;
-
-	for (i = 0; i < t->ncells; i++)
-		free(t->cells[i]);
-	for (c = 0; c < t->ncols; c++)
-		free(t->cols[c]);
-	free(t->cells);
-	free(t->cols);
-	free(t->num);
-	free(t);
-}
 
 /* ---- SQL with ?1 bound to the end of the --asof day ------------------- */
 
@@ -228,8 +68,8 @@ done(struct ctx *x, sqlite3_stmt *s, int rc)
 {
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == CRM_EX_OK)
-		return x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
-		    CRM_EX_OK;
+		return x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+		    "memory") : CRM_EX_OK;
 	return crm_sqlerr(x->st, rc);
 }
 
@@ -371,14 +211,14 @@ grades(struct ctx *x, const char *scheme, int64_t *run)
 /* ---- summary --------------------------------------------------------- */
 
 static void
-kv(struct ctx *x, struct tab *t, const char *name, const char *v)
+kv(struct crm_tab *t, const char *name, const char *v)
 {
-	cell(x, t, name);
-	cell(x, t, v);
+	crm_tab_cell(t, name);
+	crm_tab_cell(t, v);
 }
 
 static void
-kvf(struct ctx *x, struct tab *t, const char *name, const char *fmt, ...)
+kvf(struct crm_tab *t, const char *name, const char *fmt, ...)
 {
 	char buf[64];
 	va_list ap;
@@ -386,16 +226,14 @@ kvf(struct ctx *x, struct tab *t, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	kv(x, t, name, buf);
+	kv(t, name, buf);
 }
 
 static void
-kvm(struct ctx *x, struct tab *t, const char *name, int64_t v)
+kvm(struct crm_tab *t, const char *name, int64_t v)
 {
-	char buf[32];
-
-	crm_money_fmt(v, x->dec, buf, sizeof buf);
-	kv(x, t, name, buf);
+	crm_tab_cell(t, name);
+	crm_tab_money(t, v);
 }
 
 /* Columns: customers active buyers repeaters revenue orders open_tickets. */
@@ -431,7 +269,8 @@ static int
 summary(struct ctx *x)
 {
 	static const char *const cols[] = { "name", "value" };
-	struct tab *t = tab_new(x, "summary", "Summary", 2, cols, "sn");
+	struct crm_tab *t = crm_tab_new(&x->page, "summary", "Summary", 2,
+	    cols, "sn");
 	sqlite3_stmt *s = NULL;
 	int64_t rev, orders;
 	char b1[64], b2[64];
@@ -446,22 +285,22 @@ summary(struct ctx *x)
 		return done(x, s, rc);
 	rev = sqlite3_column_int64(s, 4);
 	orders = sqlite3_column_int64(s, 5);
-	kvf(x, t, "customers", "%lld", sqlite3_column_int64(s, 0));
-	kvf(x, t, "active", "%lld", sqlite3_column_int64(s, 1));
-	kvf(x, t, "buyers", "%lld", sqlite3_column_int64(s, 2));
-	kvm(x, t, "revenue", rev);
-	kvf(x, t, "orders", "%lld", (long long)orders);
+	kvf(t, "customers", "%lld", sqlite3_column_int64(s, 0));
+	kvf(t, "active", "%lld", sqlite3_column_int64(s, 1));
+	kvf(t, "buyers", "%lld", sqlite3_column_int64(s, 2));
+	kvm(t, "revenue", rev);
+	kvf(t, "orders", "%lld", (long long)orders);
 	/* Revenue per order, rounded half up to the minor unit. */
 	if (orders > 0)
-		kvm(x, t, "aov", (2 * rev + orders) / (2 * orders));
+		kvm(t, "aov", (2 * rev + orders) / (2 * orders));
 	else
-		kv(x, t, "aov", NULL);
+		kv(t, "aov", NULL);
 	if (sqlite3_column_int64(s, 2) > 0)
-		kvf(x, t, "repeat_rate", "%.4f", (double)sqlite3_column_int64(s,
+		kvf(t, "repeat_rate", "%.4f", (double)sqlite3_column_int64(s,
 		    3) / sqlite3_column_int64(s, 2));
 	else
-		kv(x, t, "repeat_rate", NULL);
-	kvf(x, t, "open_tickets", "%lld", sqlite3_column_int64(s, 6));
+		kv(t, "repeat_rate", NULL);
+	kvf(t, "open_tickets", "%lld", sqlite3_column_int64(s, 6));
 	sqlite3_finalize(s);
 	s = NULL;
 	if ((rc = latest(x)) != CRM_EX_OK ||
@@ -470,14 +309,14 @@ summary(struct ctx *x)
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
 		return done(x, s, rc);
 	if (sqlite3_column_int64(s, 0) > 0)
-		kvf(x, t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
+		kvf(t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
 		    sqlite3_column_int64(s, 3)) / sqlite3_column_int64(s, 0));
 	else
-		kv(x, t, "nps", NULL);
+		kv(t, "nps", NULL);
 	if (sqlite3_column_int64(s, 4) > 0)
-		kvf(x, t, "csat", "%.2f", sqlite3_column_double(s, 5));
+		kvf(t, "csat", "%.2f", sqlite3_column_double(s, 5));
 	else
-		kv(x, t, "csat", NULL);
+		kv(t, "csat", NULL);
 	return done(x, s, CRM_EX_OK);
 }
 
@@ -490,7 +329,7 @@ segments(struct ctx *x)
 	struct crm_cols by = { 0 };
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	struct tab *t = NULL;
+	struct crm_tab *t = NULL;
 	char **names = NULL, *types = NULL, title[128], buf[128];
 	const char *v;
 	enum crm_vt vt;
@@ -513,12 +352,12 @@ segments(struct ctx *x)
 	names[by.n + 2] = "share";
 	memcpy(types + by.n, "nnn", 3);
 	snprintf(title, sizeof title, "Segments by %s", x->by);
-	if ((t = tab_newv(x, "segments", title, by.n + 3, names, types)) ==
-	    NULL) {
+	if ((t = crm_tab_new(&x->page, "segments", title, by.n + 3,
+	    (const char *const *)names, types)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	t->chart = CH_BAR;
+	t->chart = CRM_CH_BAR;
 	t->label = 0;
 	t->val = by.n + 1;
 	crm_sql_add(&q, "SELECT ");
@@ -545,11 +384,11 @@ segments(struct ctx *x)
 		for (i = 0; i < by.n; i++) {
 			v = crm_cols_text(&by, s, i, 0, x->dec, buf,
 			    sizeof buf, &vt);
-			cell(x, t, v);
+			crm_tab_cell(t, v);
 		}
-		cell_col(x, t, s, by.n, 0);
-		cell_money(x, t, sqlite3_column_int64(s, by.n + 1));
-		cell_share(x, t, sqlite3_column_double(s, by.n + 1), total);
+		crm_tab_col(t, s, by.n, 0);
+		crm_tab_money(t, sqlite3_column_int64(s, by.n + 1));
+		crm_tab_share(t, sqlite3_column_double(s, by.n + 1), total);
 	}
 	rc = done(x, s, rc);
 	s = NULL;
@@ -569,7 +408,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 {
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	struct tab *t;
+	struct crm_tab *t;
 	char *names[40], types[41], title[128], **from = NULL;
 	int64_t run[2] = { 0, 0 };
 	int64_t custs = 0, rev = 0;
@@ -601,7 +440,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if ((from[nfrom++] = strdup((const char *)sqlite3_column_text(s,
 		    0))) == NULL)
-			x->oom = 1;
+			x->page.oom = 1;
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		goto out;
 	names[0] = "tier";
@@ -628,7 +467,8 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	else
 		snprintf(title, sizeof title, "Tiers: %s (run %lld)", scheme,
 		    (long long)run[0]);
-	t = tab_newv(x, "tiers", title, 6 + nfrom, names, types);
+	t = crm_tab_new(&x->page, "tiers", title, 6 + nfrom,
+	    (const char *const *)names, types);
 	for (i = 0; i < nfrom; i++)
 		free(names[5 + i]);
 	if (t == NULL) {
@@ -638,7 +478,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	if (run[1] == 0)
 		snprintf(t->note, sizeof t->note, "the first %s run: no moves "
 		    "yet", scheme);
-	t->chart = CH_BAR;
+	t->chart = CRM_CH_BAR;
 	t->label = 0;
 	t->val = 1;
 	crm_sql_add(&q, "SELECT n.tier, count(*), sum(");
@@ -663,28 +503,30 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		custs += sqlite3_column_int64(s, 1);
 		rev += sqlite3_column_int64(s, 2);
-		cell_col(x, t, s, 0, 0);
-		cell_col(x, t, s, 1, 0);
-		cell(x, t, NULL);	/* shares once the totals are known */
-		cell_money(x, t, sqlite3_column_int64(s, 2));
-		cell(x, t, NULL);
+		crm_tab_col(t, s, 0, 0);
+		crm_tab_col(t, s, 1, 0);
+		crm_tab_cell(t, NULL);	/* shares once the totals are known */
+		crm_tab_money(t, sqlite3_column_int64(s, 2));
+		crm_tab_cell(t, NULL);
 		for (j = 0; j <= nfrom; j++)
-			cell_col(x, t, s, 3 + j, 0);
+			crm_tab_col(t, s, 3 + j, 0);
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		goto out;
 	s = NULL;
 	/* Fill in the shares. */
-	for (r = 0; r < tab_rows(t) && !x->oom; r++) {
+	for (r = 0; r < crm_tab_rows(t) && !x->page.oom; r++) {
 		char buf[32];
 		int64_t v;
 
-		snprintf(buf, sizeof buf, "%.4f", atof(at(t, r, 1)) / custs);
-		t->cells[r * t->ncols + 2] = strdup(buf);
-		crm_money_parse(at(t, r, 3), x->dec, &v, &(const char *){ 0 });
+		snprintf(buf, sizeof buf, "%.4f", atof(crm_tab_at(t, r, 1)) /
+		    custs);
+		crm_tab_set(t, r, 2, buf);
+		crm_money_parse(crm_tab_at(t, r, 3), x->dec, &v,
+		    &(const char *){ 0 });
 		if (rev != 0) {
 			snprintf(buf, sizeof buf, "%.4f", (double)v / rev);
-			t->cells[r * t->ncols + 4] = strdup(buf);
+			crm_tab_set(t, r, 4, buf);
 		}
 	}
 	rc = CRM_EX_OK;
@@ -729,7 +571,7 @@ static int
 cohort(struct ctx *x)
 {
 	sqlite3_stmt *s = NULL;
-	struct tab *t;
+	struct crm_tab *t;
 	int64_t now, first = -1, lo = INT64_MAX, cur = 0, f = 0, p, np, last;
 	int64_t *cnt = NULL, *size = NULL, *seen = NULL;
 	char **names = NULL, *types = NULL, buf[32], title[96];
@@ -761,7 +603,7 @@ cohort(struct ctx *x)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	/* Each customer's purchases in order, through the (customer, ts) index. */
+	/* Each customer's purchases in order: the (customer, ts) index. */
 	if ((rc = prepf(x, &s, "SELECT customer, ts FROM purchase WHERE ts <= "
 	    "?1%s ORDER BY customer, ts", b)) != CRM_EX_OK)
 		goto out;
@@ -799,11 +641,12 @@ cohort(struct ctx *x)
 	}
 	snprintf(title, sizeof title, "Cohorts by first-purchase %s: share "
 	    "buying in each %s since", x->period, x->period);
-	if ((t = tab_newv(x, "cohort", title, np + 2, names, types)) == NULL) {
+	if ((t = crm_tab_new(&x->page, "cohort", title, np + 2,
+	    (const char *const *)names, types)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	t->chart = CH_HEAT;
+	t->chart = CRM_CH_HEAT;
 	t->label = 0;
 	t->val = 2;
 	/* The first period is always 1: the shades are for the later ones. */
@@ -813,16 +656,16 @@ cohort(struct ctx *x)
 		if (size[i] == 0)
 			continue;
 		period_name(x->period, lo + i, buf, sizeof buf);
-		cell(x, t, buf);
-		cell_int(x, t, size[i]);
+		crm_tab_cell(t, buf);
+		crm_tab_int(t, size[i]);
 		for (j = 0; j < np; j++)
 			if (i + j < np)
-				cellf(x, t, "%.4f", (double)cnt[i * np + j] /
-				    size[i]);
+				crm_tab_cellf(t, "%.4f", (double)cnt[i * np +
+				    j] / size[i]);
 			else
-				cell(x, t, NULL);
+				crm_tab_cell(t, NULL);
 	}
-	rc = x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+	rc = x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
 	    CRM_EX_OK;
 out:
 	sqlite3_finalize(s);
@@ -888,8 +731,8 @@ sla(struct ctx *x)
 	static const char *const dcols[] = { "first_response", "tickets" };
 	static const char *const bucket[] = { "0-1h", "1-4h", "4-8h",
 	    "8-24h", "24-48h", "48h+", "none yet" };
-	struct tab *t = tab_new(x, "sla", "Tickets against the promise", 2,
-	    cols, "sn"), *d;
+	struct crm_tab *t = crm_tab_new(&x->page, "sla", "Tickets against the "
+	    "promise", 2, cols, "sn"), *d;
 	sqlite3_stmt *s = NULL;
 	double resp, resol, med;
 	int64_t n;
@@ -908,13 +751,15 @@ sla(struct ctx *x)
 	    "count(*) FILTER (WHERE " RESP " <= ?1), "
 	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened <= "
 	    "?2), "
-	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened > ?2), "
+	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened > "
+	    "?2), "
 	    "count(*) FILTER (WHERE coalesce(" RESP " > ?1, 1) AND opened + ?2 "
 	    "< ?1), "
 	    "count(*) FILTER (WHERE resolved <= ?1), "
 	    "count(*) FILTER (WHERE resolved <= ?1 AND resolved - opened <= "
 	    "?3), "
-	    "count(*) FILTER (WHERE resolved <= ?1 AND resolved - opened > ?3), "
+	    "count(*) FILTER (WHERE resolved <= ?1 AND resolved - opened > "
+	    "?3), "
 	    "count(*) FILTER (WHERE coalesce(resolved > ?1, 1) AND opened + ?3 "
 	    "< ?1) FROM ticket WHERE opened <= ?1%s", b)) != CRM_EX_OK)
 		return rc;
@@ -922,40 +767,42 @@ sla(struct ctx *x)
 	sqlite3_bind_int64(s, 3, (int64_t)(resol * 3600));
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
 		return done(x, s, rc);
-	kvf(x, t, "tickets", "%lld", sqlite3_column_int64(s, 0));
-	kvf(x, t, "responded", "%lld", sqlite3_column_int64(s, 1));
-	kvf(x, t, "met", "%lld", sqlite3_column_int64(s, 2));
-	kvf(x, t, "breached", "%lld", sqlite3_column_int64(s, 3));
-	kvf(x, t, "open_overdue", "%lld", sqlite3_column_int64(s, 4));
-	kvf(x, t, "resolved", "%lld", sqlite3_column_int64(s, 5));
-	kvf(x, t, "resolution_met", "%lld", sqlite3_column_int64(s, 6));
-	kvf(x, t, "resolution_breached", "%lld", sqlite3_column_int64(s, 7));
-	kvf(x, t, "unresolved_overdue", "%lld", sqlite3_column_int64(s, 8));
+	kvf(t, "tickets", "%lld", sqlite3_column_int64(s, 0));
+	kvf(t, "responded", "%lld", sqlite3_column_int64(s, 1));
+	kvf(t, "met", "%lld", sqlite3_column_int64(s, 2));
+	kvf(t, "breached", "%lld", sqlite3_column_int64(s, 3));
+	kvf(t, "open_overdue", "%lld", sqlite3_column_int64(s, 4));
+	kvf(t, "resolved", "%lld", sqlite3_column_int64(s, 5));
+	kvf(t, "resolution_met", "%lld", sqlite3_column_int64(s, 6));
+	kvf(t, "resolution_breached", "%lld", sqlite3_column_int64(s, 7));
+	kvf(t, "unresolved_overdue", "%lld", sqlite3_column_int64(s, 8));
 	sqlite3_finalize(s);
 	if ((rc = prepf(x, &s, "SELECT " RESP " - opened FROM ticket WHERE "
 	    "opened <= ?1 AND " RESP " <= ?1%s ORDER BY 1", b)) != CRM_EX_OK ||
 	    (rc = median(x, s, &med, &n)) != CRM_EX_OK)
 		return rc;
 	if (n > 0)
-		kvf(x, t, "median_response_hours", "%.2f", med / 3600);
+		kvf(t, "median_response_hours", "%.2f", med / 3600);
 	else
-		kv(x, t, "median_response_hours", NULL);
+		kv(t, "median_response_hours", NULL);
 	if ((rc = prepf(x, &s, "SELECT resolved - opened FROM ticket WHERE "
 	    "opened <= ?1 AND resolved <= ?1%s ORDER BY 1", b)) != CRM_EX_OK ||
 	    (rc = median(x, s, &med, &n)) != CRM_EX_OK)
 		return rc;
 	if (n > 0)
-		kvf(x, t, "median_resolution_hours", "%.2f", med / 3600);
+		kvf(t, "median_resolution_hours", "%.2f", med / 3600);
 	else
-		kv(x, t, "median_resolution_hours", NULL);
+		kv(t, "median_resolution_hours", NULL);
 	/* How long first responses took: the distribution. */
-	d = tab_new(x, "sla", "Time to the first response", 2, dcols, "sn");
+	d = crm_tab_new(&x->page, "sla", "Time to the first response", 2,
+	    dcols, "sn");
 	if (d != NULL) {
-		d->chart = CH_BAR;
+		d->chart = CRM_CH_BAR;
 		d->label = 0;
 		d->val = 1;
 	}
-	if ((rc = prepf(x, &s, "SELECT CASE WHEN coalesce(" RESP " > ?1, 1) THEN 6 "
+	if ((rc = prepf(x, &s, "SELECT CASE WHEN coalesce(" RESP " > ?1, 1) "
+	    "THEN 6 "
 	    "ELSE (" RESP " - opened > 3600) + (" RESP " - opened > 14400) + "
 	    "(" RESP " - opened > 28800) + (" RESP " - opened > 86400) + "
 	    "(" RESP " - opened > 172800) END, count(*) FROM ticket WHERE "
@@ -969,8 +816,8 @@ sla(struct ctx *x)
 			got[sqlite3_column_int(s, 0)] = sqlite3_column_int64(s,
 			    1);
 		for (i = 0; i < 7; i++) {
-			cell(x, d, bucket[i]);
-			cell_int(x, d, got[i]);
+			crm_tab_cell(d, bucket[i]);
+			crm_tab_int(d, got[i]);
 		}
 	}
 	return done(x, s, rc);
@@ -987,8 +834,8 @@ satisfaction(struct ctx *x)
 	static const char *const dcols[] = { "score", "nps", "csat" };
 	static const char *const band[] = { "low (1-4)", "mid (5-7)",
 	    "high (8-10)" };
-	struct tab *t = tab_new(x, "satisfaction", "Satisfaction (latest "
-	    "answer per customer)", 2, cols, "sn"), *g, *d;
+	struct crm_tab *t = crm_tab_new(&x->page, "satisfaction",
+	    "Satisfaction (latest answer per customer)", 2, cols, "sn"), *g, *d;
 	sqlite3_stmt *s = NULL;
 	int64_t grid[3][3] = { { 0 } }, dist[11][2] = { { 0 } };
 	int rc, i, j, sc;
@@ -998,24 +845,24 @@ satisfaction(struct ctx *x)
 		return rc;
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
 		return done(x, s, rc);
-	kvf(x, t, "nps_answers", "%lld", sqlite3_column_int64(s, 0));
-	kvf(x, t, "promoters", "%lld", sqlite3_column_int64(s, 1));
-	kvf(x, t, "passives", "%lld", sqlite3_column_int64(s, 2));
-	kvf(x, t, "detractors", "%lld", sqlite3_column_int64(s, 3));
+	kvf(t, "nps_answers", "%lld", sqlite3_column_int64(s, 0));
+	kvf(t, "promoters", "%lld", sqlite3_column_int64(s, 1));
+	kvf(t, "passives", "%lld", sqlite3_column_int64(s, 2));
+	kvf(t, "detractors", "%lld", sqlite3_column_int64(s, 3));
 	if (sqlite3_column_int64(s, 0) > 0)
-		kvf(x, t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
+		kvf(t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
 		    sqlite3_column_int64(s, 3)) / sqlite3_column_int64(s, 0));
 	else
-		kv(x, t, "nps", NULL);
-	kvf(x, t, "csat_answers", "%lld", sqlite3_column_int64(s, 4));
+		kv(t, "nps", NULL);
+	kvf(t, "csat_answers", "%lld", sqlite3_column_int64(s, 4));
 	for (i = 5; i <= 7; i++) {
 		static const char *const name[] = { "csat", "expectation",
 		    "satisfaction" };
 
 		if (sqlite3_column_type(s, i) == SQLITE_NULL)
-			kv(x, t, name[i - 5], NULL);
+			kv(t, name[i - 5], NULL);
 		else
-			kvf(x, t, name[i - 5], "%.2f", sqlite3_column_double(s,
+			kvf(t, name[i - 5], "%.2f", sqlite3_column_double(s,
 			    i));
 	}
 	sqlite3_finalize(s);
@@ -1027,13 +874,14 @@ satisfaction(struct ctx *x)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		i = sqlite3_column_int(s, 0);
 		j = sqlite3_column_int(s, 1);
-		grid[i <= 4 ? 0 : i <= 7 ? 1 : 2][j <= 4 ? 0 : j <= 7 ? 1 : 2]++;
+		grid[i <= 4 ? 0 : i <= 7 ? 1 : 2]
+		    [j <= 4 ? 0 : j <= 7 ? 1 : 2]++;
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		return rc;
-	if ((g = tab_new(x, "satisfaction", "Expectation x satisfaction "
-	    "(customers)", 4, gcols, "snnn")) != NULL) {
-		g->chart = CH_HEAT;
+	if ((g = crm_tab_new(&x->page, "satisfaction", "Expectation x "
+	    "satisfaction (customers)", 4, gcols, "snnn")) != NULL) {
+		g->chart = CRM_CH_HEAT;
 		g->label = 0;
 		g->val = 1;
 		g->scale = 1;
@@ -1041,9 +889,9 @@ satisfaction(struct ctx *x)
 		    "satisfaction first: they are the ones to win back");
 	}
 	for (i = 2; i >= 0; i--) {
-		cell(x, g, band[i]);
+		crm_tab_cell(g, band[i]);
 		for (j = 0; j < 3; j++)
-			cell_int(x, g, grid[i][j]);
+			crm_tab_int(g, grid[i][j]);
 	}
 	if ((rc = prep(x, "SELECT kind, score, count(*) FROM temp.latest WHERE "
 	    "kind IN ('nps', 'csat') GROUP BY 1, 2", &s)) != CRM_EX_OK)
@@ -1056,25 +904,34 @@ satisfaction(struct ctx *x)
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		return rc;
-	if ((d = tab_new(x, "satisfaction", "Answers by score", 3, dcols,
-	    "nnn")) != NULL) {
-		d->chart = CH_BAR;
+	if ((d = crm_tab_new(&x->page, "satisfaction", "Answers by score", 3,
+	    dcols, "nnn")) != NULL) {
+		d->chart = CRM_CH_BAR;
 		d->label = 0;
 		d->val = 1;
 	}
 	for (i = 0; i <= 10; i++) {
-		cell_int(x, d, i);
-		cell_int(x, d, dist[i][0]);
+		crm_tab_int(d, i);
+		crm_tab_int(d, dist[i][0]);
 		if (i >= 1 && i <= 5)
-			cell_int(x, d, dist[i][1]);
+			crm_tab_int(d, dist[i][1]);
 		else
-			cell(x, d, NULL);
+			crm_tab_cell(d, NULL);
 	}
-	return x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+	return x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
 	    CRM_EX_OK;
 }
 
 /* ---- effort ---------------------------------------------------------- */
+
+/* Rows a and b of the same owner (both unset, too). */
+static int
+sameowner(const struct crm_tab *t, size_t a, size_t b)
+{
+	const char *p = crm_tab_at(t, a, 0), *q = crm_tab_at(t, b, 0);
+
+	return p == NULL ? q == NULL : q != NULL && strcmp(p, q) == 0;
+}
 
 static int
 effort(struct ctx *x)
@@ -1083,7 +940,7 @@ effort(struct ctx *x)
 	    "contacts", "share", "target", "gap" };
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	struct tab *t, *tot;
+	struct crm_tab *t, *tot;
 	char labels[128], buf[128], lab[3][32], *p, *tok;
 	double target[3];
 	int64_t run, total, gc[3] = { 0, 0, 0 }, gn[3] = { 0, 0, 0 }, all;
@@ -1096,8 +953,8 @@ effort(struct ctx *x)
 	    CRM_EX_OK)
 		return rc;
 	if (crm_setting_numbers(buf, target, 3) != 3)
-		return crm_err(CRM_EX_DATAERR, NULL, "effort.targets: \"%s\" is "
-		    "not three shares", buf);
+		return crm_err(CRM_EX_DATAERR, NULL, "effort.targets: \"%s\" "
+		    "is not three shares", buf);
 	/* Labels lowest first; targets highest first. */
 	for (i = 2, p = labels; i >= 0 && (tok = strsep(&p, ",")) != NULL; i--)
 		snprintf(lab[i], sizeof lab[i], "%s", tok);
@@ -1105,18 +962,20 @@ effort(struct ctx *x)
 		return rc;
 	snprintf(buf, sizeof buf, "Contact effort by service grade, the last "
 	    "%g days", x->window);
-	if ((tot = tab_new(x, "effort", buf, 6, cols + 1, "snnnnn")) == NULL)
+	if ((tot = crm_tab_new(&x->page, "effort", buf, 6, cols + 1,
+	    "snnnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	snprintf(tot->note, sizeof tot->note, "grades from %s; targets "
 	    "%g/%g/%g (effort.targets)", run > 0 ? "the latest service run" :
 	    "the latest answers (no service run stored)", target[0], target[1],
 	    target[2]);
-	tot->chart = CH_BAR;
+	tot->chart = CRM_CH_BAR;
 	tot->label = 0;
 	tot->val = 3;
 	snprintf(buf, sizeof buf, "Contact effort by owner and grade, the last "
 	    "%g days", x->window);
-	if ((t = tab_new(x, "effort", buf, 7, cols, "ssnnnnn")) == NULL)
+	if ((t = crm_tab_new(&x->page, "effort", buf, 7, cols,
+	    "ssnnnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	crm_sql_add(&q, "SELECT c.owner, CASE g.tier");
 	for (i = 0; i < 3; i++) {
@@ -1141,49 +1000,47 @@ effort(struct ctx *x)
 		i = sqlite3_column_int(s, 1);
 		gn[i] += sqlite3_column_int64(s, 2);
 		gc[i] += sqlite3_column_int64(s, 3);
-		cell_col(x, t, s, 0, 0);
-		cell(x, t, lab[i]);
-		cell_col(x, t, s, 2, 0);
-		cell_col(x, t, s, 3, 0);
-		cell(x, t, NULL);
-		cellf(x, t, "%.4f", target[i]);
-		cell(x, t, NULL);
+		crm_tab_col(t, s, 0, 0);
+		crm_tab_cell(t, lab[i]);
+		crm_tab_col(t, s, 2, 0);
+		crm_tab_col(t, s, 3, 0);
+		crm_tab_cell(t, NULL);
+		crm_tab_cellf(t, "%.4f", target[i]);
+		crm_tab_cell(t, NULL);
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		goto out;
 	s = NULL;
 	/* Each owner's share of their own contacts, and the gap to target. */
-	for (r = 0; r <= tab_rows(t) && !x->oom; r++) {
-		if (r == tab_rows(t) || (r > r0 && (at(t, r, 0) == NULL) !=
-		    (at(t, r0, 0) == NULL)) || (r > r0 && at(t, r, 0) != NULL &&
-		    strcmp(at(t, r, 0), at(t, r0, 0)) != 0)) {
+	for (r = 0; r <= crm_tab_rows(t) && !x->page.oom; r++) {
+		if (r == crm_tab_rows(t) || !sameowner(t, r, r0)) {
 			for (; r0 < r; r0++) {
-				double sh = total > 0 ? atof(at(t, r0, 3)) /
-				    total : 0;
+				double sh = total > 0 ? atof(crm_tab_at(t, r0,
+				    3)) / total : 0;
 
 				snprintf(buf, sizeof buf, "%.4f", sh);
-				t->cells[r0 * t->ncols + 4] = strdup(buf);
+				crm_tab_set(t, r0, 4, buf);
 				snprintf(buf, sizeof buf, "%.4f", sh -
-				    atof(at(t, r0, 5)));
-				t->cells[r0 * t->ncols + 6] = strdup(buf);
+				    atof(crm_tab_at(t, r0, 5)));
+				crm_tab_set(t, r0, 6, buf);
 			}
 			total = 0;
 		}
-		if (r < tab_rows(t))
-			total += atoll(at(t, r, 3));
+		if (r < crm_tab_rows(t))
+			total += atoll(crm_tab_at(t, r, 3));
 	}
 	/* The whole team's effort, each grade. */
 	all = gc[0] + gc[1] + gc[2];
 	for (i = 0; i < 3; i++) {
-		cell(x, tot, lab[i]);
-		cell_int(x, tot, gn[i]);
-		cell_int(x, tot, gc[i]);
-		cellf(x, tot, "%.4f", all > 0 ? (double)gc[i] / all : 0);
-		cellf(x, tot, "%.4f", target[i]);
-		cellf(x, tot, "%.4f", (all > 0 ? (double)gc[i] / all : 0) -
+		crm_tab_cell(tot, lab[i]);
+		crm_tab_int(tot, gn[i]);
+		crm_tab_int(tot, gc[i]);
+		crm_tab_cellf(tot, "%.4f", all > 0 ? (double)gc[i] / all : 0);
+		crm_tab_cellf(tot, "%.4f", target[i]);
+		crm_tab_cellf(tot, "%.4f", (all > 0 ? (double)gc[i] / all : 0) -
 		    target[i]);
 	}
-	rc = x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+	rc = x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
 	    CRM_EX_OK;
 out:
 	sqlite3_finalize(s);
@@ -1273,17 +1130,17 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 	    { "owner", "buyers", "at_risk", "share", "revenue_at_risk" } };
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	struct tab *t;
+	struct crm_tab *t;
 	char title[96];
 	int rc, byowner = strcmp(col, "c.owner") == 0;
 
 	snprintf(title, sizeof title, "Churn risk by %s", name);
-	if ((t = tab_new(x, "churn", title, 5, cols[byowner], "snnnn")) ==
-	    NULL)
+	if ((t = crm_tab_new(&x->page, "churn", title, 5, cols[byowner],
+	    "snnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	snprintf(t->note, sizeof t->note, "%s; revenue at risk is what they "
 	    "spent so far", how);
-	t->chart = CH_BAR;
+	t->chart = CRM_CH_BAR;
 	t->label = 0;
 	t->val = 2;
 	crm_sql_add(&q, "SELECT %s, count(*), count(r.customer), sum(", col);
@@ -1299,12 +1156,12 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		cell_col(x, t, s, 0, 0);
-		cell_col(x, t, s, 1, 0);
-		cell_col(x, t, s, 2, 0);
-		cell_share(x, t, sqlite3_column_double(s, 2),
+		crm_tab_col(t, s, 0, 0);
+		crm_tab_col(t, s, 1, 0);
+		crm_tab_col(t, s, 2, 0);
+		crm_tab_share(t, sqlite3_column_double(s, 2),
 		    sqlite3_column_double(s, 1));
-		cell_money(x, t, sqlite3_column_int64(s, 3));
+		crm_tab_money(t, sqlite3_column_int64(s, 3));
 	}
 	rc = done(x, s, rc);
 	s = NULL;
@@ -1341,7 +1198,7 @@ forecast(struct ctx *x)
 	    "expected_purchases", "expected_revenue" };
 	struct crm_fitted f, gg;
 	sqlite3_stmt *s = NULL;
-	struct tab *t;
+	struct crm_tab *t;
 	char model[16] = "", buf[32], b[64];
 	int64_t today = crm_day_of(x->cli->now), y, mon0, edge[MAXMONTHS + 1];
 	int64_t hist[MAXMONTHS + 12][2], rev = 0, days = 0;
@@ -1360,10 +1217,10 @@ forecast(struct ctx *x)
 
 		edge[k] = crm_days_from_civil(n / 12, (int)(n % 12) + 1, 1) - 1;
 	}
-	if ((t = tab_new(x, "forecast", "Purchases and revenue by month, with "
-	    "the forecast", 5, cols, "snnnn")) == NULL)
+	if ((t = crm_tab_new(&x->page, "forecast", "Purchases and revenue by "
+	    "month, with the forecast", 5, cols, "snnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	t->chart = CH_COLUMNS;
+	t->chart = CRM_CH_COLUMNS;
 	t->label = 0;
 	t->val = 2;
 	t->val2 = 4;
@@ -1420,8 +1277,9 @@ forecast(struct ctx *x)
 		mean = days > 0 ? (double)rev / days : 0;
 		/* Customers alike in (x, t_x, T) expect alike: once each. */
 		if ((rc = prepf(x, &s, "SELECT x, tx, T, count(*), "
-		    "sum(CASE WHEN x > 0 THEN repeat * 1.0 / x ELSE 0 END) FROM "
-		    "temp.summ WHERE 1%s GROUP BY 1, 2, 3", b)) != CRM_EX_OK)
+		    "sum(CASE WHEN x > 0 THEN repeat * 1.0 / x ELSE 0 END) "
+		    "FROM temp.summ WHERE 1%s GROUP BY 1, 2, 3", b)) !=
+		    CRM_EX_OK)
 			return rc;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			double cx = sqlite3_column_double(s, 0), n =
@@ -1448,8 +1306,8 @@ forecast(struct ctx *x)
 			return rc;
 		snprintf(t->note, sizeof t->note, "expected by the newest %s "
 		    "fit, spend by %s; the month of the --asof day is split at "
-		    "it", model, hasgg ? "Gamma-Gamma" : "the mean per purchase "
-		    "day");
+		    "it", model, hasgg ? "Gamma-Gamma" : "the mean per "
+		    "purchase day");
 	} else
 		snprintf(t->note, sizeof t->note, "no model fitted: crm-churn "
 		    "--fit for the forecast");
@@ -1458,351 +1316,24 @@ forecast(struct ctx *x)
 
 		snprintf(buf, sizeof buf, "%04lld-%02lld", (long long)(n / 12),
 		    (long long)(n % 12 + 1));
-		cell(x, t, buf);
+		crm_tab_cell(t, buf);
 		if (k <= 0) {
-			cell_int(x, t, hist[k + 12][0]);
-			cell_money(x, t, hist[k + 12][1]);
+			crm_tab_int(t, hist[k + 12][0]);
+			crm_tab_money(t, hist[k + 12][1]);
 		} else {
-			cell(x, t, NULL);
-			cell(x, t, NULL);
+			crm_tab_cell(t, NULL);
+			crm_tab_cell(t, NULL);
 		}
 		if (k >= 0 && m >= 0) {
-			cellf(x, t, "%.2f", ep[k]);
-			cell_money(x, t, (int64_t)llround(er[k]));
+			crm_tab_cellf(t, "%.2f", ep[k]);
+			crm_tab_money(t, (int64_t)llround(er[k]));
 		} else {
-			cell(x, t, NULL);
-			cell(x, t, NULL);
+			crm_tab_cell(t, NULL);
+			crm_tab_cell(t, NULL);
 		}
 	}
-	return x->oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
+	return x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
 	    CRM_EX_OK;
-}
-
-/* ---- output ------------------------------------------------------------ */
-
-static int
-color(void)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
-}
-
-/* A bar of w eighths of a cell wide, in Unicode block elements. */
-static void
-bar(char *buf, size_t n, double frac, int width)
-{
-	static const char *const part[] = { "", "\u258f", "\u258e", "\u258d",
-	    "\u258c", "\u258b", "\u258a", "\u2589" };
-	int eighths = (int)lround(frac * width * 8), i;
-	size_t len = 0;
-
-	buf[0] = '\0';
-	if (eighths < 0)
-		eighths = 0;
-	for (i = 0; i < eighths / 8 && len + 4 < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "\u2588");
-	if (len + 4 < n)
-		snprintf(buf + len, n - len, "%s", part[eighths % 8]);
-}
-
-static double
-tab_max(const struct tab *t, int c)
-{
-	double mx = 0, v;
-	size_t r;
-
-	for (r = 0; r < tab_rows(t); r++)
-		if (at(t, r, c) != NULL && (v = fabs(atof(at(t, r, c)))) > mx)
-			mx = v;
-	return mx;
-}
-
-static void
-text(struct ctx *x, struct tab *t, int first)
-{
-	struct crm_out *o;
-	const char *names[64];
-	char **cols = t->cols, b[256];
-	int c, extra = 0, json = x->cli->fmt == CRM_FMT_JSON, table =
-	    x->cli->fmt == CRM_FMT_TABLE;
-	double mx = 0;
-	size_t r;
-
-	if (table) {
-		if (!first)
-			putchar('\n');
-		printf(color() ? "\033[1m%s\033[0m\n" : "%s\n", t->title);
-		if (t->note[0] != '\0')
-			printf("(%s)\n", t->note);
-		extra = t->chart == CH_BAR || t->chart == CH_COLUMNS;
-		mx = tab_max(t, t->val);
-	} else if (!first && x->cli->fmt != CRM_FMT_JSON)
-		putchar('\n');
-	if (t->ncols + 2 > 64)
-		return;
-	for (c = 0; c < t->ncols; c++)
-		names[c + json] = cols[c];
-	if (json)
-		names[0] = "report";
-	if (extra)
-		names[t->ncols] = "";
-	o = crm_out_new(stdout, x->cli->fmt, 1, t->ncols + json + extra,
-	    names);
-	if (o == NULL) {
-		x->oom = 1;
-		return;
-	}
-	for (r = 0; r < tab_rows(t); r++) {
-		if (json)
-			crm_out_cell(o, CRM_V_STR, t->name);
-		for (c = 0; c < t->ncols; c++)
-			crm_out_cell(o, t->num[c] ? CRM_V_NUM : CRM_V_STR,
-			    at(t, r, c));
-		if (extra) {
-			bar(b, sizeof b, mx > 0 && at(t, r, t->val) != NULL ?
-			    fabs(atof(at(t, r, t->val))) / mx : 0, 20);
-			crm_out_cell(o, CRM_V_STR, b);
-		}
-		crm_out_endrow(o);
-	}
-	crm_out_free(o);
-}
-
-/* ---- html -------------------------------------------------------------- */
-
-static void
-esc(const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			fputs("&amp;", stdout);
-			break;
-		case '<':
-			fputs("&lt;", stdout);
-			break;
-		case '>':
-			fputs("&gt;", stdout);
-			break;
-		case '"':
-			fputs("&quot;", stdout);
-			break;
-		default:
-			putchar(*s);
-		}
-}
-
-/* Horizontal bars: a label and a value per row. */
-static void
-svg_bars(const struct tab *t)
-{
-	size_t r, n = tab_rows(t);
-	double mx = tab_max(t, t->val), v;
-	int h = 22, lw = 160, bw = 420;
-
-	if (n == 0 || n > 60)
-		return;
-	printf("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%zu\" role=\"img\" aria-label=\"", lw + bw + 90,
-	    n * h + 8);
-	esc(t->cols[t->val]);
-	printf(" by ");
-	esc(t->cols[t->label]);
-	printf("\">\n");
-	for (r = 0; r < n; r++) {
-		v = at(t, r, t->val) != NULL ? atof(at(t, r, t->val)) : 0;
-		printf("<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">", lw - 6,
-		    r * h + 19);
-		esc(at(t, r, t->label) != NULL ? at(t, r, t->label) : "(none)");
-		printf("</text><rect x=\"%d\" y=\"%zu\" width=\"%.1f\" "
-		    "height=\"%d\" class=\"b\"/><text x=\"%.1f\" y=\"%zu\">",
-		    lw, r * h + 6, mx > 0 ? fabs(v) / mx * bw : 0, h - 6,
-		    lw + (mx > 0 ? fabs(v) / mx * bw : 0) + 4, r * h + 19);
-		esc(at(t, r, t->val) != NULL ? at(t, r, t->val) : "");
-		printf("</text>\n");
-	}
-	printf("</svg>\n");
-}
-
-/* Columns over time: val, and val2 beside it in another colour. */
-static void
-svg_columns(const struct tab *t)
-{
-	size_t r, n = tab_rows(t);
-	double mx = fmax(tab_max(t, t->val), tab_max(t, t->val2)), v;
-	int cw = 36, ch = 200, top = 24;
-	int k, c;
-
-	if (n == 0)
-		return;
-	printf("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\" "
-	    "height=\"%d\" role=\"img\" aria-label=\"", n * cw + 40, ch + top +
-	    70);
-	esc(t->cols[t->val]);
-	printf(" and ");
-	esc(t->cols[t->val2]);
-	printf(" by ");
-	esc(t->cols[t->label]);
-	printf("\">\n<rect x=\"8\" y=\"4\" width=\"12\" height=\"12\" "
-	    "class=\"b\"/><text x=\"24\" y=\"15\">");
-	esc(t->cols[t->val]);
-	printf("</text><rect x=\"160\" y=\"4\" width=\"12\" height=\"12\" "
-	    "class=\"f\"/><text x=\"176\" y=\"15\">");
-	esc(t->cols[t->val2]);
-	printf("</text>\n");
-	for (r = 0; r < n; r++) {
-		for (k = 0; k < 2; k++) {
-			c = k == 0 ? t->val : t->val2;
-			if (at(t, r, c) == NULL)
-				continue;
-			v = mx > 0 ? fabs(atof(at(t, r, c))) / mx * ch : 0;
-			printf("<rect x=\"%zu\" y=\"%.1f\" width=\"%d\" "
-			    "height=\"%.1f\" class=\"%s\"><title>", 20 + r *
-			    cw + k * (cw / 2 - 2), top + ch - v, cw / 2 - 3, v,
-			    k == 0 ? "b" : "f");
-			esc(at(t, r, t->label));
-			printf(": ");
-			esc(at(t, r, c));
-			printf("</title></rect>\n");
-		}
-		printf("<text x=\"%zu\" y=\"%d\" transform=\"rotate(60 %zu,%d)"
-		    "\">", 20 + r * cw + 4, top + ch + 12, 20 + r * cw + 4,
-		    top + ch + 12);
-		esc(at(t, r, t->label));
-		printf("</text>\n");
-	}
-	printf("</svg>\n");
-}
-
-/* A heat map: rows by label, columns val onwards, shade by value. */
-static void
-svg_heat(const struct tab *t)
-{
-	size_t r, n = tab_rows(t);
-	double mx = 0, v;
-	int c, cw = 34, rh = 20, lw = 110;
-
-	for (c = t->scale; c < t->ncols; c++)
-		mx = fmax(mx, tab_max(t, c));
-	/* Wide enough for the column names. */
-	for (c = t->val; c < t->ncols; c++)
-		if ((int)strlen(t->cols[c]) * 7 + 6 > cw)
-			cw = (int)strlen(t->cols[c]) * 7 + 6;
-	if (n == 0 || n > 200 || t->ncols - t->val > 120)
-		return;
-	printf("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%zu\" role=\"img\" aria-label=\"", lw + (t->ncols -
-	    t->val) * cw + 10, (n + 1) * rh + 8);
-	esc(t->title);
-	printf("\">\n");
-	for (c = t->val; c < t->ncols; c++) {
-		printf("<text x=\"%d\" y=\"14\" text-anchor=\"middle\">", lw +
-		    (c - t->val) * cw + cw / 2);
-		esc(t->cols[c]);
-		printf("</text>\n");
-	}
-	for (r = 0; r < n; r++) {
-		printf("<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">", lw - 6,
-		    (r + 1) * rh + 14);
-		esc(at(t, r, t->label));
-		printf("</text>\n");
-		for (c = t->val; c < t->ncols; c++) {
-			if (at(t, r, c) == NULL)
-				continue;
-			v = mx > 0 ? fmin(atof(at(t, r, c)) / mx, 1) : 0;
-			printf("<rect x=\"%d\" y=\"%zu\" width=\"%d\" height="
-			    "\"%d\" fill=\"rgb(%d,%d,%d)\"><title>", lw + (c -
-			    t->val) * cw, (r + 1) * rh, cw - 2, rh - 2,
-			    (int)(235 - 200 * v), (int)(240 - 140 * v),
-			    (int)(250 - 60 * v));
-			esc(at(t, r, t->label));
-			printf(" ");
-			esc(t->cols[c]);
-			printf(": ");
-			esc(at(t, r, c));
-			printf("</title></rect>");
-			/* The value in the cell, white on the dark ones. */
-			printf("<text x=\"%d\" y=\"%zu\" text-anchor=\"middle\" "
-			    "font-size=\"10\"%s>", lw + (c - t->val) * cw + cw /
-			    2 - 1, (r + 1) * rh + 13, v > 0.6 ?
-			    " style=\"fill:#fff\"" : "");
-			if (t->pct)
-				printf("%ld", lround(atof(at(t, r, c)) * 100));
-			else
-				esc(at(t, r, c));
-			printf("</text>\n");
-		}
-	}
-	printf("</svg>\n");
-}
-
-static void
-html(struct ctx *x)
-{
-	struct tab *t;
-	char day[32];
-	size_t r;
-	int c, n;
-
-	crm_date_fmt(x->cli->now, day, sizeof day);
-	printf("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
-	    "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width"
-	    "\">\n<title>crm report as of %s</title>\n<style>\n"
-	    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:"
-	    "72em;padding:0 1em;color:#222}\n"
-	    "h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom"
-	    ":1px solid #ccc}\n"
-	    "table{border-collapse:collapse;margin:.5em 0 1em}\n"
-	    "th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:"
-	    "left}\ntd.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-	    "p.note{color:#666;font-size:.9em}\n"
-	    "svg{display:block;margin:.5em 0;font-size:12px}\n"
-	    "svg text{fill:#333}.b{fill:#4a7fb5}.f{fill:#e39a3b}\n"
-	    "nav a{margin-right:1em}\n"
-	    "</style>\n</head>\n<body>\n<h1>crm report as of %s</h1>\n<nav>",
-	    day, day);
-	for (t = x->tabs, n = 0; t != NULL; t = t->next, n++) {
-		printf("<a href=\"#t%d\">", n);
-		esc(t->title);
-		printf("</a>");
-	}
-	printf("</nav>\n");
-	for (t = x->tabs, n = 0; t != NULL; t = t->next, n++) {
-		printf("<section id=\"t%d\" class=\"%s\">\n<h2>", n, t->name);
-		esc(t->title);
-		printf("</h2>\n");
-		if (t->note[0] != '\0') {
-			printf("<p class=\"note\">");
-			esc(t->note);
-			printf("</p>\n");
-		}
-		if (t->chart == CH_BAR)
-			svg_bars(t);
-		else if (t->chart == CH_COLUMNS)
-			svg_columns(t);
-		else if (t->chart == CH_HEAT)
-			svg_heat(t);
-		printf("<table>\n<thead><tr>");
-		for (c = 0; c < t->ncols; c++) {
-			printf("<th>");
-			esc(t->cols[c]);
-			printf("</th>");
-		}
-		printf("</tr></thead>\n<tbody>\n");
-		for (r = 0; r < tab_rows(t); r++) {
-			printf("<tr>");
-			for (c = 0; c < t->ncols; c++) {
-				printf(t->num[c] ? "<td class=\"n\">" : "<td>");
-				esc(at(t, r, c));
-				printf("</td>");
-			}
-			printf("</tr>\n");
-		}
-		printf("</tbody>\n</table>\n</section>\n");
-	}
-	printf("<p class=\"note\">Made by crm-report %s.</p>\n</body>\n"
-	    "</html>\n", CRM_VERSION);
 }
 
 /* ---- main ---------------------------------------------------------------- */
@@ -1856,7 +1387,6 @@ one(struct ctx *x, const char *name, int all)
 static int
 report(struct ctx *x, const char *name)
 {
-	struct tab *t, *next;
 	int rc = CRM_EX_OK, i, all = strcmp(name, "all") == 0;
 
 	for (i = 0; reports[i] != NULL; i++)
@@ -1871,11 +1401,12 @@ report(struct ctx *x, const char *name)
 		    "scheme (rfm, value, presale, service)", x->scheme);
 	if (strcmp(x->period, "month") != 0 && strcmp(x->period, "quarter") !=
 	    0 && strcmp(x->period, "week") != 0)
-		return crm_err(CRM_EX_USAGE, NULL, "--period %s: month, quarter "
-		    "or week", x->period);
+		return crm_err(CRM_EX_USAGE, NULL, "--period %s: month, "
+		    "quarter or week", x->period);
 	if ((rc = crm_store_open(&x->st, x->cli, CRM_READ)) != CRM_EX_OK)
 		return rc;
 	x->dec = crm_store_decimals(x->st);
+	crm_page_init(&x->page, x->dec);
 	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK ||
 	    (rc = select_customers(x)) != CRM_EX_OK)
 		goto out;
@@ -1893,20 +1424,12 @@ report(struct ctx *x, const char *name)
 	}
 	if (rc != CRM_EX_OK)
 		goto out;
-	if (!x->cli->quiet) {
-		if (x->cli->fmt == CRM_FMT_HTML)
-			html(x);
-		else
-			for (t = x->tabs, i = 1; t != NULL; t = t->next, i = 0)
-				text(x, t, i);
-	}
-	if (x->oom)
+	if (!x->cli->quiet)
+		crm_page_write(&x->page, stdout, x->cli->fmt, x->cli->now);
+	if (x->page.oom)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 out:
-	for (t = x->tabs; t != NULL; t = next) {
-		next = t->next;
-		tab_free(t);
-	}
+	crm_page_free(&x->page);
 	crm_store_close(x->st);
 	return rc;
 }
@@ -1929,7 +1452,7 @@ main(int argc, char *argv[])
 	int c;
 
 	x.cli = &cli;
-	x.tail = &x.tabs;
+	crm_page_init(&x.page, 2);
 	x.by = "owner";
 	x.period = "month";
 	x.window = 90;

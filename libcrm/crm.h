@@ -568,6 +568,66 @@ void	crm_json_put(FILE *, const char *);
 /* Parse a -o argument; -1 when unknown. */
 int	crm_fmt_parse(const char *);
 
+/* ---- page.c: reports' tables, as text or one HTML page --------------- */
+
+/* How a table is drawn besides its rows (table bars, HTML charts). */
+enum crm_chart {
+	CRM_CH_NONE,
+	CRM_CH_BAR,	/* a bar per row: label, val */
+	CRM_CH_COLUMNS,	/* columns over time: label, val and val2 */
+	CRM_CH_HEAT,	/* a heat map: label, columns from val */
+};
+
+struct crm_page;
+
+/* A table of text cells (NULL: unset), row after row. */
+struct crm_tab {
+	struct crm_page	*page;
+	char		 name[32];	/* the report: json "report", HTML */
+	char		 title[128];
+	char		 note[256];	/* what the numbers rest on */
+	int		 ncols;
+	char		**cols;
+	char		*num;		/* per column: a number */
+	char		**cells;
+	size_t		 ncells, cap;
+	enum crm_chart	 chart;
+	int		 label, val, val2;	/* chart columns; val2 -1: none */
+	int		 scale;		/* heat: the colour scale from here */
+	int		 pct;		/* heat: values are shares */
+	struct crm_tab	*next;
+};
+
+/* The tables of a page, in order; oom once a cell could not be kept. */
+struct crm_page {
+	struct crm_tab	 *tabs, **tail;
+	int		  decimals;
+	int		  oom;
+};
+
+void	crm_page_init(struct crm_page *, int decimals);
+/* A new last table; types has 'n' for a number column, 's' for text. */
+struct crm_tab *crm_tab_new(struct crm_page *, const char *name,
+	    const char *title, int ncols, const char *const *cols,
+	    const char *types);
+/* The next cell: text, printf-made, a count, money, part / whole with 4
+ * decimals (unset when whole is 0), or column c of a row (money: minor
+ * units). */
+void	crm_tab_cell(struct crm_tab *, const char *);
+void	crm_tab_cellf(struct crm_tab *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	crm_tab_int(struct crm_tab *, int64_t);
+void	crm_tab_money(struct crm_tab *, int64_t);
+void	crm_tab_share(struct crm_tab *, double part, double whole);
+void	crm_tab_col(struct crm_tab *, struct sqlite3_stmt *, int c, int money);
+size_t	crm_tab_rows(const struct crm_tab *);
+const char *crm_tab_at(const struct crm_tab *, size_t row, int col);
+/* Replace a cell; -1 when out of memory. */
+int	crm_tab_set(struct crm_tab *, size_t row, int col, const char *);
+/* Write every table in fmt (html: one page as of asof). */
+void	crm_page_write(struct crm_page *, FILE *, enum crm_fmt, int64_t asof);
+void	crm_page_free(struct crm_page *);
+
 /* ---- query.c: SQL text with bound values -------------------------------- */
 
 struct crm_bind {
