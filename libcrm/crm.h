@@ -329,8 +329,9 @@ struct crm_kind {
 				    const struct crm_loc *);
 	const struct crm_derive	*derive;	/* ends with a NULL field */
 	/*
-	 * SQL checked after each write (?1 = id): a row (field, message)
-	 * means the write breaks a rule and is refused.
+	 * SQL checked after each write or deletion (?1 = the customer of
+	 * the record): a row (field, message) means the change breaks a
+	 * rule and is refused.
 	 */
 	const char		*guard;
 };

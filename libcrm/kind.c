@@ -300,8 +300,8 @@ static const struct crm_derive customer_derive[] = {
 static const char points_guard[] =
     "SELECT 'delta', 'the balance would fall to ' || b || ' on ' || "
     "date(ts, 'unixepoch') FROM (SELECT ts, id, sum(delta) OVER (ORDER BY "
-    "ts, id) AS b FROM points WHERE customer = (SELECT customer FROM points "
-    "WHERE id = ?1)) WHERE b < 0 ORDER BY ts, id LIMIT 1";
+    "ts, id) AS b FROM points WHERE customer = ?1) WHERE b < 0 ORDER BY ts, "
+    "id LIMIT 1";
 
 #define N(a)	(int)(sizeof a / sizeof a[0])
 

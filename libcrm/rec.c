@@ -614,22 +614,57 @@ step_write(struct crm_writer *w, sqlite3_stmt *s, const struct crm_loc *at,
 	return crm_sqlerr(w->st, rc);
 }
 
+/* The customer of history record id (0: none). */
+static int
+owner_of(struct crm_writer *w, int64_t id, int64_t *c)
+{
+	int rc;
+
+	*c = 0;
+	sqlite3_bind_int64(w->ownerof, 1, id);
+	if ((rc = sqlite3_step(w->ownerof)) == SQLITE_ROW)
+		*c = sqlite3_column_int64(w->ownerof, 0);
+	sqlite3_reset(w->ownerof);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_sqlerr(w->st, rc);
+	return CRM_EX_OK;
+}
+
 /* Mark the customer of history record id for the statistics. */
 static int
 touch_owner(struct crm_writer *w, int64_t id)
 {
-	int64_t c = 0;
+	int64_t c;
 	int rc;
 
 	if (w->owner == NULL)
 		return CRM_EX_OK;
-	sqlite3_bind_int64(w->ownerof, 1, id);
-	if ((rc = sqlite3_step(w->ownerof)) == SQLITE_ROW)
-		c = sqlite3_column_int64(w->ownerof, 0);
-	sqlite3_reset(w->ownerof);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_sqlerr(w->st, rc);
+	if ((rc = owner_of(w, id, &c)) != CRM_EX_OK)
+		return rc;
 	return crm_stats_touch(w->st, c);
+}
+
+/*
+ * The kind's rule over one customer's records: a row (field, message)
+ * breaks it, and the change is refused as bad input.
+ */
+static int
+guard_check(struct crm_store *st, sqlite3_stmt *guard, int64_t customer,
+    const struct crm_loc *at0)
+{
+	struct crm_loc at = *at0;
+	int rc;
+
+	sqlite3_bind_int64(guard, 1, customer);
+	if ((rc = sqlite3_step(guard)) == SQLITE_ROW) {
+		at.field = (const char *)sqlite3_column_text(guard, 0);
+		rc = crm_err(CRM_EX_DATAERR, &at, "%s",
+		    sqlite3_column_text(guard, 1));
+		sqlite3_reset(guard);
+		return rc;
+	}
+	sqlite3_reset(guard);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 }
 
 /* Update the statistics for one added record; *done 0 if it could not. */
@@ -662,18 +697,11 @@ after(struct crm_writer *w, int64_t id, int added, const struct crm_loc *at0)
 	int rc, done = 0;
 
 	if (w->guard != NULL) {
-		sqlite3_bind_int64(w->guard, 1, id);
-		if ((rc = sqlite3_step(w->guard)) == SQLITE_ROW) {
-			at.field = (const char *)sqlite3_column_text(w->guard,
-			    0);
-			rc = crm_err(CRM_EX_DATAERR, &at, "%s",
-			    sqlite3_column_text(w->guard, 1));
-			sqlite3_reset(w->guard);
+		int64_t c;
+
+		if ((rc = owner_of(w, id, &c)) != CRM_EX_OK ||
+		    (rc = guard_check(w->st, w->guard, c, &at)) != CRM_EX_OK)
 			return rc;
-		}
-		sqlite3_reset(w->guard);
-		if (rc != SQLITE_DONE)
-			return crm_sqlerr(w->st, rc);
 	}
 
 	if (w->fixup != NULL) {
@@ -1137,6 +1165,7 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 {
 	sqlite3_stmt *s = NULL;
 	char sql[128];
+	int64_t customer = 0;
 	int rc;
 
 	if (crm_kind_owner(k) != NULL) {
@@ -1145,8 +1174,9 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 		if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 			return rc;
 		sqlite3_bind_int64(s, 1, id);
-		rc = sqlite3_step(s) == SQLITE_ROW ? crm_stats_touch(st,
-		    sqlite3_column_int64(s, 0)) : CRM_EX_OK;
+		if (sqlite3_step(s) == SQLITE_ROW)
+			customer = sqlite3_column_int64(s, 0);
+		rc = crm_stats_touch(st, customer);
 		sqlite3_finalize(s);
 		s = NULL;
 		if (rc != CRM_EX_OK)
@@ -1159,6 +1189,16 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
 	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
 	sqlite3_finalize(s);
+	s = NULL;
+	/* What is left of the customer's records must keep the rule. */
+	if (rc == CRM_EX_OK && k->guard != NULL && customer != 0) {
+		struct crm_loc at = { NULL, 0, NULL };
+
+		if ((rc = crm_prepare(st, k->guard, &s)) != CRM_EX_OK)
+			return rc;
+		rc = guard_check(st, s, customer, &at);
+		sqlite3_finalize(s);
+	}
 	return rc;
 }
 

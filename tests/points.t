@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: earning once per purchase, rounding down, bonuses, balances.
 . "${0%/*}/lib.sh"
-plan 15
+plan 18
 
 printf 'ref,name\nS1,One\nPA,Pa\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount,product\nS1,2026-03-01,55.00,tea\nS1,2026-04-01,60.50,cups\nPA,2026-07-10,9.99,x\nPA,2026-07-20,15.00,y\n' |
@@ -41,6 +41,13 @@ check_out 'the ledger never falls below zero, and the points metric agrees' '0 5
 	"echo \$(sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM (SELECT sum(delta) OVER (PARTITION BY customer ORDER BY ts, id) AS b FROM points) WHERE b < 0') \$(crm-ls --asof 2026-03-31 -F points -w 'ref = \"d\"')"
 check 'the stored balances (earn and expire keep them set-wise) equal a rebuild from the ledger' \
 	'a=$(crm-ls -F id,points,frequency,monetary); crm-init -q --rebuild-stats && [ "$a" = "$(crm-ls -F id,points,frequency,monetary)" ] && [ "$(crm-ls -F points -w "ref = \"d\"")" = 5 ]'
+# e: 10 granted, 5 granted, 8 redeemed: taking back the 10 would leave -3 on the day of the redemption
+crm-add -q customer ref=e name=E
+for x in "2026-01-01 10" "2026-01-15 5" "2026-02-01 -8"; do set -- $x; crm-add -q points customer_ref=e ts=$1 delta=$2 reason=hand; done
+first=$(crm-ls points -F id -w "customer_ref = \"e\"" | head -n 1)
+check_exit 'crm-rm of points a later redemption relied on is refused: 65' 65 "crm-rm points $first"
+check_err 'naming the day the balance would go below zero' 'delta: the balance would fall to -3 on 2026-02-01'
+check_out 'and the record stays' 10 "crm-ls points -F delta -w 'id = $first'"
 check_out 'the period is a setting' "$(printf '1\t5')" \
 	'crm-config points.expiry 12m && crm-points expire --asof 2026-03-31'
 done_testing
