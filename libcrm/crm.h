@@ -591,6 +591,7 @@ struct crm_tab {
 	char		**cols;
 	char		*num;		/* per column: a number */
 	char		**cells;
+	char		*money;		/* per cell: money (a string in JSON) */
 	size_t		 ncells, cap;
 	enum crm_chart	 chart;
 	int		 label, val, val2;	/* chart columns; val2 -1: none */

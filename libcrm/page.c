@@ -57,7 +57,7 @@ crm_tab_new(struct crm_page *pg, const char *name, const char *title,
 void
 crm_tab_cell(struct crm_tab *t, const char *s)
 {
-	char **nc;
+	char **nc, *nm;
 	size_t cap;
 
 	if (t == NULL)
@@ -69,8 +69,14 @@ crm_tab_cell(struct crm_tab *t, const char *s)
 			return;
 		}
 		t->cells = nc;
+		if ((nm = realloc(t->money, cap)) == NULL) {
+			t->page->oom = 1;
+			return;
+		}
+		t->money = nm;
 		t->cap = cap;
 	}
+	t->money[t->ncells] = 0;
 	if ((t->cells[t->ncells] = s != NULL ? strdup(s) : NULL) == NULL &&
 	    s != NULL)
 		t->page->oom = 1;
@@ -102,6 +108,9 @@ crm_tab_money(struct crm_tab *t, int64_t v)
 
 	crm_money_fmt(v, t->page->decimals, buf, sizeof buf);
 	crm_tab_cell(t, buf);
+	/* JSON writes money as a decimal string, as crm-ls does. */
+	if (t != NULL && t->ncells > 0 && !t->page->oom)
+		t->money[t->ncells - 1] = 1;
 }
 
 void
@@ -147,6 +156,7 @@ tab_free(struct crm_tab *t)
 	for (c = 0; c < t->ncols; c++)
 		free(t->cols[c]);
 	free(t->cells);
+	free(t->money);
 	free(t->cols);
 	free(t->num);
 	free(t);
@@ -250,8 +260,8 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 		if (json)
 			crm_out_cell(o, CRM_V_STR, t->name);
 		for (c = 0; c < t->ncols; c++)
-			crm_out_cell(o, t->num[c] ? CRM_V_NUM : CRM_V_STR,
-			    crm_tab_at(t, r, c));
+			crm_out_cell(o, t->num[c] && !t->money[r * t->ncols +
+			    c] ? CRM_V_NUM : CRM_V_STR, crm_tab_at(t, r, c));
 		if (extra) {
 			bar(b, sizeof b, mx > 0 ? fabs(num(t, r, t->val)) /
 			    mx : 0, 20);

@@ -239,8 +239,7 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	"  PRIMARY KEY (model, customer)"
 	") STRICT, WITHOUT ROWID;",
 	/* 3 -> 4: an account manager's customers (crm-due --owner). */
-	"CREATE INDEX customer_owner ON customer(owner) "
-	"  WHERE owner IS NOT NULL;",
+	"CREATE INDEX customer_owner ON customer(owner) WHERE owner NOT NULL;",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
