@@ -175,12 +175,15 @@ cadence(struct due *d, const struct grades *g, const char *scheme,
 	return CRM_EX_OK;
 }
 
-/* A birthday in the period; 29 February is kept on the 28th otherwise. */
+/*
+ * Each birthday in the period (a long one holds several); 29 February is
+ * kept on the 28th in other years.
+ */
 static int
 birthday(struct due *d, sqlite3_stmt *s)
 {
 	int64_t by, y, day;
-	int bm, bd, m, dd, leap;
+	int bm, bd, m, dd, leap, rc;
 	char why[64];
 
 	crm_civil_from_days(crm_day_of(sqlite3_column_int64(s, 7)), &by, &bm,
@@ -190,19 +193,21 @@ birthday(struct due *d, sqlite3_stmt *s)
 		leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 		day = crm_days_from_civil(y, bm, bm == 2 && bd == 29 && !leap ?
 		    28 : bd);
-		if (day >= d->today)
-			break;
+		if (day < d->today)
+			continue;
+		if (day > d->last)
+			return CRM_EX_OK;
+		if (y > by)
+			snprintf(why, sizeof why, "turns %lld", (long long)(y -
+			    by));
+		else
+			snprintf(why, sizeof why, "birthday");
+		if ((rc = add(d, sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2),
+		    what_index("birthday"), day, why)) != CRM_EX_OK)
+			return rc;
 	}
-	if (day > d->last)
-		return CRM_EX_OK;
-	if (y > by)
-		snprintf(why, sizeof why, "turns %lld", (long long)(y - by));
-	else
-		snprintf(why, sizeof why, "birthday");
-	return add(d, sqlite3_column_int64(s, 0),
-	    (const char *)sqlite3_column_text(s, 1),
-	    (const char *)sqlite3_column_text(s, 2), what_index("birthday"),
-	    day, why);
 }
 
 /* Customers with a grade or a birthday; the owner and -w select. */

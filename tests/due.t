@@ -2,7 +2,7 @@
 # crm-due: cadences reset by the last contact of their kind, stored grades,
 # ticket deadlines, birthdays, the period, the owner; worked out by hand.
 . "${0%/*}/lib.sh"
-plan 16
+plan 17
 
 A=--asof=2026-06-30
 cat >"$TMP/c.csv" <<'CSV'
@@ -53,6 +53,8 @@ check_out 'a 29 February birthday falls on the 28th in other years, with the age
 	"$(printf 'turns 35\t2027-02-28')" "crm-due --asof 2027-02-27 --days 2 | grep birthday | cut -f5-"
 check_out 'and on the 29th in leap years' "$(printf 'turns 36\t2028-02-29')" \
 	"crm-due --asof 2028-02-29 | grep birthday | cut -f5-"
+check_out 'a period longer than a year holds each birthday in it' \
+	"$(printf 'turns 35\t2027-02-28\nturns 36\t2028-02-29')" "crm-due --asof 2027-01-01 --days 500 | grep birthday | grep '^4' | cut -f5-"
 check_out '--days 7 reaches a birthday three days ahead' "$(printf '5\tbirthday\tturns 41\t2026-07-03')" \
 	"crm-due $A --days 7 | grep birthday | cut -f1,4-"
 check_out 'a contact resets only its kind: a visit today leaves the call due' 'online' \
