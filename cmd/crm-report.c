@@ -1174,14 +1174,15 @@ out:
 static int
 churn(struct ctx *x)
 {
-	char how[160], title[64];
+	char how[160], title[96];
 	int64_t run;
 	int rc;
 
 	if ((rc = atrisk(x, how, sizeof how)) != CRM_EX_OK ||
 	    (rc = grades(x, x->scheme, &run)) != CRM_EX_OK)
 		return rc;
-	snprintf(title, sizeof title, "%s tier", x->scheme);
+	snprintf(title, sizeof title, "%s tier%s", x->scheme, run > 0 ? "" :
+	    " (computed now: no run stored)");
 	if ((rc = churn_by(x, "g.tier", title, how)) != CRM_EX_OK)
 		return rc;
 	return churn_by(x, "c.owner", "owner", how);

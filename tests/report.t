@@ -2,7 +2,7 @@
 # crm-report: every report's numbers on a small hand-made store
 # (tests/data/report-store.sh), worked out by hand below, as of 2026-04-30.
 . "${0%/*}/lib.sh"
-plan 32
+plan 33
 
 . "$TESTS/data/report-store.sh"
 A=--asof=2026-04-30
@@ -40,6 +40,11 @@ check_out 'sla: the distribution of first-response times' \
 	'first_response,tickets 0-1h,0 1-4h,0 4-8h,0 8-24h,1 24-48h,1 48h+,0 none yet,2' "$T 2 sla"
 check_out 'segments --by owner: by revenue, the share of 415.00' \
 	'owner,customers,revenue,share bob,2,210.00,0.5060 ann,2,205.00,0.4940' "$R segments --by owner"
+# ann's bar: 205 / 210 x 20 cells = 19.52, 19 full blocks and 4 eighths
+check_out 'table: numbers and money right-aligned, a bar of eighths scaled to the largest' \
+	"$(printf 'owner  customers  revenue  share\nbob            2   210.00  0.5060  %s\nann            2   205.00  0.4940  %s%s' \
+	"$(printf '\342\226\210%.0s' $(seq 20))" "$(printf '\342\226\210%.0s' $(seq 19))" "$(printf '\342\226\214')")" \
+	"crm-report $A -o table segments | tail -n +2"
 check_out 'segments --by region: unset is a group of its own' \
 	'region,customers,revenue,share north,2,395.00,0.9518 south,1,20.00,0.0482 ,1,0.00,0.0000' "$R segments --by region"
 check_out 'segments by two fields, one of them a tier' \
