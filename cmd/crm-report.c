@@ -41,6 +41,7 @@ struct ctx {
 	struct crm_store	*st;
 	int			 hist;	/* metrics from history */
 	int			 sel;	/* -w: temp.sel holds the customers */
+	int			 rev;	/* temp.rev is made */
 	int			 dec;
 	const char		*by;
 	const char		*scheme;
@@ -158,6 +159,31 @@ latest(struct ctx *x)
 	    in(x, "customer", b, sizeof b))) != CRM_EX_OK)
 		return rc;
 	return done(x, s, sqlite3_step(s));
+}
+
+/*
+ * temp.rev (customer, days, revenue): each buyer's purchase days and
+ * revenue by the --asof day, made once: from the statistics, or in one
+ * pass over the history when --asof is before the newest of it.
+ */
+static int
+revenue(struct ctx *x)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (x->rev)
+		return CRM_EX_OK;
+	if ((rc = crm_exec(x->st, "CREATE TEMP TABLE rev (customer INTEGER "
+	    "PRIMARY KEY, days INTEGER, revenue INTEGER)")) != CRM_EX_OK ||
+	    (rc = prep(x, x->hist ? "INSERT INTO temp.rev SELECT customer, "
+	    "count(DISTINCT ts / 86400), sum(amount) FROM purchase WHERE ts <= "
+	    "?1 GROUP BY customer" : "INSERT INTO temp.rev SELECT customer, "
+	    "days, revenue FROM stats WHERE days > 0", &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = done(x, s, sqlite3_step(s))) == CRM_EX_OK)
+		x->rev = 1;
+	return rc;
 }
 
 /* The SQL of a customer field or metric as of the --asof day. */
@@ -336,8 +362,9 @@ segments(struct ctx *x)
 	double total = 0;
 	int i, rc;
 
-	if ((rc = crm_cols_parse(&by, k, x->by)) != CRM_EX_OK)
-		return rc;
+	if ((rc = crm_cols_parse(&by, k, x->by)) != CRM_EX_OK ||
+	    (rc = revenue(x)) != CRM_EX_OK)
+		goto out;
 	if ((names = calloc(by.n + 3, sizeof *names)) == NULL ||
 	    (types = calloc(by.n + 4, 1)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
@@ -365,11 +392,9 @@ segments(struct ctx *x)
 		field(x, &q, by.names[i]);
 		crm_sql_add(&q, ", ");
 	}
-	crm_sql_add(&q, "count(*), sum(");
-	field(x, &q, "monetary");
-	crm_sql_add(&q, "), sum(sum(");
-	field(x, &q, "monetary");
-	crm_sql_add(&q, ")) OVER () FROM %s WHERE c.created <= ?1", k->from);
+	crm_sql_add(&q, "count(*), coalesce(sum(m.revenue), 0), sum(sum("
+	    "m.revenue)) OVER () FROM %s LEFT JOIN temp.rev AS m ON m.customer "
+	    "= c.id WHERE c.created <= ?1", k->from);
 	where(x, &q);
 	crm_sql_add(&q, " GROUP BY ");
 	for (i = 0; i < by.n; i++)
@@ -430,6 +455,8 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 		    "%s first", scheme, scheme);
 		return CRM_EX_NONE;
 	}
+	if ((rc = revenue(x)) != CRM_EX_OK)
+		return rc;
 	/* The tiers of the run before: one column each. */
 	if ((rc = crm_prepare(x->st, "SELECT DISTINCT tier FROM tier WHERE "
 	    "run = ? ORDER BY 1 LIMIT 32", &s)) != CRM_EX_OK)
@@ -481,9 +508,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	t->chart = CRM_CH_BAR;
 	t->label = 0;
 	t->val = 1;
-	crm_sql_add(&q, "SELECT n.tier, count(*), sum(");
-	field(x, &q, "monetary");
-	crm_sql_add(&q, ")");
+	crm_sql_add(&q, "SELECT n.tier, count(*), coalesce(sum(m.revenue), 0)");
 	for (i = 0; i < nfrom; i++) {
 		crm_sql_add(&q, ", count(*) FILTER (WHERE p.tier = ");
 		crm_sql_text(&q, from[i]);
@@ -491,8 +516,8 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	}
 	crm_sql_add(&q, ", count(*) FILTER (WHERE p.tier IS NULL) FROM tier "
 	    "AS n JOIN customer AS c ON c.id = n.customer LEFT JOIN stats AS "
-	    "s ON s.customer = c.id LEFT JOIN tier AS p ON p.customer = "
-	    "n.customer AND p.run = ");
+	    "s ON s.customer = c.id LEFT JOIN temp.rev AS m ON m.customer = "
+	    "c.id LEFT JOIN tier AS p ON p.customer = n.customer AND p.run = ");
 	crm_sql_int(&q, run[1]);
 	crm_sql_add(&q, " WHERE n.run = ");
 	crm_sql_int(&q, run[0]);
@@ -1143,14 +1168,11 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 	t->chart = CRM_CH_BAR;
 	t->label = 0;
 	t->val = 2;
-	crm_sql_add(&q, "SELECT %s, count(*), count(r.customer), sum(", col);
-	field(x, &q, "monetary");
-	crm_sql_add(&q, ") FILTER (WHERE r.customer IS NOT NULL) FROM "
-	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id LEFT JOIN "
-	    "temp.grade AS g ON g.customer = c.id LEFT JOIN temp.risk AS r ON "
-	    "r.customer = c.id WHERE c.created <= ?1 AND ");
-	field(x, &q, "frequency");
-	crm_sql_add(&q, " > 0");
+	crm_sql_add(&q, "SELECT %s, count(*), count(r.customer), "
+	    "coalesce(sum(m.revenue) FILTER (WHERE r.customer IS NOT NULL), 0) "
+	    "FROM temp.rev AS m JOIN customer AS c ON c.id = m.customer LEFT "
+	    "JOIN temp.grade AS g ON g.customer = c.id LEFT JOIN temp.risk AS r "
+	    "ON r.customer = c.id WHERE c.created <= ?1", col);
 	where(x, &q);
 	crm_sql_add(&q, " GROUP BY 1 ORDER BY 1");
 	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
@@ -1178,7 +1200,8 @@ churn(struct ctx *x)
 	int64_t run;
 	int rc;
 
-	if ((rc = atrisk(x, how, sizeof how)) != CRM_EX_OK ||
+	if ((rc = revenue(x)) != CRM_EX_OK ||
+	    (rc = atrisk(x, how, sizeof how)) != CRM_EX_OK ||
 	    (rc = grades(x, x->scheme, &run)) != CRM_EX_OK)
 		return rc;
 	snprintf(title, sizeof title, "%s tier%s", x->scheme, run > 0 ? "" :

@@ -18,6 +18,68 @@
 
 #include "crm.h"
 
+/*
+ * The summaries from the history up to now, in one pass over each
+ * customer's purchases in time order (the (customer, ts) index; the
+ * amounts only when the repeat value is wanted).
+ */
+static int
+summary_hist(struct crm_store *st, int repeat)
+{
+	const struct crm_cli *cli = crm_store_cli(st);
+	sqlite3_stmt *s = NULL, *ins = NULL;
+	int64_t today = cli->now / 86400, cur = 0, first = 0, last = 0;
+	int64_t x = 0, rep = 0, day;
+	int rc, step, more;
+
+	if ((rc = crm_prepare(st, repeat ? "SELECT customer, ts, amount FROM "
+	    "purchase WHERE ts <= ? ORDER BY customer, ts" : "SELECT customer, "
+	    "ts FROM purchase WHERE ts <= ? ORDER BY customer, ts", &s)) !=
+	    CRM_EX_OK || (rc = crm_prepare(st, "INSERT INTO temp.summ VALUES "
+	    "(?, ?, ?, ?, ?)", &ins)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, cli->now);
+	do {
+		more = (step = sqlite3_step(s)) == SQLITE_ROW;
+		if (more && sqlite3_column_int64(s, 0) == cur) {
+			day = sqlite3_column_int64(s, 1) / 86400;
+			if (day != last)
+				x++;
+			last = day;
+			if (repeat && day != first)
+				rep += sqlite3_column_int64(s, 2);
+			continue;
+		}
+		/* The customer before is complete. */
+		if (cur != 0) {
+			sqlite3_bind_int64(ins, 1, cur);
+			sqlite3_bind_int64(ins, 2, x);
+			sqlite3_bind_int64(ins, 3, last - first);
+			sqlite3_bind_int64(ins, 4, today - first);
+			if (repeat)
+				sqlite3_bind_int64(ins, 5, rep);
+			else
+				sqlite3_bind_null(ins, 5);
+			if (sqlite3_step(ins) != SQLITE_DONE) {
+				rc = crm_sqlerr(st, sqlite3_errcode(
+				    crm_store_db(st)));
+				goto out;
+			}
+			sqlite3_reset(ins);
+		}
+		if (more) {
+			cur = sqlite3_column_int64(s, 0);
+			first = last = sqlite3_column_int64(s, 1) / 86400;
+			x = rep = 0;
+		}
+	} while (more);
+	rc = step == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, step);
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int
 crm_summary(struct crm_store *st, int repeat)
 {
@@ -30,31 +92,21 @@ crm_summary(struct crm_store *st, int repeat)
 	    "INTEGER); DELETE FROM temp.summ")) != CRM_EX_OK ||
 	    (rc = crm_stats_historic(st, &hist)) != CRM_EX_OK)
 		return rc;
+	if (hist)
+		return summary_hist(st, repeat);
 	/*
 	 * Without --asof before the newest history, the stored statistics
 	 * hold x, t_x and T; the repeat value costs a look at the first day.
 	 */
-	if (!hist && (rc = crm_prepare(st, repeat ? "INSERT INTO temp.summ "
-	    "SELECT customer, days - 1, last_purchase / 86400 - first_purchase "
-	    "/ 86400, ?1 / 86400 - first_purchase / 86400, revenue - (SELECT "
+	if ((rc = crm_prepare(st, repeat ? "INSERT INTO temp.summ SELECT "
+	    "customer, days - 1, last_purchase / 86400 - first_purchase / "
+	    "86400, ?1 / 86400 - first_purchase / 86400, revenue - (SELECT "
 	    "sum(amount) FROM purchase WHERE purchase.customer = "
-	    "stats.customer "
-	    "AND ts >= first_purchase / 86400 * 86400 AND ts < first_purchase "
-	    "/ "
-	    "86400 * 86400 + 86400) FROM stats WHERE days > 0" :
+	    "stats.customer AND ts >= first_purchase / 86400 * 86400 AND ts < "
+	    "first_purchase / 86400 * 86400 + 86400) FROM stats WHERE days > 0" :
 	    "INSERT INTO temp.summ SELECT customer, days - 1, last_purchase / "
 	    "86400 - first_purchase / 86400, ?1 / 86400 - first_purchase / "
 	    "86400, NULL FROM stats WHERE days > 0", &s)) != CRM_EX_OK)
-		return rc;
-	if (hist && (rc = crm_prepare(st, "INSERT INTO temp.summ WITH d AS "
-	    "(SELECT customer, ts / 86400 AS day, sum(amount) AS v FROM "
-	    "purchase WHERE ts <= ?1 GROUP BY customer, day), f AS (SELECT "
-	    "customer, min(day) AS first FROM d GROUP BY customer) SELECT "
-	    "d.customer, count(*) - "
-	    "1, "
-	    "max(d.day) - f.first, ?1 / 86400 - f.first, coalesce(sum(d.v) "
-	    "FILTER (WHERE d.day > f.first), 0) FROM d JOIN f USING (customer) "
-	    "GROUP BY d.customer", &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, cli->now);
 	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
