@@ -109,7 +109,7 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 			    "customers only, without -F");
 		flist = VCARD_FIELDS;
 	}
-	if ((rc = crm_cols_parse(&cols, k, flist != NULL ? flist :
+	if ((rc = crm_cols_parse(&cols, k, "-F", flist != NULL ? flist :
 	    k->deflist)) != CRM_EX_OK)
 		return rc;
 	/* Check the filter before touching the store. */

@@ -362,7 +362,7 @@ segments(struct ctx *x)
 	double total = 0;
 	int i, rc;
 
-	if ((rc = crm_cols_parse(&by, k, x->by)) != CRM_EX_OK ||
+	if ((rc = crm_cols_parse(&by, k, "--by", x->by)) != CRM_EX_OK ||
 	    (rc = revenue(x)) != CRM_EX_OK)
 		goto out;
 	if ((names = calloc(by.n + 3, sizeof *names)) == NULL ||

@@ -666,9 +666,12 @@ struct crm_cols {
 	char			**names;
 	const struct crm_field	**fields;	/* NULL for attr/tag columns */
 };
-/* Parse "id,name,attr.x" for kind; unknown names are a usage error. */
+/*
+ * Parse "id,name,attr.x" for kind; unknown names are a usage error,
+ * reported as of the option opt ("-F").
+ */
 int	crm_cols_parse(struct crm_cols *, const struct crm_kind *,
-	    const char *list);
+	    const char *opt, const char *list);
 void	crm_cols_free(struct crm_cols *);
 /* Column c of a row as field f's type prints it; NULL: unset. */
 const char *crm_field_text(const struct crm_field *, struct sqlite3_stmt *,

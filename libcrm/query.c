@@ -156,7 +156,7 @@ crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
 
 int
 crm_cols_parse(struct crm_cols *cols, const struct crm_kind *k,
-    const char *list)
+    const char *opt, const char *list)
 {
 	struct crm_sql probe = { 0 };
 	char *dup, *p, *tok;
@@ -169,14 +169,14 @@ crm_cols_parse(struct crm_cols *cols, const struct crm_kind *k,
 		const struct crm_field *f;
 
 		if (*tok == '\0') {
-			rc = crm_err(CRM_EX_USAGE, NULL, "-F: an empty field "
-			    "name in \"%s\"", list);
+			rc = crm_err(CRM_EX_USAGE, NULL, "%s: an empty field "
+			    "name in \"%s\"", opt, list);
 			break;
 		}
 		if (crm_field_sql(&probe, k, tok, &f) != 0) {
-			rc = crm_err(CRM_EX_USAGE, NULL, "-F: %s: no such "
-			    "field of %s (crm-ls -F help lists them)", tok,
-			    k->name);
+			rc = crm_err(CRM_EX_USAGE, NULL, "%s: %s: no such "
+			    "field of %s (crm-ls -F help lists them)", opt,
+			    tok, k->name);
 			break;
 		}
 		cols->names = realloc(cols->names, (cols->n + 1) *

@@ -2,7 +2,7 @@
 # crm-report: every report's numbers on a small hand-made store
 # (tests/data/report-store.sh), worked out by hand below, as of 2026-04-30.
 . "${0%/*}/lib.sh"
-plan 33
+plan 35
 
 . "$TESTS/data/report-store.sh"
 A=--asof=2026-04-30
@@ -177,5 +177,7 @@ check_out 'table: aligned, with bars, plain when not a terminal' 'no escapes' \
 check_out 'on a terminal the titles are bold, unless NO_COLOR' '1 0' \
 	"a=\$(script -qec 'crm-report $A -o table summary' /dev/null | grep -c \"\$(printf '\\033')\\[1m\"); b=\$(NO_COLOR=1 script -qec 'crm-report $A -o table summary' /dev/null | grep -c \"\$(printf '\\033')\"); echo \$a \$b"
 check_exit 'an unknown report is a usage error' 64 "crm-report $A nonsense"
+check_exit 'an unknown field in --by is a usage error' 64 "crm-report $A segments --by region,nosuch"
+check_err 'naming the option and the field' '^crm-report: --by: nosuch: no such field of customer'
 check_exit '-o html is for reports only' 64 'crm-ls -o html'
 done_testing
