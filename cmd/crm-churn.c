@@ -44,11 +44,6 @@ struct warnings {
 	size_t		 n, cap;
 };
 
-struct heur {
-	struct crm_store	*st;
-	sqlite3_stmt		*sig;
-	struct warnings		*ws;
-};
 
 static int
 warn(struct warnings *ws, int64_t id, double risk, double palive,
@@ -72,76 +67,99 @@ warn(struct warnings *ws, int64_t id, double risk, double palive,
 }
 
 /*
- * What else speaks for leaving, per customer: open complaints, and a
- * latest score below the one before (csat, nps or satisfaction).
+ * What else speaks for leaving, for every warned customer at once (the
+ * warnings come by id): open complaints, and a latest score below the
+ * one before (csat, nps or satisfaction).  Each adds to the reason, and
+ * per signal adds to the risk (capped at 0.99); the heuristic's risk
+ * rests on them.
  */
 static int
-signals(struct crm_store *st, sqlite3_stmt **sp, int64_t id, char *buf,
-    size_t n, int *count)
+signals(struct crm_store *st, struct warnings *ws, double per)
 {
-	sqlite3_stmt *s;
-	size_t len = strlen(buf);
-	int rc, k;
+	static const char *const sql[2] = {
+	    "SELECT customer, count(*) FROM ticket WHERE kind = 'complaint' "
+	    "AND status = 'open' AND opened <= ?1 GROUP BY customer ORDER BY "
+	    "customer",
+	    "SELECT customer, group_concat(kind || ' fell from ' || prev || ' "
+	    "to ' || score, ', ') FROM (SELECT customer, kind, score, "
+	    "lag(score) OVER (PARTITION BY customer, kind ORDER BY ts, id) AS "
+	    "prev, row_number() OVER (PARTITION BY customer, kind ORDER BY ts "
+	    "DESC, id DESC) AS rn FROM survey WHERE ts <= ?1 AND kind IN "
+	    "('csat', 'nps', 'satisfaction')) WHERE rn = 1 AND score < prev "
+	    "GROUP BY customer ORDER BY customer" };
+	sqlite3_stmt *s = NULL;
+	struct warning *w;
+	char buf[512], *nw;
+	size_t i, len;
+	int64_t id;
+	int q, rc = CRM_EX_OK, k;
 
-	*count = 0;
-	/* Prepared once per command, reset per customer. */
-	if (*sp == NULL && (rc = crm_prepare(st, "SELECT (SELECT count(*) "
-	    "FROM ticket WHERE customer = ?1 AND kind = 'complaint' AND "
-	    "status = 'open' AND opened <= ?2), (SELECT group_concat(kind || "
-	    "' fell from ' || prev || ' to ' || score, ', ') FROM (SELECT "
-	    "kind, score, lag(score) "
-	    "OVER (PARTITION BY kind ORDER BY ts, id) AS prev, row_number() "
-	    "OVER (PARTITION BY kind ORDER BY ts DESC, id DESC) AS rn FROM "
-	    "survey WHERE customer = ?1 AND ts <= ?2 AND kind IN ('csat', "
-	    "'nps', 'satisfaction')) WHERE rn = 1 AND score < prev)", sp)) !=
-	    CRM_EX_OK)
-		return rc;
-	s = *sp;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, crm_store_cli(st)->now);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		if ((k = sqlite3_column_int(s, 0)) > 0) {
-			len += (size_t)snprintf(buf + len, n - len, "; %d open "
-			    "complaint%s", k, k > 1 ? "s" : "");
-			*count += k;
+	if (ws->n == 0)
+		return CRM_EX_OK;
+	for (q = 0; q < 2 && rc == CRM_EX_OK; q++) {
+		if ((rc = crm_prepare(st, sql[q], &s)) != CRM_EX_OK)
+			return rc;
+		sqlite3_bind_int64(s, 1, crm_store_cli(st)->now);
+		i = 0;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			id = sqlite3_column_int64(s, 0);
+			while (i < ws->n && ws->w[i].id < id)
+				i++;
+			if (i == ws->n)
+				break;
+			if (ws->w[i].id != id)
+				continue;
+			w = &ws->w[i];
+			len = (size_t)snprintf(buf, sizeof buf, "%s", w->why);
+			if (q == 0) {
+				k = sqlite3_column_int(s, 1);
+				snprintf(buf + len, sizeof buf - len, "; %d "
+				    "open complaint%s", k, k > 1 ? "s" : "");
+			} else if (len < sizeof buf)
+				snprintf(buf + len, sizeof buf - len, "; %s",
+				    sqlite3_column_text(s, 1));
+			w->risk += per * (q == 0 ? k : 1);
+			if ((nw = strdup(buf)) == NULL) {
+				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+				    "memory");
+				break;
+			}
+			free(w->why);
+			w->why = nw;
 		}
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL && len < n) {
-			snprintf(buf + len, n - len, "; %s",
-			    sqlite3_column_text(s, 1));
-			(*count)++;
-		}
+		if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+			rc = CRM_EX_OK;
+		else if (rc != CRM_EX_SOFTWARE)
+			rc = crm_sqlerr(st, rc);
+		sqlite3_finalize(s);
+		s = NULL;
 	}
-	sqlite3_reset(s);
-	return CRM_EX_OK;
+	for (i = 0; per > 0 && i < ws->n; i++)
+		if (ws->w[i].risk > 0.99)
+			ws->w[i].risk = 0.99;
+	return rc;
 }
 
-/* A heuristic warning: the reason, what else speaks, the risk. */
+/* A heuristic warning: the reason and the risk before other signals. */
 static int
 heurwarn(void *arg, int64_t id, int64_t since, double med, double k)
 {
-	struct heur *h = arg;
 	char buf[512];
-	double risk;
-	int rc, extra;
 
 	snprintf(buf, sizeof buf, "no purchase for %lldd, %.1fx the usual gap "
 	    "of %gd", (long long)since, med > 0 ? since / med : 0, med);
-	if ((rc = signals(h->st, &h->sig, id, buf, sizeof buf, &extra)) !=
-	    CRM_EX_OK)
-		return rc;
-	risk = 1 - k * med / (double)since + 0.1 * extra;
-	return warn(h->ws, id, risk > 0.99 ? 0.99 : risk, NAN, buf);
+	return warn(arg, id, 1 - k * med / (double)since, NAN, buf);
 }
 
+/* Each signal besides adds 0.1 to the risk. */
 static int
 heuristic(struct crm_store *st, struct warnings *ws)
 {
-	struct heur h = { st, NULL, ws };
 	int rc;
 
-	rc = crm_churn_heuristic(st, heurwarn, &h);
-	sqlite3_finalize(h.sig);
-	return rc;
+	if ((rc = crm_churn_heuristic(st, heurwarn, ws)) != CRM_EX_OK)
+		return rc;
+	return signals(st, ws, 0.1);
 }
 
 static int
@@ -420,10 +438,10 @@ static int
 bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
     double threshold, struct warnings *ws)
 {
-	sqlite3_stmt *s = NULL, *sig = NULL;
+	sqlite3_stmt *s = NULL;
 	char buf[512];
 	double p;
-	int rc, extra;
+	int rc;
 
 	if ((rc = crm_prepare(st, "SELECT customer, x, tx, T FROM temp.summ "
 	    "ORDER BY customer", &s)) != CRM_EX_OK)
@@ -438,9 +456,7 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 		    "purchase days, the last %lldd ago", p, f->model,
 		    sqlite3_column_int(s, 1), (long long)(sqlite3_column_int64(
 		    s, 3) - sqlite3_column_int64(s, 2)));
-		if ((rc = signals(st, &sig, sqlite3_column_int64(s, 0), buf,
-		    sizeof buf, &extra)) != CRM_EX_OK ||
-		    (rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p,
+		if ((rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p,
 		    buf)) != CRM_EX_OK)
 			break;
 	}
@@ -448,9 +464,9 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 		rc = CRM_EX_OK;
 	else if (rc == SQLITE_ROW)
 		rc = crm_sqlerr(st, rc);
-	sqlite3_finalize(sig);
 	sqlite3_finalize(s);
-	return rc;
+	/* The model's risk is 1 - P(alive); the signals only tell. */
+	return rc == CRM_EX_OK ? signals(st, ws, 0) : rc;
 }
 
 /* --new: keep only who crossed since the last --new; remember them. */
