@@ -42,6 +42,7 @@ struct ctx {
 	int			 hist;	/* metrics from history */
 	int			 sel;	/* -w: temp.sel holds the customers */
 	int			 rev;	/* temp.rev is made */
+	int			 latest;	/* temp.latest is made */
 	int			 dec;
 	const char		*by;
 	const char		*scheme;
@@ -151,14 +152,17 @@ latest(struct ctx *x)
 
 	char b[64];
 
-	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.latest")) !=
-	    CRM_EX_OK || (rc = prepf(x, &s, "CREATE TEMP TABLE latest AS "
+	if (x->latest)
+		return CRM_EX_OK;
+	if ((rc = prepf(x, &s, "CREATE TEMP TABLE latest AS "
 	    "SELECT customer, kind, score FROM (SELECT customer, kind, score, "
 	    "row_number() OVER (PARTITION BY customer, kind ORDER BY ts DESC, "
 	    "id DESC) AS rn FROM survey WHERE ts <= ?1%s) WHERE rn = 1",
 	    in(x, "customer", b, sizeof b))) != CRM_EX_OK)
 		return rc;
-	return done(x, s, sqlite3_step(s));
+	if ((rc = done(x, s, sqlite3_step(s))) == CRM_EX_OK)
+		x->latest = 1;
+	return rc;
 }
 
 /*
@@ -291,6 +295,46 @@ static const char scores_sql[] =
     "avg(score) FILTER (WHERE kind = 'expectation'), "
     "avg(score) FILTER (WHERE kind = 'satisfaction') FROM temp.latest";
 
+/* The row of scores_sql, on s; the caller finalizes it. */
+static int
+scores(struct ctx *x, sqlite3_stmt **s)
+{
+	int rc;
+
+	*s = NULL;
+	if ((rc = latest(x)) != CRM_EX_OK ||
+	    (rc = prep(x, scores_sql, s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(*s)) != SQLITE_ROW) {
+		rc = done(x, *s, rc);
+		*s = NULL;
+		return rc != CRM_EX_OK ? rc : crm_err(CRM_EX_SOFTWARE, NULL,
+		    "no scores");
+	}
+	return CRM_EX_OK;
+}
+
+/* NPS from a scores row: promoters minus detractors, in percent. */
+static void
+kv_nps(struct crm_tab *t, sqlite3_stmt *s)
+{
+	if (sqlite3_column_int64(s, 0) > 0)
+		kvf(t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
+		    sqlite3_column_int64(s, 3)) / sqlite3_column_int64(s, 0));
+	else
+		kv(t, "nps", NULL);
+}
+
+/* A mean score from column c, unset when nobody answered. */
+static void
+kv_mean(struct crm_tab *t, const char *name, sqlite3_stmt *s, int c)
+{
+	if (sqlite3_column_type(s, c) == SQLITE_NULL)
+		kv(t, name, NULL);
+	else
+		kvf(t, name, "%.2f", sqlite3_column_double(s, c));
+}
+
 static int
 summary(struct ctx *x)
 {
@@ -328,21 +372,10 @@ summary(struct ctx *x)
 		kv(t, "repeat_rate", NULL);
 	kvf(t, "open_tickets", "%lld", sqlite3_column_int64(s, 6));
 	sqlite3_finalize(s);
-	s = NULL;
-	if ((rc = latest(x)) != CRM_EX_OK ||
-	    (rc = prep(x, scores_sql, &s)) != CRM_EX_OK)
+	if ((rc = scores(x, &s)) != CRM_EX_OK)
 		return rc;
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-		return done(x, s, rc);
-	if (sqlite3_column_int64(s, 0) > 0)
-		kvf(t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
-		    sqlite3_column_int64(s, 3)) / sqlite3_column_int64(s, 0));
-	else
-		kv(t, "nps", NULL);
-	if (sqlite3_column_int64(s, 4) > 0)
-		kvf(t, "csat", "%.2f", sqlite3_column_double(s, 5));
-	else
-		kv(t, "csat", NULL);
+	kv_nps(t, s);
+	kv_mean(t, "csat", s, 5);
 	return done(x, s, CRM_EX_OK);
 }
 
@@ -865,31 +898,17 @@ satisfaction(struct ctx *x)
 	int64_t grid[3][3] = { { 0 } }, dist[11][2] = { { 0 } };
 	int rc, i, j, sc;
 
-	if ((rc = latest(x)) != CRM_EX_OK ||
-	    (rc = prep(x, scores_sql, &s)) != CRM_EX_OK)
+	if ((rc = scores(x, &s)) != CRM_EX_OK)
 		return rc;
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-		return done(x, s, rc);
 	kvf(t, "nps_answers", "%lld", sqlite3_column_int64(s, 0));
 	kvf(t, "promoters", "%lld", sqlite3_column_int64(s, 1));
 	kvf(t, "passives", "%lld", sqlite3_column_int64(s, 2));
 	kvf(t, "detractors", "%lld", sqlite3_column_int64(s, 3));
-	if (sqlite3_column_int64(s, 0) > 0)
-		kvf(t, "nps", "%.1f", 100.0 * (sqlite3_column_int64(s, 1) -
-		    sqlite3_column_int64(s, 3)) / sqlite3_column_int64(s, 0));
-	else
-		kv(t, "nps", NULL);
+	kv_nps(t, s);
 	kvf(t, "csat_answers", "%lld", sqlite3_column_int64(s, 4));
-	for (i = 5; i <= 7; i++) {
-		static const char *const name[] = { "csat", "expectation",
-		    "satisfaction" };
-
-		if (sqlite3_column_type(s, i) == SQLITE_NULL)
-			kv(t, name[i - 5], NULL);
-		else
-			kvf(t, name[i - 5], "%.2f", sqlite3_column_double(s,
-			    i));
-	}
+	kv_mean(t, "csat", s, 5);
+	kv_mean(t, "expectation", s, 6);
+	kv_mean(t, "satisfaction", s, 7);
 	sqlite3_finalize(s);
 	/* Expectation x satisfaction of the customers who gave both. */
 	if ((rc = prep(x, "SELECT e.score, v.score FROM temp.latest AS e JOIN "
