@@ -469,9 +469,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	struct crm_tab *t;
 	char *names[40], types[41], title[128], **from = NULL;
 	int64_t run[2] = { 0, 0 };
-	int64_t custs = 0, rev = 0;
 	int nfrom = 0, i, j, rc;
-	size_t r;
 
 	if ((rc = prep(x, "SELECT id FROM tier_run WHERE scheme = ?2 AND asof "
 	    "<= ?1 ORDER BY id DESC LIMIT 2", &s)) != CRM_EX_OK)
@@ -541,7 +539,9 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	t->chart = CRM_CH_BAR;
 	t->label = 0;
 	t->val = 1;
-	crm_sql_add(&q, "SELECT n.tier, count(*), coalesce(sum(m.revenue), 0)");
+	/* Each tier, its revenue, the run's totals, then the moves. */
+	crm_sql_add(&q, "SELECT n.tier, count(*), coalesce(sum(m.revenue), 0), "
+	    "sum(count(*)) OVER (), sum(coalesce(sum(m.revenue), 0)) OVER ()");
 	for (i = 0; i < nfrom; i++) {
 		crm_sql_add(&q, ", count(*) FILTER (WHERE p.tier = ");
 		crm_sql_text(&q, from[i]);
@@ -559,35 +559,18 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		custs += sqlite3_column_int64(s, 1);
-		rev += sqlite3_column_int64(s, 2);
 		crm_tab_col(t, s, 0, 0);
 		crm_tab_col(t, s, 1, 0);
-		crm_tab_cell(t, NULL);	/* shares once the totals are known */
+		crm_tab_share(t, sqlite3_column_double(s, 1),
+		    sqlite3_column_double(s, 3));
 		crm_tab_money(t, sqlite3_column_int64(s, 2));
-		crm_tab_cell(t, NULL);
+		crm_tab_share(t, sqlite3_column_double(s, 2),
+		    sqlite3_column_double(s, 4));
 		for (j = 0; j <= nfrom; j++)
-			crm_tab_col(t, s, 3 + j, 0);
+			crm_tab_col(t, s, 5 + j, 0);
 	}
-	if ((rc = done(x, s, rc)) != CRM_EX_OK)
-		goto out;
+	rc = done(x, s, rc);
 	s = NULL;
-	/* Fill in the shares. */
-	for (r = 0; r < crm_tab_rows(t) && !x->page.oom; r++) {
-		char buf[32];
-		int64_t v;
-
-		snprintf(buf, sizeof buf, "%.4f", atof(crm_tab_at(t, r, 1)) /
-		    custs);
-		crm_tab_set(t, r, 2, buf);
-		crm_money_parse(crm_tab_at(t, r, 3), x->dec, &v,
-		    &(const char *){ 0 });
-		if (rev != 0) {
-			snprintf(buf, sizeof buf, "%.4f", (double)v / rev);
-			crm_tab_set(t, r, 4, buf);
-		}
-	}
-	rc = CRM_EX_OK;
 out:
 	sqlite3_finalize(s);
 	crm_sql_free(&q);
