@@ -951,13 +951,18 @@ satisfaction(struct ctx *x)
 
 /* ---- effort ---------------------------------------------------------- */
 
-/* Rows a and b of the same owner (both unset, too). */
-static int
-sameowner(const struct crm_tab *t, size_t a, size_t b)
+/* The rest of an effort row: customers, contacts, share, target, gap. */
+static void
+effort_row(struct crm_tab *t, int64_t customers, int64_t contacts,
+    int64_t total, double target)
 {
-	const char *p = crm_tab_at(t, a, 0), *q = crm_tab_at(t, b, 0);
+	double sh = total > 0 ? (double)contacts / total : 0;
 
-	return p == NULL ? q == NULL : q != NULL && strcmp(p, q) == 0;
+	crm_tab_int(t, customers);
+	crm_tab_int(t, contacts);
+	crm_tab_cellf(t, "%.4f", sh);
+	crm_tab_cellf(t, "%.4f", target);
+	crm_tab_cellf(t, "%.4f", sh - target);
 }
 
 static int
@@ -970,8 +975,7 @@ effort(struct ctx *x)
 	struct crm_tab *t, *tot;
 	char labels[128], buf[128], lab[3][32], *p, *tok;
 	double target[3];
-	int64_t run, total, gc[3] = { 0, 0, 0 }, gn[3] = { 0, 0, 0 }, all;
-	size_t r, r0;
+	int64_t run, gc[3] = { 0, 0, 0 }, gn[3] = { 0, 0, 0 };
 	int rc, i;
 
 	if ((rc = crm_setting_get(x->st, "tier.service.labels", labels,
@@ -1004,68 +1008,42 @@ effort(struct ctx *x)
 	if ((t = crm_tab_new(&x->page, "effort", buf, 7, cols,
 	    "ssnnnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	crm_sql_add(&q, "SELECT c.owner, CASE g.tier");
+	/* Per owner and grade; the owner's contacts in all grades beside. */
+	crm_sql_add(&q, "SELECT owner, k, n, contacts, sum(contacts) OVER "
+	    "(PARTITION BY owner) FROM (SELECT c.owner AS owner, CASE g.tier");
 	for (i = 0; i < 3; i++) {
 		crm_sql_add(&q, " WHEN ");
 		crm_sql_text(&q, lab[i]);
 		crm_sql_add(&q, " THEN %d", i);
 	}
-	crm_sql_add(&q, " END AS k, count(*), coalesce(sum((SELECT count(*) "
-	    "FROM contact AS h WHERE h.customer = c.id AND h.ts <= ?1 AND "
-	    "h.ts > ?1 - ");
+	crm_sql_add(&q, " END AS k, count(*) AS n, coalesce(sum((SELECT "
+	    "count(*) FROM contact AS h WHERE h.customer = c.id AND h.ts <= ?1 "
+	    "AND h.ts > ?1 - ");
 	crm_sql_int(&q, (int64_t)(x->window * 86400));
-	crm_sql_add(&q, ")), 0) FROM temp.grade AS g JOIN customer AS c ON "
-	    "c.id = g.customer LEFT JOIN stats AS s ON s.customer = c.id WHERE "
-	    "c.created <= ?1");
+	crm_sql_add(&q, ")), 0) AS contacts FROM temp.grade AS g JOIN customer "
+	    "AS c ON c.id = g.customer LEFT JOIN stats AS s ON s.customer = "
+	    "c.id WHERE c.created <= ?1");
 	where(x, &q);
-	crm_sql_add(&q, " GROUP BY 1, 2 ORDER BY 1, 2");
+	crm_sql_add(&q, " GROUP BY 1, 2) ORDER BY 1, 2");
 	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
 		goto out;
-	r0 = 0;
-	total = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		i = sqlite3_column_int(s, 1);
 		gn[i] += sqlite3_column_int64(s, 2);
 		gc[i] += sqlite3_column_int64(s, 3);
 		crm_tab_col(t, s, 0, 0);
 		crm_tab_cell(t, lab[i]);
-		crm_tab_col(t, s, 2, 0);
-		crm_tab_col(t, s, 3, 0);
-		crm_tab_cell(t, NULL);
-		crm_tab_cellf(t, "%.4f", target[i]);
-		crm_tab_cell(t, NULL);
+		effort_row(t, sqlite3_column_int64(s, 2),
+		    sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4),
+		    target[i]);
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		goto out;
 	s = NULL;
-	/* Each owner's share of their own contacts, and the gap to target. */
-	for (r = 0; r <= crm_tab_rows(t) && !x->page.oom; r++) {
-		if (r == crm_tab_rows(t) || !sameowner(t, r, r0)) {
-			for (; r0 < r; r0++) {
-				double sh = total > 0 ? atof(crm_tab_at(t, r0,
-				    3)) / total : 0;
-
-				snprintf(buf, sizeof buf, "%.4f", sh);
-				crm_tab_set(t, r0, 4, buf);
-				snprintf(buf, sizeof buf, "%.4f", sh -
-				    atof(crm_tab_at(t, r0, 5)));
-				crm_tab_set(t, r0, 6, buf);
-			}
-			total = 0;
-		}
-		if (r < crm_tab_rows(t))
-			total += atoll(crm_tab_at(t, r, 3));
-	}
 	/* The whole team's effort, each grade. */
-	all = gc[0] + gc[1] + gc[2];
 	for (i = 0; i < 3; i++) {
 		crm_tab_cell(tot, lab[i]);
-		crm_tab_int(tot, gn[i]);
-		crm_tab_int(tot, gc[i]);
-		crm_tab_cellf(tot, "%.4f", all > 0 ? (double)gc[i] / all : 0);
-		crm_tab_cellf(tot, "%.4f", target[i]);
-		crm_tab_cellf(tot, "%.4f", (all > 0 ? (double)gc[i] / all : 0) -
-		    target[i]);
+		effort_row(tot, gn[i], gc[i], gc[0] + gc[1] + gc[2], target[i]);
 	}
 	rc = x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
 	    CRM_EX_OK;
@@ -1173,8 +1151,8 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 	crm_sql_add(&q, "SELECT %s, count(*), count(r.customer), "
 	    "coalesce(sum(m.revenue) FILTER (WHERE r.customer IS NOT NULL), 0) "
 	    "FROM temp.rev AS m JOIN customer AS c ON c.id = m.customer LEFT "
-	    "JOIN temp.grade AS g ON g.customer = c.id LEFT JOIN temp.risk AS r "
-	    "ON r.customer = c.id WHERE c.created <= ?1", col);
+	    "JOIN temp.grade AS g ON g.customer = c.id LEFT JOIN temp.risk AS "
+	    "r ON r.customer = c.id WHERE c.created <= ?1", col);
 	where(x, &q);
 	crm_sql_add(&q, " GROUP BY 1 ORDER BY 1");
 	if ((rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)

@@ -622,10 +622,6 @@ void	crm_tab_int(struct crm_tab *, int64_t);
 void	crm_tab_money(struct crm_tab *, int64_t);
 void	crm_tab_share(struct crm_tab *, double part, double whole);
 void	crm_tab_col(struct crm_tab *, struct sqlite3_stmt *, int c, int money);
-size_t	crm_tab_rows(const struct crm_tab *);
-const char *crm_tab_at(const struct crm_tab *, size_t row, int col);
-/* Replace a cell; -1 when out of memory. */
-int	crm_tab_set(struct crm_tab *, size_t row, int col, const char *);
 /* Write every table in fmt (html: one page as of asof). */
 void	crm_page_write(struct crm_page *, FILE *, enum crm_fmt, int64_t asof);
 void	crm_page_free(struct crm_page *);

@@ -132,13 +132,13 @@ crm_tab_col(struct crm_tab *t, sqlite3_stmt *s, int c, int money)
 		crm_tab_cell(t, (const char *)sqlite3_column_text(s, c));
 }
 
-size_t
+static size_t
 crm_tab_rows(const struct crm_tab *t)
 {
 	return t->ncells / t->ncols;
 }
 
-const char *
+static const char *
 crm_tab_at(const struct crm_tab *t, size_t r, int c)
 {
 	return t->cells[r * t->ncols + c];
@@ -507,17 +507,6 @@ html(struct crm_page *pg, FILE *fp, int64_t asof)
 	}
 	fprintf(fp, "<p class=\"note\">Made by crm-report %s.</p>\n</body>\n"
 	    "</html>\n", CRM_VERSION);
-}
-
-int
-crm_tab_set(struct crm_tab *t, size_t r, int c, const char *s)
-{
-	char **p = &t->cells[r * t->ncols + c];
-
-	free(*p);
-	if ((*p = strdup(s)) == NULL)
-		t->page->oom = 1;
-	return t->page->oom ? -1 : 0;
 }
 
 void
