@@ -34,6 +34,8 @@ struct due {
 	struct item	*v;
 	size_t		 n, cap;
 	int64_t		 today, last;	/* the period's first and last day */
+	const char	*owner;		/* --owner, or NULL */
+	int		 hist;		/* metrics from history (-w) */
 };
 
 static int
@@ -210,10 +212,31 @@ birthday(struct due *d, sqlite3_stmt *s)
 	}
 }
 
+/* " AND" the customers (c) of --owner and -w. */
+static int
+scope(struct crm_sql *q, struct crm_store *st, const struct crm_cli *cli,
+    const struct due *d)
+{
+	int rc;
+
+	if (d->owner != NULL) {
+		crm_sql_add(q, " AND c.owner = ");
+		crm_sql_text(q, d->owner);
+	}
+	if (cli->where == NULL)
+		return CRM_EX_OK;
+	q->hist = d->hist;
+	crm_sql_add(q, " AND (");
+	if ((rc = crm_filter_compile(q, crm_kind_customer(), cli->where,
+	    crm_store_decimals(st), cli->now)) != CRM_EX_OK)
+		return rc;
+	crm_sql_add(q, ")");
+	return CRM_EX_OK;
+}
+
 /* Customers with a grade or a birthday; the owner and -w select. */
 static int
-customers(struct crm_store *st, struct crm_cli *cli, const char *owner,
-    struct due *d)
+customers(struct crm_store *st, struct crm_cli *cli, struct due *d)
 {
 	static const char *const last[] = { "last_contact", "last_online",
 	    "last_visit" };
@@ -226,9 +249,9 @@ customers(struct crm_store *st, struct crm_cli *cli, const char *owner,
 	int i, rc;
 
 	if ((rc = grades_load(st, "presale", "ABC", &pre)) != CRM_EX_OK ||
-	    (rc = grades_load(st, "service", "DEF", &svc)) != CRM_EX_OK ||
-	    (rc = crm_stats_historic(st, &q.hist)) != CRM_EX_OK)
+	    (rc = grades_load(st, "service", "DEF", &svc)) != CRM_EX_OK)
 		return rc;
+	q.hist = d->hist;
 	/* A grade is the latest stored assignment made by the --asof day. */
 	if ((rc = crm_query_int(st, &run[0], "SELECT coalesce(max(id), 0) "
 	    "FROM tier_run WHERE scheme = 'presale' AND asof <= ?1", 1,
@@ -249,18 +272,8 @@ customers(struct crm_store *st, struct crm_cli *cli, const char *owner,
 	crm_sql_int(&q, run[1]);
 	crm_sql_add(&q, " WHERE c.created <= ?1 AND (p.tier IS NOT NULL OR "
 	    "v.tier IS NOT NULL OR c.birthday IS NOT NULL)");
-	if (owner != NULL) {
-		crm_sql_add(&q, " AND c.owner = ");
-		crm_sql_text(&q, owner);
-	}
-	if (cli->where != NULL) {
-		crm_sql_add(&q, " AND (");
-		if ((rc = crm_filter_compile(&q, k, cli->where,
-		    crm_store_decimals(st), cli->now)) != CRM_EX_OK)
-			goto out;
-		crm_sql_add(&q, ")");
-	}
-	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
+	if ((rc = scope(&q, st, cli, d)) != CRM_EX_OK ||
+	    (rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (sqlite3_column_type(s, 8) != SQLITE_NULL && (rc =
@@ -287,43 +300,26 @@ out:
  * while unanswered, then the resolution deadline.
  */
 static int
-tickets(struct crm_store *st, struct crm_cli *cli, const char *owner,
-    struct due *d)
+tickets(struct crm_store *st, struct crm_cli *cli, struct due *d)
 {
 	const struct crm_kind *k = crm_kind_customer();
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	char buf[64], why[512], at[32];
+	char why[512], at[32];
 	double resp, resol;
 	int64_t dl;
 	int answered, rc;
 
-	if ((rc = crm_setting_get(st, "sla.response", buf, sizeof buf)) !=
-	    CRM_EX_OK)
+	if ((rc = crm_setting_num(st, "sla.response", &resp)) != CRM_EX_OK ||
+	    (rc = crm_setting_num(st, "sla.resolution", &resol)) != CRM_EX_OK)
 		return rc;
-	resp = strtod(buf, NULL);
-	if ((rc = crm_setting_get(st, "sla.resolution", buf, sizeof buf)) !=
-	    CRM_EX_OK)
-		return rc;
-	resol = strtod(buf, NULL);
 	crm_sql_add(&q, "SELECT c.id, c.name, c.owner, t.id, t.kind, "
 	    "t.subject, t.opened, t.first_response IS NOT NULL AND "
 	    "t.first_response <= ?1 FROM %s JOIN ticket AS t ON t.customer "
 	    "= c.id WHERE t.opened <= ?1 AND (t.status = 'open' OR "
 	    "t.resolved > ?1)", k->from);
-	if (owner != NULL) {
-		crm_sql_add(&q, " AND c.owner = ");
-		crm_sql_text(&q, owner);
-	}
-	if (cli->where != NULL) {
-		crm_sql_add(&q, " AND (");
-		if ((rc = crm_stats_historic(st, &q.hist)) != CRM_EX_OK ||
-		    (rc = crm_filter_compile(&q, k, cli->where,
-		    crm_store_decimals(st), cli->now)) != CRM_EX_OK)
-			goto out;
-		crm_sql_add(&q, ")");
-	}
-	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
+	if ((rc = scope(&q, st, cli, d)) != CRM_EX_OK ||
+	    (rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		answered = sqlite3_column_int(s, 7);
@@ -368,9 +364,11 @@ due(struct crm_cli *cli, const char *owner, int64_t days)
 
 	d.today = crm_day_of(cli->now);
 	d.last = d.today + days - 1;
+	d.owner = owner;
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-	    (rc = customers(st, cli, owner, &d)) != CRM_EX_OK ||
-	    (rc = tickets(st, cli, owner, &d)) != CRM_EX_OK)
+	    (rc = crm_stats_historic(st, &d.hist)) != CRM_EX_OK ||
+	    (rc = customers(st, cli, &d)) != CRM_EX_OK ||
+	    (rc = tickets(st, cli, &d)) != CRM_EX_OK)
 		goto out;
 	qsort(d.v, d.n, sizeof *d.v, cmp);
 	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 6,

@@ -750,18 +750,6 @@ median(struct ctx *x, sqlite3_stmt *s, double *med, int64_t *n)
 	return done(x, s, rc);
 }
 
-static int
-hours(struct ctx *x, const char *key, double *h)
-{
-	char buf[32];
-	int rc;
-
-	if ((rc = crm_setting_get(x->st, key, buf, sizeof buf)) != CRM_EX_OK)
-		return rc;
-	*h = strtod(buf, NULL);
-	return CRM_EX_OK;
-}
-
 /* A ticket's response: the first response, else its resolution. */
 #define RESP	"coalesce(first_response, resolved)"
 
@@ -780,8 +768,9 @@ sla(struct ctx *x)
 	char b[64];
 	int rc, i;
 
-	if ((rc = hours(x, "sla.response", &resp)) != CRM_EX_OK ||
-	    (rc = hours(x, "sla.resolution", &resol)) != CRM_EX_OK)
+	if ((rc = crm_setting_num(x->st, "sla.response", &resp)) != CRM_EX_OK ||
+	    (rc = crm_setting_num(x->st, "sla.resolution", &resol)) !=
+	    CRM_EX_OK)
 		return rc;
 	if (t != NULL)
 		snprintf(t->note, sizeof t->note, "a first response within %g "

@@ -297,14 +297,11 @@ crm_churn_heuristic(struct crm_store *st, int (*fn)(void *, int64_t,
 	int64_t *gap = NULL, *ng2, cur = 0, last = 0, day;
 	int64_t today = cli->now / 86400;
 	size_t ng = 0, cap = 0;
-	char kbuf[32];
 	double k, med;
 	int rc, step, more;
 
-	if ((rc = crm_setting_get(st, "churn.k", kbuf, sizeof kbuf)) !=
-	    CRM_EX_OK)
+	if ((rc = crm_setting_num(st, "churn.k", &k)) != CRM_EX_OK)
 		return rc;
-	k = atof(kbuf);
 	if ((rc = crm_prepare(st, "SELECT DISTINCT customer, ts / 86400 FROM "
 	    "purchase WHERE ts <= ? ORDER BY 1, 2", &s)) != CRM_EX_OK)
 		return rc;

@@ -253,6 +253,8 @@ struct crm_cadence {
 };
 /* Parse "online:7,visit:14" into up to max; the count, -1 if malformed. */
 int	crm_cadence_parse(const char *, struct crm_cadence *, int max);
+/* A setting that is one number (CRM_EX_DATAERR, printed, when not). */
+int	crm_setting_num(struct crm_store *, const char *key, double *);
 /* Up to max comma-separated numbers of v; their count, -1 if malformed. */
 int	crm_setting_numbers(const char *v, double *, int max);
 

@@ -227,6 +227,20 @@ crm_cadence_parse(const char *v, struct crm_cadence *out, int max)
 }
 
 int
+crm_setting_num(struct crm_store *st, const char *key, double *v)
+{
+	char buf[64];
+	int rc;
+
+	if ((rc = crm_setting_get(st, key, buf, sizeof buf)) != CRM_EX_OK)
+		return rc;
+	if (crm_setting_numbers(buf, v, 1) != 1)
+		return crm_err(CRM_EX_DATAERR, NULL, "%s: \"%s\" is not a "
+		    "number", key, buf);
+	return CRM_EX_OK;
+}
+
+int
 crm_setting_get(struct crm_store *st, const char *key, char *buf, size_t n)
 {
 	const struct crm_setting *s = crm_setting_find(key);
