@@ -91,7 +91,7 @@ namecmp(const void *a, const void *b)
 static int
 rotate(const char *dir, int keep)
 {
-	char **names = NULL, **nn, path[4096];
+	char **names = NULL, path[4096];
 	struct dirent *e;
 	size_t n = 0, cap = 0, i;
 	DIR *d;
@@ -105,15 +105,9 @@ rotate(const char *dir, int keep)
 		if (strncmp(e->d_name, "crm-", 4) != 0 || len < 7 ||
 		    strcmp(e->d_name + len - 3, ".db") != 0)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nn = realloc(names, cap * sizeof *nn)) == NULL) {
-				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
-				    "memory");
-				goto out;
-			}
-			names = nn;
-		}
+		if ((rc = crm_grow(&names, &cap, n, sizeof *names)) !=
+		    CRM_EX_OK)
+			goto out;
 		if ((names[n] = strdup(e->d_name)) == NULL) {
 			rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 			goto out;

@@ -49,14 +49,11 @@ static int
 warn(struct warnings *ws, int64_t id, double risk, double palive,
     const char *why)
 {
-	struct warning *nw;
+	int rc;
 
-	if (ws->n == ws->cap) {
-		ws->cap = ws->cap ? ws->cap * 2 : 64;
-		if ((nw = realloc(ws->w, ws->cap * sizeof *nw)) == NULL)
-			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-		ws->w = nw;
-	}
+	if ((rc = crm_grow(&ws->w, &ws->cap, ws->n, sizeof *ws->w)) !=
+	    CRM_EX_OK)
+		return rc;
 	ws->w[ws->n].id = id;
 	ws->w[ws->n].risk = risk;
 	ws->w[ws->n].palive = palive;
@@ -166,7 +163,7 @@ static int
 triples(struct crm_store *st, int64_t k, int scale, struct crm_triple **tp,
     size_t *np, int64_t *customers)
 {
-	struct crm_triple *t = NULL, *nt;
+	struct crm_triple *t = NULL;
 	sqlite3_stmt *s = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
@@ -178,15 +175,10 @@ triples(struct crm_store *st, int64_t k, int scale, struct crm_triple **tp,
 		return rc;
 	sqlite3_bind_int64(s, 1, k);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			if ((nt = realloc(t, cap * sizeof *t)) == NULL) {
-				free(t);
-				sqlite3_finalize(s);
-				return crm_err(CRM_EX_SOFTWARE, NULL, "out of "
-				    "memory");
-			}
-			t = nt;
+		if ((rc = crm_grow(&t, &cap, n, sizeof *t)) != CRM_EX_OK) {
+			free(t);
+			sqlite3_finalize(s);
+			return rc;
 		}
 		t[n].x = sqlite3_column_double(s, 0);
 		t[n].tx = sqlite3_column_double(s, 1) / scale;

@@ -46,17 +46,8 @@ fitgg(struct crm_store *st, int scale, int print, struct crm_fitted *f)
 	    "AND repeat > 0", &s)) != CRM_EX_OK)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			struct crm_triple *nt;
-
-			cap = cap ? cap * 2 : 1024;
-			if ((nt = realloc(t, cap * sizeof *t)) == NULL) {
-				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
-				    "memory");
-				goto out;
-			}
-			t = nt;
-		}
+		if ((rc = crm_grow(&t, &cap, n, sizeof *t)) != CRM_EX_OK)
+			goto out;
 		t[n].x = sqlite3_column_double(s, 0);
 		t[n].tx = sqlite3_column_int64(s, 1) / unit / t[n].x;
 		t[n].T = 0;

@@ -53,16 +53,11 @@ static int
 add(struct due *d, int64_t id, const char *name, const char *owner,
     int what, int64_t day, const char *why)
 {
-	struct item *it, *nv;
-	size_t cap;
+	struct item *it;
+	int rc;
 
-	if (d->n == d->cap) {
-		cap = d->cap ? d->cap * 2 : 256;
-		if ((nv = realloc(d->v, cap * sizeof *nv)) == NULL)
-			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-		d->v = nv;
-		d->cap = cap;
-	}
+	if ((rc = crm_grow(&d->v, &d->cap, d->n, sizeof *d->v)) != CRM_EX_OK)
+		return rc;
 	it = &d->v[d->n];
 	it->id = id;
 	it->due = day;

@@ -149,9 +149,8 @@ struct ledger {
 	int64_t		 now;
 	struct lot	*lot;
 	size_t		 head, n, cap;
-	/* expiries found, not written yet: when, how many; the lot's day */
+	/* expiries found, not written yet: the lots, with what lapsed */
 	struct lot	*due;
-	int64_t		*from;
 	size_t		 ndue, capdue;
 	int64_t		 earned, redeemed, expired, balance;
 };
@@ -163,40 +162,16 @@ ledger_reset(struct ledger *l)
 	l->earned = l->redeemed = l->expired = l->balance = 0;
 }
 
+/* Append a lot (earned at ts, pts left) to *v. */
 static int
-lot_push(struct ledger *l, int64_t ts, int64_t pts)
+lot_push(struct lot **v, size_t *n, size_t *cap, int64_t ts, int64_t pts)
 {
-	struct lot *nl;
+	int rc;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((nl = realloc(l->lot, l->cap * sizeof *nl)) == NULL)
-			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-		l->lot = nl;
-	}
-	l->lot[l->n].ts = ts;
-	l->lot[l->n++].left = pts;
-	return CRM_EX_OK;
-}
-
-static int
-due_push(struct ledger *l, int64_t ts, int64_t pts, int64_t from)
-{
-	struct lot *nd;
-	int64_t *nf;
-
-	if (l->ndue == l->capdue) {
-		l->capdue = l->capdue ? l->capdue * 2 : 16;
-		if ((nd = realloc(l->due, l->capdue * sizeof *nd)) == NULL)
-			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-		l->due = nd;
-		if ((nf = realloc(l->from, l->capdue * sizeof *nf)) == NULL)
-			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-		l->from = nf;
-	}
-	l->due[l->ndue].ts = ts;
-	l->due[l->ndue].left = pts;
-	l->from[l->ndue++] = from;
+	if ((rc = crm_grow(v, cap, *n, sizeof **v)) != CRM_EX_OK)
+		return rc;
+	(*v)[*n].ts = ts;
+	(*v)[(*n)++].left = pts;
 	return CRM_EX_OK;
 }
 
@@ -213,8 +188,8 @@ lapse(struct ledger *l, int64_t t, int at)
 		end = crm_dur_after(&l->period, k->ts);
 		if (end > t || (end == t && !at))
 			break;
-		if (k->left > 0 && (rc = due_push(l, end, k->left, k->ts)) !=
-		    CRM_EX_OK)
+		if (k->left > 0 && (rc = lot_push(&l->due, &l->ndue,
+		    &l->capdue, k->ts, k->left)) != CRM_EX_OK)
 			return rc;
 		l->balance -= k->left;
 		l->expired += k->left;
@@ -270,7 +245,7 @@ entry(struct ledger *l, int64_t ts, int64_t delta, int isexpiry)
 	if (delta > 0) {
 		l->earned += delta;
 		l->balance += delta;
-		return lot_push(l, ts, delta);
+		return lot_push(&l->lot, &l->n, &l->cap, ts, delta);
 	}
 	spend(l, -delta, isexpiry);
 	return CRM_EX_OK;
@@ -338,7 +313,6 @@ ledger_free(struct ledger *l)
 {
 	free(l->lot);
 	free(l->due);
-	free(l->from);
 }
 
 struct writeoff {
@@ -357,10 +331,11 @@ writeoff(struct crm_store *st, int64_t id, struct ledger *l, void *arg)
 	for (i = 0; i < l->ndue; i++) {
 		if (l->due[i].left == 0)
 			continue;
-		crm_date_fmt(l->from[i], day, sizeof day);
+		crm_date_fmt(l->due[i].ts, day, sizeof day);
 		snprintf(reason, sizeof reason, EXPIRED ": earned %s", day);
 		sqlite3_bind_int64(w->ins, 1, id);
-		sqlite3_bind_int64(w->ins, 2, l->due[i].ts);
+		sqlite3_bind_int64(w->ins, 2, crm_dur_after(&l->period,
+		    l->due[i].ts));
 		sqlite3_bind_int64(w->ins, 3, -l->due[i].left);
 		sqlite3_bind_text(w->ins, 4, reason, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(w->ins) != SQLITE_DONE)

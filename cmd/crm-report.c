@@ -613,8 +613,8 @@ cohort(struct ctx *x)
 {
 	sqlite3_stmt *s = NULL;
 	struct crm_tab *t;
-	int64_t now, first = -1, lo = INT64_MAX, cur = 0, f = 0, p, np, last;
-	int64_t *cnt = NULL, *size = NULL, *seen = NULL;
+	int64_t now, lo = INT64_MAX, cur = 0, f = 0, p, np, last = -1;
+	int64_t *cnt = NULL, *size = NULL;
 	char **names = NULL, *types = NULL, buf[32], title[96];
 	int64_t i, j;
 	int rc;
@@ -638,7 +638,6 @@ cohort(struct ctx *x)
 		    "history: try --period quarter", (long long)np, x->period);
 	if ((cnt = calloc(np * np + 1, sizeof *cnt)) == NULL ||
 	    (size = calloc(np + 1, sizeof *size)) == NULL ||
-	    (seen = calloc(np + 1, sizeof *seen)) == NULL ||
 	    (names = calloc(np + 2, sizeof *names)) == NULL ||
 	    (types = calloc(np + 3, 1)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
@@ -648,14 +647,13 @@ cohort(struct ctx *x)
 	if ((rc = prepf(x, &s, "SELECT customer, ts FROM purchase WHERE ts <= "
 	    "?1%s ORDER BY customer, ts", b)) != CRM_EX_OK)
 		goto out;
-	last = -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		p = period_of(x->period, crm_day_of(sqlite3_column_int64(s,
 		    1))) - lo;
-		if (sqlite3_column_int64(s, 0) != cur || first < 0) {
+		/* Ids start at 1: the first row starts a customer. */
+		if (sqlite3_column_int64(s, 0) != cur) {
 			cur = sqlite3_column_int64(s, 0);
 			f = p;
-			first = 1;
 			size[f]++;
 			last = -1;
 		}
@@ -717,7 +715,6 @@ out:
 	free(types);
 	free(cnt);
 	free(size);
-	free(seen);
 	return rc;
 }
 
@@ -727,25 +724,20 @@ out:
 static int
 median(struct ctx *x, sqlite3_stmt *s, double *med, int64_t *n)
 {
-	int64_t *v = NULL, *nv;
+	int64_t *v = NULL;
 	size_t cap = 0, k = 0;
 	int rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (k == cap) {
-			cap = cap ? cap * 2 : 256;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-				free(v);
-				return crm_err(CRM_EX_SOFTWARE, NULL, "out of "
-				    "memory");
-			}
-			v = nv;
+		if ((rc = crm_grow(&v, &cap, k, sizeof *v)) != CRM_EX_OK) {
+			sqlite3_finalize(s);
+			free(v);
+			return rc;
 		}
 		v[k++] = sqlite3_column_int64(s, 0);
 	}
 	*n = (int64_t)k;
-	*med = k == 0 ? NAN : k % 2 ? (double)v[k / 2] : (v[k / 2 - 1] +
-	    v[k / 2]) / 2.0;
+	*med = k == 0 ? NAN : crm_median(v, k);
 	free(v);
 	return done(x, s, rc);
 }

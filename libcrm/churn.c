@@ -274,8 +274,8 @@ crm_churn_register(struct sqlite3 *db)
 	    SQLITE_DETERMINISTIC, NULL, palive, NULL, NULL);
 }
 
-static double
-median(const int64_t *g, size_t n)
+double
+crm_median(const int64_t *g, size_t n)
 {
 	return n % 2 ? (double)g[n / 2] : (g[n / 2 - 1] + g[n / 2]) / 2.0;
 }
@@ -294,7 +294,7 @@ crm_churn_heuristic(struct crm_store *st, int (*fn)(void *, int64_t,
 {
 	const struct crm_cli *cli = crm_store_cli(st);
 	sqlite3_stmt *s = NULL;
-	int64_t *gap = NULL, *ng2, cur = 0, last = 0, day;
+	int64_t *gap = NULL, cur = 0, last = 0, day;
 	int64_t today = cli->now / 86400;
 	size_t ng = 0, cap = 0;
 	double k, med;
@@ -310,16 +310,9 @@ crm_churn_heuristic(struct crm_store *st, int (*fn)(void *, int64_t,
 		more = (step = sqlite3_step(s)) == SQLITE_ROW;
 		if (more && sqlite3_column_int64(s, 0) == cur) {
 			day = sqlite3_column_int64(s, 1);
-			if (ng == cap) {
-				cap = cap ? cap * 2 : 64;
-				if ((ng2 = realloc(gap, cap * sizeof *gap)) ==
-				    NULL) {
-					rc = crm_err(CRM_EX_SOFTWARE, NULL,
-					    "out of memory");
-					goto out;
-				}
-				gap = ng2;
-			}
+			if ((rc = crm_grow(&gap, &cap, ng, sizeof *gap)) !=
+			    CRM_EX_OK)
+				goto out;
 			gap[ng++] = day - last;
 			last = day;
 			continue;
@@ -327,7 +320,7 @@ crm_churn_heuristic(struct crm_store *st, int (*fn)(void *, int64_t,
 		/* The customer before is complete. */
 		if (cur != 0 && ng > 0) {
 			qsort(gap, ng, sizeof *gap, cmp64);
-			med = median(gap, ng);
+			med = crm_median(gap, ng);
 			if (today - last > k * med && (rc = fn(arg, cur,
 			    today - last, med, k)) != CRM_EX_OK)
 				goto out;

@@ -123,6 +123,16 @@ int	crm_err(int rc, const struct crm_loc *, const char *fmt, ...)
 void	crm_warn(const struct crm_loc *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* ---- mem.c: growing arrays ---------------------------------------------- */
+
+/*
+ * Room for element n of the array at *arrp (a pointer to the array's
+ * pointer) of *cap elements of size bytes, doubling as it fills.
+ * CRM_EX_OK, or CRM_EX_SOFTWARE (printed) when memory runs out; the array
+ * is then as it was.
+ */
+int	crm_grow(void *arrp, size_t *cap, size_t n, size_t size);
+
 /* ---- date.c: dates, times and durations -------------------------------- */
 
 /*
@@ -495,6 +505,8 @@ int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
 /* The newest fit of model (NULL: of any); CRM_EX_NONE when there is none. */
 int	crm_fit_load(struct crm_store *, const char *model,
 	    struct crm_fitted *);
+/* The median of n (> 0) values in ascending order. */
+double	crm_median(const int64_t *, size_t n);
 /*
  * The churn heuristic as of now: fn sees each customer with two or more
  * purchase days whose days since the last (since) exceed k times the

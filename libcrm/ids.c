@@ -28,16 +28,11 @@ crm_id_parse(const char *s, int64_t *out)
 static int
 push(struct crm_ids *ids, int64_t v)
 {
-	int64_t *nv;
-	size_t cap;
+	int rc;
 
-	if (ids->n == ids->cap) {
-		cap = ids->cap ? ids->cap * 2 : 64;
-		if ((nv = realloc(ids->v, cap * sizeof *nv)) == NULL)
-			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-		ids->v = nv;
-		ids->cap = cap;
-	}
+	if ((rc = crm_grow(&ids->v, &ids->cap, ids->n, sizeof *ids->v)) !=
+	    CRM_EX_OK)
+		return rc;
 	ids->v[ids->n++] = v;
 	return CRM_EX_OK;
 }
