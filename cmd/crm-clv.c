@@ -165,16 +165,9 @@ value(struct crm_cli *cli, const struct opts *op)
 		goto out;
 	}
 	/* The purchases' model: -m, else the newest fit of any. */
-	if ((rc = crm_fit_load(st, op->model, &f)) == CRM_EX_NONE ||
-	    (rc == CRM_EX_OK && strcmp(f.model, "gg") == 0)) {
-		rc = crm_fit_load(st, op->model != NULL ? op->model : "bgnbd",
-		    &f);
-		if (rc == CRM_EX_NONE) {
-			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored churn "
-			    "model: crm-churn --fit first");
-			goto out;
-		}
-	}
+	if ((rc = crm_fit_load(st, op->model, &f)) == CRM_EX_NONE)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "no stored churn model: "
+		    "crm-churn --fit first");
 	if (rc != CRM_EX_OK)
 		goto out;
 	m = crm_model_parse(f.model);

@@ -41,8 +41,7 @@ points_stats(struct crm_store *st, int64_t first)
 	    CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, first);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st,
-	    sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	if (rc != CRM_EX_OK || (rc = crm_prepare(st, "SELECT DISTINCT customer "
 	    "FROM points WHERE id > ? AND customer NOT IN (SELECT customer FROM "
@@ -327,6 +326,7 @@ writeoff(struct crm_store *st, int64_t id, struct ledger *l, void *arg)
 	struct writeoff *w = arg;
 	char reason[64], day[32];
 	size_t i;
+	int rc;
 
 	for (i = 0; i < l->ndue; i++) {
 		if (l->due[i].left == 0)
@@ -338,10 +338,8 @@ writeoff(struct crm_store *st, int64_t id, struct ledger *l, void *arg)
 		    l->due[i].ts));
 		sqlite3_bind_int64(w->ins, 3, -l->due[i].left);
 		sqlite3_bind_text(w->ins, 4, reason, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(w->ins) != SQLITE_DONE)
-			return crm_sqlerr(st, sqlite3_errcode(
-			    crm_store_db(st)));
-		sqlite3_reset(w->ins);
+		if ((rc = crm_step(st, w->ins)) != CRM_EX_OK)
+			return rc;
 		w->records++;
 		w->points += l->due[i].left;
 	}

@@ -96,8 +96,7 @@ select_customers(struct ctx *x)
 	    crm_kind_customer(), x->cli->where, x->dec, x->cli->now)) !=
 	    CRM_EX_OK || (rc = crm_sql_prepare(x->st, &q, &s)) != CRM_EX_OK)
 		goto out;
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(x->st,
-	    sqlite3_errcode(crm_store_db(x->st)));
+	rc = crm_step(x->st, s);
 	x->sel = 1;
 out:
 	sqlite3_finalize(s);
@@ -1036,19 +1035,27 @@ out:
 
 /* ---- churn ------------------------------------------------------------- */
 
-static int
-atrisk_add(void *arg, int64_t id, int64_t since, double med, double k)
-{
-	sqlite3_stmt *s = arg;
+/* Where at-risk customers go: temp.risk. */
+struct risk {
+	struct crm_store	*st;
+	sqlite3_stmt		*in;
+};
 
+static int
+mark(struct risk *r, int64_t id)
+{
+	sqlite3_bind_int64(r->in, 1, id);
+	return crm_step(r->st, r->in);
+}
+
+/* A heuristic warning, as crm_churn_heuristic reports it. */
+static int
+heuristic_mark(void *arg, int64_t id, int64_t since, double med, double k)
+{
 	(void)since;
 	(void)med;
 	(void)k;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return CRM_EX_SOFTWARE;
-	sqlite3_reset(s);
-	return CRM_EX_OK;
+	return mark(arg, id);
 }
 
 /* temp.risk (customer): by the newest fitted model, else the heuristic. */
@@ -1056,55 +1063,41 @@ static int
 atrisk(struct ctx *x, char *how, size_t n)
 {
 	struct crm_fitted f;
-	sqlite3_stmt *s = NULL, *in = NULL;
-	char model[16] = "";
+	struct risk r = { x->st, NULL };
+	sqlite3_stmt *s = NULL;
 	double pa;
 	int m, rc;
 
 	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.risk; CREATE TEMP "
 	    "TABLE risk (customer INTEGER PRIMARY KEY)")) != CRM_EX_OK ||
 	    (rc = crm_prepare(x->st, "INSERT INTO temp.risk VALUES (?)",
-	    &in)) != CRM_EX_OK)
+	    &r.in)) != CRM_EX_OK)
 		return rc;
-	if ((rc = crm_prepare(x->st, "SELECT model FROM fit WHERE model != "
-	    "'gg' ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
-		goto out;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		snprintf(model, sizeof model, "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	s = NULL;
-	if (model[0] == '\0') {
+	if ((rc = crm_fit_load(x->st, NULL, &f)) == CRM_EX_NONE) {
 		snprintf(how, n, "at risk: no purchase for more than churn.k "
 		    "times the customer's median gap (no model fitted)");
-		rc = crm_churn_heuristic(x->st, atrisk_add, in);
-		if (rc == CRM_EX_SOFTWARE)
-			rc = crm_sqlerr(x->st, sqlite3_errcode(
-			    crm_store_db(x->st)));
+		rc = crm_churn_heuristic(x->st, heuristic_mark, &r);
 		goto out;
 	}
-	if ((rc = crm_fit_load(x->st, model, &f)) != CRM_EX_OK ||
-	    (rc = crm_summary(x->st, 0)) != CRM_EX_OK ||
+	if (rc != CRM_EX_OK || (rc = crm_summary(x->st, 0)) != CRM_EX_OK ||
 	    (rc = crm_prepare(x->st, "SELECT customer, x, tx, T FROM "
 	    "temp.summ", &s)) != CRM_EX_OK)
 		goto out;
-	m = crm_model_parse(model);
+	m = crm_model_parse(f.model);
 	snprintf(how, n, "at risk: P(alive) below %g by the newest %s fit",
-	    x->threshold, model);
+	    x->threshold, f.model);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		pa = crm_model_palive(m, f.p, sqlite3_column_double(s, 1),
 		    sqlite3_column_double(s, 2) / f.scale,
 		    sqlite3_column_double(s, 3) / f.scale);
-		if (isfinite(pa) && pa < x->threshold && (rc = atrisk_add(in,
-		    sqlite3_column_int64(s, 0), 0, 0, 0)) != CRM_EX_OK) {
-			rc = crm_sqlerr(x->st, sqlite3_errcode(
-			    crm_store_db(x->st)));
+		if (isfinite(pa) && pa < x->threshold && (rc = mark(&r,
+		    sqlite3_column_int64(s, 0))) != CRM_EX_OK)
 			goto out;
-		}
 	}
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(x->st, rc);
 out:
 	sqlite3_finalize(s);
-	sqlite3_finalize(in);
+	sqlite3_finalize(r.in);
 	return rc;
 }
 
@@ -1184,7 +1177,7 @@ forecast(struct ctx *x)
 	struct crm_fitted f, gg;
 	sqlite3_stmt *s = NULL;
 	struct crm_tab *t;
-	char model[16] = "", buf[32], b[64];
+	char buf[32], b[64];
 	int64_t today = crm_day_of(x->cli->now), y, mon0, edge[MAXMONTHS + 1];
 	int64_t hist[MAXMONTHS + 12][2], rev = 0, days = 0;
 	double ep[MAXMONTHS], er[MAXMONTHS], e0, e1, spend, mean = 0;
@@ -1230,19 +1223,13 @@ forecast(struct ctx *x)
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		return rc;
 	/* The newest fitted model, and Gamma-Gamma for the spend. */
-	if ((rc = crm_prepare(x->st, "SELECT model FROM fit WHERE model != "
-	    "'gg' ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
+	if ((rc = crm_fit_load(x->st, NULL, &f)) != CRM_EX_OK &&
+	    rc != CRM_EX_NONE)
 		return rc;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		snprintf(model, sizeof model, "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	s = NULL;
 	for (k = 0; k < nm + 1; k++)
 		ep[k] = er[k] = 0;
-	if (model[0] != '\0') {
-		if ((rc = crm_fit_load(x->st, model, &f)) != CRM_EX_OK)
-			return rc;
-		m = crm_model_parse(model);
+	if (rc == CRM_EX_OK) {
+		m = crm_model_parse(f.model);
 		if ((rc = crm_fit_load(x->st, "gg", &gg)) == CRM_EX_OK)
 			hasgg = 1;
 		else if (rc != CRM_EX_NONE)
@@ -1291,7 +1278,7 @@ forecast(struct ctx *x)
 			return rc;
 		snprintf(t->note, sizeof t->note, "expected by the newest %s "
 		    "fit, spend by %s; the month of the --asof day is split at "
-		    "it", model, hasgg ? "Gamma-Gamma" : "the mean per "
+		    "it", f.model, hasgg ? "Gamma-Gamma" : "the mean per "
 		    "purchase day");
 	} else
 		snprintf(t->note, sizeof t->note, "no model fitted: crm-churn "

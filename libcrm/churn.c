@@ -60,12 +60,8 @@ summary_hist(struct crm_store *st, int repeat)
 				sqlite3_bind_int64(ins, 5, rep);
 			else
 				sqlite3_bind_null(ins, 5);
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				rc = crm_sqlerr(st, sqlite3_errcode(
-				    crm_store_db(st)));
+			if ((rc = crm_step(st, ins)) != CRM_EX_OK)
 				goto out;
-			}
-			sqlite3_reset(ins);
 		}
 		if (more) {
 			cur = sqlite3_column_int64(s, 0);
@@ -109,8 +105,7 @@ crm_summary(struct crm_store *st, int repeat)
 	    "86400, NULL FROM stats WHERE days > 0", &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, cli->now);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -199,8 +194,7 @@ crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
 	sqlite3_bind_double(s, 9, f->loglik);
 	sqlite3_bind_int64(s, 10, f->n);
 	sqlite3_bind_int64(s, 11, crm_store_cli(st)->clock);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -213,9 +207,8 @@ crm_fit_load(struct crm_store *st, const char *model, struct crm_fitted *f)
 
 	memset(f, 0, sizeof *f);
 	if ((rc = crm_prepare(st, "SELECT model, scale, p1, p2, p3, p4, "
-	    "loglik, n FROM fit WHERE ?1 IS NULL OR model = ?1 ORDER BY id "
-	    "DESC LIMIT 1",
-	    &s)) != CRM_EX_OK)
+	    "loglik, n FROM fit WHERE coalesce(model = ?1, model != 'gg') "
+	    "ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
 		return rc;
 	if (model != NULL)
 		sqlite3_bind_text(s, 1, model, -1, SQLITE_STATIC);

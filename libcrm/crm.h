@@ -212,6 +212,11 @@ int	crm_sqlerr(struct crm_store *, int rc);
 /* Prepare SQL; on failure print and return the status. */
 int	crm_prepare(struct crm_store *, const char *sql,
 	    struct sqlite3_stmt **);
+/*
+ * Run a prepared statement that returns no rows, then reset it for the
+ * next bindings: CRM_EX_OK or the error's status (printed).
+ */
+int	crm_step(struct crm_store *, struct sqlite3_stmt *);
 /* Run SQL with no result rows (no parameters). */
 int	crm_exec(struct crm_store *, const char *sql);
 /* The first column of the first row of SQL, nbind int64_t bound to ?1.. */
@@ -502,7 +507,10 @@ int	crm_summary_print(struct crm_store *, int scale);
 int	crm_summary_read(FILE *fp, char **line, size_t *cap,
 	    struct crm_loc *at, int nv, char **id, double *v);
 int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
-/* The newest fit of model (NULL: of any); CRM_EX_NONE when there is none. */
+/*
+ * The newest fit of model (NULL: of any model of purchases, not the
+ * Gamma-Gamma spend); CRM_EX_NONE when there is none.
+ */
 int	crm_fit_load(struct crm_store *, const char *model,
 	    struct crm_fitted *);
 /* The median of n (> 0) values in ascending order. */

@@ -53,12 +53,8 @@ namekeys(struct crm_store *st)
 			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(s, 0));
 			sqlite3_bind_int(ins, 2, i);
 			sqlite3_bind_text(ins, 3, key, -1, SQLITE_STATIC);
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				rc = crm_sqlerr(st, sqlite3_errcode(
-				    crm_store_db(st)));
+			if ((rc = crm_step(st, ins)) != CRM_EX_OK)
 				goto out;
-			}
-			sqlite3_reset(ins);
 		}
 	}
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);

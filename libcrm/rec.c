@@ -1186,8 +1186,7 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	s = NULL;
 	/* What is left of the customer's records must keep the rule. */
@@ -1254,8 +1253,7 @@ crm_customer_forget(struct crm_store *st, int64_t id)
 	    &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 out:
 	sqlite3_finalize(s);
 	crm_sql_free(&q);

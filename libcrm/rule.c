@@ -45,8 +45,7 @@ crm_rule_define(struct crm_store *st, const char *tag, const char *expr)
 	sqlite3_bind_text(s, 1, tag, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, expr, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, crm_store_cli(st)->clock);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -74,8 +73,7 @@ crm_rule_drop(struct crm_store *st, const char *tag)
 	    "'rule'", &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_text(s, 1, tag, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -105,8 +103,7 @@ apply1(struct crm_store *st, const char *tag, const char *expr, int hist,
 	}
 	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	s = NULL;
 	if (rc != CRM_EX_OK ||
@@ -114,8 +111,7 @@ apply1(struct crm_store *st, const char *tag, const char *expr, int hist,
 	    (rc = crm_prepare(st, changes, &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_text(s, 1, tag, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	s = NULL;
 	if (rc != CRM_EX_OK ||
@@ -138,11 +134,8 @@ apply1(struct crm_store *st, const char *tag, const char *expr, int hist,
 		if (fn != NULL && (rc = fn(arg, c, tag, dir)) != CRM_EX_OK)
 			goto out;
 		(*n)++;
-		if (sqlite3_step(w) != SQLITE_DONE) {
-			rc = crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+		if ((rc = crm_step(st, w)) != CRM_EX_OK)
 			goto out;
-		}
-		sqlite3_reset(w);
 	}
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 out:

@@ -351,6 +351,16 @@ crm_exec(struct crm_store *st, const char *sql)
 }
 
 int
+crm_step(struct crm_store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
 crm_query_int(struct crm_store *st, int64_t *out, const char *sql,
     int nbind, ...)
 {
@@ -633,8 +643,7 @@ crm_audit(struct crm_store *st, const char *kind, int64_t record,
 		sqlite3_bind_int64(s, 5, record);
 	sqlite3_bind_text(s, 6, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, detail, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(st->db));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -676,8 +685,7 @@ crm_config_set(struct crm_store *st, const char *key, const char *value)
 		return rc;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(st->db));
+	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -692,8 +700,7 @@ crm_config_unset(struct crm_store *st, const char *key, int *found)
 	    CRM_EX_OK)
 		return rc;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, sqlite3_errcode(st->db));
+	rc = crm_step(st, s);
 	*found = sqlite3_changes(st->db) > 0;
 	sqlite3_finalize(s);
 	return rc;

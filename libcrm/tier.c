@@ -248,8 +248,7 @@ crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
 		sqlite3_bind_text(s, 1, schemes[scheme], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, cli->now);
 		sqlite3_bind_int64(s, 3, cli->clock);
-		rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-		    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+		rc = crm_step(st, s);
 		sqlite3_finalize(s);
 		s = NULL;
 		if (rc != CRM_EX_OK)
@@ -281,8 +280,7 @@ crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
 	}
 	crm_sql_add(&q, ")");
 	if (rc == CRM_EX_OK && (rc = crm_sql_prepare(st, &q, &s)) == CRM_EX_OK)
-		rc = sqlite3_step(s) == SQLITE_DONE ? CRM_EX_OK :
-		    crm_sqlerr(st, sqlite3_errcode(crm_store_db(st)));
+		rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	crm_sql_free(&q);
 	if (rc != CRM_EX_OK)
