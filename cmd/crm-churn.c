@@ -680,7 +680,6 @@ main(int argc, char *argv[])
 	struct opts op = { NULL, 7, 0.3, 0, 0, 0, 0, NULL, 364, 0, 273 };
 	struct crm_cli cli;
 	double days;
-	char *end;
 	int c;
 
 	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
@@ -697,9 +696,8 @@ main(int argc, char *argv[])
 				return crm_usage(&cli);
 			break;
 		case OPT_THRESHOLD:
-			op.threshold = strtod(optarg, &end);
-			if (*end != '\0' || !(op.threshold > 0 &&
-			    op.threshold < 1))
+			if (crm_opt_prob("threshold", optarg, &op.threshold) !=
+			    0)
 				return crm_usage(&cli);
 			break;
 		case OPT_NEW:

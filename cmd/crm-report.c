@@ -1420,7 +1420,6 @@ main(int argc, char *argv[])
 	};
 	struct crm_cli cli;
 	struct ctx x = { 0 };
-	char *end;
 	int c;
 
 	x.cli = &cli;
@@ -1451,13 +1450,9 @@ main(int argc, char *argv[])
 				return crm_usage(&cli);
 			break;
 		case OPT_THRESHOLD:
-			x.threshold = strtod(optarg, &end);
-			if (*end != '\0' || !(x.threshold > 0 &&
-			    x.threshold < 1)) {
-				crm_err(0, NULL, "--threshold: \"%s\" is not a "
-				    "probability between 0 and 1", optarg);
+			if (crm_opt_prob("threshold", optarg, &x.threshold) !=
+			    0)
 				return crm_usage(&cli);
-			}
 			break;
 		default:
 			return crm_usage(&cli);

@@ -185,6 +185,20 @@ crm_opt_days(const char *name, const char *arg, double *days)
 }
 
 int
+crm_opt_prob(const char *name, const char *arg, double *p)
+{
+	char *end;
+
+	*p = strtod(arg, &end);
+	if (end == arg || *end != '\0' || !(*p > 0 && *p < 1)) {
+		crm_err(0, NULL, "--%s: \"%s\" is not a probability between 0 "
+		    "and 1", name, arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
 crm_opt_unit(const char *arg, int *scale)
 {
 	if (strcmp(arg, "day") == 0)

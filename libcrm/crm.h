@@ -109,6 +109,8 @@ int	crm_usage(const struct crm_cli *);
  * it is not one), and --unit day|week as 1 or 7.  0, or -1 when bad.
  */
 int	crm_opt_days(const char *name, const char *arg, double *days);
+/* A probability strictly between 0 and 1 (the same way). */
+int	crm_opt_prob(const char *name, const char *arg, double *p);
 int	crm_opt_unit(const char *arg, int *scale);
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
