@@ -433,12 +433,12 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 	sqlite3_stmt *s = NULL;
 	char buf[512];
 	double p;
-	int rc;
+	int rc, step;
 
 	if ((rc = crm_prepare(st, "SELECT customer, x, tx, T FROM temp.summ "
 	    "ORDER BY customer", &s)) != CRM_EX_OK)
 		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		p = crm_model_palive(m, f->p, sqlite3_column_double(s, 1),
 		    sqlite3_column_double(s, 2) / f->scale,
 		    sqlite3_column_double(s, 3) / f->scale);
@@ -449,13 +449,12 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 		    sqlite3_column_int(s, 1), (long long)(sqlite3_column_int64(
 		    s, 3) - sqlite3_column_int64(s, 2)));
 		if ((rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p,
-		    buf)) != CRM_EX_OK)
-			break;
+		    buf)) != CRM_EX_OK) {
+			sqlite3_finalize(s);
+			return rc;
+		}
 	}
-	if (rc == SQLITE_DONE)
-		rc = CRM_EX_OK;
-	else if (rc == SQLITE_ROW)
-		rc = crm_sqlerr(st, rc);
+	rc = step == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, step);
 	sqlite3_finalize(s);
 	/* The model's risk is 1 - P(alive); the signals only tell. */
 	return rc == CRM_EX_OK ? signals(st, ws, 0) : rc;

@@ -32,7 +32,7 @@ static int
 points_stats(struct crm_store *st, int64_t first)
 {
 	sqlite3_stmt *s = NULL;
-	int rc;
+	int rc, step;
 
 	if ((rc = crm_prepare(st, "UPDATE stats SET points = points + n.d, "
 	    "newest = max(coalesce(newest, n.ts), n.ts) FROM (SELECT customer, "
@@ -48,14 +48,12 @@ points_stats(struct crm_store *st, int64_t first)
 	    "stats)", &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, first);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		if ((rc = crm_stats_touch(st, sqlite3_column_int64(s, 0))) !=
 		    CRM_EX_OK)
-			break;
-	if (rc == SQLITE_DONE)
-		rc = CRM_EX_OK;
-	else if (rc == SQLITE_ROW)
-		rc = crm_sqlerr(st, rc);
+			goto out;
+	rc = step == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, step);
+out:
 	sqlite3_finalize(s);
 	return rc;
 }

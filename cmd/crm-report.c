@@ -416,9 +416,7 @@ segments(struct ctx *x)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	t->chart = CRM_CH_BAR;
-	t->label = 0;
-	t->val = by.n + 1;
+	crm_tab_chart(t, CRM_CH_BAR, by.n + 1);
 	crm_sql_add(&q, "SELECT ");
 	for (i = 0; i < by.n; i++) {
 		field(x, &q, by.names[i]);
@@ -535,9 +533,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	if (run[1] == 0)
 		snprintf(t->note, sizeof t->note, "the first %s run: no moves "
 		    "yet", scheme);
-	t->chart = CRM_CH_BAR;
-	t->label = 0;
-	t->val = 1;
+	crm_tab_chart(t, CRM_CH_BAR, 1);
 	/* Each tier, its revenue, the run's totals, then the moves. */
 	crm_sql_add(&q, "SELECT n.tier, count(*), coalesce(sum(m.revenue), 0), "
 	    "sum(count(*)) OVER (), sum(coalesce(sum(m.revenue), 0)) OVER ()");
@@ -684,9 +680,7 @@ cohort(struct ctx *x)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	t->chart = CRM_CH_HEAT;
-	t->label = 0;
-	t->val = 2;
+	crm_tab_chart(t, CRM_CH_HEAT, 2);
 	/* The first period is always 1: the shades are for the later ones. */
 	t->scale = 3;
 	t->pct = 1;
@@ -817,11 +811,7 @@ sla(struct ctx *x)
 	/* How long first responses took: the distribution. */
 	d = crm_tab_new(&x->page, "sla", "Time to the first response", 2,
 	    dcols, "sn");
-	if (d != NULL) {
-		d->chart = CRM_CH_BAR;
-		d->label = 0;
-		d->val = 1;
-	}
+	crm_tab_chart(d, CRM_CH_BAR, 1);
 	if ((rc = prepf(x, &s, "SELECT CASE WHEN coalesce(" RESP " > ?1, 1) "
 	    "THEN 6 "
 	    "ELSE (" RESP " - opened > 3600) + (" RESP " - opened > 14400) + "
@@ -888,10 +878,7 @@ satisfaction(struct ctx *x)
 		return rc;
 	if ((g = crm_tab_new(&x->page, "satisfaction", "Expectation x "
 	    "satisfaction (customers)", 4, gcols, "snnn")) != NULL) {
-		g->chart = CRM_CH_HEAT;
-		g->label = 0;
-		g->val = 1;
-		g->scale = 1;
+		crm_tab_chart(g, CRM_CH_HEAT, 1);
 		snprintf(g->note, sizeof g->note, "high expectation, low "
 		    "satisfaction first: they are the ones to win back");
 	}
@@ -911,12 +898,9 @@ satisfaction(struct ctx *x)
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		return rc;
-	if ((d = crm_tab_new(&x->page, "satisfaction", "Answers by score", 3,
-	    dcols, "nnn")) != NULL) {
-		d->chart = CRM_CH_BAR;
-		d->label = 0;
-		d->val = 1;
-	}
+	d = crm_tab_new(&x->page, "satisfaction", "Answers by score", 3,
+	    dcols, "nnn");
+	crm_tab_chart(d, CRM_CH_BAR, 1);
 	for (i = 0; i <= 10; i++) {
 		crm_tab_int(d, i);
 		crm_tab_int(d, dist[i][0]);
@@ -980,9 +964,7 @@ effort(struct ctx *x)
 	    "%g/%g/%g (effort.targets)", run > 0 ? "the latest service run" :
 	    "the latest answers (no service run stored)", target[0], target[1],
 	    target[2]);
-	tot->chart = CRM_CH_BAR;
-	tot->label = 0;
-	tot->val = 3;
+	crm_tab_chart(tot, CRM_CH_BAR, 3);
 	snprintf(buf, sizeof buf, "Contact effort by owner and grade, the last "
 	    "%g days", x->window);
 	if ((t = crm_tab_new(&x->page, "effort", buf, 7, cols,
@@ -1119,9 +1101,7 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	snprintf(t->note, sizeof t->note, "%s; revenue at risk is what they "
 	    "spent so far", how);
-	t->chart = CRM_CH_BAR;
-	t->label = 0;
-	t->val = 2;
+	crm_tab_chart(t, CRM_CH_BAR, 2);
 	crm_sql_add(&q, "SELECT %s, count(*), count(r.customer), "
 	    "coalesce(sum(m.revenue) FILTER (WHERE r.customer IS NOT NULL), 0) "
 	    "FROM temp.rev AS m JOIN customer AS c ON c.id = m.customer LEFT "
@@ -1198,9 +1178,7 @@ forecast(struct ctx *x)
 	if ((t = crm_tab_new(&x->page, "forecast", "Purchases and revenue by "
 	    "month, with the forecast", 5, cols, "snnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	t->chart = CRM_CH_COLUMNS;
-	t->label = 0;
-	t->val = 2;
+	crm_tab_chart(t, CRM_CH_COLUMNS, 2);
 	t->val2 = 4;
 	/* The twelve months before and the month of the --asof day. */
 	memset(hist, 0, sizeof hist);

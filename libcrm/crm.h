@@ -598,9 +598,9 @@ int	crm_fmt_parse(const char *);
 /* How a table is drawn besides its rows (table bars, HTML charts). */
 enum crm_chart {
 	CRM_CH_NONE,
-	CRM_CH_BAR,	/* a bar per row: label, val */
-	CRM_CH_COLUMNS,	/* columns over time: label, val and val2 */
-	CRM_CH_HEAT,	/* a heat map: label, columns from val */
+	CRM_CH_BAR,	/* a bar per row of val, labelled by column 0 */
+	CRM_CH_COLUMNS,	/* columns over time: val and val2 */
+	CRM_CH_HEAT,	/* a heat map of the columns from val */
 };
 
 struct crm_page;
@@ -618,7 +618,7 @@ struct crm_tab {
 	char		*money;		/* per cell: money (a string in JSON) */
 	size_t		 ncells, cap;
 	enum crm_chart	 chart;
-	int		 label, val, val2;	/* chart columns; val2 -1: none */
+	int		 val, val2;	/* chart columns; val2 -1: none */
 	int		 scale;		/* heat: the colour scale from here */
 	int		 pct;		/* heat: values are shares */
 	struct crm_tab	*next;
@@ -636,6 +636,8 @@ void	crm_page_init(struct crm_page *, int decimals);
 struct crm_tab *crm_tab_new(struct crm_page *, const char *name,
 	    const char *title, int ncols, const char *const *cols,
 	    const char *types);
+/* Draw it as chart of column val (a heat map's shades: from val). */
+void	crm_tab_chart(struct crm_tab *, enum crm_chart, int val);
 /* The next cell: text, printf-made, a count, money, part / whole with 4
  * decimals (unset when whole is 0), or column c of a row (money: minor
  * units). */

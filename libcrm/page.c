@@ -55,6 +55,16 @@ crm_tab_new(struct crm_page *pg, const char *name, const char *title,
 }
 
 void
+crm_tab_chart(struct crm_tab *t, enum crm_chart chart, int val)
+{
+	if (t == NULL)
+		return;
+	t->chart = chart;
+	t->val = val;
+	t->scale = val;
+}
+
+void
 crm_tab_cell(struct crm_tab *t, const char *s)
 {
 	char **nc, *nm;
@@ -310,13 +320,13 @@ svg_bars(FILE *fp, const struct crm_tab *t)
 	    n * h + 8);
 	esc(fp, t->cols[t->val]);
 	fputs(" by ", fp);
-	esc(fp, t->cols[t->label]);
+	esc(fp, t->cols[0]);
 	fputs("\">\n", fp);
 	for (r = 0; r < n; r++) {
 		w = mx > 0 ? fabs(num(t, r, t->val)) / mx * bw : 0;
 		fprintf(fp, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">",
 		    lw - 6, r * h + 19);
-		esc(fp, str(t, r, t->label, "(none)"));
+		esc(fp, str(t, r, 0, "(none)"));
 		fprintf(fp, "</text><rect x=\"%d\" y=\"%zu\" width=\"%.1f\" "
 		    "height=\"%d\" class=\"b\"/><text x=\"%.1f\" y=\"%zu\">",
 		    lw, r * h + 6, w, h - 6, lw + w + 4, r * h + 19);
@@ -343,7 +353,7 @@ svg_columns(FILE *fp, const struct crm_tab *t)
 	fputs(" and ", fp);
 	esc(fp, t->cols[t->val2]);
 	fputs(" by ", fp);
-	esc(fp, t->cols[t->label]);
+	esc(fp, t->cols[0]);
 	fputs("\">\n<rect x=\"8\" y=\"4\" width=\"12\" height=\"12\" "
 	    "class=\"b\"/><text x=\"24\" y=\"15\">", fp);
 	esc(fp, t->cols[t->val]);
@@ -362,14 +372,14 @@ svg_columns(FILE *fp, const struct crm_tab *t)
 			    "height=\"%.1f\" class=\"%s\"><title>", x + k *
 			    (cw / 2 - 2), top + ch - v, cw / 2 - 3, v, k == 0 ?
 			    "b" : "f");
-			esc(fp, str(t, r, t->label, ""));
+			esc(fp, str(t, r, 0, ""));
 			fputs(": ", fp);
 			esc(fp, str(t, r, c, ""));
 			fputs("</title></rect>\n", fp);
 		}
 		fprintf(fp, "<text x=\"%zu\" y=\"%d\" transform=\"rotate(60 "
 		    "%zu,%d)\">", x + 4, top + ch + 12, x + 4, top + ch + 12);
-		esc(fp, str(t, r, t->label, ""));
+		esc(fp, str(t, r, 0, ""));
 		fputs("</text>\n", fp);
 	}
 	fputs("</svg>\n", fp);
@@ -405,7 +415,7 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 	for (r = 0; r < n; r++) {
 		fprintf(fp, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">",
 		    lw - 6, (r + 1) * rh + 14);
-		esc(fp, str(t, r, t->label, ""));
+		esc(fp, str(t, r, 0, ""));
 		fputs("</text>\n", fp);
 		for (c = t->val; c < t->ncols; c++) {
 			if (crm_tab_at(t, r, c) == NULL)
@@ -416,7 +426,7 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 			    "height=\"%d\" fill=\"rgb(%d,%d,%d)\"><title>", x,
 			    (r + 1) * rh, cw - 2, rh - 2, (int)(235 - 200 * v),
 			    (int)(240 - 140 * v), (int)(250 - 60 * v));
-			esc(fp, str(t, r, t->label, ""));
+			esc(fp, str(t, r, 0, ""));
 			fputs(" ", fp);
 			esc(fp, t->cols[c]);
 			fputs(": ", fp);
