@@ -189,6 +189,8 @@ struct crm_store;
 enum crm_mode {
 	CRM_READ,	/* the store must exist */
 	CRM_WRITE,	/* created on first write; BEGIN IMMEDIATE */
+	CRM_INIT,	/* CRM_WRITE that also adopts an empty file */
+	CRM_CHECK,	/* CRM_READ that never migrates (crm-init --check) */
 };
 
 #define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
@@ -196,12 +198,18 @@ enum crm_mode {
 
 /*
  * Open the store of cli (path, busy timeout, user, command, now), creating
- * and migrating it when mode is CRM_WRITE.  A writer holds the write lock
- * until crm_store_commit or crm_store_close.
+ * it when mode is CRM_WRITE or CRM_INIT, migrating an older schema.  A
+ * file that is not a crm store (by its header, read before SQLite opens
+ * it) or has a newer schema is refused with CRM_EX_DATAERR and left as it
+ * was.  A writer holds the write lock until crm_store_commit or
+ * crm_store_close.
  */
 int	crm_store_open(struct crm_store **, const struct crm_cli *,
 	    enum crm_mode);
-/* Commit the write transaction. */
+/*
+ * Commit the write transaction; CRM_EX_IOERR (printed) when the store was
+ * removed or replaced meanwhile.
+ */
 int	crm_store_commit(struct crm_store *);
 /* Roll back what was not committed and close.  Accepts NULL. */
 void	crm_store_close(struct crm_store *);

@@ -23,6 +23,8 @@ struct crm_store {
 	sqlite3_stmt		*touch;		/* INSERT INTO touched */
 	int64_t			 last;		/* the last customer touched */
 	int			 touched;
+	dev_t			 dev;		/* the file opened, which a */
+	ino_t			 ino;		/* writer checks at commit */
 };
 
 /*
@@ -322,8 +324,10 @@ crm_sqlerr(struct crm_store *st, int rc)
 		return crm_err(CRM_EX_IOERR, &at, "%s", msg);
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		return crm_err(CRM_EX_DATAERR, &at, "not a crm store (%s)",
-		    msg);
+		/* Opening let only a crm store through: it is damaged. */
+		return crm_err(CRM_EX_IOERR, &at, "the store is damaged (%s): "
+		    "crm-init --check lists the damage, crm-backup --restore "
+		    "puts back a backup", msg);
 	default:
 		return crm_err(CRM_EX_SOFTWARE, &at, "%s", msg);
 	}
@@ -404,13 +408,58 @@ mkparents(const char *path)
 	return 0;
 }
 
-/* Bring the schema up to CRM_SCHEMA_VERSION in one transaction. */
+/* Make a new name in path's folder durable: sync the folder. */
 static int
-migrate(struct crm_store *st)
+syncdir(const char *path)
+{
+	char buf[PATH_MAX], *p;
+	int fd, rc = 0;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	if ((p = strrchr(buf, '/')) == NULL)
+		snprintf(buf, sizeof buf, ".");
+	else
+		p[p == buf] = '\0';
+	if ((fd = open(buf, O_RDONLY | O_DIRECTORY)) < 0)
+		return -1;
+	/* Some file systems cannot sync a folder (EINVAL): nothing to do. */
+	if (fsync(fd) != 0 && errno != EINVAL)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+static int
+writer(const struct crm_store *st)
+{
+	return st->mode == CRM_WRITE || st->mode == CRM_INIT;
+}
+
+static int
+notstore(const struct crm_store *st, const char *why)
 {
 	struct crm_loc at = { st->cli->dbpath, 0, NULL };
+
+	if (why == NULL)
+		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
+	return crm_err(CRM_EX_DATAERR, &at, "not a crm store (%s)", why);
+}
+
+static int
+newer(const struct crm_store *st, int64_t v)
+{
+	struct crm_loc at = { st->cli->dbpath, 0, NULL };
+
+	return crm_err(CRM_EX_DATAERR, &at, "schema %lld is newer than this "
+	    "crm (%d)", (long long)v, CRM_SCHEMA_VERSION);
+}
+
+/* Bring the schema up to CRM_SCHEMA_VERSION in one transaction. */
+static int
+migrate(struct crm_store *st, int fresh)
+{
 	char sql[128];
-	int64_t v, from, appid;
+	int64_t v, from, appid, tables;
 	int rc;
 
 	if ((rc = crm_exec(st, "BEGIN IMMEDIATE")) != CRM_EX_OK)
@@ -419,10 +468,16 @@ migrate(struct crm_store *st)
 	/* Another process may have migrated while we waited. */
 	if ((rc = crm_query_int(st, &v, "PRAGMA user_version", 0)) !=
 	    CRM_EX_OK || (rc = crm_query_int(st, &appid,
-	    "PRAGMA application_id", 0)) != CRM_EX_OK)
+	    "PRAGMA application_id", 0)) != CRM_EX_OK ||
+	    (rc = crm_query_int(st, &tables,
+	    "SELECT count(*) FROM sqlite_schema", 0)) != CRM_EX_OK)
 		return rc;
-	if (appid != 0 && appid != CRM_APPLICATION_ID)
-		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
+	/* Only a file crm made empty is made a store: never another's. */
+	if (appid != CRM_APPLICATION_ID && !(fresh && appid == 0 && v == 0 &&
+	    tables == 0))
+		return notstore(st, NULL);
+	if (v > CRM_SCHEMA_VERSION)
+		return newer(st, v);
 	for (from = v; v < CRM_SCHEMA_VERSION; v++) {
 		if ((rc = crm_exec(st, migrations[v])) != CRM_EX_OK)
 			return rc;
@@ -447,10 +502,13 @@ migrate(struct crm_store *st)
 	return CRM_EX_OK;
 }
 
+/*
+ * Settings, then the schema: fresh is a file crm made (or crm-init
+ * adopted) empty, the only kind that becomes a store here.
+ */
 static int
-setup(struct crm_store *st)
+setup(struct crm_store *st, int fresh)
 {
-	struct crm_loc at = { st->cli->dbpath, 0, NULL };
 	sqlite3_stmt *s = NULL;
 	int64_t v, appid;
 	char *val = NULL;
@@ -461,20 +519,29 @@ setup(struct crm_store *st)
 	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
 	/* Defensive: no SQL can corrupt the file, even through PRAGMAs. */
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	/* cell_size_check: a damaged page is caught when it is read. */
 	if ((rc = crm_exec(st, "PRAGMA foreign_keys = ON; "
-	    "PRAGMA secure_delete = ON")) != CRM_EX_OK)
+	    "PRAGMA secure_delete = ON; PRAGMA cell_size_check = ON")) !=
+	    CRM_EX_OK)
+		return rc;
+	/*
+	 * A command that exits 0 has its data on disk, power loss included
+	 * (a reader too may migrate, and checkpoints when it closes).
+	 */
+	if ((rc = crm_exec(st, "PRAGMA synchronous = FULL")) != CRM_EX_OK)
 		return rc;
 	if ((rc = crm_query_int(st, &appid, "PRAGMA application_id", 0)) !=
 	    CRM_EX_OK ||
 	    (rc = crm_query_int(st, &v, "PRAGMA user_version", 0)) !=
 	    CRM_EX_OK)
 		return rc;
-	if (appid != 0 && appid != CRM_APPLICATION_ID)
-		return crm_err(CRM_EX_DATAERR, &at, "not a crm store");
+	if (appid != CRM_APPLICATION_ID && !(fresh && appid == 0))
+		return notstore(st, NULL);
 	if (v > CRM_SCHEMA_VERSION)
-		return crm_err(CRM_EX_SOFTWARE, &at, "the store has schema "
-		    "version %lld; this crm knows up to %d: upgrade crm",
-		    (long long)v, CRM_SCHEMA_VERSION);
+		return newer(st, v);
+	/* crm-init --check looks at the store as it is. */
+	if (st->mode == CRM_CHECK)
+		return CRM_EX_OK;
 	if (v < CRM_SCHEMA_VERSION) {
 		/* WAL: readers never block the writer, nor it them. */
 		if ((rc = crm_prepare(st, "PRAGMA journal_mode = WAL", &s)) !=
@@ -482,8 +549,7 @@ setup(struct crm_store *st)
 			return rc;
 		/*
 		 * Switching to WAL needs the file to itself and does not wait
-		 * through the busy handler: first writers racing to create
-		 * the store wait here, up to the busy timeout.
+		 * through the busy handler: wait here, up to the busy timeout.
 		 */
 		for (waited = 0; ((rc = sqlite3_step(s)) & 0xff) ==
 		    SQLITE_BUSY && waited < st->cli->busy_ms; waited += 10) {
@@ -493,7 +559,7 @@ setup(struct crm_store *st)
 		sqlite3_finalize(s);
 		if (rc != SQLITE_ROW)
 			return crm_sqlerr(st, rc);
-		if ((rc = migrate(st)) != CRM_EX_OK)
+		if ((rc = migrate(st, fresh)) != CRM_EX_OK)
 			return rc;
 	}
 	st->decimals = 2;
@@ -505,13 +571,196 @@ setup(struct crm_store *st)
 	return CRM_EX_OK;
 }
 
+/* What is at the store's path, read before SQLite touches it. */
+enum found {
+	FOUND_NONE,	/* nothing */
+	FOUND_EMPTY,	/* an empty file (crm-init adopts it) */
+	FOUND_STORE,	/* a crm store */
+};
+
+static int64_t
+be32(const unsigned char *p)
+{
+	return (int64_t)p[0] << 24 | (int64_t)p[1] << 16 |
+	    (int64_t)p[2] << 8 | (int64_t)p[3];
+}
+
+/* One number from a PRAGMA, printing nothing: -1 when it fails. */
+static int
+pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/*
+ * A file whose header is not crm's and has a write-ahead log beside it:
+ * a store made by a crm killed before its first checkpoint carries its
+ * application_id in the log only.  Ask SQLite, read-only and never
+ * checkpointing, and remove the shared-memory file if it made one.
+ */
+static int
+peek(struct crm_store *st)
+{
+	const char *path = st->cli->dbpath;
+	char shm[PATH_MAX];
+	sqlite3 *db = NULL;
+	int64_t v = 0, appid = 0;
+	int ok, hadshm;
+
+	snprintf(shm, sizeof shm, "%s-shm", path);
+	hadshm = access(shm, F_OK) == 0;
+	ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+	    NULL) == SQLITE_OK &&
+	    pragma_int(db, "PRAGMA application_id", &appid) == 0 &&
+	    pragma_int(db, "PRAGMA user_version", &v) == 0;
+	sqlite3_close(db);
+	if (!ok || appid != CRM_APPLICATION_ID) {
+		if (!hadshm)
+			unlink(shm);
+		return notstore(st, NULL);
+	}
+	return v > CRM_SCHEMA_VERSION ? newer(st, v) : CRM_EX_OK;
+}
+
+/*
+ * Look at the path without SQLite: SQLite opening another program's file
+ * would roll back its journal or checkpoint its log into it, so only a
+ * file whose header carries crm's application_id goes on to be opened.
+ * Records the file's identity for the checks at commit.
+ */
+static int
+inspect(struct crm_store *st, enum found *found)
+{
+	struct crm_loc at = { st->cli->dbpath, 0, NULL };
+	static const char magic[16] = "SQLite format 3";
+	unsigned char h[100];
+	char wal[PATH_MAX];
+	struct stat sb;
+	ssize_t n;
+	int fd, rc = CRM_EX_OK;
+
+	*found = FOUND_NONE;
+	if ((fd = open(st->cli->dbpath, O_RDONLY | O_NONBLOCK | O_NOCTTY)) <
+	    0)
+		return errno == ENOENT ? CRM_EX_OK :
+		    crm_err(CRM_EX_IOERR, &at, "cannot open:");
+	if (fstat(fd, &sb) != 0) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot open:");
+		goto out;
+	}
+	st->dev = sb.st_dev;
+	st->ino = sb.st_ino;
+	if (S_ISDIR(sb.st_mode)) {
+		rc = notstore(st, "a folder");
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		rc = notstore(st, "not a regular file");
+		goto out;
+	}
+	if (sb.st_size == 0) {
+		if (st->mode == CRM_INIT)
+			*found = FOUND_EMPTY;
+		else
+			rc = notstore(st, "an empty file; crm-init makes it "
+			    "one");
+		goto out;
+	}
+	if ((n = pread(fd, h, sizeof h, 0)) < 0) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot read:");
+		goto out;
+	}
+	if (n < (ssize_t)sizeof h || memcmp(h, magic, sizeof magic) != 0) {
+		rc = notstore(st, "not a SQLite file");
+		goto out;
+	}
+	*found = FOUND_STORE;
+	/* The header's fields: user_version at 60, application_id at 68. */
+	if (be32(h + 68) != CRM_APPLICATION_ID) {
+		snprintf(wal, sizeof wal, "%s-wal", st->cli->dbpath);
+		/* File format 2 is write-ahead logging. */
+		if (h[18] == 2 && stat(wal, &sb) == 0 && sb.st_size > 0)
+			rc = peek(st);
+		else
+			rc = notstore(st, NULL);
+	} else if (be32(h + 60) > CRM_SCHEMA_VERSION)
+		rc = newer(st, be32(h + 60));
+out:
+	close(fd);
+	return rc;
+}
+
+/*
+ * A new store is built under a temporary name and linked into place
+ * whole: no command ever sees it half made, and of writers racing to
+ * create it one wins (*made) and the others open its store.
+ */
+static int
+create(struct crm_store *st, int *made)
+{
+	struct crm_loc at = { st->cli->dbpath, 0, NULL };
+	char tmp[PATH_MAX];
+	int fd, rc;
+
+	*made = 0;
+	if (mkparents(st->cli->dbpath) != 0)
+		return crm_err(CRM_EX_IOERR, &at, "cannot create its folder:");
+	if (snprintf(tmp, sizeof tmp, "%s.new-XXXXXX", st->cli->dbpath) >=
+	    (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return crm_err(CRM_EX_IOERR, &at, "cannot create:");
+	}
+	/* mkstemp makes it 0600, whatever the umask. */
+	if ((fd = mkstemp(tmp)) < 0)
+		return crm_err(CRM_EX_IOERR, &at, "cannot create:");
+	close(fd);
+	if ((rc = sqlite3_open_v2(tmp, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK)
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot create: %s",
+		    st->db != NULL ? sqlite3_errmsg(st->db) :
+		    sqlite3_errstr(rc));
+	else
+		rc = setup(st, 1);
+	if (st->intx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->intx = 0;
+	/* Closing checkpoints the log into the file and removes it. */
+	if (sqlite3_close(st->db) != SQLITE_OK && rc == CRM_EX_OK)
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot create: %s",
+		    sqlite3_errmsg(st->db));
+	st->db = NULL;
+	if (rc == CRM_EX_OK) {
+		if (link(tmp, st->cli->dbpath) == 0)
+			*made = 1;
+		else if (errno != EEXIST)
+			rc = crm_err(CRM_EX_IOERR, &at, "cannot create:");
+	}
+	unlink(tmp);
+	if (*made && syncdir(st->cli->dbpath) != 0)
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot sync its folder:");
+	return rc;
+}
+
 int
 crm_store_open(struct crm_store **out, const struct crm_cli *cli,
     enum crm_mode mode)
 {
 	struct crm_loc at = { cli->dbpath, 0, NULL };
 	struct crm_store *st;
-	int fd, rc;
+	struct stat sb;
+	enum found found;
+	int rc, made = 0, tries;
 
 	*out = NULL;
 	if ((st = calloc(1, sizeof *st)) == NULL)
@@ -519,20 +768,21 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 	st->cli = cli;
 	st->mode = mode;
 	*out = st;
-	if (access(cli->dbpath, F_OK) != 0) {
-		if (mode == CRM_READ)
+	/* Created on first write; a racer's store may appear meanwhile. */
+	for (tries = 0; ; tries++) {
+		if ((rc = inspect(st, &found)) != CRM_EX_OK)
+			return rc;
+		if (found != FOUND_NONE)
+			break;
+		if (!writer(st) || tries == 2)
 			return crm_err(CRM_EX_NOINPUT, &at, "no store here; "
 			    "crm-init creates one");
-		/* Created on first write: file 0600, folders 0700. */
-		if (mkparents(cli->dbpath) != 0)
-			return crm_err(CRM_EX_IOERR, &at, "cannot create its "
-			    "folder:");
-		fd = open(cli->dbpath, O_RDWR | O_CREAT | O_EXCL, 0600);
-		if (fd < 0 && errno != EEXIST)
-			return crm_err(CRM_EX_IOERR, &at, "cannot create:");
-		if (fd >= 0)
-			close(fd);
+		if ((rc = create(st, &made)) != CRM_EX_OK)
+			return rc;
 	}
+	/* crm-init adopts an empty file: its own, whatever it was. */
+	if (found == FOUND_EMPTY && chmod(cli->dbpath, 0600) != 0)
+		return crm_err(CRM_EX_IOERR, &at, "cannot make it private:");
 	/* One connection per process, one thread: no mutexes needed. */
 	rc = sqlite3_open_v2(cli->dbpath, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL);
@@ -540,17 +790,25 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
 		    st->db != NULL ? sqlite3_errmsg(st->db) :
 		    sqlite3_errstr(rc));
-	if ((rc = setup(st)) != CRM_EX_OK)
+	/* The file inspected is the file opened. */
+	if (stat(cli->dbpath, &sb) != 0 || sb.st_dev != st->dev ||
+	    sb.st_ino != st->ino)
+		return crm_err(CRM_EX_IOERR, &at, "the store was replaced "
+		    "while it was being opened");
+	if ((rc = setup(st, found == FOUND_EMPTY)) != CRM_EX_OK)
 		return rc;
 	/*
 	 * BEGIN IMMEDIATE takes the write lock now, so two importers wait
 	 * for each other instead of one failing at its first INSERT.  A
 	 * reader's deferred transaction gives it one consistent snapshot.
 	 */
-	rc = crm_exec(st, mode == CRM_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	rc = crm_exec(st, writer(st) ? "BEGIN IMMEDIATE" : "BEGIN");
 	if (rc != CRM_EX_OK)
 		return rc;
 	st->intx = 1;
+	/* A mistyped path shows at once. */
+	if ((made || found == FOUND_EMPTY) && !cli->quiet)
+		crm_warn(NULL, "created a new store at %s", cli->dbpath);
 	return CRM_EX_OK;
 }
 
@@ -578,6 +836,23 @@ crm_stats_touch(struct crm_store *st, int64_t customer)
 	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 }
 
+/*
+ * The file opened is still the one at the path: what is written into a
+ * store removed or replaced (renamed over) meanwhile is lost with it.
+ */
+static int
+still_there(struct crm_store *st, const char *what)
+{
+	struct crm_loc at = { st->cli->dbpath, 0, NULL };
+	struct stat sb;
+
+	if (stat(st->cli->dbpath, &sb) == 0 && sb.st_dev == st->dev &&
+	    sb.st_ino == st->ino)
+		return CRM_EX_OK;
+	return crm_err(CRM_EX_IOERR, &at, "the store was removed or replaced "
+	    "while this command ran; %s", what);
+}
+
 int
 crm_store_commit(struct crm_store *st)
 {
@@ -592,9 +867,17 @@ crm_store_commit(struct crm_store *st)
 		st->touched = 0;
 		st->last = 0;
 	}
+	/* Left in the transaction, crm_store_close rolls it back. */
+	if (writer(st) && (rc = still_there(st, "nothing was written")) !=
+	    CRM_EX_OK)
+		return rc;
 	if ((rc = crm_exec(st, "COMMIT")) != CRM_EX_OK)
 		return rc;
 	st->intx = 0;
+	/* Gone between the check and the commit: say so all the same. */
+	if (writer(st) && (rc = still_there(st, "what it wrote went with "
+	    "the old file")) != CRM_EX_OK)
+		return rc;
 	return CRM_EX_OK;
 }
 

@@ -24,7 +24,7 @@ check_exit 'a file that is not SQLite is refused with 65' 65 \
 	'echo hello > "$TMP/text.db"; crm-init -d "$TMP/text.db"'
 check_exit 'another application'"'"'s SQLite file is refused with 65' 65 \
 	'sqlite3 "$TMP/other.db" "PRAGMA application_id = 42; CREATE TABLE t (x)"; crm-init -d "$TMP/other.db"'
-check_exit 'a store from a newer crm is refused with 70' 70 \
+check_exit 'a store from a newer crm is refused with 65' 65 \
 	'crm-init -q -d "$TMP/new.db" && sqlite3 "$TMP/new.db" "PRAGMA user_version = 99" && crm-ls -d "$TMP/new.db"'
 check_exit 'readers do not create a store: 66' 66 'crm-ls -d "$TMP/none/x.db"'
 check 'and leave no file behind' 'test ! -e "$TMP/none"'
