@@ -381,6 +381,33 @@ models(const char *summary)
 	free(g);
 }
 
+/*
+ * Every connection syncs each commit (synchronous = FULL, 2): a command
+ * that exited 0 keeps its data through a power loss.  Some SQLite builds
+ * default to NORMAL in WAL mode, which syncs only at checkpoints.
+ */
+static void
+store(void)
+{
+	char path[4096], *args[] = { "crm-unit", "-d", path, NULL };
+	const char *tmp = getenv("TMP");
+	struct crm_store *st = NULL;
+	struct crm_cli cli;
+	int64_t sync = -1;
+
+	snprintf(path, sizeof path, "%s/unit-%ld.db", tmp != NULL ? tmp :
+	    "/tmp", (long)getpid());
+	crm_cli_begin(&cli, 3, args, "", "d");
+	while (crm_cli_next(&cli, "", NULL) != -1)
+		;
+	cli.quiet = 1;
+	ok(crm_store_open(&st, &cli, CRM_WRITE) == CRM_EX_OK &&
+	    crm_query_int(st, &sync, "PRAGMA synchronous", 0) == CRM_EX_OK &&
+	    sync == 2, "store: a writer syncs every commit (FULL)");
+	crm_store_close(st);
+	unlink(path);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -390,6 +417,7 @@ main(int argc, char *argv[])
 	utf8();
 	filters();
 	csv();
+	store();
 	if (argc > 1)
 		models(argv[1]);
 	printf("1..%d\n", n);
