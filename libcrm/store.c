@@ -325,6 +325,10 @@ crm_sqlerr(struct crm_store *st, int rc)
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
 		/* Opening let only a crm store through: it is damaged. */
+		if (st != NULL && st->mode == CRM_CHECK)
+			return crm_err(CRM_EX_IOERR, &at, "the store is "
+			    "damaged (%s): crm-backup --restore puts back a "
+			    "backup", msg);
 		return crm_err(CRM_EX_IOERR, &at, "the store is damaged (%s): "
 		    "crm-init --check lists the damage, crm-backup --restore "
 		    "puts back a backup", msg);
@@ -730,15 +734,16 @@ create(struct crm_store *st, int *made)
 		rc = crm_err(CRM_EX_IOERR, &at, "cannot create: %s",
 		    st->db != NULL ? sqlite3_errmsg(st->db) :
 		    sqlite3_errstr(rc));
-	else
-		rc = setup(st, 1);
+	else if ((rc = setup(st, 1)) == CRM_EX_OK &&
+	    (rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL)) != SQLITE_OK)
+		/* All of it into the file: its log does not follow the link. */
+		rc = crm_sqlerr(st, rc);
 	if (st->intx)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->intx = 0;
-	/* Closing checkpoints the log into the file and removes it. */
-	if (sqlite3_close(st->db) != SQLITE_OK && rc == CRM_EX_OK)
-		rc = crm_err(CRM_EX_IOERR, &at, "cannot create: %s",
-		    sqlite3_errmsg(st->db));
+	/* The last connection to close removes the empty log. */
+	sqlite3_close_v2(st->db);
 	st->db = NULL;
 	if (rc == CRM_EX_OK) {
 		if (link(tmp, st->cli->dbpath) == 0)

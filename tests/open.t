@@ -1,7 +1,7 @@
 #!/bin/sh
 # Opening: a store is a crm store, or it is left alone (issue 10, part 2).
 . "${0%/*}/lib.sh"
-plan 83
+plan 85
 
 # The schema this crm writes, read from a store it made: the message about
 # a newer store names it (CRM_SCHEMA_VERSION), whatever it is.
@@ -195,6 +195,10 @@ printf '\377\377' | dd of="$TMP/size.db" bs=1 seek=16 conv=notrunc 2>/dev/null
 check_exit 'a crm store SQLite cannot read fails with 74' 74 \
 	'crm-ls -d "$TMP/size.db"'
 check_err 'as a damaged store' 'size.db: the store is damaged'
+check_exit 'crm-init --check says so too: 74' 74 \
+	'crm-init --check -d "$TMP/size.db"'
+check_err 'pointing at crm-backup --restore' \
+	'size.db: the store is damaged \(.*\): crm-backup --restore puts back a backup$'
 
 # A reference to a missing row is a problem too (foreign_key_check).
 crm-add -q -d "$TMP/keys.db" customer name=Kept
