@@ -583,7 +583,8 @@ rotate(const char *dir, int keep, const char *id, const char *newest,
 		}
 		n++;
 	}
-	qsort(names, n, sizeof *names, namecmp);
+	if (n > 0)
+		qsort(names, n, sizeof *names, namecmp);
 	for (i = 0; n > (size_t)keep - 1 && i < n - ((size_t)keep - 1); i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		if (unlink(path) != 0)

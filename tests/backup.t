@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 45
+plan 49
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -34,6 +34,18 @@ check_out 'the live store crm-2019.db in the backup folder survives --keep 1' \
 # The store and the one backup --keep 1 keeps.
 check_out 'beside exactly one backup' 2 'ls "$TMP/same" | wc -l'
 
+# A store named as a backup is named, carrying a backup's mark (as a
+# restore that died before its end leaves it), out of WAL mode (as a backup
+# is): it has every mark of a backup but is the store, so it stays.
+mkdir "$TMP/same2"
+live2="$TMP/same2/crm-20000101T000000.000000Z.db"
+crm-add -q -d "$live2" customer name='Same Two'
+crm-backup -q -d "$live2" "$TMP/same2"
+sqlite3 "$live2" "INSERT INTO config VALUES ('backup.taken', '2000-01-01T00:00:00.000000Z');
+	PRAGMA journal_mode = DELETE" >/dev/null
+crm-backup -q -d "$live2" --keep 1 "$TMP/same2"
+check_out 'nor is a live store named and marked as a backup' 'Same Two' "crm-ls -d '$live2' -F name"
+
 # Two backups in one second: start early in a second so both fall in it.
 # Before, the second was named ...Z-1.db, sorted before ...Z.db, and --keep 1
 # removed it after printing its path.
@@ -52,7 +64,9 @@ mkdir "$TMP/mix"
 : >"$TMP/mix/crm-20990101T000000Z.db"		# the same, as named before
 : >"$TMP/mix/crm-20990101T000000Z.db-journal"
 sqlite3 "$TMP/mix/crm-20990102T000000.000000Z.db" 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
-head -c 8192 "$newest" >"$TMP/mix/crm-20990103T000000.000000Z.db"	# cut short
+# Cut short: all but its last page, so what it holds can still be read.
+head -c $(($(stat -c %s "$newest") - $(sqlite3 "$newest" 'PRAGMA page_size'))) "$newest" \
+	>"$TMP/mix/crm-20990103T000000.000000Z.db"
 crm-add -q -d "$TMP/other.db" customer name=Other
 other=$(crm-backup -d "$TMP/other.db" "$TMP/mix")
 # A crm-backup that died leaves its temporary copy and journal; one that
@@ -82,13 +96,17 @@ printf 'not a database\n' >"$TMP/x.txt"
 sqlite3 "$TMP/foreign.db" 'CREATE TABLE t (x)'
 cp "$newest" "$TMP/future.db"
 sqlite3 "$TMP/future.db" 'PRAGMA user_version = 9'
-# The customer table's root page overwritten: a crm store whose b-tree is
-# damaged (its header, and so its application id, intact).
+# damage FILE: the customer table's root page overwritten with 0xff bytes,
+# a crm store whose b-tree is damaged (its header, application id
+# included, intact).
+damage() {
+	root=$(sqlite3 "$1" "SELECT rootpage FROM sqlite_schema WHERE name = 'customer'")
+	pgsz=$(sqlite3 "$1" 'PRAGMA page_size')
+	head -c "$pgsz" /dev/zero | tr '\0' '\377' |
+		dd of="$1" bs="$pgsz" seek=$((root - 1)) conv=notrunc 2>/dev/null
+}
 cp "$newest" "$TMP/damaged.db"
-root=$(sqlite3 "$TMP/damaged.db" "SELECT rootpage FROM sqlite_schema WHERE name = 'customer'")
-pgsz=$(sqlite3 "$TMP/damaged.db" 'PRAGMA page_size')
-head -c "$pgsz" /dev/zero | tr '\0' '\377' |
-	dd of="$TMP/damaged.db" bs="$pgsz" seek=$((root - 1)) conv=notrunc 2>/dev/null
+damage "$TMP/damaged.db"
 before=$(dump)
 cp "$CRM_DB" "$TMP/live.before"
 check_exit 'restore refuses a file that is not a store' 65 'crm-backup --restore "$TMP/x.txt"'
@@ -121,6 +139,15 @@ check_out 'the restore is in the audit, with the safety copy' 1 \
 	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM audit WHERE action = 'restore' AND detail LIKE '%; the store as it was is in $safe'\""
 check_out "and the backup's own mark is not carried into the store" 0 \
 	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM config WHERE key = 'backup.taken'\""
+
+# A damaged store is what a restore is for: it is replaced, and kept as it
+# was (its copy cannot pass the check the store itself fails).
+cp "$CRM_DB" "$TMP/hurt.db"
+damage "$TMP/hurt.db"
+check 'restore over a store that fails its integrity check' "crm-backup -d '$TMP/hurt.db' --restore '$newest'"
+check_err 'keeps it as it was, and says so' \
+	'the store as it was \(it fails its integrity check\) is kept in .*/hurt\.db\.before-restore-'
+check_out 'the store is sound again' ok 'sqlite3 "$TMP/hurt.db" "PRAGMA integrity_check"'
 
 # Restore into a store that does not exist yet: made like any new store.
 check 'restore into a missing store' "crm-backup -d '$TMP/fresh/r.db' --restore '$newest'"
