@@ -637,6 +637,26 @@ out:
 	return rc;
 }
 
+/*
+ * Backups into one folder take turns, so one's rotation never removes
+ * another's backup before that one is reported: a lock on the folder, or
+ * -1 where the file system has none (then they do not take turns).
+ */
+static int
+lockdir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
 static int
 backup(struct crm_cli *cli, const char *dir, int keep)
 {
@@ -646,7 +666,7 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 	struct stamp t;
 	struct stat live;
 	char id[128];
-	int rc;
+	int rc, lock = -1;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return crm_err(CRM_EX_IOERR, NULL, "%s:", dir);
@@ -657,6 +677,7 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 		goto out;
 	}
 	c.id = id;
+	lock = lockdir(dir);
 	stamp_now(&t);
 	if ((rc = write_copy(crm_store_db(st), &c, &t, cli->busy_ms)) !=
 	    CRM_EX_OK)
@@ -666,7 +687,10 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 		goto out;
 	if (!cli->quiet)
 		printf("%s\n", c.path);
+	fflush(stdout);
 out:
+	if (lock >= 0)
+		close(lock);
 	crm_store_close(st);
 	return rc;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 49
+plan 52
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -56,6 +56,17 @@ check '--keep 1 keeps the newer of two backups in one second (the path it printe
 check_out 'names sort by time within a second' "$(printf '%s\n%s' "$p1" "$p2")" \
 	"printf '%s\n' '$p2' '$p1' | sort"
 
+# Six backups at once of a store never backed up: they take turns in the
+# folder, one of them makes the store id, and the rotations leave two.
+crm-add -q -d "$TMP/six.db" customer name=Six
+pids=
+for k in 1 2 3 4 5 6; do crm-backup -q -d "$TMP/six.db" --keep 2 "$TMP/six" & pids="$pids $!"; done
+st=0; for p in $pids; do wait "$p" || st=1; done
+_result $st 'six backups at once all succeed'
+check_out 'one store id is made' 1 \
+	"sqlite3 '$TMP/six.db' \"SELECT count(*) FROM audit WHERE detail LIKE 'store.id = %'\""
+check_out 'two backups are left' 2 'ls "$TMP/six" | wc -l'
+
 # Files in the backup folder that are not backups of this store: each must
 # stay, and none may count as one of the --keep backups.  Named for 2099, so
 # a rotation by name keeps them and removes the real backups instead.
@@ -64,7 +75,7 @@ mkdir "$TMP/mix"
 : >"$TMP/mix/crm-20990101T000000Z.db"		# the same, as named before
 : >"$TMP/mix/crm-20990101T000000Z.db-journal"
 sqlite3 "$TMP/mix/crm-20990102T000000.000000Z.db" 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
-# Cut short: all but its last page, so what it holds can still be read.
+# Cut short: all but its last page.
 head -c $(($(stat -c %s "$newest") - $(sqlite3 "$newest" 'PRAGMA page_size'))) "$newest" \
 	>"$TMP/mix/crm-20990103T000000.000000Z.db"
 crm-add -q -d "$TMP/other.db" customer name=Other
