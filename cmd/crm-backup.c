@@ -184,15 +184,17 @@ crm_file(sqlite3 *db, char *why, size_t n)
 
 /*
  * CRM_EX_OK when path is a sound crm store this crm can read: a crm store
- * (else CRM_EX_DATAERR) that passes its integrity check (else
- * CRM_EX_IOERR); why says what is wrong.
+ * (else CRM_EX_DATAERR) that passes its integrity check (else CRM_EX_IOERR,
+ * and *broken = 1 when it is a crm store all the same); why says what is
+ * wrong.
  */
 static int
-sound(const char *path, char *why, size_t n)
+sound(const char *path, char *why, size_t n, int *broken)
 {
 	sqlite3 *db = NULL;
 	int rc;
 
+	*broken = 0;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
 		snprintf(why, n, "cannot be opened: %s", sqlite3_errmsg(db));
@@ -200,6 +202,7 @@ sound(const char *path, char *why, size_t n)
 	} else if ((rc = crm_file(db, why, n)) == CRM_EX_OK && !intact(db)) {
 		snprintf(why, n, "fails its integrity check");
 		rc = CRM_EX_IOERR;
+		*broken = 1;
 	}
 	sqlite3_close(db);
 	return rc;
@@ -382,15 +385,19 @@ stale(const char *dir)
 	closedir(d);
 }
 
-/* Remove a temporary copy and the journal SQLite may have left with it. */
+/* Remove a temporary copy and what SQLite may have left beside it. */
 static void
 drop(const char *tmp)
 {
+	static const char *const side[] = { "-journal", "-wal", "-shm" };
 	char j[PATH_MAX + 16];
+	size_t i;
 
 	unlink(tmp);
-	snprintf(j, sizeof j, "%s-journal", tmp);
-	unlink(j);
+	for (i = 0; i < sizeof side / sizeof side[0]; i++) {
+		snprintf(j, sizeof j, "%s%s", tmp, side[i]);
+		unlink(j);
+	}
 }
 
 /*
@@ -437,9 +444,9 @@ syncdir(const char *dir)
 /*
  * Write the store src as the copy c, taken at t: into a temporary file,
  * checked (integrity, crm store, c->id, the mark), then linked to its final
- * name, the first free one from t on.  With c->damaged set on entry, a
- * copy that fails its integrity check is kept when src fails it too (then
- * c->damaged stays 1, else it becomes 0).
+ * name, the first free one from t on.  A copy of a store that fails its
+ * integrity check is refused, or kept when c->damaged is set on entry (it
+ * stays set only then).
  */
 static int
 write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
@@ -449,7 +456,7 @@ write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
 	struct stamp n = *t;
 	sqlite3 *dst = NULL;
 	sqlite3_stmt *s = NULL;
-	int fd, rc, src_ok, linked;
+	int fd, rc, broken, linked;
 
 	stale(c->dir);
 	if ((fd = tmpfile_in(c->dir, tmp, sizeof tmp)) < 0)
@@ -489,13 +496,16 @@ write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
 	s = NULL;
 	sqlite3_close(dst);
 	dst = NULL;
-	if ((rc = sound(tmp, why, sizeof why)) == CRM_EX_IOERR && c->damaged &&
-	    strcmp(why, "fails its integrity check") == 0) {
-		/* A damaged store's copy is kept when the damage is its own. */
-		src_ok = intact(src);
-		c->damaged = !src_ok;
-		if (!src_ok)
-			rc = CRM_EX_OK;
+	rc = sound(tmp, why, sizeof why, &broken);
+	/* The damage of a copy may be its store's own. */
+	if (broken && !intact(src)) {
+		if (!c->damaged) {
+			rc = crm_err(CRM_EX_IOERR, NULL, "the store fails its "
+			    "integrity check; crm-backup --restore puts a "
+			    "backup back");
+			goto out;
+		}
+		rc = CRM_EX_OK;
 	} else
 		c->damaged = 0;
 	if (rc != CRM_EX_OK) {
@@ -718,7 +728,7 @@ restore_check(struct restore *r)
 	struct crm_loc at = { r->file, 0, NULL };
 	struct stat sb, live;
 	char why[160];
-	int rc;
+	int rc, broken;
 
 	if (stat(r->file, &sb) != 0)
 		return crm_err(errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
@@ -729,7 +739,7 @@ restore_check(struct restore *r)
 	if (stat(r->cli->dbpath, &live) == 0 && live.st_dev == sb.st_dev &&
 	    live.st_ino == sb.st_ino)
 		return crm_err(CRM_EX_DATAERR, &at, "is the store itself");
-	if ((rc = sound(r->file, why, sizeof why)) != CRM_EX_OK)
+	if ((rc = sound(r->file, why, sizeof why, &broken)) != CRM_EX_OK)
 		return crm_err(rc, &at, "%s; the store is as it was", why);
 	if (sqlite3_open_v2(r->file, &r->src, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK)
@@ -748,6 +758,7 @@ restore_target(struct restore *r)
 	struct crm_loc at = { r->cli->dbpath, 0, NULL };
 	struct crm_store *st = NULL;
 	const char *slash;
+	struct stat sb;
 	char why[160];
 	int rc;
 
@@ -761,7 +772,10 @@ restore_target(struct restore *r)
 		    (int)(slash - r->cli->dbpath), r->cli->dbpath);
 	snprintf(r->prefix, sizeof r->prefix, "%s.before-restore-",
 	    slash == NULL ? r->cli->dbpath : slash + 1);
-	r->existed = access(r->cli->dbpath, F_OK) == 0;
+	r->existed = stat(r->cli->dbpath, &sb) == 0;
+	if (r->existed && !S_ISREG(sb.st_mode))
+		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (not a "
+		    "file); it is left as it was");
 	if (!r->existed) {
 		if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) ==
 		    CRM_EX_OK)
@@ -853,7 +867,6 @@ static int
 restore_safety(struct restore *r)
 {
 	struct stamp t;
-	int rc;
 
 	if (!r->existed)
 		return CRM_EX_OK;
@@ -862,13 +875,13 @@ restore_safety(struct restore *r)
 	r->safe.suffix = "";
 	r->safe.damaged = 1;
 	stamp_now(&t);
-	if ((rc = write_copy(r->rd, &r->safe, &t, r->cli->busy_ms)) !=
-	    CRM_EX_OK)
-		return rc;
-	return CRM_EX_OK;
+	return write_copy(r->rd, &r->safe, &t, r->cli->busy_ms);
 }
 
-/* The backup into the store in one write transaction: old or new. */
+/*
+ * The backup into the store in one write transaction: a reader sees the
+ * old store or the new one.
+ */
 static int
 restore_copy(struct restore *r)
 {
@@ -878,10 +891,18 @@ restore_copy(struct restore *r)
 	rc = sqlite3_backup_step(r->b, -1);
 	sqlite3_backup_finish(r->b);
 	r->b = NULL;
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		/* The store is as it was: its copy would only mislead. */
+		if (*r->safe.path != '\0')
+			unlink(r->safe.path);
 		return crm_err((rc & 0xff) == SQLITE_BUSY ? CRM_EX_TEMPFAIL :
 		    CRM_EX_IOERR, &at, "the restore failed: %s; the store is "
 		    "as it was", sqlite3_errstr(rc));
+	}
+	if (r->existed && !r->cli->quiet)
+		crm_warn(NULL, "the store as it was%s is kept in %s",
+		    r->safe.damaged ? " (it fails its integrity check)" : "",
+		    r->safe.path);
 	return CRM_EX_OK;
 }
 
@@ -928,12 +949,7 @@ restore(struct crm_cli *cli, const char *file)
 	sqlite3_close(r.live);
 	sqlite3_close(r.rd);
 	r.live = r.rd = NULL;
-	if ((rc = restore_finish(&r)) != CRM_EX_OK)
-		goto out;
-	if (r.existed && !cli->quiet)
-		crm_warn(NULL, "the store as it was%s is kept in %s",
-		    r.safe.damaged ? " (it fails its integrity check)" : "",
-		    r.safe.path);
+	rc = restore_finish(&r);
 out:
 	/* Finishing an unfinished backup rolls it back: the store as was. */
 	sqlite3_backup_finish(r.b);

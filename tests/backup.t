@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 52
+plan 57
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -155,6 +155,10 @@ check_out "and the backup's own mark is not carried into the store" 0 \
 # was (its copy cannot pass the check the store itself fails).
 cp "$CRM_DB" "$TMP/hurt.db"
 damage "$TMP/hurt.db"
+check_exit 'a backup of a store that fails its integrity check fails (74)' 74 \
+	"crm-backup -d '$TMP/hurt.db' '$TMP/hurtbk'"
+check_err 'saying so' 'the store fails its integrity check'
+check_out 'and leaves nothing in the backup folder' 0 'ls -A "$TMP/hurtbk" | wc -l'
 check 'restore over a store that fails its integrity check' "crm-backup -d '$TMP/hurt.db' --restore '$newest'"
 check_err 'keeps it as it was, and says so' \
 	'the store as it was \(it fails its integrity check\) is kept in .*/hurt\.db\.before-restore-'
@@ -190,6 +194,22 @@ check_err 'busy' 'the store is busy; try again later'
 check "after waiting the busy timeout (500 ms)" "[ $(( (t1 - t0) / 1000000 )) -ge 500 ]"
 : >"$TMP/go"; wait $holder
 check 'the store is as it was, byte for byte' 'cmp "$CRM_DB" "$TMP/live.before"'
+
+# A reader in a read transaction while a restore runs keeps seeing the store
+# as it was; after it, the restored one: never a mix.  The store holds one
+# customer (B2 removed), the backup two.
+crm-rm 2
+rm -f "$TMP/held" "$TMP/go"
+{ echo 'BEGIN;'; echo 'SELECT count(*) FROM customer;'; echo ".system touch '$TMP/held'"
+  n=0; while [ ! -e "$TMP/go" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+  echo 'SELECT count(*) FROM customer;'; echo 'COMMIT;'; echo 'SELECT count(*) FROM customer;'
+} | sqlite3 "$CRM_DB" >"$TMP/reads" &
+reader=$!
+n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+check 'a restore while a reader reads' "crm-backup -q --restore '$newest'"
+: >"$TMP/go"; wait $reader
+check_out 'the reader saw the old store to its end, then the new one' \
+	"$(printf '1\n1\n2')" 'cat "$TMP/reads"'
 
 crm-set 1 city=Hangzhou
 crm-export --subject 1 >"$TMP/s.json"
