@@ -86,7 +86,8 @@ other=$(crm-backup -d "$TMP/other.db" "$TMP/mix")
 : >"$TMP/mix/.crm-backup.DeAd01-journal"
 : >"$TMP/mix/.crm-backup.DeAd02-journal"
 : >"$TMP/mix/.crm-backup.LiVe01"
-flock "$TMP/mix/.crm-backup.LiVe01" sh -c ": >'$TMP/held'; while [ ! -e '$TMP/go' ]; do sleep 0.1; done" &
+flock "$TMP/mix/.crm-backup.LiVe01" sh -c ": >'$TMP/held'; n=0
+	while [ ! -e '$TMP/go' ] && [ \$n -lt 300 ]; do sleep 0.1; n=\$((n + 1)); done" &
 holder=$!
 n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 for i in 1 2 3; do last=$(crm-backup --keep 2 "$TMP/mix"); done
