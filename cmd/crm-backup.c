@@ -156,12 +156,16 @@ intact(sqlite3 *db)
 static int
 crm_file(sqlite3 *db, char *why, size_t n)
 {
-	int64_t appid = 0, v = 0;
+	int64_t appid = 0, v = 0, tables;
 	int rc;
 
 	if ((rc = pragma_int(db, "PRAGMA application_id", &appid)) ==
 	    SQLITE_OK)
 		rc = pragma_int(db, "PRAGMA user_version", &v);
+	/* The header can be read when the schema cannot. */
+	if (rc == SQLITE_OK && appid == CRM_APPLICATION_ID)
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema",
+		    &tables);
 	if (rc == SQLITE_NOTADB) {
 		snprintf(why, n, "is not a crm store (not an SQLite file)");
 		return CRM_EX_DATAERR;
@@ -789,9 +793,15 @@ restore_target(struct restore *r)
 		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
 		    sqlite3_errmsg(r->rd));
 	sqlite3_busy_timeout(r->rd, r->cli->busy_ms);
-	/* A damaged store is what a restore is for: only its kind counts. */
+	/*
+	 * A damaged store is what a restore is for, but one SQLite cannot
+	 * read at all cannot be copied first, nor locked: it goes by hand.
+	 */
 	if ((rc = crm_file(r->rd, why, sizeof why)) == CRM_EX_DATAERR)
 		return crm_err(rc, &at, "%s; it is left as it was", why);
+	if (rc != CRM_EX_OK)
+		return crm_err(rc, &at, "%s; it is left as it was: to restore, "
+		    "move it away with its -wal file first", why);
 	if (sqlite3_open_v2(r->cli->dbpath, &r->live, SQLITE_OPEN_READWRITE,
 	    NULL) != SQLITE_OK)
 		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 57
+plan 60
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -164,6 +164,18 @@ check 'restore over a store that fails its integrity check' "crm-backup -d '$TMP
 check_err 'keeps it as it was, and says so' \
 	'the store as it was \(it fails its integrity check\) is kept in .*/hurt\.db\.before-restore-'
 check_out 'the store is sound again' ok 'sqlite3 "$TMP/hurt.db" "PRAGMA integrity_check"'
+
+# A store SQLite cannot read at all (page 1, the schema, overwritten past
+# its 100-byte header) can be neither copied first nor locked: it is left
+# for the user to move away.
+cp "$CRM_DB" "$TMP/wreck.db"
+head -c 3000 /dev/zero | tr '\0' '\377' |
+	dd of="$TMP/wreck.db" bs=1 seek=100 conv=notrunc 2>/dev/null
+cp "$TMP/wreck.db" "$TMP/wreck.before"
+check_exit 'restore over a store SQLite cannot read is refused (74)' 74 \
+	"crm-backup -d '$TMP/wreck.db' --restore '$newest'"
+check_err 'saying how to go on' 'wreck\.db: cannot be read: .*move it away with its -wal file first'
+check 'and leaves it byte for byte' 'cmp "$TMP/wreck.db" "$TMP/wreck.before"'
 
 # Restore into a store that does not exist yet: made like any new store.
 check 'restore into a missing store' "crm-backup -d '$TMP/fresh/r.db' --restore '$newest'"
