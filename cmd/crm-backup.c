@@ -1,15 +1,25 @@
 /*
  * crm-backup: online backups of the store through SQLite's backup API,
  * verified and rotated; --restore puts one back.
+ *
+ * A backup is written under a temporary name, checked, and only then given
+ * its final name, so a backup that dies half-way leaves nothing that counts.
+ * Rotation removes only files that prove to be crm-backup's own backups of
+ * this store: the name, the header, the store's identity and the mark
+ * crm-backup records in each copy.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -20,7 +30,72 @@ static const char usage[] = "[-q] [-d path] [--keep n] dir | --restore file";
 
 enum { OPT_KEEP = CRM_OPT_OWN, OPT_RESTORE };
 
-/* Copy the whole database src into dst, page by page, while others work. */
+/* The store's identity, in its config and so in every copy of it. */
+#define ID_KEY		"store.id"
+/* Recorded only in crm-backup's own copies: when the copy was taken. */
+#define TAKEN_KEY	"backup.taken"
+/* A temporary copy: this, then mkstemp's six characters. */
+#define TMP_PREFIX	".crm-backup."
+#define TMP_LEN		(sizeof TMP_PREFIX - 1 + 6)
+/* A backup's name; '#' is a digit.  Fixed width: names sort by time. */
+static const char backup_name[] = "crm-########T######.######Z.db";
+
+/* A moment to the microsecond. */
+struct stamp {
+	int64_t	sec;
+	long	usec;
+	char	iso[40];	/* 2026-06-30T08:15:00.123456Z */
+	char	name[32];	/* 20260630T081500.123456Z */
+};
+
+/* A verified copy of a store: where it goes and what it must carry. */
+struct copy {
+	const char	*dir;
+	const char	*prefix;	/* name: prefix, time, suffix */
+	const char	*suffix;
+	const char	*id;		/* the store id it carries, or NULL */
+	int		 mark;		/* record TAKEN_KEY in it */
+	int		 damaged;	/* kept: its source is damaged */
+	char		 path[PATH_MAX];	/* the final path */
+};
+
+static void
+stamp_set(struct stamp *t, int64_t sec, long usec)
+{
+	char buf[32], *p, *q;
+
+	t->sec = sec;
+	t->usec = usec;
+	/* 2026-06-30T08:15:00Z -> 2026-06-30T08:15:00.123456Z */
+	crm_time_fmt(sec, buf, sizeof buf);
+	buf[strlen(buf) - 1] = '\0';
+	snprintf(t->iso, sizeof t->iso, "%s.%06ldZ", buf, usec);
+	for (p = t->name, q = t->iso; *q != '\0'; q++)
+		if (*q != '-' && *q != ':')
+			*p++ = *q;
+	*p = '\0';
+}
+
+/* The next microsecond, for a name already taken. */
+static void
+stamp_next(struct stamp *t)
+{
+	if (t->usec == 999999)
+		stamp_set(t, t->sec + 1, 0);
+	else
+		stamp_set(t, t->sec, t->usec + 1);
+}
+
+static void
+stamp_now(struct stamp *t)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	stamp_set(t, (int64_t)ts.tv_sec, ts.tv_nsec / 1000);
+}
+
+/* Copy the whole database src into dst in one step: one snapshot. */
 static int
 copy(sqlite3 *dst, sqlite3 *src, int busy_ms)
 {
@@ -29,56 +104,462 @@ copy(sqlite3 *dst, sqlite3 *src, int busy_ms)
 
 	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL)
 		return sqlite3_errcode(dst);
-	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK ||
-	    rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-		if (rc != SQLITE_OK) {
-			if ((waited += 10) > busy_ms)
-				break;
-			sqlite3_sleep(10);
-		}
+	while (((rc = sqlite3_backup_step(b, -1)) & 0xff) == SQLITE_BUSY ||
+	    (rc & 0xff) == SQLITE_LOCKED) {
+		if ((waited += 10) > busy_ms)
+			break;
+		sqlite3_sleep(10);
 	}
 	sqlite3_backup_finish(b);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* 0 when path is a sound crm store this crm can read; else why not. */
-static const char *
-sound(const char *path)
+/* The integer a one-value PRAGMA returns: SQLITE_OK or the error. */
+static int
+pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL)) == SQLITE_OK) {
+		if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			*out = sqlite3_column_int64(s, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE)
+			rc = SQLITE_ERROR;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* 1 when PRAGMA integrity_check says "ok" and nothing else. */
+static int
+intact(sqlite3 *db)
+{
+	sqlite3_stmt *s = NULL;
+	const char *v;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) ==
+	    SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+	    (v = (const char *)sqlite3_column_text(s, 0)) != NULL &&
+	    strcmp(v, "ok") == 0)
+		ok = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return ok;
+}
+
+/*
+ * CRM_EX_OK when db is a crm store this crm can read; else CRM_EX_DATAERR
+ * (it is not one) or CRM_EX_IOERR (it cannot be read), why saying which.
+ */
+static int
+crm_file(sqlite3 *db, char *why, size_t n)
+{
+	int64_t appid = 0, v = 0, tables;
+	int rc;
+
+	if ((rc = pragma_int(db, "PRAGMA application_id", &appid)) ==
+	    SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA user_version", &v);
+	/* The header can be read when the schema cannot. */
+	if (rc == SQLITE_OK && appid == CRM_APPLICATION_ID)
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema",
+		    &tables);
+	if (rc == SQLITE_NOTADB) {
+		snprintf(why, n, "is not a crm store (not an SQLite file)");
+		return CRM_EX_DATAERR;
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(why, n, "cannot be read: %s", sqlite3_errstr(rc));
+		return CRM_EX_IOERR;
+	}
+	if (appid != CRM_APPLICATION_ID || v < 1) {
+		snprintf(why, n, "is not a crm store");
+		return CRM_EX_DATAERR;
+	}
+	if (v > CRM_SCHEMA_VERSION) {
+		snprintf(why, n, "schema %lld is newer than this crm (%d)",
+		    (long long)v, CRM_SCHEMA_VERSION);
+		return CRM_EX_DATAERR;
+	}
+	return CRM_EX_OK;
+}
+
+/*
+ * CRM_EX_OK when path is a sound crm store this crm can read: a crm store
+ * (else CRM_EX_DATAERR) that passes its integrity check (else CRM_EX_IOERR,
+ * and *broken = 1 when it is a crm store all the same); why says what is
+ * wrong.
+ */
+static int
+sound(const char *path, char *why, size_t n, int *broken)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	const char *why = NULL;
-	char sql[64];
-	int64_t v[2];
-	int i;
+	int rc;
 
+	*broken = 0;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
-		sqlite3_close(db);
-		return "cannot be opened";
+		snprintf(why, n, "cannot be opened: %s", sqlite3_errmsg(db));
+		rc = CRM_EX_IOERR;
+	} else if ((rc = crm_file(db, why, n)) == CRM_EX_OK && !intact(db)) {
+		snprintf(why, n, "fails its integrity check");
+		rc = CRM_EX_IOERR;
+		*broken = 1;
 	}
-	for (i = 0; i < 2 && why == NULL; i++) {
-		snprintf(sql, sizeof sql, "PRAGMA %s", i ? "user_version" :
-		    "application_id");
-		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK ||
-		    sqlite3_step(s) != SQLITE_ROW)
-			why = "is not an SQLite database";
-		else
-			v[i] = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-		s = NULL;
+	sqlite3_close(db);
+	return rc;
+}
+
+/*
+ * A read-only URI for path that takes no lock and never makes a journal
+ * or log beside the file: -1 when it does not fit.
+ */
+static int
+ro_uri(char *buf, size_t n, const char *path)
+{
+	static const char hex[] = "0123456789abcdef";
+	static const char tail[] = "?immutable=1";
+	const unsigned char *p = (const unsigned char *)path;
+	size_t i = 5;
+
+	memcpy(buf, "file:", 5);
+	/* "file://x" would name a host. */
+	while (p[0] == '/' && p[1] == '/')
+		p++;
+	for (; *p != '\0'; p++) {
+		if (i + 3 + sizeof tail > n)
+			return -1;
+		if (isalnum(*p) || strchr("/-._~", *p) != NULL)
+			buf[i++] = (char)*p;
+		else {
+			buf[i++] = '%';
+			buf[i++] = hex[*p >> 4];
+			buf[i++] = hex[*p & 15];
+		}
 	}
-	if (why == NULL && v[0] != CRM_APPLICATION_ID)
-		why = "is not a crm store";
-	if (why == NULL && (v[1] < 1 || v[1] > CRM_SCHEMA_VERSION))
-		why = "has a schema this crm does not know";
-	if (why == NULL && (sqlite3_prepare_v2(db, "PRAGMA integrity_check",
-	    -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW ||
-	    strcmp((const char *)sqlite3_column_text(s, 0), "ok") != 0))
-		why = "fails its integrity check";
+	memcpy(buf + i, tail, sizeof tail);
+	return 0;
+}
+
+/*
+ * The store id and the time of taking (TAKEN_KEY) recorded in the copy at
+ * path, "" for either when absent.  -1 when it cannot be read.
+ */
+static int
+ident(const char *path, char *id, size_t idn, char *taken, size_t tn)
+{
+	char uri[PATH_MAX * 3 + 32];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	const char *v;
+	int rc = -1;
+
+	*id = *taken = '\0';
+	if (ro_uri(uri, sizeof uri, path) != 0 || sqlite3_open_v2(uri, &db,
+	    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT (SELECT value FROM config WHERE "
+	    "key = ?1), (SELECT value FROM config WHERE key = ?2)", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(s, 1, ID_KEY, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, TAKEN_KEY, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	if ((v = (const char *)sqlite3_column_text(s, 0)) != NULL)
+		snprintf(id, idn, "%s", v);
+	if ((v = (const char *)sqlite3_column_text(s, 1)) != NULL)
+		snprintf(taken, tn, "%s", v);
+	rc = 0;
+out:
 	sqlite3_finalize(s);
 	sqlite3_close(db);
-	return why;
+	return rc;
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * 1 when the header of path is that of a whole crm copy as crm-backup
+ * leaves it: an SQLite file with crm's application id, no write-ahead
+ * log, and exactly as many pages as its header says (not cut short).
+ */
+static int
+whole(const char *path, const struct stat *sb)
+{
+	unsigned char h[100];
+	uint32_t pgsz;
+	int fd, ok;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) < 0)
+		return 0;
+	ok = pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h;
+	close(fd);
+	if (!ok || memcmp(h, "SQLite format 3", 16) != 0)
+		return 0;
+	pgsz = (uint32_t)h[16] << 8 | h[17];
+	if (pgsz == 1)
+		pgsz = 65536;
+	/* The page count is valid when written with the change counter. */
+	return h[18] == 1 && h[19] == 1 && be32(h + 68) ==
+	    CRM_APPLICATION_ID && be32(h + 92) == be32(h + 24) &&
+	    (off_t)be32(h + 28) * pgsz == sb->st_size;
+}
+
+/* 1 when name has the shape of a backup's name. */
+static int
+named(const char *name)
+{
+	size_t i;
+
+	if (strlen(name) != sizeof backup_name - 1)
+		return 0;
+	for (i = 0; backup_name[i] != '\0'; i++)
+		if (backup_name[i] == '#' ? !isdigit((unsigned char)name[i]) :
+		    name[i] != backup_name[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * 1 when dir/name is a backup crm-backup wrote of the store whose id is
+ * id, and not the live store itself (however it is named or linked).
+ */
+static int
+ours(const char *dir, const char *name, const char *id,
+    const struct stat *live)
+{
+	char path[PATH_MAX], got[128], taken[64];
+	struct stat sb;
+
+	if (!named(name) || snprintf(path, sizeof path, "%s/%s", dir, name) >=
+	    (int)sizeof path || lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return 0;
+	if (sb.st_dev == live->st_dev && sb.st_ino == live->st_ino)
+		return 0;
+	if (!whole(path, &sb) || ident(path, got, sizeof got, taken,
+	    sizeof taken) != 0)
+		return 0;
+	return strcmp(got, id) == 0 && *taken != '\0';
+}
+
+/*
+ * Remove what crm-backups that died left in dir: their temporary copies
+ * and journals.  A running crm-backup holds a lock on its temporary file,
+ * so only the dead ones' files go.
+ */
+static void
+stale(const char *dir)
+{
+	char base[PATH_MAX], path[PATH_MAX];
+	struct dirent *e;
+	const char *rest;
+	DIR *d;
+	int fd;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, TMP_PREFIX, sizeof TMP_PREFIX - 1) !=
+		    0 || strlen(e->d_name) < TMP_LEN)
+			continue;
+		rest = e->d_name + TMP_LEN;
+		if (*rest != '\0' && strcmp(rest, "-journal") != 0 &&
+		    strcmp(rest, "-wal") != 0 && strcmp(rest, "-shm") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		snprintf(base, sizeof base, "%s/%.*s", dir, (int)TMP_LEN,
+		    e->d_name);
+		if ((fd = open(base, O_RDONLY | O_NOFOLLOW)) < 0) {
+			/* A journal whose copy is gone. */
+			if (errno == ENOENT)
+				unlink(path);
+			continue;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlink(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* Remove a temporary copy and what SQLite may have left beside it. */
+static void
+drop(const char *tmp)
+{
+	static const char *const side[] = { "-journal", "-wal", "-shm" };
+	char j[PATH_MAX + 16];
+	size_t i;
+
+	unlink(tmp);
+	for (i = 0; i < sizeof side / sizeof side[0]; i++) {
+		snprintf(j, sizeof j, "%s%s", tmp, side[i]);
+		unlink(j);
+	}
+}
+
+/*
+ * A temporary file in dir, locked (see stale) and still under its name:
+ * its descriptor, or -1 (printed).
+ */
+static int
+tmpfile_in(const char *dir, char *tmp, size_t n)
+{
+	struct stat a, b;
+	int fd, tries;
+
+	for (tries = 0; tries < 10; tries++) {
+		snprintf(tmp, n, "%s/%sXXXXXX", dir, TMP_PREFIX);
+		if ((fd = mkstemp(tmp)) < 0) {
+			crm_err(0, NULL, "%s: cannot create a file there:",
+			    dir);
+			return -1;
+		}
+		/* Another crm-backup's clean-up may have taken it first. */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &a) == 0 &&
+		    stat(tmp, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			return fd;
+		close(fd);
+	}
+	crm_err(0, NULL, "%s: cannot keep a temporary file there", dir);
+	return -1;
+}
+
+/* Make the names in dir durable. */
+static int
+syncdir(const char *dir)
+{
+	int fd, rc;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Write the store src as the copy c, taken at t: into a temporary file,
+ * checked (integrity, crm store, c->id, the mark), then linked to its final
+ * name, the first free one from t on.  A copy of a store that fails its
+ * integrity check is refused, or kept when c->damaged is set on entry (it
+ * stays set only then).
+ */
+static int
+write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
+{
+	struct crm_loc at = { c->dir, 0, NULL };
+	char tmp[PATH_MAX], why[160], id[128], taken[64];
+	struct stamp n = *t;
+	sqlite3 *dst = NULL;
+	sqlite3_stmt *s = NULL;
+	int fd, rc, broken, linked;
+
+	stale(c->dir);
+	if ((fd = tmpfile_in(c->dir, tmp, sizeof tmp)) < 0)
+		return CRM_EX_IOERR;
+	if ((rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL)) ==
+	    SQLITE_OK)
+		rc = copy(dst, src, busy_ms);
+	if (rc != SQLITE_OK) {
+		rc = crm_err((rc & 0xff) == SQLITE_BUSY ? CRM_EX_TEMPFAIL :
+		    CRM_EX_IOERR, &at, "the copy failed: %s",
+		    sqlite3_errstr(rc));
+		goto out;
+	}
+	/* A copy is a single file: no write-ahead log beside it. */
+	if ((rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL)) != SQLITE_OK) {
+		rc = crm_err(CRM_EX_IOERR, &at, "%s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	if (c->mark) {
+		if (sqlite3_prepare_v2(dst, "INSERT OR REPLACE INTO config "
+		    "(key, value) VALUES (?1, ?2)", -1, &s, NULL) !=
+		    SQLITE_OK) {
+			rc = crm_err(CRM_EX_IOERR, &at, "%s",
+			    sqlite3_errmsg(dst));
+			goto out;
+		}
+		sqlite3_bind_text(s, 1, TAKEN_KEY, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, t->iso, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			rc = crm_err(CRM_EX_IOERR, &at, "%s",
+			    sqlite3_errmsg(dst));
+			goto out;
+		}
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	sqlite3_close(dst);
+	dst = NULL;
+	rc = sound(tmp, why, sizeof why, &broken);
+	/* The damage of a copy may be its store's own. */
+	if (broken && !intact(src)) {
+		if (!c->damaged) {
+			rc = crm_err(CRM_EX_IOERR, NULL, "the store fails its "
+			    "integrity check; crm-backup --restore puts a "
+			    "backup back");
+			goto out;
+		}
+		rc = CRM_EX_OK;
+	} else
+		c->damaged = 0;
+	if (rc != CRM_EX_OK) {
+		rc = crm_err(CRM_EX_IOERR, &at, "the copy %s", why);
+		goto out;
+	}
+	if ((c->id != NULL || c->mark) && (ident(tmp, id, sizeof id, taken,
+	    sizeof taken) != 0 || (c->id != NULL && strcmp(id, c->id) != 0) ||
+	    (c->mark && strcmp(taken, t->iso) != 0))) {
+		rc = crm_err(CRM_EX_IOERR, &at, "the copy does not carry the "
+		    "store's identity");
+		goto out;
+	}
+	/* link(2) never replaces: a name taken is a name skipped. */
+	for (linked = 0; !linked; stamp_next(&n)) {
+		if (snprintf(c->path, sizeof c->path, "%s/%s%s%s", c->dir,
+		    c->prefix, n.name, c->suffix) >= (int)sizeof c->path) {
+			rc = crm_err(CRM_EX_IOERR, &at, "the name is too long");
+			goto out;
+		}
+		if (link(tmp, c->path) == 0)
+			linked = 1;
+		else if (errno == EEXIST)
+			continue;
+		else if (errno != EPERM && errno != ENOTSUP &&
+		    errno != ENOSYS) {
+			rc = crm_err(CRM_EX_IOERR, &at, "%s:", c->path);
+			goto out;
+		} else if (access(c->path, F_OK) != 0) {
+			/* A file system without links: rename instead. */
+			if (errno != ENOENT || rename(tmp, c->path) != 0) {
+				rc = crm_err(CRM_EX_IOERR, &at, "%s:",
+				    c->path);
+				goto out;
+			}
+			linked = 1;
+		}
+	}
+	if (syncdir(c->dir) != 0) {
+		rc = crm_err(CRM_EX_IOERR, &at, "%s:", c->dir);
+		unlink(c->path);
+		goto out;
+	}
+	rc = CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(dst);
+	drop(tmp);
+	close(fd);
+	return rc;
 }
 
 static int
@@ -87,11 +568,15 @@ namecmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Keep the newest keep backups in dir: their names sort by time. */
+/*
+ * Keep the newest keep backups of the store id in dir, newest (just
+ * written) included whatever its time says; nothing else is touched.
+ */
 static int
-rotate(const char *dir, int keep)
+rotate(const char *dir, int keep, const char *id, const char *newest,
+    const struct stat *live)
 {
-	char **names = NULL, path[4096];
+	char **names = NULL, path[PATH_MAX];
 	struct dirent *e;
 	size_t n = 0, cap = 0, i;
 	DIR *d;
@@ -100,10 +585,8 @@ rotate(const char *dir, int keep)
 	if ((d = opendir(dir)) == NULL)
 		return crm_err(CRM_EX_IOERR, NULL, "%s:", dir);
 	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-
-		if (strncmp(e->d_name, "crm-", 4) != 0 || len < 7 ||
-		    strcmp(e->d_name + len - 3, ".db") != 0)
+		if (strcmp(e->d_name, newest) == 0 ||
+		    !ours(dir, e->d_name, id, live))
 			continue;
 		if ((rc = crm_grow(&names, &cap, n, sizeof *names)) !=
 		    CRM_EX_OK)
@@ -114,8 +597,9 @@ rotate(const char *dir, int keep)
 		}
 		n++;
 	}
-	qsort(names, n, sizeof *names, namecmp);
-	for (i = 0; n > (size_t)keep && i < n - (size_t)keep; i++) {
+	if (n > 0)
+		qsort(names, n, sizeof *names, namecmp);
+	for (i = 0; n > (size_t)keep - 1 && i < n - ((size_t)keep - 1); i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		if (unlink(path) != 0)
 			rc = crm_err(CRM_EX_IOERR, NULL, "%s:", path);
@@ -128,70 +612,330 @@ out:
 	return rc;
 }
 
+/*
+ * The store's identity into id: made (random, kept in its config) the
+ * first time it is backed up.  Leaves the store open with no transaction.
+ */
+static int
+store_id(struct crm_store **st, struct crm_cli *cli, char *id, size_t n)
+{
+	unsigned char r[16];
+	char *v = NULL, msg[192];
+	int rc, i;
+
+	if ((rc = crm_store_open(st, cli, CRM_READ)) != CRM_EX_OK ||
+	    (rc = crm_config_get(*st, ID_KEY, &v)) != CRM_EX_OK)
+		goto out;
+	if (v == NULL) {
+		crm_store_close(*st);
+		/* Another crm-backup may make it while we wait: ask again. */
+		if ((rc = crm_store_open(st, cli, CRM_WRITE)) != CRM_EX_OK ||
+		    (rc = crm_config_get(*st, ID_KEY, &v)) != CRM_EX_OK)
+			goto out;
+	}
+	if (v == NULL) {
+		sqlite3_randomness(sizeof r, r);
+		for (i = 0; i < (int)sizeof r; i++)
+			snprintf(id + 2 * i, n - 2 * (size_t)i, "%02x", r[i]);
+		snprintf(msg, sizeof msg, "%s = %s", ID_KEY, id);
+		if ((rc = crm_config_set(*st, ID_KEY, id)) != CRM_EX_OK ||
+		    (rc = crm_audit(*st, "config", 0, "set", msg)) !=
+		    CRM_EX_OK)
+			goto out;
+	} else
+		snprintf(id, n, "%s", v);
+	/* The store's own transaction would pin a snapshot: end it. */
+	rc = crm_store_commit(*st);
+out:
+	free(v);
+	return rc;
+}
+
+/*
+ * Backups into one folder take turns, so one's rotation never removes
+ * another's backup before that one is reported: a lock on the folder, or
+ * -1 where the file system has none (then they do not take turns).
+ */
+static int
+lockdir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
 static int
 backup(struct crm_cli *cli, const char *dir, int keep)
 {
+	struct copy c = { dir, "crm-", ".db", NULL, 1, 0, "" };
 	struct crm_store *st = NULL;
-	struct crm_loc at = { NULL, 0, NULL };
-	char path[4096], stamp[32];
-	const char *why;
-	sqlite3 *dst = NULL;
-	int rc, fd = -1, k;
+	struct crm_loc at = { cli->dbpath, 0, NULL };
+	struct stamp t;
+	struct stat live;
+	char id[128];
+	int rc, lock = -1;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return crm_err(CRM_EX_IOERR, NULL, "%s:", dir);
-	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
+	if ((rc = store_id(&st, cli, id, sizeof id)) != CRM_EX_OK)
 		goto out;
-	/* The store's own transaction would pin a snapshot: end it. */
-	crm_store_commit(st);
-	crm_time_fmt(cli->clock, stamp, sizeof stamp);
-	for (k = 0; k < 100; k++) {
-		char *p, *q;
-
-		/* 2026-06-30T08:15:00Z -> crm-20260630T081500Z.db */
-		snprintf(path, sizeof path, "%s/crm-", dir);
-		for (p = path + strlen(path), q = stamp; *q != '\0'; q++)
-			if (*q != '-' && *q != ':')
-				*p++ = *q;
-		snprintf(p, sizeof path - (size_t)(p - path), k ? "-%d.db" :
-		    ".db", k);
-		if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600)) >= 0)
-			break;
-		if (errno != EEXIST) {
-			rc = crm_err(CRM_EX_IOERR, NULL, "%s:", path);
-			goto out;
-		}
-	}
-	if (k == 100) {
-		rc = crm_err(CRM_EX_IOERR, NULL, "%s: no free name for this "
-		    "second", dir);
+	if (stat(cli->dbpath, &live) != 0) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot read:");
 		goto out;
 	}
-	close(fd);
-	at.file = path;
-	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK || (rc = copy(dst, crm_store_db(st), cli->busy_ms)) !=
-	    SQLITE_OK) {
-		rc = crm_err(CRM_EX_IOERR, &at, "the copy failed: %s",
-		    sqlite3_errmsg(dst));
-		unlink(path);
+	c.id = id;
+	lock = lockdir(dir);
+	stamp_now(&t);
+	if ((rc = write_copy(crm_store_db(st), &c, &t, cli->busy_ms)) !=
+	    CRM_EX_OK)
 		goto out;
-	}
-	/* A backup is a single file: no write-ahead log beside it. */
-	sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
-	sqlite3_close(dst);
-	dst = NULL;
-	if ((why = sound(path)) != NULL) {
-		rc = crm_err(CRM_EX_IOERR, &at, "the copy %s", why);
-		unlink(path);
-		goto out;
-	}
-	if ((rc = rotate(dir, keep)) != CRM_EX_OK)
+	if ((rc = rotate(dir, keep, id, strrchr(c.path, '/') + 1, &live)) !=
+	    CRM_EX_OK)
 		goto out;
 	if (!cli->quiet)
-		printf("%s\n", path);
+		printf("%s\n", c.path);
+	fflush(stdout);
 out:
-	sqlite3_close(dst);
+	if (lock >= 0)
+		close(lock);
+	crm_store_close(st);
+	return rc;
+}
+
+/* ---- restore ------------------------------------------------------------ */
+
+/* What a restore works with, from the check of the file to the audit. */
+struct restore {
+	struct crm_cli	*cli;
+	const char	*file;
+	sqlite3		*src;	/* the backup, read-only */
+	sqlite3		*live;	/* the store: the backup goes into it */
+	sqlite3		*rd;	/* the store, read-only: the safety copy */
+	sqlite3_backup	*b;	/* src into live, holding the write lock */
+	int		 existed;	/* there was a store to keep */
+	struct copy	 safe;	/* where the store as it was is kept */
+	char		 dir[PATH_MAX];
+	char		 prefix[PATH_MAX];
+};
+
+/* The file to restore: a sound crm store that is not the store itself. */
+static int
+restore_check(struct restore *r)
+{
+	struct crm_loc at = { r->file, 0, NULL };
+	struct stat sb, live;
+	char why[160];
+	int rc, broken;
+
+	if (stat(r->file, &sb) != 0)
+		return crm_err(errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
+		    &at, "cannot read:");
+	if (!S_ISREG(sb.st_mode))
+		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (not "
+		    "a file); the store is as it was");
+	if (stat(r->cli->dbpath, &live) == 0 && live.st_dev == sb.st_dev &&
+	    live.st_ino == sb.st_ino)
+		return crm_err(CRM_EX_DATAERR, &at, "is the store itself");
+	if ((rc = sound(r->file, why, sizeof why, &broken)) != CRM_EX_OK)
+		return crm_err(rc, &at, "%s; the store is as it was", why);
+	if (sqlite3_open_v2(r->file, &r->src, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
+		    sqlite3_errmsg(r->src));
+	return CRM_EX_OK;
+}
+
+/*
+ * The store to restore into: made as any new store (mode 0600, WAL) when
+ * there is none; refused when it is there but is not a crm store.
+ */
+static int
+restore_target(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	struct crm_store *st = NULL;
+	const char *slash;
+	struct stat sb;
+	char why[160];
+	int rc;
+
+	/* The safety copy goes beside the store: DIR/NAME.before-restore-. */
+	if ((slash = strrchr(r->cli->dbpath, '/')) == NULL)
+		snprintf(r->dir, sizeof r->dir, ".");
+	else if (slash == r->cli->dbpath)
+		snprintf(r->dir, sizeof r->dir, "/");
+	else
+		snprintf(r->dir, sizeof r->dir, "%.*s",
+		    (int)(slash - r->cli->dbpath), r->cli->dbpath);
+	snprintf(r->prefix, sizeof r->prefix, "%s.before-restore-",
+	    slash == NULL ? r->cli->dbpath : slash + 1);
+	r->existed = stat(r->cli->dbpath, &sb) == 0;
+	if (r->existed && !S_ISREG(sb.st_mode))
+		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (not a "
+		    "file); it is left as it was");
+	if (!r->existed) {
+		if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) ==
+		    CRM_EX_OK)
+			rc = crm_store_commit(st);
+		crm_store_close(st);
+		if (rc != CRM_EX_OK)
+			return rc;
+	}
+	if (sqlite3_open_v2(r->cli->dbpath, &r->rd, SQLITE_OPEN_READONLY,
+	    NULL) != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
+		    sqlite3_errmsg(r->rd));
+	sqlite3_busy_timeout(r->rd, r->cli->busy_ms);
+	/*
+	 * A damaged store is what a restore is for, but one SQLite cannot
+	 * read at all cannot be copied first, nor locked: it goes by hand.
+	 */
+	if ((rc = crm_file(r->rd, why, sizeof why)) == CRM_EX_DATAERR)
+		return crm_err(rc, &at, "%s; it is left as it was", why);
+	if (rc != CRM_EX_OK)
+		return crm_err(rc, &at, "%s; it is left as it was: to restore, "
+		    "move it away with its -wal file first", why);
+	if (sqlite3_open_v2(r->cli->dbpath, &r->live, SQLITE_OPEN_READWRITE,
+	    NULL) != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
+		    sqlite3_errmsg(r->live));
+	sqlite3_extended_result_codes(r->live, 1);
+	sqlite3_busy_timeout(r->live, r->cli->busy_ms);
+	return CRM_EX_OK;
+}
+
+/* The store in WAL mode, as every crm store, before the restore. */
+static int
+restore_wal(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	sqlite3_stmt *s = NULL;
+	const char *mode;
+	int rc, waited, wal;
+
+	if (sqlite3_prepare_v2(r->live, "PRAGMA journal_mode = WAL", -1, &s,
+	    NULL) != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "%s",
+		    sqlite3_errmsg(r->live));
+	/* The switch needs the file to itself and does not wait: we do. */
+	for (waited = 0; ((rc = sqlite3_step(s)) & 0xff) == SQLITE_BUSY &&
+	    waited < r->cli->busy_ms; waited += 10) {
+		sqlite3_reset(s);
+		sqlite3_sleep(10);
+	}
+	wal = rc == SQLITE_ROW && (mode = (const char *)
+	    sqlite3_column_text(s, 0)) != NULL && strcmp(mode, "wal") == 0;
+	sqlite3_finalize(s);
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return crm_err(CRM_EX_TEMPFAIL, &at, "the store is busy; try "
+		    "again later");
+	if (!wal)
+		return crm_err(CRM_EX_IOERR, &at, "cannot use a write-ahead "
+		    "log: %s", sqlite3_errmsg(r->live));
+	return CRM_EX_OK;
+}
+
+/*
+ * Take the store's write lock, waiting the busy timeout: the backup API's
+ * first step (of no pages) opens its write transaction on the store and
+ * holds it until the restore is done, so nothing is written in between.
+ */
+static int
+restore_lock(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	int rc;
+
+	if ((r->b = sqlite3_backup_init(r->live, "main", r->src, "main")) ==
+	    NULL)
+		return crm_err(CRM_EX_IOERR, &at, "%s",
+		    sqlite3_errmsg(r->live));
+	rc = sqlite3_backup_step(r->b, 0);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return crm_err(CRM_EX_TEMPFAIL, &at, "the store is busy; try "
+		    "again later");
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return crm_err(CRM_EX_IOERR, &at, "cannot be written, or its "
+		    "page size differs from the backup's");
+	if (rc != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "%s", sqlite3_errstr(rc));
+	return CRM_EX_OK;
+}
+
+/*
+ * Under the lock, a verified copy of the store as it is, beside it.  A
+ * damaged store is kept as it is, and said so.
+ */
+static int
+restore_safety(struct restore *r)
+{
+	struct stamp t;
+
+	if (!r->existed)
+		return CRM_EX_OK;
+	r->safe.dir = r->dir;
+	r->safe.prefix = r->prefix;
+	r->safe.suffix = "";
+	r->safe.damaged = 1;
+	stamp_now(&t);
+	return write_copy(r->rd, &r->safe, &t, r->cli->busy_ms);
+}
+
+/*
+ * The backup into the store in one write transaction: a reader sees the
+ * old store or the new one.
+ */
+static int
+restore_copy(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	int rc;
+
+	rc = sqlite3_backup_step(r->b, -1);
+	sqlite3_backup_finish(r->b);
+	r->b = NULL;
+	if (rc != SQLITE_DONE) {
+		/* The store is as it was: its copy would only mislead. */
+		if (*r->safe.path != '\0')
+			unlink(r->safe.path);
+		return crm_err((rc & 0xff) == SQLITE_BUSY ? CRM_EX_TEMPFAIL :
+		    CRM_EX_IOERR, &at, "the restore failed: %s; the store is "
+		    "as it was", sqlite3_errstr(rc));
+	}
+	if (r->existed && !r->cli->quiet)
+		crm_warn(NULL, "the store as it was%s is kept in %s",
+		    r->safe.damaged ? " (it fails its integrity check)" : "",
+		    r->safe.path);
+	return CRM_EX_OK;
+}
+
+/*
+ * Opening migrates an older backup; the mark of the copy goes; the audit
+ * says what happened.
+ */
+static int
+restore_finish(struct restore *r)
+{
+	struct crm_store *st = NULL;
+	char msg[PATH_MAX * 2 + 64];
+	int found, rc;
+
+	if (r->existed)
+		snprintf(msg, sizeof msg, "restored from %s; the store as it "
+		    "was is in %s", r->file, r->safe.path);
+	else
+		snprintf(msg, sizeof msg, "restored from %s", r->file);
+	if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) == CRM_EX_OK &&
+	    (rc = crm_config_unset(st, TAKEN_KEY, &found)) == CRM_EX_OK &&
+	    (rc = crm_audit(st, NULL, 0, "restore", msg)) == CRM_EX_OK)
+		rc = crm_store_commit(st);
 	crm_store_close(st);
 	return rc;
 }
@@ -199,44 +943,29 @@ out:
 static int
 restore(struct crm_cli *cli, const char *file)
 {
-	struct crm_loc at = { file, 0, NULL };
-	struct crm_store *st = NULL;
-	sqlite3 *src = NULL, *dst = NULL;
-	const char *why;
-	char msg[4200];
+	struct restore r;
 	int rc;
 
-	if (access(file, R_OK) != 0)
-		return crm_err(errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
-		    &at, "cannot read:");
-	if ((why = sound(file)) != NULL)
-		return crm_err(CRM_EX_DATAERR, &at, "%s; the store is as it "
-		    "was", why);
-	/* Into the store as it is, whoever else has it open. */
-	if (sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK || sqlite3_open_v2(cli->dbpath, &dst,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		rc = crm_err(CRM_EX_IOERR, &at, "cannot open");
+	memset(&r, 0, sizeof r);
+	r.cli = cli;
+	r.file = file;
+	if ((rc = restore_check(&r)) != CRM_EX_OK ||
+	    (rc = restore_target(&r)) != CRM_EX_OK ||
+	    (rc = restore_wal(&r)) != CRM_EX_OK ||
+	    (rc = restore_lock(&r)) != CRM_EX_OK ||
+	    (rc = restore_safety(&r)) != CRM_EX_OK ||
+	    (rc = restore_copy(&r)) != CRM_EX_OK)
 		goto out;
-	}
-	sqlite3_busy_timeout(dst, cli->busy_ms);
-	if ((rc = copy(dst, src, cli->busy_ms)) != SQLITE_OK) {
-		rc = crm_err((rc & 0xff) == SQLITE_BUSY ? CRM_EX_TEMPFAIL :
-		    CRM_EX_IOERR, &at, "the restore failed: %s",
-		    sqlite3_errmsg(dst));
-		goto out;
-	}
-	sqlite3_close(dst);
-	dst = NULL;
-	/* Opening migrates an older backup; the audit says what happened. */
-	snprintf(msg, sizeof msg, "restored from %s", file);
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) == CRM_EX_OK &&
-	    (rc = crm_audit(st, NULL, 0, "restore", msg)) == CRM_EX_OK)
-		rc = crm_store_commit(st);
+	sqlite3_close(r.live);
+	sqlite3_close(r.rd);
+	r.live = r.rd = NULL;
+	rc = restore_finish(&r);
 out:
-	crm_store_close(st);
-	sqlite3_close(src);
-	sqlite3_close(dst);
+	/* Finishing an unfinished backup rolls it back: the store as was. */
+	sqlite3_backup_finish(r.b);
+	sqlite3_close(r.live);
+	sqlite3_close(r.rd);
+	sqlite3_close(r.src);
 	return rc;
 }
 

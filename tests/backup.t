@@ -1,26 +1,229 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 12
+plan 60
+# The umask under which a restore used to make a store 0644: crm must not
+# depend on it.
+umask 022
 
 printf 'ref,name,city\nB1,Svc One,Oslo\nB2,Svc Two,Rome\n' | crm-add -q -f - customer
 crm-add -q purchase customer_ref=B1 amount=12.50 product=chips
 crm-add -q ticket customer_ref=B1 kind=complaint subject='broken lid'
 crm-add -q purchase customer_ref=B2 amount=3 product=beer
-for i in 1 2 3; do crm-backup -q --keep 2 "$TMP/bk"; sleep 1; done
+for i in 1 2 3; do crm-backup -q --keep 2 "$TMP/bk"; done
 check_out '--keep 2 keeps two' 2 'ls "$TMP/bk" | wc -l'
-check 'named by the time to the second' 'ls "$TMP/bk" | grep -Eq "^crm-[0-9]{8}T[0-9]{6}Z\.db$"'
+check_out 'named by the time to the microsecond (crm-backup(1))' 2 \
+	'ls "$TMP/bk" | grep -Ec "^crm-[0-9]{8}T[0-9]{6}\.[0-9]{6}Z\.db\$"'
 newest="$TMP/bk/$(ls "$TMP/bk" | tail -n 1)"
 check_out 'a backup passes integrity_check' ok "sqlite3 '$newest' 'PRAGMA integrity_check'"
 check_out 'and is mode 600' 600 "stat -c %a '$newest'"
+# The store id: 16 random bytes in hex, in the store's config and the copy's.
+check_out 'it carries the store id, made at the first backup' 1 \
+	"sqlite3 '$newest' \"ATTACH '\$CRM_DB' AS s; SELECT count(*) FROM config
+	JOIN s.config USING (key, value) WHERE key = 'store.id' AND length(value) = 32\""
+
+# The live store in the backup folder, named as backups were named before:
+# crm-2019.db sorts before every crm-2026... backup, so rotating by name
+# alone removed it.
+mkdir "$TMP/same"
+crm-add -q -d "$TMP/same/crm-2019.db" customer name='Same One'
+crm-backup -q -d "$TMP/same/crm-2019.db" --keep 1 "$TMP/same"
+crm-backup -q -d "$TMP/same/crm-2019.db" --keep 1 "$TMP/same"
+check_out 'the live store crm-2019.db in the backup folder survives --keep 1' \
+	'Same One' 'crm-ls -d "$TMP/same/crm-2019.db" -F name'
+# The store and the one backup --keep 1 keeps.
+check_out 'beside exactly one backup' 2 'ls "$TMP/same" | wc -l'
+
+# A store named as a backup is named, carrying a backup's mark (as a
+# restore that died before its end leaves it), out of WAL mode (as a backup
+# is): it has every mark of a backup but is the store, so it stays.
+mkdir "$TMP/same2"
+live2="$TMP/same2/crm-20000101T000000.000000Z.db"
+crm-add -q -d "$live2" customer name='Same Two'
+crm-backup -q -d "$live2" "$TMP/same2"
+sqlite3 "$live2" "INSERT INTO config VALUES ('backup.taken', '2000-01-01T00:00:00.000000Z');
+	PRAGMA journal_mode = DELETE" >/dev/null
+crm-backup -q -d "$live2" --keep 1 "$TMP/same2"
+check_out 'nor is a live store named and marked as a backup' 'Same Two' "crm-ls -d '$live2' -F name"
+
+# Two backups in one second: start early in a second so both fall in it.
+# Before, the second was named ...Z-1.db, sorted before ...Z.db, and --keep 1
+# removed it after printing its path.
+n=0; while [ "$(date +%N)" -gt 400000000 ] && [ $n -lt 40 ]; do sleep 0.05; n=$((n + 1)); done
+p1=$(crm-backup --keep 1 "$TMP/sec"); p2=$(crm-backup --keep 1 "$TMP/sec")
+check '--keep 1 keeps the newer of two backups in one second (the path it printed)' \
+	"[ -f '$p2' ] && [ ! -e '$p1' ]"
+check_out 'names sort by time within a second' "$(printf '%s\n%s' "$p1" "$p2")" \
+	"printf '%s\n' '$p2' '$p1' | sort"
+
+# Six backups at once of a store never backed up: they take turns in the
+# folder, one of them makes the store id, and the rotations leave two.
+crm-add -q -d "$TMP/six.db" customer name=Six
+pids=
+for k in 1 2 3 4 5 6; do crm-backup -q -d "$TMP/six.db" --keep 2 "$TMP/six" & pids="$pids $!"; done
+st=0; for p in $pids; do wait "$p" || st=1; done
+_result $st 'six backups at once all succeed'
+check_out 'one store id is made' 1 \
+	"sqlite3 '$TMP/six.db' \"SELECT count(*) FROM audit WHERE detail LIKE 'store.id = %'\""
+check_out 'two backups are left' 2 'ls "$TMP/six" | wc -l'
+
+# Files in the backup folder that are not backups of this store: each must
+# stay, and none may count as one of the --keep backups.  Named for 2099, so
+# a rotation by name keeps them and removes the real backups instead.
+mkdir "$TMP/mix"
+: >"$TMP/mix/crm-20990101T000000.000000Z.db"	# empty: a backup killed at once
+: >"$TMP/mix/crm-20990101T000000Z.db"		# the same, as named before
+: >"$TMP/mix/crm-20990101T000000Z.db-journal"
+sqlite3 "$TMP/mix/crm-20990102T000000.000000Z.db" 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
+# Cut short: all but its last page.
+head -c $(($(stat -c %s "$newest") - $(sqlite3 "$newest" 'PRAGMA page_size'))) "$newest" \
+	>"$TMP/mix/crm-20990103T000000.000000Z.db"
+crm-add -q -d "$TMP/other.db" customer name=Other
+other=$(crm-backup -d "$TMP/other.db" "$TMP/mix")
+# A crm-backup that died leaves its temporary copy and journal; one that
+# runs holds a lock on its own (flock(1) stands for it here).
+: >"$TMP/mix/.crm-backup.DeAd01"
+: >"$TMP/mix/.crm-backup.DeAd01-journal"
+: >"$TMP/mix/.crm-backup.DeAd02-journal"
+: >"$TMP/mix/.crm-backup.LiVe01"
+flock "$TMP/mix/.crm-backup.LiVe01" sh -c ": >'$TMP/held'; n=0
+	while [ ! -e '$TMP/go' ] && [ \$n -lt 300 ]; do sleep 0.1; n=\$((n + 1)); done" &
+holder=$!
+n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+for i in 1 2 3; do last=$(crm-backup --keep 2 "$TMP/mix"); done
+: >"$TMP/go"; wait $holder
+check 'an empty file, a foreign SQLite file, a cut-short copy and another store'"'"'s backup are never removed' \
+	"cd '$TMP/mix' && [ -f crm-20990101T000000.000000Z.db ] && [ -f crm-20990101T000000Z.db ] &&
+	[ -f crm-20990101T000000Z.db-journal ] && [ -f crm-20990102T000000.000000Z.db ] &&
+	[ -f crm-20990103T000000.000000Z.db ] && [ -f '$other' ]"
+# 6 planted files + the 2 backups --keep 2 keeps of this store's 3.
+check_out 'nor counted: two backups of this store stay beside them' 8 'ls "$TMP/mix" | wc -l'
+check 'the newest one among them' "[ -f '$last' ]"
+check_out "a dead crm-backup's temporary files are removed, a running one's kept" \
+	'.crm-backup.LiVe01' 'ls -A "$TMP/mix" | grep "^\.crm-backup"'
+
+# Restore refuses what is not a sound crm store; the store stays as it was,
+# byte for byte, and no safety copy is made.
 printf 'not a database\n' >"$TMP/x.txt"
+sqlite3 "$TMP/foreign.db" 'CREATE TABLE t (x)'
+cp "$newest" "$TMP/future.db"
+sqlite3 "$TMP/future.db" 'PRAGMA user_version = 9'
+# damage FILE: the customer table's root page overwritten with 0xff bytes,
+# a crm store whose b-tree is damaged (its header, application id
+# included, intact).
+damage() {
+	root=$(sqlite3 "$1" "SELECT rootpage FROM sqlite_schema WHERE name = 'customer'")
+	pgsz=$(sqlite3 "$1" 'PRAGMA page_size')
+	head -c "$pgsz" /dev/zero | tr '\0' '\377' |
+		dd of="$1" bs="$pgsz" seek=$((root - 1)) conv=notrunc 2>/dev/null
+}
+cp "$newest" "$TMP/damaged.db"
+damage "$TMP/damaged.db"
 before=$(dump)
+cp "$CRM_DB" "$TMP/live.before"
 check_exit 'restore refuses a file that is not a store' 65 'crm-backup --restore "$TMP/x.txt"'
+check_exit 'and an SQLite file that is not a crm store' 65 'crm-backup --restore "$TMP/foreign.db"'
+check_exit 'and a crm store of a newer schema' 65 'crm-backup --restore "$TMP/future.db"'
+check_err 'saying which' 'future.db: schema 9 is newer than this crm'
+check_exit 'and a backup that fails its integrity check: 74, damaged' 74 'crm-backup --restore "$TMP/damaged.db"'
+check_err 'saying so' 'damaged.db: fails its integrity check; the store is as it was'
 check_out 'and leaves the store as it was' "$before" 'sqlite3 "$CRM_DB" .dump'
+check 'byte for byte' 'cmp "$CRM_DB" "$TMP/live.before"'
+check_out 'with no safety copy' 0 'find "$TMP" -maxdepth 1 -name "crm.db.before-restore-*" | wc -l'
 check_exit 'restore of a missing file exits 66' 66 'crm-backup --restore "$TMP/none.db"'
+
+# A restore keeps the store it replaces, verified, and says where.
 crm-rm 2
 check 'restore of a backup' "crm-backup --restore '$newest'"
+safe=$(sed -n 's/^crm-backup: the store as it was is kept in //p' "$TMP/err")
 check_out 'brings back what was removed after it' 'Svc Two' 'crm-ls -F name -w "ref = B2"'
+check 'it says on stderr where the store as it was is kept, beside it' \
+	"case '$safe' in '$TMP'/crm.db.before-restore-*Z) [ -f '$safe' ];; *) false;; esac"
+check_out 'the safety copy passes integrity_check' ok \
+	"[ -f '$safe' ] && sqlite3 '$safe' 'PRAGMA integrity_check'"
+check_out 'is a crm store (application id 0x43524d31)' 1129467185 \
+	"[ -f '$safe' ] && sqlite3 '$safe' 'PRAGMA application_id'"
+# B2 was removed before the restore: only B1 was left.
+check_out 'holding the store as it was' 'Svc One' \
+	"[ -f '$safe' ] && sqlite3 '$safe' 'SELECT name FROM customer'"
+check_out 'mode 600' 600 "[ -f '$safe' ] && stat -c %a '$safe'"
+check_out 'the restore is in the audit, with the safety copy' 1 \
+	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM audit WHERE action = 'restore' AND detail LIKE '%; the store as it was is in $safe'\""
+check_out "and the backup's own mark is not carried into the store" 0 \
+	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM config WHERE key = 'backup.taken'\""
+
+# A damaged store is what a restore is for: it is replaced, and kept as it
+# was (its copy cannot pass the check the store itself fails).
+cp "$CRM_DB" "$TMP/hurt.db"
+damage "$TMP/hurt.db"
+check_exit 'a backup of a store that fails its integrity check fails (74)' 74 \
+	"crm-backup -d '$TMP/hurt.db' '$TMP/hurtbk'"
+check_err 'saying so' 'the store fails its integrity check'
+check_out 'and leaves nothing in the backup folder' 0 'ls -A "$TMP/hurtbk" | wc -l'
+check 'restore over a store that fails its integrity check' "crm-backup -d '$TMP/hurt.db' --restore '$newest'"
+check_err 'keeps it as it was, and says so' \
+	'the store as it was \(it fails its integrity check\) is kept in .*/hurt\.db\.before-restore-'
+check_out 'the store is sound again' ok 'sqlite3 "$TMP/hurt.db" "PRAGMA integrity_check"'
+
+# A store SQLite cannot read at all (page 1, the schema, overwritten past
+# its 100-byte header) can be neither copied first nor locked: it is left
+# for the user to move away.
+cp "$CRM_DB" "$TMP/wreck.db"
+head -c 3000 /dev/zero | tr '\0' '\377' |
+	dd of="$TMP/wreck.db" bs=1 seek=100 conv=notrunc 2>/dev/null
+cp "$TMP/wreck.db" "$TMP/wreck.before"
+check_exit 'restore over a store SQLite cannot read is refused (74)' 74 \
+	"crm-backup -d '$TMP/wreck.db' --restore '$newest'"
+check_err 'saying how to go on' 'wreck\.db: cannot be read: .*move it away with its -wal file first'
+check 'and leaves it byte for byte' 'cmp "$TMP/wreck.db" "$TMP/wreck.before"'
+
+# Restore into a store that does not exist yet: made like any new store.
+check 'restore into a missing store' "crm-backup -d '$TMP/fresh/r.db' --restore '$newest'"
+check_out 'makes it mode 600 (umask 022)' 600 'stat -c %a "$TMP/fresh/r.db"'
+check_out 'in WAL mode' wal 'sqlite3 "$TMP/fresh/r.db" "PRAGMA journal_mode"'
+check_out 'with the backup in it' "$(printf 'Svc One\nSvc Two')" 'crm-ls -d "$TMP/fresh/r.db" -F name'
+
+# A file at the store's path that is not a crm store is not written over.
+sqlite3 "$TMP/theirs.db" "CREATE TABLE notes (t); INSERT INTO notes VALUES ('keep me')"
+cp "$TMP/theirs.db" "$TMP/theirs.before"
+check_exit 'restore refuses to write over a file that is not a crm store' 65 \
+	"crm-backup -d '$TMP/theirs.db' --restore '$newest'"
+check 'which stays byte for byte as it was' 'cmp "$TMP/theirs.db" "$TMP/theirs.before"'
+
+# Another process holds the write lock (an sqlite3 shell in BEGIN IMMEDIATE):
+# the restore waits the busy timeout, then gives up with 75.
+rm -f "$TMP/held" "$TMP/go"
+{ echo 'BEGIN IMMEDIATE;'; echo ".system touch '$TMP/held'"
+  n=0; while [ ! -e "$TMP/go" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+  echo 'COMMIT;'; } | sqlite3 "$CRM_DB" &
+holder=$!
+n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+cp "$CRM_DB" "$TMP/live.before"
+t0=$(date +%s%N)
+check_exit 'restore while another process holds the write lock: 75' 75 \
+	"CRM_BUSY_TIMEOUT=500 crm-backup --restore '$newest'"
+t1=$(date +%s%N)
+check_err 'busy' 'the store is busy; try again later'
+check "after waiting the busy timeout (500 ms)" "[ $(( (t1 - t0) / 1000000 )) -ge 500 ]"
+: >"$TMP/go"; wait $holder
+check 'the store is as it was, byte for byte' 'cmp "$CRM_DB" "$TMP/live.before"'
+
+# A reader in a read transaction while a restore runs keeps seeing the store
+# as it was; after it, the restored one: never a mix.  The store holds one
+# customer (B2 removed), the backup two.
+crm-rm 2
+rm -f "$TMP/held" "$TMP/go"
+{ echo 'BEGIN;'; echo 'SELECT count(*) FROM customer;'; echo ".system touch '$TMP/held'"
+  n=0; while [ ! -e "$TMP/go" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+  echo 'SELECT count(*) FROM customer;'; echo 'COMMIT;'; echo 'SELECT count(*) FROM customer;'
+} | sqlite3 "$CRM_DB" >"$TMP/reads" &
+reader=$!
+n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+check 'a restore while a reader reads' "crm-backup -q --restore '$newest'"
+: >"$TMP/go"; wait $reader
+check_out 'the reader saw the old store to its end, then the new one' \
+	"$(printf '1\n1\n2')" 'cat "$TMP/reads"'
+
 crm-set 1 city=Hangzhou
 crm-export --subject 1 >"$TMP/s.json"
 check 'crm-export: one JSON document with profile, history, audit; no one else' "/usr/bin/python3 -c '
