@@ -7,9 +7,9 @@
 #   A command killed by SIGPIPE fails its pipeline too, so do not cut a long
 #   output short with head(1) or grep -q; take it into a file first, or use
 #   sed -n / awk, which read to the end.
-# - A setup command outside the helpers that fails stops the file with
-#   "Bail out!" (an ERR trap); write `cmd || true` only where failing is
-#   part of the plan, and say why.
+# - A setup command outside the helpers that fails stops the file with a
+#   failing test line (an ERR trap); where failing is part of the plan,
+#   take the status: `rc=0; cmd || rc=$?`.
 # - The SHELL-CODE of check, check_out and check_exit runs in a subshell of
 #   the test file (so its functions and variables are there), with standard
 #   input empty and $1... unset.  Its stdout goes to $TMP/out, its stderr to
@@ -21,7 +21,8 @@
 #   newline, or nothing at all when WANT is empty.  So write WANT as $(...)
 #   would give it: 1, "$(printf 'a\tb\nc')", ''.  Output with no newline at
 #   its end (tr '\n' ' ') never equals a non-empty WANT: end it with `; echo`
-#   or join lines with `paste -sd ' '`.
+#   or join lines with `paste -sd ' '`.  A single empty line cannot be a
+#   WANT: print a second field beside the empty one (-F ref,email).
 # - Values a test compares against are computed independently (by hand, in
 #   a comment, or by an independent implementation), not taken from the
 #   command under test; a $(...) that feeds one must not fail silently: use
@@ -41,12 +42,12 @@ exec 3>&1    # the TAP stream, for must(), which runs inside $(...)
 
 plan() { echo "1..$1"; }
 
-_bail() {  # _bail WHY: stop the whole file, from $(...) too
-	echo "Bail out! ${0##*/}: $1" >&3
+_bail() {  # _bail WHY: a failing test, and stop the file (from $(...) too)
+	echo "not ok $((_n + 1)) - ${0##*/} stops: $1" >&3
 	[ "$BASHPID" = "$$" ] || kill -USR1 $$
-	exit 255
+	exit 1
 }
-trap 'exit 255' USR1
+trap 'exit 1' USR1
 
 _result() {  # _result OK DESCRIPTION
 	_n=$((_n + 1))
@@ -123,8 +124,8 @@ is() {
 	return 0
 }
 
-# must CMD...: run CMD and pass its stdout on; stop the file (Bail out!)
-# when it fails or prints nothing.  For values computed in $(...).
+# must CMD...: run CMD and pass its stdout on; stop the file with a failing
+# test when it fails or prints nothing.  For values computed in $(...).
 must() {
 	"$@" >"$TMP/must" || _bail "$*: exit $?"
 	[ -s "$TMP/must" ] || _bail "$*: printed nothing"
