@@ -132,6 +132,22 @@ must() {
 	cat "$TMP/must"
 }
 
+# damage_stats [DB]: make every stored statistic of every customer wrong
+# (what --rebuild-stats must repair), giving a row to those without one;
+# newest goes to 0, so that --asof wrongly trusts the stored values too
+damage_stats() {
+	sqlite3 "${1:-$CRM_DB}" "INSERT OR IGNORE INTO stats (customer,
+	    purchases, orders, days, revenue, open_tickets, points)
+	    SELECT id, 0, 0, 0, 0, 0, 0 FROM customer;
+	    UPDATE stats SET first_purchase = 86400,
+	    last_purchase = 86400, purchases = purchases + 3, orders = orders + 2,
+	    days = days + 1, revenue = revenue + 100000, last_contact = 86400,
+	    last_online = 86400, last_visit = 86400, last_inbound = 86400,
+	    open_tickets = open_tickets + 1, csat = 3, nps = 11,
+	    expectation = 11, satisfaction = 11, points = points + 1000,
+	    newest = 0" || _bail "damage_stats: sqlite3 failed"
+}
+
 # dump: the store's content as SQL, for before/after comparisons
 dump() { must sqlite3 "$CRM_DB" .dump; }
 
