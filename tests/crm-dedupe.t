@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-dedupe: likely duplicates, merging, undoing; warnings on import.
 . "${0%/*}/lib.sh"
-plan 18
+plan 22
 
 check_exit 'no customers, no pairs: exit 1' 1 'crm-init -q && crm-dedupe'
 cat >"$TMP/d.csv" <<'CSV'
@@ -47,7 +47,13 @@ check_exit 'a merge cannot be undone twice' 65 'crm-dedupe --undo 1'
 check_exit 'an unknown merge is bad input' 65 'crm-dedupe --undo 99'
 check_exit 'merging into an unknown customer is bad input' 65 'crm-dedupe --merge 99 1'
 check_exit 'a customer is not merged into itself' 65 'crm-dedupe --merge 1 1'
+before=$(dump)
+check_out '-n --merge prints the id the merge would get' 2 'crm-dedupe -n --merge 5 6'
+check_out 'and changes nothing' "$before" 'sqlite3 "$CRM_DB" .dump'
 check_out 'drops may come from standard input' 2 'echo 6 | crm-dedupe --merge 5'
+check 'a dry run of the undo' 'crm-dedupe -q -n --undo 2'
+check_out 'changes nothing either: the merge stays' "$(printf '2\t')" \
+	'sqlite3 "$CRM_DB" "SELECT id, undone FROM merge WHERE id = 2" | tr "|" "\t"'
 check 'forgetting a merged customer erases its snapshots' \
 	'crm-rm --forget 5 && [ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM merge_row WHERE customer = 5")" = 0 ]'
 check_exit 'so that merge can no longer be undone' 65 'crm-dedupe --undo 2'

@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 30
+plan 32
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -39,6 +39,9 @@ crm-churn -q -m bgnbd --fit $W
 fit=$(crm-clv --fit $W 2>/dev/null)
 near 'Gamma-Gamma p (6.25)' "$(val "$fit" p)" 6.25 0.02
 near 'Gamma-Gamma gamma (15.44)' "$(val "$fit" gamma)" 15.44 0.02
+fits=$(must sqlite3 "$CRM_DB" 'SELECT count(*) FROM fit')
+check_out 'crm-clv -n --fit prints the same fit' "$fit" "crm-clv -n --fit $W 2>/dev/null"
+check_out 'and stores nothing' "$fits" "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM fit'"
 out=$(crm-clv $W --horizon 39w | awk -F'\t' '$1 == 1')
 near 'expected purchases of customer 1 in 39 weeks (1.2259)' "$(echo "$out" | cut -f2)" 1.22591 0.01
 near 'expected spend of customer 1 (24.66)' "$(echo "$out" | cut -f3)" 24.6586 0.02
