@@ -47,7 +47,7 @@ before=$(dump)
 check '-n prints the id it would give' \
 	'printf "ref,name\nN1,Dry\n" | crm-add -n -f - customer | grep -Eqx "[0-9]+"'
 check_out '-n writes nothing' "$before" 'sqlite3 "$CRM_DB" .dump'
-check_out 'an id column keeps ids (a copy into a new store)' "$(crm-ls -F id,ref,name)" \
+check_out 'an id column keeps ids (a copy into a new store)' "$(must crm-ls -F id,ref,name)" \
 	'crm-ls -H -F id,ref,name | crm-add -q -d "$TMP/copy.db" -f - customer && crm-ls -d "$TMP/copy.db" -F id,ref,name'
 check_out '-u --key email matches by e-mail, ignoring case' Oslo \
 	'printf "email,city\nB1@EXAMPLE.ORG,Oslo\n" | crm-add -q -u --key email -f - customer && crm-ls -F city -w "ref in (B1, C1) or email = \"b1@example.org\""'

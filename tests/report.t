@@ -168,7 +168,7 @@ assert page.startswith(\"<!DOCTYPE html>\") and \"script\" not in p.tags and not
 assert p.tags.count(\"svg\") >= 6 and p.tags.count(\"table\") >= 12, (p.tags.count(\"svg\"), p.tags.count(\"table\"))
 assert \"415.00\" in page and \"&lt;\" not in page.split(\"<body>\")[0]'"
 check_out 'html escapes what it prints' 'escaped' \
-	"crm-set -q \$(crm-ls -F id -w 'ref = \"a\"') owner='<b>&' && p=\$(crm-report $A -o html segments) && printf '%s' \"\$p\" | grep -q '&lt;b&gt;&amp;' && ! printf '%s' \"\$p\" | grep -q '<b>&' && echo escaped"
+	"crm-set -q \$(crm-ls -F id -w 'ref = \"a\"') owner='<b>&' && p=\$(crm-report $A -o html segments) && grep -q '&lt;b&gt;&amp;' <<<\"\$p\" && ! grep -q '<b>&' <<<\"\$p\" && echo escaped"
 check 'table: plain when not a terminal' \
 	"crm-report $A -o table all >\"\$TMP/t\" && grep -qx Summary \"\$TMP/t\" && ! grep -q \"\$(printf '\\033')\" \"\$TMP/t\""
 check_out 'on a terminal the titles are bold, unless NO_COLOR' '1 0' \
