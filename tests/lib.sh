@@ -26,7 +26,10 @@
 # - Values a test compares against are computed independently (by hand, in
 #   a comment, or by an independent implementation), not taken from the
 #   command under test; a $(...) that feeds one must not fail silently: use
-#   `must CMD...`, which bails out when CMD fails or prints nothing.
+#   `must CMD...`, which stops the file when CMD fails or prints nothing.
+# - set -u holds in the SHELL-CODE too: an unset variable is an error.
+# `make stubcheck` keeps these rules honest: with any command replaced by
+# one that crashes or by one that prints nothing, its test files must fail.
 if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
 set -u -o pipefail
 : "${CRM_BUILD:=$(cd "${0%/*}/.." && pwd)/build}"
