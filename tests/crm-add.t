@@ -6,7 +6,8 @@ plan 35
 check_out 'adds a customer and prints its id' 1 \
 	'crm-add customer name="Li Wei" email=li.wei@example.cn city=Shanghai intent=4 attr.hobby=golf'
 check_out 'ids count up' 2 'crm-add customer name=Two'
-check_out '-q prints nothing' '' 'crm-add -q customer name=Three'
+check_out '-q prints nothing (and adds the customer)' Three \
+	'crm-add -q customer name=Three && crm-ls -F name -w "id = 3"'
 check_out 'values are stored as given' "$(printf 'Li Wei\tli.wei@example.cn\tShanghai\t4\tgolf')" \
 	'crm-ls -F name,email,city,intent,attr.hobby -w "id = 1"'
 check_out 'created defaults to now; --asof moves now' 2025-01-31 \

@@ -9,7 +9,8 @@ crm-tag -q t 1 2
 check_out 'deletes the customer with its tags and attributes' "$(printf '2\n0\n1')" \
 	'crm-rm 1 && crm-ls -F id && sqlite3 "$CRM_DB" "SELECT count(*) FROM attr; SELECT count(*) FROM tag"'
 check_exit 'crm-show of a removed customer exits 1' 1 'crm-show 1'
-check_out 'ids are never reused' 3 'crm-rm 2 && crm-add customer name=Three'
+check_out 'ids are never reused: after 1 and 2 are gone, the next is 3, and it is all there is' \
+	"$(printf '3\n3')" 'crm-rm 2 && crm-add customer name=Three && crm-ls -F id'
 before=$(dump)
 check_exit 'an unknown id is bad input' 65 'crm-rm 3 99'
 check_out 'and nothing was deleted' "$before" 'sqlite3 "$CRM_DB" .dump'

@@ -61,7 +61,9 @@ _result() {  # _result OK DESCRIPTION
 
 _run() {  # _run SHELL-CODE: sets _r to its exit status (128 + N for signal N)
 	_code=$1
-	( set --; eval "$_code" ) >"$TMP/out" 2>"$TMP/err" </dev/null
+	# CRM_CHECK: the number of the test running, for scripts/stubcheck
+	( set --; export CRM_CHECK=$((_n + 1)); eval "$_code" ) \
+	    >"$TMP/out" 2>"$TMP/err" </dev/null
 	_r=$?
 	return 0
 }
