@@ -16,7 +16,9 @@
 #   $TMP/err, where check_err looks.
 # - check and check_out fail when the code exits non-zero or is killed by a
 #   signal.  A command expected to fail is tested with check_exit STATUS,
-#   then check_err for its message; never with `cmd; echo $?` or `|| true`.
+#   then check_err for its message (and check_stdout for what it printed:
+#   a new check would empty $TMP/out first); never `cmd; echo $?` or
+#   `|| true`.
 # - check_out compares stdout byte for byte: it must be WANT followed by one
 #   newline, or nothing at all when WANT is empty.  So write WANT as $(...)
 #   would give it: 1, "$(printf 'a\tb\nc')", ''.  Output with no newline at
@@ -88,6 +90,11 @@ check() {
 # prints exactly WANT and a newline (nothing at all when WANT is empty)
 check_out() {
 	_run "$3"
+	_same "$1" "$2"
+}
+
+# _same DESCRIPTION WANT: the result of comparing $TMP/out with WANT
+_same() {
 	if [ -n "$2" ]; then printf '%s\n' "$2"; fi >"$TMP/want"
 	if [ $_r -eq 0 ] && cmp -s "$TMP/want" "$TMP/out"; then
 		_result 0 "$1"
@@ -116,6 +123,13 @@ check_err() {
 	if grep -Eq -- "$2" "$TMP/err"; then _result 0 "$1"; else
 		_result 1 "$1"; sed 's/^/#   stderr: /' "$TMP/err" | sed -n 1,5p; fi
 	return 0
+}
+
+# check_stdout DESCRIPTION WANT: the last command's stdout (after check_exit,
+# say) is WANT, as check_out compares it
+check_stdout() {
+	_r=0
+	_same "$1" "$2"
 }
 
 # is DESCRIPTION GOT WANT: passes when the two strings are equal.  For
