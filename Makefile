@@ -63,6 +63,11 @@ check: deps
 	$(MAKE) all
 	scripts/run-tests $(B)
 
+# Every command replaced by a crash and by a silent exit 0 must make its
+# test files fail: see scripts/stubcheck.
+stubcheck: all
+	scripts/stubcheck $(B)
+
 demo: deps
 	$(MAKE) all
 	scripts/demo $(B)
@@ -91,4 +96,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo bench fuzz lint install uninstall clean
+.PHONY: all deps check stubcheck demo bench fuzz lint install uninstall clean

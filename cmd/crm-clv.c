@@ -13,7 +13,7 @@
 #include "crm.h"
 
 static const char usage[] =
-    "[-Hq] [-d path] [-o fmt] [--asof date] [-m model] [--unit day|week] "
+    "[-Hnq] [-d path] [-o fmt] [--asof date] [-m model] [--unit day|week] "
     "[--horizon duration] [--rate r] | --fit | --summary | --stdin";
 
 enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_HORIZON, OPT_RATE, OPT_SUMMARY,
@@ -160,7 +160,8 @@ value(struct crm_cli *cli, const struct opts *op)
 	}
 	if (op->fit) {
 		if ((rc = crm_summary(st, 1)) == CRM_EX_OK &&
-		    (rc = fitgg(st, op->scale, !cli->quiet, &g)) == CRM_EX_OK)
+		    (rc = fitgg(st, op->scale, !cli->quiet, &g)) == CRM_EX_OK &&
+		    !cli->dryrun)
 			rc = crm_store_commit(st);
 		goto out;
 	}

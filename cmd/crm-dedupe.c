@@ -6,7 +6,8 @@
 #include "crm.h"
 
 static const char usage[] =
-    "[-qH] [-d path] [-o fmt] | --merge keep drop ... | --undo merge";
+    "[-qH] [-d path] [-o fmt] | [-n] --merge keep drop ... | [-n] --undo "
+    "merge";
 
 enum { OPT_MERGE = CRM_OPT_OWN, OPT_UNDO };
 

@@ -90,6 +90,11 @@ main(int argc, char *argv[])
 		printf("crm %s\n", CRM_VERSION);
 		return crm_cli_end(&cli, CRM_EX_OK);
 	}
+	/* The options above, as every command's --options lists its own. */
+	if (strcmp(argv[1], "--options") == 0) {
+		printf("-h\n--help (-h)\n--version\n--options\n");
+		return crm_cli_end(&cli, CRM_EX_OK);
+	}
 	if (argv[1][0] == '-') {
 		crm_err(0, NULL, "unknown option %s", argv[1]);
 		list(stderr);

@@ -159,7 +159,8 @@ printusage(const struct crm_cli *cli, FILE *fp)
 			    commons[i].c != 'o' ? "" : strchr(cli->common,
 			    'V') != NULL ? ", vcard" : strchr(cli->common,
 			    'W') != NULL ? ", html" : "");
-	fprintf(fp, "  -h, --help   this usage; --version: the version\n");
+	fprintf(fp, "  -h, --help   this usage; --version: the version; "
+	    "--options: the options\n");
 	fprintf(fp, "see %s(1)\n", progname);
 }
 
@@ -238,10 +239,35 @@ buildopts(struct crm_cli *cli, const char *own, const struct option *ownlong)
 	cli->lopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	cli->lopts[n++] = (struct option){ "version", no_argument, NULL,
 	    CRM_OPT_VERSION };
+	cli->lopts[n++] = (struct option){ "options", no_argument, NULL,
+	    CRM_OPT_OPTIONS };
 	for (i = 0; ownlong != NULL && ownlong[i].name != NULL &&
 	    n + 1 < sizeof cli->lopts / sizeof cli->lopts[0]; i++)
 		cli->lopts[n++] = ownlong[i];
 	memset(&cli->lopts[n], 0, sizeof cli->lopts[n]);
+}
+
+/*
+ * --options: the options getopt is given, one per line: -c or --name,
+ * " ARG" when it takes one, and " (-c)" after a long name of -c.
+ */
+static void
+listopts(const struct crm_cli *cli)
+{
+	const struct option *l;
+	const char *p;
+
+	for (p = cli->optbuf + 1; *p != '\0'; p++)
+		if (*p != ':')
+			printf("-%c%s\n", *p, p[1] == ':' ? " ARG" : "");
+	for (l = cli->lopts; l->name != NULL; l++) {
+		printf("--%s%s", l->name, l->has_arg == required_argument ?
+		    " ARG" : l->has_arg == optional_argument ? " [ARG]" : "");
+		if (l->flag == NULL && l->val > 0 && l->val < 0x100 &&
+		    l->val != ':' && strchr(cli->optbuf + 1, l->val) != NULL)
+			printf(" (-%c)", l->val);
+		putchar('\n');
+	}
 }
 
 static int
@@ -283,6 +309,9 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 			exit(crm_cli_end(cli, CRM_EX_OK));
 		case CRM_OPT_VERSION:
 			printf("%s (crm) %s\n", progname, CRM_VERSION);
+			exit(crm_cli_end(cli, CRM_EX_OK));
+		case CRM_OPT_OPTIONS:
+			listopts(cli);
 			exit(crm_cli_end(cli, CRM_EX_OK));
 		case ':':
 			crm_err(0, NULL, "option %s needs an argument",

@@ -56,6 +56,7 @@ enum crm_infmt {
 enum {
 	CRM_OPT_ASOF = 0x100,
 	CRM_OPT_VERSION,
+	CRM_OPT_OPTIONS,
 	CRM_OPT_OWN = 0x200	/* commands number their own from here */
 };
 

@@ -8,8 +8,8 @@ crm-add -q customer name=Two city=Shanghai
 crm-add -q customer name=Three city=Paris
 check_out 'changes fields and attributes' "$(printf 'Beijing\tchess')" \
 	'crm-set 1 city=Beijing attr.hobby=chess && crm-ls -F city,attr.hobby -w "id = 1"'
-check_out 'prints nothing' '' 'crm-set 1 owner=alice'
-check_out 'field= clears a field' '' 'crm-set 1 intent= && crm-ls -F intent -w "id = 1"'
+check_out 'prints nothing (and sets the field)' alice 'crm-set 1 owner=alice && crm-ls -F owner -w "id = 1"'
+check_out 'field= clears a field' "$(printf '1\t')" 'crm-set 1 intent= && crm-ls -F id,intent -w "id = 1"'
 check_out 'attr.KEY= removes the attribute' 0 \
 	'crm-set 1 attr.hobby= && sqlite3 "$CRM_DB" "SELECT count(*) FROM attr"'
 check_out 'ids from stdin' "$(printf 'prospect\nprospect')" \

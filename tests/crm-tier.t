@@ -25,38 +25,48 @@ for i, r in enumerate(rev, 1):
         print("K%d,%s,%d.%02d" % (i, asof - dt.timedelta(days=10 * i + 7 * k), cents // 100, cents % 100))
 PY
 A=--asof=2026-06-30
-t() { crm-tier -n $A "$1" | awk -F'\t' -v id="$(crm-ls -F id -w "ref = \"$2\"")" '$1 == id { print $'"$3"' }'; }
-all() { for k in $2; do t "$1" "$k" "$3"; done | tr '\n' ' '; }
-is 'value: A while the share before is under 80 %, B under 95 %' "$(all value 'K1 K2 K3 K4 K5 K6 K7 K8 K9 K10' 2)" 'A A A B B B C C C C '
-is 'value: the score is the revenue' "$(t value K1 3)" '500.00'
-is 'rfm scores: R reversed, equal values share a score' \
-	"$(all rfm 'K1 K2 K3 K4 K5 K6 K7 K8 K9 K10' 3)" '555 555 444 444 333 333 222 222 111 111 '
-is 'rfm segments from the R x F grid' \
-	"$(for k in K1 K2 K3 K4 K5 K6 K7 K8 K9 K10; do t rfm $k 2; done | tr '\n' '|')" \
-	'Champions|Champions|Loyal|Loyal|Need attention|Need attention|Hibernating|Hibernating|Hibernating|Hibernating|'
-is 'rfm --window 30d: the last purchases 10 and 20 days back count, 30 not' \
-	"$(crm-tier -n $A --window 30d rfm | wc -l)" 2
-is 'presale: maturity and grade' \
-	"$(for k in L1 L2 L3 L4 L5; do printf '%s:%s ' "$(t presale $k 2)" "$(t presale $k 3)"; done)" \
-	'A:1.000 B:0.540 C:0.080 B:0.620 C:0.160 '
-is 'presale: a past expected close is no closeness' "$(t presale L5 2)" C
+# tiers SCHEME COLS REF...: columns COLS (2 or 2,3) of crm-tier -n SCHEME for
+# each REF, the columns joined by ':' and the customers by '|'
+tiers() {
+	local scheme=$1 cols=$2 r; shift 2
+	crm-tier -n $A "$scheme" >"$TMP/tier" && crm-ls -F id,ref >"$TMP/ids" &&
+	for r in "$@"; do
+		awk -F'\t' -v r="$r" -v c="$cols" 'NR == FNR { if ($2 == r) id = $1; next }
+		$1 == id { n = split(c, cs, ","); o = $cs[1]; for (i = 2; i <= n; i++) o = o ":" $cs[i]; print o }' \
+		    "$TMP/ids" "$TMP/tier"
+	done | paste -sd '|'
+}
+K='K1 K2 K3 K4 K5 K6 K7 K8 K9 K10'
+check_out 'value: A while the share before is under 80 %, B under 95 %' 'A|A|A|B|B|B|C|C|C|C' "tiers value 2 $K"
+check_out 'value: the score is the revenue' '500.00' 'tiers value 3 K1'
+check_out 'rfm scores: R reversed, equal values share a score' \
+	'555|555|444|444|333|333|222|222|111|111' "tiers rfm 3 $K"
+check_out 'rfm segments from the R x F grid' \
+	'Champions|Champions|Loyal|Loyal|Need attention|Need attention|Hibernating|Hibernating|Hibernating|Hibernating' \
+	"tiers rfm 2 $K"
+check_out 'rfm --window 30d: the last purchases 10 and 20 days back count, 30 not' 2 \
+	"crm-tier -n $A --window 30d rfm | wc -l"
+check_out 'presale: maturity and grade' 'A:1.000|B:0.540|C:0.080|B:0.620|C:0.160' \
+	'tiers presale 2,3 L1 L2 L3 L4 L5'
+check_out 'presale: a past expected close is no closeness' C 'tiers presale 2 L5'
 crm-add -q survey customer_ref=K1 kind=expectation score=9 ts=2026-06-01
 crm-add -q survey customer_ref=K1 kind=satisfaction score=6 ts=2026-06-01
 crm-add -q survey customer_ref=K2 kind=expectation score=4 ts=2026-06-01
 crm-add -q survey customer_ref=K2 kind=satisfaction score=4 ts=2026-06-01
 crm-add -q survey customer_ref=K3 kind=expectation score=5 ts=2026-06-01
 crm-add -q survey customer_ref=K3 kind=satisfaction score=4 ts=2026-06-01
-is 'service: D from 15, E from 9, else F' "$(all service 'K1 K2 K3' 2)" 'D F E '
-is 'service: scores after --asof do not count' "$(crm-tier -n --asof 2026-05-01 service 2>/dev/null)" ''
-check_exit 'and nobody graded exits 1' 1 'crm-tier -n --asof 2026-05-01 service'
+check_out 'service: D from 15, E from 9, else F' 'D|F|E' 'tiers service 2 K1 K2 K3'
+check_exit 'service: scores after --asof do not count: nobody graded exits 1' 1 \
+	'crm-tier -n --asof 2026-05-01 service >"$TMP/svc"'
+check 'and prints nothing' '[ -e "$TMP/svc" ] && [ ! -s "$TMP/svc" ]'
 check_out '-n stores nothing' 0 'sqlite3 "$CRM_DB" "SELECT count(*) FROM tier_run"'
 check_out 'a run is stored' 10 "crm-tier -q $A value; sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM tier'"
 check_out 'tier.value in filters and -F' "$(printf 'K1\tA\nK2\tA\nK3\tA')" \
 	'crm-ls -F ref,tier.value -w "tier.value = \"A\""'
 check_exit '--changes with no move exits 1' 1 "crm-tier $A --changes value"
 crm-add -q purchase customer_ref=K10 ts=2026-06-29 amount=1000.00
-is '--changes prints the moves: id, from, to' "$(crm-tier $A --changes value)" \
-	"$(printf '3\tA\tB\n6\tB\tC\n10\tC\tA')"
+check_out '--changes prints the moves: id, from, to' "$(printf '3\tA\tB\n6\tB\tC\n10\tC\tA')" \
+	"crm-tier $A --changes value"
 check_out 'configured labels' 'strategic' \
 	"crm-config tier.value.labels strategic,key,normal && crm-tier -n $A value | head -n 1 | cut -f2"
 check_exit 'a malformed setting is refused' 65 'crm-config tier.value.cuts 0.9,0.5'

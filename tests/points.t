@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: earning once per purchase, rounding down, bonuses, balances.
 . "${0%/*}/lib.sh"
-plan 18
+plan 20
 
 printf 'ref,name\nS1,One\nPA,Pa\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount,product\nS1,2026-03-01,55.00,tea\nS1,2026-04-01,60.50,cups\nPA,2026-07-10,9.99,x\nPA,2026-07-20,15.00,y\n' |
@@ -39,8 +39,17 @@ check_out 'balances after: none left, what was spent and what expired' \
 	"crm-points --asof 2026-03-31 | awk -F '\t' '\$1 >= 3'"
 check_out 'the ledger never falls below zero, and the points metric agrees' '0 5' \
 	"echo \$(sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM (SELECT sum(delta) OVER (PARTITION BY customer ORDER BY ts, id) AS b FROM points) WHERE b < 0') \$(crm-ls --asof 2026-03-31 -F points -w 'ref = \"d\"')"
-check 'the stored balances (earn and expire keep them set-wise) equal a rebuild from the ledger' \
-	'a=$(crm-ls -F id,points,frequency,monetary); crm-init -q --rebuild-stats && [ "$a" = "$(crm-ls -F id,points,frequency,monetary)" ] && [ "$(crm-ls -F points -w "ref = \"d\"")" = 5 ]'
+# By hand, everything stored: S1 earned 5 + 6 + 50 (tea bonus) and redeemed
+# 5 = 56, bought 55.00, 60.50 and 1 on three days; PA earned 1, bought 9.99
+# and 15.00; c and d as above (0 and 5), no purchases.
+stats="$(printf '1\t56\t3\t116.50\n2\t1\t2\t24.99\n3\t0\t0\t0.00\n4\t5\t0\t0.00')"
+check_out 'the stored balances (earn and expire keep them set-wise) are the ledger'"'"'s' "$stats" \
+	'crm-ls -F id,points,frequency,monetary'
+damage_stats
+check_out 'statistics damaged on purpose' "$(printf '1\t1056\t4\t1116.50\n2\t1001\t3\t1024.99\n3\t1000\t1\t1000.00\n4\t1005\t1\t1000.00')" \
+	'crm-ls -F id,points,frequency,monetary'
+check_out 'crm-init --rebuild-stats recomputes them from the ledger and the purchases' "$stats" \
+	'crm-init -q --rebuild-stats && crm-ls -F id,points,frequency,monetary'
 # e: 10 granted, 5 granted, 8 redeemed: taking back the 10 would leave -3 on the day of the redemption
 crm-add -q customer ref=e name=E
 for x in "2026-01-01 10" "2026-01-15 5" "2026-02-01 -8"; do set -- $x; crm-add -q points customer_ref=e ts=$1 delta=$2 reason=hand; done

@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 30
+plan 32
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -27,9 +27,10 @@ near 'BG/NBD log-likelihood (-9582.4)' "$(val "$fit" loglik)" -9582.4 0.00005
 is 'BG/NBD n' "$(val "$fit" n)" 2357
 near 'P(alive) of customer 1 in filters (0.7266)' \
 	"$(crm-ls --asof 1997-09-30 -F p_alive -w 'ref = "CD1"')" 0.726609 0.003
-is 'a one-time buyer is alive under BG/NBD' \
-	"$(crm-ls --asof 1997-09-30 -F p_alive -w 'ref = "CD3"')" 1.0
-is 'p_alive selects' "$(crm-ls --asof 1997-09-30 -F ref -w 'p_alive < 0.2 and frequency >= 3' | head -n 1 | cut -c1-2)" CD
+check_out 'a one-time buyer is alive under BG/NBD' 1.0 \
+	"crm-ls --asof 1997-09-30 -F p_alive -w 'ref = \"CD3\"'"
+check_out 'p_alive selects' CD \
+	"crm-ls --asof 1997-09-30 -F ref -w 'p_alive < 0.2 and frequency >= 3' | sed -n 1p | cut -c1-2"
 fit=$(crm-churn -m pnbd --fit $W)
 near 'Pareto/NBD r (0.55)' "$(val "$fit" r)" 0.55 0.02
 near 'Pareto/NBD beta (11.67)' "$(val "$fit" beta)" 11.67 0.02
@@ -38,6 +39,9 @@ crm-churn -q -m bgnbd --fit $W
 fit=$(crm-clv --fit $W 2>/dev/null)
 near 'Gamma-Gamma p (6.25)' "$(val "$fit" p)" 6.25 0.02
 near 'Gamma-Gamma gamma (15.44)' "$(val "$fit" gamma)" 15.44 0.02
+fits=$(must sqlite3 "$CRM_DB" 'SELECT count(*) FROM fit')
+check_out 'crm-clv -n --fit prints the same fit' "$fit" "crm-clv -n --fit $W 2>/dev/null"
+check_out 'and stores nothing' "$fits" "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM fit'"
 out=$(crm-clv $W --horizon 39w | awk -F'\t' '$1 == 1')
 near 'expected purchases of customer 1 in 39 weeks (1.2259)' "$(echo "$out" | cut -f2)" 1.22591 0.01
 near 'expected spend of customer 1 (24.66)' "$(echo "$out" | cut -f3)" 24.6586 0.02
@@ -45,15 +49,17 @@ crm-churn --summary $W >"$TMP/sum.tsv"
 crm-churn --stdin -m bgnbd $W <"$TMP/sum.tsv" >"$TMP/one.tsv"
 split -n l/3 "$TMP/sum.tsv" "$TMP/shard."
 for s in "$TMP"/shard.*; do crm-churn --stdin -m bgnbd $W <"$s" >"$s.out"; done
-is 'shards scored apart give the lines of one run' "$(cat "$TMP"/shard.*.out)" "$(cat "$TMP/one.tsv")"
-check 'no nan or inf in any score' "! grep -Eiq 'nan|inf' '$TMP/one.tsv'"
-is '--params scores without a stored fit, the same' \
-	"$(crm-churn --stdin -m bgnbd --params "$(crm-churn -q -m bgnbd --fit $W; sqlite3 "$CRM_DB" "SELECT p1 || ',' || p2 || ',' || p3 || ',' || p4 FROM fit WHERE model = 'bgnbd' ORDER BY id DESC LIMIT 1")" <"$TMP/sum.tsv" | head -n 3)" \
-	"$(head -n 3 "$TMP/one.tsv")"
-is 'crm-clv --stdin gives the lines of the store' \
-	"$(crm-clv --stdin $W --horizon 39w <"$TMP/sum.tsv" | head -n 3)" \
-	"$(crm-clv $W --horizon 39w | head -n 3)"
-check 'scripts/scale-out: four processes, the merge equals one run' \
+check_out 'shards scored apart give the lines of one run' "$(must cat "$TMP/one.tsv")" 'cat "$TMP"/shard.*.out'
+check 'one line per customer, no nan or inf in any score' \
+	"[ \$(wc -l <'$TMP/one.tsv') -eq 2357 ] && ! grep -Eiq 'nan|inf' '$TMP/one.tsv'"
+crm-churn -q -m bgnbd --fit $W
+params=$(must sqlite3 "$CRM_DB" "SELECT p1 || ',' || p2 || ',' || p3 || ',' || p4 FROM fit WHERE model = 'bgnbd' ORDER BY id DESC LIMIT 1")
+check_out '--params scores without a store, the same' "$(sed -n 1,3p "$TMP/one.tsv")" \
+	"CRM_DB='$TMP/none.db' crm-churn --stdin -m bgnbd --params '$params' $W <'$TMP/sum.tsv' | sed -n 1,3p"
+check_out 'crm-clv --stdin gives the lines of the store' "$(must crm-clv $W --horizon 39w | sed -n 1,3p)" \
+	"crm-clv --stdin $W --horizon 39w <'$TMP/sum.tsv' | sed -n 1,3p"
+check_out 'scripts/scale-out: four processes, the merge equals one run' \
+	'scale-out: 4 shards, 2357 customers: the merge equals one run' \
 	"'${TESTS%/*}/scripts/scale-out' -j 4 -m bgnbd $W"
 out=$(crm-churn --backtest --holdout 39w $W | grep '^x	0')
 near 'backtest: one-time buyers repeat 0.2251 times in the holdout, as the paper' \

@@ -23,9 +23,38 @@ METRICS = ["recency", "frequency", "monetary", "aov", "tenure",
 
 
 def ops(seed, n):
+    """Random writes as a bash script.  The script knows which ids exist
+    (ids count up per kind and are never reused), so it names them; and it
+    keeps the points ledger, so a redemption or removal that would take a
+    balance below zero at any time is written as an expected refusal
+    (exit 65).  Any other outcome stops the script with an error."""
     rng = random.Random(seed)
     refs = ["S1", "S2", "S3", "S4"]
-    print("set -e")
+    kinds = ["purchase", "contact", "ticket", "survey", "points"]
+    ids = {k: [] for k in kinds}
+    last = {k: 0 for k in kinds}
+    ledger = {}                       # points id -> (customer, ts, delta)
+
+    def add(kind):
+        last[kind] += 1
+        ids[kind].append(last[kind])
+        return last[kind]
+
+    def sound(recs):
+        bal = {}
+        for cust, ts, pid, delta in sorted((c, t, i, d) for i, (c, t, d)
+                                           in recs.items()):
+            bal[cust] = bal.get(cust, 0) + delta
+            if bal[cust] < 0:
+                return False
+        return True
+
+    print("set -e -o pipefail")
+    print("refused() {  # refused CMD...: CMD must exit 65 (bad input)")
+    print('\trc=0; "$@" 2>/dev/null || rc=$?')
+    print('\t[ "$rc" -eq 65 ] || { echo "exit $rc, want 65: $*" >&2; '
+          'exit 1; }')
+    print("}")
     for i in range(n):
         c = rng.choice(refs)
         d = "2026-%02d-%02dT%02d:00:00Z" % (rng.randint(1, 6),
@@ -37,41 +66,63 @@ def ops(seed, n):
                 if rng.random() < 0.3 else ""
             print("crm-add -q purchase customer_ref=%s ts=%s amount=%d.%02d%s"
                   % (c, d, rng.randint(0, 500), rng.randint(0, 99), order))
+            add("purchase")
         elif k < 0.5:
             ch = rng.choice(["phone", "email", "chat", "social", "visit",
                              "other"])
             print("crm-add -q contact customer_ref=%s ts=%s channel=%s "
                   "direction=%s" % (c, d, ch, rng.choice(["in", "out"])))
+            add("contact")
         elif k < 0.6:
             print("crm-add -q ticket customer_ref=%s opened=%s kind=%s"
                   % (c, d, rng.choice(["complaint", "question"])))
+            add("ticket")
         elif k < 0.65:
-            print("crm-ls ticket -F id | shuf -n 1 --random-source=<(yes %d)"
-                  " | crm-set ticket status=closed resolved=%s" % (i, d))
+            if ids["ticket"]:
+                print("crm-set ticket %d status=closed resolved=%s"
+                      % (rng.choice(ids["ticket"]), d))
         elif k < 0.8:
             kind, lo, hi = rng.choice([("csat", 1, 5), ("nps", 0, 10),
                                        ("expectation", 1, 10),
                                        ("satisfaction", 1, 10)])
             print("crm-add -q survey customer_ref=%s ts=%s kind=%s score=%d"
                   % (c, d, kind, rng.randint(lo, hi)))
+            add("survey")
         elif k < 0.9:
             # A redemption beyond the balance is refused, changing nothing.
             delta = rng.randint(-100, 500)
-            print("crm-add -q points customer_ref=%s ts=%s delta=%d%s"
-                  % (c, d, delta, " 2>/dev/null || true" if delta < 0
-                     else ""))
+            cmd = "crm-add -q points customer_ref=%s ts=%s delta=%d" \
+                % (c, d, delta)
+            trial = dict(ledger)
+            trial[last["points"] + 1] = (c, d, delta)
+            if sound(trial):
+                print(cmd)
+                ledger[add("points")] = (c, d, delta)
+            else:
+                print("refused " + cmd)
         elif k < 0.95:
             kind = rng.choice(["purchase", "contact", "survey", "points"])
-            print("crm-ls %s -F id | shuf -n 1 --random-source=<(yes %d) | "
-                  "crm-rm %s" % (kind, i, kind))
+            if not ids[kind]:
+                continue
+            rid = rng.choice(ids[kind])
+            trial = {i: r for i, r in ledger.items() if i != rid}
+            if kind == "points" and not sound(trial):
+                # A removal a later redemption relied on is refused.
+                print("refused crm-rm points %d" % rid)
+                continue
+            print("crm-rm %s %d" % (kind, rid))
+            ids[kind].remove(rid)
+            ledger.pop(rid, None) if kind == "points" else None
         else:
-            print("crm-ls purchase -F id | shuf -n 1 --random-source=<(yes "
-                  "%d) | crm-set purchase amount=%d.%02d customer_ref=%s"
-                  % (i, rng.randint(0, 99), rng.randint(0, 99), c))
+            if ids["purchase"]:
+                print("crm-set purchase %d amount=%d.%02d customer_ref=%s"
+                      % (rng.choice(ids["purchase"]), rng.randint(0, 99),
+                         rng.randint(0, 99), c))
     # One bulk import among the single writes: set-wise statistics.
     print("printf 'customer_ref,ts,amount\\nS1,2026-02-02,1.00\\n"
           "S2,2026-06-30T23:59:59Z,2.00\\nS2,2026-07-01,4.00\\n' | "
           "crm-add -q -f - purchase")
+    print("echo ok")
 
 
 def secs(s):
@@ -80,9 +131,16 @@ def secs(s):
 
 
 def ls(*args):
-    out = subprocess.run(["crm-ls"] + list(args) + ["-o", "json"],
-                         capture_output=True, text=True)
-    return [json.loads(line) for line in out.stdout.splitlines()]
+    """crm-ls ARGS -o json, which must succeed and select something."""
+    cmd = ["crm-ls"] + list(args) + ["-o", "json"]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("%s: exit %d: %s" % (" ".join(cmd), out.returncode,
+                                      out.stderr.strip()))
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    if not rows:
+        sys.exit("%s: printed nothing" % " ".join(cmd))
+    return rows
 
 
 def check(asof):
@@ -99,6 +157,11 @@ def check(asof):
     hist = {k: ls(k) for k in ["purchase", "contact", "ticket", "survey",
                                "points"]}
     got = ls(*extra, "-F", "id," + ",".join(METRICS))
+    missing = {h["customer"] for k in hist for h in hist[k]} - \
+        {c["id"] for c in got}
+    if missing:
+        sys.exit("customers %s have history but crm-ls does not list them"
+                 % sorted(missing))
     for c in got:
         cid = c["id"]
         p = [h for h in hist["purchase"] if h["customer"] == cid and
