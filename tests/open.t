@@ -142,8 +142,8 @@ crm-init -q -d "$TMP/gone.db"
 hold "$TMP/gone.db"
 rm "$TMP/gone.db"
 feed
-wait $pid
-is 'a store removed under a writer: it fails with 74' $? 74
+r=0; wait $pid || r=$?
+is 'a store removed under a writer: it fails with 74' $r 74
 check 'and says the store was removed' \
 	'grep -q "gone.db: the store was removed or replaced while this command ran; nothing was written" "$TMP/held.err"'
 crm-init -q -d "$TMP/swap.db"
@@ -152,8 +152,8 @@ hold "$TMP/swap.db"
 cp "$TMP/swap.db" "$TMP/swap.new"
 mv "$TMP/swap.new" "$TMP/swap.db"
 feed
-wait $pid
-is 'a store replaced under a writer: it fails with 74' $? 74
+r=0; wait $pid || r=$?
+is 'a store replaced under a writer: it fails with 74' $r 74
 check_out 'and the store now there holds only what it held' Before \
 	'crm-ls -d "$TMP/swap.db" -F name'
 
