@@ -33,7 +33,11 @@ CMDS = crm crm-init crm-config crm-add crm-ls crm-show crm-set crm-rm crm-tag \
 	crm-dedupe crm-tier crm-churn crm-clv crm-backup crm-export crm-points \
 	crm-basket crm-due crm-report
 BINS = $(CMDS:%=$(B)/bin/%)
-TESTBINS = $(B)/bin/crm-unit
+# Fuzz harnesses (tests/fuzz/NAME.c): linked with tests/fuzz/replay.c
+# here, which replays files (make check); scripts/fuzz links them with
+# libFuzzer.
+FUZZ = parse ids vcard rule store restore assign
+TESTBINS = $(B)/bin/crm-unit $(FUZZ:%=$(B)/fuzz/%)
 MAN1 = $(CMDS:%=man/%.1)
 MAN7 = man/crm.7
 
@@ -54,6 +58,16 @@ $(B)/bin/%: cmd/%.c $(B)/libcrm.a libcrm/crm.h
 $(B)/bin/crm-unit: tests/unit.c $(B)/libcrm.a libcrm/crm.h
 	@mkdir -p $(B)/bin
 	$(CC) $(ALL_CFLAGS) tests/unit.c -o $@ $(ALL_LDFLAGS) $(B)/libcrm.a $(LIBS)
+
+FUZZCOMMON = tests/fuzz/common.c tests/fuzz/replay.c
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZCOMMON) $(B)/libcrm.a \
+	    libcrm/crm.h
+	@mkdir -p $(B)/fuzz
+	$(CC) $(ALL_CFLAGS) $< $(FUZZCOMMON) -o $@ $(ALL_LDFLAGS) \
+	    $(B)/libcrm.a $(LIBS)
+
+# The restore harness runs crm-backup's own code.
+$(B)/fuzz/restore: cmd/crm-backup.c
 
 deps:
 	scripts/install-deps
