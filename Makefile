@@ -24,11 +24,22 @@ B = build
 SAN =
 endif
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) -Ilibcrm
+# make FAULT=1: the fault-injection build (build-fault/, or
+# build-fault-san/ with SANITIZE=1): tests/fault.c, a SQLite VFS that
+# fails the Nth open, write or fsync on demand ($CRM_FAULT), is linked in
+# and crm_store_open registers it.  scripts/fault-test runs it.
+ifeq ($(FAULT),1)
+B := $(patsubst build%,build-fault%,$(B))
+FAULTDEF = -DCRM_FAULT
+FAULTOBJ = $(B)/obj/fault.o
+endif
+
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) $(FAULTDEF) \
+	-Ilibcrm
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 LIBSRC = $(wildcard libcrm/*.c)
-LIBOBJ = $(LIBSRC:libcrm/%.c=$(B)/obj/%.o)
+LIBOBJ = $(LIBSRC:libcrm/%.c=$(B)/obj/%.o) $(FAULTOBJ)
 CMDS = crm crm-init crm-config crm-add crm-ls crm-show crm-set crm-rm crm-tag \
 	crm-dedupe crm-tier crm-churn crm-clv crm-backup crm-export crm-points \
 	crm-basket crm-due crm-report
@@ -46,6 +57,10 @@ all: $(BINS) $(TESTBINS)
 $(B)/obj/%.o: libcrm/%.c libcrm/crm.h
 	@mkdir -p $(B)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/obj/fault.o: tests/fault.c
+	@mkdir -p $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c tests/fault.c -o $@
 
 $(B)/libcrm.a: $(LIBOBJ)
 	rm -f $@
@@ -75,7 +90,11 @@ deps:
 # The README's test command.  The last line is "N passed, N failed".
 check: deps
 	$(MAKE) all
+	$(MAKE) FAULT=1 fault-bins
 	scripts/run-tests $(B)
+
+# With FAULT=1: what tests/fault.t runs (scripts/fault-test).
+fault-bins: $(B)/bin/crm-init $(B)/bin/crm-add
 
 demo: deps
 	$(MAKE) all
@@ -103,6 +122,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man7/crm.7
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-fault build-fault-san
 
-.PHONY: all deps check demo bench fuzz lint install uninstall clean
+.PHONY: all deps check fault-bins demo bench fuzz lint install uninstall \
+	clean
