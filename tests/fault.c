@@ -7,6 +7,7 @@
  * the sanitizers.  $CRM_FAULT says what to do:
  *
  *	count		count the points; print them on stderr at exit
+ *	trace		count, and name each point and its file on stderr
  *	write:N:EIO	fail the Nth write with EIO (ENOSPC: the disk is full)
  *	fsync:N:EIO	fail the Nth fsync (xSync) with EIO or ENOSPC
  *	open:N:EIO	fail the Nth open (of the store, its log, a temporary)
@@ -30,21 +31,25 @@ static const char *const fname[F_N] = { "open", "write", "fsync" };
 
 static sqlite3_vfs fvfs, *real;
 static long count[F_N];
-static int counting, target = -1, ferr, fired;
+static int counting, tracing, target = -1, ferr, fired;
 static long nth;
 
 struct ffile {
 	sqlite3_file	 base;
 	sqlite3_file	*real;
+	const char	*name;		/* NULL: a temporary file */
 };
 
 #define REAL(f)	(((struct ffile *)(f))->real)
 
 /* 1 when this point is the one to fail. */
 static int
-hit(int kind)
+hit(int kind, const char *name)
 {
 	count[kind]++;
+	if (tracing)
+		fprintf(stderr, "crm-fault: %s %ld %s\n", fname[kind],
+		    count[kind], name != NULL ? name : "(temporary)");
 	if (counting || kind != target || count[kind] != nth)
 		return 0;
 	fired = 1;
@@ -67,7 +72,7 @@ fread_(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 static int
 fwrite_(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
-	if (hit(F_WRITE))
+	if (hit(F_WRITE, ((struct ffile *)f)->name))
 		return ferr == ENOSPC ? SQLITE_FULL : SQLITE_IOERR_WRITE;
 	return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
 }
@@ -81,7 +86,7 @@ ftruncate_(sqlite3_file *f, sqlite3_int64 size)
 static int
 fsync_(sqlite3_file *f, int flags)
 {
-	if (hit(F_SYNC))
+	if (hit(F_SYNC, ((struct ffile *)f)->name))
 		return SQLITE_IOERR_FSYNC;
 	return REAL(f)->pMethods->xSync(REAL(f), flags);
 }
@@ -180,7 +185,8 @@ fopen_(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
 	(void)vfs;
 	ff->base.pMethods = NULL;
 	ff->real = (sqlite3_file *)(ff + 1);
-	if (hit(F_OPEN))
+	ff->name = name;
+	if (hit(F_OPEN, name))
 		return SQLITE_CANTOPEN;
 	rc = real->xOpen(real, name, ff->real, flags, outflags);
 	/* The unix files are version 3: every method above exists. */
@@ -213,8 +219,10 @@ crm_fault_init(void)
 	done = 1;
 	if ((e = getenv("CRM_FAULT")) == NULL || *e == '\0')
 		return 0;
-	if (strcmp(e, "count") == 0)
+	if (strcmp(e, "count") == 0 || strcmp(e, "trace") == 0) {
 		counting = 1;
+		tracing = e[0] == 't';
+	}
 	else if (sscanf(e, "%15[a-z]:%ld:%15[A-Z]", kind, &nth, err) == 3) {
 		for (i = 0; i < F_N; i++)
 			if (strcmp(kind, fname[i]) == 0)
@@ -223,8 +231,8 @@ crm_fault_init(void)
 		    0 ? ENOSPC : 0;
 	}
 	if (!counting && (target < 0 || ferr == 0 || nth < 1)) {
-		fprintf(stderr, "crm-fault: CRM_FAULT=\"%s\": want count or "
-		    "open|write|fsync:N:EIO|ENOSPC\n", e);
+		fprintf(stderr, "crm-fault: CRM_FAULT=\"%s\": want count, "
+		    "trace or open|write|fsync:N:EIO|ENOSPC\n", e);
 		exit(64);
 	}
 	if ((real = sqlite3_vfs_find("unix")) == NULL) {
