@@ -103,6 +103,7 @@ demo: deps
 bench: all
 	scripts/bench $(B)
 
+# FUZZ_SECONDS in all, shared equally among the harnesses (scripts/fuzz).
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)
 
