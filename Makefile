@@ -24,16 +24,31 @@ B = build
 SAN =
 endif
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) -Ilibcrm
+# make FAULT=1: the fault-injection build (build-fault/, or
+# build-fault-san/ with SANITIZE=1): tests/fault.c, a SQLite VFS that
+# fails the Nth open, write or fsync on demand ($CRM_FAULT), is linked in
+# and crm_store_open registers it.  scripts/fault-test runs it.
+ifeq ($(FAULT),1)
+B := $(patsubst build%,build-fault%,$(B))
+FAULTDEF = -DCRM_FAULT
+FAULTOBJ = $(B)/obj/fault.o
+endif
+
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) $(FAULTDEF) \
+	-Ilibcrm
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 LIBSRC = $(wildcard libcrm/*.c)
-LIBOBJ = $(LIBSRC:libcrm/%.c=$(B)/obj/%.o)
+LIBOBJ = $(LIBSRC:libcrm/%.c=$(B)/obj/%.o) $(FAULTOBJ)
 CMDS = crm crm-init crm-config crm-add crm-ls crm-show crm-set crm-rm crm-tag \
 	crm-dedupe crm-tier crm-churn crm-clv crm-backup crm-export crm-points \
 	crm-basket crm-due crm-report
 BINS = $(CMDS:%=$(B)/bin/%)
-TESTBINS = $(B)/bin/crm-unit
+# Fuzz harnesses (tests/fuzz/NAME.c): linked with tests/fuzz/replay.c
+# here, which replays files (make check); scripts/fuzz links them with
+# libFuzzer.
+FUZZ = parse ids vcard rule store restore assign
+TESTBINS = $(B)/bin/crm-unit $(FUZZ:%=$(B)/fuzz/%)
 MAN1 = $(CMDS:%=man/%.1)
 MAN7 = man/crm.7
 
@@ -42,6 +57,10 @@ all: $(BINS) $(TESTBINS)
 $(B)/obj/%.o: libcrm/%.c libcrm/crm.h
 	@mkdir -p $(B)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/obj/fault.o: tests/fault.c
+	@mkdir -p $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c tests/fault.c -o $@
 
 $(B)/libcrm.a: $(LIBOBJ)
 	rm -f $@
@@ -55,18 +74,32 @@ $(B)/bin/crm-unit: tests/unit.c $(B)/libcrm.a libcrm/crm.h
 	@mkdir -p $(B)/bin
 	$(CC) $(ALL_CFLAGS) tests/unit.c -o $@ $(ALL_LDFLAGS) $(B)/libcrm.a $(LIBS)
 
+FUZZCOMMON = tests/fuzz/common.c tests/fuzz/replay.c
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZCOMMON) $(B)/libcrm.a \
+	    libcrm/crm.h
+	@mkdir -p $(B)/fuzz
+	$(CC) $(ALL_CFLAGS) $< $(FUZZCOMMON) -o $@ $(ALL_LDFLAGS) \
+	    $(B)/libcrm.a $(LIBS)
+
+# The restore harness runs crm-backup's own code.
+$(B)/fuzz/restore: cmd/crm-backup.c
+
 deps:
 	scripts/install-deps
 
 # The README's test command.  The last line is "N passed, N failed".
 check: deps
 	$(MAKE) all
+	$(MAKE) FAULT=1 fault-bins
 	scripts/run-tests $(B)
 
 # Every command replaced by a crash and by a silent exit 0 must make its
 # test files fail: see scripts/stubcheck.
 stubcheck: all
 	scripts/stubcheck $(B)
+
+# With FAULT=1: what tests/fault.t runs (scripts/fault-test).
+fault-bins: $(B)/bin/crm-init $(B)/bin/crm-add
 
 demo: deps
 	$(MAKE) all
@@ -75,6 +108,7 @@ demo: deps
 bench: all
 	scripts/bench $(B)
 
+# FUZZ_SECONDS in all, shared equally among the harnesses (scripts/fuzz).
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)
 
@@ -94,6 +128,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man7/crm.7
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-fault build-fault-san
 
-.PHONY: all deps check stubcheck demo bench fuzz lint install uninstall clean
+.PHONY: all deps check stubcheck fault-bins demo bench fuzz lint install \
+	uninstall clean

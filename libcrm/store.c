@@ -767,6 +767,14 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 	enum found found;
 	int rc, made = 0, tries;
 
+#ifdef CRM_FAULT
+	/* make FAULT=1: failing I/O on demand (tests/fault.c). */
+	{
+		int crm_fault_init(void);
+
+		crm_fault_init();
+	}
+#endif
 	*out = NULL;
 	if ((st = calloc(1, sizeof *st)) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");

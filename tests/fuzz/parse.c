@@ -1,7 +1,7 @@
 /*
- * fuzz: libFuzzer targets for the parsers that read user input.  The
- * first byte picks the parser: CSV/TSV reader, filter language, dates,
- * money, durations.  Built and run by scripts/fuzz.
+ * parse: the parsers that read user input.  The first byte picks the
+ * parser: CSV/TSV reader, filter language, dates, money, durations.
+ * Built and run by scripts/fuzz; replayed by make check (tests/fuzz.t).
  */
 #include <stdint.h>
 #include <stdio.h>
