@@ -3,7 +3,7 @@
 # fit outside any and take the write lock only to store the fit, so other
 # writers go on while a fit runs.
 . "${0%/*}/lib.sh"
-plan 13
+plan 15
 
 # The whole CDNOW history: 23,570 customers, 69,659 purchases.
 "$TESTS/../scripts/cdnow-purchases" >"$TMP/p.csv"
@@ -87,6 +87,19 @@ check_out 'the fit it made is kept' 'bgnbd|23571' \
 check 'it warned by the fit it kept' \
 	"[ -s \"\$TMP/fit\" ] && crm-churn -m bgnbd $A | cmp - \"\$TMP/fit\""
 
+# --new fits as a plain crm-churn does, then takes the write lock only to
+# remember whom it warned.
+sqlite3 "$CRM_DB" "DELETE FROM fit WHERE model = 'bgnbd'"
+cat >"$TMP/writes" <<'EOF'
+crm-tag during-new 1
+EOF
+got=$(during $((HZ / 4)) crm-churn -m bgnbd --new $A)
+is 'a writer succeeds while crm-churn --new fits' "$got" '0 0'
+sed 's/^/#   /' "$TMP/w.err" "$TMP/fit.err"
+# Nobody was remembered before: everyone it warned is news and is kept.
+check_out 'it remembers everyone it warned' "$(wc -l <"$TMP/fit")" \
+	'sqlite3 "$CRM_DB" "SELECT count(*) FROM churn_seen WHERE model = \"bgnbd\""'
+
 # Gamma-Gamma on the repeat buyers, about 0.9 s of fitting: a CDNOW
 # customer with a second purchase day and money spent after the first
 # day (11,515), counted here from the file; the newcomer bought once.
@@ -105,7 +118,7 @@ got=$(during $((HZ / 4)) crm-clv --fit $A)
 is 'a writer succeeds while crm-clv --fit fits' "$got" '0 0'
 sed 's/^/#   /' "$TMP/w.err" "$TMP/fit.err"
 check_out 'the Gamma-Gamma fit is stored' "gg|$R" \
-	'sqlite3 "$CRM_DB" "SELECT model, n FROM fit WHERE id = 3"'
+	'sqlite3 "$CRM_DB" "SELECT model, n FROM fit WHERE model = \"gg\""'
 check_out 'the tag is stored' 1 'crm-ls -w tag.during -F id'
 
 # crm-clv with no stored Gamma-Gamma fit fits one first and keeps it.
