@@ -13,11 +13,11 @@
  *
  * Bounds keep the recursion here shallow and the SQL inside SQLite's
  * limits wherever a command puts it (a parser stack of 100, 1000 levels
- * of expression, 32766 variables): past one, the filter is a usage error
- * at the column where it went past, never a failing statement.  A "not"
- * or a "(" nests a level; SQLite's tree is one level deeper for each
- * "and" and "or" (a chain is as deep as it is long), and every value is
- * a variable.
+ * of expression, 32766 variables, GLOB patterns of 50000 bytes): past
+ * one, the filter is a usage error at the column where it went past,
+ * never a failing statement.  A "not" or a "(" nests a level; SQLite's
+ * tree is one level deeper for each "and" and "or" (a chain is as deep
+ * as it is long), and every value is a variable.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -30,6 +30,7 @@
 #define MAXNEST		24	/* "not" and "(" around a test */
 #define MAXOPS		500	/* "and" and "or" in an expression */
 #define MAXVALUES	10000	/* values in an expression */
+#define MAXPATTERN	50000	/* bytes of a ~ pattern, as SQLite's GLOB */
 
 enum tok {
 	T_END,
@@ -79,12 +80,19 @@ err(struct fx *x, const char *fmt, const char *arg)
 	    from + (size_t)n < len ? "..." : "");
 }
 
-/* One more value, if it stays within MAXVALUES. */
+/*
+ * One more value, if it stays within MAXVALUES, and a pattern (glob) of
+ * at most MAXPATTERN bytes.
+ */
 static int
-value(struct fx *x)
+value(struct fx *x, int glob)
 {
 	char lim[32];
 
+	if (glob && strlen(x->text) > MAXPATTERN) {
+		snprintf(lim, sizeof lim, "%d", MAXPATTERN);
+		return err(x, "a ~ pattern longer than %s bytes", lim);
+	}
 	if (++x->values <= MAXVALUES)
 		return CRM_EX_OK;
 	snprintf(lim, sizeof lim, "%d", MAXVALUES);
@@ -177,7 +185,7 @@ literal(struct fx *x, const struct crm_field *f, int glob)
 
 	if (x->t != T_WORD && x->t != T_STR)
 		return err(x, "expected a value%s", "");
-	if ((i = value(x)) != CRM_EX_OK)
+	if ((i = value(x, glob)) != CRM_EX_OK)
 		return i;
 	if (f == NULL || glob) {
 		crm_sql_text(x->q, s);
@@ -276,7 +284,7 @@ settest(struct fx *x, const char *field)
 		free(op);
 		return err(x, "expected a value%s", "");
 	}
-	if ((rc = value(x)) != CRM_EX_OK) {
+	if ((rc = value(x, op[0] == '~')) != CRM_EX_OK) {
 		free(op);
 		return rc;
 	}

@@ -1,12 +1,13 @@
 #!/bin/sh
 # The filter language's bounds (crm(7)): at most 24 levels of not and
-# parentheses, 500 and/or and 10,000 values in one expression.  Up to them
+# parentheses, 500 and/or and 10,000 values in one expression, ~ patterns
+# of 50,000 bytes.  Up to them
 # a filter runs in every command that takes one; past them it is a usage
 # error (64) at the column where it went past, never a crash (139) or
 # SQLite's refusal (70).  The 1 MiB inputs are in unit.c (the argument
 # list of a command stops at 128 KiB).
 . "${0%/*}/lib.sh"
-plan 25
+plan 29
 
 cat >"$TMP/p.csv" <<'CSV'
 customer_ref,ts,amount
@@ -108,6 +109,18 @@ sqlite3 "$CRM_DB" .dump >"$TMP/before"
 check_exit 'crm-tag -R: a rule a level deeper is a usage error' 64 \
 	'crm-tag -R deeper "$(cat "$TMP/deeper")"'
 check 'and no rule is stored' 'sqlite3 "$CRM_DB" .dump | cmp -s - "$TMP/before"'
+
+# SQLite refuses a GLOB pattern of more than 50,000 bytes when it runs.
+crm-set 1 attr.k=v
+P=$(/usr/bin/python3 -c 'print("a" * 50001)')
+# Old code: "LIKE or GLOB pattern too complex" (70).
+check_exit 'a ~ pattern of 50,001 bytes: a usage error' 64 \
+	"crm-ls -w 'name ~ \"$P\"'"
+check_err 'at the column of the pattern' \
+	'a ~ pattern longer than 50000 bytes \(at column 8 '
+check_exit 'attr.KEY ~ too' 64 "crm-ls -w 'attr.k ~ \"$P\"'"
+check_exit 'a pattern of 50,000 bytes runs' 1 \
+	"crm-ls -w 'name ~ \"${P#a}\"'"
 
 # A long expression is quoted around the column, not whole.
 gen or 3000 >"$TMP/w"

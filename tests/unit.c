@@ -428,8 +428,9 @@ okx(char *expr, int want, const char *what)
 
 /*
  * crm(7): at most 24 levels of not and parentheses, 500 and/or and
- * 10,000 values in one expression; past them a usage error, never a
- * crash or SQLite's refusal, up to the 1 MiB inputs of the fuzzer.
+ * 10,000 values in one expression, ~ patterns of 50,000 bytes; past them
+ * a usage error, never a crash or SQLite's refusal, up to the 1 MiB
+ * inputs of the fuzzer.
  */
 static void
 bounds(void)
@@ -469,6 +470,12 @@ bounds(void)
 	    "filter: a 1 MiB value is a value");
 	okx(rep("name = \"", "x", mib, ""), 0,
 	    "filter: a 1 MiB unclosed quote refused");
+	okx(rep("name ~ \"", "x", 50000, "\""), 1,
+	    "filter: a ~ pattern of 50,000 bytes");
+	okx(rep("name ~ \"", "x", 50001, "\""), 0,
+	    "filter: a ~ pattern of 50,001 bytes refused");
+	okx(rep("attr.k ~ \"", "x", 50001, "\""), 0,
+	    "filter: an attr.KEY ~ pattern of 50,001 bytes refused");
 }
 
 int
