@@ -7,7 +7,7 @@
 # SQLite's refusal (70).  The 1 MiB inputs are in unit.c (the argument
 # list of a command stops at 128 KiB).
 . "${0%/*}/lib.sh"
-plan 29
+plan 30
 
 cat >"$TMP/p.csv" <<'CSV'
 customer_ref,ts,amount
@@ -124,7 +124,9 @@ check_exit 'a pattern of 50,000 bytes runs' 1 \
 
 # A long expression is quoted around the column, not whole.
 gen or 3000 >"$TMP/w"
-crm-ls -w "$(cat "$TMP/w")" 2>"$TMP/msg" >/dev/null
+rc=0
+crm-ls -w "$(cat "$TMP/w")" 2>"$TMP/msg" >/dev/null || rc=$?
+is 'a usage error' "$rc" 64
 check_out 'the message is one line' 1 'wc -l <"$TMP/msg"'
 check 'of less than 300 bytes' '[ "$(wc -c <"$TMP/msg")" -lt 300 ]'
 

@@ -21,7 +21,7 @@ HZ=$(getconf CLK_TCK)
 stop_after() {
 	while :; do
 		t=$(awk '{ print $3 == "Z" ? -1 : $14 + $15 }' \
-		    "/proc/$1/stat" 2>/dev/null)
+		    "/proc/$1/stat" 2>/dev/null) || t=
 		case $t in ''|-1) return 1;; esac
 		[ "$t" -ge "$2" ] && break
 		sleep 0.01
@@ -39,15 +39,16 @@ during() {
 	shift
 	CRM_BUSY_TIMEOUT=60000 "$@" >"$TMP/fit" 2>"$TMP/fit.err" &
 	_p=$!
+	_w=0 _f=0
 	if stop_after $_p "$_t"; then
-		CRM_BUSY_TIMEOUT=200 sh "$TMP/writes" >/dev/null 2>"$TMP/w.err"
-		_w=$?
+		CRM_BUSY_TIMEOUT=200 sh "$TMP/writes" >/dev/null \
+		    2>"$TMP/w.err" || _w=$?
 		kill -CONT $_p
 	else
 		_w=ended
 	fi
-	wait $_p
-	echo "$_w $?"
+	wait $_p || _f=$?
+	echo "$_w $_f"
 }
 
 # MBG/NBD by day on CDNOW: about 0.8 s of fitting.
