@@ -74,6 +74,12 @@ err(struct fx *x, const char *fmt, const char *arg)
 		    "\"%s\")", msg, x->pos, x->src);
 	from = x->pos - 1 > QUOTE ? x->pos - 1 - QUOTE : 0;
 	n = (int)(len - from < 2 * QUOTE ? len - from : 2 * QUOTE);
+	/* Whole UTF-8 characters: no continuation byte at either end. */
+	while (from > 0 && ((unsigned char)x->src[from] & 0xc0) == 0x80)
+		from--, n++;
+	while (from + (size_t)n < len &&
+	    ((unsigned char)x->src[from + n] & 0xc0) == 0x80)
+		n--;
 	return crm_err(CRM_EX_USAGE, NULL, "-w: %s (at column %zu of a %zu-"
 	    "byte expression: %s\"%.*s\"%s)", msg, x->pos, len,
 	    from > 0 ? "..." : "", n, x->src + from,
@@ -181,12 +187,12 @@ literal(struct fx *x, const struct crm_field *f, int glob)
 	long long n;
 	int64_t v;
 	char *end;
-	int i;
+	int i, rc;
 
 	if (x->t != T_WORD && x->t != T_STR)
 		return err(x, "expected a value%s", "");
-	if ((i = value(x, glob)) != CRM_EX_OK)
-		return i;
+	if ((rc = value(x, glob)) != CRM_EX_OK)
+		return rc;
 	if (f == NULL || glob) {
 		crm_sql_text(x->q, s);
 		return CRM_EX_OK;
