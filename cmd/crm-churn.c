@@ -200,15 +200,14 @@ triples(struct crm_store *st, int64_t k, int scale, struct crm_triple **tp,
 /*
  * Fit on every customer up to SAMPLE of them; past that, on every k-th
  * customer by id, k making at least SAMPLE: first from several starts on
- * a smaller such sample, then refined on the whole sample. Reads
- * temp.summ: crm_summary first.
+ * a smaller such sample, then refined on the whole sample. Reads only
+ * temp.summ (crm_summary first), so it may run outside any transaction.
  */
 #define SAMPLE	150000
 #define PILOT	20000
 
 static int
-fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f,
-    int store)
+fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f)
 {
 	struct crm_triple *t = NULL;
 	int64_t all = 0, used, k = 1;
@@ -245,7 +244,7 @@ fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f,
 		goto fail;
 	}
 	free(t);
-	return store ? crm_fit_store(st, f) : CRM_EX_OK;
+	return CRM_EX_OK;
 fail:
 	return crm_err(CRM_EX_SOFTWARE, NULL, "%s: the fit did not converge",
 	    crm_model_name(m));
@@ -301,7 +300,7 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 	int rc, k;
 
 	if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
-	    (rc = fitnow(st, m, op->scale, &f, 0)) != CRM_EX_OK)
+	    (rc = fitnow(st, m, op->scale, &f)) != CRM_EX_OK)
 		return rc;
 	if ((pw = calloc(weeks + 1, sizeof *pw)) == NULL ||
 	    (aw = calloc(weeks + 1, sizeof *aw)) == NULL) {
@@ -576,7 +575,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 	struct crm_fitted f;
 	struct warnings ws = { 0 };
 	const char *name = op->model != NULL ? op->model : "bgnbd";
-	int m = -1, rc, write;
+	int m = -1, rc;
 	size_t i;
 
 	if (strcmp(name, "heuristic") != 0 && (m = crm_model_parse(name)) < 0)
@@ -591,9 +590,12 @@ churn(struct crm_cli *cli, const struct opts *op)
 			    "numbers, like 0.243,4.414,0.793,2.426");
 		return score(op, m, f.p);
 	}
-	write = op->fit || op->fresh || (m >= 0 && !op->summary && !op->in);
-	if ((rc = crm_store_open(&st, cli, write ? CRM_WRITE : CRM_READ)) !=
-	    CRM_EX_OK)
+	/*
+	 * Everything is read in one read transaction and fitted outside any:
+	 * the write lock is taken only to store a fit or, with --new, to
+	 * remember who was warned.
+	 */
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 		goto out;
 	if (op->summary) {
 		rc = crm_summary_print(st, op->scale);
@@ -605,21 +607,28 @@ churn(struct crm_cli *cli, const struct opts *op)
 	}
 	if (op->fit) {
 		if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
-		    (rc = fitnow(st, m, op->scale, &f, 1)) != CRM_EX_OK)
+		    (rc = crm_store_end(st)) != CRM_EX_OK ||
+		    (rc = fitnow(st, m, op->scale, &f)) != CRM_EX_OK ||
+		    (rc = crm_fit_store(st, &f)) != CRM_EX_OK)
 			goto out;
 		if (!cli->quiet)
 			printfit(&f, m);
-		rc = crm_store_commit(st);
 		goto out;
 	}
 	if (m >= 0) {
 		/* Fitting now and scoring both read this one summary. */
 		if (!op->in && (rc = crm_summary(st, 0)) != CRM_EX_OK)
 			goto out;
-		/* The stored fit of the model, or one fitted now and kept. */
+		/*
+		 * The stored fit of the model, or one fitted now and kept
+		 * (not with -n); the other signals are read afresh after.
+		 */
 		rc = crm_fit_load(st, name, &f);
-		if (rc == CRM_EX_NONE && !op->in)
-			rc = fitnow(st, m, op->scale, &f, 1);
+		if (rc == CRM_EX_NONE && !op->in &&
+		    (rc = crm_store_end(st)) == CRM_EX_OK &&
+		    (rc = fitnow(st, m, op->scale, &f)) == CRM_EX_OK &&
+		    (cli->dryrun || (rc = crm_fit_store(st, &f)) == CRM_EX_OK))
+			rc = crm_store_begin(st, CRM_READ);
 		if (rc == CRM_EX_NONE) {
 			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored %s fit: "
 			    "crm-churn -m %s --fit first, or --params", name,
@@ -644,11 +653,15 @@ churn(struct crm_cli *cli, const struct opts *op)
 		rc = heuristic(st, &ws);
 	if (rc != CRM_EX_OK)
 		goto out;
-	if (op->fresh && (rc = news(st, name, &ws)) != CRM_EX_OK)
+	/* Who was warned is remembered in a short write transaction. */
+	if (op->fresh && ((rc = crm_store_end(st)) != CRM_EX_OK ||
+	    (rc = crm_store_begin(st, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = news(st, name, &ws)) != CRM_EX_OK))
 		goto out;
 	if ((rc = output(cli, &ws)) != CRM_EX_OK)
 		goto out;
-	if (write && !cli->dryrun && (rc = crm_store_commit(st)) != CRM_EX_OK)
+	if (op->fresh && !cli->dryrun && (rc = crm_store_commit(st)) !=
+	    CRM_EX_OK)
 		goto out;
 	rc = ws.n > 0 ? CRM_EX_OK : CRM_EX_NONE;
 out:

@@ -29,10 +29,12 @@ struct opts {
 
 /*
  * Fit Gamma-Gamma on the repeat customers' x and m_x (temp.summ with
- * repeat: crm_summary first), store, print.
+ * repeat: crm_summary first, then crm_store_end, for it fits outside any
+ * transaction), store unless -n, print.
  */
 static int
-fitgg(struct crm_store *st, int scale, int print, struct crm_fitted *f)
+fitgg(struct crm_store *st, int scale, int keep, int print,
+    struct crm_fitted *f)
 {
 	struct crm_triple *t = NULL;
 	sqlite3_stmt *s = NULL;
@@ -60,6 +62,7 @@ fitgg(struct crm_store *st, int scale, int print, struct crm_fitted *f)
 		rc = crm_sqlerr(st, rc);
 		goto out;
 	}
+	rc = CRM_EX_OK;
 	if (n < 2) {
 		rc = crm_err(CRM_EX_NONE, NULL, "fewer than two repeat "
 		    "customers: nothing to fit");
@@ -81,7 +84,7 @@ fitgg(struct crm_store *st, int scale, int print, struct crm_fitted *f)
 		    "converge");
 		goto out;
 	}
-	if ((rc = crm_fit_store(st, f)) == CRM_EX_OK && print)
+	if ((!keep || (rc = crm_fit_store(st, f)) == CRM_EX_OK) && print)
 		printf("p\t%.6g\nq\t%.6g\ngamma\t%.6g\nloglik\t%.4f\nn\t%lld\n",
 		    f->p[0], f->p[1], f->p[2], f->loglik, (long long)f->n);
 out:
@@ -151,8 +154,11 @@ value(struct crm_cli *cli, const struct opts *op)
 	int m, rc, i, d;
 	long n = 0;
 
-	if ((rc = crm_store_open(&st, cli, op->in || op->summary ? CRM_READ :
-	    CRM_WRITE)) != CRM_EX_OK)
+	/*
+	 * Read in one read transaction, fit outside any: only storing a fit
+	 * takes the write lock.
+	 */
+	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 		goto out;
 	if (op->summary) {
 		rc = crm_summary_print(st, op->scale);
@@ -160,9 +166,9 @@ value(struct crm_cli *cli, const struct opts *op)
 	}
 	if (op->fit) {
 		if ((rc = crm_summary(st, 1)) == CRM_EX_OK &&
-		    (rc = fitgg(st, op->scale, !cli->quiet, &g)) == CRM_EX_OK &&
-		    !cli->dryrun)
-			rc = crm_store_commit(st);
+		    (rc = crm_store_end(st)) == CRM_EX_OK)
+			rc = fitgg(st, op->scale, !cli->dryrun, !cli->quiet,
+			    &g);
 		goto out;
 	}
 	/* The purchases' model: -m, else the newest fit of any. */
@@ -181,7 +187,9 @@ value(struct crm_cli *cli, const struct opts *op)
 			    "Gamma-Gamma fit: crm-clv --fit first");
 			goto out;
 		}
-		rc = fitgg(st, op->scale, 0, &g);
+		/* The rest reads only temp.summ. */
+		if ((rc = crm_store_end(st)) == CRM_EX_OK)
+			rc = fitgg(st, op->scale, !cli->dryrun, 0, &g);
 	}
 	if (rc != CRM_EX_OK)
 		goto out;
@@ -225,8 +233,6 @@ value(struct crm_cli *cli, const struct opts *op)
 		n++;
 	}
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
-	if (rc == CRM_EX_OK && !cli->dryrun)
-		rc = crm_store_commit(st);
 out:
 	if (rc == CRM_EX_OK && n == 0 && !op->fit && !op->summary)
 		rc = CRM_EX_NONE;

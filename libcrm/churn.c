@@ -179,7 +179,12 @@ crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
 	sqlite3_stmt *s = NULL;
 	int rc, i;
 
-	if ((rc = crm_prepare(st, "INSERT INTO fit (model, unit, scale, asof, "
+	/*
+	 * The data may have changed since the fit read it: the fit is
+	 * stored as of what it was computed from (asof, n), newest first.
+	 */
+	if ((rc = crm_store_begin(st, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "INSERT INTO fit (model, unit, scale, asof, "
 	    "p1, p2, p3, p4, loglik, n, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?)", &s)) != CRM_EX_OK)
 		return rc;
@@ -196,7 +201,7 @@ crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
 	sqlite3_bind_int64(s, 11, crm_store_cli(st)->clock);
 	rc = crm_step(st, s);
 	sqlite3_finalize(s);
-	return rc;
+	return rc == CRM_EX_OK ? crm_store_commit(st) : rc;
 }
 
 int

@@ -212,6 +212,14 @@ int	crm_store_open(struct crm_store **, const struct crm_cli *,
  * removed or replaced meanwhile.
  */
 int	crm_store_commit(struct crm_store *);
+/*
+ * A reader's transaction ends (its snapshot let go, temp tables kept) and
+ * another begins: a long computation between the two, such as a fit,
+ * holds no lock, and crm_store_begin(st, CRM_WRITE) takes the write lock
+ * only for what is stored after it (BEGIN IMMEDIATE; crm_store_commit).
+ */
+int	crm_store_end(struct crm_store *);
+int	crm_store_begin(struct crm_store *, enum crm_mode);
 /* Roll back what was not committed and close.  Accepts NULL. */
 void	crm_store_close(struct crm_store *);
 struct sqlite3 *crm_store_db(struct crm_store *);
@@ -517,6 +525,11 @@ int	crm_summary_print(struct crm_store *, int scale);
  */
 int	crm_summary_read(FILE *fp, char **line, size_t *cap,
 	    struct crm_loc *at, int nv, char **id, double *v);
+/*
+ * Store a fit, as fitted at the --asof day on f->n customers, in a write
+ * transaction of its own: the caller holds none (crm_store_end first, and
+ * fit outside any), so the write lock is held for milliseconds.
+ */
 int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
 /*
  * The newest fit of model (NULL: of any model of purchases, not the

@@ -10,6 +10,14 @@
  * Identifiers come from the kind table, never from the text; every
  * literal is bound as a parameter.  Unset fields compare false, except
  * with != which they satisfy, and "not" turns unknown into true.
+ *
+ * Bounds keep the recursion here shallow and the SQL inside SQLite's
+ * limits wherever a command puts it (a parser stack of 100, 1000 levels
+ * of expression, 32766 variables, GLOB patterns of 50000 bytes): past
+ * one, the filter is a usage error at the column where it went past,
+ * never a failing statement.  A "not" or a "(" nests a level; SQLite's
+ * tree is one level deeper for each "and" and "or" (a chain is as deep
+ * as it is long), and every value is a variable.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +26,11 @@
 #include <string.h>
 
 #include "crm.h"
+
+#define MAXNEST		24	/* "not" and "(" around a test */
+#define MAXOPS		500	/* "and" and "or" in an expression */
+#define MAXVALUES	10000	/* values in an expression */
+#define MAXPATTERN	50000	/* bytes of a ~ pattern, as SQLite's GLOB */
 
 enum tok {
 	T_END,
@@ -40,17 +53,56 @@ struct fx {
 	const struct crm_kind	*kind;
 	int			 decimals;
 	int64_t			 now;
-	int			 depth;
+	int			 depth;		/* enclosing "not" and "(" */
+	int			 ops;		/* "and" and "or" so far */
+	int			 values;
 };
+
+/* A long expression is quoted around the column, not whole. */
+#define QUOTE	40
 
 static int
 err(struct fx *x, const char *fmt, const char *arg)
 {
+	size_t len = strlen(x->src), from;
 	char msg[256];
+	int n;
 
 	snprintf(msg, sizeof msg, fmt, arg);
-	return crm_err(CRM_EX_USAGE, NULL, "-w: %s (at column %zu of \"%s\")",
-	    msg, x->pos, x->src);
+	if (len <= 2 * QUOTE)
+		return crm_err(CRM_EX_USAGE, NULL, "-w: %s (at column %zu of "
+		    "\"%s\")", msg, x->pos, x->src);
+	from = x->pos - 1 > QUOTE ? x->pos - 1 - QUOTE : 0;
+	n = (int)(len - from < 2 * QUOTE ? len - from : 2 * QUOTE);
+	/* Whole UTF-8 characters: no continuation byte at either end. */
+	while (from > 0 && ((unsigned char)x->src[from] & 0xc0) == 0x80)
+		from--, n++;
+	while (from + (size_t)n < len &&
+	    ((unsigned char)x->src[from + n] & 0xc0) == 0x80)
+		n--;
+	return crm_err(CRM_EX_USAGE, NULL, "-w: %s (at column %zu of a %zu-"
+	    "byte expression: %s\"%.*s\"%s)", msg, x->pos, len,
+	    from > 0 ? "..." : "", n, x->src + from,
+	    from + (size_t)n < len ? "..." : "");
+}
+
+/*
+ * One more value, if it stays within MAXVALUES, and a pattern (glob) of
+ * at most MAXPATTERN bytes.
+ */
+static int
+value(struct fx *x, int glob)
+{
+	char lim[32];
+
+	if (glob && strlen(x->text) > MAXPATTERN) {
+		snprintf(lim, sizeof lim, "%d", MAXPATTERN);
+		return err(x, "a ~ pattern longer than %s bytes", lim);
+	}
+	if (++x->values <= MAXVALUES)
+		return CRM_EX_OK;
+	snprintf(lim, sizeof lim, "%d", MAXVALUES);
+	return err(x, "more than %s values in one expression", lim);
 }
 
 static int
@@ -65,7 +117,7 @@ wordch(unsigned char c)
 static int
 next(struct fx *x)
 {
-	const char *s;
+	const char *s, *e;
 	char q, *o;
 
 	free(x->text);
@@ -82,14 +134,16 @@ next(struct fx *x)
 	}
 	if (*s == '"' || *s == '\'') {
 		q = *s++;
-		if ((x->text = malloc(strlen(s) + 1)) == NULL)
+		/* As long as up to the closing quote, not the rest. */
+		for (e = s; *e != q; e++) {
+			if (*e == '\0')
+				return x->t = T_BAD;
+			if (*e == '\\' && (e[1] == q || e[1] == '\\'))
+				e++;
+		}
+		if ((x->text = malloc((size_t)(e - s) + 1)) == NULL)
 			return x->t = T_BAD;
 		for (o = x->text; *s != q; s++) {
-			if (*s == '\0') {
-				free(x->text);
-				x->text = NULL;
-				return x->t = T_BAD;
-			}
 			if (*s == '\\' && (s[1] == q || s[1] == '\\'))
 				s++;
 			*o++ = *s;
@@ -133,10 +187,12 @@ literal(struct fx *x, const struct crm_field *f, int glob)
 	long long n;
 	int64_t v;
 	char *end;
-	int i;
+	int i, rc;
 
 	if (x->t != T_WORD && x->t != T_STR)
 		return err(x, "expected a value%s", "");
+	if ((rc = value(x, glob)) != CRM_EX_OK)
+		return rc;
 	if (f == NULL || glob) {
 		crm_sql_text(x->q, s);
 		return CRM_EX_OK;
@@ -233,6 +289,10 @@ settest(struct fx *x, const char *field)
 	if (next(x) != T_WORD && x->t != T_STR) {
 		free(op);
 		return err(x, "expected a value%s", "");
+	}
+	if ((rc = value(x, op[0] == '~')) != CRM_EX_OK) {
+		free(op);
+		return rc;
 	}
 	num = strchr("<>", op[0]) != NULL && !neg && isnumber(x->text);
 	crm_sql_add(x->q, "c.id %sIN (SELECT customer FROM attr WHERE key = ",
@@ -352,6 +412,18 @@ out:
 	return rc;
 }
 
+/* One level deeper, if it stays within MAXNEST. */
+static int
+nest(struct fx *x)
+{
+	char lim[32];
+
+	if (++x->depth <= MAXNEST)
+		return CRM_EX_OK;
+	snprintf(lim, sizeof lim, "%d", MAXNEST);
+	return err(x, "nested more than %s deep in not and parentheses", lim);
+}
+
 static int
 unary(struct fx *x)
 {
@@ -360,16 +432,19 @@ unary(struct fx *x)
 	if (x->t == T_BAD)
 		return err(x, "unexpected character or unclosed quote%s", "");
 	if (kw(x, "not")) {
+		if ((rc = nest(x)) != CRM_EX_OK)
+			return rc;
 		next(x);
 		crm_sql_add(x->q, "((");
 		if ((rc = unary(x)) != CRM_EX_OK)
 			return rc;
 		crm_sql_add(x->q, ") IS NOT 1)");
+		x->depth--;
 		return CRM_EX_OK;
 	}
 	if (x->t == T_LP) {
-		if (++x->depth > 100)
-			return err(x, "too deeply nested%s", "");
+		if ((rc = nest(x)) != CRM_EX_OK)
+			return rc;
 		next(x);
 		crm_sql_add(x->q, "(");
 		if ((rc = expr(x)) != CRM_EX_OK)
@@ -384,6 +459,19 @@ unary(struct fx *x)
 	return test(x);
 }
 
+/* One more "and" or "or", if it stays within MAXOPS. */
+static int
+op(struct fx *x)
+{
+	char lim[32];
+
+	if (++x->ops <= MAXOPS)
+		return CRM_EX_OK;
+	snprintf(lim, sizeof lim, "%d", MAXOPS);
+	return err(x, "more than %s and/or in one expression; for a list "
+	    "of values, use in (...)", lim);
+}
+
 static int
 conjunction(struct fx *x)
 {
@@ -392,6 +480,8 @@ conjunction(struct fx *x)
 	if ((rc = unary(x)) != CRM_EX_OK)
 		return rc;
 	while (kw(x, "and")) {
+		if ((rc = op(x)) != CRM_EX_OK)
+			return rc;
 		next(x);
 		crm_sql_add(x->q, " AND ");
 		if ((rc = unary(x)) != CRM_EX_OK)
@@ -408,6 +498,8 @@ expr(struct fx *x)
 	if ((rc = conjunction(x)) != CRM_EX_OK)
 		return rc;
 	while (kw(x, "or")) {
+		if ((rc = op(x)) != CRM_EX_OK)
+			return rc;
 		next(x);
 		crm_sql_add(x->q, " OR ");
 		if ((rc = conjunction(x)) != CRM_EX_OK)

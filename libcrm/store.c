@@ -1001,3 +1001,45 @@ crm_config_unset(struct crm_store *st, const char *key, int *found)
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int
+crm_store_end(struct crm_store *st)
+{
+	int rc;
+
+	if (!st->intx)
+		return CRM_EX_OK;
+	/* A writer's changes go through crm_store_commit (statistics). */
+	if (st->mode == CRM_WRITE)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "a write transaction "
+		    "ended without its commit");
+	/* A reader's COMMIT lets go of its snapshot; temp tables stay. */
+	if ((rc = crm_exec(st, "COMMIT")) != CRM_EX_OK)
+		return rc;
+	st->intx = 0;
+	return CRM_EX_OK;
+}
+
+int
+crm_store_begin(struct crm_store *st, enum crm_mode mode)
+{
+	int rc;
+
+	if (st->intx)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "a transaction began "
+		    "inside another");
+	/*
+	 * A writer's commit is on disk when it returns, power loss
+	 * included; BEGIN IMMEDIATE waits for the write lock up to the busy
+	 * timeout.
+	 */
+	if (mode == CRM_WRITE && (rc = crm_exec(st, "PRAGMA synchronous = "
+	    "FULL")) != CRM_EX_OK)
+		return rc;
+	if ((rc = crm_exec(st, mode == CRM_WRITE ? "BEGIN IMMEDIATE" :
+	    "BEGIN")) != CRM_EX_OK)
+		return rc;
+	st->mode = mode;
+	st->intx = 1;
+	return CRM_EX_OK;
+}

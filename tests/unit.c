@@ -408,6 +408,103 @@ store(void)
 	unlink(path);
 }
 
+/* head, unit times over, tail: a malloc'd string (exits when out). */
+static char *
+rep(const char *head, const char *unit, size_t times, const char *tail)
+{
+	size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail), i;
+	char *b, *p;
+
+	if ((b = malloc(hl + ul * times + tl + 1)) == NULL)
+		exit(2);
+	memcpy(b, head, hl);
+	for (p = b + hl, i = 0; i < times; i++, p += ul)
+		memcpy(p, unit, ul);
+	memcpy(p, tail, tl + 1);
+	return b;
+}
+
+/* open n times, mid, close n times. */
+static char *
+nested(const char *open, size_t n, const char *mid, const char *close)
+{
+	char *tail = rep(mid, close, n, ""), *b = rep("", open, n, tail);
+
+	free(tail);
+	return b;
+}
+
+/* Two lists of 1 + n values each, joined by or. */
+static char *
+twolists(size_t n)
+{
+	char *a = rep("name in (\"0\"", ", \"1\"", n, ") or name in (\"0\""),
+	    *b = rep(a, ", \"1\"", n, ")");
+
+	free(a);
+	return b;
+}
+
+/* ok() for a generated expression, which it frees. */
+static void
+okx(char *expr, int want, const char *what)
+{
+	ok(want ? compiles(expr, NULL) : refused(expr), what);
+	free(expr);
+}
+
+/*
+ * crm(7): at most 24 levels of not and parentheses, 500 and/or and
+ * 10,000 values in one expression, ~ patterns of 50,000 bytes; past them
+ * a usage error, never a crash or SQLite's refusal, up to the 1 MiB
+ * inputs of the fuzzer.
+ */
+static void
+bounds(void)
+{
+	const size_t mib = 1 << 20;
+
+	okx(rep("", "not ", 24, "name"), 1, "filter: 24 nots");
+	okx(rep("", "not ", 25, "name"), 0, "filter: 25 nots refused");
+	okx(nested("(", 24, "name", ")"), 1, "filter: 24 parentheses");
+	okx(nested("(", 25, "name", ")"), 0,
+	    "filter: 25 parentheses refused");
+	okx(nested("not (", 12, "name", ")"), 1,
+	    "filter: 12 nots of parentheses");
+	okx(nested("not (", 13, "name", ")"), 0,
+	    "filter: 13 nots of parentheses refused");
+	okx(rep("name", " or name", 500, ""), 1, "filter: 500 ors");
+	okx(rep("name", " or name", 501, ""), 0, "filter: 501 ors refused");
+	okx(nested("", 250, "name", " and name or name"), 1,
+	    "filter: 250 ands and 250 ors");
+	okx(rep("name = 1", " and name = 2", 500, " or name"), 0,
+	    "filter: 500 ands and an or refused");
+	okx(rep("name in (\"0\"", ", \"1\"", 9999, ")"), 1,
+	    "filter: 10,000 values");
+	okx(rep("name in (\"0\"", ", \"1\"", 10000, ")"), 0,
+	    "filter: 10,001 values refused");
+	okx(twolists(4999), 1, "filter: 10,000 values in two lists");
+	okx(twolists(5000), 0, "filter: 10,002 values in two lists refused");
+	okx(rep("name", " or name", mib / 8, ""), 0,
+	    "filter: 1 MiB of or refused");
+	okx(rep("", "not ", mib / 4, "name"), 0,
+	    "filter: 1 MiB of not refused");
+	okx(nested("(", 100000, "name", ")"), 0,
+	    "filter: 100,000 parentheses refused");
+	okx(rep("name in (", "\"x\",", mib / 4, "\"x\")"), 0,
+	    "filter: 1 MiB of values refused");
+	okx(rep("name = \"", "x", mib, "\""), 1,
+	    "filter: a 1 MiB value is a value");
+	okx(rep("name = \"", "x", mib, ""), 0,
+	    "filter: a 1 MiB unclosed quote refused");
+	okx(rep("name ~ \"", "x", 50000, "\""), 1,
+	    "filter: a ~ pattern of 50,000 bytes");
+	okx(rep("name ~ \"", "x", 50001, "\""), 0,
+	    "filter: a ~ pattern of 50,001 bytes refused");
+	okx(rep("attr.k ~ \"", "x", 50001, "\""), 0,
+	    "filter: an attr.KEY ~ pattern of 50,001 bytes refused");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -416,6 +513,7 @@ main(int argc, char *argv[])
 	money();
 	utf8();
 	filters();
+	bounds();
 	csv();
 	store();
 	if (argc > 1)
