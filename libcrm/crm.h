@@ -301,6 +301,11 @@ enum {
 	CRM_F_REFKEY = 1 << 6,		/* names the customer by its ref */
 	CRM_F_METRIC = 1 << 7,		/* a statistic (crm-show lists it) */
 	CRM_F_DERIVED = 1 << 8,		/* written from another field */
+	/*
+	 * When something happened: a write refuses a time before 1900 or
+	 * after the end of tomorrow (UTC) by the real clock, not --asof.
+	 */
+	CRM_F_EVENT = 1 << 9,
 };
 
 /* A stored field derived from another on every write (a match key). */

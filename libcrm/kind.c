@@ -169,7 +169,7 @@ static const char *const skinds[] = { "csat", "nps", "expectation",
 static const struct crm_field purchase_fields[] = {
 	ID,
 	OWNER,
-	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	FIELD("amount", CRM_T_MONEY, CRM_F_REQUIRED),
 	TEXT("product", 0, NULL),
 	INT("qty", -1000000, 1000000, 0),
@@ -179,7 +179,7 @@ static const struct crm_field purchase_fields[] = {
 static const struct crm_field contact_fields[] = {
 	ID,
 	OWNER,
-	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	ENUM("channel", channels, CRM_F_REQUIRED),
 	ENUM("direction", directions, 0),
 	/* "by" is an SQL keyword: the column is quoted. */
@@ -191,19 +191,19 @@ static const struct crm_field contact_fields[] = {
 static const struct crm_field ticket_fields[] = {
 	ID,
 	OWNER,
-	FIELD("opened", CRM_T_TIME, CRM_F_NOW),
+	FIELD("opened", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	ENUM("kind", tkinds, CRM_F_REQUIRED),
 	INT("severity", 1, 5, 0),
 	TEXT("subject", CRM_F_PERSONAL, NULL),
-	FIELD("first_response", CRM_T_TIME, 0),
-	FIELD("resolved", CRM_T_TIME, 0),
+	FIELD("first_response", CRM_T_TIME, CRM_F_EVENT),
+	FIELD("resolved", CRM_T_TIME, CRM_F_EVENT),
 	ENUM("status", statuses, 0),
 };
 
 static const struct crm_field survey_fields[] = {
 	ID,
 	OWNER,
-	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	ENUM("kind", skinds, CRM_F_REQUIRED),
 	INT("score", 0, 10, CRM_F_REQUIRED),
 	TEXT("comment", CRM_F_PERSONAL, NULL),
@@ -212,7 +212,7 @@ static const struct crm_field survey_fields[] = {
 static const struct crm_field points_fields[] = {
 	ID,
 	OWNER,
-	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	INT("delta", -1000000000, 1000000000, CRM_F_REQUIRED),
 	TEXT("reason", 0, NULL),
 	/* The purchase that earned them (crm-points earn). */

@@ -517,6 +517,35 @@ derive(struct crm_writer *w, const struct crm_rec *r)
 	}
 }
 
+/*
+ * An event cannot have happened before 1900, nor after tomorrow: the end
+ * of tomorrow (UTC) leaves room for users east of UTC.  The bound is the
+ * real clock: --asof sets what "now" means, not what the calendar says.
+ */
+static int
+event_ok(struct crm_writer *w, const char *given, const struct crm_val *v,
+    const struct crm_loc *at)
+{
+	const struct crm_cli *cli = crm_store_cli(w->st);
+	int64_t early = crm_days_from_civil(1900, 1, 1) * 86400;
+	int64_t late = (crm_day_of(cli->clock) + 2) * 86400;
+	char when[32], what[64];
+
+	if (v->isnull || (v->i >= early && v->i < late))
+		return CRM_EX_OK;
+	crm_time_fmt(v->i, when, sizeof when);
+	if (given != NULL && *given != '\0')
+		snprintf(what, sizeof what, "\"%.40s\"", given);
+	else
+		snprintf(what, sizeof what, "now (%s by --asof)", when);
+	if (v->i < early)
+		return crm_err(CRM_EX_DATAERR, at, "%s is before 1900-01-01",
+		    what);
+	crm_time_fmt(late - 1, when, sizeof when);
+	return crm_err(CRM_EX_DATAERR, at, "%s is in the future (after %s)",
+	    what, when);
+}
+
 /* Check every given value; fills w->vals. */
 static int
 parse_rec(struct crm_writer *w, const struct crm_rec *r,
@@ -552,6 +581,12 @@ parse_rec(struct crm_writer *w, const struct crm_rec *r,
 			continue;	/* matched in crm_writer_put, owner() */
 		if ((rc = crm_field_parse(f, r->val[i], w->decimals, cli->now,
 		    &at, &w->vals[i])) != CRM_EX_OK)
+			return rc;
+	}
+	for (i = 0; i < k->nfields; i++) {
+		at.field = k->fields[i].name;
+		if ((k->fields[i].flags & CRM_F_EVENT) && (rc = event_ok(w,
+		    r->val[i], &w->vals[i], &at)) != CRM_EX_OK)
 			return rc;
 	}
 	for (i = 0; i < k->nfields; i++)
