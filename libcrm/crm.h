@@ -192,7 +192,7 @@ enum crm_mode {
 };
 
 #define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
-#define CRM_SCHEMA_VERSION	4
+#define CRM_SCHEMA_VERSION	5
 
 /*
  * Open the store of cli (path, busy timeout, user, command, now), creating
@@ -358,6 +358,12 @@ struct crm_kind {
 	 * rule and is refused.
 	 */
 	const char		*guard;
+	/*
+	 * A unique key of several fields, comma-separated: unique among the
+	 * records whose first field is set (the schema's index says so too).
+	 * NULL when none.
+	 */
+	const char		*key;
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
@@ -771,8 +777,11 @@ enum crm_wmode {
 int	crm_writer_new(struct crm_writer **, struct crm_store *,
 	    const struct crm_kind *, enum crm_wmode, int bulk,
 	    int64_t sizehint);
-/* With CRM_W_UPSERT, match on this unique field instead of ref. */
-int	crm_writer_key(struct crm_writer *, const char *field);
+/*
+ * With CRM_W_UPSERT, match on this unique field, or the fields of the
+ * kind's key ("order_ref,product"), instead of ref.
+ */
+int	crm_writer_key(struct crm_writer *, const char *fields);
 /* Write one record; *id gets its id, *added 1 when it is new. */
 int	crm_writer_put(struct crm_writer *, const struct crm_rec *,
 	    const struct crm_loc *, int64_t *id, int *added);

@@ -310,25 +310,28 @@ static const struct crm_kind kinds[] = {
 	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
 	    customer_fields, N(customer_fields),
 	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    NULL, NULL, NULL, customer_derive, NULL },
+	    NULL, NULL, NULL, customer_derive, NULL, NULL },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, NULL, purchase_incr, NULL, NULL, NULL },
+	    0, 0, NULL, purchase_incr, NULL, NULL, NULL,
+	    /* One line of an order per product: a file imported twice. */
+	    "order_ref,product" },
 	{ "contact", "contact", "contact AS c", contact_fields,
 	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    NULL, contact_incr, NULL, NULL, NULL },
+	    NULL, contact_incr, NULL, NULL, NULL, NULL },
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
 	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
 	    "CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
-	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL, NULL },
+	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL, NULL,
+	    NULL },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
 	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_incr,
-	    survey_check, NULL, NULL },
+	    survey_check, NULL, NULL, NULL },
 	{ "points", "points", "points AS c", points_fields, N(points_fields),
 	    "id,customer,ts,delta,reason", 0, 0, NULL, points_incr,
-	    NULL, NULL, points_guard },
+	    NULL, NULL, points_guard, NULL },
 };
 
 const struct crm_kind *

@@ -12,6 +12,7 @@
 #include "crm.h"
 
 #define MAXIDX	16
+#define MAXKEY	4	/* fields in a unique key */
 #define BATCH	64	/* rows per INSERT statement in bulk history loads */
 
 /* A value kept until its batch is written: text lives in the arena. */
@@ -60,7 +61,14 @@ struct crm_writer {
 	struct crm_val		*vals;		/* by field index */
 	char			*set;		/* by field index: update it */
 	char			(*dbuf)[512];	/* derived values, by index */
-	const struct crm_field	*key;		/* match key for -u: ref */
+	const struct crm_field	*key[MAXKEY];	/* match key for -u: ref */
+	int			 nkey;
+	/* The kind's key of several fields, and its look-ups. */
+	const struct crm_field	*kkey[MAXKEY];
+	int			 nkkey;
+	sqlite3_stmt		*clash;		/* a record with this key */
+	sqlite3_stmt		*same;		/* an identical stored record */
+	long			 nsame;		/* identical records reported */
 	int64_t			 first;		/* first id added */
 	int64_t			 nadded;
 	/* indexes dropped for the load, rebuilt by crm_writer_finish */
@@ -277,6 +285,73 @@ defer_indexes(struct crm_writer *w)
 	return rc;
 }
 
+/* The fields of a key "a,b": 0, or -1 when one is unknown or too many. */
+static int
+keyfields(const struct crm_kind *k, const char *list,
+    const struct crm_field **f, int *n)
+{
+	char name[128];
+	size_t len;
+
+	for (*n = 0; ; list += len + 1) {
+		len = strcspn(list, ",");
+		if (len == 0 || len >= sizeof name || *n == MAXKEY)
+			return -1;
+		memcpy(name, list, len);
+		name[len] = '\0';
+		if ((f[(*n)++] = crm_kind_field(k, name)) == NULL ||
+		    f[*n - 1]->column == NULL)
+			return -1;
+		if (list[len] == '\0')
+			return 0;
+	}
+}
+
+/*
+ * SELECT id by a key: the first field equal to ?1, the others the same
+ * or both unset (?2...), any record but ?n+1.
+ */
+static int
+prep_key(struct crm_writer *w, const struct crm_field *const *f, int n,
+    sqlite3_stmt **out)
+{
+	struct crm_sql q = { 0 };
+	int i, rc;
+
+	sqlite3_finalize(*out);
+	*out = NULL;
+	crm_sql_add(&q, "SELECT id FROM %s WHERE %s = ?1", w->kind->table,
+	    f[0]->column);
+	for (i = 1; i < n; i++)
+		crm_sql_add(&q, " AND %s IS ?%d", f[i]->column, i + 1);
+	crm_sql_add(&q, " AND id IS NOT ?%d ORDER BY id LIMIT 1", n + 1);
+	rc = crm_prepare(w->st, q.buf, out);
+	crm_sql_free(&q);
+	return rc;
+}
+
+/*
+ * The oldest record stored before this writer began with the same value
+ * in every field: without a key, a repeat cannot be told from a new one.
+ */
+static int
+prep_same(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_sql q = { 0 };
+	int i, rc;
+
+	crm_sql_add(&q, "SELECT id FROM %s WHERE id < ?1", k->table);
+	for (i = 1; i < k->nfields; i++)
+		if (settable(&k->fields[i]))
+			crm_sql_add(&q, " AND %s IS ?%d", k->fields[i].column,
+			    i + 1);
+	crm_sql_add(&q, " ORDER BY id LIMIT 1");
+	rc = crm_prepare(w->st, q.buf, &w->same);
+	crm_sql_free(&q);
+	return rc;
+}
+
 int
 crm_writer_new(struct crm_writer **out, struct crm_store *st,
     const struct crm_kind *k, enum crm_wmode mode, int bulk, int64_t sizehint)
@@ -303,21 +378,30 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	w->mode = mode;
 	w->decimals = crm_store_decimals(st);
 	w->bulk = bulk;
-	for (i = 0; i < k->nfields && w->key == NULL; i++)
+	for (i = 0; i < k->nfields && w->nkey == 0; i++)
 		if (k->fields[i].flags & CRM_F_UNIQUE)
-			w->key = &k->fields[i];
+			w->key[w->nkey++] = &k->fields[i];
+	if (k->key != NULL && keyfields(k, k->key, w->kkey, &w->nkkey) != 0)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "%s: bad key %s",
+		    k->name, k->key);
+	/* -u matches by ref, or else by the kind's key. */
+	if (w->nkey == 0 && w->nkkey > 0) {
+		memcpy(w->key, w->kkey, sizeof w->key);
+		w->nkey = w->nkkey;
+	}
 	if ((rc = prep_insert(w)) != CRM_EX_OK ||
 	    (rc = prep_update(w)) != CRM_EX_OK)
 		return rc;
 	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", k->table);
 	if ((rc = crm_prepare(st, sql, &w->exists)) != CRM_EX_OK)
 		return rc;
-	if (w->key != NULL) {
-		snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ?",
-		    k->table, w->key->column);
-		if ((rc = crm_prepare(st, sql, &w->find)) != CRM_EX_OK)
-			return rc;
-	}
+	if (w->nkey > 0 && (rc = prep_key(w, w->key, w->nkey, &w->find)) !=
+	    CRM_EX_OK)
+		return rc;
+	if (w->nkkey > 0 && ((rc = prep_key(w, w->kkey, w->nkkey,
+	    &w->clash)) != CRM_EX_OK || (!crm_store_cli(st)->quiet &&
+	    (rc = prep_same(w)) != CRM_EX_OK)))
+		return rc;
 	if (k->attrs && ((rc = crm_prepare(st, "INSERT INTO attr (customer, "
 	    "key, value) VALUES (?1, ?2, ?3) ON CONFLICT (customer, key) DO "
 	    "UPDATE SET value = ?3", &w->aput)) != CRM_EX_OK ||
@@ -391,18 +475,108 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 int
 crm_writer_key(struct crm_writer *w, const char *name)
 {
-	const struct crm_field *f = crm_kind_field(w->kind, name);
-	char sql[256];
+	const struct crm_kind *k = w->kind;
+	const struct crm_field *f[MAXKEY];
+	char keys[256] = "";
+	int i, j, n, ok;
 
-	if (f == NULL || !(f->flags & CRM_F_UNIQUE))
+	ok = keyfields(k, name, f, &n) == 0;
+	/* One unique field, or the kind's key in any order. */
+	if (ok && n == 1 && (f[0]->flags & CRM_F_UNIQUE))
+		;
+	else if (ok && n == w->nkkey) {
+		for (i = 0; i < n && ok; i++) {
+			for (j = 0; j < n && f[j] != w->kkey[i]; j++)
+				;
+			ok = j < n;
+		}
+	} else
+		ok = 0;
+	if (!ok) {
+		for (i = 0; i < k->nfields; i++)
+			if (k->fields[i].flags & CRM_F_UNIQUE)
+				snprintf(keys + strlen(keys), sizeof keys -
+				    strlen(keys), "%s%s", *keys ? ", " : "",
+				    k->fields[i].name);
+		if (k->key != NULL)
+			snprintf(keys + strlen(keys), sizeof keys -
+			    strlen(keys), "%s%s", *keys ? ", " : "", k->key);
 		return crm_err(CRM_EX_USAGE, NULL, "--key %s: not a unique "
-		    "field of %s (ref or email)", name, w->kind->name);
-	w->key = f;
-	sqlite3_finalize(w->find);
-	w->find = NULL;
-	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ?",
-	    w->kind->table, f->column);
-	return crm_prepare(w->st, sql, &w->find);
+		    "key of %s (%s)", name, k->name, *keys ? keys : "none");
+	}
+	/* The kind's key in its order: a record without the first has none. */
+	memcpy(w->key, n == 1 ? f : w->kkey, sizeof w->key);
+	w->nkey = n;
+	return prep_key(w, w->key, w->nkey, &w->find);
+}
+
+/* Bind the parsed values of key fields f to ?1.. and self to ?n+1. */
+static void
+bind_key(struct crm_writer *w, sqlite3_stmt *s,
+    const struct crm_field *const *f, int n, int64_t self)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		crm_val_bind(s, i + 1, &w->vals[crm_kind_index(w->kind,
+		    f[i])]);
+	if (self > 0)
+		sqlite3_bind_int64(s, n + 1, self);
+	else
+		sqlite3_bind_null(s, n + 1);
+}
+
+/* The record other than self holding this record's key, 0 when none. */
+static int
+key_other(struct crm_writer *w, int64_t self, int64_t *other)
+{
+	int rc;
+
+	*other = 0;
+	if (w->nkkey == 0 || w->vals[crm_kind_index(w->kind,
+	    w->kkey[0])].isnull)
+		return CRM_EX_OK;
+	bind_key(w, w->clash, w->kkey, w->nkkey, self);
+	if ((rc = sqlite3_step(w->clash)) == SQLITE_ROW)
+		*other = sqlite3_column_int64(w->clash, 0);
+	sqlite3_reset(w->clash);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_sqlerr(w->st, rc);
+	return CRM_EX_OK;
+}
+
+/* "order_ref: "A1" with product "tea" is already in the store ..." */
+static int
+key_err(struct crm_writer *w, const struct crm_loc *at0, int64_t other)
+{
+	const struct crm_kind *k = w->kind;
+	const struct crm_val *v;
+	struct crm_loc at = *at0;
+	char with[256] = "", val[32];
+	int i;
+
+	for (i = 1; i < w->nkkey; i++) {
+		v = &w->vals[crm_kind_index(k, w->kkey[i])];
+		snprintf(val, sizeof val, "%lld", (long long)v->i);
+		if (v->isnull)
+			snprintf(with + strlen(with), sizeof with -
+			    strlen(with), " with no %s", w->kkey[i]->name);
+		else
+			snprintf(with + strlen(with), sizeof with -
+			    strlen(with), " with %s \"%.60s\"",
+			    w->kkey[i]->name, v->isint ? val : v->s);
+	}
+	v = &w->vals[crm_kind_index(k, w->kkey[0])];
+	at.field = w->kkey[0]->name;
+	if (other >= w->first)
+		return crm_err(CRM_EX_DATAERR, &at, "\"%s\"%s is given twice "
+		    "in the input (also for %s %lld)", v->s, with, k->name,
+		    (long long)other);
+	return crm_err(CRM_EX_DATAERR, &at, "\"%s\"%s is already in the store "
+	    "(%s %lld)%s%s%s", v->s, with, k->name, (long long)other,
+	    w->mode == CRM_W_ADD ? "; -u --key " : "",
+	    w->mode == CRM_W_ADD ? k->key : "",
+	    w->mode == CRM_W_ADD ? " updates it" : "");
 }
 
 /* The stored record colliding with a unique value of this one, if any. */
@@ -441,8 +615,12 @@ collision(struct crm_writer *w, const struct crm_loc *at0, int64_t self)
 		return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is already in the "
 		    "store (%s %lld)%s", w->vals[i].s, k->name,
 		    (long long)other, w->mode == CRM_W_ADD &&
-		    f == w->key ? "; -u updates it" : "");
+		    f == w->key[0] ? "; -u updates it" : "");
 	}
+	if ((rc = key_other(w, self, &other)) != CRM_EX_OK)
+		return rc;
+	if (other != 0)
+		return key_err(w, at0, other);
 	at.field = "id";
 	return crm_err(CRM_EX_DATAERR, &at, "is already in the store");
 }
@@ -874,6 +1052,79 @@ alike_all(struct crm_writer *w, const char *file)
 	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(w->st, rc);
 }
 
+/* A row of the batch not yet written holding this record's key. */
+static int64_t
+key_pending(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	const struct crm_val *v;
+	const struct bval *b;
+	int r, i, x;
+
+	if (w->nkkey == 0 || w->vals[crm_kind_index(k, w->kkey[0])].isnull)
+		return 0;
+	for (r = 0; r < w->nb; r++) {
+		b = &w->bv[(size_t)r * (k->nfields + 1)];
+		for (i = 0; i < w->nkkey; i++) {
+			x = crm_kind_index(k, w->kkey[i]);
+			v = &w->vals[x];
+			if (v->isnull != b[x + 1].isnull)
+				break;
+			if (v->isnull)
+				continue;
+			if (v->isint ? !b[x + 1].isint || v->i != b[x + 1].i :
+			    b[x + 1].isint || strlen(v->s) != b[x + 1].len ||
+			    memcmp(v->s, w->arena + b[x + 1].off,
+			    b[x + 1].len) != 0)
+				break;
+		}
+		if (i == w->nkkey)
+			return b[0].i;
+	}
+	return 0;
+}
+
+static void
+warn_same(struct crm_writer *w, const struct crm_loc *at0, int64_t other)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_loc at = *at0;
+
+	if (++w->nsame > MAXWARN)
+		return;
+	at.field = NULL;
+	crm_warn(&at, "warning: the same in every field as %s %lld, and "
+	    "without %s a repeat cannot be told from a new %s; added%s",
+	    k->name, (long long)other, w->kkey[0]->name, k->name,
+	    w->nsame == MAXWARN ? " (further ones are only counted)" : "");
+}
+
+/* A new record without a key, the same as a stored one: a warning. */
+static int
+same(struct crm_writer *w, const struct crm_loc *at0)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_loc at = *at0;
+	int64_t other;
+	int i, rc;
+
+	if (w->same == NULL || !w->vals[crm_kind_index(k,
+	    w->kkey[0])].isnull)
+		return CRM_EX_OK;
+	sqlite3_bind_int64(w->same, 1, w->first);
+	for (i = 1; i < k->nfields; i++)
+		if (settable(&k->fields[i]))
+			crm_val_bind(w->same, i + 1, &w->vals[i]);
+	rc = sqlite3_step(w->same);
+	other = rc == SQLITE_ROW ? sqlite3_column_int64(w->same, 0) : 0;
+	sqlite3_reset(w->same);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_sqlerr(w->st, rc);
+	if (other != 0)
+		warn_same(w, &at, other);
+	return CRM_EX_OK;
+}
+
 int
 crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
     const struct crm_loc *at, int64_t *id, int *added)
@@ -881,8 +1132,8 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 	const struct crm_kind *k = w->kind;
 	struct crm_val idv = { 1, 0, 0, NULL };
 	sqlite3_stmt *s;
-	int64_t found = 0;
-	int i, rc, isnew = w->mode == CRM_W_ADD;
+	int64_t found = 0, other;
+	int i, j, rc, isnew = w->mode == CRM_W_ADD;
 	struct crm_loc idat = *at;
 
 	*added = 0;
@@ -906,11 +1157,21 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 				found = idv.i;
 			else if (rc != SQLITE_DONE)
 				return crm_sqlerr(w->st, rc);
-		} else if (w->key != NULL) {
-			i = crm_kind_index(k, w->key);
+		} else if (w->nkey > 0) {
+			i = crm_kind_index(k, w->key[0]);
 			if (r->val[i] != NULL && *r->val[i] != '\0') {
-				sqlite3_bind_text(w->find, 1, r->val[i], -1,
-				    SQLITE_STATIC);
+				for (j = 0; j < w->nkey; j++) {
+					const char *v = r->val[crm_kind_index(
+					    k, w->key[j])];
+
+					if (v != NULL && *v != '\0')
+						sqlite3_bind_text(w->find,
+						    j + 1, v, -1,
+						    SQLITE_STATIC);
+					else
+						sqlite3_bind_null(w->find,
+						    j + 1);
+				}
 				rc = sqlite3_step(w->find);
 				if (rc == SQLITE_ROW)
 					found = sqlite3_column_int64(w->find,
@@ -924,6 +1185,21 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 	}
 	if ((rc = parse_rec(w, r, at, isnew)) != CRM_EX_OK)
 		return rc;
+	if (isnew && w->nidx == 0 && (rc = same(w, at)) != CRM_EX_OK)
+		return rc;
+	/*
+	 * A batch must not fail: a key held by a stored record or by one
+	 * waiting in the batch is refused here, by its line.  With the
+	 * indexes deferred, crm_writer_finish finds it.
+	 */
+	if (w->batching && idv.isnull && w->nidx == 0) {
+		if ((rc = key_other(w, 0, &other)) != CRM_EX_OK)
+			return rc;
+		if (other == 0)
+			other = key_pending(w);
+		if (other != 0)
+			return key_err(w, at, other);
+	}
 	if (w->batching && idv.isnull) {
 		/* Checked already: the batch cannot fail on this row's data. */
 		*id = w->nextid++;
@@ -1003,8 +1279,70 @@ first_dup(struct crm_writer *w, const struct crm_field **which,
 			}
 		}
 		sqlite3_finalize(s);
+		s = NULL;
+	}
+	/* The kind's key: equal first fields, the others equal or unset. */
+	if (w->nkkey > 0) {
+		struct crm_sql q = { 0 };
+
+		crm_sql_add(&q, "SELECT id, prev FROM (SELECT id, lag(id) OVER "
+		    "(PARTITION BY %s", w->kkey[0]->column);
+		for (i = 1; i < w->nkkey; i++)
+			crm_sql_add(&q, ", ifnull(%s, '')", w->kkey[i]->column);
+		crm_sql_add(&q, " ORDER BY id) AS prev FROM %s WHERE %s IS NOT "
+		    "NULL) WHERE prev IS NOT NULL ORDER BY id LIMIT 1",
+		    k->table, w->kkey[0]->column);
+		if (crm_sql_prepare(w->st, &q, &s) == CRM_EX_OK &&
+		    sqlite3_step(s) == SQLITE_ROW) {
+			id = sqlite3_column_int64(s, 0);
+			if (best == 0 || id < best) {
+				best = id;
+				*which = w->kkey[0];
+				*earlier = sqlite3_column_int64(s, 1);
+			}
+		}
+		sqlite3_finalize(s);
+		crm_sql_free(&q);
 	}
 	return best;
+}
+
+/* After a load without indexes: the new records the same as stored ones. */
+static int
+same_all(struct crm_writer *w, long (*lineof)(void *, int64_t), void *arg,
+    const char *file)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_loc at = { file, 0, NULL };
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	int64_t id, other;
+	int i, rc;
+
+	if (w->same == NULL || w->nadded == 0)
+		return CRM_EX_OK;
+	crm_sql_add(&q, "SELECT n.id, (SELECT min(o.id) FROM %s AS o WHERE "
+	    "o.id < ?1", k->table);
+	for (i = 1; i < k->nfields; i++)
+		if (settable(&k->fields[i]))
+			crm_sql_add(&q, " AND o.%s IS n.%s",
+			    k->fields[i].column, k->fields[i].column);
+	crm_sql_add(&q, ") AS o FROM %s AS n WHERE n.id >= ?1 AND n.%s IS "
+	    "NULL AND o IS NOT NULL ORDER BY n.id", k->table,
+	    w->kkey[0]->column);
+	rc = crm_prepare(w->st, q.buf, &s);
+	crm_sql_free(&q);
+	if (rc != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, w->first);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		other = sqlite3_column_int64(s, 1);
+		at.line = lineof != NULL ? lineof(arg, id - w->first) : 0;
+		warn_same(w, &at, other);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(w->st, rc);
 }
 
 int
@@ -1014,6 +1352,7 @@ crm_writer_finish(struct crm_writer *w, long (*lineof)(void *, int64_t),
 	struct crm_loc at = { file, 0, NULL };
 	const struct crm_field *f = NULL;
 	sqlite3 *db = crm_store_db(w->st);
+	const char *what;
 	int64_t dup, earlier = 0;
 	int i, rc;
 
@@ -1030,19 +1369,29 @@ crm_writer_finish(struct crm_writer *w, long (*lineof)(void *, int64_t),
 			    sqlite3_errmsg(db));
 		at.line = lineof != NULL ? lineof(arg, dup - w->first) : 0;
 		at.field = f->name;
+		what = "value";
+		if (w->nkkey > 1 && f == w->kkey[0])
+			what = w->kind->key;
 		if (earlier >= w->first)
-			return crm_err(CRM_EX_DATAERR, &at, "the same value "
-			    "is given on line %ld", lineof != NULL ?
+			return crm_err(CRM_EX_DATAERR, &at, "the same %s is "
+			    "given on line %ld", what, lineof != NULL ?
 			    lineof(arg, earlier - w->first) : 0L);
-		return crm_err(CRM_EX_DATAERR, &at, "the value is already in "
-		    "the store (%s %lld); -u updates it", w->kind->name,
-		    (long long)earlier);
+		return crm_err(CRM_EX_DATAERR, &at, "the same %s is already "
+		    "in the store (%s %lld); -u%s%s updates it", what,
+		    w->kind->name, (long long)earlier, what != w->kind->key ?
+		    "" : " --key ", what != w->kind->key ? "" : what);
 	}
+	if (w->nidx > 0 && (rc = same_all(w, lineof, arg, file)) !=
+	    CRM_EX_OK)
+		return rc;
 	if (w->nidx > 0 && (rc = alike_all(w, file)) != CRM_EX_OK)
 		return rc;
 	if (w->warned > MAXWARN)
 		crm_warn(NULL, "%ld likely duplicate customers in all; "
 		    "crm-dedupe lists them", w->warned);
+	if (w->nsame > MAXWARN)
+		crm_warn(NULL, "warning: %ld %ss in all are the same as stored "
+		    "ones", w->nsame, w->kind->name);
 	return CRM_EX_OK;
 }
 
@@ -1056,6 +1405,8 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->ins);
 	sqlite3_finalize(w->upd);
 	sqlite3_finalize(w->find);
+	sqlite3_finalize(w->clash);
+	sqlite3_finalize(w->same);
 	sqlite3_finalize(w->exists);
 	sqlite3_finalize(w->aput);
 	sqlite3_finalize(w->adel);
