@@ -167,9 +167,20 @@ int64_t	crm_dur_after(const struct crm_dur *, int64_t t);
 
 /* ---- money.c: exact money --------------------------------------------- */
 
+/*
+ * The largest amount a field takes, in minor units (10,000,000,000,000.00
+ * with two decimals): a customer's purchases, and a report's totals, can
+ * then hold thousands of the largest amounts before 64 bits overflow.
+ */
+#define CRM_MONEY_MAX	INT64_C(1000000000000000)
 /* Parse "12.34" into minor units.  Exact; no floating point. */
 int	crm_money_parse(const char *s, int decimals, int64_t *out,
 	    const char **why);
+/*
+ * Revenue per order: total / n rounded half up (toward +infinity at .5),
+ * with no intermediate that can overflow.  0 when n <= 0.
+ */
+int64_t	crm_money_avg(int64_t total, int64_t n);
 /* Format minor units with the given decimals into buf (>= 32 bytes). */
 void	crm_money_fmt(int64_t v, int decimals, char *buf, size_t);
 

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -54,10 +55,83 @@ static const char refresh[] =
     "WHERE t.customer IN (SELECT id FROM customer);"
     "DELETE FROM temp.touched;";
 
+/*
+ * A customer's purchases that add up beyond 64 bits (sum() checks each
+ * step): the write is bad input, and names the customer.
+ */
+static int
+overflow(struct crm_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	char max[32];
+	int rc;
+
+	crm_money_fmt(INT64_MAX, crm_store_decimals(st), max, sizeof max);
+	if ((rc = crm_prepare(st, "SELECT customer FROM purchase WHERE "
+	    "customer IN " TOUCHED " GROUP BY customer ORDER BY "
+	    "abs(total(amount)) DESC LIMIT 1", &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "customer %lld: the "
+		    "purchases add up beyond the range of money (%s either "
+		    "way)", sqlite3_column_int64(s, 0), max);
+	else
+		rc = crm_err(CRM_EX_DATAERR, NULL, "a customer's totals add "
+		    "up beyond the range of 64 bits");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/*
+ * Every report sums revenues of customers: a write that takes all of them
+ * together (by magnitude, so any subset in any order fits) past 9.2e18
+ * minor units is refused.  A store already past it can still shrink.
+ */
+#define ALL_REVENUE	"SELECT total(abs(revenue)) FROM stats"
+#define TOTAL_MAX	9.2e18
+
+static int
+all_revenue(struct crm_store *st, double *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_prepare(st, ALL_REVENUE, &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*v = sqlite3_column_double(s, 0);
+		rc = CRM_EX_OK;
+	} else
+		rc = crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int
 crm_stats_refresh(struct crm_store *st)
 {
-	return crm_exec(st, refresh);
+	sqlite3 *db = crm_store_db(st);
+	double before, after;
+	char max[32];
+	int rc;
+
+	if ((rc = all_revenue(st, &before)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_exec(db, refresh, NULL, NULL, NULL)) != SQLITE_OK) {
+		if (rc == SQLITE_ERROR && strcmp(sqlite3_errmsg(db),
+		    "integer overflow") == 0)
+			return overflow(st);
+		return crm_sqlerr(st, rc);
+	}
+	if ((rc = all_revenue(st, &after)) != CRM_EX_OK)
+		return rc;
+	if (after < TOTAL_MAX || after <= before)
+		return CRM_EX_OK;
+	crm_money_fmt((int64_t)TOTAL_MAX, crm_store_decimals(st), max,
+	    sizeof max);
+	return crm_err(CRM_EX_DATAERR, NULL, "the revenues of all customers "
+	    "would add up beyond %s either way, past what a report can total",
+	    max);
 }
 
 int

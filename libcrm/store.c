@@ -381,6 +381,12 @@ crm_sqlerr(struct crm_store *st, int rc)
 	case SQLITE_CORRUPT:
 		return crm_err(CRM_EX_DATAERR, &at, "not a crm store (%s)",
 		    msg);
+	case SQLITE_ERROR:
+		/* sum() refuses to wrap: a total beyond 64 bits. */
+		if (strcmp(msg, "integer overflow") == 0)
+			return crm_err(CRM_EX_DATAERR, &at, "a total is beyond "
+			    "the range of 64-bit numbers");
+		return crm_err(CRM_EX_SOFTWARE, &at, "%s", msg);
 	default:
 		return crm_err(CRM_EX_SOFTWARE, &at, "%s", msg);
 	}
