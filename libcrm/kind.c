@@ -52,6 +52,13 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
 	    "h.kind = '" kind "' AND h.ts <= ?1 " \
 	    "ORDER BY h.ts DESC, h.id DESC LIMIT 1)"
 #define ONLINE	"('phone', 'email', 'chat', 'social')"
+#define AVG(r, n) \
+	"(" r " / " n " - (" r " % " n " < 0) + ((" r " % " n " + " n ") % " \
+	    n " * 2 >= " n "))"
+/* Orders in history: one per order_ref, and each purchase without one. */
+#define HORDERS \
+	"(count(DISTINCT h.order_ref) + count(*) FILTER (WHERE h.order_ref " \
+	    "IS NULL))"
 
 static const struct crm_field customer_fields[] = {
 	ID,
@@ -102,15 +109,16 @@ static const struct crm_field customer_fields[] = {
 	    PAST("purchase", "count(DISTINCT h.ts / 86400)", "h.ts <= ?1")),
 	METRIC("monetary", CRM_T_MONEY, "coalesce(s.revenue, 0)",
 	    PAST("purchase", "coalesce(sum(h.amount), 0)", "h.ts <= ?1")),
-	/* Revenue per order, rounded half up to the minor unit. */
+	/*
+	 * Revenue per order, rounded half up to the minor unit: floor(r / n)
+	 * and a remainder in [0, n) (SQL's / and % truncate), so nothing in
+	 * it can overflow (as crm_money_avg).
+	 */
 	METRIC("aov", CRM_T_MONEY,
-	    "(CASE WHEN s.orders > 0 THEN (2 * s.revenue + s.orders) / "
-	    "(2 * s.orders) END)",
-	    PAST("purchase", "CASE WHEN count(*) > 0 THEN (2 * sum(h.amount) "
-	    "+ count(DISTINCT h.order_ref) + count(*) FILTER (WHERE "
-	    "h.order_ref IS NULL)) / (2 * (count(DISTINCT h.order_ref) + "
-	    "count(*) FILTER (WHERE h.order_ref IS NULL))) END",
-	    "h.ts <= ?1")),
+	    "(CASE WHEN s.orders > 0 THEN " AVG("s.revenue", "s.orders")
+	    " END)",
+	    PAST("purchase", "CASE WHEN count(*) > 0 THEN " AVG("sum(h.amount)",
+	    HORDERS) " END", "h.ts <= ?1")),
 	METRIC("tenure", CRM_T_DAYS,
 	    "(?1 / 86400 - s.first_purchase / 86400)",
 	    "(?1 / 86400 - " PAST("purchase", "min(h.ts)", "h.ts <= ?1")
