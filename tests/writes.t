@@ -3,7 +3,7 @@
 # unique by (order_ref, product), event times that happened, and money
 # that adds up within 64 bits.
 . "${0%/*}/lib.sh"
-plan 63
+plan 64
 
 revision() { sqlite3 "$CRM_DB" .dump; }
 
@@ -80,6 +80,12 @@ check_exit 'a large import repeating a key is refused' 65 \
 check_err 'naming the line of the repeat and the line it repeats' \
 	'big\.csv:25002: order_ref: the same order_ref,product is given on line 3'
 check_out 'and nothing was written' 0 'sqlite3 "$TMP/big.db" "SELECT count(*) FROM purchase"'
+# The same load without the repeat, its line 4 the same as the one stored
+# purchase but for having no order_ref: added, with a warning by line.
+crm-add -q -d "$TMP/big.db" purchase customer_ref=B ts=2025-01-01T10:00:00Z amount=10.00 product=product-with-a-long-name-2 qty=1
+sed -e '$d' -e '4s/,BIG000002$/,/' "$TMP/big.csv" >"$TMP/big2.csv"
+check 'a large import warns of a purchase the same as a stored one, by its line' \
+	'crm-add -d "$TMP/big.db" -f "$TMP/big2.csv" purchase >/dev/null && grep -q "^crm-add: .*big2\.csv:4: warning: the same in every field as purchase 1," "$TMP/err"'
 
 # ---- the migration to schema 5 names the purchases that repeat a key ----
 sqlite3 "$TMP/v4.db" <"$TESTS/data/store-v4.sql"
