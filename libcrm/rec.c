@@ -36,6 +36,7 @@ struct crm_writer {
 	sqlite3_stmt		*ownerof;	/* customer of a record */
 	sqlite3_stmt		*custok;	/* 1 when a customer exists */
 	sqlite3_stmt		*fixup;		/* the kind's after-write SQL */
+	sqlite3_stmt		*events;	/* event times, after the fixup */
 	sqlite3_stmt		*ensure;	/* a stats row for a customer */
 	sqlite3_stmt		*incr;		/* the kind's stats update */
 	sqlite3_stmt		*guard;		/* the kind's rule */
@@ -285,6 +286,29 @@ defer_indexes(struct crm_writer *w)
 	return rc;
 }
 
+/*
+ * The event times of record ?1, read back after the kind's fixup: it
+ * stamps them with now, which --asof may have moved past tomorrow.
+ */
+static int
+prep_events(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_sql q = { 0 };
+	int i, n = 0, rc;
+
+	crm_sql_add(&q, "SELECT ");
+	for (i = 0; i < k->nfields; i++)
+		if ((k->fields[i].flags & CRM_F_EVENT) &&
+		    k->fields[i].column != NULL)
+			crm_sql_add(&q, "%s%s", n++ ? ", " : "",
+			    k->fields[i].column);
+	crm_sql_add(&q, " FROM %s WHERE id = ?1", k->table);
+	rc = n > 0 ? crm_prepare(w->st, q.buf, &w->events) : CRM_EX_OK;
+	crm_sql_free(&q);
+	return rc;
+}
+
 /* The fields of a key "a,b": 0, or -1 when one is unknown or too many. */
 static int
 keyfields(const struct crm_kind *k, const char *list,
@@ -424,6 +448,8 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	}
 	if (k->fixup != NULL &&
 	    (rc = crm_prepare(st, k->fixup, &w->fixup)) != CRM_EX_OK)
+		return rc;
+	if (k->fixup != NULL && (rc = prep_events(w)) != CRM_EX_OK)
 		return rc;
 	if (k->guard != NULL &&
 	    (rc = crm_prepare(st, k->guard, &w->guard)) != CRM_EX_OK)
@@ -700,23 +726,34 @@ derive(struct crm_writer *w, const struct crm_rec *r)
  * of tomorrow (UTC) leaves room for users east of UTC.  The bound is the
  * real clock: --asof sets what "now" means, not what the calendar says.
  */
+static int64_t
+event_late(const struct crm_writer *w)
+{
+	return (crm_day_of(crm_store_cli(w->st)->clock) + 2) * 86400;
+}
+
+static int
+event_in(const struct crm_writer *w, int64_t t)
+{
+	return t >= crm_days_from_civil(1900, 1, 1) * 86400 &&
+	    t < event_late(w);
+}
+
 static int
 event_ok(struct crm_writer *w, const char *given, const struct crm_val *v,
     const struct crm_loc *at)
 {
-	const struct crm_cli *cli = crm_store_cli(w->st);
-	int64_t early = crm_days_from_civil(1900, 1, 1) * 86400;
-	int64_t late = (crm_day_of(cli->clock) + 2) * 86400;
+	int64_t late = event_late(w);
 	char when[32], what[64];
 
-	if (v->isnull || (v->i >= early && v->i < late))
+	if (v->isnull || event_in(w, v->i))
 		return CRM_EX_OK;
 	crm_time_fmt(v->i, when, sizeof when);
 	if (given != NULL && *given != '\0')
 		snprintf(what, sizeof what, "\"%.40s\"", given);
 	else
 		snprintf(what, sizeof what, "now (%s by --asof)", when);
-	if (v->i < early)
+	if (v->i < late)
 		return crm_err(CRM_EX_DATAERR, at, "%s is before 1900-01-01",
 		    what);
 	crm_time_fmt(late - 1, when, sizeof when);
@@ -901,6 +938,41 @@ incremental(struct crm_writer *w, int64_t customer, int64_t id, int *done)
 	return CRM_EX_OK;
 }
 
+/*
+ * An event time the fixup stamped with now, when --asof moved now out of
+ * bounds (given values were checked before; stored ones stay as they are).
+ */
+static int
+events_ok(struct crm_writer *w, int64_t id, const struct crm_loc *at0)
+{
+	const struct crm_kind *k = w->kind;
+	const struct crm_cli *cli = crm_store_cli(w->st);
+	struct crm_loc at = *at0;
+	struct crm_val v = { 0, 1, 0, NULL };
+	int i, c = 0, rc;
+
+	if (event_in(w, cli->now))
+		return CRM_EX_OK;
+	sqlite3_bind_int64(w->events, 1, id);
+	if ((rc = sqlite3_step(w->events)) != SQLITE_ROW) {
+		sqlite3_reset(w->events);
+		return crm_sqlerr(w->st, rc);
+	}
+	rc = CRM_EX_OK;
+	for (i = 0; i < k->nfields && rc == CRM_EX_OK; i++) {
+		if (!(k->fields[i].flags & CRM_F_EVENT) ||
+		    k->fields[i].column == NULL)
+			continue;
+		v.isnull = sqlite3_column_type(w->events, c) == SQLITE_NULL;
+		v.i = sqlite3_column_int64(w->events, c++);
+		at.field = k->fields[i].name;
+		if (!v.isnull && v.i == cli->now)
+			rc = event_ok(w, NULL, &v, &at);
+	}
+	sqlite3_reset(w->events);
+	return rc;
+}
+
 /* What follows every write: the kind's fixup, then the statistics. */
 static int
 after(struct crm_writer *w, int64_t id, int added, const struct crm_loc *at0)
@@ -924,6 +996,9 @@ after(struct crm_writer *w, int64_t id, int added, const struct crm_loc *at0)
 		sqlite3_reset(w->fixup);
 		if (rc != SQLITE_DONE)
 			return crm_sqlerr(w->st, rc);
+		if (w->events != NULL && (rc = events_ok(w, id, at0)) !=
+		    CRM_EX_OK)
+			return rc;
 	}
 	if (w->owner == NULL)
 		return CRM_EX_OK;
@@ -1414,6 +1489,7 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->ownerof);
 	sqlite3_finalize(w->custok);
 	sqlite3_finalize(w->fixup);
+	sqlite3_finalize(w->events);
 	sqlite3_finalize(w->ensure);
 	sqlite3_finalize(w->incr);
 	sqlite3_finalize(w->guard);

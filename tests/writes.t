@@ -3,7 +3,7 @@
 # unique by (order_ref, product), event times that happened, and money
 # that adds up within 64 bits.
 . "${0%/*}/lib.sh"
-plan 64
+plan 65
 
 revision() { sqlite3 "$CRM_DB" .dump; }
 
@@ -129,6 +129,9 @@ check '1900-01-01 itself is accepted, the second before refused' \
 check_exit 'now by --asof in 2031 is refused for a default ts (--asof is not the calendar)' 65 \
 	'crm-add --asof 2031-01-01 contact customer_ref=E channel=phone'
 check_exit 'crm-set refuses it too' 65 'crm-set purchase 1 ts=2030-01-01'
+# Closing a ticket stamps resolved with now: --asof 2031 would date it then.
+check 'closing a ticket with now by --asof in 2031 is refused; other changes are not' \
+	'crm-add -q ticket customer_ref=E kind=question opened=2025-01-01 && { crm-set --asof 2031-01-01 ticket 1 status=closed; [ $? -eq 65 ]; } && grep -q "resolved: now (2031-01-01T23:59:59Z by --asof) is in the future" "$TMP/err" && crm-set -q --asof 2031-01-01 ticket 1 severity=2'
 check_out 'a planned date (expected_close) stays free where an event is refused' 2090-01-01 \
 	'{ crm-add -q purchase customer_ref=E ts=2090-01-01 amount=1 2>/dev/null; [ $? -eq 65 ]; } && crm-add -q customer name=Plan expected_close=2090-01-01 && crm-ls -F expected_close -w "name = Plan"'
 check_exit 'a bulk file with a future date is refused' 65 \
