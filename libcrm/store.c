@@ -332,10 +332,11 @@ order_key(struct crm_store *st)
 	if (rc != SQLITE_DONE)
 		return crm_sqlerr(st, rc);
 	if (n > 0)
-		return crm_err(CRM_EX_DATAERR, &at, "%lld order lines repeat a "
-		    "product: the store stays at schema 4 and unchanged; remove "
-		    "the repeats or give them order_refs of their own "
-		    "(sqlite3), then crm-init --rebuild-stats", (long long)n);
+		return crm_err(CRM_EX_DATAERR, &at, "%lld order line%s stored "
+		    "more than once: the store stays at schema 4, unchanged; "
+		    "remove or correct the repeats (sqlite3), then run "
+		    "crm-init --rebuild-stats", (long long)n, n == 1 ? " is" :
+		    "s are");
 	return crm_exec(st, "CREATE UNIQUE INDEX purchase_order ON "
 	    "purchase(order_ref, ifnull(product, '')) WHERE order_ref IS NOT "
 	    "NULL");

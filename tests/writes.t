@@ -3,7 +3,7 @@
 # unique by (order_ref, product), event times that happened, and money
 # that adds up within 64 bits.
 . "${0%/*}/lib.sh"
-plan 65
+plan 66
 
 revision() { sqlite3 "$CRM_DB" .dump; }
 
@@ -93,6 +93,8 @@ sqlite3 "$TMP/v4.db" .dump >"$TMP/v4.before"
 check_exit 'a schema 4 store with repeated order lines is not migrated: 65' 65 \
 	'crm-ls -d "$TMP/v4.db" purchase 2>"$TMP/v4.err"; rc=$?; cat "$TMP/v4.err" >&2; exit $rc'
 check_err 'naming each set of repeats' 'v4\.db: purchases 1, 3 and 8 share order_ref A1 and product tea$'
+check_err 'and saying how to go on' \
+	'v4\.db: 2 order lines are stored more than once: the store stays at schema 4, unchanged; remove or correct'
 check 'an order of no product too; not the purchases without order_ref (6 and 7)' \
 	'grep -q "v4\.db: purchases 4 and 5 share order_ref B7 and no product$" "$TMP/v4.err" && ! grep -q "6 and 7" "$TMP/v4.err"'
 check_out 'a second try stops too: the store stays at schema 4, its content unchanged' 4 \
