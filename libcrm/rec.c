@@ -578,7 +578,7 @@ key_err(struct crm_writer *w, const struct crm_loc *at0, int64_t other)
 	const struct crm_kind *k = w->kind;
 	const struct crm_val *v;
 	struct crm_loc at = *at0;
-	char with[256] = "", val[32];
+	char with[256] = "", val[32], first[32];
 	int i;
 
 	for (i = 1; i < w->nkkey; i++) {
@@ -593,13 +593,15 @@ key_err(struct crm_writer *w, const struct crm_loc *at0, int64_t other)
 			    w->kkey[i]->name, v->isint ? val : v->s);
 	}
 	v = &w->vals[crm_kind_index(k, w->kkey[0])];
+	snprintf(first, sizeof first, "%lld", (long long)v->i);
 	at.field = w->kkey[0]->name;
 	if (other >= w->first)
-		return crm_err(CRM_EX_DATAERR, &at, "\"%s\"%s is given twice "
-		    "in the input (also for %s %lld)", v->s, with, k->name,
-		    (long long)other);
-	return crm_err(CRM_EX_DATAERR, &at, "\"%s\"%s is already in the store "
-	    "(%s %lld)%s%s%s", v->s, with, k->name, (long long)other,
+		return crm_err(CRM_EX_DATAERR, &at, "\"%.60s\"%s is given twice "
+		    "in the input (also for %s %lld)", v->isint ? first : v->s,
+		    with, k->name, (long long)other);
+	return crm_err(CRM_EX_DATAERR, &at, "\"%.60s\"%s is already in the "
+	    "store (%s %lld)%s%s%s", v->isint ? first : v->s, with, k->name,
+	    (long long)other,
 	    w->mode == CRM_W_ADD ? "; -u --key " : "",
 	    w->mode == CRM_W_ADD ? k->key : "",
 	    w->mode == CRM_W_ADD ? " updates it" : "");
@@ -647,6 +649,13 @@ collision(struct crm_writer *w, const struct crm_loc *at0, int64_t self)
 		return rc;
 	if (other != 0)
 		return key_err(w, at0, other);
+	/* A change to part of the key: the rest is the stored record's. */
+	if (w->nkkey > 0 && self > 0) {
+		at.field = w->kkey[0]->name;
+		return crm_err(CRM_EX_DATAERR, &at, "the change gives %s %lld "
+		    "the %s of another %s", k->name, (long long)self, k->key,
+		    k->name);
+	}
 	at.field = "id";
 	return crm_err(CRM_EX_DATAERR, &at, "is already in the store");
 }

@@ -3,7 +3,7 @@
 # unique by (order_ref, product), event times that happened, and money
 # that adds up within 64 bits.
 . "${0%/*}/lib.sh"
-plan 66
+plan 67
 
 revision() { sqlite3 "$CRM_DB" .dump; }
 
@@ -61,6 +61,9 @@ check_out 'the updated values are stored, the others kept' \
 check_out 'and the revenue counts each line once' 30.50 'crm-ls -F monetary -w "ref = K"'
 check_out 'the key in the other order, and -u alone, match the same way' "$(printf '1\n1')" \
 	'printf "customer_ref,product,order_ref,amount\nK,tea,A1,12.00\n" >"$TMP/v.csv" && crm-add -u --key product,order_ref -f "$TMP/v.csv" purchase && crm-add -u -f "$TMP/v.csv" purchase'
+# Purchase 2 is A1/cup: naming it tea makes it purchase 1's line.
+check 'crm-set giving an order line the product of another is refused' \
+	'crm-set purchase 2 product=tea; [ $? -eq 65 ] && grep -q "purchase 2: order_ref: the change gives purchase 2 the order_ref,product of another purchase" "$TMP/err"'
 check '--key order_ref alone is not a key: 64, and the message names the key' \
 	'crm-add -u --key order_ref -f "$TMP/u.csv" purchase; [ $? -eq 64 ] && grep -q "not a unique key of purchase (order_ref,product)" "$TMP/err"'
 check_out 'a purchase without order_ref, the same as a stored one in every field, is added' 7 \
