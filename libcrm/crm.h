@@ -256,6 +256,12 @@ int	crm_stats_touch(struct crm_store *, int64_t customer);
 int	crm_stats_refresh(struct crm_store *);
 /* Recompute every customer's statistics from the history. */
 int	crm_stats_rebuild(struct crm_store *);
+/*
+ * *roomy = 1 when adding amount (minor units) to a revenue cannot take
+ * the revenues of all customers past what reports total; else the write
+ * should leave it to crm_stats_refresh, which checks exactly.
+ */
+int	crm_stats_roomy(struct crm_store *, int64_t amount, int *roomy);
 /* *hist = 1 when --asof is before the newest history: metrics from it. */
 int	crm_stats_historic(struct crm_store *, int *hist);
 

@@ -255,12 +255,20 @@ survey_check(const struct crm_kind *k, const struct crm_val *v,
 
 /*
  * The statistics after one added record (?1), without rescanning the
- * customer's history.  A survey older than the latest of its kind changes
- * no row: then the customer's statistics are recomputed from history at
- * commit.  Purchases always are: the recomputation checks that the
- * revenues still add up within 64 bits (crm_stats_refresh).
+ * customer's history.  A purchase with an order_ref, or a survey older
+ * than the latest of its kind, changes no row: then the customer's
+ * statistics are recomputed from history at commit.
  */
 #define LATER(t)	"max(coalesce(" t ", n.ts), n.ts)"
+static const char purchase_incr[] =
+    "UPDATE stats SET first_purchase = min(coalesce(first_purchase, n.ts), "
+    "n.ts), last_purchase = " LATER("last_purchase") ", purchases = "
+    "purchases + 1, orders = orders + 1, days = days + NOT EXISTS (SELECT 1 "
+    "FROM purchase AS q WHERE q.customer = n.customer AND q.ts >= n.ts / "
+    "86400 * 86400 AND q.ts < n.ts / 86400 * 86400 + 86400 AND q.id != "
+    "n.id), revenue = revenue + n.amount, newest = " LATER("newest")
+    " FROM (SELECT * FROM purchase WHERE id = ?1 AND order_ref IS NULL) AS "
+    "n WHERE stats.customer = n.customer";
 static const char contact_incr[] =
     "UPDATE stats SET last_contact = " LATER("last_contact") ", "
     "last_online = CASE WHEN n.channel IN ('phone', 'email', 'chat', "
@@ -313,7 +321,7 @@ static const struct crm_kind kinds[] = {
 	    NULL, NULL, NULL, customer_derive, NULL, NULL },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, NULL, NULL, NULL, NULL, NULL,
+	    0, 0, NULL, purchase_incr, NULL, NULL, NULL,
 	    /* One line of an order per product: a file imported twice. */
 	    "order_ref,product" },
 	{ "contact", "contact", "contact AS c", contact_fields,

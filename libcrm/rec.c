@@ -41,6 +41,7 @@ struct crm_writer {
 	sqlite3_stmt		*incr;		/* the kind's stats update */
 	sqlite3_stmt		*guard;		/* the kind's rule */
 	int			 bulk;
+	int			 money;		/* the kind has an amount */
 	sqlite3_stmt		*alike[2];	/* same email_key, phone_key */
 	long			 warned;	/* likely duplicates reported */
 	/*
@@ -402,6 +403,9 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	w->mode = mode;
 	w->decimals = crm_store_decimals(st);
 	w->bulk = bulk;
+	for (i = 0; i < k->nfields; i++)
+		if (k->fields[i].type == CRM_T_MONEY && settable(&k->fields[i]))
+			w->money = 1;
 	for (i = 0; i < k->nfields && w->nkey == 0; i++)
 		if (k->fields[i].flags & CRM_F_UNIQUE)
 			w->key[w->nkey++] = &k->fields[i];
@@ -933,6 +937,22 @@ incremental(struct crm_writer *w, int64_t customer, int64_t id, int *done)
 	sqlite3 *db = crm_store_db(w->st);
 	int rc;
 
+	*done = 0;
+	if (w->money) {
+		int64_t amount = 0;
+		int i, roomy;
+
+		for (i = 0; i < w->kind->nfields; i++)
+			if (w->kind->fields[i].type == CRM_T_MONEY &&
+			    !w->vals[i].isnull)
+				amount += w->vals[i].i < 0 ? -w->vals[i].i :
+				    w->vals[i].i;
+		if ((rc = crm_stats_roomy(w->st, amount, &roomy)) !=
+		    CRM_EX_OK)
+			return rc;
+		if (!roomy)
+			return CRM_EX_OK;	/* crm_stats_refresh checks */
+	}
 	sqlite3_bind_int64(w->ensure, 1, customer);
 	rc = sqlite3_step(w->ensure);
 	sqlite3_reset(w->ensure);

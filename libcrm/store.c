@@ -240,8 +240,9 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	") STRICT, WITHOUT ROWID;",
 	/* 3 -> 4: an account manager's customers (crm-due --owner). */
 	"CREATE INDEX customer_owner ON customer(owner) WHERE owner NOT NULL;",
-	/* 4 -> 5: purchases unique by order; see order_key. */
-	"",
+	/* 4 -> 5: purchases unique by order (see order_key), and the
+	 * largest revenues at hand (crm_stats_refresh). */
+	"CREATE INDEX stats_revenue ON stats(revenue);",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */

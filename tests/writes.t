@@ -3,7 +3,7 @@
 # unique by (order_ref, product), event times that happened, and money
 # that adds up within 64 bits.
 . "${0%/*}/lib.sh"
-plan 67
+plan 68
 
 revision() { sqlite3 "$CRM_DB" .dump; }
 
@@ -158,29 +158,32 @@ before=$(revision)
 check_exit 'purchases that add up beyond 64 bits are refused: 65' 65 'crm-add -f "$TMP/o.csv" purchase >"$TMP/ids"'
 check_err 'naming the customer' '^crm-add: customer 1: the purchases add up beyond the range of money'
 check_out 'printing no id and writing nothing' "$before" '[ ! -s "$TMP/ids" ] && sqlite3 "$CRM_DB" .dump'
-# 9100 x 10^15 = 9.1e18 for A, and C's -10^15: all revenues 9.101e18 by
-# magnitude, under the 9.2e18 that every report's totals fit in.
-sed '9102,$d' "$TMP/o.csv" >"$TMP/a.csv"
+# 9198 x 10^15 = 9.198e18 for A, and C's -10^15: all revenues 9.199e18 by
+# magnitude, just under the 9.2e18 that every report's totals fit in.
+sed '9200,$d' "$TMP/o.csv" >"$TMP/a.csv"
 crm-add -q -f "$TMP/a.csv" purchase && crm-add -q purchase customer_ref=C amount=-10000000000000.00
-# B's 130 more would take them to 9.231e18, past even 2^63 - 1 = 9.223e18
+# B's 130 more would take them to 9.329e18, past even 2^63 - 1 = 9.223e18
 # where reports would fail: refused, though B's own fit.
 awk 'BEGIN { print "customer_ref,amount"; for (i = 0; i < 130; i++) print "B,10000000000000.00" }' >"$TMP/b.csv"
 check_exit 'a write taking all revenues past 9.2e18 is refused' 65 'crm-add -q -f "$TMP/b.csv" purchase'
 check_err 'saying why' 'revenues of all customers would add up beyond 92000000000000000.00'
-# Revenue 9.1e18 - 10^15 = 9.099e18 minor units over 9101 orders: by hand
-# 9099 x 10^15 = 9101 x 999780243929238 + 4962, and 4962 / 9101 >= 1/2,
-# so the aov rounds up to 999780243929239 minor units.
+# One more 10^15 makes exactly 9.2e18: refused for a single record too.
+check 'one purchase reaching 9.2e18 is refused as well, printing no id' \
+	'crm-add purchase customer_ref=B amount=10000000000000.00 >"$TMP/ids"; [ $? -eq 65 ] && [ ! -s "$TMP/ids" ] && grep -q "revenues of all customers would add up beyond" "$TMP/err"'
+# Revenue 9.198e18 - 10^15 = 9.197e18 minor units over 9199 orders: by
+# hand 9197 x 10^15 = 9199 x 999782585063593 + 7993, and 7993 / 9199 >=
+# 1/2, so the aov rounds up to 999782585063594 minor units.
 check_out 'the summary totals the largest accepted amounts exactly' \
-	"$(printf 'revenue\t90990000000000000.00\norders\t9101\naov\t9997802439292.39')" \
+	"$(printf 'revenue\t91970000000000000.00\norders\t9199\naov\t9997825850635.94')" \
 	'crm-report summary | grep -E "^(revenue|orders|aov)	"'
 # Value tiers rank buyers with a positive revenue: A alone, the first.
 check_out 'crm-tier value ranks the largest revenue' \
-	"$(printf '1\tA\t91000000000000000.00')" 'crm-tier -n value'
-# 9100 x 10^15 / 9100 orders, and C's one order of -10^15: exact, no
+	"$(printf '1\tA\t91980000000000000.00')" 'crm-tier -n value'
+# 9198 x 10^15 / 9198 orders, and C's one order of -10^15: exact, no
 # rounding (integer division of a negative total once lost a cent).
 check_out 'monetary and aov of each customer' \
-	"$(printf '1\t91000000000000000.00\t10000000000000.00\n3\t-10000000000000.00\t-10000000000000.00')" \
+	"$(printf '1\t91980000000000000.00\t10000000000000.00\n3\t-10000000000000.00\t-10000000000000.00')" \
 	'crm-ls -F id,monetary,aov -w "frequency > 0"'
 check 'and crm-report all runs, with that revenue' \
-	'crm-report all >"$TMP/all" && grep -q "^revenue	90990000000000000.00$" "$TMP/all"'
+	'crm-report all >"$TMP/all" && grep -q "^revenue	91970000000000000.00$" "$TMP/all"'
 done_testing
