@@ -15,6 +15,50 @@ static const char usage[] =
 
 enum { OPT_KEY = CRM_OPT_OWN };
 
+/*
+ * The ids to print once the transaction has committed: a failed command
+ * must name no record, or `crm-add -f f customer | crm-tag x` would tag
+ * whoever gets those ids later.  Kept as runs of consecutive ids, so a
+ * load of millions of new rows costs one run.
+ */
+struct idrun {
+	int64_t		 first, n;
+};
+
+struct idlist {
+	struct idrun	*run;
+	size_t		 n, cap;
+};
+
+static int
+keepid(struct idlist *l, int64_t id)
+{
+	struct idrun *last = l->n > 0 ? &l->run[l->n - 1] : NULL;
+	int rc;
+
+	if (last != NULL && id == last->first + last->n) {
+		last->n++;
+		return CRM_EX_OK;
+	}
+	if ((rc = crm_grow(&l->run, &l->cap, l->n, sizeof *l->run)) !=
+	    CRM_EX_OK)
+		return rc;
+	l->run[l->n].first = id;
+	l->run[l->n++].n = 1;
+	return CRM_EX_OK;
+}
+
+static void
+printids(const struct idlist *l)
+{
+	size_t i;
+	int64_t j;
+
+	for (i = 0; i < l->n; i++)
+		for (j = 0; j < l->run[i].n; j++)
+			printf("%lld\n", (long long)(l->run[i].first + j));
+}
+
 /* Progress on a terminal: rows, rows per second, share of the file. */
 struct progress {
 	int		on;
@@ -144,7 +188,8 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 
 static int
 bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
-    const struct crm_rec *args, enum crm_wmode mode, const char *key)
+    const struct crm_rec *args, enum crm_wmode mode, const char *key,
+    struct idlist *ids)
 {
 	struct crm_csv *csv = NULL;
 	struct crm_writer *w = NULL;
@@ -212,8 +257,8 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 		    CRM_EX_OK)
 			goto out;
 		added ? nadd++ : nupd++;
-		if (!cli->quiet)
-			printf("%lld\n", (long long)id);
+		if (!cli->quiet && (rc = keepid(ids, id)) != CRM_EX_OK)
+			goto out;
 		if ((++rows & 1023) == 0)
 			progress(&pg, rows, 0);
 	}
@@ -247,6 +292,7 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 	struct crm_writer *w = NULL;
 	struct crm_rec args = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
+	struct idlist ids = { NULL, 0, 0 };
 	enum crm_wmode mode = uflag ? CRM_W_UPSERT : CRM_W_ADD;
 	char *d = NULL;
 	int i, rc, added;
@@ -267,7 +313,8 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
 		goto out;
 	if (cli->infile != NULL) {
-		if ((rc = bulk(cli, st, k, &args, mode, key)) != CRM_EX_OK)
+		if ((rc = bulk(cli, st, k, &args, mode, key, &ids)) !=
+		    CRM_EX_OK)
 			goto out;
 	} else {
 		if ((rc = crm_writer_new(&w, st, k, mode, 0, 0)) != CRM_EX_OK ||
@@ -280,12 +327,22 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 		if ((rc = crm_audit(st, k->name, id, added ? "add" : "update",
 		    d)) != CRM_EX_OK)
 			goto out;
-		if (!cli->quiet)
-			printf("%lld\n", (long long)id);
+		if (!cli->quiet && (rc = keepid(&ids, id)) != CRM_EX_OK)
+			goto out;
 	}
+	/*
+	 * -n prints what a real run would, once every check has passed,
+	 * the statistics of the commit included.
+	 */
 	if (!cli->dryrun)
 		rc = crm_store_commit(st);
+	else if ((rc = crm_stats_touch(st, 0)) == CRM_EX_OK)
+		rc = crm_stats_refresh(st);
+	if (rc != CRM_EX_OK)
+		goto out;
+	printids(&ids);
 out:
+	free(ids.run);
 	free(d);
 	crm_rec_free(&args);
 	crm_writer_free(w);

@@ -361,7 +361,7 @@ summary(struct ctx *x)
 	kvf(t, "orders", "%lld", (long long)orders);
 	/* Revenue per order, rounded half up to the minor unit. */
 	if (orders > 0)
-		kvm(t, "aov", (2 * rev + orders) / (2 * orders));
+		kvm(t, "aov", crm_money_avg(rev, orders));
 	else
 		kv(t, "aov", NULL);
 	if (sqlite3_column_int64(s, 2) > 0)

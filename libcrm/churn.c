@@ -46,8 +46,15 @@ summary_hist(struct crm_store *st, int repeat)
 			if (day != last)
 				x++;
 			last = day;
-			if (repeat && day != first)
-				rep += sqlite3_column_int64(s, 2);
+			/* Bounded by the customer's revenue check. */
+			if (repeat && day != first &&
+			    __builtin_add_overflow(rep,
+			    sqlite3_column_int64(s, 2), &rep)) {
+				rc = crm_err(CRM_EX_DATAERR, NULL, "customer "
+				    "%lld: repeat purchases add up beyond the "
+				    "range of money", (long long)cur);
+				goto out;
+			}
 			continue;
 		}
 		/* The customer before is complete. */

@@ -168,9 +168,20 @@ int64_t	crm_dur_after(const struct crm_dur *, int64_t t);
 
 /* ---- money.c: exact money --------------------------------------------- */
 
+/*
+ * The largest amount a field takes, in minor units (10,000,000,000,000.00
+ * with two decimals): a customer's purchases, and a report's totals, can
+ * then hold thousands of the largest amounts before 64 bits overflow.
+ */
+#define CRM_MONEY_MAX	INT64_C(1000000000000000)
 /* Parse "12.34" into minor units.  Exact; no floating point. */
 int	crm_money_parse(const char *s, int decimals, int64_t *out,
 	    const char **why);
+/*
+ * Revenue per order: total / n rounded half up (toward +infinity at .5),
+ * with no intermediate that can overflow.  0 when n <= 0.
+ */
+int64_t	crm_money_avg(int64_t total, int64_t n);
 /* Format minor units with the given decimals into buf (>= 32 bytes). */
 void	crm_money_fmt(int64_t v, int decimals, char *buf, size_t);
 
@@ -195,7 +206,7 @@ enum crm_mode {
 };
 
 #define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
-#define CRM_SCHEMA_VERSION	4
+#define CRM_SCHEMA_VERSION	5
 
 /*
  * Open the store of cli (path, busy timeout, user, command, now), creating
@@ -262,6 +273,12 @@ int	crm_stats_touch(struct crm_store *, int64_t customer);
 int	crm_stats_refresh(struct crm_store *);
 /* Recompute every customer's statistics from the history. */
 int	crm_stats_rebuild(struct crm_store *);
+/*
+ * *roomy = 1 when adding amount (minor units) to a revenue cannot take
+ * the revenues of all customers past what reports total; else the write
+ * should leave it to crm_stats_refresh, which checks exactly.
+ */
+int	crm_stats_roomy(struct crm_store *, int64_t amount, int *roomy);
 /* *hist = 1 when --asof is before the newest history: metrics from it. */
 int	crm_stats_historic(struct crm_store *, int *hist);
 
@@ -318,6 +335,11 @@ enum {
 	CRM_F_REFKEY = 1 << 6,		/* names the customer by its ref */
 	CRM_F_METRIC = 1 << 7,		/* a statistic (crm-show lists it) */
 	CRM_F_DERIVED = 1 << 8,		/* written from another field */
+	/*
+	 * When something happened: a write refuses a time before 1900 or
+	 * after the end of tomorrow (UTC) by the real clock, not --asof.
+	 */
+	CRM_F_EVENT = 1 << 9,
 };
 
 /* A stored field derived from another on every write (a match key). */
@@ -370,6 +392,12 @@ struct crm_kind {
 	 * rule and is refused.
 	 */
 	const char		*guard;
+	/*
+	 * A unique key of several fields, comma-separated: unique among the
+	 * records whose first field is set (the schema's index says so too).
+	 * NULL when none.
+	 */
+	const char		*key;
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
@@ -788,8 +816,11 @@ enum crm_wmode {
 int	crm_writer_new(struct crm_writer **, struct crm_store *,
 	    const struct crm_kind *, enum crm_wmode, int bulk,
 	    int64_t sizehint);
-/* With CRM_W_UPSERT, match on this unique field instead of ref. */
-int	crm_writer_key(struct crm_writer *, const char *field);
+/*
+ * With CRM_W_UPSERT, match on this unique field, or the fields of the
+ * kind's key ("order_ref,product"), instead of ref.
+ */
+int	crm_writer_key(struct crm_writer *, const char *fields);
 /* Write one record; *id gets its id, *added 1 when it is new. */
 int	crm_writer_put(struct crm_writer *, const struct crm_rec *,
 	    const struct crm_loc *, int64_t *id, int *added);

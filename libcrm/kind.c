@@ -52,6 +52,13 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
 	    "h.kind = '" kind "' AND h.ts <= ?1 " \
 	    "ORDER BY h.ts DESC, h.id DESC LIMIT 1)"
 #define ONLINE	"('phone', 'email', 'chat', 'social')"
+#define AVG(r, n) \
+	"(" r " / " n " - (" r " % " n " < 0) + ((" r " % " n " + " n ") % " \
+	    n " * 2 >= " n "))"
+/* Orders in history: one per order_ref, and each purchase without one. */
+#define HORDERS \
+	"(count(DISTINCT h.order_ref) + count(*) FILTER (WHERE h.order_ref " \
+	    "IS NULL))"
 
 static const struct crm_field customer_fields[] = {
 	ID,
@@ -102,15 +109,16 @@ static const struct crm_field customer_fields[] = {
 	    PAST("purchase", "count(DISTINCT h.ts / 86400)", "h.ts <= ?1")),
 	METRIC("monetary", CRM_T_MONEY, "coalesce(s.revenue, 0)",
 	    PAST("purchase", "coalesce(sum(h.amount), 0)", "h.ts <= ?1")),
-	/* Revenue per order, rounded half up to the minor unit. */
+	/*
+	 * Revenue per order, rounded half up to the minor unit: floor(r / n)
+	 * and a remainder in [0, n) (SQL's / and % truncate), so nothing in
+	 * it can overflow (as crm_money_avg).
+	 */
 	METRIC("aov", CRM_T_MONEY,
-	    "(CASE WHEN s.orders > 0 THEN (2 * s.revenue + s.orders) / "
-	    "(2 * s.orders) END)",
-	    PAST("purchase", "CASE WHEN count(*) > 0 THEN (2 * sum(h.amount) "
-	    "+ count(DISTINCT h.order_ref) + count(*) FILTER (WHERE "
-	    "h.order_ref IS NULL)) / (2 * (count(DISTINCT h.order_ref) + "
-	    "count(*) FILTER (WHERE h.order_ref IS NULL))) END",
-	    "h.ts <= ?1")),
+	    "(CASE WHEN s.orders > 0 THEN " AVG("s.revenue", "s.orders")
+	    " END)",
+	    PAST("purchase", "CASE WHEN count(*) > 0 THEN " AVG("sum(h.amount)",
+	    HORDERS) " END", "h.ts <= ?1")),
 	METRIC("tenure", CRM_T_DAYS,
 	    "(?1 / 86400 - s.first_purchase / 86400)",
 	    "(?1 / 86400 - " PAST("purchase", "min(h.ts)", "h.ts <= ?1")
@@ -169,7 +177,7 @@ static const char *const skinds[] = { "csat", "nps", "expectation",
 static const struct crm_field purchase_fields[] = {
 	ID,
 	OWNER,
-	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	FIELD("amount", CRM_T_MONEY, CRM_F_REQUIRED),
 	TEXT("product", 0, NULL),
 	INT("qty", -1000000, 1000000, 0),
@@ -179,7 +187,7 @@ static const struct crm_field purchase_fields[] = {
 static const struct crm_field contact_fields[] = {
 	ID,
 	OWNER,
-	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	ENUM("channel", channels, CRM_F_REQUIRED),
 	ENUM("direction", directions, 0),
 	/* "by" is an SQL keyword: the column is quoted. */
@@ -191,19 +199,19 @@ static const struct crm_field contact_fields[] = {
 static const struct crm_field ticket_fields[] = {
 	ID,
 	OWNER,
-	FIELD("opened", CRM_T_TIME, CRM_F_NOW),
+	FIELD("opened", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	ENUM("kind", tkinds, CRM_F_REQUIRED),
 	INT("severity", 1, 5, 0),
 	TEXT("subject", CRM_F_PERSONAL, NULL),
-	FIELD("first_response", CRM_T_TIME, 0),
-	FIELD("resolved", CRM_T_TIME, 0),
+	FIELD("first_response", CRM_T_TIME, CRM_F_EVENT),
+	FIELD("resolved", CRM_T_TIME, CRM_F_EVENT),
 	ENUM("status", statuses, 0),
 };
 
 static const struct crm_field survey_fields[] = {
 	ID,
 	OWNER,
-	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	ENUM("kind", skinds, CRM_F_REQUIRED),
 	INT("score", 0, 10, CRM_F_REQUIRED),
 	TEXT("comment", CRM_F_PERSONAL, NULL),
@@ -212,7 +220,7 @@ static const struct crm_field survey_fields[] = {
 static const struct crm_field points_fields[] = {
 	ID,
 	OWNER,
-	FIELD("ts", CRM_T_TIME, CRM_F_NOW),
+	FIELD("ts", CRM_T_TIME, CRM_F_NOW | CRM_F_EVENT),
 	INT("delta", -1000000000, 1000000000, CRM_F_REQUIRED),
 	TEXT("reason", 0, NULL),
 	/* The purchase that earned them (crm-points earn). */
@@ -310,25 +318,28 @@ static const struct crm_kind kinds[] = {
 	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
 	    customer_fields, N(customer_fields),
 	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    NULL, NULL, NULL, customer_derive, NULL },
+	    NULL, NULL, NULL, customer_derive, NULL, NULL },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, NULL, purchase_incr, NULL, NULL, NULL },
+	    0, 0, NULL, purchase_incr, NULL, NULL, NULL,
+	    /* One line of an order per product: a file imported twice. */
+	    "order_ref,product" },
 	{ "contact", "contact", "contact AS c", contact_fields,
 	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    NULL, contact_incr, NULL, NULL, NULL },
+	    NULL, contact_incr, NULL, NULL, NULL, NULL },
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
 	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
 	    "CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
-	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL, NULL },
+	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL, NULL,
+	    NULL },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
 	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_incr,
-	    survey_check, NULL, NULL },
+	    survey_check, NULL, NULL, NULL },
 	{ "points", "points", "points AS c", points_fields, N(points_fields),
 	    "id,customer,ts,delta,reason", 0, 0, NULL, points_incr,
-	    NULL, NULL, points_guard },
+	    NULL, NULL, points_guard, NULL },
 };
 
 const struct crm_kind *
@@ -503,6 +514,13 @@ crm_field_parse(const struct crm_field *f, const char *s, int decimals,
 	case CRM_T_MONEY:
 		if (crm_money_parse(s, decimals, &v->i, &why) != 0)
 			return crm_err(CRM_EX_DATAERR, at, "\"%s\" %s", s, why);
+		/* Sums of many must fit in 64 bits: see CRM_MONEY_MAX. */
+		if (v->i > CRM_MONEY_MAX || v->i < -CRM_MONEY_MAX) {
+			crm_money_fmt(CRM_MONEY_MAX, decimals, list,
+			    sizeof list);
+			return crm_err(CRM_EX_DATAERR, at, "\"%s\" is too "
+			    "large (at most %s either way)", s, list);
+		}
 		v->isint = 1;
 		return CRM_EX_OK;
 	case CRM_T_EMAIL:

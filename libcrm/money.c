@@ -48,6 +48,24 @@ big:
 	return -1;
 }
 
+int64_t
+crm_money_avg(int64_t total, int64_t n)
+{
+	int64_t q, r;
+
+	if (n <= 0)
+		return 0;
+	/* floor(total / n) and a remainder in [0, n): 2r cannot overflow
+	 * for any count below 2^62. */
+	q = total / n;
+	r = total % n;
+	if (r < 0) {
+		q--;
+		r += n;
+	}
+	return q + (r >= n - r);
+}
+
 void
 crm_money_fmt(int64_t v, int decimals, char *buf, size_t n)
 {

@@ -12,6 +12,7 @@
 #include "crm.h"
 
 #define MAXIDX	16
+#define MAXKEY	4	/* fields in a unique key */
 #define BATCH	64	/* rows per INSERT statement in bulk history loads */
 
 /* A value kept until its batch is written: text lives in the arena. */
@@ -35,10 +36,12 @@ struct crm_writer {
 	sqlite3_stmt		*ownerof;	/* customer of a record */
 	sqlite3_stmt		*custok;	/* 1 when a customer exists */
 	sqlite3_stmt		*fixup;		/* the kind's after-write SQL */
+	sqlite3_stmt		*events;	/* event times, after the fixup */
 	sqlite3_stmt		*ensure;	/* a stats row for a customer */
 	sqlite3_stmt		*incr;		/* the kind's stats update */
 	sqlite3_stmt		*guard;		/* the kind's rule */
 	int			 bulk;
+	int			 money;		/* the kind has an amount */
 	sqlite3_stmt		*alike[2];	/* same email_key, phone_key */
 	long			 warned;	/* likely duplicates reported */
 	/*
@@ -60,7 +63,14 @@ struct crm_writer {
 	struct crm_val		*vals;		/* by field index */
 	char			*set;		/* by field index: update it */
 	char			(*dbuf)[512];	/* derived values, by index */
-	const struct crm_field	*key;		/* match key for -u: ref */
+	const struct crm_field	*key[MAXKEY];	/* match key for -u: ref */
+	int			 nkey;
+	/* The kind's key of several fields, and its look-ups. */
+	const struct crm_field	*kkey[MAXKEY];
+	int			 nkkey;
+	sqlite3_stmt		*clash;		/* a record with this key */
+	sqlite3_stmt		*same;		/* an identical stored record */
+	long			 nsame;		/* identical records reported */
 	int64_t			 first;		/* first id added */
 	int64_t			 nadded;
 	/* indexes dropped for the load, rebuilt by crm_writer_finish */
@@ -277,6 +287,96 @@ defer_indexes(struct crm_writer *w)
 	return rc;
 }
 
+/*
+ * The event times of record ?1, read back after the kind's fixup: it
+ * stamps them with now, which --asof may have moved past tomorrow.
+ */
+static int
+prep_events(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_sql q = { 0 };
+	int i, n = 0, rc;
+
+	crm_sql_add(&q, "SELECT ");
+	for (i = 0; i < k->nfields; i++)
+		if ((k->fields[i].flags & CRM_F_EVENT) &&
+		    k->fields[i].column != NULL)
+			crm_sql_add(&q, "%s%s", n++ ? ", " : "",
+			    k->fields[i].column);
+	crm_sql_add(&q, " FROM %s WHERE id = ?1", k->table);
+	rc = n > 0 ? crm_prepare(w->st, q.buf, &w->events) : CRM_EX_OK;
+	crm_sql_free(&q);
+	return rc;
+}
+
+/* The fields of a key "a,b": 0, or -1 when one is unknown or too many. */
+static int
+keyfields(const struct crm_kind *k, const char *list,
+    const struct crm_field **f, int *n)
+{
+	char name[128];
+	size_t len;
+
+	for (*n = 0; ; list += len + 1) {
+		len = strcspn(list, ",");
+		if (len == 0 || len >= sizeof name || *n == MAXKEY)
+			return -1;
+		memcpy(name, list, len);
+		name[len] = '\0';
+		if ((f[(*n)++] = crm_kind_field(k, name)) == NULL ||
+		    f[*n - 1]->column == NULL)
+			return -1;
+		if (list[len] == '\0')
+			return 0;
+	}
+}
+
+/*
+ * SELECT id by a key: the first field equal to ?1, the others the same
+ * or both unset (?2...), any record but ?n+1.
+ */
+static int
+prep_key(struct crm_writer *w, const struct crm_field *const *f, int n,
+    sqlite3_stmt **out)
+{
+	struct crm_sql q = { 0 };
+	int i, rc;
+
+	sqlite3_finalize(*out);
+	*out = NULL;
+	crm_sql_add(&q, "SELECT id FROM %s WHERE %s = ?1", w->kind->table,
+	    f[0]->column);
+	for (i = 1; i < n; i++)
+		crm_sql_add(&q, " AND %s IS ?%d", f[i]->column, i + 1);
+	crm_sql_add(&q, " AND id IS NOT ?%d ORDER BY id LIMIT 1", n + 1);
+	rc = crm_prepare(w->st, q.buf, out);
+	crm_sql_free(&q);
+	return rc;
+}
+
+/*
+ * The oldest record stored before this writer began with the same value
+ * in every field: without a key, a repeat cannot be told from a new one.
+ */
+static int
+prep_same(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_sql q = { 0 };
+	int i, rc;
+
+	crm_sql_add(&q, "SELECT id FROM %s WHERE id < ?1", k->table);
+	for (i = 1; i < k->nfields; i++)
+		if (settable(&k->fields[i]))
+			crm_sql_add(&q, " AND %s IS ?%d", k->fields[i].column,
+			    i + 1);
+	crm_sql_add(&q, " ORDER BY id LIMIT 1");
+	rc = crm_prepare(w->st, q.buf, &w->same);
+	crm_sql_free(&q);
+	return rc;
+}
+
 int
 crm_writer_new(struct crm_writer **out, struct crm_store *st,
     const struct crm_kind *k, enum crm_wmode mode, int bulk, int64_t sizehint)
@@ -303,21 +403,33 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	w->mode = mode;
 	w->decimals = crm_store_decimals(st);
 	w->bulk = bulk;
-	for (i = 0; i < k->nfields && w->key == NULL; i++)
+	for (i = 0; i < k->nfields; i++)
+		if (k->fields[i].type == CRM_T_MONEY && settable(&k->fields[i]))
+			w->money = 1;
+	for (i = 0; i < k->nfields && w->nkey == 0; i++)
 		if (k->fields[i].flags & CRM_F_UNIQUE)
-			w->key = &k->fields[i];
+			w->key[w->nkey++] = &k->fields[i];
+	if (k->key != NULL && keyfields(k, k->key, w->kkey, &w->nkkey) != 0)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "%s: bad key %s",
+		    k->name, k->key);
+	/* -u matches by ref, or else by the kind's key. */
+	if (w->nkey == 0 && w->nkkey > 0) {
+		memcpy(w->key, w->kkey, sizeof w->key);
+		w->nkey = w->nkkey;
+	}
 	if ((rc = prep_insert(w)) != CRM_EX_OK ||
 	    (rc = prep_update(w)) != CRM_EX_OK)
 		return rc;
 	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", k->table);
 	if ((rc = crm_prepare(st, sql, &w->exists)) != CRM_EX_OK)
 		return rc;
-	if (w->key != NULL) {
-		snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ?",
-		    k->table, w->key->column);
-		if ((rc = crm_prepare(st, sql, &w->find)) != CRM_EX_OK)
-			return rc;
-	}
+	if (w->nkey > 0 && (rc = prep_key(w, w->key, w->nkey, &w->find)) !=
+	    CRM_EX_OK)
+		return rc;
+	if (w->nkkey > 0 && ((rc = prep_key(w, w->kkey, w->nkkey,
+	    &w->clash)) != CRM_EX_OK || (!crm_store_cli(st)->quiet &&
+	    (rc = prep_same(w)) != CRM_EX_OK)))
+		return rc;
 	if (k->attrs && ((rc = crm_prepare(st, "INSERT INTO attr (customer, "
 	    "key, value) VALUES (?1, ?2, ?3) ON CONFLICT (customer, key) DO "
 	    "UPDATE SET value = ?3", &w->aput)) != CRM_EX_OK ||
@@ -340,6 +452,8 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	}
 	if (k->fixup != NULL &&
 	    (rc = crm_prepare(st, k->fixup, &w->fixup)) != CRM_EX_OK)
+		return rc;
+	if (k->fixup != NULL && (rc = prep_events(w)) != CRM_EX_OK)
 		return rc;
 	if (k->guard != NULL &&
 	    (rc = crm_prepare(st, k->guard, &w->guard)) != CRM_EX_OK)
@@ -391,18 +505,110 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 int
 crm_writer_key(struct crm_writer *w, const char *name)
 {
-	const struct crm_field *f = crm_kind_field(w->kind, name);
-	char sql[256];
+	const struct crm_kind *k = w->kind;
+	const struct crm_field *f[MAXKEY];
+	char keys[256] = "";
+	int i, j, n, ok;
 
-	if (f == NULL || !(f->flags & CRM_F_UNIQUE))
+	ok = keyfields(k, name, f, &n) == 0;
+	/* One unique field, or the kind's key in any order. */
+	if (ok && n == 1 && (f[0]->flags & CRM_F_UNIQUE))
+		;
+	else if (ok && n == w->nkkey) {
+		for (i = 0; i < n && ok; i++) {
+			for (j = 0; j < n && f[j] != w->kkey[i]; j++)
+				;
+			ok = j < n;
+		}
+	} else
+		ok = 0;
+	if (!ok) {
+		for (i = 0; i < k->nfields; i++)
+			if (k->fields[i].flags & CRM_F_UNIQUE)
+				snprintf(keys + strlen(keys), sizeof keys -
+				    strlen(keys), "%s%s", *keys ? ", " : "",
+				    k->fields[i].name);
+		if (k->key != NULL)
+			snprintf(keys + strlen(keys), sizeof keys -
+			    strlen(keys), "%s%s", *keys ? ", " : "", k->key);
 		return crm_err(CRM_EX_USAGE, NULL, "--key %s: not a unique "
-		    "field of %s (ref or email)", name, w->kind->name);
-	w->key = f;
-	sqlite3_finalize(w->find);
-	w->find = NULL;
-	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ?",
-	    w->kind->table, f->column);
-	return crm_prepare(w->st, sql, &w->find);
+		    "key of %s (%s)", name, k->name, *keys ? keys : "none");
+	}
+	/* The kind's key in its order: a record without the first has none. */
+	memcpy(w->key, n == 1 ? f : w->kkey, sizeof w->key);
+	w->nkey = n;
+	return prep_key(w, w->key, w->nkey, &w->find);
+}
+
+/* Bind the parsed values of key fields f to ?1.. and self to ?n+1. */
+static void
+bind_key(struct crm_writer *w, sqlite3_stmt *s,
+    const struct crm_field *const *f, int n, int64_t self)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		crm_val_bind(s, i + 1, &w->vals[crm_kind_index(w->kind,
+		    f[i])]);
+	if (self > 0)
+		sqlite3_bind_int64(s, n + 1, self);
+	else
+		sqlite3_bind_null(s, n + 1);
+}
+
+/* The record other than self holding this record's key, 0 when none. */
+static int
+key_other(struct crm_writer *w, int64_t self, int64_t *other)
+{
+	int rc;
+
+	*other = 0;
+	if (w->nkkey == 0 || w->vals[crm_kind_index(w->kind,
+	    w->kkey[0])].isnull)
+		return CRM_EX_OK;
+	bind_key(w, w->clash, w->kkey, w->nkkey, self);
+	if ((rc = sqlite3_step(w->clash)) == SQLITE_ROW)
+		*other = sqlite3_column_int64(w->clash, 0);
+	sqlite3_reset(w->clash);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_sqlerr(w->st, rc);
+	return CRM_EX_OK;
+}
+
+/* "order_ref: "A1" with product "tea" is already in the store ..." */
+static int
+key_err(struct crm_writer *w, const struct crm_loc *at0, int64_t other)
+{
+	const struct crm_kind *k = w->kind;
+	const struct crm_val *v;
+	struct crm_loc at = *at0;
+	char with[256] = "", val[32], first[32];
+	int i;
+
+	for (i = 1; i < w->nkkey; i++) {
+		v = &w->vals[crm_kind_index(k, w->kkey[i])];
+		snprintf(val, sizeof val, "%lld", (long long)v->i);
+		if (v->isnull)
+			snprintf(with + strlen(with), sizeof with -
+			    strlen(with), " with no %s", w->kkey[i]->name);
+		else
+			snprintf(with + strlen(with), sizeof with -
+			    strlen(with), " with %s \"%.60s\"",
+			    w->kkey[i]->name, v->isint ? val : v->s);
+	}
+	v = &w->vals[crm_kind_index(k, w->kkey[0])];
+	snprintf(first, sizeof first, "%lld", (long long)v->i);
+	at.field = w->kkey[0]->name;
+	if (other >= w->first)
+		return crm_err(CRM_EX_DATAERR, &at, "\"%.60s\"%s is given twice "
+		    "in the input (also for %s %lld)", v->isint ? first : v->s,
+		    with, k->name, (long long)other);
+	return crm_err(CRM_EX_DATAERR, &at, "\"%.60s\"%s is already in the "
+	    "store (%s %lld)%s%s%s", v->isint ? first : v->s, with, k->name,
+	    (long long)other,
+	    w->mode == CRM_W_ADD ? "; -u --key " : "",
+	    w->mode == CRM_W_ADD ? k->key : "",
+	    w->mode == CRM_W_ADD ? " updates it" : "");
 }
 
 /* The stored record colliding with a unique value of this one, if any. */
@@ -441,7 +647,18 @@ collision(struct crm_writer *w, const struct crm_loc *at0, int64_t self)
 		return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is already in the "
 		    "store (%s %lld)%s", w->vals[i].s, k->name,
 		    (long long)other, w->mode == CRM_W_ADD &&
-		    f == w->key ? "; -u updates it" : "");
+		    f == w->key[0] ? "; -u updates it" : "");
+	}
+	if ((rc = key_other(w, self, &other)) != CRM_EX_OK)
+		return rc;
+	if (other != 0)
+		return key_err(w, at0, other);
+	/* A change to part of the key: the rest is the stored record's. */
+	if (w->nkkey > 0 && self > 0) {
+		at.field = w->kkey[0]->name;
+		return crm_err(CRM_EX_DATAERR, &at, "the change gives %s %lld "
+		    "the %s of another %s", k->name, (long long)self, k->key,
+		    k->name);
 	}
 	at.field = "id";
 	return crm_err(CRM_EX_DATAERR, &at, "is already in the store");
@@ -517,6 +734,46 @@ derive(struct crm_writer *w, const struct crm_rec *r)
 	}
 }
 
+/*
+ * An event cannot have happened before 1900, nor after tomorrow: the end
+ * of tomorrow (UTC) leaves room for users east of UTC.  The bound is the
+ * real clock: --asof sets what "now" means, not what the calendar says.
+ */
+static int64_t
+event_late(const struct crm_writer *w)
+{
+	return (crm_day_of(crm_store_cli(w->st)->clock) + 2) * 86400;
+}
+
+static int
+event_in(const struct crm_writer *w, int64_t t)
+{
+	return t >= crm_days_from_civil(1900, 1, 1) * 86400 &&
+	    t < event_late(w);
+}
+
+static int
+event_ok(struct crm_writer *w, const char *given, const struct crm_val *v,
+    const struct crm_loc *at)
+{
+	int64_t late = event_late(w);
+	char when[32], what[64];
+
+	if (v->isnull || event_in(w, v->i))
+		return CRM_EX_OK;
+	crm_time_fmt(v->i, when, sizeof when);
+	if (given != NULL && *given != '\0')
+		snprintf(what, sizeof what, "\"%.40s\"", given);
+	else
+		snprintf(what, sizeof what, "now (%s by --asof)", when);
+	if (v->i < late)
+		return crm_err(CRM_EX_DATAERR, at, "%s is before 1900-01-01",
+		    what);
+	crm_time_fmt(late - 1, when, sizeof when);
+	return crm_err(CRM_EX_DATAERR, at, "%s is in the future (after %s)",
+	    what, when);
+}
+
 /* Check every given value; fills w->vals. */
 static int
 parse_rec(struct crm_writer *w, const struct crm_rec *r,
@@ -552,6 +809,12 @@ parse_rec(struct crm_writer *w, const struct crm_rec *r,
 			continue;	/* matched in crm_writer_put, owner() */
 		if ((rc = crm_field_parse(f, r->val[i], w->decimals, cli->now,
 		    &at, &w->vals[i])) != CRM_EX_OK)
+			return rc;
+	}
+	for (i = 0; i < k->nfields; i++) {
+		at.field = k->fields[i].name;
+		if ((k->fields[i].flags & CRM_F_EVENT) && (rc = event_ok(w,
+		    r->val[i], &w->vals[i], &at)) != CRM_EX_OK)
 			return rc;
 	}
 	for (i = 0; i < k->nfields; i++)
@@ -674,6 +937,22 @@ incremental(struct crm_writer *w, int64_t customer, int64_t id, int *done)
 	sqlite3 *db = crm_store_db(w->st);
 	int rc;
 
+	*done = 0;
+	if (w->money) {
+		int64_t amount = 0;
+		int i, roomy;
+
+		for (i = 0; i < w->kind->nfields; i++)
+			if (w->kind->fields[i].type == CRM_T_MONEY &&
+			    !w->vals[i].isnull)
+				amount += w->vals[i].i < 0 ? -w->vals[i].i :
+				    w->vals[i].i;
+		if ((rc = crm_stats_roomy(w->st, amount, &roomy)) !=
+		    CRM_EX_OK)
+			return rc;
+		if (!roomy)
+			return CRM_EX_OK;	/* crm_stats_refresh checks */
+	}
 	sqlite3_bind_int64(w->ensure, 1, customer);
 	rc = sqlite3_step(w->ensure);
 	sqlite3_reset(w->ensure);
@@ -686,6 +965,41 @@ incremental(struct crm_writer *w, int64_t customer, int64_t id, int *done)
 		return crm_sqlerr(w->st, rc);
 	*done = sqlite3_changes(db) > 0;
 	return CRM_EX_OK;
+}
+
+/*
+ * An event time the fixup stamped with now, when --asof moved now out of
+ * bounds (given values were checked before; stored ones stay as they are).
+ */
+static int
+events_ok(struct crm_writer *w, int64_t id, const struct crm_loc *at0)
+{
+	const struct crm_kind *k = w->kind;
+	const struct crm_cli *cli = crm_store_cli(w->st);
+	struct crm_loc at = *at0;
+	struct crm_val v = { 0, 1, 0, NULL };
+	int i, c = 0, rc;
+
+	if (event_in(w, cli->now))
+		return CRM_EX_OK;
+	sqlite3_bind_int64(w->events, 1, id);
+	if ((rc = sqlite3_step(w->events)) != SQLITE_ROW) {
+		sqlite3_reset(w->events);
+		return crm_sqlerr(w->st, rc);
+	}
+	rc = CRM_EX_OK;
+	for (i = 0; i < k->nfields && rc == CRM_EX_OK; i++) {
+		if (!(k->fields[i].flags & CRM_F_EVENT) ||
+		    k->fields[i].column == NULL)
+			continue;
+		v.isnull = sqlite3_column_type(w->events, c) == SQLITE_NULL;
+		v.i = sqlite3_column_int64(w->events, c++);
+		at.field = k->fields[i].name;
+		if (!v.isnull && v.i == cli->now)
+			rc = event_ok(w, NULL, &v, &at);
+	}
+	sqlite3_reset(w->events);
+	return rc;
 }
 
 /* What follows every write: the kind's fixup, then the statistics. */
@@ -711,6 +1025,9 @@ after(struct crm_writer *w, int64_t id, int added, const struct crm_loc *at0)
 		sqlite3_reset(w->fixup);
 		if (rc != SQLITE_DONE)
 			return crm_sqlerr(w->st, rc);
+		if (w->events != NULL && (rc = events_ok(w, id, at0)) !=
+		    CRM_EX_OK)
+			return rc;
 	}
 	if (w->owner == NULL)
 		return CRM_EX_OK;
@@ -839,6 +1156,79 @@ alike_all(struct crm_writer *w, const char *file)
 	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(w->st, rc);
 }
 
+/* A row of the batch not yet written holding this record's key. */
+static int64_t
+key_pending(struct crm_writer *w)
+{
+	const struct crm_kind *k = w->kind;
+	const struct crm_val *v;
+	const struct bval *b;
+	int r, i, x;
+
+	if (w->nkkey == 0 || w->vals[crm_kind_index(k, w->kkey[0])].isnull)
+		return 0;
+	for (r = 0; r < w->nb; r++) {
+		b = &w->bv[(size_t)r * (k->nfields + 1)];
+		for (i = 0; i < w->nkkey; i++) {
+			x = crm_kind_index(k, w->kkey[i]);
+			v = &w->vals[x];
+			if (v->isnull != b[x + 1].isnull)
+				break;
+			if (v->isnull)
+				continue;
+			if (v->isint ? !b[x + 1].isint || v->i != b[x + 1].i :
+			    b[x + 1].isint || strlen(v->s) != b[x + 1].len ||
+			    memcmp(v->s, w->arena + b[x + 1].off,
+			    b[x + 1].len) != 0)
+				break;
+		}
+		if (i == w->nkkey)
+			return b[0].i;
+	}
+	return 0;
+}
+
+static void
+warn_same(struct crm_writer *w, const struct crm_loc *at0, int64_t other)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_loc at = *at0;
+
+	if (++w->nsame > MAXWARN)
+		return;
+	at.field = NULL;
+	crm_warn(&at, "warning: the same in every field as %s %lld, and "
+	    "without %s a repeat cannot be told from a new %s; added%s",
+	    k->name, (long long)other, w->kkey[0]->name, k->name,
+	    w->nsame == MAXWARN ? " (further ones are only counted)" : "");
+}
+
+/* A new record without a key, the same as a stored one: a warning. */
+static int
+same(struct crm_writer *w, const struct crm_loc *at0)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_loc at = *at0;
+	int64_t other;
+	int i, rc;
+
+	if (w->same == NULL || !w->vals[crm_kind_index(k,
+	    w->kkey[0])].isnull)
+		return CRM_EX_OK;
+	sqlite3_bind_int64(w->same, 1, w->first);
+	for (i = 1; i < k->nfields; i++)
+		if (settable(&k->fields[i]))
+			crm_val_bind(w->same, i + 1, &w->vals[i]);
+	rc = sqlite3_step(w->same);
+	other = rc == SQLITE_ROW ? sqlite3_column_int64(w->same, 0) : 0;
+	sqlite3_reset(w->same);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_sqlerr(w->st, rc);
+	if (other != 0)
+		warn_same(w, &at, other);
+	return CRM_EX_OK;
+}
+
 int
 crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
     const struct crm_loc *at, int64_t *id, int *added)
@@ -846,8 +1236,8 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 	const struct crm_kind *k = w->kind;
 	struct crm_val idv = { 1, 0, 0, NULL };
 	sqlite3_stmt *s;
-	int64_t found = 0;
-	int i, rc, isnew = w->mode == CRM_W_ADD;
+	int64_t found = 0, other;
+	int i, j, rc, isnew = w->mode == CRM_W_ADD;
 	struct crm_loc idat = *at;
 
 	*added = 0;
@@ -871,11 +1261,21 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 				found = idv.i;
 			else if (rc != SQLITE_DONE)
 				return crm_sqlerr(w->st, rc);
-		} else if (w->key != NULL) {
-			i = crm_kind_index(k, w->key);
+		} else if (w->nkey > 0) {
+			i = crm_kind_index(k, w->key[0]);
 			if (r->val[i] != NULL && *r->val[i] != '\0') {
-				sqlite3_bind_text(w->find, 1, r->val[i], -1,
-				    SQLITE_STATIC);
+				for (j = 0; j < w->nkey; j++) {
+					const char *v = r->val[crm_kind_index(
+					    k, w->key[j])];
+
+					if (v != NULL && *v != '\0')
+						sqlite3_bind_text(w->find,
+						    j + 1, v, -1,
+						    SQLITE_STATIC);
+					else
+						sqlite3_bind_null(w->find,
+						    j + 1);
+				}
 				rc = sqlite3_step(w->find);
 				if (rc == SQLITE_ROW)
 					found = sqlite3_column_int64(w->find,
@@ -889,6 +1289,21 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 	}
 	if ((rc = parse_rec(w, r, at, isnew)) != CRM_EX_OK)
 		return rc;
+	if (isnew && w->nidx == 0 && (rc = same(w, at)) != CRM_EX_OK)
+		return rc;
+	/*
+	 * A batch must not fail: a key held by a stored record or by one
+	 * waiting in the batch is refused here, by its line.  With the
+	 * indexes deferred, crm_writer_finish finds it.
+	 */
+	if (w->batching && idv.isnull && w->nidx == 0) {
+		if ((rc = key_other(w, 0, &other)) != CRM_EX_OK)
+			return rc;
+		if (other == 0)
+			other = key_pending(w);
+		if (other != 0)
+			return key_err(w, at, other);
+	}
 	if (w->batching && idv.isnull) {
 		/* Checked already: the batch cannot fail on this row's data. */
 		*id = w->nextid++;
@@ -968,8 +1383,70 @@ first_dup(struct crm_writer *w, const struct crm_field **which,
 			}
 		}
 		sqlite3_finalize(s);
+		s = NULL;
+	}
+	/* The kind's key: equal first fields, the others equal or unset. */
+	if (w->nkkey > 0) {
+		struct crm_sql q = { 0 };
+
+		crm_sql_add(&q, "SELECT id, prev FROM (SELECT id, lag(id) OVER "
+		    "(PARTITION BY %s", w->kkey[0]->column);
+		for (i = 1; i < w->nkkey; i++)
+			crm_sql_add(&q, ", ifnull(%s, '')", w->kkey[i]->column);
+		crm_sql_add(&q, " ORDER BY id) AS prev FROM %s WHERE %s IS NOT "
+		    "NULL) WHERE prev IS NOT NULL ORDER BY id LIMIT 1",
+		    k->table, w->kkey[0]->column);
+		if (crm_sql_prepare(w->st, &q, &s) == CRM_EX_OK &&
+		    sqlite3_step(s) == SQLITE_ROW) {
+			id = sqlite3_column_int64(s, 0);
+			if (best == 0 || id < best) {
+				best = id;
+				*which = w->kkey[0];
+				*earlier = sqlite3_column_int64(s, 1);
+			}
+		}
+		sqlite3_finalize(s);
+		crm_sql_free(&q);
 	}
 	return best;
+}
+
+/* After a load without indexes: the new records the same as stored ones. */
+static int
+same_all(struct crm_writer *w, long (*lineof)(void *, int64_t), void *arg,
+    const char *file)
+{
+	const struct crm_kind *k = w->kind;
+	struct crm_loc at = { file, 0, NULL };
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	int64_t id, other;
+	int i, rc;
+
+	if (w->same == NULL || w->nadded == 0)
+		return CRM_EX_OK;
+	crm_sql_add(&q, "SELECT n.id, (SELECT min(o.id) FROM %s AS o WHERE "
+	    "o.id < ?1", k->table);
+	for (i = 1; i < k->nfields; i++)
+		if (settable(&k->fields[i]))
+			crm_sql_add(&q, " AND o.%s IS n.%s",
+			    k->fields[i].column, k->fields[i].column);
+	crm_sql_add(&q, ") AS o FROM %s AS n WHERE n.id >= ?1 AND n.%s IS "
+	    "NULL AND o IS NOT NULL ORDER BY n.id", k->table,
+	    w->kkey[0]->column);
+	rc = crm_prepare(w->st, q.buf, &s);
+	crm_sql_free(&q);
+	if (rc != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, w->first);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		other = sqlite3_column_int64(s, 1);
+		at.line = lineof != NULL ? lineof(arg, id - w->first) : 0;
+		warn_same(w, &at, other);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(w->st, rc);
 }
 
 int
@@ -979,6 +1456,7 @@ crm_writer_finish(struct crm_writer *w, long (*lineof)(void *, int64_t),
 	struct crm_loc at = { file, 0, NULL };
 	const struct crm_field *f = NULL;
 	sqlite3 *db = crm_store_db(w->st);
+	const char *what;
 	int64_t dup, earlier = 0;
 	int i, rc;
 
@@ -995,19 +1473,29 @@ crm_writer_finish(struct crm_writer *w, long (*lineof)(void *, int64_t),
 			    sqlite3_errmsg(db));
 		at.line = lineof != NULL ? lineof(arg, dup - w->first) : 0;
 		at.field = f->name;
+		what = "value";
+		if (w->nkkey > 1 && f == w->kkey[0])
+			what = w->kind->key;
 		if (earlier >= w->first)
-			return crm_err(CRM_EX_DATAERR, &at, "the same value "
-			    "is given on line %ld", lineof != NULL ?
+			return crm_err(CRM_EX_DATAERR, &at, "the same %s is "
+			    "given on line %ld", what, lineof != NULL ?
 			    lineof(arg, earlier - w->first) : 0L);
-		return crm_err(CRM_EX_DATAERR, &at, "the value is already in "
-		    "the store (%s %lld); -u updates it", w->kind->name,
-		    (long long)earlier);
+		return crm_err(CRM_EX_DATAERR, &at, "the same %s is already "
+		    "in the store (%s %lld); -u%s%s updates it", what,
+		    w->kind->name, (long long)earlier, what != w->kind->key ?
+		    "" : " --key ", what != w->kind->key ? "" : what);
 	}
+	if (w->nidx > 0 && (rc = same_all(w, lineof, arg, file)) !=
+	    CRM_EX_OK)
+		return rc;
 	if (w->nidx > 0 && (rc = alike_all(w, file)) != CRM_EX_OK)
 		return rc;
 	if (w->warned > MAXWARN)
 		crm_warn(NULL, "%ld likely duplicate customers in all; "
 		    "crm-dedupe lists them", w->warned);
+	if (w->nsame > MAXWARN)
+		crm_warn(NULL, "warning: %ld %ss in all are the same as stored "
+		    "ones", w->nsame, w->kind->name);
 	return CRM_EX_OK;
 }
 
@@ -1021,6 +1509,8 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->ins);
 	sqlite3_finalize(w->upd);
 	sqlite3_finalize(w->find);
+	sqlite3_finalize(w->clash);
+	sqlite3_finalize(w->same);
 	sqlite3_finalize(w->exists);
 	sqlite3_finalize(w->aput);
 	sqlite3_finalize(w->adel);
@@ -1028,6 +1518,7 @@ crm_writer_free(struct crm_writer *w)
 	sqlite3_finalize(w->ownerof);
 	sqlite3_finalize(w->custok);
 	sqlite3_finalize(w->fixup);
+	sqlite3_finalize(w->events);
 	sqlite3_finalize(w->ensure);
 	sqlite3_finalize(w->incr);
 	sqlite3_finalize(w->guard);

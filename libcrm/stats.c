@@ -5,6 +5,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -51,13 +53,112 @@ static const char refresh[] =
     "  FROM points WHERE customer IN " TOUCHED " GROUP BY customer) AS pt "
     "  ON pt.customer = t.customer "
     /* A customer deleted in this command has no statistics left. */
-    "WHERE t.customer IN (SELECT id FROM customer);"
-    "DELETE FROM temp.touched;";
+    "WHERE t.customer IN (SELECT id FROM customer)";
+
+/*
+ * A customer's purchases that add up beyond 64 bits (sum() checks each
+ * step): the write is bad input, and names the customer.
+ */
+static int
+overflow(struct crm_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	char max[32];
+	int rc;
+
+	crm_money_fmt(INT64_MAX, crm_store_decimals(st), max, sizeof max);
+	if ((rc = crm_prepare(st, "SELECT customer FROM purchase WHERE "
+	    "customer IN " TOUCHED " GROUP BY customer ORDER BY "
+	    "abs(total(amount)) DESC LIMIT 1", &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "customer %lld: the "
+		    "purchases add up beyond the range of money (%s either "
+		    "way)", sqlite3_column_int64(s, 0), max);
+	else
+		rc = crm_err(CRM_EX_DATAERR, NULL, "a customer's totals add "
+		    "up beyond the range of 64 bits");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/*
+ * Every report sums revenues of customers: a write that takes all of them
+ * together, by magnitude (so any subset in any order fits), past 9.2e18
+ * minor units is refused; a store already past it can still shrink.  The
+ * exact total is needed only when the largest revenue (stats_revenue
+ * index) times the customers could reach it.
+ */
+#define TOTAL_MAX	9.2e18
+
+static int
+total(struct crm_store *st, const char *sql, double *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*v = sqlite3_column_double(s, 0);
+		rc = CRM_EX_OK;
+	} else
+		rc = crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+#define TOUCHED_REVENUE	"SELECT total(abs(revenue)) FROM stats WHERE " \
+	"customer IN " TOUCHED
+#define LARGEST		"max(abs((SELECT max(revenue) FROM stats)), " \
+	"abs((SELECT min(revenue) FROM stats)))"
+#define BOUND		"SELECT (SELECT max(customer) FROM stats) * 1.0 * " \
+	LARGEST
+
+int
+crm_stats_roomy(struct crm_store *st, int64_t amount, int *roomy)
+{
+	double bound;
+	int rc;
+
+	/* All revenues by magnitude, and then the amount, still fit. */
+	rc = total(st, BOUND, &bound);
+	*roomy = rc == CRM_EX_OK && bound + fabs((double)amount) < TOTAL_MAX;
+	return rc;
+}
 
 int
 crm_stats_refresh(struct crm_store *st)
 {
-	return crm_exec(st, refresh);
+	sqlite3 *db = crm_store_db(st);
+	double before, after, bound, all;
+	char max[32];
+	int rc;
+
+	if ((rc = total(st, TOUCHED_REVENUE, &before)) != CRM_EX_OK)
+		return rc;
+	if ((rc = sqlite3_exec(db, refresh, NULL, NULL, NULL)) != SQLITE_OK) {
+		if (rc == SQLITE_ERROR && strcmp(sqlite3_errmsg(db),
+		    "integer overflow") == 0)
+			return overflow(st);
+		return crm_sqlerr(st, rc);
+	}
+	if ((rc = total(st, TOUCHED_REVENUE, &after)) != CRM_EX_OK ||
+	    (rc = total(st, BOUND, &bound)) != CRM_EX_OK)
+		return rc;
+	if (after > before && bound >= TOTAL_MAX) {
+		if ((rc = total(st, "SELECT total(abs(revenue)) FROM stats",
+		    &all)) != CRM_EX_OK)
+			return rc;
+		if (all >= TOTAL_MAX) {
+			crm_money_fmt((int64_t)TOTAL_MAX,
+			    crm_store_decimals(st), max, sizeof max);
+			return crm_err(CRM_EX_DATAERR, NULL, "the revenues of "
+			    "all customers would add up beyond %s either way, "
+			    "past what a report can total", max);
+		}
+	}
+	return crm_exec(st, "DELETE FROM temp.touched");
 }
 
 int

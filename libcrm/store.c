@@ -242,12 +242,16 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	") STRICT, WITHOUT ROWID;",
 	/* 3 -> 4: an account manager's customers (crm-due --owner). */
 	"CREATE INDEX customer_owner ON customer(owner) WHERE owner NOT NULL;",
+	/* 4 -> 5: purchases unique by order (see order_key), and the
+	 * largest revenues at hand (crm_stats_refresh). */
+	"CREATE INDEX stats_revenue ON stats(revenue);",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
 static int	backfill_keys(struct crm_store *);
+static int	order_key(struct crm_store *);
 static int	(*const migrate_c[CRM_SCHEMA_VERSION])(struct crm_store *) = {
-	NULL, backfill_keys, NULL, NULL,
+	NULL, backfill_keys, NULL, NULL, order_key,
 };
 
 /* Schema 2 keeps match keys: compute them for the customers there are. */
@@ -284,6 +288,61 @@ out:
 	sqlite3_finalize(s);
 	sqlite3_finalize(u);
 	return rc;
+}
+
+/*
+ * Schema 5: a purchase with an order_ref is unique by (order_ref,
+ * product), so importing a file twice is refused.  Purchases that already
+ * repeat one are named, and the store stays as it was: which of them is
+ * real is for a person to say.
+ */
+static int
+order_key(struct crm_store *st)
+{
+	struct crm_loc at = { st->cli->dbpath, 0, NULL };
+	sqlite3_stmt *s = NULL;
+	const char *ids, *p, *last;
+	char list[256];
+	int64_t n = 0;
+	int rc;
+
+	if ((rc = crm_prepare(st, "SELECT group_concat(id, ', '), count(*), "
+	    "order_ref, product FROM (SELECT id, order_ref, product FROM "
+	    "purchase WHERE order_ref IS NOT NULL ORDER BY id) GROUP BY "
+	    "order_ref, ifnull(product, '') HAVING count(*) > 1 ORDER BY "
+	    "min(id)", &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (++n > 20)
+			continue;
+		/* "3, 7, 9" becomes "3, 7 and 9". */
+		ids = (const char *)sqlite3_column_text(s, 0);
+		for (p = ids, last = NULL; (p = strstr(p, ", ")) != NULL; p++)
+			last = p;
+		snprintf(list, sizeof list, "%.*s and %s", (int)(last - ids),
+		    ids, last + 2);
+		if (sqlite3_column_type(s, 3) == SQLITE_NULL)
+			crm_err(0, &at, "purchases %s share order_ref %s and "
+			    "no product", list, sqlite3_column_text(s, 2));
+		else
+			crm_err(0, &at, "purchases %s share order_ref %s and "
+			    "product %s", list, sqlite3_column_text(s, 2),
+			    sqlite3_column_text(s, 3));
+	}
+	if (n > 20)
+		crm_err(0, &at, "and %lld more", (long long)(n - 20));
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return crm_sqlerr(st, rc);
+	if (n > 0)
+		return crm_err(CRM_EX_DATAERR, &at, "%lld order line%s stored "
+		    "more than once: the store stays at schema 4, unchanged; "
+		    "remove or correct the repeats (sqlite3), then run "
+		    "crm-init --rebuild-stats", (long long)n, n == 1 ? " is" :
+		    "s are");
+	return crm_exec(st, "CREATE UNIQUE INDEX purchase_order ON "
+	    "purchase(order_ref, ifnull(product, '')) WHERE order_ref IS NOT "
+	    "NULL");
 }
 
 sqlite3 *
@@ -332,6 +391,12 @@ crm_sqlerr(struct crm_store *st, int rc)
 		return crm_err(CRM_EX_IOERR, &at, "the store is damaged (%s): "
 		    "crm-init --check lists the damage, crm-backup --restore "
 		    "puts back a backup", msg);
+	case SQLITE_ERROR:
+		/* sum() refuses to wrap: a total beyond 64 bits. */
+		if (strcmp(msg, "integer overflow") == 0)
+			return crm_err(CRM_EX_DATAERR, &at, "a total is beyond "
+			    "the range of 64-bit numbers");
+		return crm_err(CRM_EX_SOFTWARE, &at, "%s", msg);
 	default:
 		return crm_err(CRM_EX_SOFTWARE, &at, "%s", msg);
 	}

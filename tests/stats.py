@@ -62,7 +62,8 @@ def ops(seed, n):
                                           rng.randint(0, 23))
         k = rng.random()
         if k < 0.35:
-            order = " order_ref=O%d" % rng.randint(1, 5) \
+            # An order line is unique by (order_ref, product): each its own.
+            order = " order_ref=O%d product=p%d" % (rng.randint(1, 5), i) \
                 if rng.random() < 0.3 else ""
             print("crm-add -q purchase customer_ref=%s ts=%s amount=%d.%02d%s"
                   % (c, d, rng.randint(0, 500), rng.randint(0, 99), order))

@@ -138,6 +138,17 @@ money(void)
 	crm_money_fmt(INT64_MIN, 2, buf, sizeof buf);
 	ok(strcmp(buf, "-92233720368547758.08") == 0,
 	    "money: formats the smallest amount");
+	/* Revenue per order, by hand: 5 / 2 = 2.5 rounds up to 3, 4 / 3 =
+	 * 1.33 to 1, -5 / 2 = -2.5 up to -2, -4 / 3 = -1.33 to -1. */
+	ok(crm_money_avg(5, 2) == 3 && crm_money_avg(4, 3) == 1 &&
+	    crm_money_avg(-5, 2) == -2 && crm_money_avg(-4, 3) == -1 &&
+	    crm_money_avg(-1000, 1) == -1000 && crm_money_avg(7, 0) == 0,
+	    "money: an average rounds half up, negatives included");
+	/* INT64_MAX = 3 x 3074457345618258602 + 1: 1/3 rounds down. */
+	ok(crm_money_avg(INT64_MAX, 3) == INT64_C(3074457345618258602) &&
+	    crm_money_avg(INT64_MAX, 1) == INT64_MAX &&
+	    crm_money_avg(INT64_MIN, 2) == INT64_MIN / 2,
+	    "money: an average of the largest totals does not overflow");
 }
 
 static void
