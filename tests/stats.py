@@ -7,7 +7,8 @@
 `check` reads every history kind through `crm-ls KIND -o json` and every
 customer's metrics through `crm-ls --asof ASOF -o json`, recomputes the
 metrics from the history up to the end of ASOF (or everything, for
-ASOF "-"), and exits 1 naming the first difference.
+ASOF "-"), and exits 1 naming the first difference; 2 when a crm-ls it
+runs fails or selects nothing.
 """
 import json
 import random
@@ -136,12 +137,18 @@ def ls(*args):
     cmd = ["crm-ls"] + list(args) + ["-o", "json"]
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
-        sys.exit("%s: exit %d: %s" % (" ".join(cmd), out.returncode,
-                                      out.stderr.strip()))
+        fail("%s: exit %d: %s" % (" ".join(cmd), out.returncode,
+                                  out.stderr.strip()))
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     if not rows:
-        sys.exit("%s: printed nothing" % " ".join(cmd))
+        fail("%s: printed nothing" % " ".join(cmd))
     return rows
+
+
+def fail(why):
+    """A command failed: exit 2, not the 1 of a difference found."""
+    print(why, file=sys.stderr)
+    sys.exit(2)
 
 
 def check(asof):
