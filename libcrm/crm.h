@@ -192,7 +192,16 @@ enum crm_mode {
 };
 
 #define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
-#define CRM_SCHEMA_VERSION	4
+#define CRM_SCHEMA_VERSION	5
+
+/*
+ * Config keys libcrm keeps for itself begin with "crm." (crm-config
+ * neither lists nor sets them): the forget key, and the flag of a forget
+ * whose checkpoint is still to come.
+ */
+#define CRM_CONFIG_OWN		"crm."
+#define CRM_CONFIG_FORGET_KEY	"crm.forget_key"
+#define CRM_CONFIG_SCRUB	"crm.forget_checkpoint"
 
 /*
  * Open the store of cli (path, busy timeout, user, command, now), creating
@@ -233,6 +242,18 @@ int	crm_config_set(struct crm_store *, const char *key, const char *value);
 int	crm_config_unset(struct crm_store *, const char *key, int *found);
 /* Truncate the write-ahead log after a commit (used by --forget). */
 int	crm_store_checkpoint(struct crm_store *);
+/*
+ * In a forget's transaction: from its commit on, writers checkpoint and
+ * truncate the WAL after their commit (without waiting) until one does.
+ */
+int	crm_store_scrub_later(struct crm_store *);
+/*
+ * After the commit of a forget: checkpoint the WAL into the store and
+ * truncate it, waiting the busy timeout for readers.  CRM_EX_OK when
+ * done, CRM_EX_TEMPFAIL (not printed) when a reader still holds an older
+ * snapshot: the next writer's commit finishes it.
+ */
+int	crm_store_scrub(struct crm_store *);
 /*
  * Mark a customer whose statistics crm_store_commit must recompute;
  * customer 0 only prepares the mark table.
@@ -369,6 +390,9 @@ int	crm_kind_index(const struct crm_kind *, const struct crm_field *);
 int	crm_attr_key_valid(const char *key);
 /* 1 when name is a valid tag name. */
 int	crm_tag_valid(const char *name);
+/* 1 when s is an e-mail address, a phone number (as fields take them). */
+int	crm_email_ok(const char *s);
+int	crm_phone_ok(const char *s);
 
 /* A typed value ready to bind. */
 struct crm_val {
@@ -791,14 +815,54 @@ int	crm_rec_assign(struct crm_rec *, const char *arg);
 /* The given values as a JSON object, for the audit; malloc'd. */
 char	*crm_rec_json(const struct crm_rec *);
 
-/* Delete a record; forget erases a customer's personal data instead. */
+/* Delete a record. */
 int	crm_rec_delete(struct crm_store *, const struct crm_kind *, int64_t id);
-int	crm_customer_forget(struct crm_store *, int64_t id);
+
+/*
+ * crm-add --allow-forgotten: values of forgotten customers are written
+ * (else refused, see crm_forgotten_check).
+ */
+void	crm_writer_allow_forgotten(struct crm_writer *);
 
 /* Tags. */
 int	crm_tag_add(struct crm_store *, const char *tag,
 	    const struct crm_ids *, int64_t *changed);
 int	crm_tag_del(struct crm_store *, const char *tag,
 	    const struct crm_ids *, int64_t *changed);
+
+/* ---- forget.c: erasing a person, and keeping them erased -------------- */
+
+/*
+ * Erase customer id's personal data: every field the kind table flags
+ * personal, in every kind (the customer's row, each of its records), its
+ * attributes, the values the audit kept of them, and the snapshots of
+ * every merge holding the person (either side).  Records the forget in
+ * the tables forget (id, ts, customer) and forgotten (hash, what, forget):
+ * HMAC-SHA256 under the store's key of "what\0value" for each ref, e-mail
+ * and phone the person had (normalised as crm_email_key, crm_phone_key;
+ * attributes holding one included).  Then crm_store_scrub_later.
+ */
+int	crm_customer_forget(struct crm_store *, int64_t id);
+/* Schema 5: make the store's random forget key (config, hex). */
+int	crm_forget_keygen(struct crm_store *);
+/*
+ * temp.person (customer): id and every customer merged into it by a
+ * merge that stands, recursively: one person's ids.
+ */
+int	crm_person(struct crm_store *, int64_t id);
+
+/* A lookup of forgotten refs, e-mails and phones. */
+struct crm_forgotten;
+/* *out is NULL when no one was forgotten: checks then cost nothing. */
+int	crm_forgotten_open(struct crm_forgotten **, struct crm_store *);
+/*
+ * CRM_EX_DATAERR, printed as "at: field: belongs to a forgotten
+ * customer", when a customer record r carries a forgotten ref, e-mail or
+ * phone (attributes included) that customer self (0: a new one) does not
+ * hold already.  Accepts NULL.
+ */
+int	crm_forgotten_check(struct crm_forgotten *, const struct crm_rec *r,
+	    int64_t self, const struct crm_loc *);
+void	crm_forgotten_close(struct crm_forgotten *);
 
 #endif /* CRM_H */

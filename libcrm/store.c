@@ -23,7 +23,10 @@ struct crm_store {
 	sqlite3_stmt		*touch;		/* INSERT INTO touched */
 	int64_t			 last;		/* the last customer touched */
 	int			 touched;
+	int			 scrub;		/* a forget's bytes may linger */
 };
+
+static int	scrub(struct crm_store *, int wait);
 
 /*
  * Schema migrations: migrations[v] takes a store from version v to v + 1.
@@ -240,12 +243,28 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	") STRICT, WITHOUT ROWID;",
 	/* 3 -> 4: an account manager's customers (crm-due --owner). */
 	"CREATE INDEX customer_owner ON customer(owner) WHERE owner NOT NULL;",
+	/*
+	 * 4 -> 5: what crm-rm --forget keeps of a person: when, which id,
+	 * and keyed hashes of their ref, e-mails and phones, never the
+	 * values (see forget.c; the key is made by crm_forget_keygen).
+	 */
+	"CREATE TABLE forget ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  ts INTEGER NOT NULL,"
+	"  customer INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE forgotten ("
+	"  hash BLOB NOT NULL,"
+	"  what TEXT NOT NULL,"
+	"  forget INTEGER NOT NULL REFERENCES forget(id),"
+	"  PRIMARY KEY (hash, forget)"
+	") STRICT, WITHOUT ROWID;",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
 static int	backfill_keys(struct crm_store *);
 static int	(*const migrate_c[CRM_SCHEMA_VERSION])(struct crm_store *) = {
-	NULL, backfill_keys, NULL, NULL,
+	NULL, backfill_keys, NULL, NULL, crm_forget_keygen,
 };
 
 /* Schema 2 keeps match keys: compute them for the customers there are. */
@@ -581,6 +600,7 @@ crm_stats_touch(struct crm_store *st, int64_t customer)
 int
 crm_store_commit(struct crm_store *st)
 {
+	int64_t pending = 0;
 	int rc;
 
 	if (!st->intx)
@@ -592,10 +612,68 @@ crm_store_commit(struct crm_store *st)
 		st->touched = 0;
 		st->last = 0;
 	}
+	/* A forget a reader kept from its checkpoint: this writer tries. */
+	if (!st->scrub && (rc = crm_query_int(st, &pending, "SELECT count(*) "
+	    "FROM config WHERE key = '" CRM_CONFIG_SCRUB "'", 0)) != CRM_EX_OK)
+		return rc;
 	if ((rc = crm_exec(st, "COMMIT")) != CRM_EX_OK)
 		return rc;
 	st->intx = 0;
+	if (pending)
+		st->scrub = 1;
+	/* The commit stands whatever the checkpoint does: no wait, no error. */
+	if (st->scrub)
+		(void)scrub(st, 0);
 	return CRM_EX_OK;
+}
+
+int
+crm_store_scrub_later(struct crm_store *st)
+{
+	st->scrub = 1;
+	return crm_config_set(st, CRM_CONFIG_SCRUB, "1");
+}
+
+int
+crm_store_scrub(struct crm_store *st)
+{
+	return st->scrub ? scrub(st, 1) : CRM_EX_OK;
+}
+
+/*
+ * The bytes a forget erased leave the files: every frame of the WAL goes
+ * into the store (whose pages secure_delete zeroed), then the WAL is
+ * truncated, old frames and all.  A reader on an older snapshot blocks
+ * that: CRM_EX_TEMPFAIL, printing nothing; the flag stays for the next
+ * writer.  Without wait, a blocked checkpoint gives up at once.
+ */
+static int
+scrub(struct crm_store *st, int wait)
+{
+	int rc;
+
+	if (!wait)
+		sqlite3_busy_timeout(st->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc == SQLITE_OK && sqlite3_exec(st->db, "BEGIN IMMEDIATE; "
+	    "DELETE FROM config WHERE key = '" CRM_CONFIG_SCRUB "'; COMMIT",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		/* Another writer came first: it will finish the job. */
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		rc = SQLITE_BUSY;
+	}
+	/* The flag's own frame holds nothing erased; truncate it if we can. */
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(st->db, 0);
+		sqlite3_wal_checkpoint_v2(st->db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		st->scrub = 0;
+	}
+	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return CRM_EX_TEMPFAIL;
+	return rc == SQLITE_OK ? CRM_EX_OK : crm_sqlerr(st, rc);
 }
 
 int

@@ -1,0 +1,484 @@
+/*
+ * forget.c: crm-rm --forget erases a person, and keeps them erased.
+ *
+ * Erased: every field the kind table flags personal, in every kind, the
+ * attributes, the values the audit kept of them, and every merge snapshot
+ * holding the person.  Kept: when, which id, and a keyed hash (HMAC-SHA256
+ * under a random key of the store) of each ref, e-mail and phone the
+ * person had, so an import cannot bring them back unnoticed.  The hashes
+ * cannot be reversed without the key, and a value is never kept.
+ */
+#include <sys/random.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sqlite3.h>
+
+#include "crm.h"
+
+#define KEYLEN	32
+#define HASHLEN	32
+
+struct crm_forgotten {
+	struct crm_store	*st;
+	unsigned char		 key[KEYLEN];
+	sqlite3_stmt		*find;		/* 1 when a hash is listed */
+};
+
+int
+crm_forget_keygen(struct crm_store *st)
+{
+	unsigned char key[KEYLEN];
+	char hex[2 * KEYLEN + 1];
+	size_t got = 0;
+	ssize_t n;
+	int i;
+
+	while (got < sizeof key) {
+		n = getrandom(key + got, sizeof key - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "the forget key: "
+			    "getrandom:");
+		got += (size_t)n;
+	}
+	for (i = 0; i < KEYLEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	return crm_config_set(st, CRM_CONFIG_FORGET_KEY, hex);
+}
+
+static int
+loadkey(struct crm_store *st, unsigned char key[KEYLEN])
+{
+	char *hex = NULL;
+	unsigned v;
+	int i, rc;
+
+	if ((rc = crm_config_get(st, CRM_CONFIG_FORGET_KEY, &hex)) !=
+	    CRM_EX_OK)
+		return rc;
+	for (i = 0; hex != NULL && i < KEYLEN; i++) {
+		if (!isxdigit((unsigned char)hex[2 * i]) ||
+		    !isxdigit((unsigned char)hex[2 * i + 1]) ||
+		    sscanf(hex + 2 * i, "%2x", &v) != 1)
+			break;
+		key[i] = (unsigned char)v;
+	}
+	rc = hex != NULL && i == KEYLEN && hex[2 * KEYLEN] == '\0' ?
+	    CRM_EX_OK : crm_err(CRM_EX_DATAERR, NULL, "%s: the forget key "
+	    "(config %s) is missing or damaged", crm_store_cli(st)->dbpath,
+	    CRM_CONFIG_FORGET_KEY);
+	free(hex);
+	return rc;
+}
+
+/* Attributes named like these hold a phone number when they parse as one. */
+static const char *const phonenames[] = { "phone", "mobile", "tel", "fax",
+    "cell", "whatsapp", NULL };
+
+static int
+phoneish(const char *key)
+{
+	char low[80];
+	size_t i;
+
+	for (i = 0; key[i] != '\0' && i + 1 < sizeof low; i++)
+		low[i] = (char)tolower((unsigned char)key[i]);
+	low[i] = '\0';
+	for (i = 0; phonenames[i] != NULL; i++)
+		if (strstr(low, phonenames[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * What a value of field name (a customer field, or attr.KEY) identifies:
+ * "email", "phone", or a unique field's name (ref), and the normalised
+ * form that is hashed, by the match keys of crm-dedupe.  NULL: nothing.
+ */
+static const char *
+identifies(const char *name, const char *v, char *norm, size_t n)
+{
+	const struct crm_field *f;
+	int phone;
+
+	if (v == NULL || *v == '\0')
+		return NULL;
+	if (strncmp(name, "attr.", 5) == 0) {
+		if (crm_email_ok(v) && crm_email_key(v, norm, n) == 0)
+			return "email";
+		phone = phoneish(name + 5) && crm_phone_ok(v);
+		return phone && crm_phone_key(v, norm, n) == 0 ? "phone" : NULL;
+	}
+	if ((f = crm_kind_field(crm_kind_customer(), name)) == NULL)
+		return NULL;
+	if (f->type == CRM_T_EMAIL)
+		return crm_email_key(v, norm, n) == 0 ? "email" : NULL;
+	if (f->type == CRM_T_PHONE)
+		return crm_phone_key(v, norm, n) == 0 ? "phone" : NULL;
+	if ((f->flags & CRM_F_UNIQUE) && f->type == CRM_T_TEXT &&
+	    snprintf(norm, n, "%s", v) < (int)n)
+		return f->name;
+	return NULL;
+}
+
+/* HMAC-SHA256 of what, a NUL, and the normalised value. */
+static int
+hash(const unsigned char key[KEYLEN], const char *what, const char *norm,
+    unsigned char out[HASHLEN])
+{
+	unsigned char buf[1024];
+	unsigned len = 0;
+	size_t a = strlen(what) + 1, b = strlen(norm);
+
+	if (a + b > sizeof buf)
+		b = sizeof buf - a;
+	memcpy(buf, what, a);
+	memcpy(buf + a, norm, b);
+	if (HMAC(EVP_sha256(), key, KEYLEN, buf, a + b, out, &len) == NULL ||
+	    len != HASHLEN)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "HMAC-SHA256 failed");
+	return CRM_EX_OK;
+}
+
+int
+crm_person(struct crm_store *st, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	/*
+	 * A merge that stands made its dropped customers part of the kept
+	 * one: the same person, whose records and audit are theirs too.
+	 */
+	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS person "
+	    "(customer INTEGER PRIMARY KEY); DELETE FROM temp.person")) !=
+	    CRM_EX_OK)
+		return rc;
+	if ((rc = crm_prepare(st, "INSERT INTO temp.person WITH RECURSIVE "
+	    "p (c) AS (SELECT ?1 UNION SELECT r.customer FROM p JOIN merge AS "
+	    "m ON m.keep = p.c JOIN merge_row AS r ON r.merge = m.id WHERE "
+	    "m.undone IS NULL AND r.what = 'row') SELECT c FROM p", &s)) !=
+	    CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	rc = crm_step(st, s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The merges whose snapshots hold the person, on either side. */
+#define MERGES \
+	"(SELECT id FROM merge WHERE keep IN (SELECT customer FROM " \
+	"temp.person) UNION SELECT merge FROM merge_row WHERE customer IN " \
+	"(SELECT customer FROM temp.person))"
+
+/*
+ * Every (field, value) the store holds of the person that may identify
+ * them: the row, the attributes, the audit's copies, the snapshots.
+ */
+static const char identities[] =
+    "SELECT j.key, j.value FROM customer AS c, json_each(json_object("
+    "'ref', c.ref, 'email', c.email, 'phone', c.phone)) AS j WHERE c.id = ?1 "
+    "UNION SELECT 'attr.' || key, value FROM attr WHERE customer = ?1 "
+    "UNION SELECT j.key, j.value FROM audit AS a, json_each(CASE WHEN "
+    "json_valid(a.detail) THEN a.detail ELSE '{}' END) AS j WHERE a.kind = "
+    "'customer' AND a.record IN (SELECT customer FROM temp.person) "
+    "UNION SELECT j.key, j.value FROM merge_row AS m, json_each(m.data) AS "
+    "j WHERE m.what IN ('row', 'keeprow') AND m.merge IN " MERGES " "
+    "UNION SELECT 'attr.' || json_extract(j.value, '$[0]'), "
+    "json_extract(j.value, '$[1]') FROM merge_row AS m, json_each(m.data) "
+    "AS j WHERE m.what IN ('attr', 'keepattr') AND m.merge IN " MERGES;
+
+/* Record the forget and the hashes of what identified the person. */
+static int
+record(struct crm_store *st, int64_t id)
+{
+	unsigned char key[KEYLEN], h[HASHLEN];
+	sqlite3_stmt *s = NULL, *ins = NULL;
+	const char *what, *name, *v;
+	char norm[512];
+	int64_t fid;
+	int rc;
+
+	if ((rc = loadkey(st, key)) != CRM_EX_OK)
+		return rc;
+	if ((rc = crm_prepare(st, "INSERT INTO forget (ts, customer) VALUES "
+	    "(?1, ?2)", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, crm_store_cli(st)->clock);
+	sqlite3_bind_int64(s, 2, id);
+	rc = crm_step(st, s);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc != CRM_EX_OK)
+		return rc;
+	fid = sqlite3_last_insert_rowid(crm_store_db(st));
+	if ((rc = crm_prepare(st, "INSERT OR IGNORE INTO forgotten (hash, "
+	    "what, forget) VALUES (?1, ?2, ?3)", &ins)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, identities, &s)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(s, 0);
+		v = (const char *)sqlite3_column_text(s, 1);
+		if (name == NULL || (what = identifies(name, v, norm,
+		    sizeof norm)) == NULL)
+			continue;
+		if ((rc = hash(key, what, norm, h)) != CRM_EX_OK)
+			goto out;
+		sqlite3_bind_blob(ins, 1, h, HASHLEN, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 2, what, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 3, fid);
+		if ((rc = crm_step(st, ins)) != CRM_EX_OK)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* Run q with ?2 bound to id; q is freed. */
+static int
+runq(struct crm_store *st, struct crm_sql *q)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_sql_prepare(st, q, &s)) == CRM_EX_OK)
+		rc = crm_step(st, s);
+	sqlite3_finalize(s);
+	crm_sql_free(q);
+	return rc;
+}
+
+/*
+ * The personal fields of kind k: set to NULL, a required one to a
+ * placeholder, in the customer's row or in each of its records.
+ */
+static int
+erase_kind(struct crm_store *st, const struct crm_kind *k, int64_t id)
+{
+	struct crm_sql q = { 0 };
+	const struct crm_field *f;
+	int i, n = 0;
+
+	crm_sql_add(&q, "UPDATE %s SET ", k->table);
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		if (!(f->flags & CRM_F_PERSONAL) || f->column == NULL)
+			continue;
+		/* A required field cannot be empty: it says what happened. */
+		crm_sql_add(&q, "%s%s = %s", n++ ? ", " : "", f->column,
+		    (f->flags & CRM_F_REQUIRED) ? "'forgotten ' || " : "NULL");
+		if (f->flags & CRM_F_REQUIRED)
+			crm_sql_int(&q, id);
+	}
+	crm_sql_add(&q, " WHERE %s = ", crm_kind_owner(k) != NULL ?
+	    "customer" : "id");
+	crm_sql_int(&q, id);
+	if (n == 0) {
+		crm_sql_free(&q);
+		return CRM_EX_OK;
+	}
+	return runq(st, &q);
+}
+
+/*
+ * The audit's JSON copies of kind k's records of the person, without the
+ * personal members (and attributes, the customer's ref of a record).
+ */
+static int
+erase_audit(struct crm_store *st, const struct crm_kind *k, int64_t id)
+{
+	struct crm_sql q = { 0 };
+	const struct crm_field *f;
+	int i, n = 0;
+
+	crm_sql_add(&q, "UPDATE audit SET detail = (SELECT "
+	    "json_group_object(j.key, j.value) FROM json_each(audit.detail) "
+	    "AS j WHERE %s", k->attrs ? "j.key NOT LIKE 'attr.%'" : "1");
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		if (!(f->flags & (CRM_F_PERSONAL | CRM_F_REFKEY)))
+			continue;
+		crm_sql_add(&q, n++ ? ", " : " AND j.key NOT IN (");
+		crm_sql_text(&q, f->name);
+	}
+	crm_sql_add(&q, "%s) WHERE kind = ", n ? ")" : "");
+	crm_sql_text(&q, k->name);
+	if (crm_kind_owner(k) != NULL) {
+		crm_sql_add(&q, " AND record IN (SELECT id FROM %s WHERE "
+		    "customer = ", k->table);
+		crm_sql_int(&q, id);
+		crm_sql_add(&q, ")");
+	} else
+		crm_sql_add(&q, " AND record IN (SELECT customer FROM "
+		    "temp.person)");
+	/* Only JSON objects hold values; other details name ids. */
+	crm_sql_add(&q, " AND CASE WHEN json_valid(detail) THEN "
+	    "json_type(detail) = 'object' ELSE 0 END");
+	if (n == 0 && !k->attrs) {
+		crm_sql_free(&q);
+		return CRM_EX_OK;
+	}
+	return runq(st, &q);
+}
+
+int
+crm_customer_forget(struct crm_store *st, int64_t id)
+{
+	const struct crm_kind *k;
+	sqlite3_stmt *s = NULL;
+	int i, rc;
+
+	/* First what identified the person, while it is still there. */
+	if ((rc = crm_person(st, id)) != CRM_EX_OK ||
+	    (rc = record(st, id)) != CRM_EX_OK)
+		return rc;
+	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
+		if ((rc = erase_kind(st, k, id)) != CRM_EX_OK ||
+		    (rc = erase_audit(st, k, id)) != CRM_EX_OK)
+			return rc;
+	if ((rc = crm_prepare(st, "DELETE FROM attr WHERE customer = ?1",
+	    &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	rc = crm_step(st, s);
+	sqlite3_finalize(s);
+	if (rc != CRM_EX_OK)
+		return rc;
+	/*
+	 * Snapshots of merges the person took part in, on either side:
+	 * those merges can no longer be undone.  What moved where (ids)
+	 * stays.
+	 */
+	if ((rc = crm_exec(st, "DELETE FROM merge_row WHERE what != 'move' "
+	    "AND merge IN " MERGES)) != CRM_EX_OK)
+		return rc;
+	return crm_store_scrub_later(st);
+}
+
+int
+crm_forgotten_open(struct crm_forgotten **out, struct crm_store *st)
+{
+	struct crm_forgotten *f;
+	int64_t any;
+	int rc;
+
+	*out = NULL;
+	if ((rc = crm_query_int(st, &any, "SELECT EXISTS (SELECT 1 FROM "
+	    "forgotten)", 0)) != CRM_EX_OK || !any)
+		return rc;
+	if ((f = calloc(1, sizeof *f)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	*out = f;
+	f->st = st;
+	if ((rc = loadkey(st, f->key)) != CRM_EX_OK)
+		return rc;
+	return crm_prepare(st, "SELECT 1 FROM forgotten WHERE hash = ?",
+	    &f->find);
+}
+
+/* 1 when record self holds value v in field name already. */
+static int
+holds(struct crm_store *st, int64_t self, const char *name, const char *v,
+    int *yes)
+{
+	const struct crm_field *fd;
+	sqlite3_stmt *s = NULL;
+	char sql[256];
+	int rc;
+
+	*yes = 0;
+	if (self <= 0)
+		return CRM_EX_OK;
+	if (strncmp(name, "attr.", 5) == 0)
+		snprintf(sql, sizeof sql, "SELECT 1 FROM attr WHERE customer = "
+		    "?1 AND key = ?3 AND value = ?2");
+	else if ((fd = crm_kind_field(crm_kind_customer(), name)) != NULL &&
+	    fd->column != NULL)
+		snprintf(sql, sizeof sql, "SELECT 1 FROM customer WHERE id = ?1 "
+		    "AND %s = ?2", fd->column);
+	else
+		return CRM_EX_OK;
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, self);
+	sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_text(s, 3, name + 5, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* CRM_EX_DATAERR (printed) when value v of field name is forgotten. */
+static int
+check1(struct crm_forgotten *f, int64_t self, const char *name,
+    const char *v, const struct crm_loc *at0)
+{
+	struct crm_loc at = *at0;
+	unsigned char h[HASHLEN];
+	const char *what;
+	char norm[512];
+	int rc, yes;
+
+	if ((what = identifies(name, v, norm, sizeof norm)) == NULL)
+		return CRM_EX_OK;
+	if ((rc = hash(f->key, what, norm, h)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_blob(f->find, 1, h, HASHLEN, SQLITE_STATIC);
+	rc = sqlite3_step(f->find);
+	sqlite3_reset(f->find);
+	if (rc == SQLITE_DONE)
+		return CRM_EX_OK;
+	if (rc != SQLITE_ROW)
+		return crm_sqlerr(f->st, rc);
+	/* A value the record holds already brings no one back. */
+	if ((rc = holds(f->st, self, name, v, &yes)) != CRM_EX_OK || yes)
+		return rc;
+	at.field = name;
+	return crm_err(CRM_EX_DATAERR, &at, "belongs to a forgotten customer");
+}
+
+int
+crm_forgotten_check(struct crm_forgotten *f, const struct crm_rec *r,
+    int64_t self, const struct crm_loc *at)
+{
+	int i, rc;
+
+	if (f == NULL || r->kind != crm_kind_customer())
+		return CRM_EX_OK;
+	for (i = 0; i < r->kind->nfields; i++)
+		if (r->val[i] != NULL && (rc = check1(f, self,
+		    r->kind->fields[i].name, r->val[i], at)) != CRM_EX_OK)
+			return rc;
+	for (i = 0; i < r->nattr; i++)
+		if (r->aval[i] != NULL && (rc = check1(f, self, r->akey[i],
+		    r->aval[i], at)) != CRM_EX_OK)
+			return rc;
+	return CRM_EX_OK;
+}
+
+void
+crm_forgotten_close(struct crm_forgotten *f)
+{
+	if (f == NULL)
+		return;
+	sqlite3_finalize(f->find);
+	free(f);
+}
