@@ -143,9 +143,9 @@ export(struct crm_cli *cli, const char *arg)
 	if ((rc = rows(st, "SELECT r.merge, strftime('%Y-%m-%dT%H:%M:%SZ', "
 	    "m.ts, 'unixepoch') AS ts, m.keep, r.customer, r.what, r.data "
 	    "FROM merge_row AS r JOIN merge AS m ON m.id = r.merge WHERE "
-	    "r.what != 'move' AND (m.keep IN (SELECT customer FROM "
-	    "temp.person) OR r.customer IN (SELECT customer FROM temp.person)) "
-	    "ORDER BY r.merge, r.rowid", id, NULL, 0)) != CRM_EX_OK)
+	    "r.what != 'move' AND r.customer IN (SELECT customer FROM "
+	    "temp.person) ORDER BY r.merge, r.rowid", id, NULL, 0)) !=
+	    CRM_EX_OK)
 		goto out;
 	crm_sql_free(&q);
 	crm_sql_add(&q, "SELECT id, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', ts, "

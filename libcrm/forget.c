@@ -175,11 +175,13 @@ crm_person(struct crm_store *st, int64_t id)
 	return rc;
 }
 
-/* The merges whose snapshots hold the person, on either side. */
-#define MERGES \
-	"(SELECT id FROM merge WHERE keep IN (SELECT customer FROM " \
-	"temp.person) UNION SELECT merge FROM merge_row WHERE customer IN " \
-	"(SELECT customer FROM temp.person))"
+/*
+ * The snapshots holding the person: their own, whichever side of a merge
+ * they were on, and those of every customer merged into them.
+ */
+#define SNAPSHOTS \
+	"m.what != 'move' AND m.customer IN (SELECT customer FROM " \
+	"temp.person)"
 
 /*
  * Every (field, value) the store holds of the person that may identify
@@ -193,10 +195,10 @@ static const char identities[] =
     "json_valid(a.detail) THEN a.detail ELSE '{}' END) AS j WHERE a.kind = "
     "'customer' AND a.record IN (SELECT customer FROM temp.person) "
     "UNION SELECT j.key, j.value FROM merge_row AS m, json_each(m.data) AS "
-    "j WHERE m.what IN ('row', 'keeprow') AND m.merge IN " MERGES " "
+    "j WHERE m.what IN ('row', 'keeprow') AND " SNAPSHOTS " "
     "UNION SELECT 'attr.' || json_extract(j.value, '$[0]'), "
     "json_extract(j.value, '$[1]') FROM merge_row AS m, json_each(m.data) "
-    "AS j WHERE m.what IN ('attr', 'keepattr') AND m.merge IN " MERGES;
+    "AS j WHERE m.what IN ('attr', 'keepattr') AND " SNAPSHOTS;
 
 /* Record the forget and the hashes of what identified the person. */
 static int
@@ -359,12 +361,11 @@ crm_customer_forget(struct crm_store *st, int64_t id)
 	if (rc != CRM_EX_OK)
 		return rc;
 	/*
-	 * Snapshots of merges the person took part in, on either side:
-	 * those merges can no longer be undone.  What moved where (ids)
-	 * stays.
+	 * Their merge snapshots: those merges can no longer be undone.  What
+	 * moved where (ids) stays.
 	 */
-	if ((rc = crm_exec(st, "DELETE FROM merge_row WHERE what != 'move' "
-	    "AND merge IN " MERGES)) != CRM_EX_OK)
+	if ((rc = crm_exec(st, "DELETE FROM merge_row AS m WHERE " SNAPSHOTS))
+	    != CRM_EX_OK)
 		return rc;
 	return crm_store_scrub_later(st);
 }
