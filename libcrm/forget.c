@@ -99,6 +99,14 @@ phoneish(const char *key)
 	return 0;
 }
 
+/* A customer field whose values may tell who someone is. */
+static int
+identifying(const struct crm_field *f)
+{
+	return f->type == CRM_T_EMAIL || f->type == CRM_T_PHONE ||
+	    ((f->flags & CRM_F_UNIQUE) && f->type == CRM_T_TEXT);
+}
+
 /*
  * What a value of field name (a customer field, or attr.KEY) identifies:
  * "email", "phone", or a unique field's name (ref), and the normalised
@@ -118,16 +126,14 @@ identifies(const char *name, const char *v, char *norm, size_t n)
 		phone = phoneish(name + 5) && crm_phone_ok(v);
 		return phone && crm_phone_key(v, norm, n) == 0 ? "phone" : NULL;
 	}
-	if ((f = crm_kind_field(crm_kind_customer(), name)) == NULL)
+	if ((f = crm_kind_field(crm_kind_customer(), name)) == NULL ||
+	    !identifying(f))
 		return NULL;
 	if (f->type == CRM_T_EMAIL)
 		return crm_email_key(v, norm, n) == 0 ? "email" : NULL;
 	if (f->type == CRM_T_PHONE)
 		return crm_phone_key(v, norm, n) == 0 ? "phone" : NULL;
-	if ((f->flags & CRM_F_UNIQUE) && f->type == CRM_T_TEXT &&
-	    snprintf(norm, n, "%s", v) < (int)n)
-		return f->name;
-	return NULL;
+	return snprintf(norm, n, "%s", v) < (int)n ? f->name : NULL;
 }
 
 /* HMAC-SHA256 of what, a NUL, and the normalised value. */
@@ -184,14 +190,34 @@ crm_person(struct crm_store *st, int64_t id)
 	"temp.person)"
 
 /*
- * Every (field, value) the store holds of the person that may identify
- * them: the row, the attributes, the audit's copies, the snapshots.
+ * SQL giving (field, value) for what may identify customer ?1 now: the
+ * fields identifies() knows, from the kind table, and the attributes.
+ */
+static void
+current(struct crm_sql *q)
+{
+	const struct crm_kind *k = crm_kind_customer();
+	const struct crm_field *f;
+	int i, n = 0;
+
+	crm_sql_add(q, "SELECT j.key, j.value FROM customer AS c, "
+	    "json_each(json_object(");
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		if (f->column != NULL && identifying(f))
+			crm_sql_add(q, "%s'%s', c.%s", n++ ? ", " : "",
+			    f->name, f->column);
+	}
+	crm_sql_add(q, ")) AS j WHERE c.id = ?1 UNION SELECT 'attr.' || key, "
+	    "value FROM attr WHERE customer = ?1");
+}
+
+/*
+ * Everything the store holds of the person that may identify them: the
+ * row and attributes, the audit's copies, the merge snapshots.
  */
 static const char identities[] =
-    "SELECT j.key, j.value FROM customer AS c, json_each(json_object("
-    "'ref', c.ref, 'email', c.email, 'phone', c.phone)) AS j WHERE c.id = ?1 "
-    "UNION SELECT 'attr.' || key, value FROM attr WHERE customer = ?1 "
-    "UNION SELECT j.key, j.value FROM audit AS a, json_each(CASE WHEN "
+    " UNION SELECT j.key, j.value FROM audit AS a, json_each(CASE WHEN "
     "json_valid(a.detail) THEN a.detail ELSE '{}' END) AS j WHERE a.kind = "
     "'customer' AND a.record IN (SELECT customer FROM temp.person) "
     "UNION SELECT j.key, j.value FROM merge_row AS m, json_each(m.data) AS "
@@ -206,6 +232,7 @@ record(struct crm_store *st, int64_t id)
 {
 	unsigned char key[KEYLEN], h[HASHLEN];
 	sqlite3_stmt *s = NULL, *ins = NULL;
+	struct crm_sql q = { 0 };
 	const char *what, *name, *v;
 	char norm[512];
 	int64_t fid;
@@ -224,9 +251,11 @@ record(struct crm_store *st, int64_t id)
 	if (rc != CRM_EX_OK)
 		return rc;
 	fid = sqlite3_last_insert_rowid(crm_store_db(st));
+	current(&q);
+	crm_sql_add(&q, "%s", identities);
 	if ((rc = crm_prepare(st, "INSERT OR IGNORE INTO forgotten (hash, "
 	    "what, forget) VALUES (?1, ?2, ?3)", &ins)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, identities, &s)) != CRM_EX_OK)
+	    (rc = crm_prepare(st, q.buf, &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -247,6 +276,7 @@ record(struct crm_store *st, int64_t id)
 out:
 	sqlite3_finalize(s);
 	sqlite3_finalize(ins);
+	crm_sql_free(&q);
 	return rc;
 }
 
@@ -391,38 +421,34 @@ crm_forgotten_open(struct crm_forgotten **out, struct crm_store *st)
 	    &f->find);
 }
 
-/* 1 when record self holds value v in field name already. */
+/* *yes = 1 when customer self holds what identifies as norm already. */
 static int
-holds(struct crm_store *st, int64_t self, const char *name, const char *v,
+holds(struct crm_store *st, int64_t self, const char *what, const char *norm,
     int *yes)
 {
-	const struct crm_field *fd;
+	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	char sql[256];
+	const char *w, *name, *v;
+	char other[512];
 	int rc;
 
 	*yes = 0;
 	if (self <= 0)
 		return CRM_EX_OK;
-	if (strncmp(name, "attr.", 5) == 0)
-		snprintf(sql, sizeof sql, "SELECT 1 FROM attr WHERE customer = "
-		    "?1 AND key = ?3 AND value = ?2");
-	else if ((fd = crm_kind_field(crm_kind_customer(), name)) != NULL &&
-	    fd->column != NULL)
-		snprintf(sql, sizeof sql, "SELECT 1 FROM customer WHERE id = ?1 "
-		    "AND %s = ?2", fd->column);
-	else
-		return CRM_EX_OK;
-	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+	current(&q);
+	rc = crm_prepare(st, q.buf, &s);
+	crm_sql_free(&q);
+	if (rc != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, self);
-	sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
-	if (sqlite3_bind_parameter_count(s) >= 3)
-		sqlite3_bind_text(s, 3, name + 5, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	*yes = rc == SQLITE_ROW;
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_EX_OK :
-	    crm_sqlerr(st, rc);
+	while (!*yes && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(s, 0);
+		v = (const char *)sqlite3_column_text(s, 1);
+		*yes = name != NULL && (w = identifies(name, v, other,
+		    sizeof other)) != NULL && strcmp(w, what) == 0 &&
+		    strcmp(other, norm) == 0;
+	}
+	rc = *yes || rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -450,7 +476,7 @@ check1(struct crm_forgotten *f, int64_t self, const char *name,
 	if (rc != SQLITE_ROW)
 		return crm_sqlerr(f->st, rc);
 	/* A value the record holds already brings no one back. */
-	if ((rc = holds(f->st, self, name, v, &yes)) != CRM_EX_OK || yes)
+	if ((rc = holds(f->st, self, what, norm, &yes)) != CRM_EX_OK || yes)
 		return rc;
 	at.field = name;
 	return crm_err(CRM_EX_DATAERR, &at, "belongs to a forgotten customer");
