@@ -846,6 +846,26 @@ int	crm_customer_forget(struct crm_store *, int64_t id);
 /* Schema 5: make the store's random forget key (config, hex). */
 int	crm_forget_keygen(struct crm_store *);
 /*
+ * For crm-backup: write every forget of the store (time, customer id,
+ * hashes) and the key into the SQLite file at path, a list of forgets
+ * kept beside the backups (created when missing; rows already there
+ * stay).  The file holds the tables config, forget and forgotten, as a
+ * store does.
+ */
+int	crm_forget_save(struct crm_store *, const char *path);
+/*
+ * For crm-backup --restore: re-apply, inside the caller's transaction,
+ * every forget recorded in the SQLite file at path (a list written by
+ * crm_forget_save, or the store being replaced) that this store lacks
+ * (by time and customer id): the customer, when still here, is forgotten
+ * again, and the hashes are kept either way.  *n: how many.  A store
+ * with no forgets of its own (say, a backup from before schema 5) takes
+ * the file's key; one with other forgets under another key is refused
+ * (CRM_EX_DATAERR).  A file with no forgets applies none.  After the
+ * commit, crm_store_scrub.
+ */
+int	crm_forget_reapply(struct crm_store *, const char *path, long *n);
+/*
  * temp.person (customer): id and every customer merged into it by a
  * merge that stands, recursively: one person's ids.
  */

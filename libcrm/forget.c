@@ -226,16 +226,15 @@ static const char identities[] =
     "json_extract(j.value, '$[1]') FROM merge_row AS m, json_each(m.data) "
     "AS j WHERE m.what IN ('attr', 'keepattr') AND " SNAPSHOTS;
 
-/* Record the forget and the hashes of what identified the person. */
+/* Record the forget (*fid) and the hashes of what identified the person. */
 static int
-record(struct crm_store *st, int64_t id)
+record(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
 {
 	unsigned char key[KEYLEN], h[HASHLEN];
 	sqlite3_stmt *s = NULL, *ins = NULL;
 	struct crm_sql q = { 0 };
 	const char *what, *name, *v;
 	char norm[512];
-	int64_t fid;
 	int rc;
 
 	if ((rc = loadkey(st, key)) != CRM_EX_OK)
@@ -243,14 +242,14 @@ record(struct crm_store *st, int64_t id)
 	if ((rc = crm_prepare(st, "INSERT INTO forget (ts, customer) VALUES "
 	    "(?1, ?2)", &s)) != CRM_EX_OK)
 		return rc;
-	sqlite3_bind_int64(s, 1, crm_store_cli(st)->clock);
+	sqlite3_bind_int64(s, 1, ts);
 	sqlite3_bind_int64(s, 2, id);
 	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	s = NULL;
 	if (rc != CRM_EX_OK)
 		return rc;
-	fid = sqlite3_last_insert_rowid(crm_store_db(st));
+	*fid = sqlite3_last_insert_rowid(crm_store_db(st));
 	current(&q);
 	crm_sql_add(&q, "%s", identities);
 	if ((rc = crm_prepare(st, "INSERT OR IGNORE INTO forgotten (hash, "
@@ -268,7 +267,7 @@ record(struct crm_store *st, int64_t id)
 			goto out;
 		sqlite3_bind_blob(ins, 1, h, HASHLEN, SQLITE_TRANSIENT);
 		sqlite3_bind_text(ins, 2, what, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 3, fid);
+		sqlite3_bind_int64(ins, 3, *fid);
 		if ((rc = crm_step(st, ins)) != CRM_EX_OK)
 			goto out;
 	}
@@ -367,8 +366,9 @@ erase_audit(struct crm_store *st, const struct crm_kind *k, int64_t id)
 	return runq(st, &q);
 }
 
-int
-crm_customer_forget(struct crm_store *st, int64_t id)
+/* Forget customer id as of ts: the forget's id in *fid. */
+static int
+forget_at(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
 {
 	const struct crm_kind *k;
 	sqlite3_stmt *s = NULL;
@@ -376,7 +376,7 @@ crm_customer_forget(struct crm_store *st, int64_t id)
 
 	/* First what identified the person, while it is still there. */
 	if ((rc = crm_person(st, id)) != CRM_EX_OK ||
-	    (rc = record(st, id)) != CRM_EX_OK)
+	    (rc = record(st, id, ts, fid)) != CRM_EX_OK)
 		return rc;
 	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
 		if ((rc = erase_kind(st, k, id)) != CRM_EX_OK ||
@@ -398,6 +398,245 @@ crm_customer_forget(struct crm_store *st, int64_t id)
 	    != CRM_EX_OK)
 		return rc;
 	return crm_store_scrub_later(st);
+}
+
+int
+crm_customer_forget(struct crm_store *st, int64_t id)
+{
+	int64_t fid;
+
+	return forget_at(st, id, crm_store_cli(st)->clock, &fid);
+}
+
+/* Open another SQLite file: a list of forgets, or a store. */
+static int
+other(struct crm_store *st, const char *path, int flags, sqlite3 **db)
+{
+	struct crm_loc at = { path, 0, NULL };
+	int rc;
+
+	if ((rc = sqlite3_open_v2(path, db, flags, NULL)) == SQLITE_OK) {
+		sqlite3_extended_result_codes(*db, 1);
+		sqlite3_busy_timeout(*db, crm_store_cli(st)->busy_ms);
+		return CRM_EX_OK;
+	}
+	rc = crm_err(CRM_EX_IOERR, &at, "cannot open: %s", *db != NULL ?
+	    sqlite3_errmsg(*db) : sqlite3_errstr(rc));
+	sqlite3_close(*db);
+	*db = NULL;
+	return rc;
+}
+
+static int
+othererr(sqlite3 *db, const char *path)
+{
+	struct crm_loc at = { path, 0, NULL };
+
+	switch (sqlite3_errcode(db) & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return crm_err(CRM_EX_TEMPFAIL, &at, "busy; try again later");
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return crm_err(CRM_EX_DATAERR, &at, "not a list of forgets "
+		    "(%s)", sqlite3_errmsg(db));
+	default:
+		return crm_err(CRM_EX_IOERR, &at, "%s", sqlite3_errmsg(db));
+	}
+}
+
+int
+crm_forget_save(struct crm_store *st, const char *path)
+{
+	sqlite3_stmt *s = NULL, *f = NULL, *h = NULL;
+	sqlite3 *db = NULL;
+	char *key = NULL;
+	int rc;
+
+	if ((rc = crm_config_get(st, CRM_CONFIG_FORGET_KEY, &key)) !=
+	    CRM_EX_OK || (rc = other(st, path, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, &db)) != CRM_EX_OK)
+		goto out;
+	/* The same tables as the store's: a store is a list too. */
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS "
+	    "config (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) "
+	    "STRICT; CREATE TABLE IF NOT EXISTS forget (id INTEGER PRIMARY "
+	    "KEY, ts INTEGER NOT NULL, customer INTEGER NOT NULL, UNIQUE (ts, "
+	    "customer)) STRICT; CREATE TABLE IF NOT EXISTS forgotten (hash "
+	    "BLOB NOT NULL, what TEXT NOT NULL, forget INTEGER NOT NULL, "
+	    "PRIMARY KEY (hash, forget)) STRICT, WITHOUT ROWID", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO config VALUES ('"
+	    CRM_CONFIG_FORGET_KEY "', ?1) ON CONFLICT (key) DO NOTHING", -1,
+	    &f, NULL) != SQLITE_OK) {
+		rc = othererr(db, path);
+		goto out;
+	}
+	sqlite3_bind_text(f, 1, key, -1, SQLITE_STATIC);
+	if (key != NULL && sqlite3_step(f) != SQLITE_DONE) {
+		rc = othererr(db, path);
+		goto out;
+	}
+	sqlite3_finalize(f);
+	f = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO forget (ts, "
+	    "customer) VALUES (?1, ?2)", -1, &f, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO forgotten SELECT "
+	    "?1, ?2, id FROM forget WHERE ts = ?3 AND customer = ?4", -1, &h,
+	    NULL) != SQLITE_OK) {
+		rc = othererr(db, path);
+		goto out;
+	}
+	if ((rc = crm_prepare(st, "SELECT f.ts, f.customer, h.hash, h.what "
+	    "FROM forget AS f LEFT JOIN forgotten AS h ON h.forget = f.id "
+	    "ORDER BY f.id", &s)) != CRM_EX_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sqlite3_bind_int64(f, 1, sqlite3_column_int64(s, 0));
+		sqlite3_bind_int64(f, 2, sqlite3_column_int64(s, 1));
+		if (sqlite3_step(f) != SQLITE_DONE) {
+			rc = othererr(db, path);
+			goto out;
+		}
+		sqlite3_reset(f);
+		if (sqlite3_column_type(s, 2) == SQLITE_NULL)
+			continue;
+		sqlite3_bind_blob(h, 1, sqlite3_column_blob(s, 2),
+		    sqlite3_column_bytes(s, 2), SQLITE_TRANSIENT);
+		sqlite3_bind_text(h, 2, (const char *)sqlite3_column_text(s,
+		    3), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(h, 3, sqlite3_column_int64(s, 0));
+		sqlite3_bind_int64(h, 4, sqlite3_column_int64(s, 1));
+		if (sqlite3_step(h) != SQLITE_DONE) {
+			rc = othererr(db, path);
+			goto out;
+		}
+		sqlite3_reset(h);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		goto out;
+	}
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ?
+	    CRM_EX_OK : othererr(db, path);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(f);
+	sqlite3_finalize(h);
+	sqlite3_close(db);	/* rolls back what was not committed */
+	free(key);
+	return rc;
+}
+
+int
+crm_forget_reapply(struct crm_store *st, const char *path, long *n)
+{
+	sqlite3_stmt *s = NULL, *h = NULL, *here = NULL, *ins = NULL;
+	sqlite3_stmt *alive = NULL;
+	struct crm_loc at = { path, 0, NULL };
+	sqlite3 *db = NULL;
+	char *mine = NULL;
+	int64_t ts, c, fid, any;
+	int rc, found;
+
+	*n = 0;
+	if ((rc = other(st, path, SQLITE_OPEN_READONLY, &db)) != CRM_EX_OK ||
+	    (rc = crm_config_get(st, CRM_CONFIG_FORGET_KEY, &mine)) !=
+	    CRM_EX_OK)
+		goto out;
+	/* A store from before schema 5 has forgotten no one this way. */
+	if (sqlite3_prepare_v2(db, "SELECT value FROM config WHERE key = '"
+	    CRM_CONFIG_FORGET_KEY "'", -1, &s, NULL) != SQLITE_OK) {
+		rc = sqlite3_errcode(db) == SQLITE_ERROR ? CRM_EX_OK :
+		    othererr(db, path);
+		goto out;
+	}
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? CRM_EX_OK : othererr(db, path);
+		goto out;
+	}
+	/*
+	 * Hashes compare under one key.  A store whose key is younger than
+	 * every forget (a backup from before schema 5) takes the other's.
+	 */
+	if (mine == NULL || strcmp(mine, (const char *)sqlite3_column_text(s,
+	    0)) != 0) {
+		if ((rc = crm_query_int(st, &any, "SELECT EXISTS (SELECT 1 FROM "
+		    "forgotten)", 0)) != CRM_EX_OK)
+			goto out;
+		if (any) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "its forgets are "
+			    "keyed for another store");
+			goto out;
+		}
+		if ((rc = crm_config_set(st, CRM_CONFIG_FORGET_KEY,
+		    (const char *)sqlite3_column_text(s, 0))) != CRM_EX_OK)
+			goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT id, ts, customer FROM forget ORDER "
+	    "BY id", -1, &s, NULL) != SQLITE_OK || sqlite3_prepare_v2(db,
+	    "SELECT hash, what FROM forgotten WHERE forget = ?", -1, &h,
+	    NULL) != SQLITE_OK) {
+		rc = othererr(db, path);
+		goto out;
+	}
+	if ((rc = crm_prepare(st, "SELECT 1 FROM forget WHERE ts = ?1 AND "
+	    "customer = ?2", &here)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "SELECT 1 FROM customer WHERE id = ?",
+	    &alive)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "INSERT OR IGNORE INTO forgotten (hash, "
+	    "what, forget) VALUES (?1, ?2, ?3)", &ins)) != CRM_EX_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ts = sqlite3_column_int64(s, 1);
+		c = sqlite3_column_int64(s, 2);
+		sqlite3_bind_int64(here, 1, ts);
+		sqlite3_bind_int64(here, 2, c);
+		found = sqlite3_step(here) == SQLITE_ROW;
+		sqlite3_reset(here);
+		if (found)
+			continue;	/* this store has it already */
+		sqlite3_bind_int64(alive, 1, c);
+		found = sqlite3_step(alive) == SQLITE_ROW;
+		sqlite3_reset(alive);
+		/* The person again, or, gone since, their hashes only. */
+		if (found)
+			rc = forget_at(st, c, ts, &fid);
+		else if ((rc = crm_query_int(st, &fid, "INSERT INTO forget "
+		    "(ts, customer) VALUES (?1, ?2) RETURNING id", 2, ts, c)) ==
+		    CRM_EX_OK)
+			rc = crm_store_scrub_later(st);
+		if (rc != CRM_EX_OK)
+			goto out;
+		sqlite3_bind_int64(h, 1, sqlite3_column_int64(s, 0));
+		while ((rc = sqlite3_step(h)) == SQLITE_ROW) {
+			sqlite3_bind_blob(ins, 1, sqlite3_column_blob(h, 0),
+			    sqlite3_column_bytes(h, 0), SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 2, (const char *)
+			    sqlite3_column_text(h, 1), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(ins, 3, fid);
+			if ((rc = crm_step(st, ins)) != CRM_EX_OK)
+				goto out;
+		}
+		sqlite3_reset(h);
+		if (rc != SQLITE_DONE) {
+			rc = othererr(db, path);
+			goto out;
+		}
+		(*n)++;
+	}
+	rc = rc == SQLITE_DONE ? CRM_EX_OK : othererr(db, path);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(h);
+	sqlite3_finalize(here);
+	sqlite3_finalize(alive);
+	sqlite3_finalize(ins);
+	sqlite3_close(db);
+	free(mine);
+	return rc;
 }
 
 int
