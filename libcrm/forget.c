@@ -32,6 +32,11 @@ struct crm_forgotten {
 	sqlite3_stmt		*find;		/* 1 when a hash is listed */
 };
 
+/*
+ * The key as text: a letter from a to p per half byte.  No digits: a
+ * search of the store's bytes for a forgotten phone number or id cannot
+ * find them in the key by chance, as it could in hex.
+ */
 int
 crm_forget_keygen(struct crm_store *st)
 {
@@ -50,8 +55,11 @@ crm_forget_keygen(struct crm_store *st)
 			    "getrandom:");
 		got += (size_t)n;
 	}
-	for (i = 0; i < KEYLEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	for (i = 0; i < KEYLEN; i++) {
+		hex[2 * i] = (char)('a' + (key[i] >> 4));
+		hex[2 * i + 1] = (char)('a' + (key[i] & 15));
+	}
+	hex[2 * KEYLEN] = '\0';
 	return crm_config_set(st, CRM_CONFIG_FORGET_KEY, hex);
 }
 
@@ -59,18 +67,17 @@ static int
 loadkey(struct crm_store *st, unsigned char key[KEYLEN])
 {
 	char *hex = NULL;
-	unsigned v;
 	int i, rc;
 
 	if ((rc = crm_config_get(st, CRM_CONFIG_FORGET_KEY, &hex)) !=
 	    CRM_EX_OK)
 		return rc;
 	for (i = 0; hex != NULL && i < KEYLEN; i++) {
-		if (!isxdigit((unsigned char)hex[2 * i]) ||
-		    !isxdigit((unsigned char)hex[2 * i + 1]) ||
-		    sscanf(hex + 2 * i, "%2x", &v) != 1)
+		if (hex[2 * i] < 'a' || hex[2 * i] > 'p' ||
+		    hex[2 * i + 1] < 'a' || hex[2 * i + 1] > 'p')
 			break;
-		key[i] = (unsigned char)v;
+		key[i] = (unsigned char)((hex[2 * i] - 'a') << 4 |
+		    (hex[2 * i + 1] - 'a'));
 	}
 	rc = hex != NULL && i == KEYLEN && hex[2 * KEYLEN] == '\0' ?
 	    CRM_EX_OK : crm_err(CRM_EX_DATAERR, NULL, "%s: the forget key "

@@ -23,19 +23,17 @@ fid=$(crm-add customer ref=F-1 name='Forget Me' email=forget.me.4411@example.org
 crm-tag -q gdpr "$fid"
 crm-set "$fid" city=Ningbo
 check 'crm-rm --forget succeeds' "crm-rm --forget $fid"
+check_out 'the forget is recorded' "$fid" \
+	'sqlite3 "$CRM_DB" "SELECT customer FROM forget"'
 check_out 'the anonymous row remains with its analytics fields' \
 	"$(printf "forgotten $fid\tCN\tZhejiang\tretail\tcustomer\tgdpr\t\t\t\t\t\t\t")" \
 	"crm-ls -F name,country,region,industry,stage,tags,ref,email,phone,city,company,birthday,notes -w 'id = $fid'"
 check_out 'its attributes are gone' 0 "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM attr WHERE customer = $fid'"
 check_out 'the audit keeps no personal value' 0 \
 	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM audit WHERE detail LIKE '%4411%' OR detail LIKE '%Forget%' OR detail LIKE '%Ningbo%'\""
-# Not "4411" alone: four hex digits may be in the store's random key.
 check_out 'no byte of it is left in the store files' 0 \
-	'cat "$CRM_DB"* | LC_ALL=C awk "/me\\.4411|0000 4411|13900004411|note 4411|Forget Me|Hangzhou|Ningbo|rex4411/ { n++ } END { print n + 0 }"'
-check_out 'the write-ahead log is empty or gone' 0 \
-	'if [ -e "$CRM_DB-wal" ]; then wc -c <"$CRM_DB-wal"; else echo 0; fi'
-check_out 'the forget is recorded' "$fid" \
-	'sqlite3 "$CRM_DB" "SELECT customer FROM forget"'
+	'cat "$CRM_DB"* | grep -ac -e 4411 -e "Forget Me" -e Hangzhou -e Ningbo -e rex4411'
+check_out 'the write-ahead log is empty or gone' 0 'cat "$CRM_DB-wal" 2>/dev/null | wc -c'
 check_out 'the kind may be named' 'forgotten 3' 'crm-rm --forget customer 3 && crm-ls -F name -w "id = 3"'
 check_exit 'a malformed id is bad input' 65 'crm-rm x1'
 done_testing
