@@ -240,8 +240,6 @@ int	crm_audit(struct crm_store *, const char *kind, int64_t record,
 int	crm_config_get(struct crm_store *, const char *key, char **out);
 int	crm_config_set(struct crm_store *, const char *key, const char *value);
 int	crm_config_unset(struct crm_store *, const char *key, int *found);
-/* Truncate the write-ahead log after a commit (used by --forget). */
-int	crm_store_checkpoint(struct crm_store *);
 /*
  * In a forget's transaction: from its commit on, writers checkpoint and
  * truncate the WAL after their commit (without waiting) until one does.

@@ -656,36 +656,25 @@ scrub(struct crm_store *st, int wait)
 		sqlite3_busy_timeout(st->db, 0);
 	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
 	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	if (rc == SQLITE_OK && sqlite3_exec(st->db, "BEGIN IMMEDIATE; "
-	    "DELETE FROM config WHERE key = '" CRM_CONFIG_SCRUB "'; COMMIT",
-	    NULL, NULL, NULL) != SQLITE_OK) {
-		/* Another writer came first: it will finish the job. */
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		rc = SQLITE_BUSY;
-	}
-	/* The flag's own frame holds nothing erased; truncate it if we can. */
+	sqlite3_busy_timeout(st->db, 0);
 	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(st->db, 0);
+		st->scrub = 0;
+		/*
+		 * Done: the flag goes, unless another writer holds the lock
+		 * (it then checkpoints once more, for nothing).  The flag's
+		 * own frame holds nothing erased; truncated when it can be.
+		 */
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE; DELETE FROM config "
+		    "WHERE key = '" CRM_CONFIG_SCRUB "'; COMMIT", NULL, NULL,
+		    NULL) != SQLITE_OK)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_wal_checkpoint_v2(st->db, NULL,
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-		st->scrub = 0;
 	}
 	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return CRM_EX_TEMPFAIL;
 	return rc == SQLITE_OK ? CRM_EX_OK : crm_sqlerr(st, rc);
-}
-
-int
-crm_store_checkpoint(struct crm_store *st)
-{
-	int rc;
-
-	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
-	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return crm_sqlerr(st, rc);
-	return CRM_EX_OK;
 }
 
 void
