@@ -3,7 +3,7 @@
 # store's files, stays gone when a reader is open, and is not brought
 # back by an import without --allow-forgotten.
 . "${0%/*}/lib.sh"
-plan 40
+plan 42
 
 # left 'A|B|...': shell code printing, for each text, how many printable
 # strings of the store's files (the -wal and -shm files too) hold it, as
@@ -108,6 +108,14 @@ crm-add -q customer name='Other Side' email=other.side@example.com
 crm-add -q customer name='Host' email=host@example.com
 crm-dedupe -q --merge 8 7
 crm-dedupe -q --undo 2
+# Before the forget, the export of 5 is of the person with both ids;
+# contact 2 is the twin's (contact 1 was Secret Person's).
+check_out 'crm-export --subject holds the snapshots of both twins' \
+	'5 keeprow,6 row' \
+	"crm-export --subject 5 | jq -r '[.merges[] | select(.what | endswith(\"row\")) | \"\\(.customer) \\(.what)\"] | join(\",\")'"
+check_out 'and the audit of the twin merged into it' \
+	'customer 5 add,customer 6 add,contact 2 add,customer 5 merge' \
+	"crm-export --subject 5 | jq -r '[.audit[] | \"\\(.kind) \\(.record) \\(.action)\"] | join(\",\")'"
 crm-rm -q --forget 5 7
 # The phone's match key is 2079460123: +44 and no trunk 0.
 check_out 'no snapshot of either side is left in the files' '0 0 0 0 0 0 0' \
