@@ -154,9 +154,9 @@ export(struct crm_cli *cli, const char *arg)
 	    "(SELECT customer FROM temp.person))");
 	for (i = 1; (k = crm_kind_nth(i)) != NULL; i++)
 		if (crm_kind_owner(k) != NULL)
-			crm_sql_add(&q, " OR (kind = '%s' AND record IN (SELECT "
-			    "id FROM %s WHERE customer = ?1))", k->name,
-			    k->table);
+			crm_sql_add(&q, " OR (kind = '%s' AND record IN "
+			    "(SELECT id FROM %s WHERE customer = ?1))",
+			    k->name, k->table);
 	crm_sql_add(&q, " ORDER BY id");
 	fputs("],\"audit\":[", stdout);
 	if ((rc = rows(st, q.buf, id, NULL, 0)) != CRM_EX_OK)

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -29,7 +28,7 @@
 struct crm_forgotten {
 	struct crm_store	*st;
 	unsigned char		 key[KEYLEN];
-	sqlite3_stmt		*find;		/* 1 when a hash is listed */
+	sqlite3_stmt		*find;		/* 1: the hash is listed */
 };
 
 /*
@@ -41,7 +40,7 @@ int
 crm_forget_keygen(struct crm_store *st)
 {
 	unsigned char key[KEYLEN];
-	char hex[2 * KEYLEN + 1];
+	char text[2 * KEYLEN + 1];
 	size_t got = 0;
 	ssize_t n;
 	int i;
@@ -56,11 +55,11 @@ crm_forget_keygen(struct crm_store *st)
 		got += (size_t)n;
 	}
 	for (i = 0; i < KEYLEN; i++) {
-		hex[2 * i] = (char)('a' + (key[i] >> 4));
-		hex[2 * i + 1] = (char)('a' + (key[i] & 15));
+		text[2 * i] = (char)('a' + (key[i] >> 4));
+		text[2 * i + 1] = (char)('a' + (key[i] & 15));
 	}
-	hex[2 * KEYLEN] = '\0';
-	return crm_config_set(st, CRM_CONFIG_FORGET_KEY, hex);
+	text[2 * KEYLEN] = '\0';
+	return crm_config_set(st, CRM_CONFIG_FORGET_KEY, text);
 }
 
 static int
@@ -568,8 +567,8 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 	 */
 	if (mine == NULL || strcmp(mine, (const char *)sqlite3_column_text(s,
 	    0)) != 0) {
-		if ((rc = crm_query_int(st, &any, "SELECT EXISTS (SELECT 1 FROM "
-		    "forgotten)", 0)) != CRM_EX_OK)
+		if ((rc = crm_query_int(st, &any, "SELECT EXISTS (SELECT 1 "
+		    "FROM forgotten)", 0)) != CRM_EX_OK)
 			goto out;
 		if (any) {
 			rc = crm_err(CRM_EX_DATAERR, &at, "its forgets are "

@@ -23,7 +23,7 @@ struct crm_store {
 	sqlite3_stmt		*touch;		/* INSERT INTO touched */
 	int64_t			 last;		/* the last customer touched */
 	int			 touched;
-	int			 scrub;		/* a forget's bytes may linger */
+	int			 scrub;		/* erased bytes may linger */
 };
 
 static int	scrub(struct crm_store *, int wait);
