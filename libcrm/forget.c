@@ -12,9 +12,11 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -455,13 +457,18 @@ int
 crm_forget_save(struct crm_store *st, const char *path)
 {
 	sqlite3_stmt *s = NULL, *f = NULL, *h = NULL;
+	struct crm_loc at = { path, 0, NULL };
 	sqlite3 *db = NULL;
 	char *key = NULL;
-	int rc;
+	int fd, rc;
 
+	/* It holds the key: mode 0600, as the store. */
+	if ((fd = open(path, O_RDWR | O_CREAT, 0600)) < 0)
+		return crm_err(CRM_EX_IOERR, &at, "cannot create:");
+	close(fd);
 	if ((rc = crm_config_get(st, CRM_CONFIG_FORGET_KEY, &key)) !=
-	    CRM_EX_OK || (rc = other(st, path, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, &db)) != CRM_EX_OK)
+	    CRM_EX_OK || (rc = other(st, path, SQLITE_OPEN_READWRITE, &db)) !=
+	    CRM_EX_OK)
 		goto out;
 	/* The same tables as the store's: a store is a list too. */
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS "

@@ -1,4 +1,6 @@
 /* unit: TAP tests of libcrm's parsers, against hand-computed values. */
+#include <sys/stat.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,6 +463,7 @@ forgets(const char *dir)
 	struct crm_cli cli;
 	struct crm_store *st;
 	long nf = -1, again = -1;
+	struct stat sb;
 	int64_t hashes;
 
 	snprintf(a, sizeof a, "%s/forget-a.db", dir);
@@ -483,6 +486,8 @@ forgets(const char *dir)
 	/* ref and e-mail: two hashes. */
 	hashes = num(st, same_hashes);
 	ok(hashes == 2, "forget: two hashes (ref, e-mail)");
+	ok(stat(list, &sb) == 0 && (sb.st_mode & 0777) == 0600,
+	    "forget: the list is mode 0600");
 	crm_store_close(st);
 	st = store(&cli, b);
 	ok(st != NULL && crm_forget_reapply(st, list, &nf) == CRM_EX_OK &&
