@@ -137,7 +137,7 @@ export(struct crm_cli *cli, const char *arg)
 	 * into this one, and of this one), then every audit entry about the
 	 * person or any of their records, of every kind.
 	 */
-	if ((rc = crm_person(st, id)) != CRM_EX_OK)
+	if ((rc = crm_person_load(st, id)) != CRM_EX_OK)
 		goto out;
 	fputs(",\"merges\":[", stdout);
 	if ((rc = rows(st, "SELECT r.merge, strftime('%Y-%m-%dT%H:%M:%SZ', "

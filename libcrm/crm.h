@@ -867,7 +867,7 @@ int	crm_forget_reapply(struct crm_store *, const char *path, long *n);
  * temp.person (customer): id and every customer merged into it by a
  * merge that stands, recursively: one person's ids.
  */
-int	crm_person(struct crm_store *, int64_t id);
+int	crm_person_load(struct crm_store *, int64_t id);
 
 /* A lookup of forgotten refs, e-mails and phones. */
 struct crm_forgotten;

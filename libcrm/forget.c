@@ -164,7 +164,7 @@ hash(const unsigned char key[KEYLEN], const char *what, const char *norm,
 }
 
 int
-crm_person(struct crm_store *st, int64_t id)
+crm_person_load(struct crm_store *st, int64_t id)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
@@ -383,7 +383,7 @@ forget_at(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
 	int i, rc;
 
 	/* First what identified the person, while it is still there. */
-	if ((rc = crm_person(st, id)) != CRM_EX_OK ||
+	if ((rc = crm_person_load(st, id)) != CRM_EX_OK ||
 	    (rc = record(st, id, ts, fid)) != CRM_EX_OK)
 		return rc;
 	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
