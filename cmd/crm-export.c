@@ -151,12 +151,8 @@ export(struct crm_cli *cli, const char *arg)
 	crm_sql_add(&q, "SELECT id, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', ts, "
 	    "'unixepoch') AS ts, user, command, kind, record, action, detail "
 	    "FROM audit WHERE (kind IN ('customer', 'tag') AND record IN "
-	    "(SELECT customer FROM temp.person))");
-	for (i = 1; (k = crm_kind_nth(i)) != NULL; i++)
-		if (crm_kind_owner(k) != NULL)
-			crm_sql_add(&q, " OR (kind = '%s' AND record IN "
-			    "(SELECT id FROM %s WHERE customer = ?1))",
-			    k->name, k->table);
+	    "(SELECT customer FROM temp.person)) OR (kind, record) IN (SELECT "
+	    "kind, id FROM temp.person_rec)");
 	crm_sql_add(&q, " ORDER BY id");
 	fputs("],\"audit\":[", stdout);
 	if ((rc = rows(st, q.buf, id, NULL, 0)) != CRM_EX_OK)

@@ -166,17 +166,22 @@ hash(const unsigned char key[KEYLEN], const char *what, const char *norm,
 int
 crm_person_load(struct crm_store *st, int64_t id)
 {
+	const struct crm_kind *k;
 	sqlite3_stmt *s = NULL;
-	int rc;
+	char sql[1024];
+	int i, rc;
 
+	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS person "
+	    "(customer INTEGER PRIMARY KEY); CREATE TEMP TABLE IF NOT EXISTS "
+	    "person_ref (ref TEXT PRIMARY KEY); CREATE TEMP TABLE IF NOT "
+	    "EXISTS person_rec (kind TEXT, id INTEGER, PRIMARY KEY (kind, "
+	    "id)); DELETE FROM temp.person; DELETE FROM temp.person_ref; "
+	    "DELETE FROM temp.person_rec")) != CRM_EX_OK)
+		return rc;
 	/*
 	 * A merge that stands made its dropped customers part of the kept
 	 * one: the same person, whose records and audit are theirs too.
 	 */
-	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS person "
-	    "(customer INTEGER PRIMARY KEY); DELETE FROM temp.person")) !=
-	    CRM_EX_OK)
-		return rc;
 	if ((rc = crm_prepare(st, "INSERT INTO temp.person WITH RECURSIVE "
 	    "p (c) AS (SELECT ?1 UNION SELECT r.customer FROM p JOIN merge AS "
 	    "m ON m.keep = p.c JOIN merge_row AS r ON r.merge = m.id WHERE "
@@ -186,7 +191,35 @@ crm_person_load(struct crm_store *st, int64_t id)
 	sqlite3_bind_int64(s, 1, id);
 	rc = crm_step(st, s);
 	sqlite3_finalize(s);
-	return rc;
+	/* The refs they had, by which records named them. */
+	if (rc != CRM_EX_OK || (rc = crm_exec(st, "INSERT OR IGNORE INTO "
+	    "temp.person_ref SELECT ref FROM customer WHERE id IN (SELECT "
+	    "customer FROM temp.person) AND ref IS NOT NULL UNION SELECT "
+	    "json_extract(detail, '$.ref') FROM audit WHERE kind = 'customer' "
+	    "AND record IN (SELECT customer FROM temp.person) AND CASE WHEN "
+	    "json_valid(detail) THEN json_extract(detail, '$.ref') IS NOT "
+	    "NULL ELSE 0 END")) != CRM_EX_OK)
+		return rc;
+	/*
+	 * Their records of every kind: those they own, and those the audit
+	 * says were added for them (deleted since, or not).
+	 */
+	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++) {
+		if (crm_kind_owner(k) == NULL)
+			continue;
+		snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO "
+		    "temp.person_rec SELECT '%s', id FROM %s WHERE customer IN "
+		    "(SELECT customer FROM temp.person) UNION SELECT '%s', "
+		    "record FROM audit WHERE kind = '%s' AND record IS NOT NULL "
+		    "AND CASE WHEN json_valid(detail) THEN "
+		    "CAST(json_extract(detail, '$.customer') AS INTEGER) IN "
+		    "(SELECT customer FROM temp.person) OR json_extract(detail, "
+		    "'$.customer_ref') IN (SELECT ref FROM temp.person_ref) ELSE "
+		    "0 END", k->name, k->table, k->name, k->name);
+		if ((rc = crm_exec(st, sql)) != CRM_EX_OK)
+			return rc;
+	}
+	return CRM_EX_OK;
 }
 
 /*
@@ -334,11 +367,12 @@ erase_kind(struct crm_store *st, const struct crm_kind *k, int64_t id)
 }
 
 /*
- * The audit's JSON copies of kind k's records of the person, without the
+ * The audit's JSON copies of kind k's records of the person (those in
+ * temp.person and temp.person_rec, deleted ones included), without the
  * personal members (and attributes, the customer's ref of a record).
  */
 static int
-erase_audit(struct crm_store *st, const struct crm_kind *k, int64_t id)
+erase_audit(struct crm_store *st, const struct crm_kind *k)
 {
 	struct crm_sql q = { 0 };
 	const struct crm_field *f;
@@ -357,9 +391,9 @@ erase_audit(struct crm_store *st, const struct crm_kind *k, int64_t id)
 	crm_sql_add(&q, "%s) WHERE kind = ", n ? ")" : "");
 	crm_sql_text(&q, k->name);
 	if (crm_kind_owner(k) != NULL) {
-		crm_sql_add(&q, " AND record IN (SELECT id FROM %s WHERE "
-		    "customer = ", k->table);
-		crm_sql_int(&q, id);
+		crm_sql_add(&q, " AND record IN (SELECT id FROM temp.person_rec "
+		    "WHERE kind = ");
+		crm_sql_text(&q, k->name);
 		crm_sql_add(&q, ")");
 	} else
 		crm_sql_add(&q, " AND record IN (SELECT customer FROM "
@@ -388,7 +422,7 @@ forget_at(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
 		return rc;
 	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
 		if ((rc = erase_kind(st, k, id)) != CRM_EX_OK ||
-		    (rc = erase_audit(st, k, id)) != CRM_EX_OK)
+		    (rc = erase_audit(st, k)) != CRM_EX_OK)
 			return rc;
 	if ((rc = crm_prepare(st, "DELETE FROM attr WHERE customer = ?1",
 	    &s)) != CRM_EX_OK)
