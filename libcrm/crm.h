@@ -865,7 +865,9 @@ int	crm_forget_save(struct crm_store *, const char *path);
 int	crm_forget_reapply(struct crm_store *, const char *path, long *n);
 /*
  * temp.person (customer): id and every customer merged into it by a
- * merge that stands, recursively: one person's ids.
+ * merge that stands, recursively: one person's ids; temp.person_ref
+ * (ref): their refs; temp.person_rec (kind, id): their history records,
+ * those deleted since included (by the audit, read once per connection).
  */
 int	crm_person_load(struct crm_store *, int64_t id);
 

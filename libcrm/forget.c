@@ -163,6 +163,41 @@ hash(const unsigned char key[KEYLEN], const char *what, const char *norm,
 	return CRM_EX_OK;
 }
 
+/*
+ * temp.gone: the history records the audit knows of that are deleted
+ * since, with the customer (id, ref) they were added for.  Once per
+ * connection: a scan of the audit, which forgetting deletes nothing from.
+ */
+static int
+gone(struct crm_store *st)
+{
+	const struct crm_kind *k;
+	char sql[1024];
+	int64_t made;
+	int i, rc;
+
+	if ((rc = crm_query_int(st, &made, "SELECT count(*) FROM "
+	    "temp.sqlite_schema WHERE name = 'gone'", 0)) != CRM_EX_OK || made)
+		return rc;
+	if ((rc = crm_exec(st, "CREATE TEMP TABLE gone (kind TEXT, record "
+	    "INTEGER, customer INTEGER, ref TEXT)")) != CRM_EX_OK)
+		return rc;
+	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++) {
+		if (crm_kind_owner(k) == NULL)
+			continue;
+		snprintf(sql, sizeof sql, "INSERT INTO temp.gone SELECT kind, "
+		    "record, CAST(json_extract(detail, '$.customer') AS "
+		    "INTEGER), json_extract(detail, '$.customer_ref') FROM "
+		    "audit WHERE kind = '%s' AND record IS NOT NULL AND NOT "
+		    "EXISTS (SELECT 1 FROM %s WHERE id = audit.record) AND "
+		    "CASE WHEN json_valid(detail) THEN json_type(detail) = "
+		    "'object' ELSE 0 END", k->name, k->table);
+		if ((rc = crm_exec(st, sql)) != CRM_EX_OK)
+			return rc;
+	}
+	return CRM_EX_OK;
+}
+
 int
 crm_person_load(struct crm_store *st, int64_t id)
 {
@@ -200,26 +235,24 @@ crm_person_load(struct crm_store *st, int64_t id)
 	    "json_valid(detail) THEN json_extract(detail, '$.ref') IS NOT "
 	    "NULL ELSE 0 END")) != CRM_EX_OK)
 		return rc;
+	if ((rc = gone(st)) != CRM_EX_OK)
+		return rc;
 	/*
-	 * Their records of every kind: those they own, and those the audit
-	 * says were added for them (deleted since, or not).
+	 * Their records of every kind: those they own, and those deleted
+	 * since that the audit says were added for them.
 	 */
 	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++) {
 		if (crm_kind_owner(k) == NULL)
 			continue;
 		snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO "
 		    "temp.person_rec SELECT '%s', id FROM %s WHERE customer IN "
-		    "(SELECT customer FROM temp.person) UNION SELECT '%s', "
-		    "record FROM audit WHERE kind = '%s' AND record IS NOT NULL "
-		    "AND CASE WHEN json_valid(detail) THEN "
-		    "CAST(json_extract(detail, '$.customer') AS INTEGER) IN "
-		    "(SELECT customer FROM temp.person) OR json_extract(detail, "
-		    "'$.customer_ref') IN (SELECT ref FROM temp.person_ref) ELSE "
-		    "0 END", k->name, k->table, k->name, k->name);
+		    "(SELECT customer FROM temp.person)", k->name, k->table);
 		if ((rc = crm_exec(st, sql)) != CRM_EX_OK)
 			return rc;
 	}
-	return CRM_EX_OK;
+	return crm_exec(st, "INSERT OR IGNORE INTO temp.person_rec SELECT "
+	    "kind, record FROM temp.gone WHERE customer IN (SELECT customer "
+	    "FROM temp.person) OR ref IN (SELECT ref FROM temp.person_ref)");
 }
 
 /*
