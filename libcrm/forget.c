@@ -18,8 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <sqlite3.h>
 
 #include "crm.h"
@@ -27,9 +28,15 @@
 #define KEYLEN	32
 #define HASHLEN	32
 
+/* HMAC-SHA256 under the store's key, set up once for many values. */
+struct hmac {
+	EVP_MAC		*mac;
+	EVP_MAC_CTX	*ctx;
+};
+
 struct crm_forgotten {
 	struct crm_store	*st;
-	unsigned char		 key[KEYLEN];
+	struct hmac		 h;
 	sqlite3_stmt		*find;		/* 1: the hash is listed */
 };
 
@@ -144,21 +151,52 @@ identifies(const char *name, const char *v, char *norm, size_t n)
 	return snprintf(norm, n, "%s", v) < (int)n ? f->name : NULL;
 }
 
+static void
+hmac_free(struct hmac *h)
+{
+	EVP_MAC_CTX_free(h->ctx);
+	EVP_MAC_free(h->mac);
+	h->ctx = NULL;
+	h->mac = NULL;
+}
+
+/* Ready h with the store's key. */
+static int
+hmac_init(struct crm_store *st, struct hmac *h)
+{
+	unsigned char key[KEYLEN];
+	char digest[] = "SHA256";
+	OSSL_PARAM params[2];
+	int rc;
+
+	if ((rc = loadkey(st, key)) != CRM_EX_OK)
+		return rc;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((h->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (h->ctx = EVP_MAC_CTX_new(h->mac)) == NULL ||
+	    !EVP_MAC_init(h->ctx, key, KEYLEN, params))
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "HMAC-SHA256 is not "
+		    "available (libcrypto)");
+	OPENSSL_cleanse(key, sizeof key);
+	return rc;
+}
+
 /* HMAC-SHA256 of what, a NUL, and the normalised value. */
 static int
-hash(const unsigned char key[KEYLEN], const char *what, const char *norm,
+hash(struct hmac *h, const char *what, const char *norm,
     unsigned char out[HASHLEN])
 {
-	unsigned char buf[1024];
-	unsigned len = 0;
-	size_t a = strlen(what) + 1, b = strlen(norm);
+	size_t len = 0;
 
-	if (a + b > sizeof buf)
-		b = sizeof buf - a;
-	memcpy(buf, what, a);
-	memcpy(buf + a, norm, b);
-	if (HMAC(EVP_sha256(), key, KEYLEN, buf, a + b, out, &len) == NULL ||
-	    len != HASHLEN)
+	/* A NULL key starts again with the key of the first init. */
+	if (!EVP_MAC_init(h->ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(h->ctx, (const unsigned char *)what,
+	    strlen(what) + 1) ||
+	    !EVP_MAC_update(h->ctx, (const unsigned char *)norm,
+	    strlen(norm)) ||
+	    !EVP_MAC_final(h->ctx, out, &len, HASHLEN) || len != HASHLEN)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "HMAC-SHA256 failed");
 	return CRM_EX_OK;
 }
@@ -304,25 +342,25 @@ static const char identities[] =
 static int
 record(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
 {
-	unsigned char key[KEYLEN], h[HASHLEN];
+	unsigned char h[HASHLEN];
 	sqlite3_stmt *s = NULL, *ins = NULL;
 	struct crm_sql q = { 0 };
+	struct hmac mac = { NULL, NULL };
 	const char *what, *name, *v;
 	char norm[512];
 	int rc;
 
-	if ((rc = loadkey(st, key)) != CRM_EX_OK)
-		return rc;
-	if ((rc = crm_prepare(st, "INSERT INTO forget (ts, customer) VALUES "
+	if ((rc = hmac_init(st, &mac)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "INSERT INTO forget (ts, customer) VALUES "
 	    "(?1, ?2)", &s)) != CRM_EX_OK)
-		return rc;
+		goto out;
 	sqlite3_bind_int64(s, 1, ts);
 	sqlite3_bind_int64(s, 2, id);
 	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	s = NULL;
 	if (rc != CRM_EX_OK)
-		return rc;
+		goto out;
 	*fid = sqlite3_last_insert_rowid(crm_store_db(st));
 	current(&q);
 	crm_sql_add(&q, "%s", identities);
@@ -337,7 +375,7 @@ record(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
 		if (name == NULL || (what = identifies(name, v, norm,
 		    sizeof norm)) == NULL)
 			continue;
-		if ((rc = hash(key, what, norm, h)) != CRM_EX_OK)
+		if ((rc = hash(&mac, what, norm, h)) != CRM_EX_OK)
 			goto out;
 		sqlite3_bind_blob(ins, 1, h, HASHLEN, SQLITE_TRANSIENT);
 		sqlite3_bind_text(ins, 2, what, -1, SQLITE_STATIC);
@@ -350,6 +388,7 @@ out:
 	sqlite3_finalize(s);
 	sqlite3_finalize(ins);
 	crm_sql_free(&q);
+	hmac_free(&mac);
 	return rc;
 }
 
@@ -734,7 +773,7 @@ crm_forgotten_open(struct crm_forgotten **out, struct crm_store *st)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	*out = f;
 	f->st = st;
-	if ((rc = loadkey(st, f->key)) != CRM_EX_OK)
+	if ((rc = hmac_init(st, &f->h)) != CRM_EX_OK)
 		return rc;
 	return crm_prepare(st, "SELECT 1 FROM forgotten WHERE hash = ?",
 	    &f->find);
@@ -785,7 +824,7 @@ check1(struct crm_forgotten *f, int64_t self, const char *name,
 
 	if ((what = identifies(name, v, norm, sizeof norm)) == NULL)
 		return CRM_EX_OK;
-	if ((rc = hash(f->key, what, norm, h)) != CRM_EX_OK)
+	if ((rc = hash(&f->h, what, norm, h)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_blob(f->find, 1, h, HASHLEN, SQLITE_STATIC);
 	rc = sqlite3_step(f->find);
@@ -826,5 +865,6 @@ crm_forgotten_close(struct crm_forgotten *f)
 	if (f == NULL)
 		return;
 	sqlite3_finalize(f->find);
+	hmac_free(&f->h);
 	free(f);
 }
