@@ -10,7 +10,10 @@ WARN = -Wall -Wextra -Wpedantic
 STD = -std=c99 -D_DEFAULT_SOURCE
 SQLITE_CFLAGS != pkg-config --cflags sqlite3 2>/dev/null || true
 SQLITE_LIBS != pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3
-LIBS = $(SQLITE_LIBS) -lcsv -lm
+# HMAC-SHA256 of forgotten customers' keys (forget.c): OpenSSL's libcrypto.
+CRYPTO_CFLAGS != pkg-config --cflags libcrypto 2>/dev/null || true
+CRYPTO_LIBS != pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto
+LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) -lcsv -lm
 FUZZ_SECONDS = 60
 
 # make check SANITIZE=1: the same suite under AddressSanitizer and UBSan,
@@ -34,8 +37,8 @@ FAULTDEF = -DCRM_FAULT
 FAULTOBJ = $(B)/obj/fault.o
 endif
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) $(FAULTDEF) \
-	-Ilibcrm
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS) \
+	$(FAULTDEF) -Ilibcrm
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 LIBSRC = $(wildcard libcrm/*.c)

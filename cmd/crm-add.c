@@ -11,9 +11,9 @@
 
 static const char usage[] =
     "[-nqu] [-d path] [-f file] [-i csv|tsv|vcard] [--key field] "
-    "[--asof date] kind [field=value ...]";
+    "[--allow-forgotten] [--asof date] kind [field=value ...]";
 
-enum { OPT_KEY = CRM_OPT_OWN };
+enum { OPT_KEY = CRM_OPT_OWN, OPT_ALLOW };
 
 /*
  * The ids to print once the transaction has committed: a failed command
@@ -189,7 +189,7 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 static int
 bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
     const struct crm_rec *args, enum crm_wmode mode, const char *key,
-    struct idlist *ids)
+    struct idlist *ids, int allow)
 {
 	struct crm_csv *csv = NULL;
 	struct crm_writer *w = NULL;
@@ -231,6 +231,8 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	if ((rc = crm_writer_new(&w, st, k, mode, 1, total)) != CRM_EX_OK ||
 	    (key != NULL && (rc = crm_writer_key(w, key)) != CRM_EX_OK))
 		goto out;
+	if (allow)
+		crm_writer_allow_forgotten(w);
 	pg.on = isatty(2) && !cli->quiet;
 	pg.start = pg.last = pg.on ? mono() : 0;
 	pg.csv = csv;
@@ -285,7 +287,7 @@ out:
 
 static int
 add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
-    const char *key)
+    const char *key, int allow)
 {
 	const struct crm_kind *k;
 	struct crm_store *st = NULL;
@@ -313,14 +315,17 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
 		goto out;
 	if (cli->infile != NULL) {
-		if ((rc = bulk(cli, st, k, &args, mode, key, &ids)) !=
+		if ((rc = bulk(cli, st, k, &args, mode, key, &ids, allow)) !=
 		    CRM_EX_OK)
 			goto out;
 	} else {
 		if ((rc = crm_writer_new(&w, st, k, mode, 0, 0)) != CRM_EX_OK ||
 		    (key != NULL && (rc = crm_writer_key(w, key)) !=
-		    CRM_EX_OK) ||
-		    (rc = crm_writer_put(w, &args, &at, &id, &added)) !=
+		    CRM_EX_OK))
+			goto out;
+		if (allow)
+			crm_writer_allow_forgotten(w);
+		if ((rc = crm_writer_put(w, &args, &at, &id, &added)) !=
 		    CRM_EX_OK)
 			goto out;
 		d = crm_rec_json(&args);
@@ -355,11 +360,12 @@ main(int argc, char *argv[])
 {
 	static const struct option lopts[] = {
 		{ "key", required_argument, NULL, OPT_KEY },
+		{ "allow-forgotten", no_argument, NULL, OPT_ALLOW },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct crm_cli cli;
 	const char *key = NULL;
-	int c, uflag = 0;
+	int c, uflag = 0, allow = 0;
 
 	crm_cli_begin(&cli, argc, argv, usage, "dfinqA");
 	while ((c = crm_cli_next(&cli, "u", lopts)) != -1) {
@@ -370,6 +376,9 @@ main(int argc, char *argv[])
 		case OPT_KEY:
 			key = optarg;
 			break;
+		case OPT_ALLOW:
+			allow = 1;
+			break;
 		default:
 			return crm_usage(&cli);
 		}
@@ -379,5 +388,5 @@ main(int argc, char *argv[])
 	if (argc < 1 || (key != NULL && !uflag))
 		return crm_usage(&cli);
 	return crm_cli_end(&cli, add(&cli, argv[0], argc - 1, argv + 1,
-	    uflag, key));
+	    uflag, key, allow));
 }

@@ -62,9 +62,11 @@ listall(struct crm_store *st)
 	if ((rc = crm_prepare(st, "SELECT key, value FROM config ORDER BY "
 	    "key", &s)) != CRM_EX_OK)
 		return rc;
+	/* Not libcrm's own keys: the forget key is no one's to read. */
 	while (sqlite3_step(s) == SQLITE_ROW)
 		if (crm_setting_find((const char *)sqlite3_column_text(s, 0)) ==
-		    NULL) {
+		    NULL && strncmp((const char *)sqlite3_column_text(s, 0),
+		    CRM_CONFIG_OWN, strlen(CRM_CONFIG_OWN)) != 0) {
 			crm_tsv_put(stdout, (const char *)
 			    sqlite3_column_text(s, 0));
 			putchar('\t');

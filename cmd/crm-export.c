@@ -132,11 +132,30 @@ export(struct crm_cli *cli, const char *arg)
 			goto out;
 		putchar(']');
 	}
-	fputs(",\"audit\":[", stdout);
-	if ((rc = rows(st, "SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', ts, "
+	/*
+	 * The snapshots merges kept of the person (of the customers merged
+	 * into this one, and of this one), then every audit entry about the
+	 * person or any of their records, of every kind.
+	 */
+	if ((rc = crm_person_load(st, id)) != CRM_EX_OK)
+		goto out;
+	fputs(",\"merges\":[", stdout);
+	if ((rc = rows(st, "SELECT r.merge, strftime('%Y-%m-%dT%H:%M:%SZ', "
+	    "m.ts, 'unixepoch') AS ts, m.keep, r.customer, r.what, r.data "
+	    "FROM merge_row AS r JOIN merge AS m ON m.id = r.merge WHERE "
+	    "r.what != 'move' AND r.customer IN (SELECT customer FROM "
+	    "temp.person) ORDER BY r.merge, r.rowid", id, NULL, 0)) !=
+	    CRM_EX_OK)
+		goto out;
+	crm_sql_free(&q);
+	crm_sql_add(&q, "SELECT id, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', ts, "
 	    "'unixepoch') AS ts, user, command, kind, record, action, detail "
-	    "FROM audit WHERE record = ?1 AND kind IN ('customer', 'tag') "
-	    "ORDER BY id", id, NULL, 0)) != CRM_EX_OK)
+	    "FROM audit WHERE (kind IN ('customer', 'tag') AND record IN "
+	    "(SELECT customer FROM temp.person)) OR (kind, record) IN (SELECT "
+	    "kind, id FROM temp.person_rec)");
+	crm_sql_add(&q, " ORDER BY id");
+	fputs("],\"audit\":[", stdout);
+	if ((rc = rows(st, q.buf, id, NULL, 0)) != CRM_EX_OK)
 		goto out;
 	fputs("]}\n", stdout);
 out:

@@ -15,6 +15,7 @@ rm(struct crm_cli *cli, int argc, char **argv, int forget)
 	const struct crm_kind *k = crm_kind_customer();
 	struct crm_store *st = NULL;
 	struct crm_ids ids = { 0 };
+	struct crm_loc at = { NULL, 0, NULL };
 	size_t i;
 	int rc;
 
@@ -50,9 +51,19 @@ rm(struct crm_cli *cli, int argc, char **argv, int forget)
 		goto out;
 	if ((rc = crm_store_commit(st)) != CRM_EX_OK)
 		goto out;
-	/* No old page with the person's data may survive in the -wal file. */
-	if (forget)
-		rc = crm_store_checkpoint(st);
+	/*
+	 * No old page with the person's data may survive in the files.  A
+	 * reader on an older snapshot keeps them in the WAL a while: the
+	 * erasure stands all the same, and the next writer finishes it.
+	 */
+	if (forget && (rc = crm_store_scrub(st)) == CRM_EX_TEMPFAIL) {
+		at.file = cli->dbpath;
+		if (!cli->quiet)
+			crm_warn(&at, "erased; a reader is still open, so the "
+			    "old bytes leave the store's files at the next "
+			    "checkpoint (the next write)");
+		rc = CRM_EX_OK;
+	}
 out:
 	crm_ids_free(&ids);
 	crm_store_close(st);

@@ -5,11 +5,13 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-nq] [-d path] [--asof date] [kind] [id ...] "
-    "field=value ...";
+static const char usage[] = "[-nq] [-d path] [--allow-forgotten] "
+    "[--asof date] [kind] [id ...] field=value ...";
+
+enum { OPT_ALLOW = CRM_OPT_OWN };
 
 static int
-set(struct crm_cli *cli, int argc, char **argv)
+set(struct crm_cli *cli, int argc, char **argv, int allow)
 {
 	const struct crm_kind *k = crm_kind_customer();
 	struct crm_store *st = NULL;
@@ -61,6 +63,8 @@ set(struct crm_cli *cli, int argc, char **argv)
 		goto out;
 	if ((rc = crm_writer_new(&w, st, k, CRM_W_SET, 0, 0)) != CRM_EX_OK)
 		goto out;
+	if (allow)
+		crm_writer_allow_forgotten(w);
 	d = crm_rec_json(&r);
 	for (j = 0; j < ids.n; j++) {
 		id = ids.v[j];
@@ -90,15 +94,26 @@ out:
 int
 main(int argc, char *argv[])
 {
+	static const struct option lopts[] = {
+		{ "allow-forgotten", no_argument, NULL, OPT_ALLOW },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct crm_cli cli;
-	int c;
+	int c, allow = 0;
 
 	crm_cli_begin(&cli, argc, argv, usage, "dnqA");
-	while ((c = crm_cli_next(&cli, "", NULL)) != -1)
-		return crm_usage(&cli);
+	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+		switch (c) {
+		case OPT_ALLOW:
+			allow = 1;
+			break;
+		default:
+			return crm_usage(&cli);
+		}
+	}
 	argc -= cli.optind;
 	argv += cli.optind;
 	if (argc < 1)
 		return crm_usage(&cli);
-	return crm_cli_end(&cli, set(&cli, argc, argv));
+	return crm_cli_end(&cli, set(&cli, argc, argv, allow));
 }

@@ -209,6 +209,15 @@ enum crm_mode {
 #define CRM_SCHEMA_VERSION	5
 
 /*
+ * Config keys libcrm keeps for itself begin with "crm." (crm-config
+ * neither lists nor sets them): the forget key, and the flag of a forget
+ * whose checkpoint is still to come.
+ */
+#define CRM_CONFIG_OWN		"crm."
+#define CRM_CONFIG_FORGET_KEY	"crm.forget_key"
+#define CRM_CONFIG_SCRUB	"crm.forget_checkpoint"
+
+/*
  * Open the store of cli (path, busy timeout, user, command, now), creating
  * it when mode is CRM_WRITE or CRM_INIT, migrating an older schema.  A
  * file that is not a crm store (by its header, read before SQLite opens
@@ -259,8 +268,18 @@ int	crm_audit(struct crm_store *, const char *kind, int64_t record,
 int	crm_config_get(struct crm_store *, const char *key, char **out);
 int	crm_config_set(struct crm_store *, const char *key, const char *value);
 int	crm_config_unset(struct crm_store *, const char *key, int *found);
-/* Truncate the write-ahead log after a commit (used by --forget). */
-int	crm_store_checkpoint(struct crm_store *);
+/*
+ * In a forget's transaction: from its commit on, writers checkpoint and
+ * truncate the WAL after their commit (without waiting) until one does.
+ */
+int	crm_store_scrub_later(struct crm_store *);
+/*
+ * After the commit of a forget: checkpoint the WAL into the store and
+ * truncate it, waiting the busy timeout for readers.  CRM_EX_OK when
+ * done, CRM_EX_TEMPFAIL (not printed) when a reader still holds an older
+ * snapshot: the next writer's commit finishes it.
+ */
+int	crm_store_scrub(struct crm_store *);
 /*
  * Mark a customer whose statistics crm_store_commit must recompute;
  * customer 0 only prepares the mark table.
@@ -414,6 +433,9 @@ int	crm_kind_index(const struct crm_kind *, const struct crm_field *);
 int	crm_attr_key_valid(const char *key);
 /* 1 when name is a valid tag name. */
 int	crm_tag_valid(const char *name);
+/* 1 when s is an e-mail address, a phone number (as fields take them). */
+int	crm_email_ok(const char *s);
+int	crm_phone_ok(const char *s);
 
 /* A typed value ready to bind. */
 struct crm_val {
@@ -844,14 +866,76 @@ int	crm_rec_assign(struct crm_rec *, const char *arg);
 /* The given values as a JSON object, for the audit; malloc'd. */
 char	*crm_rec_json(const struct crm_rec *);
 
-/* Delete a record; forget erases a customer's personal data instead. */
+/* Delete a record. */
 int	crm_rec_delete(struct crm_store *, const struct crm_kind *, int64_t id);
-int	crm_customer_forget(struct crm_store *, int64_t id);
+
+/*
+ * crm-add --allow-forgotten: values of forgotten customers are written
+ * (else refused, see crm_forgotten_check).
+ */
+void	crm_writer_allow_forgotten(struct crm_writer *);
 
 /* Tags. */
 int	crm_tag_add(struct crm_store *, const char *tag,
 	    const struct crm_ids *, int64_t *changed);
 int	crm_tag_del(struct crm_store *, const char *tag,
 	    const struct crm_ids *, int64_t *changed);
+
+/* ---- forget.c: erasing a person, and keeping them erased -------------- */
+
+/*
+ * Erase customer id's personal data: every field the kind table flags
+ * personal, in every kind (the customer's row, each of its records), its
+ * attributes, the values the audit kept of them, and the snapshots of
+ * every merge holding the person (either side).  Records the forget in
+ * the tables forget (id, ts, customer) and forgotten (hash, forget, what):
+ * HMAC-SHA256 under the store's key of "what\0value" for each ref, e-mail
+ * and phone the person had (normalised as crm_email_key, crm_phone_key;
+ * attributes holding one included).  Then crm_store_scrub_later.
+ */
+int	crm_customer_forget(struct crm_store *, int64_t id);
+/* Schema 5: make the store's random forget key (config, hex). */
+int	crm_forget_keygen(struct crm_store *);
+/*
+ * For crm-backup: write every forget of the store (time, customer id,
+ * hashes) and the key into the SQLite file at path, a list of forgets
+ * kept beside the backups (created when missing; rows already there
+ * stay).  The file holds the tables config, forget and forgotten, as a
+ * store does.
+ */
+int	crm_forget_save(struct crm_store *, const char *path);
+/*
+ * For crm-backup --restore: re-apply, inside the caller's transaction,
+ * every forget recorded in the SQLite file at path (a list written by
+ * crm_forget_save, or the store being replaced) that this store lacks
+ * (by time and customer id): the customer, when still here, is forgotten
+ * again, and the hashes are kept either way.  *n: how many.  A store
+ * with no forgets of its own (say, a backup from before schema 5) takes
+ * the file's key; one with other forgets under another key is refused
+ * (CRM_EX_DATAERR).  A file with no forgets applies none.  After the
+ * commit, crm_store_scrub.
+ */
+int	crm_forget_reapply(struct crm_store *, const char *path, long *n);
+/*
+ * temp.person (customer): id and every customer merged into it by a
+ * merge that stands, recursively: one person's ids; temp.person_ref
+ * (ref): their refs; temp.person_rec (kind, id): their history records,
+ * those deleted since included (by the audit, read once per connection).
+ */
+int	crm_person_load(struct crm_store *, int64_t id);
+
+/* A lookup of forgotten refs, e-mails and phones. */
+struct crm_forgotten;
+/* *out is NULL when no one was forgotten: checks then cost nothing. */
+int	crm_forgotten_open(struct crm_forgotten **, struct crm_store *);
+/*
+ * CRM_EX_DATAERR, printed as "at: field: belongs to a forgotten
+ * customer", when a customer record r carries a forgotten ref, e-mail or
+ * phone (attributes included) that customer self (0: a new one) does not
+ * hold already.  Accepts NULL.
+ */
+int	crm_forgotten_check(struct crm_forgotten *, const struct crm_rec *r,
+	    int64_t self, const struct crm_loc *);
+void	crm_forgotten_close(struct crm_forgotten *);
 
 #endif /* CRM_H */

@@ -420,8 +420,8 @@ crm_tag_valid(const char *name)
 	return strlen(name) <= 64 && namechars(name, ":.");
 }
 
-static int
-email_ok(const char *s)
+int
+crm_email_ok(const char *s)
 {
 	const char *at = strchr(s, '@'), *dot, *p;
 
@@ -437,8 +437,8 @@ email_ok(const char *s)
 	return at[1] != '.' && strstr(at, "..") == NULL;
 }
 
-static int
-phone_ok(const char *s)
+int
+crm_phone_ok(const char *s)
 {
 	int digits = 0;
 
@@ -524,12 +524,12 @@ crm_field_parse(const struct crm_field *f, const char *s, int decimals,
 		v->isint = 1;
 		return CRM_EX_OK;
 	case CRM_T_EMAIL:
-		if (!email_ok(s))
+		if (!crm_email_ok(s))
 			return crm_err(CRM_EX_DATAERR, at, "\"%s\" is not an "
 			    "e-mail address", s);
 		break;
 	case CRM_T_PHONE:
-		if (!phone_ok(s))
+		if (!crm_phone_ok(s))
 			return crm_err(CRM_EX_DATAERR, at, "\"%s\" is not a "
 			    "phone number", s);
 		break;

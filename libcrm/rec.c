@@ -71,6 +71,7 @@ struct crm_writer {
 	sqlite3_stmt		*clash;		/* a record with this key */
 	sqlite3_stmt		*same;		/* an identical stored record */
 	long			 nsame;		/* identical records reported */
+	struct crm_forgotten	*forgotten;	/* refused values, or NULL */
 	int64_t			 first;		/* first id added */
 	int64_t			 nadded;
 	/* indexes dropped for the load, rebuilt by crm_writer_finish */
@@ -457,6 +458,10 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 		return rc;
 	if (k->guard != NULL &&
 	    (rc = crm_prepare(st, k->guard, &w->guard)) != CRM_EX_OK)
+		return rc;
+	/* A forgotten person does not come back unnoticed. */
+	if (k == crm_kind_customer() &&
+	    (rc = crm_forgotten_open(&w->forgotten, st)) != CRM_EX_OK)
 		return rc;
 	/* One row at a time, the statistics follow each row cheaply. */
 	if (!bulk && k->incr != NULL && ((rc = crm_prepare(st, "INSERT OR "
@@ -1287,7 +1292,9 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 		}
 		isnew = found == 0;
 	}
-	if ((rc = parse_rec(w, r, at, isnew)) != CRM_EX_OK)
+	if ((rc = parse_rec(w, r, at, isnew)) != CRM_EX_OK ||
+	    (rc = crm_forgotten_check(w->forgotten, r, found, at)) !=
+	    CRM_EX_OK)
 		return rc;
 	if (isnew && w->nidx == 0 && (rc = same(w, at)) != CRM_EX_OK)
 		return rc;
@@ -1500,12 +1507,20 @@ crm_writer_finish(struct crm_writer *w, long (*lineof)(void *, int64_t),
 }
 
 void
+crm_writer_allow_forgotten(struct crm_writer *w)
+{
+	crm_forgotten_close(w->forgotten);
+	w->forgotten = NULL;
+}
+
+void
 crm_writer_free(struct crm_writer *w)
 {
 	int i;
 
 	if (w == NULL)
 		return;
+	crm_forgotten_close(w->forgotten);
 	sqlite3_finalize(w->ins);
 	sqlite3_finalize(w->upd);
 	sqlite3_finalize(w->find);
@@ -1689,65 +1704,6 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 		rc = guard_check(st, s, customer, &at);
 		sqlite3_finalize(s);
 	}
-	return rc;
-}
-
-int
-crm_customer_forget(struct crm_store *st, int64_t id)
-{
-	const struct crm_kind *k = crm_kind_customer();
-	struct crm_sql q = { 0 };
-	sqlite3_stmt *s = NULL;
-	int i, rc;
-
-	/* Every personal field is erased; the name becomes a placeholder. */
-	crm_sql_add(&q, "UPDATE customer SET name = 'forgotten ' || id");
-	for (i = 0; i < k->nfields; i++)
-		if ((k->fields[i].flags & CRM_F_PERSONAL) &&
-		    k->fields[i].column != NULL &&
-		    !(k->fields[i].flags & CRM_F_REQUIRED))
-			crm_sql_add(&q, ", %s = NULL", k->fields[i].column);
-	crm_sql_add(&q, " WHERE id = ");
-	crm_sql_int(&q, id);
-	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
-		goto out;
-	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
-		rc = crm_sqlerr(st, rc);
-		goto out;
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	/* Attributes, and the values the audit kept of this person. */
-	if ((rc = crm_prepare(st, "DELETE FROM attr WHERE customer = ?1; ",
-	    &s)) != CRM_EX_OK)
-		goto out;
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
-		rc = crm_sqlerr(st, rc);
-		goto out;
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	if ((rc = crm_prepare(st, "UPDATE audit SET detail = 'personal data "
-	    "erased' WHERE kind = 'customer' AND record = ?1 AND detail IS NOT "
-	    "NULL", &s)) != CRM_EX_OK)
-		goto out;
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
-		rc = crm_sqlerr(st, rc);
-		goto out;
-	}
-	sqlite3_finalize(s);
-	s = NULL;
-	/* Merge snapshots hold the person too: their merges stay done. */
-	if ((rc = crm_prepare(st, "DELETE FROM merge_row WHERE customer = ?1",
-	    &s)) != CRM_EX_OK)
-		goto out;
-	sqlite3_bind_int64(s, 1, id);
-	rc = crm_step(st, s);
-out:
-	sqlite3_finalize(s);
-	crm_sql_free(&q);
 	return rc;
 }
 

@@ -25,7 +25,10 @@ struct crm_store {
 	int			 touched;
 	dev_t			 dev;		/* the file opened, which a */
 	ino_t			 ino;		/* writer checks at commit */
+	int			 scrub;		/* erased bytes may linger */
 };
+
+static int	scrub(struct crm_store *, int wait);
 
 /*
  * Schema migrations: migrations[v] takes a store from version v to v + 1.
@@ -242,16 +245,37 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	") STRICT, WITHOUT ROWID;",
 	/* 3 -> 4: an account manager's customers (crm-due --owner). */
 	"CREATE INDEX customer_owner ON customer(owner) WHERE owner NOT NULL;",
-	/* 4 -> 5: purchases unique by order (see order_key), and the
-	 * largest revenues at hand (crm_stats_refresh). */
-	"CREATE INDEX stats_revenue ON stats(revenue);",
+	/*
+	 * 4 -> 5: purchases unique by order (see order_key), and the
+	 * largest revenues at hand (crm_stats_refresh).  What crm-rm
+	 * --forget keeps of a person: when, which id, and keyed hashes of
+	 * their ref, e-mails and phones, never the values (see forget.c;
+	 * the key is made by crm_forget_keygen).
+	 */
+	"CREATE INDEX stats_revenue ON stats(revenue);"
+	"CREATE TABLE forget ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  ts INTEGER NOT NULL,"
+	"  customer INTEGER NOT NULL"
+	") STRICT;"
+	/*
+	 * The key's columns first: SQLite 3.40's integrity_check misreads a
+	 * STRICT WITHOUT ROWID table whose key columns are not its first
+	 * ("NULL value in forgotten.what").
+	 */
+	"CREATE TABLE forgotten ("
+	"  hash BLOB NOT NULL,"
+	"  forget INTEGER NOT NULL REFERENCES forget(id),"
+	"  what TEXT NOT NULL,"
+	"  PRIMARY KEY (hash, forget)"
+	") STRICT, WITHOUT ROWID;",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
 static int	backfill_keys(struct crm_store *);
-static int	order_key(struct crm_store *);
+static int	schema5(struct crm_store *);
 static int	(*const migrate_c[CRM_SCHEMA_VERSION])(struct crm_store *) = {
-	NULL, backfill_keys, NULL, NULL, order_key,
+	NULL, backfill_keys, NULL, NULL, schema5,
 };
 
 /* Schema 2 keeps match keys: compute them for the customers there are. */
@@ -343,6 +367,17 @@ order_key(struct crm_store *st)
 	return crm_exec(st, "CREATE UNIQUE INDEX purchase_order ON "
 	    "purchase(order_ref, ifnull(product, '')) WHERE order_ref IS NOT "
 	    "NULL");
+}
+
+/* Schema 5: the purchases' order key, then the key of forget's hashes. */
+static int
+schema5(struct crm_store *st)
+{
+	int rc;
+
+	if ((rc = order_key(st)) != CRM_EX_OK)
+		return rc;
+	return crm_forget_keygen(st);
 }
 
 sqlite3 *
@@ -934,6 +969,7 @@ still_there(struct crm_store *st, const char *what)
 int
 crm_store_commit(struct crm_store *st)
 {
+	int64_t pending = 0;
 	int rc;
 
 	if (!st->intx)
@@ -949,6 +985,10 @@ crm_store_commit(struct crm_store *st)
 	if (writer(st) && (rc = still_there(st, "nothing was written")) !=
 	    CRM_EX_OK)
 		return rc;
+	/* A forget a reader kept from its checkpoint: this writer tries. */
+	if (!st->scrub && (rc = crm_query_int(st, &pending, "SELECT count(*) "
+	    "FROM config WHERE key = '" CRM_CONFIG_SCRUB "'", 0)) != CRM_EX_OK)
+		return rc;
 	if ((rc = crm_exec(st, "COMMIT")) != CRM_EX_OK)
 		return rc;
 	st->intx = 0;
@@ -956,19 +996,62 @@ crm_store_commit(struct crm_store *st)
 	if (writer(st) && (rc = still_there(st, "what it wrote went with "
 	    "the old file")) != CRM_EX_OK)
 		return rc;
+	if (pending)
+		st->scrub = 1;
+	/* The commit stands whatever the checkpoint does: no wait, no error. */
+	if (st->scrub)
+		(void)scrub(st, 0);
 	return CRM_EX_OK;
 }
 
 int
-crm_store_checkpoint(struct crm_store *st)
+crm_store_scrub_later(struct crm_store *st)
+{
+	st->scrub = 1;
+	return crm_config_set(st, CRM_CONFIG_SCRUB, "1");
+}
+
+int
+crm_store_scrub(struct crm_store *st)
+{
+	return st->scrub ? scrub(st, 1) : CRM_EX_OK;
+}
+
+/*
+ * The bytes a forget erased leave the files: every frame of the WAL goes
+ * into the store (whose pages secure_delete zeroed), then the WAL is
+ * truncated, old frames and all.  A reader on an older snapshot blocks
+ * that: CRM_EX_TEMPFAIL, printing nothing; the flag stays for the next
+ * writer.  Without wait, a blocked checkpoint gives up at once.
+ */
+static int
+scrub(struct crm_store *st, int wait)
 {
 	int rc;
 
+	if (!wait)
+		sqlite3_busy_timeout(st->db, 0);
 	rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
 	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return crm_sqlerr(st, rc);
-	return CRM_EX_OK;
+	sqlite3_busy_timeout(st->db, 0);
+	if (rc == SQLITE_OK) {
+		st->scrub = 0;
+		/*
+		 * Done: the flag goes, unless another writer holds the lock
+		 * (it then checkpoints once more, for nothing).  The flag's
+		 * own frame holds nothing erased; truncated when it can be.
+		 */
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE; DELETE FROM config "
+		    "WHERE key = '" CRM_CONFIG_SCRUB "'; COMMIT", NULL, NULL,
+		    NULL) != SQLITE_OK)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_wal_checkpoint_v2(st->db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	}
+	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return CRM_EX_TEMPFAIL;
+	return rc == SQLITE_OK ? CRM_EX_OK : crm_sqlerr(st, rc);
 }
 
 void

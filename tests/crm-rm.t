@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-rm: deleting, and --forget erasing personal data for real.
 . "${0%/*}/lib.sh"
-plan 14
+plan 15
 
 crm-add -q customer name=One attr.a=1
 crm-add -q customer name=Two
@@ -24,6 +24,8 @@ fid=$(crm-add customer ref=F-1 name='Forget Me' email=forget.me.4411@example.org
 crm-tag -q gdpr "$fid"
 crm-set "$fid" city=Ningbo
 check 'crm-rm --forget succeeds' "crm-rm --forget $fid"
+check_out 'the forget is recorded' "$fid" \
+	'sqlite3 "$CRM_DB" "SELECT customer FROM forget"'
 check_out 'the anonymous row remains with its analytics fields' \
 	"$(printf "forgotten $fid\tCN\tZhejiang\tretail\tcustomer\tgdpr\t\t\t\t\t\t\t")" \
 	"crm-ls -F name,country,region,industry,stage,tags,ref,email,phone,city,company,birthday,notes -w 'id = $fid'"

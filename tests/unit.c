@@ -1,4 +1,6 @@
 /* unit: TAP tests of libcrm's parsers, against hand-computed values. */
+#include <sys/stat.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -398,7 +400,7 @@ models(const char *summary)
  * default to NORMAL in WAL mode, which syncs only at checkpoints.
  */
 static void
-store(void)
+syncfull(void)
 {
 	char path[4096], *args[] = { "crm-unit", "-d", path, NULL };
 	const char *tmp = getenv("TMP");
@@ -516,6 +518,151 @@ bounds(void)
 	    "filter: an attr.KEY ~ pattern of 50,001 bytes refused");
 }
 
+/* Open the store at path for writing, as a command would. */
+static struct crm_store *
+store(struct crm_cli *cli, char *path)
+{
+	char *av[] = { "crm-unit", "-d", path, NULL };
+	struct crm_store *st = NULL;
+
+	optind = 1;
+	crm_cli_begin(cli, 3, av, "[-d path]", "d");
+	while (crm_cli_next(cli, "", NULL) != -1)
+		;
+	if (crm_store_open(&st, cli, CRM_WRITE) != CRM_EX_OK) {
+		crm_store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+static int64_t
+num(struct crm_store *st, const char *sql)
+{
+	int64_t v = -1;
+
+	if (st == NULL || crm_query_int(st, &v, sql, 0) != CRM_EX_OK)
+		return -1;
+	return v;
+}
+
+static int
+copyfile(const char *from, const char *to)
+{
+	char buf[8192];
+	size_t got;
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	int rc = in != NULL && out != NULL ? 0 : -1;
+
+	while (rc == 0 && (got = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, got, out) != got)
+			rc = -1;
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL && fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* 1 when a customer with field=value is refused as forgotten. */
+static int
+forgotten(struct crm_store *st, const char *assign)
+{
+	struct crm_forgotten *f = NULL;
+	struct crm_loc at = { "unit", 0, NULL };
+	struct crm_rec r;
+	int yes;
+
+	if (crm_rec_init(&r, crm_kind_customer(), 1) != CRM_EX_OK ||
+	    crm_rec_assign(&r, assign) != CRM_EX_OK ||
+	    crm_forgotten_open(&f, st) != CRM_EX_OK) {
+		crm_forgotten_close(f);
+		crm_rec_free(&r);
+		return 0;
+	}
+	yes = crm_forgotten_check(f, &r, 0, &at) == CRM_EX_DATAERR;
+	crm_forgotten_close(f);
+	crm_rec_free(&r);
+	return yes;
+}
+
+/*
+ * A forget outlives a restore: a backup taken before it gets it again
+ * from the list kept beside the backups, or from the replaced store.
+ */
+static void
+forgets(const char *dir)
+{
+	static const char same_hashes[] = "SELECT count(*) FROM forgotten";
+	char a[1024], b[1024], c[1024], list[1024];
+	struct crm_cli cli;
+	struct crm_store *st;
+	long nf = -1, again = -1;
+	struct stat sb;
+	int64_t hashes;
+
+	snprintf(a, sizeof a, "%s/forget-a.db", dir);
+	snprintf(b, sizeof b, "%s/forget-b.db", dir);
+	snprintf(c, sizeof c, "%s/forget-c.db", dir);
+	snprintf(list, sizeof list, "%s/forgets.db", dir);
+	/* Store a with one customer; b, its backup, before the forget. */
+	st = store(&cli, a);
+	ok(st != NULL && crm_exec(st, "INSERT INTO customer (ref, name, email, "
+	    "created) VALUES ('R-7', 'Ann Example', 'ann@example.com', 0)") ==
+	    CRM_EX_OK && crm_store_commit(st) == CRM_EX_OK,
+	    "forget: a store with a customer");
+	crm_store_close(st);
+	ok(copyfile(a, b) == 0 && copyfile(a, c) == 0,
+	    "forget: two backups of it");
+	st = store(&cli, a);
+	ok(st != NULL && crm_customer_forget(st, 1) == CRM_EX_OK &&
+	    crm_store_commit(st) == CRM_EX_OK && crm_forget_save(st, list) ==
+	    CRM_EX_OK, "forget: forgotten, and the list saved");
+	/* ref and e-mail: two hashes. */
+	hashes = num(st, same_hashes);
+	ok(hashes == 2, "forget: two hashes (ref, e-mail)");
+	ok(stat(list, &sb) == 0 && (sb.st_mode & 0777) == 0600,
+	    "forget: the list is mode 0600");
+	crm_store_close(st);
+	st = store(&cli, b);
+	ok(st != NULL && crm_forget_reapply(st, list, &nf) == CRM_EX_OK &&
+	    nf == 1 && crm_store_commit(st) == CRM_EX_OK,
+	    "forget: the list re-applies one forget to the backup");
+	ok(num(st, "SELECT count(*) FROM customer WHERE name = 'forgotten 1' "
+	    "AND email IS NULL AND ref IS NULL") == 1 &&
+	    num(st, same_hashes) == hashes,
+	    "forget: the backup's customer is erased, the hashes kept");
+	ok(crm_forget_reapply(st, list, &again) == CRM_EX_OK && again == 0,
+	    "forget: a forget the store has is not applied twice");
+	crm_store_close(st);
+	st = store(&cli, c);
+	ok(st != NULL && crm_forget_reapply(st, a, &nf) == CRM_EX_OK &&
+	    nf == 1 && crm_store_commit(st) == CRM_EX_OK &&
+	    num(st, "SELECT count(*) FROM customer WHERE name = 'forgotten "
+	    "1'") == 1, "forget: so does the store a restore replaces");
+	crm_store_close(st);
+	/*
+	 * A store with its own key and no forget (made before schema 5, its
+	 * key by the migration) takes the list's key: the hashes match then.
+	 */
+	snprintf(c, sizeof c, "%s/forget-d.db", dir);
+	st = store(&cli, c);
+	ok(st != NULL && crm_forget_reapply(st, list, &nf) == CRM_EX_OK &&
+	    nf == 1 && forgotten(st, "email=ann@example.com") &&
+	    forgotten(st, "ref=R-7") && !forgotten(st, "email=bob@example.com"),
+	    "forget: a new store takes the list's key with its hashes");
+	crm_store_close(st);
+	/* One with forgets of its own under another key cannot. */
+	snprintf(c, sizeof c, "%s/forget-e.db", dir);
+	st = store(&cli, c);
+	ok(st != NULL && crm_exec(st, "INSERT INTO customer (name, created) "
+	    "VALUES ('Bob', 0)") == CRM_EX_OK && crm_customer_forget(st, 1) ==
+	    CRM_EX_OK && crm_exec(st, "INSERT INTO forgotten (hash, what, "
+	    "forget) VALUES (x'00', 'ref', 1)") == CRM_EX_OK &&
+	    crm_forget_reapply(st, list, &nf) == CRM_EX_DATAERR, "forget: forgets under another key are refused");
+	crm_store_close(st);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -526,9 +673,12 @@ main(int argc, char *argv[])
 	filters();
 	bounds();
 	csv();
-	store();
+	syncfull();
 	if (argc > 1)
 		models(argv[1]);
+	/* lib.sh's scratch folder: stores are made there. */
+	if (getenv("TMP") != NULL)
+		forgets(getenv("TMP"));
 	printf("1..%d\n", n);
 	return failed != 0;
 }

@@ -1,0 +1,190 @@
+#!/bin/sh
+# crm-rm --forget: the person leaves every table and every byte of the
+# store's files, stays gone when a reader is open, and is not brought
+# back by an import without --allow-forgotten.
+. "${0%/*}/lib.sh"
+plan 42
+
+# left 'A|B|...': shell code printing, for each text, how many printable
+# strings of the store's files (the -wal and -shm files too) hold it, as
+# strings(1) | grep -c would, space-separated.
+left() {
+	printf '%s' "for f in \"\$CRM_DB\" \"\$CRM_DB-wal\" \"\$CRM_DB-shm\"; do
+	    if [ -e \"\$f\" ]; then strings \"\$f\"; fi; done |
+	    awk -v p='$1' 'BEGIN { k = split(p, t, \"|\") }
+	    { for (i = 1; i <= k; i++) if (index(\$0, t[i])) n[i]++ }
+	    END { for (i = 1; i <= k; i++) printf \"%s%d\", (i > 1 ? \" \" : \"\"), n[i]; print \"\" }'"
+}
+
+# Ids are given in order and never reused; a refused add takes none.
+# 1 Secret Person, 2 Neighbour, 3 N-1, 4 N-2, 5 Kept Twin, 6 Dropped Twin,
+# 7 Other Side, 8 Host, 9 Reader Blocked, 10 Next, 11 Subject Person.
+
+# --- Every personal field of every kind, and the audit's copies --------
+crm-add -q customer ref=SP-1 name='Secret Person' email=secret.person@example.org \
+	phone='+1 212 555 0101' attr.work_email=sp.work@example.net \
+	attr.mobile='+1 212 555 0199' country=US
+crm-add -q contact customer=1 channel=phone note='Secret Person home phone 555-1234'
+# A record deleted before the forget: the audit still has its note.
+crm-add -q contact customer=1 channel=visit note='Secret Person at the shop'
+crm-rm -q contact 2
+crm-add -q ticket customer=1 kind=complaint subject='Secret Person wants a refund'
+crm-add -q survey customer=1 kind=csat score=2 comment='Secret Person was unhappy'
+crm-add -q purchase customer=1 amount=10 product=tea
+# The name is in the customer row, the note, the subject, the comment, and
+# the audit's copy of each of the four: at least 4 strings before.
+check 'before the forget the files hold the person' \
+	"$(left 'Secret Person') | awk '\$1 >= 4 { ok = 1 } END { exit !ok }'"
+check_exit 'crm-rm --forget exits 0' 0 'crm-rm --forget 1'
+# The issue's repro: strings STORE* | grep -c 'Secret Person' must be 0.
+check_out 'no string of the store files holds the name' 0 "$(left 'Secret Person')"
+# The phone's match key (crm-dedupe's) is 2125550101: no country code.
+check_out 'nor the e-mail, the phone (or its key), the attributes' '0 0 0 0 0' \
+	"$(left 'secret.person|555 0101|2125550101|sp.work|555 0199')"
+check_out 'contact note, ticket subject, survey comment are erased' '||' \
+	'sqlite3 "$CRM_DB" "SELECT (SELECT coalesce(note, \"\") FROM contact) || \"|\" ||
+	 (SELECT coalesce(subject, \"\") FROM ticket) || \"|\" ||
+	 (SELECT coalesce(comment, \"\") FROM survey)"'
+# What is not personal stays: the history, its kinds and scores.
+check_out 'the anonymous history stays' "$(printf 'phone\ncomplaint\n2\n10.00')" \
+	'crm-ls contact -F channel && crm-ls ticket -F kind && crm-ls survey -F score && crm-ls purchase -F amount'
+check_out 'the audit keeps no value of any kind, only the ids' 0 \
+	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM audit WHERE detail LIKE '%Secret%' OR detail LIKE '%example%' OR detail LIKE '%555%'\""
+check_out 'the audit of the contacts (one deleted) keeps the rest of them' \
+	"$(printf '%s\n' '{"customer":"1","channel":"phone"}' '{"customer":"1","channel":"visit"}')" \
+	"sqlite3 \"\$CRM_DB\" \"SELECT detail FROM audit WHERE kind = 'contact' AND action = 'add' ORDER BY id\""
+check_out 'crm-show shows none of it' 0 \
+	'crm-show 1 >"$TMP/show" && [ -s "$TMP/show" ] && awk "/Secret|example/ { n++ } END { print n + 0 }" "$TMP/show"'
+check_out 'the write-ahead log is empty or gone' 0 \
+	'if [ -e "$CRM_DB-wal" ]; then wc -c <"$CRM_DB-wal"; else echo 0; fi'
+
+# --- What is kept: when, which id, keyed hashes -----------------------
+# ref, the e-mail, the phone, the attribute e-mail, the attribute phone.
+check_out 'the forget is recorded with five keyed hashes' \
+	"$(printf '1\t1\n5\t32\nemail\t2\nphone\t2\nref\t1')" \
+	'sqlite3 -tabs "$CRM_DB" "SELECT count(*), max(customer) FROM forget;
+	 SELECT count(*), max(length(hash)) FROM forgotten;
+	 SELECT what, count(*) FROM forgotten GROUP BY what ORDER BY what"'
+# 32 bytes, a letter a to p per half byte.
+check_out 'the key is 32 random bytes, kept in the store' 64 \
+	"sqlite3 \"\$CRM_DB\" \"SELECT length(value) FROM config WHERE key = 'crm.forget_key' AND value NOT GLOB '*[^a-p]*'\""
+crm-init -q -d "$TMP/other.db"
+check 'another store gets another key' \
+	'[ "$(sqlite3 "$CRM_DB" "SELECT value FROM config WHERE key = '"'crm.forget_key'"'")" != "$(sqlite3 "$TMP/other.db" "SELECT value FROM config WHERE key = '"'crm.forget_key'"'")" ]'
+check_out 'crm-config does not show the key' 0 \
+	'crm-config >"$TMP/conf" && [ -s "$TMP/conf" ] && awk "/forget/ { n++ } END { print n + 0 }" "$TMP/conf"'
+sqlite3 "$TMP/v1.db" <"$TESTS/data/store-v1.sql"
+check_out 'a store migrated to schema 5 gets a key too' 1 \
+	'crm-init -q -d "$TMP/v1.db" && sqlite3 "$TMP/v1.db" "SELECT count(*) FROM config WHERE key = '"'crm.forget_key'"'"'
+
+# --- Not brought back unnoticed ---------------------------------------
+sqlite3 "$CRM_DB" .dump >"$TMP/before"
+check_exit 'crm-add with a forgotten e-mail is refused' 65 \
+	'crm-add customer name=Again email=secret.person@example.org'
+check_err 'naming the field' '^crm-add: email: belongs to a forgotten customer$'
+# example.org ignores nothing: the match key is the address, any case.
+check_exit 'in any case' 65 'crm-add customer name=Again email=Secret.Person@Example.ORG'
+check_err 'as forgotten, not as a duplicate' '^crm-add: email: belongs to a forgotten customer$'
+check_exit 'a forgotten phone, however written' 65 'crm-add customer name=Again phone="(212) 555-0101"'
+check_exit 'a forgotten ref' 65 'crm-add customer name=Again ref=SP-1'
+check_exit 'a forgotten e-mail in an attribute' 65 \
+	'crm-add customer name=Again attr.private=secret.person@example.org'
+check_err 'naming the attribute' 'attr.private: belongs to a forgotten customer$'
+printf 'ref,name,email\nN-1,New One,new.one@example.org\nN-2,Returning,sp.work@example.net\n' >"$TMP/c.csv"
+check_exit 'an import with -u is refused' 65 'crm-add -u -f "$TMP/c.csv" customer'
+check_err 'at the line of the row' 'c\.csv:3: email: belongs to a forgotten customer$'
+check_exit 'crm-set too' 65 'crm-set 1 attr.cell="+1 212 555 0199"'
+check 'and nothing was written' 'sqlite3 "$CRM_DB" .dump | cmp -s - "$TMP/before"'
+crm-add -q customer name=Neighbour phone='+1 212 555 0101' --allow-forgotten
+check_exit 'an update keeping a value the customer holds passes' 0 \
+	"crm-add -q -u customer id=2 phone='212 555 0101' city=Boston"
+check_out '--allow-forgotten lets the person come back' '3 N-1 4 N-2' \
+	'crm-add -q -u --allow-forgotten -f "$TMP/c.csv" customer && crm-ls -F id,ref -w "ref ~ \"N-*\"" | paste -sd" " - | tr "\t" " "'
+
+# --- Merge snapshots, on both sides ------------------------------------
+crm-add -q customer name='Kept Twin' email=twin.kept@example.com
+crm-add -q customer name='Dropped Twin' phone='+44 20 7946 0123' attr.nick=dtwin
+crm-add -q contact customer=6 channel=visit note='Dropped Twin visited'
+crm-dedupe -q --merge 5 6
+# A customer merged into another (merge 2) and taken out again.
+crm-add -q customer name='Other Side' email=other.side@example.com
+crm-add -q customer name='Host' email=host@example.com
+crm-dedupe -q --merge 8 7
+crm-dedupe -q --undo 2
+# Before the forget, the export of 5 is of the person with both ids;
+# contact 3 is the twin's (1 and 2 were Secret Person's).
+check_out 'crm-export --subject holds the snapshots of both twins' \
+	'5 keeprow,6 row' \
+	"crm-export --subject 5 | jq -r '[.merges[] | select(.what | endswith(\"row\")) | \"\\(.customer) \\(.what)\"] | join(\",\")'"
+check_out 'and the audit of the twin merged into it' \
+	'customer 5 add,customer 6 add,contact 3 add,customer 5 merge' \
+	"crm-export --subject 5 | jq -r '[.audit[] | \"\\(.kind) \\(.record) \\(.action)\"] | join(\",\")'"
+crm-rm -q --forget 5 7
+# The phone's match key is 2079460123: +44 and no trunk 0.
+check_out 'no snapshot of either side is left in the files' '0 0 0 0 0 0 0' \
+	"$(left 'Twin|twin.kept|7946 0|2079460123|dtwin|Other Side|other.side')"
+check_out 'only what moved where is kept of the merge' move \
+	"sqlite3 \"\$CRM_DB\" \"SELECT DISTINCT what FROM merge_row WHERE merge = 1\""
+check_out 'the host of the undone merge keeps its own snapshot' \
+	"$(printf 'keepattr\nkeeprow\nkeeptag')" \
+	"sqlite3 \"\$CRM_DB\" \"SELECT what FROM merge_row WHERE merge = 2 AND what != 'move' ORDER BY what\""
+check_exit 'the merge can no longer be undone' 65 'crm-dedupe --undo 1'
+check_exit 'the dropped twin cannot come back by its phone' 65 \
+	'crm-add customer name=X phone="020 7946 0123"'
+
+# --- A reader open: forget exits 0, the next writer finishes ------------
+cat >"$TMP/reader.py" <<'EOF'
+# Hold a read transaction until told, then keep the connection open (so
+# no command's close checkpoints the store) until told again.
+import os, sqlite3, sys, time
+db, d = sys.argv[1], sys.argv[2]
+def wait(name):
+    for _ in range(1000):
+        if os.path.exists(os.path.join(d, name)):
+            return
+        time.sleep(0.01)
+    sys.exit("reader: " + name + " never came")
+c = sqlite3.connect(db, isolation_level=None)
+c.execute("BEGIN")
+c.execute("SELECT count(*) FROM customer").fetchall()
+open(os.path.join(d, "ready"), "w").close()
+wait("release")
+c.execute("COMMIT")
+open(os.path.join(d, "released"), "w").close()
+wait("stop")
+c.close()
+EOF
+crm-add -q customer name='Reader Blocked' email=reader.blocked@example.com
+/usr/bin/python3 "$TMP/reader.py" "$CRM_DB" "$TMP" &
+rpid=$!
+i=0; while [ ! -e "$TMP/ready" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+check_exit 'with a reader open, forget still exits 0' 0 \
+	'CRM_BUSY_TIMEOUT=200 crm-rm --forget 9'
+check_err 'and says when the old bytes go' \
+	'a reader is still open, so the old bytes leave the store.s files at the next checkpoint'
+# Its snapshot is older than the forget: the old pages must stay for it.
+check 'while the reader holds its snapshot, the old pages stay' \
+	"$(left 'Reader Blocked') | awk '\$1 > 0 { ok = 1 } END { exit !ok }'"
+touch "$TMP/release"
+i=0; while [ ! -e "$TMP/released" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+crm-add -q customer name=Next
+# The reader's connection is still open: only the writer's checkpoint can
+# have taken the old pages out of the files.
+check_out 'the next write completes the checkpoint: the bytes are gone' '0 0' \
+	"$(left 'Reader Blocked|reader.blocked')"
+check_out 'and clears the mark' 0 \
+	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM config WHERE key = 'crm.forget_checkpoint'\""
+touch "$TMP/stop"
+wait "$rpid"
+
+# --- crm-export --subject: every audit entry of every kind --------------
+crm-add -q customer name='Subject Person'
+crm-add -q contact customer=11 channel=email note=hello
+crm-add -q ticket customer=11 kind=question subject=where
+crm-add -q survey customer=11 kind=nps score=9 comment=great
+# Ticket 1 was Secret Person's; 2 is this one's.
+crm-set -q ticket 2 status=closed
+check_out 'crm-export --subject holds the audit of contacts, tickets, surveys' \
+	"$(printf 'customer add\ncontact add\nticket add\nsurvey add\nticket set')" \
+	"crm-export --subject 11 | jq -r '.audit[] | .kind + \" \" + .action'"
+done_testing
