@@ -9,6 +9,8 @@ from libcrm/model.c, so the tests can check crm against them.
     models.py expected MODEL P... x tx T t
     models.py spend p q gamma x mx
     models.py clv MODEL P... x tx T spend horizon-days unit-days rate
+    models.py below MODEL P... threshold  < summary   how many customers
+                                                      have P(alive) below
 
 MODEL is bgnbd, mbgnbd, pnbd (P = r alpha a b, or r alpha s beta) or gg
 (P = p q gamma).  A summary is what `crm-churn --summary` prints: id, x,
@@ -185,6 +187,9 @@ def main(argv):
                     print("%s x %g is likelier" % ("pqg"[k] if m == "gg"
                                                    else "r a a b"[k], d))
                     return 1
+    elif cmd == "below":
+        print(sum(palive(m, p, x, tx, T) < v[0] for x, tx, T, mx in
+                  summary()))
     elif cmd == "palive":
         print("%.6f" % palive(m, p, *v))
     elif cmd == "expected":

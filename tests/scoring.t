@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 30
+plan 56
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -78,4 +78,82 @@ check_exit '--new stays silent the next day, exit 1' 1 \
 	'crm-churn -m heuristic --new --asof 2026-05-02'
 check_out 'a customer who recovers and crosses again is news again' 1 \
 	'crm-add -q purchase customer_ref=L1 ts=2026-05-03 amount=1 && crm-churn -q -m heuristic --new --asof 2026-05-04; crm-churn -m heuristic --new --asof 2026-08-01 | cut -f1'
+# ---- Against the papers and tests/models.py: the models written again from
+# the papers, apart from libcrm/model.c (Python's math module only).
+export CRM_DB="$TMP/crm.db"
+M="/usr/bin/python3 $TESTS/models.py"
+crm-churn --summary $W >"$TMP/s.tsv"
+params() {  # params FIT: the parameters in order, for models.py
+	for k in r alpha a s b beta p q gamma; do val "$1" $k; done | tr '\n' ' '
+}
+for m in bgnbd pnbd mbgnbd gg; do
+	if [ $m = gg ]; then fit=$(crm-clv --fit $W); else fit=$(crm-churn -m $m --fit $W); fi
+	p=$(params "$fit")
+	eval "P_$m=\"\$p\""
+	# Equation (6) of BG/NBD, Batislam et al.'s MBG/NBD, Fader & Hardie's
+	# note for Pareto/NBD and the Gamma-Gamma density, summed in Python.
+	near "$m: the log-likelihood is the paper's at the fitted parameters" \
+		"$(val "$fit" loglik)" "$($M ll $m $p <"$TMP/s.tsv")" 1e-7
+	check "$m: no point 0.1% away from the fit is likelier under the paper's likelihood" \
+		"$M best $m $p <'$TMP/s.tsv'"
+done
+# BTYDplus's MBG/NBD fit of the CDNOW sample (lifetimes' test_estimation.py
+# pins its ModifiedBetaGeoFitter to these): r 0.525, alpha 6.183, a 0.891, b 1.614.
+set -- $P_mbgnbd
+near 'MBG/NBD r (BTYDplus 0.525)' "$1" 0.525 0.002
+near 'MBG/NBD alpha (6.183)' "$2" 6.183 0.002
+near 'MBG/NBD a (0.891)' "$3" 0.891 0.002
+near 'MBG/NBD b (1.614)' "$4" 1.614 0.002
+# Customer 1 of the sample: x = 2, t_x = 213 days, T = 272 days (in weeks).
+c1='1	2	30.42857143	38.85714286	22.345'
+for m in bgnbd mbgnbd; do
+	out=$(printf '%s\n' "$c1" | crm-churn --stdin -m $m $W --horizon 39w)
+	eval "p=\$P_$m"
+	near "$m: P(alive) of customer 1, as models.py" "$(echo "$out" | cut -f2)" \
+		"$($M palive $m $p 2 30.42857143 38.85714286)" 1e-5
+	near "$m: expected purchases of customer 1 in 39 weeks, as models.py" \
+		"$(echo "$out" | cut -f3)" "$($M expected $m $p 2 30.42857143 38.85714286 39)" 1e-5
+done
+# The BTYD walkthrough's Pareto/NBD example: x = 26, t_x = 30.86, T = 31
+# expects 25.46 purchases in 52 weeks (lifetimes pins it within 0.01).
+out=$(printf '1\t26\t30.86\t31\t0\n' | crm-churn --stdin -m pnbd $W --horizon 52w)
+near 'Pareto/NBD: 25.46 purchases expected in 52 weeks (BTYD)' "$(echo "$out" | cut -f3)" 25.46 0.0004
+near 'Pareto/NBD: P(alive) of that customer, as models.py' "$(echo "$out" | cut -f2)" \
+	"$($M palive pnbd $P_pnbd 26 30.86 31)" 1e-5
+# Gamma-Gamma: p (gamma + x m_x) / (p x + q - 1) with the fitted p, q, gamma.
+near 'Gamma-Gamma: expected spend of customer 1, as models.py' \
+	"$(crm-clv -m bgnbd $W --horizon 39w | awk -F'\t' '$1 == 1 { print $3 }')" \
+	"$($M spend $P_gg 2 22.345)" 0.0003
+# The default threshold is 0.3 (crm-churn(1)): the customers warned are those
+# whose P(alive) under the paper's formula (13) is below 0.3.
+n=$(crm-churn -m bgnbd $W | wc -l)
+is 'the default threshold 0.3: as many warned as models.py counts' "$n" \
+	"$($M below bgnbd $P_bgnbd 0.3 <"$TMP/s.tsv")"
+check 'and 0.5 warns more: the threshold matters here' \
+	"[ \$(crm-churn -m bgnbd $W --threshold 0.5 | wc -l) -gt $n ]"
+# CLV (crm-clv(1)): month by month, discounted at the yearly rate.  At rate 0
+# it is expected purchases times spend; 39 weeks is 273 days, 10 steps of
+# 27.3 days at 10 % by default; 12m is 12 months of 30 days.
+sp=$($M spend $P_gg 2 22.345)
+out=$(crm-clv -m bgnbd $W --horizon 39w --rate 0 | awk -F'\t' '$1 == 1')
+near 'CLV at rate 0 is expected purchases x spend' "$(echo "$out" | cut -f4)" \
+	"$(echo "$out" | awk -F'\t' -v sp=$sp '{ print $2 * sp }')" 0.0002
+near 'CLV of customer 1 over 39 weeks at 10 %, as models.py' \
+	"$(crm-clv -m bgnbd $W --horizon 39w | awk -F'\t' '$1 == 1 { print $4 }')" \
+	"$($M clv bgnbd $P_bgnbd 2 30.42857143 38.85714286 $sp 273 7 0.1)" 0.0003
+near 'CLV of customer 1 over 12m (360 days) at 25 %, as models.py' \
+	"$(crm-clv -m bgnbd $W --horizon 12m --rate 25% | awk -F'\t' '$1 == 1 { print $4 }')" \
+	"$($M clv bgnbd $P_bgnbd 2 30.42857143 38.85714286 $sp 360 7 0.25)" 0.0003
+# The summary from the stored statistics (--asof past the newest purchase):
+# customer 1 bought on 1997-01-01, 01-18, 08-02 and 12-12: x = 3, t_x = 345
+# days, T = 730 days to 1999-01-01, m_x = (29.73 + 14.96 + 26.48) / 3.
+check_out 'the summary from the statistics, worked out by hand' \
+	"$(printf '1\t3\t49.28571429\t104.2857143\t23.72333333')" \
+	"crm-churn --summary --unit week --asof 1999-01-01 | head -n 1"
+# Without --asof: T is today's day number less 1997-01-01's (9862).
+a=$(( $(date -u +%s) / 86400 ))
+got=$(crm-churn --summary --unit day | head -n 1 | cut -f4)
+b=$(( $(date -u +%s) / 86400 ))
+check 'the summary without --asof counts the days to today' \
+	"[ '$got' = $((a - 9862)) ] || [ '$got' = $((b - 9862)) ]"
 done_testing
