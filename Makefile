@@ -73,6 +73,11 @@ bench: all
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)
 
+# Each mutation of tests/mutations against the test files mapped to it, in
+# a scratch copy of the tree; prints the survivors and fails on any.
+mutate: deps
+	scripts/mutate
+
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
 
@@ -91,4 +96,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps check demo bench fuzz lint install uninstall clean
+.PHONY: all deps check demo bench fuzz mutate lint install uninstall clean
