@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 56
+plan 58
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -166,4 +166,12 @@ got=$(crm-churn --summary --unit day | head -n 1 | cut -f4)
 b=$(( $(date -u +%s) / 86400 ))
 check 'the summary without --asof counts the days to today' \
 	"[ '$got' = $((a - 9862)) ] || [ '$got' = $((b - 9862)) ]"
+# Pareto/NBD's likelihood takes one of two 2F1 forms, by whether alpha or
+# beta is the larger (Fader & Hardie's note, (22) and (23)): both against
+# models.py, for a customer with x = 3, t_x = 20, T = 38.
+for P in '0.55 10.58 0.61 11.67' '0.55 12 0.61 10'; do
+	out=$(printf '1\t3\t20\t38\t0\n' | crm-churn --stdin -m pnbd --params "$(echo $P | tr ' ' ,)" $W --horizon 52w)
+	near "Pareto/NBD ($P): P(alive) as models.py" "$(echo "$out" | cut -f2)" \
+		"$($M palive pnbd $P 3 20 38)" 1e-5
+done
 done_testing
