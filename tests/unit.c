@@ -141,6 +141,11 @@ money(void)
 	crm_money_fmt(INT64_MIN, 2, buf, sizeof buf);
 	ok(strcmp(buf, "-92233720368547758.08") == 0,
 	    "money: formats the smallest amount");
+	/* 1234 minor units of 2 decimals are 12.34; 120 are 1.20. */
+	crm_money_fmt(1234, 2, buf, sizeof buf);
+	ok(strcmp(buf, "12.34") == 0, "money: formats both decimals");
+	crm_money_fmt(120, 2, buf, sizeof buf);
+	ok(strcmp(buf, "1.20") == 0, "money: keeps a trailing zero");
 }
 
 static void
