@@ -184,8 +184,9 @@ def main(argv):
                 q = list(p)
                 q[k] *= d
                 if total_ll(m, q, rows) > at + 1e-7:
-                    print("%s x %g is likelier" % ("pqg"[k] if m == "gg"
-                                                   else "r a a b"[k], d))
+                    names = {"gg": "p q gamma", "pnbd": "r alpha s beta"}
+                    print("%s x %g is likelier" % (names.get(
+                        m, "r alpha a b").split()[k], d))
                     return 1
     elif cmd == "below":
         print(sum(palive(m, p, x, tx, T) < v[0] for x, tx, T, mx in
