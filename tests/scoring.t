@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 58
+plan 59
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -174,4 +174,9 @@ for P in '0.55 10.58 0.61 11.67' '0.55 12 0.61 10'; do
 	near "Pareto/NBD ($P): P(alive) as models.py" "$(echo "$out" | cut -f2)" \
 		"$($M palive pnbd $P 3 20 38)" 1e-5
 done
+# Scoring from the stored statistics too (--asof past the history):
+# customer 1 has x = 3, t_x = 345 and T = 730 days (above).
+near 'scores from the statistics: P(alive) of customer 1 as models.py' \
+	"$(crm-churn -m bgnbd --unit week --asof 1999-01-01 --threshold 0.99 | awk -F'\t' '$1 == 1 { print $3 }')" \
+	"$($M palive bgnbd $P_bgnbd 3 49.28571429 104.2857143)" 0.0002
 done_testing
