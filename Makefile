@@ -115,6 +115,11 @@ bench: all
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)
 
+# Each mutation of tests/mutations against the test files mapped to it, in
+# a scratch copy of the tree; prints the survivors and fails on any.
+mutate: deps
+	scripts/mutate
+
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
 
@@ -133,5 +138,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz build-fault build-fault-san
 
-.PHONY: all deps check stubcheck fault-bins demo bench fuzz lint install \
-	uninstall clean
+.PHONY: all deps check stubcheck fault-bins demo bench fuzz mutate lint \
+	install uninstall clean

@@ -168,11 +168,15 @@ crm_model_expected(int m, const double *p, double x, double tx, double T,
 		    T) - log(alpha + T + t))) * f);
 		return f * crm_model_palive(m, p, x, tx, T);
 	default:
+		/*
+		 * (1 - ((beta+T)/(beta+T+t))^(s-1)) / (s - 1), positive for
+		 * every s > 0; at s = 1, its limit log((beta+T+t)/(beta+T)).
+		 */
 		s = p[2], beta = p[3];
-		if (s <= 1)
-			return NAN;
-		return (r + x) * (beta + T) / ((alpha + T) * (s - 1)) * (1 -
-		    exp((s - 1) * (log(beta + T) - log(beta + T + t)))) *
+		f = log(beta + T + t) - log(beta + T);
+		if (s != 1)
+			f = -expm1(-(s - 1) * f) / (s - 1);
+		return (r + x) * (beta + T) / (alpha + T) * f *
 		    crm_model_palive(1, p, x, tx, T);
 	}
 }

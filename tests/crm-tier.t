@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-tier: the four schemes on hand-computed cases, runs, --changes.
 . "${0%/*}/lib.sh"
-plan 20
+plan 21
 
 { echo ref,name,stage,intent,progress,expected_close
   for i in 1 2 3 4 5 6 7 8 9 10; do echo "K$i,Cust $i,customer,,,"; done
@@ -74,4 +74,14 @@ check_exit 'an unknown scheme is a usage error' 64 'crm-tier colour'
 check_out 'crm-show shows the latest tiers' "$(printf 'tier.value\tA (1005.00)')" \
 	"crm-show \$(crm-ls -F id -w 'ref = K10') | grep '^tier\.'"
 check_out 'each run is audited' 3 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'tier'"'"'
+# Ties that matter: four buyers on one day (so R and F tie for all) spend 10,
+# 20, 20 and 20.  A score is ceil(5 x (buyers at or below) / 4), peers
+# included: R and F 4 of 4 give 5; M gives the 10 ceil(5 x 1 / 4) = 2 and
+# each 20 ceil(5 x 4 / 4) = 5 (counted row by row they would get 3, 4, 5).
+export CRM_DB="$TMP/ties.db"
+printf 'ref,name\nT1,T1\nT2,T2\nT3,T3\nT4,T4\n' | crm-add -q -f - customer
+printf 'customer_ref,ts,amount\nT1,2026-06-01,10\nT2,2026-06-01,20\nT3,2026-06-01,20\nT4,2026-06-01,20\n' |
+	crm-add -q -f - purchase
+check_out 'rfm: tied customers share the score of the highest of them' \
+	"$(printf '1\t552\n2\t555\n3\t555\n4\t555\n')" "crm-tier -n $A rfm | cut -f1,3"
 done_testing

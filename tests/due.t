@@ -2,7 +2,7 @@
 # crm-due: cadences reset by the last contact of their kind, stored grades,
 # ticket deadlines, birthdays, the period, the owner; worked out by hand.
 . "${0%/*}/lib.sh"
-plan 17
+plan 20
 
 A=--asof=2026-06-30
 cat >"$TMP/c.csv" <<'CSV'
@@ -71,4 +71,20 @@ check_out 'cadences come from config' 'presale B: last online contact 2026-06-23
 	"crm-config cadence.presale.B online:3 && crm-due $A -w 'ref = \"PB\"' | cut -f5-"
 check_exit 'a malformed cadence is refused by crm-config' 65 'crm-config cadence.presale.B online:soon'
 check_exit '--days must be a whole number of days' 64 "crm-due $A --days 0"
+# A first response made after --asof is not made yet: opened 06-30 08:00 and
+# answered 07-01 09:00, as of 06-30 it is the response (24 h) that is due.
+crm-add -q ticket customer_ref=S1 opened=2026-06-30T08:00:00Z first_response=2026-07-01T09:00:00Z kind=question subject=slow
+check_out 'a first response after --asof does not count yet' \
+	"$(printf 'question #3 "slow": first response due 2026-07-01T08:00:00Z\t2026-07-01\n')" \
+	"crm-due $A --days 2 | grep slow | cut -f5-"
+check_out 'as of the day of the response, the resolution is due (72 h)' \
+	"$(printf 'question #3 "slow": resolution due 2026-07-03T08:00:00Z\t2026-07-03\n')" \
+	"crm-due --asof 2026-07-01 --days 3 | grep slow | cut -f5-"
+# --days 1m is 30 days (crm(7)): 06-30 to 07-29, so a birthday on 07-29 is
+# in and one on 07-30 is out.
+printf 'ref,name,birthday,created\nB29,Born 29,1990-07-29,2026-01-01\nB30,Born 30,1990-07-30,2026-01-01\n' |
+	crm-add -q -f - customer
+check_out '--days 1m: the 30 days from the asof day' \
+	"$(printf 'turns 41\t2026-07-03\nturns 36\t2026-07-29\n')" \
+	"crm-due $A --days 1m | grep birthday | cut -f5-"
 done_testing

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: earning once per purchase, rounding down, bonuses, balances.
 . "${0%/*}/lib.sh"
-plan 20
+plan 23
 
 printf 'ref,name\nS1,One\nPA,Pa\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount,product\nS1,2026-03-01,55.00,tea\nS1,2026-04-01,60.50,cups\nPA,2026-07-10,9.99,x\nPA,2026-07-20,15.00,y\n' |
@@ -59,4 +59,13 @@ check_err 'naming the day the balance would go below zero' 'delta: the balance w
 check_out 'and the record stays' 10 "crm-ls points -F delta -w 'id = $first'"
 check_out 'the period is a setting' "$(printf '1\t5')" \
 	'crm-config points.expiry 12m && crm-points expire --asof 2026-03-31'
+# The guard refuses a balance below zero, not zero itself: f earns 10 and
+# redeems all 10, leaving exactly 0.
+crm-add -q customer ref=f name=F
+crm-add -q points customer_ref=f ts=2026-01-01 delta=10 reason=hand
+check 'a redemption down to exactly zero is allowed' \
+	'crm-add -q points customer_ref=f ts=2026-01-02 delta=-10 reason=redeem'
+check_out 'and the balance is 0' 0 "crm-ls -F points -w 'ref = \"f\"'"
+check_exit 'one point more is refused' 65 \
+	'crm-add -q points customer_ref=f ts=2026-01-03 delta=-1 reason=redeem'
 done_testing

@@ -2,7 +2,7 @@
 # crm-report: every report's numbers on a small hand-made store
 # (tests/data/report-store.sh), worked out by hand below, as of 2026-04-30.
 . "${0%/*}/lib.sh"
-plan 35
+plan 40
 
 . "$TESTS/data/report-store.sh"
 A=--asof=2026-04-30
@@ -177,4 +177,48 @@ check_exit 'an unknown report is a usage error' 64 "crm-report $A nonsense"
 check_exit 'an unknown field in --by is a usage error' 64 "crm-report $A segments --by region,nosuch"
 check_err 'naming the option and the field' '^crm-report: --by: nosuch: no such field of customer'
 check_exit '-o html is for reports only' 64 'crm-ls -o html'
+# A second store, for the edges: X buys 100.00 on 2025-08-01, Y 13.00 on
+# 2025-08-02 and 20.00 on 2025-10-26; X answers NPS 8, Y 9.  As of
+# 2026-08-01, after all history (so from the stored statistics):
+# active means a purchase in the 365 days up to the day, 2025-08-02 to
+# 2026-08-01: Y, not X (exactly 365 days back); Y bought on two days:
+# repeat rate 1 / 2; orders 3, aov 133 / 3 = 44.33; an 8 is a passive:
+# nps (1 promoter - 0 detractors) / 2 answers = 50.0.
+export CRM_DB="$TMP/edges.db"
+printf 'ref,name,owner,created\nX,Xu,p,2025-01-01\nY,Yan,q,2025-01-01\n' | crm-add -q -f - customer
+printf 'customer_ref,ts,amount\nX,2025-08-01,100.00\nY,2025-08-02,13.00\nY,2025-10-26,20.00\n' | crm-add -q -f - purchase
+crm-add -q survey customer_ref=X kind=nps score=8 ts=2025-09-01
+crm-add -q survey customer_ref=Y kind=nps score=9 ts=2025-09-01
+A=--asof=2026-08-01
+# rows2 and table2: rows and table as of this day
+cat >"$TMP/rows2" <<SH
+#!/bin/sh
+crm-report $A "\$@" | awk 'BEGIN { ORS = " " } NF == 0 { exit } { gsub(/\t/, ","); print }' | sed 's/ \$//'
+SH
+cat >"$TMP/table2" <<SH
+#!/bin/sh
+n=\$1; shift
+crm-report $A "\$@" | awk -v n="\$n" 'BEGIN { ORS = " "; t = 1 } NF == 0 { t++; next } t == n { gsub(/\t/, ","); print }' | sed 's/ \$//'
+SH
+chmod +x "$TMP/rows2" "$TMP/table2"
+R=$TMP/rows2 T=$TMP/table2
+check_out 'summary from the statistics: the edges of active, repeat and nps' \
+	'name,value customers,2 active,1 buyers,2 revenue,133.00 orders,3 aov,44.33 repeat_rate,0.5000 open_tickets,0 nps,50.0 csat,' \
+	"$R summary"
+# q's bar: 33 / 100 x 20 cells = 6.6 cells, 52.8 eighths, rounded to 53:
+# 6 full blocks and 5 eighths (U+258B)
+check_out 'table: a bar rounds to the nearest eighth' \
+	"$(printf 'q              1    33.00  0.2481  %s%s' "$(printf '\342\226\210%.0s' $(seq 6))" "$(printf '\342\226\213')")" \
+	"crm-report $A -o table segments --by owner | tail -n 1"
+# The published CDNOW BG/NBD fit (weeks) stored: Y has x = 1, t_x = 85 days,
+# T = 364 days; P(alive), equation (13), is 1 / (1 + 0.793 / 2.426
+# (56.414 / 16.557)^1.243) = 0.400 (tests/models.py: 0.399958), below the
+# default threshold 0.3, below 0.5; X (x = 0) is alive.
+sqlite3 "$CRM_DB" "INSERT INTO fit (model, unit, scale, asof, p1, p2, p3, p4, loglik, n, ts) VALUES ('bgnbd', 'week', 7, 0, 0.243, 4.414, 0.793, 2.426, -9582.4, 2357, 0)"
+check_out 'P(alive) of Y as models.py computes it' 0.399958 \
+	"/usr/bin/python3 '$TESTS/models.py' palive bgnbd 0.243 4.414 0.793 2.426 1 12.142857 52"
+check_out 'churn: nobody at risk at the default threshold 0.3' \
+	'owner,buyers,at_risk,share,revenue_at_risk p,1,0,0.0000,0.00 q,1,0,0.0000,0.00' "$T 2 churn"
+check_out 'churn --threshold 0.5: Y is' \
+	'owner,buyers,at_risk,share,revenue_at_risk p,1,0,0.0000,0.00 q,1,1,1.0000,33.00' "$T 2 churn --threshold 0.5"
 done_testing

@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 32
+plan 61
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -25,8 +25,11 @@ near 'BG/NBD a (0.793)' "$(val "$fit" a)" 0.793 0.01
 near 'BG/NBD b (2.426)' "$(val "$fit" b)" 2.426 0.01
 near 'BG/NBD log-likelihood (-9582.4)' "$(val "$fit" loglik)" -9582.4 0.00005
 is 'BG/NBD n' "$(val "$fit" n)" 2357
+# Customer 1: x = 2, t_x = 30.43, T = 38.86 weeks.  P(alive), equation (13)
+# of the BG/NBD paper by hand with the published parameters:
+# 1 / (1 + 0.793 / 3.426 (43.274 / 34.844)^2.243) = 0.72658.
 near 'P(alive) of customer 1 in filters (0.7266)' \
-	"$(crm-ls --asof 1997-09-30 -F p_alive -w 'ref = "CD1"')" 0.726609 0.003
+	"$(crm-ls --asof 1997-09-30 -F p_alive -w 'ref = "CD1"')" 0.72658 0.001
 check_out 'a one-time buyer is alive under BG/NBD' 1.0 \
 	"crm-ls --asof 1997-09-30 -F p_alive -w 'ref = \"CD3\"'"
 check_out 'p_alive selects' CD \
@@ -43,8 +46,12 @@ fits=$(must sqlite3 "$CRM_DB" 'SELECT count(*) FROM fit')
 check_out 'crm-clv -n --fit prints the same fit' "$fit" "crm-clv -n --fit $W 2>/dev/null"
 check_out 'and stores nothing' "$fits" "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM fit'"
 out=$(crm-clv $W --horizon 39w | awk -F'\t' '$1 == 1')
-near 'expected purchases of customer 1 in 39 weeks (1.2259)' "$(echo "$out" | cut -f2)" 1.22591 0.01
-near 'expected spend of customer 1 (24.66)' "$(echo "$out" | cut -f3)" 24.6586 0.02
+# 1.226 in Hardie's BG/NBD spreadsheet (lifetimes' tests pin it within 0.001);
+# spend p (gamma + x m_x) / (p x + q - 1) by hand with the published
+# Gamma-Gamma fit: 6.25 (15.44 + 2 x 22.345) / (6.25 x 2 + 3.74 - 1) = 24.66
+# (Hardie's Gamma-Gamma spreadsheet: 24.65).
+near 'expected purchases of customer 1 in 39 weeks (1.226)' "$(echo "$out" | cut -f2)" 1.226 0.001
+near 'expected spend of customer 1 (24.66)' "$(echo "$out" | cut -f3)" 24.66 0.002
 crm-churn --summary $W >"$TMP/sum.tsv"
 crm-churn --stdin -m bgnbd $W <"$TMP/sum.tsv" >"$TMP/one.tsv"
 split -n l/3 "$TMP/sum.tsv" "$TMP/shard."
@@ -62,8 +69,10 @@ check_out 'scripts/scale-out: four processes, the merge equals one run' \
 	'scale-out: 4 shards, 2357 customers: the merge equals one run' \
 	"'${TESTS%/*}/scripts/scale-out' -j 4 -m bgnbd $W"
 out=$(crm-churn --backtest --holdout 39w $W | grep '^x	0')
-near 'backtest: one-time buyers repeat 0.2251 times in the holdout, as the paper' \
-	"$(echo "$out" | cut -f4)" 0.2251 0.01
+# The mean of E[Y(39) | x = 0, T], equation (10), over the 1,411 one-time
+# buyers, by tests/models.py with the published parameters: 0.2255.
+near 'backtest: one-time buyers repeat 0.2255 times in the holdout' \
+	"$(echo "$out" | cut -f4)" 0.2255 0.005
 check 'backtest -o table: the table by x, then the two curves' \
 	"crm-churn --backtest --holdout 39w $W -o table | grep -q '^   39 .*|.*[*#]'"
 check 'backtest -o json: every row, for plotting' \
@@ -84,4 +93,96 @@ check_exit '--new stays silent the next day, exit 1' 1 \
 	'crm-churn -m heuristic --new --asof 2026-05-02'
 check_out 'a customer who recovers and crosses again is news again' 1 \
 	'crm-add -q purchase customer_ref=L1 ts=2026-05-03 amount=1 && crm-churn -q -m heuristic --new --asof 2026-05-04; crm-churn -m heuristic --new --asof 2026-08-01 | cut -f1'
+# ---- Against the papers and tests/models.py: the models written again from
+# the papers, apart from libcrm/model.c (Python's math module only).
+export CRM_DB="$TMP/crm.db"
+M="/usr/bin/python3 $TESTS/models.py"
+crm-churn --summary $W >"$TMP/s.tsv"
+# The fits made above, as stored (full precision): parameters, then loglik.
+stored() {
+	sqlite3 -separator ' ' "$CRM_DB" "SELECT p1, p2, p3, coalesce(p4, ''), loglik FROM fit WHERE model = '$1' ORDER BY id DESC LIMIT 1"
+}
+for m in bgnbd pnbd mbgnbd gg; do
+	set -- $(stored $m)
+	if [ $m = gg ]; then p="$1 $2 $3" ll=$4; else p="$1 $2 $3 $4" ll=$5; fi
+	eval "P_$m=\"\$p\""
+	# Equation (6) of BG/NBD, Batislam et al.'s MBG/NBD, Fader & Hardie's
+	# note for Pareto/NBD and the Gamma-Gamma density, summed in Python.
+	near "$m: the log-likelihood is the paper's at the fitted parameters" \
+		"$ll" "$($M ll $m $p <"$TMP/s.tsv")" 1e-7
+	check "$m: no point 0.1% away from the fit is likelier under the paper's likelihood" \
+		"$M best $m $p <'$TMP/s.tsv'"
+done
+# BTYDplus's MBG/NBD fit of the CDNOW sample (lifetimes' test_estimation.py
+# pins its ModifiedBetaGeoFitter to these): r 0.525, alpha 6.183, a 0.891, b 1.614.
+set -- $P_mbgnbd
+near 'MBG/NBD r (BTYDplus 0.525)' "$1" 0.525 0.002
+near 'MBG/NBD alpha (6.183)' "$2" 6.183 0.002
+near 'MBG/NBD a (0.891)' "$3" 0.891 0.002
+near 'MBG/NBD b (1.614)' "$4" 1.614 0.002
+# Customer 1 of the sample: x = 2, t_x = 213 days, T = 272 days (in weeks).
+c1='1	2	30.42857143	38.85714286	22.345'
+for m in bgnbd mbgnbd; do
+	out=$(printf '%s\n' "$c1" | crm-churn --stdin -m $m $W --horizon 39w)
+	eval "p=\$P_$m"
+	near "$m: P(alive) of customer 1, as models.py" "$(echo "$out" | cut -f2)" \
+		"$($M palive $m $p 2 30.42857143 38.85714286)" 1e-5
+	near "$m: expected purchases of customer 1 in 39 weeks, as models.py" \
+		"$(echo "$out" | cut -f3)" "$($M expected $m $p 2 30.42857143 38.85714286 39)" 1e-5
+done
+# The BTYD walkthrough's Pareto/NBD example: x = 26, t_x = 30.86, T = 31
+# expects 25.46 purchases in 52 weeks (lifetimes pins it within 0.01).
+out=$(printf '1\t26\t30.86\t31\t0\n' | crm-churn --stdin -m pnbd $W --horizon 52w)
+near 'Pareto/NBD: 25.46 purchases expected in 52 weeks (BTYD)' "$(echo "$out" | cut -f3)" 25.46 0.0004
+near 'Pareto/NBD: P(alive) of that customer, as models.py' "$(echo "$out" | cut -f2)" \
+	"$($M palive pnbd $P_pnbd 26 30.86 31)" 1e-5
+# Gamma-Gamma: p (gamma + x m_x) / (p x + q - 1) with the fitted p, q, gamma.
+near 'Gamma-Gamma: expected spend of customer 1, as models.py' \
+	"$(crm-clv -m bgnbd $W --horizon 39w | awk -F'\t' '$1 == 1 { print $3 }')" \
+	"$($M spend $P_gg 2 22.345)" 0.0003
+# The default threshold is 0.3 (crm-churn(1)): the customers warned are those
+# whose P(alive) under the paper's formula (13) is below 0.3.
+n=$(crm-churn -m bgnbd $W | wc -l)
+is 'the default threshold 0.3: as many warned as models.py counts' "$n" \
+	"$($M below bgnbd $P_bgnbd 0.3 <"$TMP/s.tsv")"
+check 'and 0.5 warns more: the threshold matters here' \
+	"[ \$(crm-churn -m bgnbd $W --threshold 0.5 | wc -l) -gt $n ]"
+# CLV (crm-clv(1)): month by month, discounted at the yearly rate.  At rate 0
+# it is expected purchases times spend; 39 weeks is 273 days, 10 steps of
+# 27.3 days at 10 % by default; 12m is 12 months of 30 days.
+sp=$($M spend $P_gg 2 22.345)
+out=$(crm-clv -m bgnbd $W --horizon 39w --rate 0 | awk -F'\t' '$1 == 1')
+near 'CLV at rate 0 is expected purchases x spend' "$(echo "$out" | cut -f4)" \
+	"$(echo "$out" | awk -F'\t' -v sp=$sp '{ print $2 * sp }')" 0.0002
+near 'CLV of customer 1 over 39 weeks at 10 %, as models.py' \
+	"$(crm-clv -m bgnbd $W --horizon 39w | awk -F'\t' '$1 == 1 { print $4 }')" \
+	"$($M clv bgnbd $P_bgnbd 2 30.42857143 38.85714286 $sp 273 7 0.1)" 0.0003
+near 'CLV of customer 1 over 12m (360 days) at 25 %, as models.py' \
+	"$(crm-clv -m bgnbd $W --horizon 12m --rate 25% | awk -F'\t' '$1 == 1 { print $4 }')" \
+	"$($M clv bgnbd $P_bgnbd 2 30.42857143 38.85714286 $sp 360 7 0.25)" 0.0003
+# The summary from the stored statistics (--asof past the newest purchase):
+# customer 1 bought on 1997-01-01, 01-18, 08-02 and 12-12: x = 3, t_x = 345
+# days, T = 730 days to 1999-01-01, m_x = (29.73 + 14.96 + 26.48) / 3.
+check_out 'the summary from the statistics, worked out by hand' \
+	"$(printf '1\t3\t49.28571429\t104.2857143\t23.72333333')" \
+	"crm-churn --summary --unit week --asof 1999-01-01 | sed -n 1p"
+# Without --asof: T is today's day number less 1997-01-01's (9862).
+a=$(( $(date -u +%s) / 86400 ))
+got=$(crm-churn --summary --unit day | sed -n 1p | cut -f4)
+b=$(( $(date -u +%s) / 86400 ))
+check 'the summary without --asof counts the days to today' \
+	"[ '$got' = $((a - 9862)) ] || [ '$got' = $((b - 9862)) ]"
+# Pareto/NBD's likelihood takes one of two 2F1 forms, by whether alpha or
+# beta is the larger (Fader & Hardie's note, (22) and (23)): both against
+# models.py, for a customer with x = 3, t_x = 20, T = 38.
+for P in '0.55 10.58 0.61 11.67' '0.55 12 0.61 10'; do
+	out=$(printf '1\t3\t20\t38\t0\n' | crm-churn --stdin -m pnbd --params "$(echo $P | tr ' ' ,)" $W --horizon 52w)
+	near "Pareto/NBD ($P): P(alive) as models.py" "$(echo "$out" | cut -f2)" \
+		"$($M palive pnbd $P 3 20 38)" 1e-5
+done
+# Scoring from the stored statistics too (--asof past the history):
+# customer 1 has x = 3, t_x = 345 and T = 730 days (above).
+near 'scores from the statistics: P(alive) of customer 1 as models.py' \
+	"$(crm-churn -m bgnbd --unit week --asof 1999-01-01 --threshold 0.99 | awk -F'\t' '$1 == 1 { print $3 }')" \
+	"$($M palive bgnbd $P_bgnbd 3 49.28571429 104.2857143)" 0.0002
 done_testing

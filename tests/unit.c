@@ -82,6 +82,9 @@ durations(void)
 	    "duration: 24h");
 	ok(crm_dur_parse("6m", &d, &why) == 0 && d.unit == 'm' && d.n == 6,
 	    "duration: 6m keeps its unit");
+	/* crm(7): as a length, a month is 30 days and a year 365. */
+	ok(crm_dur_parse("6m", &d, &why) == 0 && crm_dur_secs(&d) ==
+	    180 * 86400, "duration: 6m as a length is 180 days");
 	ok(crm_dur_parse("1y", &d, &why) == 0 && crm_dur_secs(&d) ==
 	    365 * 86400, "duration: 1y");
 	ok(crm_dur_parse("d", &d, &why) != 0, "duration: no number");
@@ -151,6 +154,11 @@ money(void)
 	    crm_money_avg(INT64_MAX, 1) == INT64_MAX &&
 	    crm_money_avg(INT64_MIN, 2) == INT64_MIN / 2,
 	    "money: an average of the largest totals does not overflow");
+	/* 1234 minor units of 2 decimals are 12.34; 120 are 1.20. */
+	crm_money_fmt(1234, 2, buf, sizeof buf);
+	ok(strcmp(buf, "12.34") == 0, "money: formats both decimals");
+	crm_money_fmt(120, 2, buf, sizeof buf);
+	ok(strcmp(buf, "1.20") == 0, "money: keeps a trailing zero");
 }
 
 static void
@@ -380,16 +388,38 @@ models(const char *summary)
 	    near(p[1], 4.414, 0.01) && near(p[2], 0.793, 0.01) &&
 	    near(p[3], 2.426, 0.01) && fabs(ll + 9582.4) < 0.5,
 	    "BG/NBD on CDNOW: the published r, alpha, a, b and log-likelihood");
-	ok(near(crm_model_palive(0, p, 2, 30.43, 38.86), 0.726609, 0.003),
+	/*
+	 * Customer 1 (x = 2, t_x = 30.43, T = 38.86).  P(alive), equation
+	 * (13) of the BG/NBD paper by hand with the published parameters:
+	 * 1 / (1 + 0.793 / 3.426 (43.274 / 34.844)^2.243) = 0.72658.
+	 * E[Y(39)] = 1.226 in Hardie's BG/NBD spreadsheet (lifetimes' test
+	 * pins its BetaGeoFitter to it within 0.001).
+	 */
+	ok(near(crm_model_palive(0, p, 2, 30.43, 38.86), 0.72658, 0.001),
 	    "BG/NBD: P(alive) of CDNOW customer 1");
-	ok(near(crm_model_expected(0, p, 2, 30.43, 38.86, 39), 1.22591, 0.01),
-	    "BG/NBD: customer 1's expected purchases in 39 weeks");
+	ok(fabs(crm_model_expected(0, p, 2, 30.43, 38.86, 39) - 1.226) <
+	    0.001, "BG/NBD: customer 1's expected purchases in 39 weeks");
 	ok(crm_model_fit(1, t, n, p, &ll) == 0 && near(p[0], 0.55, 0.02) &&
 	    near(p[1], 10.58, 0.02) && near(p[2], 0.61, 0.02) &&
 	    near(p[3], 11.67, 0.02), "Pareto/NBD on CDNOW: published values");
+	/* The BTYD walkthrough's example: 25.46 purchases in 52 weeks. */
+	ok(fabs(crm_model_expected(1, p, 26, 30.86, 31, 52) - 25.46) < 0.01,
+	    "Pareto/NBD: x = 26, t_x = 30.86, T = 31 expects 25.46 in 52");
+	/* BTYDplus's MBG/NBD fit, as lifetimes' tests pin it. */
+	ok(crm_model_fit(2, t, n, p, &ll) == 0 && near(p[0], 0.525, 0.002) &&
+	    near(p[1], 6.183, 0.002) && near(p[2], 0.891, 0.002) &&
+	    near(p[3], 1.614, 0.002), "MBG/NBD on CDNOW: BTYDplus's values");
 	ok(crm_model_fit(3, g, ng, p, &ll) == 0 && ng == 946 &&
 	    near(p[0], 6.25, 0.02) && near(p[1], 3.74, 0.02) &&
 	    near(p[2], 15.44, 0.02), "Gamma-Gamma on CDNOW: published values");
+	/*
+	 * Hardie's Gamma-Gamma spreadsheet (note 025): customer 1 (x = 2,
+	 * m_x = 22.35) expects 24.65 with p 6.25, q 3.74, gamma 15.44; by
+	 * hand 6.25 (15.44 + 2 x 22.35) / (6.25 x 2 + 3.74 - 1) = 24.66.
+	 */
+	p[0] = 6.25, p[1] = 3.74, p[2] = 15.44;
+	ok(fabs(crm_gg_expected(p, 2, 22.35) - 24.664) < 0.001,
+	    "Gamma-Gamma: customer 1's expected spend");
 	free(t);
 	free(g);
 }
