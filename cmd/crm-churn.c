@@ -609,7 +609,8 @@ churn(struct crm_cli *cli, const struct opts *op)
 		if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
 		    (rc = crm_store_end(st)) != CRM_EX_OK ||
 		    (rc = fitnow(st, m, op->scale, &f)) != CRM_EX_OK ||
-		    (rc = crm_fit_store(st, &f)) != CRM_EX_OK)
+		    (!cli->dryrun && (rc = crm_fit_store(st, &f)) !=
+		    CRM_EX_OK))
 			goto out;
 		if (!cli->quiet)
 			printfit(&f, m);

@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring; the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 61
+plan 63
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -45,6 +45,9 @@ near 'Gamma-Gamma gamma (15.44)' "$(val "$fit" gamma)" 15.44 0.02
 fits=$(must sqlite3 "$CRM_DB" 'SELECT count(*) FROM fit')
 check_out 'crm-clv -n --fit prints the same fit' "$fit" "crm-clv -n --fit $W 2>/dev/null"
 check_out 'and stores nothing' "$fits" "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM fit'"
+check_out 'crm-churn -n --fit prints the fit' 2357 \
+	"crm-churn -n -m bgnbd --fit $W | awk -F'\t' '\$1 == \"n\" { print \$2 }'"
+check_out 'and stores nothing either' "$fits" "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM fit'"
 out=$(crm-clv $W --horizon 39w | awk -F'\t' '$1 == 1')
 # 1.226 in Hardie's BG/NBD spreadsheet (lifetimes' tests pin it within 0.001);
 # spend p (gamma + x m_x) / (p x + q - 1) by hand with the published
