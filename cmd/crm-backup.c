@@ -37,6 +37,11 @@ enum { OPT_KEEP = CRM_OPT_OWN, OPT_RESTORE };
 /* A temporary copy: this, then mkstemp's six characters. */
 #define TMP_PREFIX	".crm-backup."
 #define TMP_LEN		(sizeof TMP_PREFIX - 1 + 6)
+/*
+ * The list of a store's forgets in a backup folder: this, the store id,
+ * ".db".  Not named as a backup is: rotation never counts it.
+ */
+#define LIST_PREFIX	"forgets-"
 /* A backup's name; '#' is a digit.  Fixed width: names sort by time. */
 static const char backup_name[] = "crm-########T######.######Z.db";
 
@@ -46,6 +51,12 @@ struct stamp {
 	long	usec;
 	char	iso[40];	/* 2026-06-30T08:15:00.123456Z */
 	char	name[32];	/* 20260630T081500.123456Z */
+};
+
+/* Which store a file is a copy of, by its config. */
+struct who {
+	char	id[128];	/* store.id, "" when none */
+	char	key[128];	/* the forget key, "" when none */
 };
 
 /* A verified copy of a store: where it goes and what it must carry. */
@@ -276,6 +287,60 @@ out:
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return rc;
+}
+
+/*
+ * The value of config key in db into v, "" when unset or when db has no
+ * config at all: -1 when db cannot be read.
+ */
+static int
+cfg(sqlite3 *db, const char *key, char *v, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	const char *t;
+	int rc;
+
+	*v = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT value FROM config WHERE key = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		/* SQLITE_ERROR: no such table. */
+		return sqlite3_errcode(db) == SQLITE_ERROR ? 0 : -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW && (t = (const char *)
+	    sqlite3_column_text(s, 0)) != NULL)
+		snprintf(v, n, "%s", t);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Which store db is a copy of: -1 when it cannot be read. */
+static int
+who_of(sqlite3 *db, struct who *w)
+{
+	return cfg(db, ID_KEY, w->id, sizeof w->id) == 0 &&
+	    cfg(db, CRM_CONFIG_FORGET_KEY, w->key, sizeof w->key) == 0 ? 0 :
+	    -1;
+}
+
+/*
+ * 1 when a and b are copies of one store: the same store id, or, when
+ * either has none (a store never backed up), the same forget key, made at
+ * random with the store.  Their customer ids name the same people then.
+ */
+static int
+same(const struct who *a, const struct who *b)
+{
+	if (*a->id != '\0' && *b->id != '\0')
+		return strcmp(a->id, b->id) == 0;
+	return *a->key != '\0' && strcmp(a->key, b->key) == 0;
+}
+
+/* The path of the list of store id's forgets in dir: -1 when too long. */
+static int
+list_path(char *path, size_t n, const char *dir, const char *id)
+{
+	return snprintf(path, n, "%s/" LIST_PREFIX "%s.db", dir, id) <
+	    (int)n ? 0 : -1;
 }
 
 static uint32_t
@@ -671,6 +736,109 @@ lockdir(const char *dir)
 	return fd;
 }
 
+/*
+ * Keep the list of the store's forgets in dir, once it has forgotten
+ * someone: what the list held and every forget of the store now (the
+ * time, the customer's id, the keyed hashes, the key, the store id),
+ * written to a temporary file and renamed over it, so the list is always
+ * whole.  Mode 0600: it holds the forget key.  A restore of a backup
+ * re-applies from it the forgets made after the backup was taken.
+ */
+static int
+save_list(struct crm_store *st, const char *dir, const char *id, int busy_ms)
+{
+	struct crm_loc at = { NULL, 0, NULL };
+	char path[PATH_MAX], tmp[PATH_MAX];
+	struct who mine, theirs;
+	sqlite3 *old = NULL, *db = NULL;
+	sqlite3_stmt *s = NULL;
+	char *key = NULL;
+	int64_t any;
+	int fd = -1, rc;
+
+	*tmp = '\0';
+	if ((rc = crm_query_int(st, &any, "SELECT EXISTS (SELECT 1 FROM "
+	    "forget)", 0)) != CRM_EX_OK || !any)
+		return rc;
+	if (list_path(path, sizeof path, dir, id) != 0)
+		return crm_err(CRM_EX_IOERR, NULL, "%s: the name is too long",
+		    dir);
+	at.file = path;
+	if ((rc = crm_config_get(st, CRM_CONFIG_FORGET_KEY, &key)) !=
+	    CRM_EX_OK)
+		return rc;
+	snprintf(mine.id, sizeof mine.id, "%s", id);
+	snprintf(mine.key, sizeof mine.key, "%s", key != NULL ? key : "");
+	if ((fd = tmpfile_in(dir, tmp, sizeof tmp)) < 0) {
+		rc = CRM_EX_IOERR;
+		goto out;
+	}
+	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot write: %s",
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	/* What the list held stays: it is of this store, or it is kept. */
+	if (access(path, F_OK) == 0) {
+		if (sqlite3_open_v2(path, &old, SQLITE_OPEN_READONLY, NULL) !=
+		    SQLITE_OK || who_of(old, &theirs) != 0) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "not a list of "
+			    "forgets (%s); move it away", sqlite3_errmsg(old));
+			goto out;
+		}
+		if (strcmp(theirs.id, id) != 0 || !same(&mine, &theirs)) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "a list of another "
+			    "store's forgets; move it away");
+			goto out;
+		}
+		if ((rc = copy(db, old, busy_ms)) != SQLITE_OK) {
+			rc = crm_err((rc & 0xff) == SQLITE_BUSY ?
+			    CRM_EX_TEMPFAIL : CRM_EX_IOERR, &at, "cannot "
+			    "read: %s", sqlite3_errstr(rc));
+			goto out;
+		}
+	}
+	sqlite3_close(db);
+	db = NULL;
+	if ((rc = crm_forget_save(st, tmp)) != CRM_EX_OK)
+		goto out;
+	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO "
+	    "config (key, value) VALUES (?1, ?2)", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot write: %s",
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, ID_KEY, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot write: %s",
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	sqlite3_close(db);
+	db = NULL;
+	if (rename(tmp, path) != 0 || syncdir(dir) != 0) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot write:");
+		goto out;
+	}
+	rc = CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	sqlite3_close(old);
+	if (*tmp != '\0')
+		drop(tmp);
+	if (fd >= 0)
+		close(fd);
+	free(key);
+	return rc;
+}
+
 static int
 backup(struct crm_cli *cli, const char *dir, int keep)
 {
@@ -692,6 +860,8 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 	}
 	c.id = id;
 	lock = lockdir(dir);
+	if ((rc = save_list(st, dir, id, cli->busy_ms)) != CRM_EX_OK)
+		goto out;
 	stamp_now(&t);
 	if ((rc = write_copy(crm_store_db(st), &c, &t, cli->busy_ms)) !=
 	    CRM_EX_OK)
