@@ -888,9 +888,16 @@ struct restore {
 	sqlite3		*src;	/* the backup, read-only */
 	sqlite3		*live;	/* the store: the backup goes into it */
 	sqlite3		*rd;	/* the store, read-only: the safety copy */
-	sqlite3_backup	*b;	/* src into live, holding the write lock */
+	sqlite3_backup	*b;	/* scr into live, holding the write lock */
 	int		 existed;	/* there was a store to keep */
 	struct copy	 safe;	/* where the store as it was is kept */
+	struct who	 was;	/* the store the backup is a copy of */
+	/* The backup as it goes in: a copy with the later forgets in it. */
+	struct crm_store *scr;
+	struct crm_cli	 scli;	/* scr's: the cli's, at the scratch path */
+	char		 scratch[PATH_MAX];
+	int		 scrfd;	/* its lock (see stale) */
+	long		 forgets;	/* how many were re-applied */
 	char		 dir[PATH_MAX];
 	char		 prefix[PATH_MAX];
 };
@@ -1013,6 +1020,46 @@ restore_wal(struct restore *r)
 }
 
 /*
+ * The backup as it will go in: copied into a temporary file beside the
+ * store and opened there as a store (an older backup is migrated), so the
+ * forgets made after it can go into it before it goes into the store, in
+ * the same step.  The file is locked: a restore that dies leaves it for
+ * the next one in that folder to remove.
+ */
+static int
+restore_scratch(struct restore *r)
+{
+	struct crm_loc at = { r->file, 0, NULL };
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (who_of(r->src, &r->was) != 0)
+		return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
+		    sqlite3_errmsg(r->src));
+	stale(r->dir);
+	if ((r->scrfd = tmpfile_in(r->dir, r->scratch, sizeof r->scratch)) <
+	    0) {
+		*r->scratch = '\0';
+		return CRM_EX_IOERR;
+	}
+	if ((rc = sqlite3_open_v2(r->scratch, &db, SQLITE_OPEN_READWRITE,
+	    NULL)) == SQLITE_OK)
+		rc = copy(db, r->src, r->cli->busy_ms);
+	sqlite3_close(db);
+	if (rc != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, NULL, "%s: cannot copy %s there: "
+		    "%s; the store is as it was", r->dir, r->file,
+		    sqlite3_errstr(rc));
+	r->scli = *r->cli;
+	r->scli.dbpath = r->scratch;
+	r->scli.quiet = 1;
+	if ((rc = crm_store_open(&r->scr, &r->scli, CRM_WRITE)) != CRM_EX_OK)
+		return rc;
+	/* The backup API reads no source in a write transaction. */
+	return crm_store_commit(r->scr);
+}
+
+/*
  * Take the store's write lock, waiting the busy timeout: the backup API's
  * first step (of no pages) opens its write transaction on the store and
  * holds it until the restore is done, so nothing is written in between.
@@ -1023,8 +1070,8 @@ restore_lock(struct restore *r)
 	struct crm_loc at = { r->cli->dbpath, 0, NULL };
 	int rc;
 
-	if ((r->b = sqlite3_backup_init(r->live, "main", r->src, "main")) ==
-	    NULL)
+	if ((r->b = sqlite3_backup_init(r->live, "main",
+	    crm_store_db(r->scr), "main")) == NULL)
 		return crm_err(CRM_EX_IOERR, &at, "%s",
 		    sqlite3_errmsg(r->live));
 	rc = sqlite3_backup_step(r->b, 0);
@@ -1056,6 +1103,117 @@ restore_safety(struct restore *r)
 	r->safe.damaged = 1;
 	stamp_now(&t);
 	return write_copy(r->rd, &r->safe, &t, r->cli->busy_ms);
+}
+
+/* The list of forgets beside the backup, when it is of the same store. */
+static int
+restore_listed(struct restore *r)
+{
+	struct crm_loc at = { NULL, 0, NULL };
+	char dir[PATH_MAX], list[PATH_MAX];
+	const char *slash;
+	sqlite3 *db = NULL;
+	struct who w;
+	long n = 0;
+	int rc, readable;
+
+	/* Named by the store id: a backup with none has no list. */
+	if (*r->was.id == '\0')
+		return CRM_EX_OK;
+	if ((slash = strrchr(r->file, '/')) == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - r->file) +
+		    (slash == r->file), r->file);
+	if (list_path(list, sizeof list, dir, r->was.id) != 0 ||
+	    access(list, F_OK) != 0)
+		return CRM_EX_OK;
+	at.file = list;
+	readable = sqlite3_open_v2(list, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && who_of(db, &w) == 0;
+	if (!readable)
+		rc = crm_err(CRM_EX_DATAERR, &at, "not a list of forgets (%s); "
+		    "the store is as it was: to restore without it, move it "
+		    "away", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	if (!readable)
+		return rc;
+	/* Another store's ids would name other people. */
+	if (strcmp(w.id, r->was.id) != 0 || !same(&r->was, &w)) {
+		crm_warn(&at, "a list of another store's forgets; not used");
+		return CRM_EX_OK;
+	}
+	rc = crm_forget_reapply(r->scr, list, &n);
+	r->forgets += n;
+	return rc;
+}
+
+/*
+ * The forgets of the store replaced, when it is a copy of the same store,
+ * from its safety copy.  One that fails its integrity check may not give
+ * them: the restore goes on, and says so.
+ */
+static int
+restore_replaced(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	struct who w;
+	long n = 0;
+	int rc;
+
+	if (!r->existed)
+		return CRM_EX_OK;
+	if (who_of(r->rd, &w) != 0) {
+		if (!r->safe.damaged)
+			return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
+			    sqlite3_errmsg(r->rd));
+		crm_warn(&at, "it fails its integrity check and cannot say "
+		    "which store it is: forgets made in it after the backup "
+		    "are not re-applied");
+		return CRM_EX_OK;
+	}
+	if (!same(&r->was, &w))
+		return CRM_EX_OK;
+	if (!r->safe.damaged) {
+		rc = crm_forget_reapply(r->scr, r->safe.path, &n);
+		r->forgets += n;
+		return rc;
+	}
+	if ((rc = crm_exec(r->scr, "SAVEPOINT replaced")) != CRM_EX_OK)
+		return rc;
+	if (crm_forget_reapply(r->scr, r->safe.path, &n) == CRM_EX_OK)
+		r->forgets += n;
+	else {
+		if ((rc = crm_exec(r->scr, "ROLLBACK TO replaced")) !=
+		    CRM_EX_OK)
+			return rc;
+		crm_warn(&at, "it fails its integrity check and its forgets "
+		    "cannot be read: those made after the backup are not "
+		    "re-applied");
+	}
+	return crm_exec(r->scr, "RELEASE replaced");
+}
+
+/*
+ * Under the lock, into the backup as it will go in: every forget made
+ * after it was taken, from the list beside it and from the store it
+ * replaces (each forget once), in one transaction.  The store is as it
+ * was when this fails.
+ */
+static int
+restore_forgets(struct restore *r)
+{
+	int rc;
+
+	if ((rc = crm_store_begin(r->scr, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = restore_listed(r)) != CRM_EX_OK ||
+	    (rc = restore_replaced(r)) != CRM_EX_OK ||
+	    (rc = crm_store_commit(r->scr)) != CRM_EX_OK) {
+		/* Its copy would only mislead. */
+		if (*r->safe.path != '\0')
+			unlink(r->safe.path);
+	}
+	return rc;
 }
 
 /*
@@ -1093,19 +1251,38 @@ restore_copy(struct restore *r)
 static int
 restore_finish(struct restore *r)
 {
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
 	struct crm_store *st = NULL;
-	char msg[PATH_MAX * 2 + 64];
+	char msg[PATH_MAX * 2 + 96], n[64];
 	int found, rc;
 
+	snprintf(n, sizeof n, "; re-applied %ld forget%s", r->forgets,
+	    r->forgets == 1 ? "" : "s");
 	if (r->existed)
-		snprintf(msg, sizeof msg, "restored from %s; the store as it "
-		    "was is in %s", r->file, r->safe.path);
+		snprintf(msg, sizeof msg, "restored from %s%s; the store as it "
+		    "was is in %s", r->file, n, r->safe.path);
 	else
-		snprintf(msg, sizeof msg, "restored from %s", r->file);
+		snprintf(msg, sizeof msg, "restored from %s%s", r->file, n);
 	if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) == CRM_EX_OK &&
 	    (rc = crm_config_unset(st, TAKEN_KEY, &found)) == CRM_EX_OK &&
+	    (r->forgets == 0 || (rc = crm_store_scrub_later(st)) ==
+	    CRM_EX_OK) &&
 	    (rc = crm_audit(st, NULL, 0, "restore", msg)) == CRM_EX_OK)
 		rc = crm_store_commit(st);
+	if (rc != CRM_EX_OK)
+		goto out;
+	if (!r->cli->quiet)
+		crm_warn(NULL, "re-applied %ld forget%s made after the backup",
+		    r->forgets, r->forgets == 1 ? "" : "s");
+	/* The bytes of the people forgotten again leave the files. */
+	if ((rc = crm_store_scrub(st)) == CRM_EX_TEMPFAIL) {
+		if (!r->cli->quiet)
+			crm_warn(&at, "erased; a reader is still open, so the "
+			    "old bytes leave the store's files at the next "
+			    "checkpoint (the next write)");
+		rc = CRM_EX_OK;
+	}
+out:
 	crm_store_close(st);
 	return rc;
 }
@@ -1119,11 +1296,14 @@ restore(struct crm_cli *cli, const char *file)
 	memset(&r, 0, sizeof r);
 	r.cli = cli;
 	r.file = file;
+	r.scrfd = -1;
 	if ((rc = restore_check(&r)) != CRM_EX_OK ||
 	    (rc = restore_target(&r)) != CRM_EX_OK ||
 	    (rc = restore_wal(&r)) != CRM_EX_OK ||
+	    (rc = restore_scratch(&r)) != CRM_EX_OK ||
 	    (rc = restore_lock(&r)) != CRM_EX_OK ||
 	    (rc = restore_safety(&r)) != CRM_EX_OK ||
+	    (rc = restore_forgets(&r)) != CRM_EX_OK ||
 	    (rc = restore_copy(&r)) != CRM_EX_OK)
 		goto out;
 	sqlite3_close(r.live);
@@ -1136,6 +1316,11 @@ out:
 	sqlite3_close(r.live);
 	sqlite3_close(r.rd);
 	sqlite3_close(r.src);
+	crm_store_close(r.scr);
+	if (*r.scratch != '\0')
+		drop(r.scratch);
+	if (r.scrfd >= 0)
+		close(r.scrfd);
 	return rc;
 }
 
