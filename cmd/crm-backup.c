@@ -898,6 +898,7 @@ struct restore {
 	char		 scratch[PATH_MAX];
 	int		 scrfd;	/* its lock (see stale) */
 	long		 forgets;	/* how many were re-applied */
+	int		 scrub;		/* the store's files to checkpoint */
 	char		 dir[PATH_MAX];
 	char		 prefix[PATH_MAX];
 };
@@ -1195,24 +1196,53 @@ restore_replaced(struct restore *r)
 }
 
 /*
- * Under the lock, into the backup as it will go in: every forget made
+ * Under the lock, the backup as it will go in: with every forget made
  * after it was taken, from the list beside it and from the store it
- * replaces (each forget once), in one transaction.  The store is as it
- * was when this fails.
+ * replaces (each forget once), without the copy's mark, with the audit
+ * entry of the restore.  So the copy is the whole restore: a restore
+ * killed at any moment leaves the store as it was or restored.  The
+ * store is as it was when this fails.
  */
 static int
-restore_forgets(struct restore *r)
+restore_image(struct restore *r)
 {
-	int rc;
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	char msg[PATH_MAX * 2 + 96], n[64], v[16];
+	int found, rc;
 
 	if ((rc = crm_store_begin(r->scr, CRM_WRITE)) != CRM_EX_OK ||
 	    (rc = restore_listed(r)) != CRM_EX_OK ||
 	    (rc = restore_replaced(r)) != CRM_EX_OK ||
-	    (rc = crm_store_commit(r->scr)) != CRM_EX_OK) {
-		/* Its copy would only mislead. */
-		if (*r->safe.path != '\0')
-			unlink(r->safe.path);
-	}
+	    (rc = crm_config_unset(r->scr, TAKEN_KEY, &found)) != CRM_EX_OK)
+		goto out;
+	snprintf(n, sizeof n, "; re-applied %ld forget%s", r->forgets,
+	    r->forgets == 1 ? "" : "s");
+	if (r->existed)
+		snprintf(msg, sizeof msg, "restored from %s%s; the store as it "
+		    "was is in %s", r->file, n, r->safe.path);
+	else
+		snprintf(msg, sizeof msg, "restored from %s%s", r->file, n);
+	if ((rc = crm_audit(r->scr, NULL, 0, "restore", msg)) != CRM_EX_OK ||
+	    (rc = crm_store_commit(r->scr)) != CRM_EX_OK)
+		goto out;
+	/*
+	 * The people forgotten again, or a forget in the store replaced
+	 * whose checkpoint is still to come: the store's files are to be
+	 * checkpointed and truncated after the copy, by this restore or, if
+	 * it dies first, by the next writer (the flag, which the commit
+	 * above cleared in the scratch copy).
+	 */
+	r->scrub = r->forgets > 0 || (r->existed && (cfg(r->rd,
+	    CRM_CONFIG_SCRUB, v, sizeof v) != 0 || *v != '\0'));
+	if (r->scrub && sqlite3_exec(crm_store_db(r->scr), "INSERT OR "
+	    "REPLACE INTO config (key, value) VALUES ('" CRM_CONFIG_SCRUB
+	    "', '1')", NULL, NULL, NULL) != SQLITE_OK)
+		rc = crm_err(CRM_EX_IOERR, &at, "%s",
+		    sqlite3_errmsg(crm_store_db(r->scr)));
+out:
+	/* Its copy would only mislead. */
+	if (rc != CRM_EX_OK && *r->safe.path != '\0')
+		unlink(r->safe.path);
 	return rc;
 }
 
@@ -1245,44 +1275,31 @@ restore_copy(struct restore *r)
 }
 
 /*
- * Opening migrates an older backup; the mark of the copy goes; the audit
- * says what happened.
+ * The store restored: how many forgets went in; then the bytes of those
+ * people leave the store's files (the checkpoint, as after a forget).
  */
 static int
 restore_finish(struct restore *r)
 {
 	struct crm_loc at = { r->cli->dbpath, 0, NULL };
 	struct crm_store *st = NULL;
-	char msg[PATH_MAX * 2 + 96], n[64];
-	int found, rc;
+	int rc;
 
-	snprintf(n, sizeof n, "; re-applied %ld forget%s", r->forgets,
-	    r->forgets == 1 ? "" : "s");
-	if (r->existed)
-		snprintf(msg, sizeof msg, "restored from %s%s; the store as it "
-		    "was is in %s", r->file, n, r->safe.path);
-	else
-		snprintf(msg, sizeof msg, "restored from %s%s", r->file, n);
-	if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) == CRM_EX_OK &&
-	    (rc = crm_config_unset(st, TAKEN_KEY, &found)) == CRM_EX_OK &&
-	    (r->forgets == 0 || (rc = crm_store_scrub_later(st)) ==
-	    CRM_EX_OK) &&
-	    (rc = crm_audit(st, NULL, 0, "restore", msg)) == CRM_EX_OK)
-		rc = crm_store_commit(st);
-	if (rc != CRM_EX_OK)
-		goto out;
 	if (!r->cli->quiet)
 		crm_warn(NULL, "re-applied %ld forget%s made after the backup",
 		    r->forgets, r->forgets == 1 ? "" : "s");
-	/* The bytes of the people forgotten again leave the files. */
-	if ((rc = crm_store_scrub(st)) == CRM_EX_TEMPFAIL) {
+	if (!r->scrub)
+		return CRM_EX_OK;
+	/* A reader's commit finds the flag and checkpoints, not waiting. */
+	if ((rc = crm_store_open(&st, r->cli, CRM_READ)) == CRM_EX_OK &&
+	    (rc = crm_store_commit(st)) == CRM_EX_OK &&
+	    (rc = crm_store_scrub(st)) == CRM_EX_TEMPFAIL) {
 		if (!r->cli->quiet)
 			crm_warn(&at, "erased; a reader is still open, so the "
 			    "old bytes leave the store's files at the next "
 			    "checkpoint (the next write)");
 		rc = CRM_EX_OK;
 	}
-out:
 	crm_store_close(st);
 	return rc;
 }
@@ -1303,11 +1320,12 @@ restore(struct crm_cli *cli, const char *file)
 	    (rc = restore_scratch(&r)) != CRM_EX_OK ||
 	    (rc = restore_lock(&r)) != CRM_EX_OK ||
 	    (rc = restore_safety(&r)) != CRM_EX_OK ||
-	    (rc = restore_forgets(&r)) != CRM_EX_OK ||
+	    (rc = restore_image(&r)) != CRM_EX_OK ||
 	    (rc = restore_copy(&r)) != CRM_EX_OK)
 		goto out;
-	sqlite3_close(r.live);
+	/* The last to close, the writer folds the log into the file. */
 	sqlite3_close(r.rd);
+	sqlite3_close(r.live);
 	r.live = r.rd = NULL;
 	rc = restore_finish(&r);
 out:
