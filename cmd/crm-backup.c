@@ -335,12 +335,21 @@ same(const struct who *a, const struct who *b)
 	return *a->key != '\0' && strcmp(a->key, b->key) == 0;
 }
 
-/* The path of the list of store id's forgets in dir: -1 when too long. */
+/*
+ * The path of the list of store id's forgets in dir: -1 when too long, or
+ * when the id is not as crm-backup makes it (letters and digits) and so
+ * could name a file elsewhere.
+ */
 static int
 list_path(char *path, size_t n, const char *dir, const char *id)
 {
-	return snprintf(path, n, "%s/" LIST_PREFIX "%s.db", dir, id) <
-	    (int)n ? 0 : -1;
+	const char *p;
+
+	for (p = id; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p))
+			return -1;
+	return *id != '\0' && snprintf(path, n, "%s/" LIST_PREFIX "%s.db",
+	    dir, id) < (int)n ? 0 : -1;
 }
 
 static uint32_t
@@ -761,8 +770,8 @@ save_list(struct crm_store *st, const char *dir, const char *id, int busy_ms)
 	    "forget)", 0)) != CRM_EX_OK || !any)
 		return rc;
 	if (list_path(path, sizeof path, dir, id) != 0)
-		return crm_err(CRM_EX_IOERR, NULL, "%s: the name is too long",
-		    dir);
+		return crm_err(CRM_EX_DATAERR, NULL, "%s: no list of forgets "
+		    "can be named there for the store id %s", dir, id);
 	at.file = path;
 	if ((rc = crm_config_get(st, CRM_CONFIG_FORGET_KEY, &key)) !=
 	    CRM_EX_OK)
