@@ -37,6 +37,11 @@ enum { OPT_KEEP = CRM_OPT_OWN, OPT_RESTORE };
 /* A temporary copy: this, then mkstemp's six characters. */
 #define TMP_PREFIX	".crm-backup."
 #define TMP_LEN		(sizeof TMP_PREFIX - 1 + 6)
+/*
+ * The list of a store's forgets in a backup folder: this, the store id,
+ * ".db".  Not named as a backup is: rotation never counts it.
+ */
+#define LIST_PREFIX	"forgets-"
 /* A backup's name; '#' is a digit.  Fixed width: names sort by time. */
 static const char backup_name[] = "crm-########T######.######Z.db";
 
@@ -46,6 +51,12 @@ struct stamp {
 	long	usec;
 	char	iso[40];	/* 2026-06-30T08:15:00.123456Z */
 	char	name[32];	/* 20260630T081500.123456Z */
+};
+
+/* Which store a file is a copy of, by its config. */
+struct who {
+	char	id[128];	/* store.id, "" when none */
+	char	key[128];	/* the forget key, "" when none */
 };
 
 /* A verified copy of a store: where it goes and what it must carry. */
@@ -276,6 +287,69 @@ out:
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return rc;
+}
+
+/*
+ * The value of config key in db into v, "" when unset or when db has no
+ * config at all: -1 when db cannot be read.
+ */
+static int
+cfg(sqlite3 *db, const char *key, char *v, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	const char *t;
+	int rc;
+
+	*v = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT value FROM config WHERE key = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		/* SQLITE_ERROR: no such table. */
+		return sqlite3_errcode(db) == SQLITE_ERROR ? 0 : -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW && (t = (const char *)
+	    sqlite3_column_text(s, 0)) != NULL)
+		snprintf(v, n, "%s", t);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Which store db is a copy of: -1 when it cannot be read. */
+static int
+who_of(sqlite3 *db, struct who *w)
+{
+	return cfg(db, ID_KEY, w->id, sizeof w->id) == 0 &&
+	    cfg(db, CRM_CONFIG_FORGET_KEY, w->key, sizeof w->key) == 0 ? 0 :
+	    -1;
+}
+
+/*
+ * 1 when a and b are copies of one store: the same store id, or, when
+ * either has none (a store never backed up), the same forget key, made at
+ * random with the store.  Their customer ids name the same people then.
+ */
+static int
+same(const struct who *a, const struct who *b)
+{
+	if (*a->id != '\0' && *b->id != '\0')
+		return strcmp(a->id, b->id) == 0;
+	return *a->key != '\0' && strcmp(a->key, b->key) == 0;
+}
+
+/*
+ * The path of the list of store id's forgets in dir: -1 when too long, or
+ * when the id is not as crm-backup makes it (letters and digits) and so
+ * could name a file elsewhere.
+ */
+static int
+list_path(char *path, size_t n, const char *dir, const char *id)
+{
+	const char *p;
+
+	for (p = id; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p))
+			return -1;
+	return *id != '\0' && snprintf(path, n, "%s/" LIST_PREFIX "%s.db",
+	    dir, id) < (int)n ? 0 : -1;
 }
 
 static uint32_t
@@ -671,6 +745,109 @@ lockdir(const char *dir)
 	return fd;
 }
 
+/*
+ * Keep the list of the store's forgets in dir, once it has forgotten
+ * someone: what the list held and every forget of the store now (the
+ * time, the customer's id, the keyed hashes, the key, the store id),
+ * written to a temporary file and renamed over it, so the list is always
+ * whole.  Mode 0600: it holds the forget key.  A restore of a backup
+ * re-applies from it the forgets made after the backup was taken.
+ */
+static int
+save_list(struct crm_store *st, const char *dir, const char *id, int busy_ms)
+{
+	struct crm_loc at = { NULL, 0, NULL };
+	char path[PATH_MAX], tmp[PATH_MAX];
+	struct who mine, theirs;
+	sqlite3 *old = NULL, *db = NULL;
+	sqlite3_stmt *s = NULL;
+	char *key = NULL;
+	int64_t any;
+	int fd = -1, rc;
+
+	*tmp = '\0';
+	if ((rc = crm_query_int(st, &any, "SELECT EXISTS (SELECT 1 FROM "
+	    "forget)", 0)) != CRM_EX_OK || !any)
+		return rc;
+	if (list_path(path, sizeof path, dir, id) != 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "%s: no list of forgets "
+		    "can be named there for the store id %s", dir, id);
+	at.file = path;
+	if ((rc = crm_config_get(st, CRM_CONFIG_FORGET_KEY, &key)) !=
+	    CRM_EX_OK)
+		return rc;
+	snprintf(mine.id, sizeof mine.id, "%s", id);
+	snprintf(mine.key, sizeof mine.key, "%s", key != NULL ? key : "");
+	if ((fd = tmpfile_in(dir, tmp, sizeof tmp)) < 0) {
+		rc = CRM_EX_IOERR;
+		goto out;
+	}
+	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot write: %s",
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	/* What the list held stays: it is of this store, or it is kept. */
+	if (access(path, F_OK) == 0) {
+		if (sqlite3_open_v2(path, &old, SQLITE_OPEN_READONLY, NULL) !=
+		    SQLITE_OK || who_of(old, &theirs) != 0) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "not a list of "
+			    "forgets (%s); move it away", sqlite3_errmsg(old));
+			goto out;
+		}
+		if (strcmp(theirs.id, id) != 0 || !same(&mine, &theirs)) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "a list of another "
+			    "store's forgets; move it away");
+			goto out;
+		}
+		if ((rc = copy(db, old, busy_ms)) != SQLITE_OK) {
+			rc = crm_err((rc & 0xff) == SQLITE_BUSY ?
+			    CRM_EX_TEMPFAIL : CRM_EX_IOERR, &at, "cannot "
+			    "read: %s", sqlite3_errstr(rc));
+			goto out;
+		}
+	}
+	sqlite3_close(db);
+	db = NULL;
+	if ((rc = crm_forget_save(st, tmp)) != CRM_EX_OK)
+		goto out;
+	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO "
+	    "config (key, value) VALUES (?1, ?2)", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot write: %s",
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, ID_KEY, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot write: %s",
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	sqlite3_close(db);
+	db = NULL;
+	if (rename(tmp, path) != 0 || syncdir(dir) != 0) {
+		rc = crm_err(CRM_EX_IOERR, &at, "cannot write:");
+		goto out;
+	}
+	rc = CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	sqlite3_close(old);
+	if (*tmp != '\0')
+		drop(tmp);
+	if (fd >= 0)
+		close(fd);
+	free(key);
+	return rc;
+}
+
 static int
 backup(struct crm_cli *cli, const char *dir, int keep)
 {
@@ -692,6 +869,8 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 	}
 	c.id = id;
 	lock = lockdir(dir);
+	if ((rc = save_list(st, dir, id, cli->busy_ms)) != CRM_EX_OK)
+		goto out;
 	stamp_now(&t);
 	if ((rc = write_copy(crm_store_db(st), &c, &t, cli->busy_ms)) !=
 	    CRM_EX_OK)
@@ -718,9 +897,17 @@ struct restore {
 	sqlite3		*src;	/* the backup, read-only */
 	sqlite3		*live;	/* the store: the backup goes into it */
 	sqlite3		*rd;	/* the store, read-only: the safety copy */
-	sqlite3_backup	*b;	/* src into live, holding the write lock */
+	sqlite3_backup	*b;	/* scr into live, holding the write lock */
 	int		 existed;	/* there was a store to keep */
 	struct copy	 safe;	/* where the store as it was is kept */
+	struct who	 was;	/* the store the backup is a copy of */
+	/* The backup as it goes in: a copy with the later forgets in it. */
+	struct crm_store *scr;
+	struct crm_cli	 scli;	/* scr's: the cli's, at the scratch path */
+	char		 scratch[PATH_MAX];
+	int		 scrfd;	/* its lock (see stale) */
+	long		 forgets;	/* how many were re-applied */
+	int		 scrub;		/* the store's files to checkpoint */
 	char		 dir[PATH_MAX];
 	char		 prefix[PATH_MAX];
 };
@@ -843,6 +1030,46 @@ restore_wal(struct restore *r)
 }
 
 /*
+ * The backup as it will go in: copied into a temporary file beside the
+ * store and opened there as a store (an older backup is migrated), so the
+ * forgets made after it can go into it before it goes into the store, in
+ * the same step.  The file is locked: a restore that dies leaves it for
+ * the next one in that folder to remove.
+ */
+static int
+restore_scratch(struct restore *r)
+{
+	struct crm_loc at = { r->file, 0, NULL };
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (who_of(r->src, &r->was) != 0)
+		return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
+		    sqlite3_errmsg(r->src));
+	stale(r->dir);
+	if ((r->scrfd = tmpfile_in(r->dir, r->scratch, sizeof r->scratch)) <
+	    0) {
+		*r->scratch = '\0';
+		return CRM_EX_IOERR;
+	}
+	if ((rc = sqlite3_open_v2(r->scratch, &db, SQLITE_OPEN_READWRITE,
+	    NULL)) == SQLITE_OK)
+		rc = copy(db, r->src, r->cli->busy_ms);
+	sqlite3_close(db);
+	if (rc != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, NULL, "%s: cannot copy %s there: "
+		    "%s; the store is as it was", r->dir, r->file,
+		    sqlite3_errstr(rc));
+	r->scli = *r->cli;
+	r->scli.dbpath = r->scratch;
+	r->scli.quiet = 1;
+	if ((rc = crm_store_open(&r->scr, &r->scli, CRM_WRITE)) != CRM_EX_OK)
+		return rc;
+	/* The backup API reads no source in a write transaction. */
+	return crm_store_commit(r->scr);
+}
+
+/*
  * Take the store's write lock, waiting the busy timeout: the backup API's
  * first step (of no pages) opens its write transaction on the store and
  * holds it until the restore is done, so nothing is written in between.
@@ -853,8 +1080,8 @@ restore_lock(struct restore *r)
 	struct crm_loc at = { r->cli->dbpath, 0, NULL };
 	int rc;
 
-	if ((r->b = sqlite3_backup_init(r->live, "main", r->src, "main")) ==
-	    NULL)
+	if ((r->b = sqlite3_backup_init(r->live, "main",
+	    crm_store_db(r->scr), "main")) == NULL)
 		return crm_err(CRM_EX_IOERR, &at, "%s",
 		    sqlite3_errmsg(r->live));
 	rc = sqlite3_backup_step(r->b, 0);
@@ -888,6 +1115,146 @@ restore_safety(struct restore *r)
 	return write_copy(r->rd, &r->safe, &t, r->cli->busy_ms);
 }
 
+/* The list of forgets beside the backup, when it is of the same store. */
+static int
+restore_listed(struct restore *r)
+{
+	struct crm_loc at = { NULL, 0, NULL };
+	char dir[PATH_MAX], list[PATH_MAX];
+	const char *slash;
+	sqlite3 *db = NULL;
+	struct who w;
+	long n = 0;
+	int rc, readable;
+
+	/* Named by the store id: a backup with none has no list. */
+	if (*r->was.id == '\0')
+		return CRM_EX_OK;
+	if ((slash = strrchr(r->file, '/')) == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - r->file) +
+		    (slash == r->file), r->file);
+	if (list_path(list, sizeof list, dir, r->was.id) != 0 ||
+	    access(list, F_OK) != 0)
+		return CRM_EX_OK;
+	at.file = list;
+	readable = sqlite3_open_v2(list, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && who_of(db, &w) == 0;
+	if (!readable)
+		rc = crm_err(CRM_EX_DATAERR, &at, "not a list of forgets (%s); "
+		    "the store is as it was: to restore without it, move it "
+		    "away", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	if (!readable)
+		return rc;
+	/* Another store's ids would name other people. */
+	if (strcmp(w.id, r->was.id) != 0 || !same(&r->was, &w)) {
+		crm_warn(&at, "a list of another store's forgets; not used");
+		return CRM_EX_OK;
+	}
+	rc = crm_forget_reapply(r->scr, list, &n);
+	r->forgets += n;
+	return rc;
+}
+
+/*
+ * The forgets of the store replaced, when it is a copy of the same store,
+ * from its safety copy.  One that fails its integrity check may not give
+ * them: the restore goes on, and says so.
+ */
+static int
+restore_replaced(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	struct who w;
+	long n = 0;
+	int rc;
+
+	if (!r->existed)
+		return CRM_EX_OK;
+	if (who_of(r->rd, &w) != 0) {
+		if (!r->safe.damaged)
+			return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
+			    sqlite3_errmsg(r->rd));
+		crm_warn(&at, "it fails its integrity check and cannot say "
+		    "which store it is: forgets made in it after the backup "
+		    "are not re-applied");
+		return CRM_EX_OK;
+	}
+	if (!same(&r->was, &w))
+		return CRM_EX_OK;
+	if (!r->safe.damaged) {
+		rc = crm_forget_reapply(r->scr, r->safe.path, &n);
+		r->forgets += n;
+		return rc;
+	}
+	if ((rc = crm_exec(r->scr, "SAVEPOINT replaced")) != CRM_EX_OK)
+		return rc;
+	if (crm_forget_reapply(r->scr, r->safe.path, &n) == CRM_EX_OK)
+		r->forgets += n;
+	else {
+		if ((rc = crm_exec(r->scr, "ROLLBACK TO replaced")) !=
+		    CRM_EX_OK)
+			return rc;
+		crm_warn(&at, "it fails its integrity check and its forgets "
+		    "cannot be read: those made after the backup are not "
+		    "re-applied");
+	}
+	return crm_exec(r->scr, "RELEASE replaced");
+}
+
+/*
+ * Under the lock, the backup as it will go in: with every forget made
+ * after it was taken, from the list beside it and from the store it
+ * replaces (each forget once), without the copy's mark, with the audit
+ * entry of the restore.  So the copy is the whole restore: a restore
+ * killed at any moment leaves the store as it was or restored.  The
+ * store is as it was when this fails.
+ */
+static int
+restore_image(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	char msg[PATH_MAX * 2 + 96], n[64], v[16];
+	int found, rc;
+
+	if ((rc = crm_store_begin(r->scr, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = restore_listed(r)) != CRM_EX_OK ||
+	    (rc = restore_replaced(r)) != CRM_EX_OK ||
+	    (rc = crm_config_unset(r->scr, TAKEN_KEY, &found)) != CRM_EX_OK)
+		goto out;
+	snprintf(n, sizeof n, "; re-applied %ld forget%s", r->forgets,
+	    r->forgets == 1 ? "" : "s");
+	if (r->existed)
+		snprintf(msg, sizeof msg, "restored from %s%s; the store as it "
+		    "was is in %s", r->file, n, r->safe.path);
+	else
+		snprintf(msg, sizeof msg, "restored from %s%s", r->file, n);
+	if ((rc = crm_audit(r->scr, NULL, 0, "restore", msg)) != CRM_EX_OK ||
+	    (rc = crm_store_commit(r->scr)) != CRM_EX_OK)
+		goto out;
+	/*
+	 * The people forgotten again, or a forget in the store replaced
+	 * whose checkpoint is still to come: the store's files are to be
+	 * checkpointed and truncated after the copy, by this restore or, if
+	 * it dies first, by the next writer (the flag, which the commit
+	 * above cleared in the scratch copy).
+	 */
+	r->scrub = r->forgets > 0 || (r->existed && (cfg(r->rd,
+	    CRM_CONFIG_SCRUB, v, sizeof v) != 0 || *v != '\0'));
+	if (r->scrub && sqlite3_exec(crm_store_db(r->scr), "INSERT OR "
+	    "REPLACE INTO config (key, value) VALUES ('" CRM_CONFIG_SCRUB
+	    "', '1')", NULL, NULL, NULL) != SQLITE_OK)
+		rc = crm_err(CRM_EX_IOERR, &at, "%s",
+		    sqlite3_errmsg(crm_store_db(r->scr)));
+out:
+	/* Its copy would only mislead. */
+	if (rc != CRM_EX_OK && *r->safe.path != '\0')
+		unlink(r->safe.path);
+	return rc;
+}
+
 /*
  * The backup into the store in one write transaction: a reader sees the
  * old store or the new one.
@@ -917,25 +1284,31 @@ restore_copy(struct restore *r)
 }
 
 /*
- * Opening migrates an older backup; the mark of the copy goes; the audit
- * says what happened.
+ * The store restored: how many forgets went in; then the bytes of those
+ * people leave the store's files (the checkpoint, as after a forget).
  */
 static int
 restore_finish(struct restore *r)
 {
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
 	struct crm_store *st = NULL;
-	char msg[PATH_MAX * 2 + 64];
-	int found, rc;
+	int rc;
 
-	if (r->existed)
-		snprintf(msg, sizeof msg, "restored from %s; the store as it "
-		    "was is in %s", r->file, r->safe.path);
-	else
-		snprintf(msg, sizeof msg, "restored from %s", r->file);
-	if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) == CRM_EX_OK &&
-	    (rc = crm_config_unset(st, TAKEN_KEY, &found)) == CRM_EX_OK &&
-	    (rc = crm_audit(st, NULL, 0, "restore", msg)) == CRM_EX_OK)
-		rc = crm_store_commit(st);
+	if (!r->cli->quiet)
+		crm_warn(NULL, "re-applied %ld forget%s made after the backup",
+		    r->forgets, r->forgets == 1 ? "" : "s");
+	if (!r->scrub)
+		return CRM_EX_OK;
+	/* A reader's commit finds the flag and checkpoints, not waiting. */
+	if ((rc = crm_store_open(&st, r->cli, CRM_READ)) == CRM_EX_OK &&
+	    (rc = crm_store_commit(st)) == CRM_EX_OK &&
+	    (rc = crm_store_scrub(st)) == CRM_EX_TEMPFAIL) {
+		if (!r->cli->quiet)
+			crm_warn(&at, "erased; a reader is still open, so the "
+			    "old bytes leave the store's files at the next "
+			    "checkpoint (the next write)");
+		rc = CRM_EX_OK;
+	}
 	crm_store_close(st);
 	return rc;
 }
@@ -949,15 +1322,19 @@ restore(struct crm_cli *cli, const char *file)
 	memset(&r, 0, sizeof r);
 	r.cli = cli;
 	r.file = file;
+	r.scrfd = -1;
 	if ((rc = restore_check(&r)) != CRM_EX_OK ||
 	    (rc = restore_target(&r)) != CRM_EX_OK ||
 	    (rc = restore_wal(&r)) != CRM_EX_OK ||
+	    (rc = restore_scratch(&r)) != CRM_EX_OK ||
 	    (rc = restore_lock(&r)) != CRM_EX_OK ||
 	    (rc = restore_safety(&r)) != CRM_EX_OK ||
+	    (rc = restore_image(&r)) != CRM_EX_OK ||
 	    (rc = restore_copy(&r)) != CRM_EX_OK)
 		goto out;
-	sqlite3_close(r.live);
+	/* The last to close, the writer folds the log into the file. */
 	sqlite3_close(r.rd);
+	sqlite3_close(r.live);
 	r.live = r.rd = NULL;
 	rc = restore_finish(&r);
 out:
@@ -966,6 +1343,11 @@ out:
 	sqlite3_close(r.live);
 	sqlite3_close(r.rd);
 	sqlite3_close(r.src);
+	crm_store_close(r.scr);
+	if (*r.scratch != '\0')
+		drop(r.scratch);
+	if (r.scrfd >= 0)
+		close(r.scrfd);
 	return rc;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 60
+plan 75
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -223,6 +223,85 @@ check 'a restore while a reader reads' "crm-backup -q --restore '$newest'"
 : >"$TMP/go"; wait $reader
 check_out 'the reader saw the old store to its end, then the new one' \
 	"$(printf '1\n1\n2')" 'cat "$TMP/reads"'
+
+# --- Forgets made after a backup come back with its restore -------------
+# Store F: 1 Fiona Forgetme (forgotten after backup b0), 2 Kept Person.
+F="$TMP/fg.db"
+crm-add -q -d "$F" customer ref=FF-1 name='Fiona Forgetme' email=fiona.forgetme@example.org
+crm-add -q -d "$F" contact customer=1 channel=phone note='Fiona Forgetme called'
+crm-add -q -d "$F" customer ref=FF-2 name='Kept Person'
+b0=$(must crm-backup -d "$F" "$TMP/fgbk")
+crm-rm -q -d "$F" --forget 1
+crm-backup -q -d "$F" "$TMP/fgbk"
+fid=$(must sqlite3 "$F" "SELECT value FROM config WHERE key = 'store.id'")
+# count FILE...: shell code printing how many printable strings of the
+# files hold the name or the e-mail, as strings(1) | grep -c would.
+count() {
+	printf '%s' "for f in $*; do if [ -e \"\$f\" ]; then strings \"\$f\"; fi; done |
+	    awk '/Fiona Forgetme|fiona.forgetme@/ { n++ } END { print n + 0 }'"
+}
+check_out 'a backup after a forget keeps the list of forgets beside it, 0600, with the forget and the store id' \
+	"$(printf '600\n1\t%s' "$fid")" \
+	"stat -c %a '$TMP/fgbk/forgets-$fid.db' &&
+	sqlite3 -tabs '$TMP/fgbk/forgets-$fid.db' \"SELECT group_concat(customer),
+	(SELECT value FROM config WHERE key = 'store.id') FROM forget\""
+# b0 was taken before the forget; the store it replaces and the list both
+# hold the forget: it is re-applied once.
+check_out 'restore of a backup taken before a forget: the person is forgotten again' \
+	'forgotten 1' "crm-backup -d '$F' --restore '$b0' && crm-show -d '$F' 1 | sed -n 's/^name\t//p'"
+check_err 'it says how many forgets it re-applied: 1' \
+	'^crm-backup: re-applied 1 forget made after the backup$'
+# The backup holds the person (contact note, name, e-mail, their audit
+# copies: at least 3); after the restore no string of the store's files
+# does, the safety copy of the store replaced (already forgotten) included.
+check 'no byte of the name or e-mail is left in the store files' \
+	"[ \"\$($(count "'$b0'"))\" -ge 3 ] && [ \"\$($(count "'$F'*"))\" -eq 0 ]"
+check_out 'the store holds the forget once' 1 "sqlite3 '$F' 'SELECT count(*) FROM forget'"
+# Refused (65) for that reason, not as a duplicate of a customer's e-mail.
+check_out "the hashes are kept: re-adding the e-mail is refused as a forgotten customer's" \
+	"$(printf '65\nbelongs to a forgotten customer')" \
+	"rc=0; crm-add -d '$F' customer name=Again email=fiona.forgetme@example.org 2>'$TMP/e' || rc=\$?
+	echo \$rc; sed -n 's/^crm-add: email: //p' '$TMP/e'"
+# A forget made after the last backup is in no list: only the store a
+# restore replaces holds it.  b0 alone in a folder, no list beside it.
+mkdir "$TMP/lone"
+cp "$b0" "$TMP/lone/b0.db"
+check_out 'a restore re-applies the forgets of the store it replaces (no list beside the backup)' \
+	'forgotten 1' "crm-backup -d '$F' --restore '$TMP/lone/b0.db' && crm-show -d '$F' 1 | sed -n 's/^name\t//p'"
+check_err 'and says 1' '^crm-backup: re-applied 1 forget made after the backup$'
+# No store there: the list beside the backup is all there is.
+check_out 'restore of that backup into a missing store still re-applies the forget from the list' \
+	'forgotten 1' "crm-backup -d '$TMP/fgnew/r.db' --restore '$b0' && crm-show -d '$TMP/fgnew/r.db' 1 | sed -n 's/^name\t//p'"
+check_err 'and says 1' '^crm-backup: re-applied 1 forget made after the backup$'
+check_out 'whose hashes are kept too' 1 "sqlite3 '$TMP/fgnew/r.db' 'SELECT count(*) FROM forgotten WHERE what = \"email\"'"
+# Store G forgets its customer 2; its list, under F's name beside b0, is
+# not used: G's customer 2 is not F's Kept Person.  F's own forget of 1
+# still comes from the store replaced.
+crm-add -q -d "$TMP/g.db" customer name='Gus One'
+crm-add -q -d "$TMP/g.db" customer name='Gus Two'
+crm-rm -q -d "$TMP/g.db" --forget 2
+crm-backup -q -d "$TMP/g.db" "$TMP/gbk"
+mkdir "$TMP/foreign"
+cp "$b0" "$TMP/foreign/b0.db"
+cp "$TMP/gbk"/forgets-*.db "$TMP/foreign/forgets-$fid.db"
+check_out "a list of another store's forgets is not used" \
+	"$(printf '1\tforgotten 1\n2\tKept Person')" \
+	"crm-backup -d '$F' --restore '$TMP/foreign/b0.db' && crm-ls -d '$F' -F id,name"
+check_err 'and said so' "forgets-$fid\\.db: a list of another store's forgets; not used"
+# Restored over another store H (never backed up: its own forget key),
+# which forgot its customer 1: H's 1 is not F's Fiona, and b0 has no list
+# beside it here, so nothing is re-applied.
+crm-add -q -d "$TMP/h.db" customer name='Hal One'
+crm-rm -q -d "$TMP/h.db" --forget 1
+check_out "the forgets of another store a restore replaces are not re-applied" \
+	"$(printf 'Fiona Forgetme\n0 forgets made after the backup')" \
+	"crm-backup -d '$TMP/h.db' --restore '$TMP/lone/b0.db' 2>'$TMP/e' &&
+	crm-show -d '$TMP/h.db' 1 | sed -n 's/^name\t//p'
+	sed -n 's/^crm-backup: re-applied //p' '$TMP/e'"
+# --keep 1: one backup, and the list, which is no backup.
+crm-backup -q -d "$F" --keep 1 "$TMP/fgbk"
+check_out 'rotation leaves the list of forgets' "$(printf 'BACKUP\nforgets-%s.db' "$fid")" \
+	"ls '$TMP/fgbk' | sed 's/^crm-[0-9T.]*Z\\.db\$/BACKUP/'"
 
 crm-set 1 city=Hangzhou
 crm-export --subject 1 >"$TMP/s.json"
