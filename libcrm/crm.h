@@ -761,9 +761,11 @@ struct crm_cols {
 	const struct crm_field	**fields;	/* NULL for attr/tag columns */
 };
 /*
- * Parse "id,name,attr.x" for kind; unknown names are a usage error,
- * reported as of the option opt ("-F").
+ * Parse "id,name,attr.x" for kind; unknown names, or more than
+ * CRM_COLS_MAX of them, are a usage error, reported as of the option opt
+ * ("-F").
  */
+#define CRM_COLS_MAX	500
 int	crm_cols_parse(struct crm_cols *, const struct crm_kind *,
 	    const char *opt, const char *list);
 void	crm_cols_free(struct crm_cols *);

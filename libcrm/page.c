@@ -230,7 +230,7 @@ static void
 text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 {
 	struct crm_out *o;
-	const char *names[64];
+	const char *names[t->ncols + 2];	/* report, cells, bar */
 	char **cols = t->cols, b[256];
 	int c, extra = 0, json = fmt == CRM_FMT_JSON, table =
 	    fmt == CRM_FMT_TABLE;
@@ -252,8 +252,6 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 		}
 	} else if (!first && fmt != CRM_FMT_JSON)
 		putc('\n', fp);
-	if (t->ncols + 2 > 64)
-		return;
 	for (c = 0; c < t->ncols; c++)
 		names[c + json] = cols[c];
 	if (json)

@@ -173,6 +173,12 @@ crm_cols_parse(struct crm_cols *cols, const struct crm_kind *k,
 			    "name in \"%s\"", opt, list);
 			break;
 		}
+		/* Far below SQLite's 2,000 columns of a result. */
+		if (cols->n == CRM_COLS_MAX) {
+			rc = crm_err(CRM_EX_USAGE, NULL, "%s: more than %d "
+			    "fields", opt, CRM_COLS_MAX);
+			break;
+		}
 		if (crm_field_sql(&probe, k, tok, &f) != 0) {
 			rc = crm_err(CRM_EX_USAGE, NULL, "%s: %s: no such "
 			    "field of %s (crm-ls -F help lists them)", opt,

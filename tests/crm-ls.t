@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-ls: fields, formats, sorting, the filter language.
 . "${0%/*}/lib.sh"
-plan 39
+plan 41
 
 cat >"$TMP/c.csv" <<'CSV'
 ref,name,email,city,industry,intent,birthday,income,stage,notes,attr.size
@@ -81,4 +81,8 @@ check 'a closed pipe ends quietly' \
 	'crm-ls 2>"$TMP/pipe.err" | head -n 1 >"$TMP/first"; s=("${PIPESTATUS[@]}")
 	[ "${s[0]}" -eq 141 ] || [ "${s[0]}" -eq 0 ] || { echo "crm-ls: exit ${s[0]}" >&2; exit 1; }
 	[ ! -s "$TMP/pipe.err" ] && [ "$(cut -f1,3 "$TMP/first")" = "$(printf "1\t张伟")" ]'
+# SQLite refuses a result of more than 2,000 columns (it was exit 70).
+check_exit '-F with more than 500 fields is a usage error' 64 \
+	"crm-ls -F $(awk 'BEGIN { for (i = 0; i < 501; i++) printf "%sname", i ? "," : "" }')"
+check_err 'which says so' '^crm-ls: -F: more than 500 fields$'
 done_testing

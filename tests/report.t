@@ -2,7 +2,7 @@
 # crm-report: every report's numbers on a small hand-made store
 # (tests/data/report-store.sh), worked out by hand below, as of 2026-04-30.
 . "${0%/*}/lib.sh"
-plan 40
+plan 44
 
 . "$TESTS/data/report-store.sh"
 A=--asof=2026-04-30
@@ -210,4 +210,14 @@ check_out 'churn: nobody at risk at the default threshold 0.3' \
 	'owner,buyers,at_risk,share,revenue_at_risk p,1,0,0.0000,0.00 q,1,0,0.0000,0.00' "$T 2 churn"
 check_out 'churn --threshold 0.5: Y is' \
 	'owner,buyers,at_risk,share,revenue_at_risk p,1,0,0.0000,0.00 q,1,1,1.0000,33.00' "$T 2 churn --threshold 0.5"
+# segments by 100 fields: 100 + customers, revenue and share = 103 columns
+# in every format (it printed nothing, exit 0, from 63 fields on).
+by=$(awk 'BEGIN { for (i = 0; i < 100; i++) printf "%scity", i ? "," : "" }')
+check_out 'segments --by 100 fields: a header of 103 columns' 103 \
+	"crm-report $A segments --by $by | sed -n 1p | awk -F'\t' '{ print NF }'"
+check_out 'and JSON objects with all 100 city members' 100 \
+	"crm-report $A -o json segments --by $by | sed -n 1p | grep -o '\"city\":' | wc -l"
+check_exit 'segments --by more than 500 fields is a usage error' 64 \
+	"crm-report $A segments --by $(awk 'BEGIN { for (i = 0; i < 501; i++) printf "%scity", i ? "," : "" }')"
+check_err 'which says so' '^crm-report: --by: more than 500 fields$'
 done_testing
