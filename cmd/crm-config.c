@@ -91,7 +91,7 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 		const struct crm_setting *k;
 		int i;
 
-		crm_warn(NULL, "%s: no such setting; crm knows:", key);
+		crm_warn(NULL, "%s: no such setting; crm knows these", key);
 		for (i = 0; (k = crm_setting_nth(i)) != NULL; i++)
 			fprintf(stderr, "  %s\t%s\n", k->key, k->help);
 		return CRM_EX_USAGE;

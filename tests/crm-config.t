@@ -1,13 +1,15 @@
 #!/bin/sh
 # crm-config: settings, validated, with defaults.
 . "${0%/*}/lib.sh"
-plan 12
+plan 13
 
 check_out 'sets and reads a setting' CNY 'crm-config currency CNY && crm-config currency'
 check_out 'decimals defaults to 2' 2 'crm-config decimals'
 check_out 'lists every setting, set or by default' "$(printf 'currency\tCNY\ndecimals\t2\ntier.value.cuts\t0.8,0.95')" 'crm-config | head -n 3'
 check_exit 'a bad value is refused with 65' 65 'crm-config currency yuan'
 check_exit 'an unknown key is a usage error' 64 'crm-config colour blue'
+check_err 'which names the settings there are (no strerror tacked on)' \
+	'^crm-config: colour: no such setting; crm knows these$'
 check_out 'every change is audited' 1 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'config'"'"'
 check_exit '--unset removes it: reading a setting that is not set exits 1' 1 \
 	'crm-config --unset currency || exit 2; crm-config currency'
