@@ -356,6 +356,14 @@ expire(struct crm_cli *cli)
 	int rc;
 
 	memset(&l, 0, sizeof l);
+	/*
+	 * A write-off is dated when its lot lapsed, up to --asof: an event,
+	 * which cannot lie after the end of tomorrow (crm-add's rule).
+	 */
+	if (cli->now >= (crm_day_of(cli->clock) + 2) * 86400)
+		return crm_err(CRM_EX_DATAERR, NULL, "--asof: points cannot "
+		    "expire after the end of tomorrow; their records would be "
+		    "dated in the future");
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK ||
 	    (rc = crm_query_int(st, &first, "SELECT coalesce(max(id), 0) FROM "
 	    "points", 0)) != CRM_EX_OK ||

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: earning once per purchase, rounding down, bonuses, balances.
 . "${0%/*}/lib.sh"
-plan 23
+plan 26
 
 printf 'ref,name\nS1,One\nPA,Pa\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount,product\nS1,2026-03-01,55.00,tea\nS1,2026-04-01,60.50,cups\nPA,2026-07-10,9.99,x\nPA,2026-07-20,15.00,y\n' |
@@ -68,4 +68,11 @@ check 'a redemption down to exactly zero is allowed' \
 check_out 'and the balance is 0' 0 "crm-ls -F points -w 'ref = \"f\"'"
 check_exit 'one point more is refused' 65 \
 	'crm-add -q points customer_ref=f ts=2026-01-03 delta=-1 reason=redeem'
+# Write-offs are dated when their lot lapsed: an --asof past tomorrow would
+# write points in the future, which crm-add refuses for any event.
+before=$(must sqlite3 "$CRM_DB" 'SELECT count(*), max(ts) FROM points')
+check_exit 'expire --asof after tomorrow is refused' 65 \
+	'crm-points -q --asof 2099-01-01 expire'
+check_err 'and says why' '^crm-points: --asof: points cannot expire after the end of tomorrow'
+check_out 'and writes nothing' "$before" "sqlite3 \"\$CRM_DB\" 'SELECT count(*), max(ts) FROM points'"
 done_testing
