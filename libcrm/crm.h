@@ -804,6 +804,14 @@ struct crm_ids {
 
 /* Ids from argv, or with none, the first field of each stdin line. */
 int	crm_ids_read(struct crm_ids *, int argc, char **argv);
+/*
+ * A record id: 1 to CRM_ID_MAX, 2^53 - 1, the largest whole number a JSON
+ * reader's double holds exactly; an id imported above it would also leave
+ * AUTOINCREMENT no room for the next record.
+ */
+#define CRM_ID_MAX	INT64_C(9007199254740991)
+/* A new record given its id in the input: half the ids stay crm's. */
+#define CRM_ID_GIVEN_MAX	(CRM_ID_MAX / 2)
 int	crm_id_parse(const char *, int64_t *);
 void	crm_ids_free(struct crm_ids *);
 /* Every id must name a record of kind: else print and CRM_EX_DATAERR. */

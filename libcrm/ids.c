@@ -19,7 +19,7 @@ crm_id_parse(const char *s, int64_t *out)
 		return -1;
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0)
+	if (errno != 0 || *end != '\0' || v <= 0 || v > CRM_ID_MAX)
 		return -1;
 	*out = v;
 	return 0;

@@ -1324,6 +1324,11 @@ crm_writer_put(struct crm_writer *w, const struct crm_rec *r,
 	}
 	if (w->batching && (rc = flush(w)) != CRM_EX_OK)
 		return rc;
+	/* crm numbers the records after it: leave it room. */
+	if (isnew && !idv.isnull && idv.i > CRM_ID_GIVEN_MAX)
+		return crm_err(CRM_EX_DATAERR, &idat, "a new record takes an "
+		    "id up to %lld; %lld leaves no room for the ids crm gives",
+		    (long long)CRM_ID_GIVEN_MAX, (long long)idv.i);
 	if (isnew) {
 		s = w->ins;
 		crm_val_bind(s, 1, &idv);

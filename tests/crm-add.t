@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-add: one record from arguments, bulk CSV and TSV, -u, -n, the audit.
 . "${0%/*}/lib.sh"
-plan 35
+plan 39
 
 check_out 'adds a customer and prints its id' 1 \
 	'crm-add customer name="Li Wei" email=li.wei@example.cn city=Shanghai intent=4 attr.hobby=golf'
@@ -71,4 +71,14 @@ check_err 'naming the line of the repeat and the line it repeats' \
 check 'on a terminal a bulk import shows rows, rows/s and the share done' \
 	'"${TESTS%/*}/scripts/gen-data" -c 3000 --seed 8 -k customer >"$TMP/p.csv"; script -qc "crm-add -d $TMP/p.db -f $TMP/p.csv customer >/dev/null" /dev/null | tr "\r" "\n" | grep -Eq "^crm-add: [0-9]+ rows, [0-9]+ rows/s, 100%"'
 check_out 'and nothing was written' 0 'crm-add -q -d "$TMP/big.db" -f "$TMP/b.csv" customer >/dev/null; sqlite3 "$TMP/big.db" "SELECT count(*) FROM customer WHERE ref LIKE '"'C%'"'"'
+# Ids stop at 2^53 - 1; a record imported with its id takes one up to half
+# of that (an id of 2^63 - 1 made every later add fail with exit 74).
+check_exit 'an imported id of 2^63 - 1 is refused' 65 \
+	"printf 'id,name\n9223372036854775807,Max\n' | crm-add -q -u -f - customer"
+check_exit 'so is 2^53 - 1 for a new record' 65 \
+	"printf 'id,name\n9007199254740991,Edge\n' | crm-add -q -f - customer"
+check_err 'which says why' 'id: a new record takes an id up to 4503599627370495'
+check_out 'half of it is taken, and the next record follows it' \
+	"$(printf '4503599627370495\n4503599627370496')" \
+	"printf 'id,name\n4503599627370495,Half\n' | crm-add -f - customer && crm-add customer name=After"
 done_testing
