@@ -26,6 +26,7 @@ struct crm_store {
 	dev_t			 dev;		/* the file opened, which a */
 	ino_t			 ino;		/* writer checks at commit */
 	int			 scrub;		/* erased bytes may linger */
+	int			 scrubrc;	/* the last checkpoint's */
 };
 
 static int	scrub(struct crm_store *, int wait);
@@ -1000,7 +1001,7 @@ crm_store_commit(struct crm_store *st)
 		st->scrub = 1;
 	/* The commit stands whatever the checkpoint does: no wait, no error. */
 	if (st->scrub)
-		(void)scrub(st, 0);
+		st->scrubrc = scrub(st, 0);
 	return CRM_EX_OK;
 }
 
@@ -1014,15 +1015,25 @@ crm_store_scrub_later(struct crm_store *st)
 int
 crm_store_scrub(struct crm_store *st)
 {
-	return st->scrub ? scrub(st, 1) : CRM_EX_OK;
+	if (!st->scrub)
+		return CRM_EX_OK;
+	/*
+	 * The commit's checkpoint failed to read or write: not again at
+	 * once (the disk said no); the next writer's commit tries.
+	 */
+	if (st->scrubrc == CRM_EX_IOERR)
+		return CRM_EX_IOERR;
+	return scrub(st, 1);
 }
 
 /*
  * The bytes a forget erased leave the files: every frame of the WAL goes
  * into the store (whose pages secure_delete zeroed), then the WAL is
  * truncated, old frames and all.  A reader on an older snapshot blocks
- * that: CRM_EX_TEMPFAIL, printing nothing; the flag stays for the next
- * writer.  Without wait, a blocked checkpoint gives up at once.
+ * that: CRM_EX_TEMPFAIL; a failed read or write (or a damaged page):
+ * CRM_EX_IOERR, SQLite's message left in the connection.  Either way it
+ * prints nothing, as the erasure is committed, and the flag stays for
+ * the next writer.  Without wait, a blocked checkpoint gives up at once.
  */
 static int
 scrub(struct crm_store *st, int wait)
@@ -1051,7 +1062,7 @@ scrub(struct crm_store *st, int wait)
 	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return CRM_EX_TEMPFAIL;
-	return rc == SQLITE_OK ? CRM_EX_OK : crm_sqlerr(st, rc);
+	return rc == SQLITE_OK ? CRM_EX_OK : CRM_EX_IOERR;
 }
 
 void
