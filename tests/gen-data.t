@@ -3,7 +3,7 @@
 # --end up to tomorrow (crm-add refuses event times after the end of
 # tomorrow, UTC), and a later --end is refused at once.
 . "${0%/*}/lib.sh"
-plan 13
+plan 14
 G="${TESTS%/*}/scripts/gen-data"
 today=$(date -u +%F)
 tomorrow=$(date -u -d tomorrow +%F)
@@ -28,6 +28,17 @@ for end in "$today" "$tomorrow"; do
 			crm-ls -F id $k | wc -l"
 	done
 done
+# Every time in the files falls on or before the --end day (ISO 8601
+# times compare as strings; dates like a birthday or expected_close are
+# not events and are left out).
+check_out 'no event time after the --end day' 0 \
+	"cd '$TMP/$today' && /usr/bin/python3 -c 'import csv, sys
+ev = {\"ts\", \"opened\", \"first_response\", \"resolved\"}
+n = 0
+for f in sys.argv[2:]:
+    for r in csv.DictReader(open(f, newline=\"\")):
+        n += sum(1 for k, v in r.items() if k in ev and v[:10] > sys.argv[1])
+print(n)' '$today' purchases.csv contacts.csv tickets.csv surveys.csv"
 # Tickets are the kind with times after the day they are opened; here
 # are enough of them for the test to mean something.
 check 'the files hold tickets answered and resolved' \
