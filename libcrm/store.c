@@ -1002,6 +1002,12 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 		if ((rc = create(st, &made)) != CRM_EX_OK)
 			return rc;
 	}
+	/*
+	 * A maker killed while a rival created the store left its temporary
+	 * beside it: crm-init clears those too (creating, create() did).
+	 */
+	if (mode == CRM_INIT && !made)
+		sweep(cli->dbpath);
 	/* crm-init adopts an empty file: its own, whatever it was. */
 	if (found == FOUND_EMPTY && chmod(cli->dbpath, 0600) != 0)
 		return crm_err(CRM_EX_IOERR, &at, "cannot make it private:");

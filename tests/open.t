@@ -1,7 +1,7 @@
 #!/bin/sh
 # Opening: a store is a crm store, or it is left alone (issue 10, part 2).
 . "${0%/*}/lib.sh"
-plan 90
+plan 92
 
 # The schema this crm writes, read from a store it made: the message about
 # a newer store names it (CRM_SCHEMA_VERSION), whatever it is.
@@ -265,4 +265,10 @@ check 'once unheld, the next creation removes it' \
 	'crm-add -q -d "$TMP/mk/crm.db" customer name=Again >/dev/null &&
 	test ! -e "$TMP/mk/crm.db.new-LIVE12"'
 check 'the store made is in place' 'test -s "$TMP/mk/crm.db"'
+# A maker killed while a rival made the store: crm-init clears its
+# temporary beside the existing store, and keeps the store.
+printf 'dead' >"$TMP/mk/crm.db.new-Zz0099"
+check 'crm-init on an existing store' 'crm-init -q -d "$TMP/mk/crm.db"'
+check_out 'removes a dead maker'"'"'s temporary beside it' 1 \
+	'test ! -e "$TMP/mk/crm.db.new-Zz0099" && crm-ls -d "$TMP/mk/crm.db" -F id -w "name = \"Again\"" | wc -l'
 done_testing
