@@ -102,7 +102,7 @@ stubcheck: all
 	scripts/stubcheck $(B)
 
 # With FAULT=1: what tests/fault.t runs (scripts/fault-test).
-fault-bins: $(B)/bin/crm-init $(B)/bin/crm-add
+fault-bins: $(B)/bin/crm-init $(B)/bin/crm-add $(B)/bin/crm-rm
 
 demo: deps
 	$(MAKE) all

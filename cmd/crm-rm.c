@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "crm.h"
 
 static const char usage[] = "[-nq] [--forget] [-d path] [kind] [id ...]";
@@ -53,15 +55,24 @@ rm(struct crm_cli *cli, int argc, char **argv, int forget)
 		goto out;
 	/*
 	 * No old page with the person's data may survive in the files.  A
-	 * reader on an older snapshot keeps them in the WAL a while: the
-	 * erasure stands all the same, and the next writer finishes it.
+	 * reader on an older snapshot keeps them in the WAL a while, and a
+	 * checkpoint that failed to write leaves them there: the erasure
+	 * stands all the same (exit 0), and the next writer finishes it.
+	 * A failing disk is said even with -q: no status tells it.
 	 */
-	if (forget && (rc = crm_store_scrub(st)) == CRM_EX_TEMPFAIL) {
+	if (forget) {
 		at.file = cli->dbpath;
-		if (!cli->quiet)
+		rc = crm_store_scrub(st);
+		if (rc == CRM_EX_TEMPFAIL && !cli->quiet)
 			crm_warn(&at, "erased; a reader is still open, so the "
 			    "old bytes leave the store's files at the next "
 			    "checkpoint (the next write)");
+		else if (rc == CRM_EX_IOERR)
+			crm_warn(&at, "the erasure is committed, but the "
+			    "checkpoint failed (%s), so the old bytes leave "
+			    "the store's files at the next checkpoint (the "
+			    "next write)",
+			    sqlite3_errmsg(crm_store_db(st)));
 		rc = CRM_EX_OK;
 	}
 out:

@@ -137,7 +137,16 @@ crm_cli_begin(struct crm_cli *cli, int argc, char **argv, const char *usage,
 		cli->user = pw->pw_name;
 	else
 		cli->user = "unknown";
-	cli->busy_ms = 5000;
+	/*
+	 * 30 s: writers wait for each other rather than fail.  SQLite's busy
+	 * handler polls (every 100 ms once past the first) and is not FIFO,
+	 * so under many writers one can lose the lock several times in a
+	 * row; 8 writers on a loaded machine took up to 3.4 s, waiting
+	 * included, close to the old 5 s.  A command of cron prefers waiting;
+	 * readers never wait for writers (WAL), so only writers, and a
+	 * forget's checkpoint waiting for readers, ever wait this long.
+	 */
+	cli->busy_ms = 30000;
 	if ((e = getenv("CRM_BUSY_TIMEOUT")) != NULL && *e != '\0') {
 		errno = 0;
 		v = strtol(e, &end, 10);

@@ -276,8 +276,10 @@ int	crm_store_scrub_later(struct crm_store *);
 /*
  * After the commit of a forget: checkpoint the WAL into the store and
  * truncate it, waiting the busy timeout for readers.  CRM_EX_OK when
- * done, CRM_EX_TEMPFAIL (not printed) when a reader still holds an older
- * snapshot: the next writer's commit finishes it.
+ * done; printing nothing, CRM_EX_TEMPFAIL when a reader still holds an
+ * older snapshot, CRM_EX_IOERR when the checkpoint failed to read or
+ * write (sqlite3_errmsg says why).  The erasure is committed either way
+ * and the next writer's commit finishes it: the caller says so.
  */
 int	crm_store_scrub(struct crm_store *);
 /*

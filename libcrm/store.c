@@ -1,6 +1,8 @@
 /* store.c: opening, creating and migrating the SQLite store. */
+#include <sys/file.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,6 +28,7 @@ struct crm_store {
 	dev_t			 dev;		/* the file opened, which a */
 	ino_t			 ino;		/* writer checks at commit */
 	int			 scrub;		/* erased bytes may linger */
+	int			 scrubrc;	/* the last checkpoint's */
 };
 
 static int	scrub(struct crm_store *, int wait);
@@ -806,29 +809,133 @@ out:
 }
 
 /*
+ * The length of a temporary's name past "STORE.new-": 6 for the
+ * temporary (mkstemp's XXXXXX), more for its -wal, -shm or -journal;
+ * 0 for any other name.
+ */
+static size_t
+tmpname(const char *name, const char *base)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	size_t n = strlen(base), i;
+
+	if (strncmp(name, base, n) != 0 || strncmp(name + n, ".new-", 5) != 0)
+		return 0;
+	name += n + 5;
+	for (i = 0; i < 6; i++)
+		if (!(name[i] >= 'A' && name[i] <= 'Z') &&
+		    !(name[i] >= 'a' && name[i] <= 'z') &&
+		    !(name[i] >= '0' && name[i] <= '9'))
+			return 0;
+	for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++)
+		if (strcmp(name + 6, sfx[i]) == 0)
+			return 6 + strlen(sfx[i]);
+	return 0;
+}
+
+/*
+ * Remove what a crm killed while creating the store at path left: each
+ * temporary that no live process holds (its maker holds an flock on it
+ * until it is gone), and its log and shared-memory files.  Failing to
+ * remove one is no reason to fail: it is only left where it was.
+ */
+static void
+sweep(const char *path)
+{
+	char dir[PATH_MAX], f[PATH_MAX], t[PATH_MAX];
+	const char *base;
+	struct dirent *e;
+	struct stat sa, sb;
+	DIR *d;
+	size_t n, dl;
+	int fd;
+
+	if ((base = strrchr(path, '/')) == NULL) {
+		snprintf(dir, sizeof dir, ".");
+		base = path;
+	} else {
+		snprintf(dir, sizeof dir, "%.*s", base == path ? 1 :
+		    (int)(base - path), path);
+		base++;
+	}
+	if ((d = opendir(dir)) == NULL)
+		return;
+	dl = strlen(dir);
+	while ((e = readdir(d)) != NULL) {
+		if ((n = tmpname(e->d_name, base)) == 0 ||
+		    snprintf(f, sizeof f, "%s/%s", dir, e->d_name) >=
+		    (int)sizeof f)
+			continue;
+		/* The temporary's own name: the maker locks that one. */
+		snprintf(t, sizeof t, "%.*s", (int)(dl + 1 + strlen(base) + 5 +
+		    6), f);
+		if ((fd = open(t, O_RDONLY | O_NOFOLLOW | O_NOCTTY |
+		    O_CLOEXEC)) < 0) {
+			/* Its temporary gone: a leftover log or shm. */
+			if (errno == ENOENT && n > 6)
+				unlink(f);
+			continue;
+		}
+		/*
+		 * Not held: its maker is gone.  Still the file locked (a
+		 * name is not reused while it exists): remove it.
+		 */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &sa) == 0 &&
+		    lstat(t, &sb) == 0 && sa.st_dev == sb.st_dev &&
+		    sa.st_ino == sb.st_ino && S_ISREG(sb.st_mode))
+			unlink(f);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/*
  * A new store is built under a temporary name and linked into place
  * whole: no command ever sees it half made, and of writers racing to
- * create it one wins (*made) and the others open its store.
+ * create it one wins (*made) and the others open its store.  The maker
+ * holds an flock on the temporary, so that a later maker removes only
+ * those of makers that died (sweep).
  */
 static int
 create(struct crm_store *st, int *made)
 {
 	struct crm_loc at = { st->cli->dbpath, 0, NULL };
 	char tmp[PATH_MAX];
-	int fd, rc;
+	struct stat sa, sb;
+	int fd = -1, rc, tries;
 
 	*made = 0;
 	if (mkparents(st->cli->dbpath) != 0)
 		return crm_err(CRM_EX_IOERR, &at, "cannot create its folder:");
-	if (snprintf(tmp, sizeof tmp, "%s.new-XXXXXX", st->cli->dbpath) >=
-	    (int)sizeof tmp) {
-		errno = ENAMETOOLONG;
-		return crm_err(CRM_EX_IOERR, &at, "cannot create:");
+	sweep(st->cli->dbpath);
+	for (tries = 0; ; tries++) {
+		if (snprintf(tmp, sizeof tmp, "%s.new-XXXXXX",
+		    st->cli->dbpath) >= (int)sizeof tmp) {
+			errno = ENAMETOOLONG;
+			return crm_err(CRM_EX_IOERR, &at, "cannot create:");
+		}
+		/* mkstemp makes it 0600, whatever the umask. */
+		if ((fd = mkstemp(tmp)) < 0)
+			return crm_err(CRM_EX_IOERR, &at, "cannot create:");
+		if (flock(fd, LOCK_EX) != 0) {
+			rc = crm_err(CRM_EX_IOERR, &at, "cannot lock %s:",
+			    tmp);
+			unlink(tmp);
+			close(fd);
+			return rc;
+		}
+		/*
+		 * Locked, and still there: another maker's sweep may have
+		 * taken it for a dead one's before the lock.
+		 */
+		if (fstat(fd, &sa) == 0 && lstat(tmp, &sb) == 0 &&
+		    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
+			break;
+		close(fd);
+		if (tries == 2)
+			return crm_err(CRM_EX_IOERR, &at, "cannot create: its "
+			    "temporary %s went away", tmp);
 	}
-	/* mkstemp makes it 0600, whatever the umask. */
-	if ((fd = mkstemp(tmp)) < 0)
-		return crm_err(CRM_EX_IOERR, &at, "cannot create:");
-	close(fd);
 	if ((rc = sqlite3_open_v2(tmp, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL)) != SQLITE_OK)
 		rc = crm_err(CRM_EX_IOERR, &at, "cannot create: %s",
@@ -852,6 +959,8 @@ create(struct crm_store *st, int *made)
 			rc = crm_err(CRM_EX_IOERR, &at, "cannot create:");
 	}
 	unlink(tmp);
+	/* Gone, and only then unlocked. */
+	close(fd);
 	if (*made && syncdir(st->cli->dbpath) != 0)
 		rc = crm_err(CRM_EX_IOERR, &at, "cannot sync its folder:");
 	return rc;
@@ -893,6 +1002,12 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 		if ((rc = create(st, &made)) != CRM_EX_OK)
 			return rc;
 	}
+	/*
+	 * A maker killed while a rival created the store left its temporary
+	 * beside it: crm-init clears those too (creating, create() did).
+	 */
+	if (mode == CRM_INIT && !made)
+		sweep(cli->dbpath);
 	/* crm-init adopts an empty file: its own, whatever it was. */
 	if (found == FOUND_EMPTY && chmod(cli->dbpath, 0600) != 0)
 		return crm_err(CRM_EX_IOERR, &at, "cannot make it private:");
@@ -1000,7 +1115,7 @@ crm_store_commit(struct crm_store *st)
 		st->scrub = 1;
 	/* The commit stands whatever the checkpoint does: no wait, no error. */
 	if (st->scrub)
-		(void)scrub(st, 0);
+		st->scrubrc = scrub(st, 0);
 	return CRM_EX_OK;
 }
 
@@ -1014,15 +1129,25 @@ crm_store_scrub_later(struct crm_store *st)
 int
 crm_store_scrub(struct crm_store *st)
 {
-	return st->scrub ? scrub(st, 1) : CRM_EX_OK;
+	if (!st->scrub)
+		return CRM_EX_OK;
+	/*
+	 * The commit's checkpoint failed to read or write: not again at
+	 * once (the disk said no); the next writer's commit tries.
+	 */
+	if (st->scrubrc == CRM_EX_IOERR)
+		return CRM_EX_IOERR;
+	return scrub(st, 1);
 }
 
 /*
  * The bytes a forget erased leave the files: every frame of the WAL goes
  * into the store (whose pages secure_delete zeroed), then the WAL is
  * truncated, old frames and all.  A reader on an older snapshot blocks
- * that: CRM_EX_TEMPFAIL, printing nothing; the flag stays for the next
- * writer.  Without wait, a blocked checkpoint gives up at once.
+ * that: CRM_EX_TEMPFAIL; a failed read or write (or a damaged page):
+ * CRM_EX_IOERR, SQLite's message left in the connection.  Either way it
+ * prints nothing, as the erasure is committed, and the flag stays for
+ * the next writer.  Without wait, a blocked checkpoint gives up at once.
  */
 static int
 scrub(struct crm_store *st, int wait)
@@ -1051,7 +1176,7 @@ scrub(struct crm_store *st, int wait)
 	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return CRM_EX_TEMPFAIL;
-	return rc == SQLITE_OK ? CRM_EX_OK : crm_sqlerr(st, rc);
+	return rc == SQLITE_OK ? CRM_EX_OK : CRM_EX_IOERR;
 }
 
 void

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Opening: a store is a crm store, or it is left alone (issue 10, part 2).
 . "${0%/*}/lib.sh"
-plan 85
+plan 92
 
 # The schema this crm writes, read from a store it made: the message about
 # a newer store names it (CRM_SCHEMA_VERSION), whatever it is.
@@ -228,4 +228,47 @@ check_out 'a store whose id is only in its log opens' Logged \
 	'crm-ls -d "$TMP/killed.db" -F name'
 check_out 'and takes writes' 2 \
 	'crm-add -d "$TMP/killed.db" customer name=Again'
+# A crm killed while creating a store leaves its temporary (PATH.new-
+# and mkstemp's six characters) and the temporary's log.  The next
+# creation removes those that no live process holds (a maker holds an
+# flock on its temporary until it is gone) and nothing else.
+mkdir "$TMP/mk"
+printf 'dead' >"$TMP/mk/crm.db.new-ABCDEF"
+printf 'dead' >"$TMP/mk/crm.db.new-ABCDEF-wal"
+printf 'dead' >"$TMP/mk/crm.db.new-ABCDEF-shm"
+printf 'keep' >"$TMP/mk/crm.db.new-notes"
+printf 'keep' >"$TMP/mk/other.db.new-ABCDEF"
+printf 'live' >"$TMP/mk/crm.db.new-LIVE12"
+# A live maker: this subshell becomes sleep, holding the lock on fd 9.
+( exec 9>>"$TMP/mk/crm.db.new-LIVE12" && flock 9 && exec sleep 60 ) &
+holder=$!
+for i in $(seq 1 100); do
+	flock -n "$TMP/mk/crm.db.new-LIVE12" true || break
+	sleep 0.1
+done
+rc=0; flock -n "$TMP/mk/crm.db.new-LIVE12" true || rc=$?
+[ "$rc" -ne 0 ] || _bail "the background process did not take its lock"
+check_out 'the first write creates the store' 1 \
+	'crm-add -d "$TMP/mk/crm.db" customer name=New'
+check 'a dead maker'"'"'s temporary, log and shm are gone' \
+	'cd "$TMP/mk" && test ! -e crm.db.new-ABCDEF &&
+	test ! -e crm.db.new-ABCDEF-wal && test ! -e crm.db.new-ABCDEF-shm'
+check_out 'the held temporary, and names not of the pattern, stay' \
+	"$(printf 'crm.db.new-LIVE12 live\ncrm.db.new-notes keep\nother.db.new-ABCDEF keep')" \
+	'cd "$TMP/mk" && for f in *.new-*; do printf "%s %s\n" "$f" "$(cat "$f")"; done'
+kill "$holder"
+rc=0; wait "$holder" || rc=$?
+# Unheld now: the next creation in this folder removes it.
+rm -f "$TMP/mk/crm.db"*-wal "$TMP/mk/crm.db"*-shm
+mv "$TMP/mk/crm.db" "$TMP/mk/kept.db"
+check 'once unheld, the next creation removes it' \
+	'crm-add -q -d "$TMP/mk/crm.db" customer name=Again >/dev/null &&
+	test ! -e "$TMP/mk/crm.db.new-LIVE12"'
+check 'the store made is in place' 'test -s "$TMP/mk/crm.db"'
+# A maker killed while a rival made the store: crm-init clears its
+# temporary beside the existing store, and keeps the store.
+printf 'dead' >"$TMP/mk/crm.db.new-Zz0099"
+check 'crm-init on an existing store' 'crm-init -q -d "$TMP/mk/crm.db"'
+check_out 'removes a dead maker'"'"'s temporary beside it' 1 \
+	'test ! -e "$TMP/mk/crm.db.new-Zz0099" && crm-ls -d "$TMP/mk/crm.db" -F id -w "name = \"Again\"" | wc -l'
 done_testing
