@@ -312,7 +312,8 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 		rc = crm_usage(cli);
 		goto out;
 	}
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+	if ((rc = crm_store_open(&st, cli, cli->dryrun ?
+	    CRM_CHANGE : CRM_WRITE)) != CRM_EX_OK)
 		goto out;
 	if (cli->infile != NULL) {
 		if ((rc = bulk(cli, st, k, &args, mode, key, &ids, allow)) !=

@@ -72,7 +72,7 @@ merge(struct crm_cli *cli, const char *keep, int argc, char **argv)
 		rc = crm_usage(cli);
 		goto out;
 	}
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK ||
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK ||
 	    (rc = crm_merge(st, k, ids.v, ids.n, &m)) != CRM_EX_OK)
 		goto out;
 	if (!cli->dryrun)
@@ -95,7 +95,7 @@ undo(struct crm_cli *cli, const char *arg)
 	if (crm_id_parse(arg, &m) != 0)
 		return crm_err(CRM_EX_DATAERR, NULL, "\"%s\" is not a merge id",
 		    arg);
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) == CRM_EX_OK &&
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) == CRM_EX_OK &&
 	    (rc = crm_merge_undo(st, m)) == CRM_EX_OK && !cli->dryrun)
 		rc = crm_store_commit(st);
 	crm_store_close(st);

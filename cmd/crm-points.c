@@ -70,7 +70,7 @@ earn(struct crm_cli *cli, const char *rate)
 	int64_t scale = 1, first, n = 0;
 	int rc, i;
 
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
 	if (rate == NULL) {
 		if ((rc = crm_setting_get(st, "points.rate", buf,
@@ -364,7 +364,7 @@ expire(struct crm_cli *cli)
 		return crm_err(CRM_EX_DATAERR, NULL, "--asof: points cannot "
 		    "expire after the end of tomorrow; their records would be "
 		    "dated in the future");
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK ||
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK ||
 	    (rc = crm_query_int(st, &first, "SELECT coalesce(max(id), 0) FROM "
 	    "points", 0)) != CRM_EX_OK ||
 	    (rc = ledger_open(st, &l)) != CRM_EX_OK ||

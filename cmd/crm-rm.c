@@ -31,7 +31,7 @@ rm(struct crm_cli *cli, int argc, char **argv, int forget)
 		    "customers");
 	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
 		goto out;
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
 	if ((rc = crm_ids_check(st, k, &ids)) != CRM_EX_OK)
 		goto out;

@@ -57,7 +57,7 @@ set(struct crm_cli *cli, int argc, char **argv, int allow)
 	}
 	if ((rc = crm_ids_read(&ids, nid, idv)) != CRM_EX_OK)
 		goto out;
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
 	if ((rc = crm_ids_check(st, k, &ids)) != CRM_EX_OK)
 		goto out;

@@ -94,7 +94,7 @@ apply(struct crm_cli *cli)
 	long n = 0;
 	int rc;
 
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
 	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 3,
 	    names)) == NULL) {
@@ -198,7 +198,7 @@ tag(struct crm_cli *cli, const char *name, int argc, char **argv, int rm)
 		    "(letters, digits, _ - : .)", name);
 	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
 		goto out;
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
 	if ((rc = crm_ids_check(st, crm_kind_customer(), &ids)) != CRM_EX_OK)
 		goto out;

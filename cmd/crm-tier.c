@@ -39,7 +39,7 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 			    "to rfm and value");
 		since = cli->now - crm_dur_secs(&dur);
 	}
-	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK ||
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK ||
 	    (rc = crm_tier_assign(st, scheme, since, !cli->dryrun, &run,
 	    &n)) != CRM_EX_OK)
 		goto out;

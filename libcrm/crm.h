@@ -201,6 +201,8 @@ struct crm_store;
 enum crm_mode {
 	CRM_READ,	/* the store must exist */
 	CRM_WRITE,	/* created on first write; BEGIN IMMEDIATE */
+	CRM_CHANGE,	/* CRM_WRITE to a store that must exist: a command
+			 * that changes records never makes an empty store */
 	CRM_INIT,	/* CRM_WRITE that also adopts an empty file */
 	CRM_CHECK,	/* CRM_READ that never migrates (crm-init --check) */
 };

@@ -539,7 +539,8 @@ syncdir(const char *path)
 static int
 writer(const struct crm_store *st)
 {
-	return st->mode == CRM_WRITE || st->mode == CRM_INIT;
+	return st->mode == CRM_WRITE || st->mode == CRM_CHANGE ||
+	    st->mode == CRM_INIT;
 }
 
 static int
@@ -996,7 +997,7 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 			return rc;
 		if (found != FOUND_NONE)
 			break;
-		if (!writer(st) || tries == 2)
+		if (!writer(st) || mode == CRM_CHANGE || tries == 2)
 			return crm_err(CRM_EX_NOINPUT, &at, "no store here; "
 			    "crm-init creates one");
 		if ((rc = create(st, &made)) != CRM_EX_OK)
@@ -1283,7 +1284,7 @@ crm_store_end(struct crm_store *st)
 	if (!st->intx)
 		return CRM_EX_OK;
 	/* A writer's changes go through crm_store_commit (statistics). */
-	if (st->mode == CRM_WRITE)
+	if (writer(st))
 		return crm_err(CRM_EX_SOFTWARE, NULL, "a write transaction "
 		    "ended without its commit");
 	/* A reader's COMMIT lets go of its snapshot; temp tables stay. */
@@ -1306,13 +1307,13 @@ crm_store_begin(struct crm_store *st, enum crm_mode mode)
 	 * included; BEGIN IMMEDIATE waits for the write lock up to the busy
 	 * timeout.
 	 */
-	if (mode == CRM_WRITE && (rc = crm_exec(st, "PRAGMA synchronous = "
-	    "FULL")) != CRM_EX_OK)
-		return rc;
-	if ((rc = crm_exec(st, mode == CRM_WRITE ? "BEGIN IMMEDIATE" :
-	    "BEGIN")) != CRM_EX_OK)
-		return rc;
 	st->mode = mode;
+	if (writer(st) && (rc = crm_exec(st, "PRAGMA synchronous = FULL")) !=
+	    CRM_EX_OK)
+		return rc;
+	if ((rc = crm_exec(st, writer(st) ? "BEGIN IMMEDIATE" : "BEGIN")) !=
+	    CRM_EX_OK)
+		return rc;
 	st->intx = 1;
 	return CRM_EX_OK;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Opening: a store is a crm store, or it is left alone (issue 10, part 2).
 . "${0%/*}/lib.sh"
-plan 92
+plan 103
 
 # The schema this crm writes, read from a store it made: the message about
 # a newer store names it (CRM_SCHEMA_VERSION), whatever it is.
@@ -271,4 +271,15 @@ printf 'dead' >"$TMP/mk/crm.db.new-Zz0099"
 check 'crm-init on an existing store' 'crm-init -q -d "$TMP/mk/crm.db"'
 check_out 'removes a dead maker'"'"'s temporary beside it' 1 \
 	'test ! -e "$TMP/mk/crm.db.new-Zz0099" && crm-ls -d "$TMP/mk/crm.db" -F id -w "name = \"Again\"" | wc -l'
+# A command that changes records has nothing to change in a store that is
+# not there: 66, and no empty store made (they made one, then exited 65 or
+# 1); crm-add -n, a dry run, writes nothing either.
+mkdir "$TMP/none"
+for c in "crm-add -n customer name=x" "crm-set 1 name=x" "crm-rm 1" \
+    "crm-rm --forget 1" "crm-tag vip 1" "crm-tag --apply" \
+    "crm-dedupe --merge 1 2" "crm-points earn" "crm-points expire" \
+    "crm-tier rfm"; do
+	check_exit "$c on a missing store: 66" 66 "$c -d '$TMP/none/crm.db'"
+done
+check_out 'and none of them made a store' '' 'ls -A "$TMP/none"'
 done_testing
