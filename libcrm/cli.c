@@ -86,13 +86,31 @@ crm_warn(const struct crm_loc *at, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The store's path as SQLite must see it: a name SQLite would read as a
+ * URI ("file:x.db") or as a database in memory (":memory:") is a file in
+ * the current folder, as it is to every other program.
+ */
+static void
+setdb(struct crm_cli *cli, const char *path)
+{
+	if (path[0] != '/' && (strncmp(path, "file:", 5) == 0 ||
+	    strcmp(path, ":memory:") == 0) &&
+	    snprintf(cli->dbbuf, sizeof cli->dbbuf, "./%s", path) <
+	    (int)sizeof cli->dbbuf) {
+		cli->dbpath = cli->dbbuf;
+		return;
+	}
+	cli->dbpath = path;
+}
+
 static void
 dbdefault(struct crm_cli *cli)
 {
 	const char *e;
 
 	if ((e = getenv("CRM_DB")) != NULL && *e != '\0') {
-		cli->dbpath = e;
+		setdb(cli, e);
 		return;
 	}
 	/* XDG base directories: a relative XDG_DATA_HOME is ignored. */
@@ -342,7 +360,11 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 			return c;
 		switch (c) {
 		case 'd':
-			cli->dbpath = optarg;
+			if (*optarg == '\0') {
+				crm_err(CRM_EX_USAGE, NULL, "-d: an empty path");
+				return '?';
+			}
+			setdb(cli, optarg);
 			break;
 		case 'w':
 			cli->where = optarg;

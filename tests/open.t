@@ -1,7 +1,7 @@
 #!/bin/sh
 # Opening: a store is a crm store, or it is left alone (issue 10, part 2).
 . "${0%/*}/lib.sh"
-plan 103
+plan 106
 
 # The schema this crm writes, read from a store it made: the message about
 # a newer store names it (CRM_SCHEMA_VERSION), whatever it is.
@@ -282,4 +282,13 @@ for c in "crm-add -n customer name=x" "crm-set 1 name=x" "crm-rm 1" \
 	check_exit "$c on a missing store: 66" 66 "$c -d '$TMP/none/crm.db'"
 done
 check_out 'and none of them made a store' '' 'ls -A "$TMP/none"'
+# Paths SQLite would read as a URI or as a database in memory are files in
+# the current folder, as to any other program (file:x.db failed with 74;
+# :memory: made a file crm then refused as not a store).
+mkdir "$TMP/odd"
+check_out 'file:x.db is a file here' 1 \
+	'cd "$TMP/odd" && crm-add -q -d file:x.db customer name=a && crm-ls -d file:x.db -F id && test -s "$TMP/odd/file:x.db"'
+check_out ':memory: is a file here' 1 \
+	'cd "$TMP/odd" && crm-add -q -d :memory: customer name=a && crm-ls -d :memory: -F id && test -s "$TMP/odd/:memory:"'
+check_exit 'an empty -d is a usage error' 64 'crm-ls -d ""'
 done_testing
