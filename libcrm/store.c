@@ -508,7 +508,11 @@ mkparents(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		/* 0700 whatever the umask; a folder there keeps its mode. */
+		if (mkdir(buf, 0700) == 0) {
+			if (chmod(buf, 0700) != 0)
+				return -1;
+		} else if (errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
@@ -915,10 +919,10 @@ create(struct crm_store *st, int *made)
 			errno = ENAMETOOLONG;
 			return crm_err(CRM_EX_IOERR, &at, "cannot create:");
 		}
-		/* mkstemp makes it 0600, whatever the umask. */
+		/* mkstemp asks for 0600 and the umask may take more away. */
 		if ((fd = mkstemp(tmp)) < 0)
 			return crm_err(CRM_EX_IOERR, &at, "cannot create:");
-		if (flock(fd, LOCK_EX) != 0) {
+		if (fchmod(fd, 0600) != 0 || flock(fd, LOCK_EX) != 0) {
 			rc = crm_err(CRM_EX_IOERR, &at, "cannot lock %s:",
 			    tmp);
 			unlink(tmp);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Opening: a store is a crm store, or it is left alone (issue 10, part 2).
 . "${0%/*}/lib.sh"
-plan 106
+plan 107
 
 # The schema this crm writes, read from a store it made: the message about
 # a newer store names it (CRM_SCHEMA_VERSION), whatever it is.
@@ -124,6 +124,10 @@ check_out 'an existing folder keeps its mode' 755 \
 check_out 'whatever the umask, the store is 600 and new folders 700' \
 	'600 700' '(umask 0; crm-add -q -d "$TMP/open/crm.db" customer name=U) &&
 	echo $(stat -c %a "$TMP/open/crm.db" "$TMP/open")'
+# A umask that takes the owner's bits too (they were 000 and 000).
+check_out 'even a umask of 0777' '600 700 700' \
+	'(umask 0777; crm-add -q -d "$TMP/u7/in/crm.db" customer name=U) &&
+	echo $(stat -c %a "$TMP/u7/in/crm.db" "$TMP/u7/in" "$TMP/u7")'
 
 # A store removed, or replaced by rename, while a writer runs: the writer
 # fails with 74 instead of reporting success for rows no store holds.
