@@ -100,16 +100,19 @@ crm_summary(struct crm_store *st, int repeat)
 	/*
 	 * Without --asof before the newest history, the stored statistics
 	 * hold x, t_x and T; the repeat value costs a look at the first day.
+	 * A purchase dated tomorrow (east of UTC) ends T: t_x <= T always.
 	 */
 	if ((rc = crm_prepare(st, repeat ? "INSERT INTO temp.summ SELECT "
 	    "customer, days - 1, last_purchase / 86400 - first_purchase / "
-	    "86400, ?1 / 86400 - first_purchase / 86400, revenue - (SELECT "
-	    "sum(amount) FROM purchase WHERE purchase.customer = "
-	    "stats.customer AND ts >= first_purchase / 86400 * 86400 AND ts < "
-	    "first_purchase / 86400 * 86400 + 86400) FROM stats WHERE days > 0" :
+	    "86400, max(?1, last_purchase) / 86400 - first_purchase / 86400, "
+	    "revenue - (SELECT sum(amount) FROM purchase WHERE "
+	    "purchase.customer = stats.customer AND ts >= first_purchase / "
+	    "86400 * 86400 AND ts < first_purchase / 86400 * 86400 + 86400) "
+	    "FROM stats WHERE days > 0" :
 	    "INSERT INTO temp.summ SELECT customer, days - 1, last_purchase / "
-	    "86400 - first_purchase / 86400, ?1 / 86400 - first_purchase / "
-	    "86400, NULL FROM stats WHERE days > 0", &s)) != CRM_EX_OK)
+	    "86400 - first_purchase / 86400, max(?1, last_purchase) / 86400 - "
+	    "first_purchase / 86400, NULL FROM stats WHERE days > 0", &s)) !=
+	    CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, cli->now);
 	rc = crm_step(st, s);

@@ -102,7 +102,7 @@ static const struct crm_field customer_fields[] = {
 	    CRM_T_TEXT, 0, 0, NULL, NULL, CRM_F_READONLY, "tags", NULL },
 	/* Day counts: whole calendar days up to the --asof day. */
 	METRIC("recency", CRM_T_DAYS,
-	    "(?1 / 86400 - s.last_purchase / 86400)",
+	    "max(0, ?1 / 86400 - s.last_purchase / 86400)",
 	    "(?1 / 86400 - " PAST("purchase", "max(h.ts)", "h.ts <= ?1")
 	    " / 86400)"),
 	METRIC("frequency", CRM_T_INT, "coalesce(s.days, 0)",

@@ -3,7 +3,7 @@
 # unique by (order_ref, product), event times that happened, and money
 # that adds up within 64 bits.
 . "${0%/*}/lib.sh"
-plan 68
+plan 70
 
 revision() { sqlite3 "$CRM_DB" .dump; }
 
@@ -186,4 +186,14 @@ check_out 'monetary and aov of each customer' \
 	'crm-ls -F id,monetary,aov -w "frequency > 0"'
 check 'and crm-report all runs, with that revenue' \
 	'crm-report all >"$TMP/all" && grep -q "^revenue	91970000000000000.00$" "$TMP/all"'
+# A purchase dated tomorrow (a user east of UTC) is the newest there is:
+# recency 0, not -1, and the models' T reaches it (t_x was past T).
+export CRM_DB="$TMP/tomorrow.db"
+crm-add -q customer name=East
+crm-add -q purchase customer=1 amount=5 ts="$(date -u -d '-70 days' +%F)"
+crm-add -q purchase customer=1 amount=5 ts="$(date -u -d tomorrow +%F)"
+check_out 'recency of a purchase dated tomorrow is 0' '1	0	2' \
+	'crm-ls -F id,recency,frequency'
+check_out 'and the summary has t_x = T = 71 days' '1	1	71	71	5' \
+	'crm-churn --unit day --summary'
 done_testing
