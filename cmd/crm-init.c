@@ -1,5 +1,6 @@
 /* crm-init: create, upgrade or check the store and print its path. */
 #include <stdio.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -30,6 +31,26 @@ init(struct crm_cli *cli, int rebuild)
 }
 
 /*
+ * The problems in a row of integrity_check: one a line, under a heading
+ * ("*** in database main ***") that is none.
+ */
+static long
+lines(const char *t)
+{
+	long n = 0;
+
+	if (t == NULL)
+		return 1;
+	for (; t != NULL; t = strchr(t, '\n')) {
+		if (*t == '\n')
+			t++;
+		if (*t != '\0' && strncmp(t, "*** ", 4) != 0)
+			n++;
+	}
+	return n;
+}
+
+/*
  * Print each problem SQL finds, one a line; *n counts them.  A page too
  * damaged to read ends the check as one more problem.
  */
@@ -47,7 +68,7 @@ problems(struct crm_store *st, const char *sql, int fk, int quiet,
 
 		if (!fk && t != NULL && sqlite3_stricmp(t, "ok") == 0)
 			continue;
-		(*n)++;
+		*n += fk ? 1 : lines(t);
 		/* foreign_key_check: table, rowid, parent, constraint. */
 		if (quiet)
 			continue;
