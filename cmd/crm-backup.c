@@ -67,6 +67,8 @@ struct copy {
 	const char	*id;		/* the store id it carries, or NULL */
 	int		 mark;		/* record TAKEN_KEY in it */
 	int		 damaged;	/* kept: its source is damaged */
+	const struct stat *keep;	/* files stale() never removes */
+	size_t		 nkeep;
 	char		 path[PATH_MAX];	/* the final path */
 };
 
@@ -424,18 +426,71 @@ ours(const char *dir, const char *name, const char *id,
 }
 
 /*
+ * 1 when someone holds an SQLite lock (fcntl) on the open file fd: its
+ * lock bytes, from the pending byte on.  A connection to a store in WAL
+ * mode holds one as long as it is open.
+ */
+static int
+sqlite_locked(int fd)
+{
+	struct flock l;
+
+	memset(&l, 0, sizeof l);
+	l.l_type = F_WRLCK;
+	l.l_whence = SEEK_SET;
+	l.l_start = 0x40000000;
+	l.l_len = 512;
+	return fcntl(fd, F_GETLK, &l) != 0 || l.l_type != F_UNLCK;
+}
+
+/*
+ * 1 when path may be removed as the temporary copy of a crm-backup that
+ * died: a regular file of one link, ours, none of the files keep (the
+ * store, the file restored), empty or beginning as a crm store does, and
+ * locked by no one, neither as crm-backup locks its temporary files
+ * (flock) nor as SQLite does.  Opened without waiting: never a FIFO.
+ */
+static int
+dead_copy(const char *path, const struct stat *keep, size_t nkeep)
+{
+	unsigned char h[100];
+	struct stat sb, fb;
+	size_t i;
+	int fd, ok;
+
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_nlink != 1 || sb.st_uid != geteuid())
+		return 0;
+	/* Before it is opened: closing it would drop our own locks. */
+	for (i = 0; i < nkeep; i++)
+		if (sb.st_dev == keep[i].st_dev && sb.st_ino == keep[i].st_ino)
+			return 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY)) < 0)
+		return 0;
+	ok = fstat(fd, &fb) == 0 && fb.st_dev == sb.st_dev &&
+	    fb.st_ino == sb.st_ino && (fb.st_size == 0 ||
+	    (pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
+	    memcmp(h, "SQLite format 3", 16) == 0 &&
+	    be32(h + 68) == CRM_APPLICATION_ID)) &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0 && !sqlite_locked(fd);
+	close(fd);
+	return ok;
+}
+
+/*
  * Remove what crm-backups that died left in dir: their temporary copies
- * and journals.  A running crm-backup holds a lock on its temporary file,
- * so only the dead ones' files go.
+ * and journals (see dead_copy).  A running crm-backup holds a lock on its
+ * temporary file, so only the dead ones' files go.
  */
 static void
-stale(const char *dir)
+stale(const char *dir, const struct stat *keep, size_t nkeep)
 {
 	char base[PATH_MAX], path[PATH_MAX];
 	struct dirent *e;
+	struct stat sb;
 	const char *rest;
 	DIR *d;
-	int fd;
 
 	if ((d = opendir(dir)) == NULL)
 		return;
@@ -450,15 +505,12 @@ stale(const char *dir)
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		snprintf(base, sizeof base, "%s/%.*s", dir, (int)TMP_LEN,
 		    e->d_name);
-		if ((fd = open(base, O_RDONLY | O_NOFOLLOW)) < 0) {
-			/* A journal whose copy is gone. */
-			if (errno == ENOENT)
-				unlink(path);
+		if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 			continue;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		/* A journal whose copy is gone, or a dead copy's. */
+		if ((*rest != '\0' && lstat(base, &sb) != 0 &&
+		    errno == ENOENT) || dead_copy(base, keep, nkeep))
 			unlink(path);
-		close(fd);
 	}
 	closedir(d);
 }
@@ -536,7 +588,7 @@ write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
 	sqlite3_stmt *s = NULL;
 	int fd, rc, broken, linked;
 
-	stale(c->dir);
+	stale(c->dir, c->keep, c->nkeep);
 	if ((fd = tmpfile_in(c->dir, tmp, sizeof tmp)) < 0)
 		return CRM_EX_IOERR;
 	if ((rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL)) ==
@@ -728,20 +780,27 @@ out:
 /*
  * Backups into one folder take turns, so one's rotation never removes
  * another's backup before that one is reported: a lock on the folder, or
- * -1 where the file system has none (then they do not take turns).
+ * -1 where the file system has none (then they do not take turns), or -2
+ * when another holds it past the busy timeout.
  */
 static int
-lockdir(const char *dir)
+lockdir(const char *dir, int busy_ms)
 {
-	int fd;
+	int fd, waited;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
 		return -1;
-	while (flock(fd, LOCK_EX) != 0)
-		if (errno != EINTR) {
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 10) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
 			close(fd);
 			return -1;
 		}
+		if (waited >= busy_ms) {
+			close(fd);
+			return -2;
+		}
+		sqlite3_sleep(10);
+	}
 	return fd;
 }
 
@@ -851,7 +910,7 @@ out:
 static int
 backup(struct crm_cli *cli, const char *dir, int keep)
 {
-	struct copy c = { dir, "crm-", ".db", NULL, 1, 0, "" };
+	struct copy c = { dir, "crm-", ".db", NULL, 1, 0, NULL, 0, "" };
 	struct crm_store *st = NULL;
 	struct crm_loc at = { cli->dbpath, 0, NULL };
 	struct stamp t;
@@ -868,7 +927,13 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 		goto out;
 	}
 	c.id = id;
-	lock = lockdir(dir);
+	c.keep = &live;
+	c.nkeep = 1;
+	if ((lock = lockdir(dir, cli->busy_ms)) == -2) {
+		rc = crm_err(CRM_EX_TEMPFAIL, NULL, "%s: another crm-backup is "
+		    "writing there; try again later", dir);
+		goto out;
+	}
 	if ((rc = save_list(st, dir, id, cli->busy_ms)) != CRM_EX_OK)
 		goto out;
 	stamp_now(&t);
@@ -910,6 +975,9 @@ struct restore {
 	int		 scrub;		/* the store's files to checkpoint */
 	char		 dir[PATH_MAX];
 	char		 prefix[PATH_MAX];
+	/* The file restored, the store, the scratch copy: see stale(). */
+	struct stat	 keep[3];
+	size_t		 nkeep;
 };
 
 /* The file to restore: a sound crm store that is not the store itself. */
@@ -930,6 +998,7 @@ restore_check(struct restore *r)
 	if (stat(r->cli->dbpath, &live) == 0 && live.st_dev == sb.st_dev &&
 	    live.st_ino == sb.st_ino)
 		return crm_err(CRM_EX_DATAERR, &at, "is the store itself");
+	r->keep[r->nkeep++] = sb;
 	if ((rc = sound(r->file, why, sizeof why, &broken)) != CRM_EX_OK)
 		return crm_err(rc, &at, "%s; the store is as it was", why);
 	if (sqlite3_open_v2(r->file, &r->src, SQLITE_OPEN_READONLY, NULL) !=
@@ -975,6 +1044,8 @@ restore_target(struct restore *r)
 		if (rc != CRM_EX_OK)
 			return rc;
 	}
+	if (stat(r->cli->dbpath, &sb) == 0)
+		r->keep[r->nkeep++] = sb;
 	if (sqlite3_open_v2(r->cli->dbpath, &r->rd, SQLITE_OPEN_READONLY,
 	    NULL) != SQLITE_OK)
 		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
@@ -1046,12 +1117,14 @@ restore_scratch(struct restore *r)
 	if (who_of(r->src, &r->was) != 0)
 		return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
 		    sqlite3_errmsg(r->src));
-	stale(r->dir);
+	stale(r->dir, r->keep, r->nkeep);
 	if ((r->scrfd = tmpfile_in(r->dir, r->scratch, sizeof r->scratch)) <
 	    0) {
 		*r->scratch = '\0';
 		return CRM_EX_IOERR;
 	}
+	if (fstat(r->scrfd, &r->keep[r->nkeep]) == 0)
+		r->nkeep++;
 	if ((rc = sqlite3_open_v2(r->scratch, &db, SQLITE_OPEN_READWRITE,
 	    NULL)) == SQLITE_OK)
 		rc = copy(db, r->src, r->cli->busy_ms);
@@ -1111,6 +1184,8 @@ restore_safety(struct restore *r)
 	r->safe.prefix = r->prefix;
 	r->safe.suffix = "";
 	r->safe.damaged = 1;
+	r->safe.keep = r->keep;
+	r->safe.nkeep = r->nkeep;
 	stamp_now(&t);
 	return write_copy(r->rd, &r->safe, &t, r->cli->busy_ms);
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 75
+plan 85
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -313,4 +313,47 @@ assert any(a[\"action\"] == \"set\" for a in d[\"audit\"]) and \"tester\" in s
 assert \"Svc Two\" not in s and \"beer\" not in s' '$TMP/s.json'"
 check_exit 'an unknown subject is bad input' 65 'crm-export --subject 99'
 check_exit '--subject is required' 64 'crm-export'
+
+# --- Files named as crm-backup's temporary files, that are none --------
+# The live store named .crm-backup.mystor, as a temporary copy is named
+# (TMP_PREFIX and six characters): the clean-up of dead crm-backups' files
+# removed it, and any file so named.
+mkdir "$TMP/tn"
+crm-add -q -d "$TMP/tn/.crm-backup.mystor" customer name=Live
+echo notes >"$TMP/tn/.crm-backup.notes1"
+check 'a backup of a store named as a temporary copy, into its folder' \
+	"crm-backup -q -d '$TMP/tn/.crm-backup.mystor' '$TMP/tn'"
+check_out 'leaves the store' Live "crm-ls -d '$TMP/tn/.crm-backup.mystor' -F name"
+check 'another store backed up there' "crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
+check_out 'leaves a file so named that is no SQLite file' notes "cat '$TMP/tn/.crm-backup.notes1'"
+# Another crm store so named, open in another process (an sqlite3 shell
+# that has read it: in WAL mode it holds SQLite's lock while open).
+cp "$TMP/other.db" "$TMP/tn/.crm-backup.open01"
+rm -f "$TMP/held" "$TMP/go"
+{ echo 'SELECT count(*) FROM customer;'; echo ".system touch '$TMP/held'"
+  n=0; while [ ! -e "$TMP/go" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+} | sqlite3 "$TMP/tn/.crm-backup.open01" >/dev/null &
+holder=$!
+n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+check 'a backup while another process has a crm store so named open' \
+	"crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
+: >"$TMP/go"; wait $holder
+check_out 'leaves it' Other "crm-ls -d '$TMP/tn/.crm-backup.open01' -F name"
+# A FIFO so named: opening it waited for a writer forever, the folder
+# locked.  timeout(1) ends a hang: 124.
+mkfifo "$TMP/tn/.crm-backup.fifo01"
+check 'a FIFO named as a temporary copy does not hang a backup' \
+	"timeout 20 crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
+check 'and stays' "[ -p '$TMP/tn/.crm-backup.fifo01' ]"
+# The folder's lock held by another (flock(1) stands for a crm-backup that
+# hangs): wait the busy timeout, then 75.  Before, it waited for ever.
+rm -f "$TMP/held" "$TMP/go"
+flock "$TMP/tn" sh -c ": >'$TMP/held'; n=0
+	while [ ! -e '$TMP/go' ] && [ \$n -lt 300 ]; do sleep 0.1; n=\$((n + 1)); done" &
+holder=$!
+n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+check_exit 'a folder locked past the busy timeout: 75' 75 \
+	"CRM_BUSY_TIMEOUT=300 timeout 20 crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
+check_err 'saying so' 'tn: another crm-backup is writing there; try again later'
+: >"$TMP/go"; wait $holder
 done_testing
