@@ -987,7 +987,8 @@ restore_check(struct restore *r)
 	struct crm_loc at = { r->file, 0, NULL };
 	struct stat sb, live;
 	char why[160];
-	int rc, broken;
+	int64_t v = 0;
+	int rc, broken, same;
 
 	if (stat(r->file, &sb) != 0)
 		return crm_err(errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
@@ -1005,6 +1006,19 @@ restore_check(struct restore *r)
 	    SQLITE_OK)
 		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
 		    sqlite3_errmsg(r->src));
+	/*
+	 * Exactly the tables and indexes crm makes at its version: a trigger
+	 * would run in the store (a forget copied elsewhere), a file with
+	 * none of crm's tables would leave a store no command can use.
+	 */
+	if (pragma_int(r->src, "PRAGMA user_version", &v) != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
+		    sqlite3_errmsg(r->src));
+	if ((rc = crm_store_schema(r->src, v, &same)) != CRM_EX_OK)
+		return rc;
+	if (!same)
+		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (its "
+		    "schema is not crm's); the store is as it was");
 	return CRM_EX_OK;
 }
 

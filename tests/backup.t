@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 85
+plan 94
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -356,4 +356,28 @@ check_exit 'a folder locked past the busy timeout: 75' 75 \
 	"CRM_BUSY_TIMEOUT=300 timeout 20 crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
 check_err 'saying so' 'tn: another crm-backup is writing there; try again later'
 : >"$TMP/go"; wait $holder
+
+# --- A backup whose schema is not crm's is not restored ------------------
+# A trigger that copies what a forget erases into a table of its own: it
+# would run in the store.  The store stays as it was, byte for byte.
+cp "$newest" "$TMP/spy.db"
+sqlite3 "$TMP/spy.db" "CREATE TABLE spy (t); CREATE TRIGGER t AFTER UPDATE ON customer
+	BEGIN INSERT INTO spy VALUES (old.name || ' ' || ifnull(old.email, '')); END;"
+cp "$CRM_DB" "$TMP/live.before"
+check_exit 'restore refuses a backup with a trigger and a table crm does not make: 65' 65 \
+	"crm-backup --restore '$TMP/spy.db'"
+check_err 'saying so' "spy\\.db: is not a crm store \\(its schema is not crm's\\); the store is as it was"
+check 'and leaves the store byte for byte' 'cmp "$CRM_DB" "$TMP/live.before"'
+# crm's application id and schema version, none of its tables: every
+# command would fail on the store (70).
+sqlite3 "$TMP/hollow.db" 'PRAGMA application_id = 1129467185; PRAGMA user_version = 5'
+check_exit 'and a file with crm'"'"'s header and none of its tables: 65' 65 \
+	"crm-backup --restore '$TMP/hollow.db'"
+check 'leaving the store byte for byte' 'cmp "$CRM_DB" "$TMP/live.before"'
+check_exit 'nor is anything made at a missing path' 65 \
+	"crm-backup -d '$TMP/hollownew/r.db' --restore '$TMP/hollow.db'"
+check 'no store, no folder' "[ ! -e '$TMP/hollownew' ]"
+check_exit 'crm-init --check says a store with a trigger crm does not make is not one: 65' 65 \
+	"crm-init --check -d '$TMP/spy.db'"
+check_err 'saying why' "spy\\.db: not a crm store \\(its schema is not crm's\\)"
 done_testing
