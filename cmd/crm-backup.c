@@ -738,6 +738,18 @@ out:
 	return rc;
 }
 
+/* A new store id: 16 random bytes in hex. */
+static void
+new_id(char *id, size_t n)
+{
+	unsigned char r[16];
+	int i;
+
+	sqlite3_randomness(sizeof r, r);
+	for (i = 0; i < (int)sizeof r; i++)
+		snprintf(id + 2 * i, n - 2 * (size_t)i, "%02x", r[i]);
+}
+
 /*
  * The store's identity into id: made (random, kept in its config) the
  * first time it is backed up.  Leaves the store open with no transaction.
@@ -745,9 +757,8 @@ out:
 static int
 store_id(struct crm_store **st, struct crm_cli *cli, char *id, size_t n)
 {
-	unsigned char r[16];
 	char *v = NULL, msg[192];
-	int rc, i;
+	int rc;
 
 	if ((rc = crm_store_open(st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_config_get(*st, ID_KEY, &v)) != CRM_EX_OK)
@@ -760,9 +771,7 @@ store_id(struct crm_store **st, struct crm_cli *cli, char *id, size_t n)
 			goto out;
 	}
 	if (v == NULL) {
-		sqlite3_randomness(sizeof r, r);
-		for (i = 0; i < (int)sizeof r; i++)
-			snprintf(id + 2 * i, n - 2 * (size_t)i, "%02x", r[i]);
+		new_id(id, n);
 		snprintf(msg, sizeof msg, "%s = %s", ID_KEY, id);
 		if ((rc = crm_config_set(*st, ID_KEY, id)) != CRM_EX_OK ||
 		    (rc = crm_audit(*st, "config", 0, "set", msg)) !=
@@ -1305,16 +1314,25 @@ static int
 restore_image(struct restore *r)
 {
 	struct crm_loc at = { r->cli->dbpath, 0, NULL };
-	char msg[PATH_MAX * 2 + 96], n[64], v[16];
+	char msg[PATH_MAX * 2 + 256], n[192], v[16], id[128];
 	int found, rc;
 
+	/*
+	 * The store keeps its own identity: a copy of another store's backup
+	 * carrying that store's id would rotate its backups away.  A new
+	 * store, or one without an id, gets a new one.
+	 */
+	if (!r->existed || cfg(r->rd, ID_KEY, id, sizeof id) != 0 ||
+	    *id == '\0')
+		new_id(id, sizeof id);
 	if ((rc = crm_store_begin(r->scr, CRM_WRITE)) != CRM_EX_OK ||
 	    (rc = restore_listed(r)) != CRM_EX_OK ||
 	    (rc = restore_replaced(r)) != CRM_EX_OK ||
-	    (rc = crm_config_unset(r->scr, TAKEN_KEY, &found)) != CRM_EX_OK)
+	    (rc = crm_config_unset(r->scr, TAKEN_KEY, &found)) != CRM_EX_OK ||
+	    (rc = crm_config_set(r->scr, ID_KEY, id)) != CRM_EX_OK)
 		goto out;
-	snprintf(n, sizeof n, "; re-applied %ld forget%s", r->forgets,
-	    r->forgets == 1 ? "" : "s");
+	snprintf(n, sizeof n, "; re-applied %ld forget%s; " ID_KEY " = %s",
+	    r->forgets, r->forgets == 1 ? "" : "s", id);
 	if (r->existed)
 		snprintf(msg, sizeof msg, "restored from %s%s; the store as it "
 		    "was is in %s", r->file, n, r->safe.path);

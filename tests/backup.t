@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 94
+plan 102
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -380,4 +380,34 @@ check 'no store, no folder' "[ ! -e '$TMP/hollownew' ]"
 check_exit 'crm-init --check says a store with a trigger crm does not make is not one: 65' 65 \
 	"crm-init --check -d '$TMP/spy.db'"
 check_err 'saying why' "spy\\.db: not a crm store \\(its schema is not crm's\\)"
+
+# --- A restore keeps the store's own identity ---------------------------
+# Prod P with two backups in PB; staging S, backed up once (its own id).
+crm-add -q -d "$TMP/prod.db" customer name=Prod
+crm-backup -q -d "$TMP/prod.db" "$TMP/pb"
+pb=$(must crm-backup -d "$TMP/prod.db" "$TMP/pb")
+pid=$(must sqlite3 "$TMP/prod.db" "SELECT value FROM config WHERE key = 'store.id'")
+crm-add -q -d "$TMP/stage.db" customer name=Stage
+crm-backup -q -d "$TMP/stage.db" "$TMP/sb"
+sid=$(must sqlite3 "$TMP/stage.db" "SELECT value FROM config WHERE key = 'store.id'")
+check "restore of prod's backup onto staging" "crm-backup -q -d '$TMP/stage.db' --restore '$pb'"
+check_out 'staging keeps its own store id' "$sid" \
+	"sqlite3 '$TMP/stage.db' \"SELECT value FROM config WHERE key = 'store.id'\""
+# Carrying prod's id, staging's rotation counted prod's backups as its own.
+check "a backup of staging into prod's folder, --keep 1" \
+	"crm-backup -q -d '$TMP/stage.db' --keep 1 '$TMP/pb'"
+check_out "leaves prod's two backups beside staging's one" 3 'ls "$TMP/pb" | wc -l'
+check 'restore into a missing store' "crm-backup -q -d '$TMP/clone.db' --restore '$pb'"
+check_out "gives it a new store id (32 hex digits), not prod's" 1 \
+	"sqlite3 '$TMP/clone.db' \"SELECT count(*) FROM config WHERE key = 'store.id'
+	AND value GLOB '$(printf '[0-9a-f]%.0s' $(seq 32))' AND value <> '$pid'\""
+check_out "prod restored from its own backup keeps its id" "$pid" \
+	"crm-backup -q -d '$TMP/prod.db' --restore '$pb' &&
+	sqlite3 '$TMP/prod.db' \"SELECT value FROM config WHERE key = 'store.id'\""
+# A backup of the format before store ids: the store kept none after it.
+cp "$pb" "$TMP/oldfmt.db"
+sqlite3 "$TMP/oldfmt.db" "DELETE FROM config WHERE key = 'store.id'"
+check_out 'restore of a backup with no store id keeps the store'"'"'s' "$pid" \
+	"crm-backup -q -d '$TMP/prod.db' --restore '$TMP/oldfmt.db' &&
+	sqlite3 '$TMP/prod.db' \"SELECT value FROM config WHERE key = 'store.id'\""
 done_testing
