@@ -987,6 +987,9 @@ struct restore {
 	/* The file restored, the store, the scratch copy: see stale(). */
 	struct stat	 keep[3];
 	size_t		 nkeep;
+	char		 top[PATH_MAX];	/* the first folder made, or "" */
+	struct stat	 made;		/* the store made, when ismade */
+	int		 ismade;
 };
 
 /* The file to restore: a sound crm store that is not the store itself. */
@@ -1032,41 +1035,58 @@ restore_check(struct restore *r)
 }
 
 /*
- * The store to restore into: made as any new store (mode 0600, WAL) when
- * there is none; refused when it is there but is not a crm store.
+ * The folders above path that are missing, made mode 0700; the first one
+ * made into top ("" when none), for unmade() to remove them again.
  */
 static int
-restore_target(struct restore *r)
+mkparents(const char *path, char *top, size_t n)
+{
+	char buf[PATH_MAX], *p;
+
+	*top = '\0';
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) == 0) {
+			if (*top == '\0')
+				snprintf(top, n, "%s", buf);
+		} else if (errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Remove the folders mkparents made for path, if they are empty. */
+static void
+unmade(const char *path, const char *top)
+{
+	char buf[PATH_MAX], *p;
+
+	if (*top == '\0')
+		return;
+	snprintf(buf, sizeof buf, "%s", path);
+	while ((p = strrchr(buf, '/')) != NULL && p != buf) {
+		*p = '\0';
+		if (rmdir(buf) != 0 || strcmp(buf, top) == 0)
+			break;
+	}
+}
+
+/* The store, open twice: to read (the safety copy) and to write. */
+static int
+restore_open(struct restore *r)
 {
 	struct crm_loc at = { r->cli->dbpath, 0, NULL };
-	struct crm_store *st = NULL;
-	const char *slash;
 	struct stat sb;
 	char why[160];
 	int rc;
 
-	/* The safety copy goes beside the store: DIR/NAME.before-restore-. */
-	if ((slash = strrchr(r->cli->dbpath, '/')) == NULL)
-		snprintf(r->dir, sizeof r->dir, ".");
-	else if (slash == r->cli->dbpath)
-		snprintf(r->dir, sizeof r->dir, "/");
-	else
-		snprintf(r->dir, sizeof r->dir, "%.*s",
-		    (int)(slash - r->cli->dbpath), r->cli->dbpath);
-	snprintf(r->prefix, sizeof r->prefix, "%s.before-restore-",
-	    slash == NULL ? r->cli->dbpath : slash + 1);
-	r->existed = stat(r->cli->dbpath, &sb) == 0;
-	if (r->existed && !S_ISREG(sb.st_mode))
-		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (not a "
-		    "file); it is left as it was");
-	if (!r->existed) {
-		if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) ==
-		    CRM_EX_OK)
-			rc = crm_store_commit(st);
-		crm_store_close(st);
-		if (rc != CRM_EX_OK)
-			return rc;
-	}
 	if (stat(r->cli->dbpath, &sb) == 0)
 		r->keep[r->nkeep++] = sb;
 	if (sqlite3_open_v2(r->cli->dbpath, &r->rd, SQLITE_OPEN_READONLY,
@@ -1090,6 +1110,63 @@ restore_target(struct restore *r)
 	sqlite3_extended_result_codes(r->live, 1);
 	sqlite3_busy_timeout(r->live, r->cli->busy_ms);
 	return CRM_EX_OK;
+}
+
+/*
+ * The store to restore into, when there is one: refused when it is not a
+ * crm store.  Its folder, made (0700) when missing, for the scratch copy.
+ */
+static int
+restore_target(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	const char *slash;
+	struct stat sb;
+
+	/* The safety copy goes beside the store: DIR/NAME.before-restore-. */
+	if ((slash = strrchr(r->cli->dbpath, '/')) == NULL)
+		snprintf(r->dir, sizeof r->dir, ".");
+	else if (slash == r->cli->dbpath)
+		snprintf(r->dir, sizeof r->dir, "/");
+	else
+		snprintf(r->dir, sizeof r->dir, "%.*s",
+		    (int)(slash - r->cli->dbpath), r->cli->dbpath);
+	snprintf(r->prefix, sizeof r->prefix, "%s.before-restore-",
+	    slash == NULL ? r->cli->dbpath : slash + 1);
+	r->existed = stat(r->cli->dbpath, &sb) == 0;
+	if (r->existed && !S_ISREG(sb.st_mode))
+		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (not a "
+		    "file); it is left as it was");
+	if (r->existed)
+		return restore_open(r);
+	if (mkparents(r->cli->dbpath, r->top, sizeof r->top) != 0)
+		return crm_err(CRM_EX_IOERR, &at, "cannot create its folder:");
+	return CRM_EX_OK;
+}
+
+/*
+ * No store yet: made as any new store (mode 0600, WAL), once the backup
+ * is ready to go in, so a backup refused leaves nothing behind.
+ */
+static int
+restore_create(struct restore *r)
+{
+	struct crm_store *st = NULL;
+	struct stat sb;
+	int rc;
+
+	if (r->existed)
+		return CRM_EX_OK;
+	if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) == CRM_EX_OK)
+		rc = crm_store_commit(st);
+	crm_store_close(st);
+	if (rc != CRM_EX_OK)
+		return rc;
+	if (stat(r->cli->dbpath, &sb) == 0) {
+		r->made = sb;
+		r->ismade = 1;
+	}
+	return restore_open(r);
 }
 
 /* The store in WAL mode, as every crm store, before the restore. */
@@ -1159,10 +1236,41 @@ restore_scratch(struct restore *r)
 	r->scli = *r->cli;
 	r->scli.dbpath = r->scratch;
 	r->scli.quiet = 1;
-	if ((rc = crm_store_open(&r->scr, &r->scli, CRM_WRITE)) != CRM_EX_OK)
-		return rc;
 	/* The backup API reads no source in a write transaction. */
-	return crm_store_commit(r->scr);
+	if ((rc = crm_store_open(&r->scr, &r->scli, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = crm_store_commit(r->scr)) != CRM_EX_OK)
+		return crm_err(rc, &at, "cannot be opened as a store of this "
+		    "crm (above, in its copy %s); the store is as it was",
+		    r->scratch);
+	return CRM_EX_OK;
+}
+
+/*
+ * The backup in the store's page size: the backup API cannot change the
+ * page size of a store in WAL mode.  Rewritten (VACUUM) out of WAL mode.
+ */
+static int
+restore_pagesize(struct restore *r)
+{
+	struct crm_loc at = { r->file, 0, NULL };
+	char sql[96];
+	int64_t want, have;
+	sqlite3 *db = crm_store_db(r->scr);
+
+	if (pragma_int(r->rd, "PRAGMA page_size", &want) != SQLITE_OK ||
+	    pragma_int(db, "PRAGMA page_size", &have) != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "cannot read its page size");
+	if (want == have)
+		return CRM_EX_OK;
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode = DELETE; "
+	    "PRAGMA page_size = %lld; VACUUM", (long long)want);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    pragma_int(db, "PRAGMA page_size", &have) != SQLITE_OK ||
+	    have != want)
+		return crm_err(CRM_EX_IOERR, &at, "cannot be rewritten in the "
+		    "store's page size (%lld): %s; the store is as it was",
+		    (long long)want, sqlite3_errmsg(db));
+	return CRM_EX_OK;
 }
 
 /*
@@ -1424,6 +1532,7 @@ static int
 restore(struct crm_cli *cli, const char *file)
 {
 	struct restore r;
+	struct stat sb;
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -1432,8 +1541,10 @@ restore(struct crm_cli *cli, const char *file)
 	r.scrfd = -1;
 	if ((rc = restore_check(&r)) != CRM_EX_OK ||
 	    (rc = restore_target(&r)) != CRM_EX_OK ||
-	    (rc = restore_wal(&r)) != CRM_EX_OK ||
 	    (rc = restore_scratch(&r)) != CRM_EX_OK ||
+	    (rc = restore_create(&r)) != CRM_EX_OK ||
+	    (rc = restore_wal(&r)) != CRM_EX_OK ||
+	    (rc = restore_pagesize(&r)) != CRM_EX_OK ||
 	    (rc = restore_lock(&r)) != CRM_EX_OK ||
 	    (rc = restore_safety(&r)) != CRM_EX_OK ||
 	    (rc = restore_image(&r)) != CRM_EX_OK ||
@@ -1455,6 +1566,12 @@ out:
 		drop(r.scratch);
 	if (r.scrfd >= 0)
 		close(r.scrfd);
+	/* A store made for a restore that failed: nothing is left. */
+	if (rc != CRM_EX_OK && r.ismade && stat(cli->dbpath, &sb) == 0 &&
+	    sb.st_dev == r.made.st_dev && sb.st_ino == r.made.st_ino)
+		drop(cli->dbpath);
+	if (rc != CRM_EX_OK && !r.existed)
+		unmade(cli->dbpath, r.top);
 	return rc;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 102
+plan 113
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -410,4 +410,30 @@ sqlite3 "$TMP/oldfmt.db" "DELETE FROM config WHERE key = 'store.id'"
 check_out 'restore of a backup with no store id keeps the store'"'"'s' "$pid" \
 	"crm-backup -q -d '$TMP/prod.db' --restore '$TMP/oldfmt.db' &&
 	sqlite3 '$TMP/prod.db' \"SELECT value FROM config WHERE key = 'store.id'\""
+
+# --- A restore that fails leaves everything as it was -------------------
+# A schema 4 store whose purchases repeat order lines (tests/data): its
+# migration to schema 5 is refused (65).  The store stays byte for byte;
+# at a missing path nothing is made (before, an empty store and its folder).
+sqlite3 "$TMP/v4dup.db" <"$TESTS/data/store-v4.sql"
+cp "$CRM_DB" "$TMP/live.before"
+check_exit 'restore of a backup that cannot be migrated: 65' 65 \
+	"crm-backup --restore '$TMP/v4dup.db'"
+check_err 'saying so' "v4dup\\.db: cannot be opened as a store of this crm .*; the store is as it was"
+check 'the store byte for byte as it was' 'cmp "$CRM_DB" "$TMP/live.before"'
+check_out 'and no safety copy, no temporary file beside it' 0 \
+	"find '$TMP' -maxdepth 1 \\( -name 'crm.db.before-restore-*' -o -name '.crm-backup.*' \\) -newer '$TMP/live.before' | wc -l"
+check_exit 'into a missing store: 65' 65 "crm-backup -d '$TMP/v4new/a/r.db' --restore '$TMP/v4dup.db'"
+check 'leaves no store and no folder' "[ ! -e '$TMP/v4new' ]"
+# A backup of page size 8192 (the store's is SQLite's default, 4096): the
+# backup API cannot change a WAL store's page size (74 "page size differs").
+cp "$newest" "$TMP/p8k.db"
+sqlite3 "$TMP/p8k.db" 'PRAGMA page_size = 8192; VACUUM'
+check_out 'the backup is of page size 8192' 8192 "sqlite3 '$TMP/p8k.db' 'PRAGMA page_size'"
+check_out 'a backup of another page size is restored' "$(printf 'Svc One\nSvc Two')" \
+	"crm-backup -q --restore '$TMP/p8k.db' && crm-ls -F name"
+check_out 'the store keeps its page size' 4096 'sqlite3 "$CRM_DB" "PRAGMA page_size"'
+check_out 'and into a missing store' "$(printf 'Svc One\nSvc Two')" \
+	"crm-backup -q -d '$TMP/p8new.db' --restore '$TMP/p8k.db' && crm-ls -d '$TMP/p8new.db' -F name"
+check_out 'which passes its integrity check' ok "sqlite3 '$TMP/p8new.db' 'PRAGMA integrity_check'"
 done_testing
