@@ -729,6 +729,9 @@ rotate(const char *dir, int keep, const char *id, const char *newest,
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		if (unlink(path) != 0)
 			rc = crm_err(CRM_EX_IOERR, NULL, "%s:", path);
+		else
+			/* With what SQLite may have left beside it. */
+			drop(path);
 	}
 out:
 	for (i = 0; i < n; i++)
@@ -925,12 +928,17 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 	struct stamp t;
 	struct stat live;
 	char id[128];
-	int rc, lock = -1;
+	int rc, lock = -1, made = 0;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return crm_err(CRM_EX_IOERR, NULL, "%s:", dir);
+	/* The store first: a store missing or refused makes no folder. */
 	if ((rc = store_id(&st, cli, id, sizeof id)) != CRM_EX_OK)
 		goto out;
+	if (mkdir(dir, 0700) == 0)
+		made = 1;
+	else if (errno != EEXIST) {
+		rc = crm_err(CRM_EX_IOERR, NULL, "%s:", dir);
+		goto out;
+	}
 	if (stat(cli->dbpath, &live) != 0) {
 		rc = crm_err(CRM_EX_IOERR, &at, "cannot read:");
 		goto out;
@@ -958,6 +966,9 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 out:
 	if (lock >= 0)
 		close(lock);
+	/* A folder made for a backup that failed: gone again, if empty. */
+	if (rc != CRM_EX_OK && made)
+		rmdir(dir);
 	crm_store_close(st);
 	return rc;
 }

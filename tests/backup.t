@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 113
+plan 119
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -159,7 +159,8 @@ damage "$TMP/hurt.db"
 check_exit 'a backup of a store that fails its integrity check fails (74)' 74 \
 	"crm-backup -d '$TMP/hurt.db' '$TMP/hurtbk'"
 check_err 'saying so' 'the store fails its integrity check'
-check_out 'and leaves nothing in the backup folder' 0 'ls -A "$TMP/hurtbk" | wc -l'
+# The folder was made for it: it goes too (before, it was left empty).
+check 'and leaves no backup folder it made' '[ ! -e "$TMP/hurtbk" ]'
 check 'restore over a store that fails its integrity check' "crm-backup -d '$TMP/hurt.db' --restore '$newest'"
 check_err 'keeps it as it was, and says so' \
 	'the store as it was \(it fails its integrity check\) is kept in .*/hurt\.db\.before-restore-'
@@ -436,4 +437,18 @@ check_out 'the store keeps its page size' 4096 'sqlite3 "$CRM_DB" "PRAGMA page_s
 check_out 'and into a missing store' "$(printf 'Svc One\nSvc Two')" \
 	"crm-backup -q -d '$TMP/p8new.db' --restore '$TMP/p8k.db' && crm-ls -d '$TMP/p8new.db' -F name"
 check_out 'which passes its integrity check' ok "sqlite3 '$TMP/p8new.db' 'PRAGMA integrity_check'"
+
+# --- What a backup leaves ----------------------------------------------
+check_exit 'a backup of a missing store: 66' 66 "crm-backup -d '$TMP/missing.db' '$TMP/d2'"
+check 'and no backup folder made' "[ ! -e '$TMP/d2' ]"
+check_exit 'a backup of a file that is not a crm store: 65' 65 "crm-backup -d '$TMP/x.txt' '$TMP/d3'"
+check 'and no backup folder made' "[ ! -e '$TMP/d3' ]"
+# A journal beside a backup rotation removes (left by an sqlite3 that read
+# it, say): it goes with it.
+mkdir "$TMP/rj"
+old=$(must crm-backup -d "$TMP/other.db" "$TMP/rj")
+: >"$old-journal"
+crm-backup -q -d "$TMP/other.db" --keep 1 "$TMP/rj"
+check 'rotation removes a backup with its journal' "[ ! -e '$old' ] && [ ! -e '$old-journal' ]"
+check_out 'leaving the one backup' 1 'ls -A "$TMP/rj" | wc -l'
 done_testing
