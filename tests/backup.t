@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 119
+plan 120
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -340,6 +340,17 @@ check 'a backup while another process has a crm store so named open' \
 	"crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
 : >"$TMP/go"; wait $holder
 check_out 'leaves it' Other "crm-ls -d '$TMP/tn/.crm-backup.open01' -F name"
+# A restore makes its temporary copy beside the store, clearing dead
+# ones first: neither the store so named nor the backup restored, there
+# and so named, may go.
+mkdir "$TMP/tr"
+crm-add -q -d "$TMP/tr/.crm-backup.rstore" customer name=Rs
+rb=$(must crm-backup -d "$TMP/tr/.crm-backup.rstore" "$TMP/trbk")
+cp "$rb" "$TMP/tr/.crm-backup.bkfile"
+check_out 'a restore into a store named as a temporary copy, from a backup so named beside it, keeps both' \
+	"$(printf 'Rs\nRs')" \
+	"crm-backup -q -d '$TMP/tr/.crm-backup.rstore' --restore '$TMP/tr/.crm-backup.bkfile' &&
+	crm-ls -d '$TMP/tr/.crm-backup.rstore' -F name && crm-ls -d '$TMP/tr/.crm-backup.bkfile' -F name"
 # A FIFO so named: opening it waited for a writer forever, the folder
 # locked.  timeout(1) ends a hang: 124.
 mkfifo "$TMP/tn/.crm-backup.fifo01"
