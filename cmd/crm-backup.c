@@ -998,8 +998,9 @@ struct restore {
 	/* The file restored, the store, the scratch copy: see stale(). */
 	struct stat	 keep[3];
 	size_t		 nkeep;
-	char		 top[PATH_MAX];	/* the first folder made, or "" */
-	struct stat	 made;		/* the store made, when ismade */
+	/* The first folder made for the store, or ""; the store made. */
+	char		 top[PATH_MAX];
+	struct stat	 made;
 	int		 ismade;
 };
 
