@@ -67,6 +67,8 @@ struct copy {
 	const char	*id;		/* the store id it carries, or NULL */
 	int		 mark;		/* record TAKEN_KEY in it */
 	int		 damaged;	/* kept: its source is damaged */
+	const struct stat *keep;	/* files stale() never removes */
+	size_t		 nkeep;
 	char		 path[PATH_MAX];	/* the final path */
 };
 
@@ -424,18 +426,71 @@ ours(const char *dir, const char *name, const char *id,
 }
 
 /*
+ * 1 when someone holds an SQLite lock (fcntl) on the open file fd: its
+ * lock bytes, from the pending byte on.  A connection to a store in WAL
+ * mode holds one as long as it is open.
+ */
+static int
+sqlite_locked(int fd)
+{
+	struct flock l;
+
+	memset(&l, 0, sizeof l);
+	l.l_type = F_WRLCK;
+	l.l_whence = SEEK_SET;
+	l.l_start = 0x40000000;
+	l.l_len = 512;
+	return fcntl(fd, F_GETLK, &l) != 0 || l.l_type != F_UNLCK;
+}
+
+/*
+ * 1 when path may be removed as the temporary copy of a crm-backup that
+ * died: a regular file of one link, ours, none of the files keep (the
+ * store, the file restored), empty or beginning as a crm store does, and
+ * locked by no one, neither as crm-backup locks its temporary files
+ * (flock) nor as SQLite does.  Opened without waiting: never a FIFO.
+ */
+static int
+dead_copy(const char *path, const struct stat *keep, size_t nkeep)
+{
+	unsigned char h[100];
+	struct stat sb, fb;
+	size_t i;
+	int fd, ok;
+
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_nlink != 1 || sb.st_uid != geteuid())
+		return 0;
+	/* Before it is opened: closing it would drop our own locks. */
+	for (i = 0; i < nkeep; i++)
+		if (sb.st_dev == keep[i].st_dev && sb.st_ino == keep[i].st_ino)
+			return 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY)) < 0)
+		return 0;
+	ok = fstat(fd, &fb) == 0 && fb.st_dev == sb.st_dev &&
+	    fb.st_ino == sb.st_ino && (fb.st_size == 0 ||
+	    (pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
+	    memcmp(h, "SQLite format 3", 16) == 0 &&
+	    be32(h + 68) == CRM_APPLICATION_ID)) &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0 && !sqlite_locked(fd);
+	close(fd);
+	return ok;
+}
+
+/*
  * Remove what crm-backups that died left in dir: their temporary copies
- * and journals.  A running crm-backup holds a lock on its temporary file,
- * so only the dead ones' files go.
+ * and journals (see dead_copy).  A running crm-backup holds a lock on its
+ * temporary file, so only the dead ones' files go.
  */
 static void
-stale(const char *dir)
+stale(const char *dir, const struct stat *keep, size_t nkeep)
 {
 	char base[PATH_MAX], path[PATH_MAX];
 	struct dirent *e;
+	struct stat sb;
 	const char *rest;
 	DIR *d;
-	int fd;
 
 	if ((d = opendir(dir)) == NULL)
 		return;
@@ -450,15 +505,12 @@ stale(const char *dir)
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		snprintf(base, sizeof base, "%s/%.*s", dir, (int)TMP_LEN,
 		    e->d_name);
-		if ((fd = open(base, O_RDONLY | O_NOFOLLOW)) < 0) {
-			/* A journal whose copy is gone. */
-			if (errno == ENOENT)
-				unlink(path);
+		if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 			continue;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		/* A journal whose copy is gone, or a dead copy's. */
+		if ((*rest != '\0' && lstat(base, &sb) != 0 &&
+		    errno == ENOENT) || dead_copy(base, keep, nkeep))
 			unlink(path);
-		close(fd);
 	}
 	closedir(d);
 }
@@ -536,7 +588,7 @@ write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
 	sqlite3_stmt *s = NULL;
 	int fd, rc, broken, linked;
 
-	stale(c->dir);
+	stale(c->dir, c->keep, c->nkeep);
 	if ((fd = tmpfile_in(c->dir, tmp, sizeof tmp)) < 0)
 		return CRM_EX_IOERR;
 	if ((rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL)) ==
@@ -677,6 +729,9 @@ rotate(const char *dir, int keep, const char *id, const char *newest,
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		if (unlink(path) != 0)
 			rc = crm_err(CRM_EX_IOERR, NULL, "%s:", path);
+		else
+			/* With what SQLite may have left beside it. */
+			drop(path);
 	}
 out:
 	for (i = 0; i < n; i++)
@@ -686,6 +741,18 @@ out:
 	return rc;
 }
 
+/* A new store id: 16 random bytes in hex. */
+static void
+new_id(char *id, size_t n)
+{
+	unsigned char r[16];
+	int i;
+
+	sqlite3_randomness(sizeof r, r);
+	for (i = 0; i < (int)sizeof r; i++)
+		snprintf(id + 2 * i, n - 2 * (size_t)i, "%02x", r[i]);
+}
+
 /*
  * The store's identity into id: made (random, kept in its config) the
  * first time it is backed up.  Leaves the store open with no transaction.
@@ -693,9 +760,8 @@ out:
 static int
 store_id(struct crm_store **st, struct crm_cli *cli, char *id, size_t n)
 {
-	unsigned char r[16];
 	char *v = NULL, msg[192];
-	int rc, i;
+	int rc;
 
 	if ((rc = crm_store_open(st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_config_get(*st, ID_KEY, &v)) != CRM_EX_OK)
@@ -708,9 +774,7 @@ store_id(struct crm_store **st, struct crm_cli *cli, char *id, size_t n)
 			goto out;
 	}
 	if (v == NULL) {
-		sqlite3_randomness(sizeof r, r);
-		for (i = 0; i < (int)sizeof r; i++)
-			snprintf(id + 2 * i, n - 2 * (size_t)i, "%02x", r[i]);
+		new_id(id, n);
 		snprintf(msg, sizeof msg, "%s = %s", ID_KEY, id);
 		if ((rc = crm_config_set(*st, ID_KEY, id)) != CRM_EX_OK ||
 		    (rc = crm_audit(*st, "config", 0, "set", msg)) !=
@@ -728,20 +792,27 @@ out:
 /*
  * Backups into one folder take turns, so one's rotation never removes
  * another's backup before that one is reported: a lock on the folder, or
- * -1 where the file system has none (then they do not take turns).
+ * -1 where the file system has none (then they do not take turns), or -2
+ * when another holds it past the busy timeout.
  */
 static int
-lockdir(const char *dir)
+lockdir(const char *dir, int busy_ms)
 {
-	int fd;
+	int fd, waited;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
 		return -1;
-	while (flock(fd, LOCK_EX) != 0)
-		if (errno != EINTR) {
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 10) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
 			close(fd);
 			return -1;
 		}
+		if (waited >= busy_ms) {
+			close(fd);
+			return -2;
+		}
+		sqlite3_sleep(10);
+	}
 	return fd;
 }
 
@@ -851,24 +922,35 @@ out:
 static int
 backup(struct crm_cli *cli, const char *dir, int keep)
 {
-	struct copy c = { dir, "crm-", ".db", NULL, 1, 0, "" };
+	struct copy c = { dir, "crm-", ".db", NULL, 1, 0, NULL, 0, "" };
 	struct crm_store *st = NULL;
 	struct crm_loc at = { cli->dbpath, 0, NULL };
 	struct stamp t;
 	struct stat live;
 	char id[128];
-	int rc, lock = -1;
+	int rc, lock = -1, made = 0;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return crm_err(CRM_EX_IOERR, NULL, "%s:", dir);
+	/* The store first: a store missing or refused makes no folder. */
 	if ((rc = store_id(&st, cli, id, sizeof id)) != CRM_EX_OK)
 		goto out;
+	if (mkdir(dir, 0700) == 0)
+		made = 1;
+	else if (errno != EEXIST) {
+		rc = crm_err(CRM_EX_IOERR, NULL, "%s:", dir);
+		goto out;
+	}
 	if (stat(cli->dbpath, &live) != 0) {
 		rc = crm_err(CRM_EX_IOERR, &at, "cannot read:");
 		goto out;
 	}
 	c.id = id;
-	lock = lockdir(dir);
+	c.keep = &live;
+	c.nkeep = 1;
+	if ((lock = lockdir(dir, cli->busy_ms)) == -2) {
+		rc = crm_err(CRM_EX_TEMPFAIL, NULL, "%s: another crm-backup is "
+		    "writing there; try again later", dir);
+		goto out;
+	}
 	if ((rc = save_list(st, dir, id, cli->busy_ms)) != CRM_EX_OK)
 		goto out;
 	stamp_now(&t);
@@ -884,6 +966,9 @@ backup(struct crm_cli *cli, const char *dir, int keep)
 out:
 	if (lock >= 0)
 		close(lock);
+	/* A folder made for a backup that failed: gone again, if empty. */
+	if (rc != CRM_EX_OK && made)
+		rmdir(dir);
 	crm_store_close(st);
 	return rc;
 }
@@ -910,6 +995,13 @@ struct restore {
 	int		 scrub;		/* the store's files to checkpoint */
 	char		 dir[PATH_MAX];
 	char		 prefix[PATH_MAX];
+	/* The file restored, the store, the scratch copy: see stale(). */
+	struct stat	 keep[3];
+	size_t		 nkeep;
+	/* The first folder made for the store, or ""; the store made. */
+	char		 top[PATH_MAX];
+	struct stat	 made;
+	int		 ismade;
 };
 
 /* The file to restore: a sound crm store that is not the store itself. */
@@ -919,7 +1011,8 @@ restore_check(struct restore *r)
 	struct crm_loc at = { r->file, 0, NULL };
 	struct stat sb, live;
 	char why[160];
-	int rc, broken;
+	int64_t v = 0;
+	int rc, broken, same;
 
 	if (stat(r->file, &sb) != 0)
 		return crm_err(errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
@@ -930,51 +1023,84 @@ restore_check(struct restore *r)
 	if (stat(r->cli->dbpath, &live) == 0 && live.st_dev == sb.st_dev &&
 	    live.st_ino == sb.st_ino)
 		return crm_err(CRM_EX_DATAERR, &at, "is the store itself");
+	r->keep[r->nkeep++] = sb;
 	if ((rc = sound(r->file, why, sizeof why, &broken)) != CRM_EX_OK)
 		return crm_err(rc, &at, "%s; the store is as it was", why);
 	if (sqlite3_open_v2(r->file, &r->src, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK)
 		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
 		    sqlite3_errmsg(r->src));
+	/*
+	 * Exactly the tables and indexes crm makes at its version: a trigger
+	 * would run in the store (a forget copied elsewhere), a file with
+	 * none of crm's tables would leave a store no command can use.
+	 */
+	if (pragma_int(r->src, "PRAGMA user_version", &v) != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
+		    sqlite3_errmsg(r->src));
+	if ((rc = crm_store_schema(r->src, v, &same)) != CRM_EX_OK)
+		return rc;
+	if (!same)
+		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (its "
+		    "schema is not crm's); the store is as it was");
 	return CRM_EX_OK;
 }
 
 /*
- * The store to restore into: made as any new store (mode 0600, WAL) when
- * there is none; refused when it is there but is not a crm store.
+ * The folders above path that are missing, made mode 0700; the first one
+ * made into top ("" when none), for unmade() to remove them again.
  */
 static int
-restore_target(struct restore *r)
+mkparents(const char *path, char *top, size_t n)
+{
+	char buf[PATH_MAX], *p;
+
+	*top = '\0';
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) == 0) {
+			if (*top == '\0')
+				snprintf(top, n, "%s", buf);
+		} else if (errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Remove the folders mkparents made for path, if they are empty. */
+static void
+unmade(const char *path, const char *top)
+{
+	char buf[PATH_MAX], *p;
+
+	if (*top == '\0')
+		return;
+	snprintf(buf, sizeof buf, "%s", path);
+	while ((p = strrchr(buf, '/')) != NULL && p != buf) {
+		*p = '\0';
+		if (rmdir(buf) != 0 || strcmp(buf, top) == 0)
+			break;
+	}
+}
+
+/* The store, open twice: to read (the safety copy) and to write. */
+static int
+restore_open(struct restore *r)
 {
 	struct crm_loc at = { r->cli->dbpath, 0, NULL };
-	struct crm_store *st = NULL;
-	const char *slash;
 	struct stat sb;
 	char why[160];
 	int rc;
 
-	/* The safety copy goes beside the store: DIR/NAME.before-restore-. */
-	if ((slash = strrchr(r->cli->dbpath, '/')) == NULL)
-		snprintf(r->dir, sizeof r->dir, ".");
-	else if (slash == r->cli->dbpath)
-		snprintf(r->dir, sizeof r->dir, "/");
-	else
-		snprintf(r->dir, sizeof r->dir, "%.*s",
-		    (int)(slash - r->cli->dbpath), r->cli->dbpath);
-	snprintf(r->prefix, sizeof r->prefix, "%s.before-restore-",
-	    slash == NULL ? r->cli->dbpath : slash + 1);
-	r->existed = stat(r->cli->dbpath, &sb) == 0;
-	if (r->existed && !S_ISREG(sb.st_mode))
-		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (not a "
-		    "file); it is left as it was");
-	if (!r->existed) {
-		if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) ==
-		    CRM_EX_OK)
-			rc = crm_store_commit(st);
-		crm_store_close(st);
-		if (rc != CRM_EX_OK)
-			return rc;
-	}
+	if (stat(r->cli->dbpath, &sb) == 0)
+		r->keep[r->nkeep++] = sb;
 	if (sqlite3_open_v2(r->cli->dbpath, &r->rd, SQLITE_OPEN_READONLY,
 	    NULL) != SQLITE_OK)
 		return crm_err(CRM_EX_IOERR, &at, "cannot open: %s",
@@ -996,6 +1122,63 @@ restore_target(struct restore *r)
 	sqlite3_extended_result_codes(r->live, 1);
 	sqlite3_busy_timeout(r->live, r->cli->busy_ms);
 	return CRM_EX_OK;
+}
+
+/*
+ * The store to restore into, when there is one: refused when it is not a
+ * crm store.  Its folder, made (0700) when missing, for the scratch copy.
+ */
+static int
+restore_target(struct restore *r)
+{
+	struct crm_loc at = { r->cli->dbpath, 0, NULL };
+	const char *slash;
+	struct stat sb;
+
+	/* The safety copy goes beside the store: DIR/NAME.before-restore-. */
+	if ((slash = strrchr(r->cli->dbpath, '/')) == NULL)
+		snprintf(r->dir, sizeof r->dir, ".");
+	else if (slash == r->cli->dbpath)
+		snprintf(r->dir, sizeof r->dir, "/");
+	else
+		snprintf(r->dir, sizeof r->dir, "%.*s",
+		    (int)(slash - r->cli->dbpath), r->cli->dbpath);
+	snprintf(r->prefix, sizeof r->prefix, "%s.before-restore-",
+	    slash == NULL ? r->cli->dbpath : slash + 1);
+	r->existed = stat(r->cli->dbpath, &sb) == 0;
+	if (r->existed && !S_ISREG(sb.st_mode))
+		return crm_err(CRM_EX_DATAERR, &at, "is not a crm store (not a "
+		    "file); it is left as it was");
+	if (r->existed)
+		return restore_open(r);
+	if (mkparents(r->cli->dbpath, r->top, sizeof r->top) != 0)
+		return crm_err(CRM_EX_IOERR, &at, "cannot create its folder:");
+	return CRM_EX_OK;
+}
+
+/*
+ * No store yet: made as any new store (mode 0600, WAL), once the backup
+ * is ready to go in, so a backup refused leaves nothing behind.
+ */
+static int
+restore_create(struct restore *r)
+{
+	struct crm_store *st = NULL;
+	struct stat sb;
+	int rc;
+
+	if (r->existed)
+		return CRM_EX_OK;
+	if ((rc = crm_store_open(&st, r->cli, CRM_WRITE)) == CRM_EX_OK)
+		rc = crm_store_commit(st);
+	crm_store_close(st);
+	if (rc != CRM_EX_OK)
+		return rc;
+	if (stat(r->cli->dbpath, &sb) == 0) {
+		r->made = sb;
+		r->ismade = 1;
+	}
+	return restore_open(r);
 }
 
 /* The store in WAL mode, as every crm store, before the restore. */
@@ -1046,12 +1229,14 @@ restore_scratch(struct restore *r)
 	if (who_of(r->src, &r->was) != 0)
 		return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
 		    sqlite3_errmsg(r->src));
-	stale(r->dir);
+	stale(r->dir, r->keep, r->nkeep);
 	if ((r->scrfd = tmpfile_in(r->dir, r->scratch, sizeof r->scratch)) <
 	    0) {
 		*r->scratch = '\0';
 		return CRM_EX_IOERR;
 	}
+	if (fstat(r->scrfd, &r->keep[r->nkeep]) == 0)
+		r->nkeep++;
 	if ((rc = sqlite3_open_v2(r->scratch, &db, SQLITE_OPEN_READWRITE,
 	    NULL)) == SQLITE_OK)
 		rc = copy(db, r->src, r->cli->busy_ms);
@@ -1063,10 +1248,41 @@ restore_scratch(struct restore *r)
 	r->scli = *r->cli;
 	r->scli.dbpath = r->scratch;
 	r->scli.quiet = 1;
-	if ((rc = crm_store_open(&r->scr, &r->scli, CRM_WRITE)) != CRM_EX_OK)
-		return rc;
 	/* The backup API reads no source in a write transaction. */
-	return crm_store_commit(r->scr);
+	if ((rc = crm_store_open(&r->scr, &r->scli, CRM_WRITE)) != CRM_EX_OK ||
+	    (rc = crm_store_commit(r->scr)) != CRM_EX_OK)
+		return crm_err(rc, &at, "cannot be opened as a store of this "
+		    "crm (above, in its copy %s); the store is as it was",
+		    r->scratch);
+	return CRM_EX_OK;
+}
+
+/*
+ * The backup in the store's page size: the backup API cannot change the
+ * page size of a store in WAL mode.  Rewritten (VACUUM) out of WAL mode.
+ */
+static int
+restore_pagesize(struct restore *r)
+{
+	struct crm_loc at = { r->file, 0, NULL };
+	char sql[96];
+	int64_t want, have;
+	sqlite3 *db = crm_store_db(r->scr);
+
+	if (pragma_int(r->rd, "PRAGMA page_size", &want) != SQLITE_OK ||
+	    pragma_int(db, "PRAGMA page_size", &have) != SQLITE_OK)
+		return crm_err(CRM_EX_IOERR, &at, "cannot read its page size");
+	if (want == have)
+		return CRM_EX_OK;
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode = DELETE; "
+	    "PRAGMA page_size = %lld; VACUUM", (long long)want);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    pragma_int(db, "PRAGMA page_size", &have) != SQLITE_OK ||
+	    have != want)
+		return crm_err(CRM_EX_IOERR, &at, "cannot be rewritten in the "
+		    "store's page size (%lld): %s; the store is as it was",
+		    (long long)want, sqlite3_errmsg(db));
+	return CRM_EX_OK;
 }
 
 /*
@@ -1111,6 +1327,8 @@ restore_safety(struct restore *r)
 	r->safe.prefix = r->prefix;
 	r->safe.suffix = "";
 	r->safe.damaged = 1;
+	r->safe.keep = r->keep;
+	r->safe.nkeep = r->nkeep;
 	stamp_now(&t);
 	return write_copy(r->rd, &r->safe, &t, r->cli->busy_ms);
 }
@@ -1216,16 +1434,25 @@ static int
 restore_image(struct restore *r)
 {
 	struct crm_loc at = { r->cli->dbpath, 0, NULL };
-	char msg[PATH_MAX * 2 + 96], n[64], v[16];
+	char msg[PATH_MAX * 2 + 256], n[192], v[16], id[128];
 	int found, rc;
 
+	/*
+	 * The store keeps its own identity: a copy of another store's backup
+	 * carrying that store's id would rotate its backups away.  A new
+	 * store, or one without an id, gets a new one.
+	 */
+	if (!r->existed || cfg(r->rd, ID_KEY, id, sizeof id) != 0 ||
+	    *id == '\0')
+		new_id(id, sizeof id);
 	if ((rc = crm_store_begin(r->scr, CRM_WRITE)) != CRM_EX_OK ||
 	    (rc = restore_listed(r)) != CRM_EX_OK ||
 	    (rc = restore_replaced(r)) != CRM_EX_OK ||
-	    (rc = crm_config_unset(r->scr, TAKEN_KEY, &found)) != CRM_EX_OK)
+	    (rc = crm_config_unset(r->scr, TAKEN_KEY, &found)) != CRM_EX_OK ||
+	    (rc = crm_config_set(r->scr, ID_KEY, id)) != CRM_EX_OK)
 		goto out;
-	snprintf(n, sizeof n, "; re-applied %ld forget%s", r->forgets,
-	    r->forgets == 1 ? "" : "s");
+	snprintf(n, sizeof n, "; re-applied %ld forget%s; " ID_KEY " = %s",
+	    r->forgets, r->forgets == 1 ? "" : "s", id);
 	if (r->existed)
 		snprintf(msg, sizeof msg, "restored from %s%s; the store as it "
 		    "was is in %s", r->file, n, r->safe.path);
@@ -1310,13 +1537,21 @@ restore_finish(struct restore *r)
 		rc = CRM_EX_OK;
 	}
 	crm_store_close(st);
-	return rc;
+	/*
+	 * The store is restored, its flag set: an error now (printed) must
+	 * not say the restore failed; the next writer checkpoints.
+	 */
+	if (rc != CRM_EX_OK)
+		crm_warn(&at, "restored all the same; the old bytes leave the "
+		    "store's files at the next write");
+	return CRM_EX_OK;
 }
 
 static int
 restore(struct crm_cli *cli, const char *file)
 {
 	struct restore r;
+	struct stat sb;
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -1325,8 +1560,10 @@ restore(struct crm_cli *cli, const char *file)
 	r.scrfd = -1;
 	if ((rc = restore_check(&r)) != CRM_EX_OK ||
 	    (rc = restore_target(&r)) != CRM_EX_OK ||
-	    (rc = restore_wal(&r)) != CRM_EX_OK ||
 	    (rc = restore_scratch(&r)) != CRM_EX_OK ||
+	    (rc = restore_create(&r)) != CRM_EX_OK ||
+	    (rc = restore_wal(&r)) != CRM_EX_OK ||
+	    (rc = restore_pagesize(&r)) != CRM_EX_OK ||
 	    (rc = restore_lock(&r)) != CRM_EX_OK ||
 	    (rc = restore_safety(&r)) != CRM_EX_OK ||
 	    (rc = restore_image(&r)) != CRM_EX_OK ||
@@ -1348,6 +1585,12 @@ out:
 		drop(r.scratch);
 	if (r.scrfd >= 0)
 		close(r.scrfd);
+	/* A store made for a restore that failed: nothing is left. */
+	if (rc != CRM_EX_OK && r.ismade && stat(cli->dbpath, &sb) == 0 &&
+	    sb.st_dev == r.made.st_dev && sb.st_ino == r.made.st_ino)
+		drop(cli->dbpath);
+	if (rc != CRM_EX_OK && !r.existed)
+		unmade(cli->dbpath, r.top);
 	return rc;
 }
 

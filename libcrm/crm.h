@@ -244,6 +244,12 @@ int	crm_store_end(struct crm_store *);
 int	crm_store_begin(struct crm_store *, enum crm_mode);
 /* Roll back what was not committed and close.  Accepts NULL. */
 void	crm_store_close(struct crm_store *);
+/*
+ * *same = 1 when the schema of db is exactly what crm's migrations make at
+ * version v (its user_version): no table, index, view or trigger crm does
+ * not make, each made by the same SQL.  Errors printed.
+ */
+int	crm_store_schema(struct sqlite3 *db, int64_t v, int *same);
 struct sqlite3 *crm_store_db(struct crm_store *);
 const struct crm_cli *crm_store_cli(struct crm_store *);
 /* The currency's decimals (config "decimals", 2 by default). */

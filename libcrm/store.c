@@ -624,7 +624,7 @@ setup(struct crm_store *st, int fresh)
 	sqlite3_stmt *s = NULL;
 	int64_t v, appid;
 	char *val = NULL;
-	int rc, waited;
+	int rc, waited, same;
 
 	sqlite3_extended_result_codes(st->db, 1);
 	crm_churn_register(st->db);
@@ -651,9 +651,13 @@ setup(struct crm_store *st, int fresh)
 		return notstore(st, NULL);
 	if (v > CRM_SCHEMA_VERSION)
 		return newer(st, v);
-	/* crm-init --check looks at the store as it is. */
-	if (st->mode == CRM_CHECK)
-		return CRM_EX_OK;
+	/* crm-init --check looks at the store as it is: crm's schema. */
+	if (st->mode == CRM_CHECK) {
+		if ((rc = crm_store_schema(st->db, v, &same)) == CRM_EX_OK &&
+		    !same)
+			rc = notstore(st, "its schema is not crm's");
+		return rc;
+	}
 	if (v < CRM_SCHEMA_VERSION) {
 		/* WAL: readers never block the writer, nor it them. */
 		if ((rc = crm_prepare(st, "PRAGMA journal_mode = WAL", &s)) !=
@@ -1320,4 +1324,91 @@ crm_store_begin(struct crm_store *st, enum crm_mode mode)
 		return rc;
 	st->intx = 1;
 	return CRM_EX_OK;
+}
+
+/*
+ * The next row of a schema: 1 with *row set, 0 at its end, -1 on error.
+ * SQLite's statistics tables (ANALYZE) are no part of it.
+ */
+static int
+schema_row(sqlite3_stmt *s, const char *row[4])
+{
+	int i, rc;
+
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	for (i = 0; i < 4; i++)
+		row[i] = (const char *)sqlite3_column_text(s, i);
+	return 1;
+}
+
+int
+crm_store_schema(struct sqlite3 *db, int64_t v, int *same)
+{
+	static const char sql[] = "SELECT type, name, tbl_name, "
+	    "ifnull(sql, '') FROM sqlite_schema WHERE name NOT LIKE "
+	    "'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name";
+	struct crm_cli cli;
+	struct crm_store ref;
+	sqlite3_stmt *a = NULL, *b = NULL;
+	const char *ra[4], *rb[4];
+	int64_t i;
+	int rc, na, nb, k;
+
+	*same = 0;
+	memset(&cli, 0, sizeof cli);
+	memset(&ref, 0, sizeof ref);
+	cli.dbpath = ":memory:";
+	ref.cli = &cli;
+	ref.mode = CRM_WRITE;
+	if (v < 0 || v > CRM_SCHEMA_VERSION)
+		return CRM_EX_OK;
+	/* What crm's migrations make, from nothing, at version v. */
+	if (sqlite3_open(":memory:", &ref.db) != SQLITE_OK) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < v; i++) {
+		if ((rc = crm_exec(&ref, migrations[i])) != CRM_EX_OK ||
+		    (migrate_c[i] != NULL && (rc = migrate_c[i](&ref)) !=
+		    CRM_EX_OK))
+			goto out;
+	}
+	if ((rc = crm_prepare(&ref, sql, &b)) != CRM_EX_OK)
+		goto out;
+	if (sqlite3_prepare_v2(db, sql, -1, &a, NULL) != SQLITE_OK) {
+		rc = crm_err(CRM_EX_IOERR, NULL, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	for (;;) {
+		na = schema_row(a, ra);
+		nb = schema_row(b, rb);
+		if (na < 0) {
+			rc = crm_err(CRM_EX_IOERR, NULL, "%s",
+			    sqlite3_errmsg(db));
+			goto out;
+		}
+		if (nb < 0) {
+			rc = crm_sqlerr(&ref, sqlite3_errcode(ref.db));
+			goto out;
+		}
+		if (na != nb)
+			break;
+		if (na == 0) {
+			*same = 1;
+			break;
+		}
+		for (k = 0; k < 4; k++)
+			if (ra[k] == NULL || rb[k] == NULL ||
+			    strcmp(ra[k], rb[k]) != 0)
+				break;
+		if (k < 4)
+			break;
+	}
+	rc = CRM_EX_OK;
+out:
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	sqlite3_close(ref.db);
+	return rc;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-backup and crm-export.
 . "${0%/*}/lib.sh"
-plan 75
+plan 120
 # The umask under which a restore used to make a store 0644: crm must not
 # depend on it.
 umask 022
@@ -159,7 +159,8 @@ damage "$TMP/hurt.db"
 check_exit 'a backup of a store that fails its integrity check fails (74)' 74 \
 	"crm-backup -d '$TMP/hurt.db' '$TMP/hurtbk'"
 check_err 'saying so' 'the store fails its integrity check'
-check_out 'and leaves nothing in the backup folder' 0 'ls -A "$TMP/hurtbk" | wc -l'
+# The folder was made for it: it goes too (before, it was left empty).
+check 'and leaves no backup folder it made' '[ ! -e "$TMP/hurtbk" ]'
 check 'restore over a store that fails its integrity check' "crm-backup -d '$TMP/hurt.db' --restore '$newest'"
 check_err 'keeps it as it was, and says so' \
 	'the store as it was \(it fails its integrity check\) is kept in .*/hurt\.db\.before-restore-'
@@ -313,4 +314,152 @@ assert any(a[\"action\"] == \"set\" for a in d[\"audit\"]) and \"tester\" in s
 assert \"Svc Two\" not in s and \"beer\" not in s' '$TMP/s.json'"
 check_exit 'an unknown subject is bad input' 65 'crm-export --subject 99'
 check_exit '--subject is required' 64 'crm-export'
+
+# --- Files named as crm-backup's temporary files, that are none --------
+# The live store named .crm-backup.mystor, as a temporary copy is named
+# (TMP_PREFIX and six characters): the clean-up of dead crm-backups' files
+# removed it, and any file so named.
+mkdir "$TMP/tn"
+crm-add -q -d "$TMP/tn/.crm-backup.mystor" customer name=Live
+echo notes >"$TMP/tn/.crm-backup.notes1"
+check 'a backup of a store named as a temporary copy, into its folder' \
+	"crm-backup -q -d '$TMP/tn/.crm-backup.mystor' '$TMP/tn'"
+check_out 'leaves the store' Live "crm-ls -d '$TMP/tn/.crm-backup.mystor' -F name"
+check 'another store backed up there' "crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
+check_out 'leaves a file so named that is no SQLite file' notes "cat '$TMP/tn/.crm-backup.notes1'"
+# Another crm store so named, open in another process (an sqlite3 shell
+# that has read it: in WAL mode it holds SQLite's lock while open).
+cp "$TMP/other.db" "$TMP/tn/.crm-backup.open01"
+rm -f "$TMP/held" "$TMP/go"
+{ echo 'SELECT count(*) FROM customer;'; echo ".system touch '$TMP/held'"
+  n=0; while [ ! -e "$TMP/go" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+} | sqlite3 "$TMP/tn/.crm-backup.open01" >/dev/null &
+holder=$!
+n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+check 'a backup while another process has a crm store so named open' \
+	"crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
+: >"$TMP/go"; wait $holder
+check_out 'leaves it' Other "crm-ls -d '$TMP/tn/.crm-backup.open01' -F name"
+# A restore makes its temporary copy beside the store, clearing dead
+# ones first: neither the store so named nor the backup restored, there
+# and so named, may go.
+mkdir "$TMP/tr"
+crm-add -q -d "$TMP/tr/.crm-backup.rstore" customer name=Rs
+rb=$(must crm-backup -d "$TMP/tr/.crm-backup.rstore" "$TMP/trbk")
+cp "$rb" "$TMP/tr/.crm-backup.bkfile"
+check_out 'a restore into a store named as a temporary copy, from a backup so named beside it, keeps both' \
+	"$(printf 'Rs\nRs')" \
+	"crm-backup -q -d '$TMP/tr/.crm-backup.rstore' --restore '$TMP/tr/.crm-backup.bkfile' &&
+	crm-ls -d '$TMP/tr/.crm-backup.rstore' -F name && crm-ls -d '$TMP/tr/.crm-backup.bkfile' -F name"
+# A FIFO so named: opening it waited for a writer forever, the folder
+# locked.  timeout(1) ends a hang: 124.
+mkfifo "$TMP/tn/.crm-backup.fifo01"
+check 'a FIFO named as a temporary copy does not hang a backup' \
+	"timeout 20 crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
+check 'and stays' "[ -p '$TMP/tn/.crm-backup.fifo01' ]"
+# The folder's lock held by another (flock(1) stands for a crm-backup that
+# hangs): wait the busy timeout, then 75.  Before, it waited for ever.
+rm -f "$TMP/held" "$TMP/go"
+flock "$TMP/tn" sh -c ": >'$TMP/held'; n=0
+	while [ ! -e '$TMP/go' ] && [ \$n -lt 300 ]; do sleep 0.1; n=\$((n + 1)); done" &
+holder=$!
+n=0; while [ ! -e "$TMP/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+check_exit 'a folder locked past the busy timeout: 75' 75 \
+	"CRM_BUSY_TIMEOUT=300 timeout 20 crm-backup -q -d '$TMP/other.db' '$TMP/tn'"
+check_err 'saying so' 'tn: another crm-backup is writing there; try again later'
+: >"$TMP/go"; wait $holder
+
+# --- A backup whose schema is not crm's is not restored ------------------
+# A trigger that copies what a forget erases into a table of its own: it
+# would run in the store.  The store stays as it was, byte for byte.
+cp "$newest" "$TMP/spy.db"
+sqlite3 "$TMP/spy.db" "CREATE TABLE spy (t); CREATE TRIGGER t AFTER UPDATE ON customer
+	BEGIN INSERT INTO spy VALUES (old.name || ' ' || ifnull(old.email, '')); END;"
+cp "$CRM_DB" "$TMP/live.before"
+check_exit 'restore refuses a backup with a trigger and a table crm does not make: 65' 65 \
+	"crm-backup --restore '$TMP/spy.db'"
+check_err 'saying so' "spy\\.db: is not a crm store \\(its schema is not crm's\\); the store is as it was"
+check 'and leaves the store byte for byte' 'cmp "$CRM_DB" "$TMP/live.before"'
+# crm's application id and schema version, none of its tables: every
+# command would fail on the store (70).
+sqlite3 "$TMP/hollow.db" 'PRAGMA application_id = 1129467185; PRAGMA user_version = 5'
+check_exit 'and a file with crm'"'"'s header and none of its tables: 65' 65 \
+	"crm-backup --restore '$TMP/hollow.db'"
+check 'leaving the store byte for byte' 'cmp "$CRM_DB" "$TMP/live.before"'
+check_exit 'nor is anything made at a missing path' 65 \
+	"crm-backup -d '$TMP/hollownew/r.db' --restore '$TMP/hollow.db'"
+check 'no store, no folder' "[ ! -e '$TMP/hollownew' ]"
+check_exit 'crm-init --check says a store with a trigger crm does not make is not one: 65' 65 \
+	"crm-init --check -d '$TMP/spy.db'"
+check_err 'saying why' "spy\\.db: not a crm store \\(its schema is not crm's\\)"
+
+# --- A restore keeps the store's own identity ---------------------------
+# Prod P with two backups in PB; staging S, backed up once (its own id).
+crm-add -q -d "$TMP/prod.db" customer name=Prod
+crm-backup -q -d "$TMP/prod.db" "$TMP/pb"
+pb=$(must crm-backup -d "$TMP/prod.db" "$TMP/pb")
+pid=$(must sqlite3 "$TMP/prod.db" "SELECT value FROM config WHERE key = 'store.id'")
+crm-add -q -d "$TMP/stage.db" customer name=Stage
+crm-backup -q -d "$TMP/stage.db" "$TMP/sb"
+sid=$(must sqlite3 "$TMP/stage.db" "SELECT value FROM config WHERE key = 'store.id'")
+check "restore of prod's backup onto staging" "crm-backup -q -d '$TMP/stage.db' --restore '$pb'"
+check_out 'staging keeps its own store id' "$sid" \
+	"sqlite3 '$TMP/stage.db' \"SELECT value FROM config WHERE key = 'store.id'\""
+# Carrying prod's id, staging's rotation counted prod's backups as its own.
+check "a backup of staging into prod's folder, --keep 1" \
+	"crm-backup -q -d '$TMP/stage.db' --keep 1 '$TMP/pb'"
+check_out "leaves prod's two backups beside staging's one" 3 'ls "$TMP/pb" | wc -l'
+check 'restore into a missing store' "crm-backup -q -d '$TMP/clone.db' --restore '$pb'"
+check_out "gives it a new store id (32 hex digits), not prod's" 1 \
+	"sqlite3 '$TMP/clone.db' \"SELECT count(*) FROM config WHERE key = 'store.id'
+	AND value GLOB '$(printf '[0-9a-f]%.0s' $(seq 32))' AND value <> '$pid'\""
+check_out "prod restored from its own backup keeps its id" "$pid" \
+	"crm-backup -q -d '$TMP/prod.db' --restore '$pb' &&
+	sqlite3 '$TMP/prod.db' \"SELECT value FROM config WHERE key = 'store.id'\""
+# A backup of the format before store ids: the store kept none after it.
+cp "$pb" "$TMP/oldfmt.db"
+sqlite3 "$TMP/oldfmt.db" "DELETE FROM config WHERE key = 'store.id'"
+check_out 'restore of a backup with no store id keeps the store'"'"'s' "$pid" \
+	"crm-backup -q -d '$TMP/prod.db' --restore '$TMP/oldfmt.db' &&
+	sqlite3 '$TMP/prod.db' \"SELECT value FROM config WHERE key = 'store.id'\""
+
+# --- A restore that fails leaves everything as it was -------------------
+# A schema 4 store whose purchases repeat order lines (tests/data): its
+# migration to schema 5 is refused (65).  The store stays byte for byte;
+# at a missing path nothing is made (before, an empty store and its folder).
+sqlite3 "$TMP/v4dup.db" <"$TESTS/data/store-v4.sql"
+cp "$CRM_DB" "$TMP/live.before"
+check_exit 'restore of a backup that cannot be migrated: 65' 65 \
+	"crm-backup --restore '$TMP/v4dup.db'"
+check_err 'saying so' "v4dup\\.db: cannot be opened as a store of this crm .*; the store is as it was"
+check 'the store byte for byte as it was' 'cmp "$CRM_DB" "$TMP/live.before"'
+check_out 'and no safety copy, no temporary file beside it' 0 \
+	"find '$TMP' -maxdepth 1 \\( -name 'crm.db.before-restore-*' -o -name '.crm-backup.*' \\) -newer '$TMP/live.before' | wc -l"
+check_exit 'into a missing store: 65' 65 "crm-backup -d '$TMP/v4new/a/r.db' --restore '$TMP/v4dup.db'"
+check 'leaves no store and no folder' "[ ! -e '$TMP/v4new' ]"
+# A backup of page size 8192 (the store's is SQLite's default, 4096): the
+# backup API cannot change a WAL store's page size (74 "page size differs").
+cp "$newest" "$TMP/p8k.db"
+sqlite3 "$TMP/p8k.db" 'PRAGMA page_size = 8192; VACUUM'
+check_out 'the backup is of page size 8192' 8192 "sqlite3 '$TMP/p8k.db' 'PRAGMA page_size'"
+check_out 'a backup of another page size is restored' "$(printf 'Svc One\nSvc Two')" \
+	"crm-backup -q --restore '$TMP/p8k.db' && crm-ls -F name"
+check_out 'the store keeps its page size' 4096 'sqlite3 "$CRM_DB" "PRAGMA page_size"'
+check_out 'and into a missing store' "$(printf 'Svc One\nSvc Two')" \
+	"crm-backup -q -d '$TMP/p8new.db' --restore '$TMP/p8k.db' && crm-ls -d '$TMP/p8new.db' -F name"
+check_out 'which passes its integrity check' ok "sqlite3 '$TMP/p8new.db' 'PRAGMA integrity_check'"
+
+# --- What a backup leaves ----------------------------------------------
+check_exit 'a backup of a missing store: 66' 66 "crm-backup -d '$TMP/missing.db' '$TMP/d2'"
+check 'and no backup folder made' "[ ! -e '$TMP/d2' ]"
+check_exit 'a backup of a file that is not a crm store: 65' 65 "crm-backup -d '$TMP/x.txt' '$TMP/d3'"
+check 'and no backup folder made' "[ ! -e '$TMP/d3' ]"
+# A journal beside a backup rotation removes (left by an sqlite3 that read
+# it, say): it goes with it.
+mkdir "$TMP/rj"
+old=$(must crm-backup -d "$TMP/other.db" "$TMP/rj")
+: >"$old-journal"
+crm-backup -q -d "$TMP/other.db" --keep 1 "$TMP/rj"
+check 'rotation removes a backup with its journal' "[ ! -e '$old' ] && [ ! -e '$old-journal' ]"
+check_out 'leaving the one backup' 1 'ls -A "$TMP/rj" | wc -l'
 done_testing
