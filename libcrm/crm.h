@@ -495,8 +495,12 @@ int	crm_dedupe_pairs(struct crm_store *, int (*fn)(void *, int64_t,
 /* Fold drop[] into keep: history, tags, attributes, empty fields. */
 int	crm_merge(struct crm_store *, int64_t keep, const int64_t *drop,
 	    size_t, int64_t *merge);
-/* Restore what merge changed, exactly. */
-int	crm_merge_undo(struct crm_store *, int64_t merge);
+/*
+ * Restore what merge changed, exactly.  A snapshot holding a forgotten
+ * value is refused (crm_forgotten_merge) unless allow_forgotten.
+ */
+int	crm_merge_undo(struct crm_store *, int64_t merge,
+	    int allow_forgotten);
 
 /* ---- tier.c: tier schemes ------------------------------------------- */
 
@@ -936,6 +940,11 @@ int	crm_forgotten_open(struct crm_forgotten **, struct crm_store *);
  */
 int	crm_forgotten_check(struct crm_forgotten *, const struct crm_rec *r,
 	    int64_t self, const struct crm_loc *);
+/*
+ * The same for the snapshots merge kept (either side), as an undo would
+ * bring them back: "merge N: field: belongs to a forgotten customer".
+ */
+int	crm_forgotten_merge(struct crm_forgotten *, int64_t merge);
 void	crm_forgotten_close(struct crm_forgotten *);
 
 #endif /* CRM_H */

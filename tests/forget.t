@@ -3,7 +3,7 @@
 # store's files, stays gone when a reader is open, and is not brought
 # back by an import without --allow-forgotten.
 . "${0%/*}/lib.sh"
-plan 42
+plan 52
 
 # left 'A|B|...': shell code printing, for each text, how many printable
 # strings of the store's files (the -wal and -shm files too) hold it, as
@@ -187,4 +187,40 @@ crm-set -q ticket 2 status=closed
 check_out 'crm-export --subject holds the audit of contacts, tickets, surveys' \
 	"$(printf 'customer add\ncontact add\nticket add\nsurvey add\nticket set')" \
 	"crm-export --subject 11 | jq -r '.audit[] | .kind + \" \" + .action'"
+# --- A snapshot holding a forgotten value is the same person -----------
+# 12 Anna A keeps 13 Bob B (merge 3); 14 Bob Again has Bob B's e-mail and
+# phone.  Forgetting 14 erases Bob B's snapshot in merge 3 (and the audit's
+# copy of Bob B), and merge 3 can no longer be undone.
+crm-add -q customer name='Anna A' email=anna.a@example.com
+crm-add -q customer name='Bob B' email=bob.b@example.com phone='+1 555 111 2222'
+crm-dedupe -q --merge 12 13
+crm-add -q customer name='Bob Again' email=bob.b@example.com phone='+1 555 111 2222'
+crm-rm -q --forget 14
+# Bob B's name and e-mail were in the snapshot (merge_row) and the audit.
+check_out 'a merge snapshot holding the forgotten e-mail is erased' '0 0' \
+	"$(left 'Bob B|bob.b@')"
+check_out 'with the audit copy of the customer it was' 0 \
+	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM audit WHERE detail LIKE '%bob.b@%' OR detail LIKE '%Bob B%'\""
+check_out 'the kept side keeps its snapshot, of Anna' 'keepattr keeprow keeptag' \
+	"sqlite3 \"\$CRM_DB\" \"SELECT what FROM merge_row WHERE merge = 3 AND what != 'move' ORDER BY what\" | paste -sd' ' -"
+check_exit 'the merge can no longer be undone' 65 'crm-dedupe --undo 3'
+check_err 'as for the other snapshots' \
+	'^crm-dedupe: merge 3 cannot be undone: the personal data it kept was erased \(--forget\)$'
+check_out 'and Bob B did not come back' '12 Anna A' \
+	"crm-ls -F id,name -w 'id >= 12 and id <= 13' | tr '\t' ' '"
+# 15 comes back with Secret Person's e-mail (customer 1, forgotten) by
+# --allow-forgotten, and is merged into 16 (merge 4): an undo would bring
+# back a forgotten value without it.
+crm-add -q --allow-forgotten customer name=Returns email=secret.person@example.org
+crm-add -q customer name='Host Two'
+crm-dedupe -q --merge 16 15
+sqlite3 "$CRM_DB" .dump >"$TMP/before"
+check_exit 'crm-dedupe --undo of a snapshot with a forgotten e-mail is refused' 65 \
+	'crm-dedupe --undo 4'
+check_err 'naming the merge and the field' \
+	'^crm-dedupe: merge 4: email: belongs to a forgotten customer$'
+check 'and nothing was written' 'sqlite3 "$CRM_DB" .dump | cmp -s - "$TMP/before"'
+check_out 'crm-dedupe --allow-forgotten --undo brings it back' \
+	'15 secret.person@example.org' \
+	"crm-dedupe -q --allow-forgotten --undo 4 && sqlite3 -separator ' ' \"\$CRM_DB\" 'SELECT id, email FROM customer WHERE id = 15'"
 done_testing
