@@ -901,6 +901,15 @@ int	crm_customer_forget(struct crm_store *, int64_t id);
 /* Schema 5: make the store's random forget key (config, hex). */
 int	crm_forget_keygen(struct crm_store *);
 /*
+ * Schema 5, after crm_forget_keygen: finish the forgets an older crm made
+ * (it erased the customer's row, attributes, audit entries and own merge
+ * snapshots only): each customer the audit says was forgotten (kind
+ * customer, action forget) is forgotten again as crm_customer_forget
+ * does, as of the first such entry, with the hashes of what is still
+ * known of them.
+ */
+int	crm_forget_legacy(struct crm_store *);
+/*
  * For crm-backup: write every forget of the store (time, customer id,
  * hashes) and the key into the SQLite file at path, a list of forgets
  * kept beside the backups (created when missing; rows already there

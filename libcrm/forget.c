@@ -662,6 +662,45 @@ crm_customer_forget(struct crm_store *st, int64_t id)
 	return forget_at(st, id, crm_store_cli(st)->clock, &fid);
 }
 
+int
+crm_forget_legacy(struct crm_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t *id = NULL, *ts = NULL, fid;
+	size_t n = 0, cap = 0, i;
+	void *p;
+	int rc;
+
+	/* Read first: forgetting rewrites the audit being read. */
+	if ((rc = crm_prepare(st, "SELECT record, min(ts) FROM audit WHERE "
+	    "kind = 'customer' AND action = 'forget' AND record IS NOT NULL "
+	    "GROUP BY record ORDER BY min(id)", &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((p = realloc(id, cap * sizeof *id)) == NULL)
+				break;
+			id = p;
+			if ((p = realloc(ts, cap * sizeof *ts)) == NULL)
+				break;
+			ts = p;
+		}
+		id[n] = sqlite3_column_int64(s, 0);
+		ts[n++] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	else
+		rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+	for (i = 0; rc == CRM_EX_OK && i < n; i++)
+		rc = forget_at(st, id[i], ts[i], &fid);
+	free(id);
+	free(ts);
+	return rc;
+}
+
 /* Open another SQLite file: a list of forgets, or a store. */
 static int
 other(struct crm_store *st, const char *path, int flags, sqlite3 **db)
