@@ -3,7 +3,7 @@
 # store's files, stays gone when a reader is open, and is not brought
 # back by an import without --allow-forgotten.
 . "${0%/*}/lib.sh"
-plan 58
+plan 59
 
 # left 'A|B|...': shell code printing, for each text, how many printable
 # strings of the store's files (the -wal and -shm files too) hold it, as
@@ -265,4 +265,10 @@ check_out 'the forget is recorded, with the hashes of what was still known' \
 	 SELECT what, count(*) FROM forgotten GROUP BY what ORDER BY what"'
 check_exit 'the twin cannot come back by its e-mail' 65 \
 	'crm-add -d "$TMP/v4.db" customer name=X email=olga.twin@example.com'
+# --- crm-tag on many customers: an audit entry for each ------------------
+# The issue: crm-export --subject ID holds every audit entry about the
+# person; crm-tag gold 11 2 12 wrote one entry naming no customer.
+check_out 'crm-export --subject finds a tag given to many customers' \
+	'tag 11 tag gold: tagged' \
+	"crm-tag gold 11 2 12 && crm-export --subject 11 | jq -r '.audit[] | select(.kind == \"tag\") | \"\\(.kind) \\(.record) \\(.action) \\(.detail)\"'"
 done_testing
