@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
@@ -136,6 +137,11 @@ identifies(const char *name, const char *v, char *norm, size_t n)
 	if (v == NULL || *v == '\0')
 		return NULL;
 	if (strncmp(name, "attr.", 5) == 0) {
+		/* Free text: an address or number may come as a URI. */
+		if (strncasecmp(v, "mailto:", 7) == 0)
+			v += 7;
+		else if (strncasecmp(v, "tel:", 4) == 0)
+			v += 4;
 		if (crm_email_ok(v) && crm_email_key(v, norm, n) == 0)
 			return "email";
 		phone = phoneish(name + 5) && crm_phone_ok(v);

@@ -3,7 +3,7 @@
 # store's files, stays gone when a reader is open, and is not brought
 # back by an import without --allow-forgotten.
 . "${0%/*}/lib.sh"
-plan 59
+plan 66
 
 # left 'A|B|...': shell code printing, for each text, how many printable
 # strings of the store's files (the -wal and -shm files too) hold it, as
@@ -271,4 +271,23 @@ check_exit 'the twin cannot come back by its e-mail' 65 \
 check_out 'crm-export --subject finds a tag given to many customers' \
 	'tag 11 tag gold: tagged' \
 	"crm-tag gold 11 2 12 && crm-export --subject 11 | jq -r '.audit[] | select(.kind == \"tag\") | \"\\(.kind) \\(.record) \\(.action) \\(.detail)\"'"
+# --- mailto: and tel: do not hide a forgotten value ----------------------
+sqlite3 "$CRM_DB" .dump >"$TMP/before"
+# A colon is not in an address (RFC 5322's atext; quoted local parts are
+# refused already): mailto:ADDRESS is a URI, refused as an e-mail.
+check_exit 'email=mailto:ADDRESS is not an e-mail address' 65 \
+	'crm-add customer name=X email=mailto:someone.new@example.com'
+check_err 'saying so' \
+	'^crm-add: email: "mailto:someone.new@example.com" is not an e-mail address \(give it without mailto:\)$'
+# Secret Person's e-mail (customer 1, forgotten) in a vCard, as a URI.
+printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Gina\r\nEMAIL:mailto:secret.person@example.org\r\nEND:VCARD\r\n' >"$TMP/gina.vcf"
+check_exit 'a vCard EMAIL:mailto: of a forgotten address is refused' 65 \
+	'crm-add -f "$TMP/gina.vcf" customer'
+check_err 'as forgotten' 'gina\.vcf:1: email: belongs to a forgotten customer$'
+# Its attribute mobile +1 212 555 0199, as a tel: URI in a phone-named one.
+check_exit 'an attribute mailto: of a forgotten address is refused' 65 \
+	'crm-add customer name=X attr.web=mailto:secret.person@example.org'
+check_exit 'an attribute tel: of a forgotten phone is refused' 65 \
+	'crm-add customer name=X attr.cell=tel:+1-212-555-0199'
+check 'and nothing was written' 'sqlite3 "$CRM_DB" .dump | cmp -s - "$TMP/before"'
 done_testing
