@@ -832,6 +832,50 @@ out:
 	return rc;
 }
 
+/*
+ * *yes = 1 when every forget of this store that kept hashes was made by
+ * an older crm (before the store came to schema 5, when the key was
+ * made) and is in the file db too (by time and customer): its hashes can
+ * stand for ours.
+ */
+static int
+covered(struct crm_store *st, sqlite3 *db, const char *path, int *yes)
+{
+	sqlite3_stmt *s = NULL, *f = NULL;
+	int rc, r;
+
+	*yes = 1;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM forget WHERE ts = ?1 AND "
+	    "customer = ?2", -1, &f, NULL) != SQLITE_OK)
+		return othererr(db, path);
+	if ((rc = crm_prepare(st, "SELECT ts, customer, ts < (SELECT max(ts) "
+	    "FROM audit WHERE action = 'migrate' AND detail GLOB 'schema "
+	    "version [0-4] -> *') FROM forget AS f WHERE EXISTS (SELECT 1 FROM "
+	    "forgotten WHERE forget = f.id)", &s)) != CRM_EX_OK)
+		goto out;
+	while (*yes && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_int(s, 2) != 1) {
+			*yes = 0;
+			break;
+		}
+		sqlite3_bind_int64(f, 1, sqlite3_column_int64(s, 0));
+		sqlite3_bind_int64(f, 2, sqlite3_column_int64(s, 1));
+		r = sqlite3_step(f);
+		sqlite3_reset(f);
+		if (r == SQLITE_DONE)
+			*yes = 0;
+		else if (r != SQLITE_ROW) {
+			rc = othererr(db, path);
+			goto out;
+		}
+	}
+	rc = !*yes || rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(f);
+	return rc;
+}
+
 int
 crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 {
@@ -840,8 +884,8 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 	struct crm_loc at = { path, 0, NULL };
 	sqlite3 *db = NULL;
 	char *mine = NULL;
-	int64_t ts, c, fid, any;
-	int rc, found;
+	int64_t ts, c, fid = 0;
+	int rc, found, had, ok, rekey = 0;
 
 	*n = 0;
 	if ((rc = other(st, path, SQLITE_OPEN_READONLY, &db)) != CRM_EX_OK ||
@@ -861,21 +905,25 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 	}
 	/*
 	 * Hashes compare under one key.  A store whose key is younger than
-	 * every forget (a backup from before schema 5) takes the other's.
+	 * every forget (a backup from before schema 5) takes the other's:
+	 * its own hashes, if any, are of forgets the file has too (those
+	 * schema 5 finished for the older crm), whose hashes stand for them.
 	 */
 	if (mine == NULL || strcmp(mine, (const char *)sqlite3_column_text(s,
 	    0)) != 0) {
-		if ((rc = crm_query_int(st, &any, "SELECT EXISTS (SELECT 1 "
-		    "FROM forgotten)", 0)) != CRM_EX_OK)
+		if ((rc = covered(st, db, path, &ok)) != CRM_EX_OK)
 			goto out;
-		if (any) {
+		if (!ok) {
 			rc = crm_err(CRM_EX_DATAERR, &at, "its forgets are "
 			    "keyed for another store");
 			goto out;
 		}
-		if ((rc = crm_config_set(st, CRM_CONFIG_FORGET_KEY,
+		if ((rc = crm_exec(st, "DELETE FROM forgotten; DROP TABLE IF "
+		    "EXISTS temp.snap")) != CRM_EX_OK ||
+		    (rc = crm_config_set(st, CRM_CONFIG_FORGET_KEY,
 		    (const char *)sqlite3_column_text(s, 0))) != CRM_EX_OK)
 			goto out;
+		rekey = 1;
 	}
 	sqlite3_finalize(s);
 	s = NULL;
@@ -886,7 +934,7 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 		rc = othererr(db, path);
 		goto out;
 	}
-	if ((rc = crm_prepare(st, "SELECT 1 FROM forget WHERE ts = ?1 AND "
+	if ((rc = crm_prepare(st, "SELECT id FROM forget WHERE ts = ?1 AND "
 	    "customer = ?2", &here)) != CRM_EX_OK ||
 	    (rc = crm_prepare(st, "SELECT 1 FROM customer WHERE id = ?",
 	    &alive)) != CRM_EX_OK ||
@@ -898,15 +946,19 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 		c = sqlite3_column_int64(s, 2);
 		sqlite3_bind_int64(here, 1, ts);
 		sqlite3_bind_int64(here, 2, c);
-		found = sqlite3_step(here) == SQLITE_ROW;
+		if ((had = sqlite3_step(here) == SQLITE_ROW))
+			fid = sqlite3_column_int64(here, 0);
 		sqlite3_reset(here);
-		if (found)
-			continue;	/* this store has it already */
+		/* This store has it already: under the file's key, its hashes. */
+		if (had && !rekey)
+			continue;
 		sqlite3_bind_int64(alive, 1, c);
 		found = sqlite3_step(alive) == SQLITE_ROW;
 		sqlite3_reset(alive);
 		/* The person again, or, gone since, their hashes only. */
-		if (found)
+		if (had)
+			rc = CRM_EX_OK;
+		else if (found)
 			rc = forget_at(st, c, ts, &fid);
 		else if ((rc = crm_query_int(st, &fid, "INSERT INTO forget "
 		    "(ts, customer) VALUES (?1, ?2) RETURNING id", 2, ts, c)) ==
@@ -929,7 +981,8 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 			rc = othererr(db, path);
 			goto out;
 		}
-		(*n)++;
+		if (!had)
+			(*n)++;
 	}
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : othererr(db, path);
 out:
