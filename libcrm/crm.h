@@ -926,8 +926,9 @@ int	crm_forget_save(struct crm_store *, const char *path);
  * under another key (say, a backup from before schema 5) takes the
  * file's key when each of its forgets with hashes is in the file too and
  * older than its schema 5 (one schema 5 finished for an older crm): the
- * file's hashes replace its own; else it is refused (CRM_EX_DATAERR).  A file with no forgets applies none.  After the
- * commit, crm_store_scrub.
+ * file's hashes replace its own; else it is refused (CRM_EX_DATAERR).
+ * A file with no forgets applies none.  After the commit,
+ * crm_store_scrub.
  */
 int	crm_forget_reapply(struct crm_store *, const char *path, long *n);
 /*
