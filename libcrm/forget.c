@@ -324,10 +324,14 @@ crm_person_load(struct crm_store *st, int64_t id)
 }
 
 /*
- * The snapshots holding the person: their own, whichever side of a merge
- * they were on, those of every customer merged into them, and those
- * holding a value of theirs (temp.person_snap).
+ * The snapshots of the person: their own, whichever side of a merge they
+ * were on, and those of every customer merged into them.  Erased with
+ * them: those of a customer still here holding a value of theirs
+ * (temp.person_snap), whose other values are that customer's.
  */
+#define OWN_SNAPSHOTS \
+	"m.what != 'move' AND m.customer IN (SELECT customer FROM " \
+	"temp.person)"
 #define SNAPSHOTS \
 	"m.what != 'move' AND (m.customer IN (SELECT customer FROM " \
 	"temp.person) OR (m.merge, m.customer) IN (SELECT merge, customer " \
@@ -365,10 +369,10 @@ static const char identities[] =
     "json_valid(a.detail) THEN a.detail ELSE '{}' END) AS j WHERE a.kind = "
     "'customer' AND a.record IN (SELECT customer FROM temp.person) "
     "UNION SELECT j.key, j.value FROM merge_row AS m, json_each(m.data) AS "
-    "j WHERE m.what IN ('row', 'keeprow') AND " SNAPSHOTS " "
+    "j WHERE m.what IN ('row', 'keeprow') AND " OWN_SNAPSHOTS " "
     "UNION SELECT 'attr.' || json_extract(j.value, '$[0]'), "
     "json_extract(j.value, '$[1]') FROM merge_row AS m, json_each(m.data) "
-    "AS j WHERE m.what IN ('attr', 'keepattr') AND " SNAPSHOTS;
+    "AS j WHERE m.what IN ('attr', 'keepattr') AND " OWN_SNAPSHOTS;
 
 /* Record the forget of customer id as of ts: its id in *fid. */
 static int
@@ -477,7 +481,7 @@ out:
  * A customer no longer here joins temp.person (with those merged into
  * it: its audit and snapshots go too); a customer here stays, only its
  * snapshot in that merge goes (temp.person_snap).  *more: how many
- * joined.
+ * joined temp.person, whose values are the person's to hash.
  */
 #define MATCHED \
 	"FROM temp.snap AS s JOIN forgotten AS f ON f.hash = s.hash AND " \
@@ -503,8 +507,7 @@ run1(struct crm_store *st, const char *sql, int64_t fid)
 static int
 matched(struct crm_store *st, int64_t fid, int64_t *more)
 {
-	static const char count[] = "SELECT (SELECT count(*) FROM "
-	    "temp.person) + (SELECT count(*) FROM temp.person_snap)";
+	static const char count[] = "SELECT count(*) FROM temp.person";
 	int64_t before, after;
 	int rc;
 

@@ -3,7 +3,7 @@
 # store's files, stays gone when a reader is open, and is not brought
 # back by an import without --allow-forgotten.
 . "${0%/*}/lib.sh"
-plan 70
+plan 74
 
 # left 'A|B|...': shell code printing, for each text, how many printable
 # strings of the store's files (the -wal and -shm files too) hold it, as
@@ -311,4 +311,22 @@ check_exit 'an attribute mailto: of a forgotten address is refused' 65 \
 check_exit 'an attribute tel: of a forgotten phone is refused' 65 \
 	'crm-add customer name=X attr.cell=tel:+1-212-555-0199'
 check 'and nothing was written' 'sqlite3 "$CRM_DB" .dump | cmp -s - "$TMP/before"'
+# --- A customer still here whose snapshot holds a forgotten value --------
+# 17 Carl keeps 18 Dan (merge 5: Carl's snapshot holds his phone); 19 Eve
+# shares the phone and is forgotten.  Carl's snapshot goes (merge 5 can no
+# longer be undone); Carl's own row and e-mail stay his: not hashed.
+crm-add -q customer name=Carl email=carl@example.com phone='+1 555 333 4444'
+crm-add -q customer name=Dan
+crm-dedupe -q --merge 17 18
+crm-add -q customer name=Eve email=eve@example.com phone='+1 555 333 4444'
+crm-rm -q --forget 19
+check_out 'the snapshot of the kept customer holding the phone is erased' \
+	'attr row tag' \
+	"sqlite3 \"\$CRM_DB\" \"SELECT what FROM merge_row WHERE merge = 5 AND what != 'move' ORDER BY what\" | paste -sd' ' -"
+check_out 'the customer keeps its row' "$(printf 'carl@example.com\t+1 555 333 4444')" \
+	"crm-ls -F email,phone -w 'id = 17'"
+# Eve's e-mail and phone: 2; Carl's e-mail would make 3.
+check_out 'only the forgotten person's values are hashed' 2 \
+	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM forgotten AS h JOIN forget AS f ON f.id = h.forget WHERE f.customer = 19\""
+check_exit 'and merge 5 can no longer be undone' 65 'crm-dedupe --undo 5'
 done_testing
