@@ -326,7 +326,7 @@ check_out 'the snapshot of the kept customer holding the phone is erased' \
 check_out 'the customer keeps its row' "$(printf 'carl@example.com\t+1 555 333 4444')" \
 	"crm-ls -F email,phone -w 'id = 17'"
 # Eve's e-mail and phone: 2; Carl's e-mail would make 3.
-check_out 'only the forgotten person's values are hashed' 2 \
+check_out "only the forgotten person's values are hashed" 2 \
 	"sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM forgotten AS h JOIN forget AS f ON f.id = h.forget WHERE f.customer = 19\""
 check_exit 'and merge 5 can no longer be undone' 65 'crm-dedupe --undo 5'
 done_testing
