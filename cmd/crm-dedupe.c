@@ -6,10 +6,10 @@
 #include "crm.h"
 
 static const char usage[] =
-    "[-qH] [-d path] [-o fmt] | [-n] --merge keep drop ... | [-n] --undo "
-    "merge";
+    "[-qH] [-d path] [-o fmt] | [-n] --merge keep drop ... | [-n] "
+    "[--allow-forgotten] --undo merge";
 
-enum { OPT_MERGE = CRM_OPT_OWN, OPT_UNDO };
+enum { OPT_MERGE = CRM_OPT_OWN, OPT_UNDO, OPT_ALLOW };
 
 static int
 pair(void *arg, int64_t a, int64_t b, double score, const char *why)
@@ -86,7 +86,7 @@ out:
 }
 
 static int
-undo(struct crm_cli *cli, const char *arg)
+undo(struct crm_cli *cli, const char *arg, int allow)
 {
 	struct crm_store *st = NULL;
 	int64_t m;
@@ -96,7 +96,7 @@ undo(struct crm_cli *cli, const char *arg)
 		return crm_err(CRM_EX_DATAERR, NULL, "\"%s\" is not a merge id",
 		    arg);
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) == CRM_EX_OK &&
-	    (rc = crm_merge_undo(st, m)) == CRM_EX_OK && !cli->dryrun)
+	    (rc = crm_merge_undo(st, m, allow)) == CRM_EX_OK && !cli->dryrun)
 		rc = crm_store_commit(st);
 	crm_store_close(st);
 	return rc;
@@ -108,11 +108,12 @@ main(int argc, char *argv[])
 	static const struct option lopts[] = {
 		{ "merge", required_argument, NULL, OPT_MERGE },
 		{ "undo", required_argument, NULL, OPT_UNDO },
+		{ "allow-forgotten", no_argument, NULL, OPT_ALLOW },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct crm_cli cli;
 	const char *keep = NULL, *undoid = NULL;
-	int c;
+	int c, allow = 0;
 
 	crm_cli_begin(&cli, argc, argv, usage, "dnqoH");
 	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
@@ -123,19 +124,22 @@ main(int argc, char *argv[])
 		case OPT_UNDO:
 			undoid = optarg;
 			break;
+		case OPT_ALLOW:
+			allow = 1;
+			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (keep != NULL && undoid != NULL)
+	if ((keep != NULL && undoid != NULL) || (allow && undoid == NULL))
 		return crm_usage(&cli);
 	if (keep != NULL)
 		return crm_cli_end(&cli, merge(&cli, keep, argc, argv));
 	if (argc > 0)
 		return crm_usage(&cli);
 	if (undoid != NULL)
-		return crm_cli_end(&cli, undo(&cli, undoid));
+		return crm_cli_end(&cli, undo(&cli, undoid, allow));
 	return crm_cli_end(&cli, list(&cli));
 }

@@ -12,6 +12,29 @@ static const char usage[] = "[-nqr] [-d path] [--asof date] tag [id ...] | "
 
 enum { OPT_RULES = CRM_OPT_OWN, OPT_APPLY };
 
+/* Audit the untagging of each customer the rule for tag tagged. */
+static int
+dropped(struct crm_store *st, const char *tag)
+{
+	sqlite3_stmt *s = NULL;
+	char msg[160];
+	int rc, e = CRM_EX_OK;
+
+	if ((rc = crm_prepare(st, "SELECT customer FROM tag WHERE tag = ? AND "
+	    "origin = 'rule' ORDER BY customer", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, tag, -1, SQLITE_STATIC);
+	snprintf(msg, sizeof msg, "%s: untagged, its rule dropped", tag);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((e = crm_audit(st, "tag", sqlite3_column_int64(s, 0),
+		    "untag", msg)) != CRM_EX_OK)
+			break;
+	rc = rc == SQLITE_ROW ? e : rc == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* -R tag expr defines a rule; -R tag -r drops it. */
 static int
 rule(struct crm_cli *cli, const char *tag, const char *expr)
@@ -21,6 +44,9 @@ rule(struct crm_cli *cli, const char *tag, const char *expr)
 	int rc;
 
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
+		goto out;
+	/* The tags a dropped rule set go with it: an entry per customer. */
+	if (expr == NULL && (rc = dropped(st, tag)) != CRM_EX_OK)
 		goto out;
 	rc = expr != NULL ? crm_rule_define(st, tag, expr) :
 	    crm_rule_drop(st, tag);
@@ -67,19 +93,29 @@ out:
 	return rc;
 }
 
+struct apply {
+	struct crm_store	*st;
+	struct crm_out		*o;
+};
+
+/* A rule's change: an audit entry naming the customer, and its line. */
 static int
 change(void *arg, int64_t id, const char *tag, int dir)
 {
-	struct crm_out *o = arg;
-	char buf[32];
+	struct apply *a = arg;
+	char buf[160];
+	int rc;
 
-	if (o == NULL)
-		return CRM_EX_OK;
+	snprintf(buf, sizeof buf, "%s: %s by its rule", tag, dir > 0 ?
+	    "tagged" : "untagged");
+	if ((rc = crm_audit(a->st, "tag", id, dir > 0 ? "tag" : "untag",
+	    buf)) != CRM_EX_OK || a->o == NULL)
+		return rc;
 	snprintf(buf, sizeof buf, "%lld", (long long)id);
-	crm_out_cell(o, CRM_V_NUM, buf);
-	crm_out_cell(o, CRM_V_STR, tag);
-	crm_out_cell(o, CRM_V_STR, dir > 0 ? "added" : "removed");
-	crm_out_endrow(o);
+	crm_out_cell(a->o, CRM_V_NUM, buf);
+	crm_out_cell(a->o, CRM_V_STR, tag);
+	crm_out_cell(a->o, CRM_V_STR, dir > 0 ? "added" : "removed");
+	crm_out_endrow(a->o);
 	return CRM_EX_OK;
 }
 
@@ -90,6 +126,7 @@ apply(struct crm_cli *cli)
 	static const char *const names[] = { "id", "tag", "change" };
 	struct crm_store *st = NULL;
 	struct crm_out *o = NULL;
+	struct apply a;
 	char msg[64];
 	long n = 0;
 	int rc;
@@ -101,7 +138,9 @@ apply(struct crm_cli *cli)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = crm_rule_apply(st, change, o, &n)) != CRM_EX_OK)
+	a.st = st;
+	a.o = o;
+	if ((rc = crm_rule_apply(st, change, &a, &n)) != CRM_EX_OK)
 		goto out;
 	snprintf(msg, sizeof msg, "rules applied: %ld changes", n);
 	if ((rc = crm_audit(st, "tag", 0, "apply", msg)) != CRM_EX_OK)
@@ -187,7 +226,7 @@ static int
 tag(struct crm_cli *cli, const char *name, int argc, char **argv, int rm)
 {
 	struct crm_store *st = NULL;
-	struct crm_ids ids = { 0 };
+	struct crm_ids ids = { 0 }, one = { NULL, 1, 1 };
 	char msg[160];
 	int64_t changed = 0;
 	size_t i;
@@ -202,15 +241,23 @@ tag(struct crm_cli *cli, const char *name, int argc, char **argv, int rm)
 		goto out;
 	if ((rc = crm_ids_check(st, crm_kind_customer(), &ids)) != CRM_EX_OK)
 		goto out;
-	rc = rm ? crm_tag_del(st, name, &ids, &changed) :
-	    crm_tag_add(st, name, &ids, &changed);
-	if (rc != CRM_EX_OK)
-		goto out;
-	snprintf(msg, sizeof msg, "%s: %lld of %zu customers changed", name,
-	    (long long)changed, ids.n);
-	if ((rc = crm_audit(st, "tag", ids.n == 1 ? ids.v[0] : 0, rm ?
-	    "untag" : "tag", msg)) != CRM_EX_OK)
-		goto out;
+	/*
+	 * An audit entry per customer, naming it: crm-export --subject finds
+	 * it, as it finds every entry about the person.
+	 */
+	for (i = 0; i < ids.n; i++) {
+		one.v = &ids.v[i];
+		rc = rm ? crm_tag_del(st, name, &one, &changed) :
+		    crm_tag_add(st, name, &one, &changed);
+		if (rc != CRM_EX_OK)
+			goto out;
+		snprintf(msg, sizeof msg, "%s: %s", name, rm ? (changed ?
+		    "untagged" : "not tagged") : (changed ? "tagged" :
+		    "tagged already"));
+		if ((rc = crm_audit(st, "tag", ids.v[i], rm ? "untag" : "tag",
+		    msg)) != CRM_EX_OK)
+			goto out;
+	}
 	if (cli->dryrun && !cli->quiet)
 		for (i = 0; i < ids.n; i++)
 			printf("%lld\n", (long long)ids.v[i]);

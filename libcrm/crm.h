@@ -505,8 +505,12 @@ int	crm_dedupe_pairs(struct crm_store *, int (*fn)(void *, int64_t,
 /* Fold drop[] into keep: history, tags, attributes, empty fields. */
 int	crm_merge(struct crm_store *, int64_t keep, const int64_t *drop,
 	    size_t, int64_t *merge);
-/* Restore what merge changed, exactly. */
-int	crm_merge_undo(struct crm_store *, int64_t merge);
+/*
+ * Restore what merge changed, exactly.  A snapshot holding a forgotten
+ * value is refused (crm_forgotten_merge) unless allow_forgotten.
+ */
+int	crm_merge_undo(struct crm_store *, int64_t merge,
+	    int allow_forgotten);
 
 /* ---- tier.c: tier schemes ------------------------------------------- */
 
@@ -917,6 +921,15 @@ int	crm_customer_forget(struct crm_store *, int64_t id);
 /* Schema 5: make the store's random forget key (config, hex). */
 int	crm_forget_keygen(struct crm_store *);
 /*
+ * Schema 5, after crm_forget_keygen: finish the forgets an older crm made
+ * (it erased the customer's row, attributes, audit entries and own merge
+ * snapshots only): each customer the audit says was forgotten (kind
+ * customer, action forget) is forgotten again as crm_customer_forget
+ * does, as of the first such entry, with the hashes of what is still
+ * known of them.
+ */
+int	crm_forget_legacy(struct crm_store *);
+/*
  * For crm-backup: write every forget of the store (time, customer id,
  * hashes) and the key into the SQLite file at path, a list of forgets
  * kept beside the backups (created when missing; rows already there
@@ -930,10 +943,12 @@ int	crm_forget_save(struct crm_store *, const char *path);
  * crm_forget_save, or the store being replaced) that this store lacks
  * (by time and customer id): the customer, when still here, is forgotten
  * again, and the hashes are kept either way.  *n: how many.  A store
- * with no forgets of its own (say, a backup from before schema 5) takes
- * the file's key; one with other forgets under another key is refused
- * (CRM_EX_DATAERR).  A file with no forgets applies none.  After the
- * commit, crm_store_scrub.
+ * under another key (say, a backup from before schema 5) takes the
+ * file's key when each of its forgets with hashes is in the file too and
+ * older than its schema 5 (one schema 5 finished for an older crm): the
+ * file's hashes replace its own; else it is refused (CRM_EX_DATAERR).
+ * A file with no forgets applies none.  After the commit,
+ * crm_store_scrub.
  */
 int	crm_forget_reapply(struct crm_store *, const char *path, long *n);
 /*
@@ -956,6 +971,11 @@ int	crm_forgotten_open(struct crm_forgotten **, struct crm_store *);
  */
 int	crm_forgotten_check(struct crm_forgotten *, const struct crm_rec *r,
 	    int64_t self, const struct crm_loc *);
+/*
+ * The same for the snapshots merge kept (either side), as an undo would
+ * bring them back: "merge N: field: belongs to a forgotten customer".
+ */
+int	crm_forgotten_merge(struct crm_forgotten *, int64_t merge);
 void	crm_forgotten_close(struct crm_forgotten *);
 
 #endif /* CRM_H */

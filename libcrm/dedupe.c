@@ -352,16 +352,21 @@ restore_sets(struct crm_store *st, int64_t merge, int64_t c, const char *pfx)
 }
 
 int
-crm_merge_undo(struct crm_store *st, int64_t merge)
+crm_merge_undo(struct crm_store *st, int64_t merge, int allow_forgotten)
 {
+	struct crm_forgotten *f = NULL;
 	sqlite3_stmt *s = NULL;
 	int64_t keep = 0, undone = 0, c;
 	char detail[128];
 	int rc, found = 0;
 
+	/* Undoable: the kept one's snapshot and each dropped one's are there. */
 	if ((rc = crm_prepare(st, "SELECT keep, undone, EXISTS (SELECT 1 FROM "
-	    "merge_row WHERE merge = merge.id AND what = 'keeprow') FROM merge "
-	    "WHERE id = ?", &s)) != CRM_EX_OK)
+	    "merge_row WHERE merge = merge.id AND what = 'keeprow') AND NOT "
+	    "EXISTS (SELECT 1 FROM merge_row AS mv WHERE mv.merge = merge.id "
+	    "AND mv.what = 'move' AND NOT EXISTS (SELECT 1 FROM merge_row AS "
+	    "r WHERE r.merge = merge.id AND r.what = 'row' AND r.customer = "
+	    "mv.customer)) FROM merge WHERE id = ?", &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, merge);
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -385,6 +390,14 @@ crm_merge_undo(struct crm_store *st, int64_t merge)
 		return crm_err(CRM_EX_DATAERR, NULL, "merge %lld cannot be "
 		    "undone: customer %lld was removed since", (long long)merge,
 		    (long long)keep);
+	/* No forgotten person comes back with a snapshot. */
+	if (!allow_forgotten) {
+		if ((rc = crm_forgotten_open(&f, st)) == CRM_EX_OK)
+			rc = crm_forgotten_merge(f, merge);
+		crm_forgotten_close(f);
+		if (rc != CRM_EX_OK)
+			return rc;
+	}
 	/* The kept customer as it was, then the dropped ones again. */
 	if ((rc = restore_row(st, merge, keep, "keeprow", 0)) != CRM_EX_OK ||
 	    (rc = run(st, "DELETE FROM attr WHERE customer = ?2", 0, keep, 0,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
@@ -136,6 +137,11 @@ identifies(const char *name, const char *v, char *norm, size_t n)
 	if (v == NULL || *v == '\0')
 		return NULL;
 	if (strncmp(name, "attr.", 5) == 0) {
+		/* Free text: an address or number may come as a URI. */
+		if (strncasecmp(v, "mailto:", 7) == 0)
+			v += 7;
+		else if (strncasecmp(v, "tel:", 4) == 0)
+			v += 4;
 		if (crm_email_ok(v) && crm_email_key(v, norm, n) == 0)
 			return "email";
 		phone = phoneish(name + 5) && crm_phone_ok(v);
@@ -236,36 +242,33 @@ gone(struct crm_store *st)
 	return CRM_EX_OK;
 }
 
-int
-crm_person_load(struct crm_store *st, int64_t id)
+/*
+ * Into temp.person: the customers in temp.person_new and, recursively,
+ * every customer merged into one of them by a merge that stands (it made
+ * its dropped customers part of the kept one: the same person, whose
+ * records and audit are theirs too).
+ */
+static int
+closure(struct crm_store *st)
+{
+	return crm_exec(st, "INSERT OR IGNORE INTO temp.person WITH RECURSIVE "
+	    "p (c) AS (SELECT customer FROM temp.person_new UNION SELECT "
+	    "r.customer FROM p JOIN merge AS m ON m.keep = p.c JOIN merge_row "
+	    "AS r ON r.merge = m.id WHERE m.undone IS NULL AND r.what = 'row') "
+	    "SELECT c FROM p; DELETE FROM temp.person_new");
+}
+
+/* temp.person_ref and temp.person_rec, from temp.person. */
+static int
+fill(struct crm_store *st)
 {
 	const struct crm_kind *k;
-	sqlite3_stmt *s = NULL;
 	char sql[1024];
 	int i, rc;
 
-	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS person "
-	    "(customer INTEGER PRIMARY KEY); CREATE TEMP TABLE IF NOT EXISTS "
-	    "person_ref (ref TEXT PRIMARY KEY); CREATE TEMP TABLE IF NOT "
-	    "EXISTS person_rec (kind TEXT, id INTEGER, PRIMARY KEY (kind, "
-	    "id)); DELETE FROM temp.person; DELETE FROM temp.person_ref; "
-	    "DELETE FROM temp.person_rec")) != CRM_EX_OK)
-		return rc;
-	/*
-	 * A merge that stands made its dropped customers part of the kept
-	 * one: the same person, whose records and audit are theirs too.
-	 */
-	if ((rc = crm_prepare(st, "INSERT INTO temp.person WITH RECURSIVE "
-	    "p (c) AS (SELECT ?1 UNION SELECT r.customer FROM p JOIN merge AS "
-	    "m ON m.keep = p.c JOIN merge_row AS r ON r.merge = m.id WHERE "
-	    "m.undone IS NULL AND r.what = 'row') SELECT c FROM p", &s)) !=
-	    CRM_EX_OK)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	rc = crm_step(st, s);
-	sqlite3_finalize(s);
 	/* The refs they had, by which records named them. */
-	if (rc != CRM_EX_OK || (rc = crm_exec(st, "INSERT OR IGNORE INTO "
+	if ((rc = crm_exec(st, "DELETE FROM temp.person_ref; DELETE FROM "
+	    "temp.person_rec; INSERT OR IGNORE INTO "
 	    "temp.person_ref SELECT ref FROM customer WHERE id IN (SELECT "
 	    "customer FROM temp.person) AND ref IS NOT NULL UNION SELECT "
 	    "json_extract(detail, '$.ref') FROM audit WHERE kind = 'customer' "
@@ -293,13 +296,46 @@ crm_person_load(struct crm_store *st, int64_t id)
 	    "FROM temp.person) OR ref IN (SELECT ref FROM temp.person_ref)");
 }
 
+int
+crm_person_load(struct crm_store *st, int64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS person "
+	    "(customer INTEGER PRIMARY KEY); CREATE TEMP TABLE IF NOT EXISTS "
+	    "person_new (customer INTEGER PRIMARY KEY); CREATE TEMP TABLE IF "
+	    "NOT EXISTS person_ref (ref TEXT PRIMARY KEY); CREATE TEMP TABLE "
+	    "IF NOT EXISTS person_rec (kind TEXT, id INTEGER, PRIMARY KEY "
+	    "(kind, id)); CREATE TEMP TABLE IF NOT EXISTS person_snap (merge "
+	    "INTEGER, customer INTEGER, PRIMARY KEY (merge, customer)); "
+	    "DELETE FROM temp.person; DELETE FROM temp.person_new; DELETE "
+	    "FROM temp.person_snap")) != CRM_EX_OK)
+		return rc;
+	if ((rc = crm_prepare(st, "INSERT INTO temp.person_new VALUES (?)",
+	    &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	rc = crm_step(st, s);
+	sqlite3_finalize(s);
+	if (rc != CRM_EX_OK || (rc = closure(st)) != CRM_EX_OK)
+		return rc;
+	return fill(st);
+}
+
 /*
- * The snapshots holding the person: their own, whichever side of a merge
- * they were on, and those of every customer merged into them.
+ * The snapshots of the person: their own, whichever side of a merge they
+ * were on, and those of every customer merged into them.  Erased with
+ * them: those of a customer still here holding a value of theirs
+ * (temp.person_snap), whose other values are that customer's.
  */
-#define SNAPSHOTS \
+#define OWN_SNAPSHOTS \
 	"m.what != 'move' AND m.customer IN (SELECT customer FROM " \
 	"temp.person)"
+#define SNAPSHOTS \
+	"m.what != 'move' AND (m.customer IN (SELECT customer FROM " \
+	"temp.person) OR (m.merge, m.customer) IN (SELECT merge, customer " \
+	"FROM temp.person_snap))"
 
 /*
  * SQL giving (field, value) for what may identify customer ?1 now: the
@@ -333,35 +369,30 @@ static const char identities[] =
     "json_valid(a.detail) THEN a.detail ELSE '{}' END) AS j WHERE a.kind = "
     "'customer' AND a.record IN (SELECT customer FROM temp.person) "
     "UNION SELECT j.key, j.value FROM merge_row AS m, json_each(m.data) AS "
-    "j WHERE m.what IN ('row', 'keeprow') AND " SNAPSHOTS " "
+    "j WHERE m.what IN ('row', 'keeprow') AND " OWN_SNAPSHOTS " "
     "UNION SELECT 'attr.' || json_extract(j.value, '$[0]'), "
     "json_extract(j.value, '$[1]') FROM merge_row AS m, json_each(m.data) "
-    "AS j WHERE m.what IN ('attr', 'keepattr') AND " SNAPSHOTS;
+    "AS j WHERE m.what IN ('attr', 'keepattr') AND " OWN_SNAPSHOTS;
 
-/* Record the forget (*fid) and the hashes of what identified the person. */
+/* Record the forget of customer id as of ts: its id in *fid. */
 static int
 record(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
+{
+	return crm_query_int(st, fid, "INSERT INTO forget (ts, customer) "
+	    "VALUES (?1, ?2) RETURNING id", 2, ts, id);
+}
+
+/* Keep the hashes of what identifies the person (customer id) for fid. */
+static int
+hashes(struct crm_store *st, struct hmac *mac, int64_t id, int64_t fid)
 {
 	unsigned char h[HASHLEN];
 	sqlite3_stmt *s = NULL, *ins = NULL;
 	struct crm_sql q = { 0 };
-	struct hmac mac = { NULL, NULL };
 	const char *what, *name, *v;
 	char norm[512];
 	int rc;
 
-	if ((rc = hmac_init(st, &mac)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "INSERT INTO forget (ts, customer) VALUES "
-	    "(?1, ?2)", &s)) != CRM_EX_OK)
-		goto out;
-	sqlite3_bind_int64(s, 1, ts);
-	sqlite3_bind_int64(s, 2, id);
-	rc = crm_step(st, s);
-	sqlite3_finalize(s);
-	s = NULL;
-	if (rc != CRM_EX_OK)
-		goto out;
-	*fid = sqlite3_last_insert_rowid(crm_store_db(st));
 	current(&q);
 	crm_sql_add(&q, "%s", identities);
 	if ((rc = crm_prepare(st, "INSERT OR IGNORE INTO forgotten (hash, "
@@ -375,11 +406,11 @@ record(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
 		if (name == NULL || (what = identifies(name, v, norm,
 		    sizeof norm)) == NULL)
 			continue;
-		if ((rc = hash(&mac, what, norm, h)) != CRM_EX_OK)
+		if ((rc = hash(mac, what, norm, h)) != CRM_EX_OK)
 			goto out;
 		sqlite3_bind_blob(ins, 1, h, HASHLEN, SQLITE_TRANSIENT);
 		sqlite3_bind_text(ins, 2, what, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 3, *fid);
+		sqlite3_bind_int64(ins, 3, fid);
 		if ((rc = crm_step(st, ins)) != CRM_EX_OK)
 			goto out;
 	}
@@ -388,8 +419,109 @@ out:
 	sqlite3_finalize(s);
 	sqlite3_finalize(ins);
 	crm_sql_free(&q);
-	hmac_free(&mac);
 	return rc;
+}
+
+/* (merge, customer, name, value) for each value of a merge snapshot. */
+static const char snapvalues[] =
+    "SELECT m.merge, m.customer, j.key, j.value FROM merge_row AS m, "
+    "json_each(m.data) AS j WHERE m.what IN ('row', 'keeprow') UNION ALL "
+    "SELECT m.merge, m.customer, 'attr.' || json_extract(j.value, '$[0]'), "
+    "json_extract(j.value, '$[1]') FROM merge_row AS m, json_each(m.data) "
+    "AS j WHERE m.what IN ('attr', 'keepattr')";
+
+/*
+ * temp.snap (merge, customer, hash): the keyed hash of each value of a
+ * merge snapshot that may identify someone, as hashes() makes them.
+ * Once per connection: a snapshot erased since matches no merge_row.
+ */
+static int
+snaps(struct crm_store *st, struct hmac *mac)
+{
+	unsigned char h[HASHLEN];
+	sqlite3_stmt *s = NULL, *ins = NULL;
+	const char *what, *name, *v;
+	char norm[512];
+	int64_t made;
+	int rc;
+
+	if ((rc = crm_query_int(st, &made, "SELECT count(*) FROM "
+	    "temp.sqlite_schema WHERE name = 'snap'", 0)) != CRM_EX_OK || made)
+		return rc;
+	if ((rc = crm_exec(st, "CREATE TEMP TABLE snap (merge INTEGER, "
+	    "customer INTEGER, hash BLOB); CREATE INDEX temp.snap_hash ON "
+	    "snap(hash)")) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "INSERT INTO temp.snap VALUES (?1, ?2, ?3)",
+	    &ins)) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, snapvalues, &s)) != CRM_EX_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(s, 2);
+		v = (const char *)sqlite3_column_text(s, 3);
+		if (name == NULL || (what = identifies(name, v, norm,
+		    sizeof norm)) == NULL)
+			continue;
+		if ((rc = hash(mac, what, norm, h)) != CRM_EX_OK)
+			goto out;
+		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(s, 0));
+		sqlite3_bind_int64(ins, 2, sqlite3_column_int64(s, 1));
+		sqlite3_bind_blob(ins, 3, h, HASHLEN, SQLITE_TRANSIENT);
+		if ((rc = crm_step(st, ins)) != CRM_EX_OK)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/*
+ * A snapshot holding a value hashed for forget fid is of the same person.
+ * A customer no longer here joins temp.person (with those merged into
+ * it: its audit and snapshots go too); a customer here stays, only its
+ * snapshot in that merge goes (temp.person_snap).  *more: how many
+ * joined temp.person, whose values are the person's to hash.
+ */
+#define MATCHED \
+	"FROM temp.snap AS s JOIN forgotten AS f ON f.hash = s.hash AND " \
+	"f.forget = ?1 WHERE s.customer NOT IN (SELECT customer FROM " \
+	"temp.person) AND EXISTS (SELECT 1 FROM merge_row AS r WHERE " \
+	"r.merge = s.merge AND r.customer = s.customer AND r.what != 'move')"
+
+/* Run sql with ?1 bound to fid. */
+static int
+run1(struct crm_store *st, const char *sql, int64_t fid)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, fid);
+	rc = crm_step(st, s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int
+matched(struct crm_store *st, int64_t fid, int64_t *more)
+{
+	static const char count[] = "SELECT count(*) FROM temp.person";
+	int64_t before, after;
+	int rc;
+
+	if ((rc = crm_query_int(st, &before, count, 0)) != CRM_EX_OK ||
+	    (rc = run1(st, "INSERT OR IGNORE INTO temp.person_new SELECT "
+	    "DISTINCT s.customer " MATCHED " AND NOT EXISTS (SELECT 1 FROM "
+	    "customer WHERE id = s.customer)", fid)) != CRM_EX_OK ||
+	    (rc = closure(st)) != CRM_EX_OK ||
+	    (rc = run1(st, "INSERT OR IGNORE INTO temp.person_snap SELECT "
+	    "DISTINCT s.merge, s.customer " MATCHED, fid)) != CRM_EX_OK ||
+	    (rc = crm_query_int(st, &after, count, 0)) != CRM_EX_OK)
+		return rc;
+	*more = after - before;
+	return CRM_EX_OK;
 }
 
 /* Run q with ?2 bound to id; q is freed. */
@@ -485,33 +617,50 @@ static int
 forget_at(struct crm_store *st, int64_t id, int64_t ts, int64_t *fid)
 {
 	const struct crm_kind *k;
+	struct hmac mac = { NULL, NULL };
 	sqlite3_stmt *s = NULL;
+	int64_t more, grew = 0;
 	int i, rc;
 
-	/* First what identified the person, while it is still there. */
+	/*
+	 * First what identified the person, while it is still there, and
+	 * the snapshots holding any of it, until they add nothing new.
+	 */
 	if ((rc = crm_person_load(st, id)) != CRM_EX_OK ||
-	    (rc = record(st, id, ts, fid)) != CRM_EX_OK)
-		return rc;
+	    (rc = hmac_init(st, &mac)) != CRM_EX_OK ||
+	    (rc = record(st, id, ts, fid)) != CRM_EX_OK ||
+	    (rc = snaps(st, &mac)) != CRM_EX_OK)
+		goto out;
+	do {
+		if ((rc = hashes(st, &mac, id, *fid)) != CRM_EX_OK ||
+		    (rc = matched(st, *fid, &more)) != CRM_EX_OK)
+			goto out;
+		grew += more;
+	} while (more > 0);
+	if (grew && (rc = fill(st)) != CRM_EX_OK)
+		goto out;
 	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
 		if ((rc = erase_kind(st, k, id)) != CRM_EX_OK ||
 		    (rc = erase_audit(st, k)) != CRM_EX_OK)
-			return rc;
+			goto out;
 	if ((rc = crm_prepare(st, "DELETE FROM attr WHERE customer = ?1",
 	    &s)) != CRM_EX_OK)
-		return rc;
+		goto out;
 	sqlite3_bind_int64(s, 1, id);
 	rc = crm_step(st, s);
 	sqlite3_finalize(s);
 	if (rc != CRM_EX_OK)
-		return rc;
+		goto out;
 	/*
 	 * Their merge snapshots: those merges can no longer be undone.  What
 	 * moved where (ids) stays.
 	 */
 	if ((rc = crm_exec(st, "DELETE FROM merge_row AS m WHERE " SNAPSHOTS))
-	    != CRM_EX_OK)
-		return rc;
-	return crm_store_scrub_later(st);
+	    == CRM_EX_OK)
+		rc = crm_store_scrub_later(st);
+out:
+	hmac_free(&mac);
+	return rc;
 }
 
 int
@@ -520,6 +669,45 @@ crm_customer_forget(struct crm_store *st, int64_t id)
 	int64_t fid;
 
 	return forget_at(st, id, crm_store_cli(st)->clock, &fid);
+}
+
+int
+crm_forget_legacy(struct crm_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t *id = NULL, *ts = NULL, fid;
+	size_t n = 0, cap = 0, i;
+	void *p;
+	int rc;
+
+	/* Read first: forgetting rewrites the audit being read. */
+	if ((rc = crm_prepare(st, "SELECT record, min(ts) FROM audit WHERE "
+	    "kind = 'customer' AND action = 'forget' AND record IS NOT NULL "
+	    "GROUP BY record ORDER BY min(id)", &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((p = realloc(id, cap * sizeof *id)) == NULL)
+				break;
+			id = p;
+			if ((p = realloc(ts, cap * sizeof *ts)) == NULL)
+				break;
+			ts = p;
+		}
+		id[n] = sqlite3_column_int64(s, 0);
+		ts[n++] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	else
+		rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+	for (i = 0; rc == CRM_EX_OK && i < n; i++)
+		rc = forget_at(st, id[i], ts[i], &fid);
+	free(id);
+	free(ts);
+	return rc;
 }
 
 /* Open another SQLite file: a list of forgets, or a store. */
@@ -647,6 +835,50 @@ out:
 	return rc;
 }
 
+/*
+ * *yes = 1 when every forget of this store that kept hashes was made by
+ * an older crm (before the store came to schema 5, when the key was
+ * made) and is in the file db too (by time and customer): its hashes can
+ * stand for ours.
+ */
+static int
+covered(struct crm_store *st, sqlite3 *db, const char *path, int *yes)
+{
+	sqlite3_stmt *s = NULL, *f = NULL;
+	int rc, r;
+
+	*yes = 1;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM forget WHERE ts = ?1 AND "
+	    "customer = ?2", -1, &f, NULL) != SQLITE_OK)
+		return othererr(db, path);
+	if ((rc = crm_prepare(st, "SELECT ts, customer, ts < (SELECT max(ts) "
+	    "FROM audit WHERE action = 'migrate' AND detail GLOB 'schema "
+	    "version [0-4] -> *') FROM forget AS f WHERE EXISTS (SELECT 1 FROM "
+	    "forgotten WHERE forget = f.id)", &s)) != CRM_EX_OK)
+		goto out;
+	while (*yes && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_int(s, 2) != 1) {
+			*yes = 0;
+			break;
+		}
+		sqlite3_bind_int64(f, 1, sqlite3_column_int64(s, 0));
+		sqlite3_bind_int64(f, 2, sqlite3_column_int64(s, 1));
+		r = sqlite3_step(f);
+		sqlite3_reset(f);
+		if (r == SQLITE_DONE)
+			*yes = 0;
+		else if (r != SQLITE_ROW) {
+			rc = othererr(db, path);
+			goto out;
+		}
+	}
+	rc = !*yes || rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(f);
+	return rc;
+}
+
 int
 crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 {
@@ -655,8 +887,8 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 	struct crm_loc at = { path, 0, NULL };
 	sqlite3 *db = NULL;
 	char *mine = NULL;
-	int64_t ts, c, fid, any;
-	int rc, found;
+	int64_t ts, c, fid = 0;
+	int rc, found, had, ok, rekey = 0;
 
 	*n = 0;
 	if ((rc = other(st, path, SQLITE_OPEN_READONLY, &db)) != CRM_EX_OK ||
@@ -676,21 +908,25 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 	}
 	/*
 	 * Hashes compare under one key.  A store whose key is younger than
-	 * every forget (a backup from before schema 5) takes the other's.
+	 * every forget (a backup from before schema 5) takes the other's:
+	 * its own hashes, if any, are of forgets the file has too (those
+	 * schema 5 finished for the older crm), whose hashes stand for them.
 	 */
 	if (mine == NULL || strcmp(mine, (const char *)sqlite3_column_text(s,
 	    0)) != 0) {
-		if ((rc = crm_query_int(st, &any, "SELECT EXISTS (SELECT 1 "
-		    "FROM forgotten)", 0)) != CRM_EX_OK)
+		if ((rc = covered(st, db, path, &ok)) != CRM_EX_OK)
 			goto out;
-		if (any) {
+		if (!ok) {
 			rc = crm_err(CRM_EX_DATAERR, &at, "its forgets are "
 			    "keyed for another store");
 			goto out;
 		}
-		if ((rc = crm_config_set(st, CRM_CONFIG_FORGET_KEY,
+		if ((rc = crm_exec(st, "DELETE FROM forgotten; DROP TABLE IF "
+		    "EXISTS temp.snap")) != CRM_EX_OK ||
+		    (rc = crm_config_set(st, CRM_CONFIG_FORGET_KEY,
 		    (const char *)sqlite3_column_text(s, 0))) != CRM_EX_OK)
 			goto out;
+		rekey = 1;
 	}
 	sqlite3_finalize(s);
 	s = NULL;
@@ -701,7 +937,7 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 		rc = othererr(db, path);
 		goto out;
 	}
-	if ((rc = crm_prepare(st, "SELECT 1 FROM forget WHERE ts = ?1 AND "
+	if ((rc = crm_prepare(st, "SELECT id FROM forget WHERE ts = ?1 AND "
 	    "customer = ?2", &here)) != CRM_EX_OK ||
 	    (rc = crm_prepare(st, "SELECT 1 FROM customer WHERE id = ?",
 	    &alive)) != CRM_EX_OK ||
@@ -713,15 +949,19 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 		c = sqlite3_column_int64(s, 2);
 		sqlite3_bind_int64(here, 1, ts);
 		sqlite3_bind_int64(here, 2, c);
-		found = sqlite3_step(here) == SQLITE_ROW;
+		if ((had = sqlite3_step(here) == SQLITE_ROW))
+			fid = sqlite3_column_int64(here, 0);
 		sqlite3_reset(here);
-		if (found)
-			continue;	/* this store has it already */
+		/* This store has it already: under the file's key, its hashes. */
+		if (had && !rekey)
+			continue;
 		sqlite3_bind_int64(alive, 1, c);
 		found = sqlite3_step(alive) == SQLITE_ROW;
 		sqlite3_reset(alive);
 		/* The person again, or, gone since, their hashes only. */
-		if (found)
+		if (had)
+			rc = CRM_EX_OK;
+		else if (found)
 			rc = forget_at(st, c, ts, &fid);
 		else if ((rc = crm_query_int(st, &fid, "INSERT INTO forget "
 		    "(ts, customer) VALUES (?1, ?2) RETURNING id", 2, ts, c)) ==
@@ -744,7 +984,8 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 			rc = othererr(db, path);
 			goto out;
 		}
-		(*n)++;
+		if (!had)
+			(*n)++;
 	}
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : othererr(db, path);
 out:
@@ -857,6 +1098,36 @@ crm_forgotten_check(struct crm_forgotten *f, const struct crm_rec *r,
 		    r->aval[i], at)) != CRM_EX_OK)
 			return rc;
 	return CRM_EX_OK;
+}
+
+int
+crm_forgotten_merge(struct crm_forgotten *f, int64_t merge)
+{
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	char where[64];
+	struct crm_loc at = { where, 0, NULL };
+	int rc, e = CRM_EX_OK;
+
+	if (f == NULL)
+		return CRM_EX_OK;
+	snprintf(where, sizeof where, "merge %lld", (long long)merge);
+	crm_sql_add(&q, "SELECT * FROM (%s) WHERE merge = ?1", snapvalues);
+	rc = crm_prepare(f->st, q.buf, &s);
+	crm_sql_free(&q);
+	if (rc != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, merge);
+	/* A kept customer holding a value already brings no one back. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((e = check1(f, sqlite3_column_int64(s, 1), (const char *)
+		    sqlite3_column_text(s, 2), (const char *)
+		    sqlite3_column_text(s, 3), &at)) != CRM_EX_OK)
+			break;
+	rc = rc == SQLITE_ROW ? e : rc == SQLITE_DONE ? CRM_EX_OK :
+	    crm_sqlerr(f->st, rc);
+	sqlite3_finalize(s);
+	return rc;
 }
 
 void

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sqlite3.h>
 
@@ -430,9 +431,10 @@ crm_email_ok(const char *s)
 	dot = strrchr(at + 1, '.');
 	if (dot == NULL || dot == at + 1 || dot[1] == '\0')
 		return 0;
+	/* A colon is no address's: mailto:a@b.c is a URI of one. */
 	for (p = s; *p != '\0'; p++)
 		if (isspace((unsigned char)*p) || *p == ',' || *p == ';' ||
-		    *p == '<' || *p == '>' || *p == '"')
+		    *p == '<' || *p == '>' || *p == '"' || *p == ':')
 			return 0;
 	return at[1] != '.' && strstr(at, "..") == NULL;
 }
@@ -526,7 +528,8 @@ crm_field_parse(const struct crm_field *f, const char *s, int decimals,
 	case CRM_T_EMAIL:
 		if (!crm_email_ok(s))
 			return crm_err(CRM_EX_DATAERR, at, "\"%s\" is not an "
-			    "e-mail address", s);
+			    "e-mail address%s", s, strncasecmp(s, "mailto:", 7)
+			    == 0 ? " (give it without mailto:)" : "");
 		break;
 	case CRM_T_PHONE:
 		if (!crm_phone_ok(s))

@@ -372,15 +372,19 @@ order_key(struct crm_store *st)
 	    "NULL");
 }
 
-/* Schema 5: the purchases' order key, then the key of forget's hashes. */
+/*
+ * Schema 5: the purchases' order key, then the key of forget's hashes,
+ * then the forgets of an older crm finished with it.
+ */
 static int
 schema5(struct crm_store *st)
 {
 	int rc;
 
-	if ((rc = order_key(st)) != CRM_EX_OK)
+	if ((rc = order_key(st)) != CRM_EX_OK ||
+	    (rc = crm_forget_keygen(st)) != CRM_EX_OK)
 		return rc;
-	return crm_forget_keygen(st);
+	return crm_forget_legacy(st);
 }
 
 sqlite3 *

@@ -341,8 +341,12 @@ crm_vcard_next(struct crm_vcard *v, char ***vals, long *start)
 			snprintf(full, sizeof full, "%s%s%s", giv,
 			    *giv && *fam ? " " : "", fam);
 			keep(v, NAME, full);
-		} else if (strcasecmp(name, "EMAIL") == 0)
+		} else if (strcasecmp(name, "EMAIL") == 0) {
+			/* Text, but often written as a mailto: URI. */
+			if (strncasecmp(value, "mailto:", 7) == 0)
+				value += 7;
 			keep(v, EMAIL, unescape(value, &rest));
+		}
 		else if (strcasecmp(name, "TEL") == 0) {
 			if (strncasecmp(value, "tel:", 4) == 0)
 				value += 4;

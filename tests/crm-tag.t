@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-tag: manual tags, listing, all or nothing.
 . "${0%/*}/lib.sh"
-plan 12
+plan 14
 
 for n in A B C; do crm-add -q customer name=$n; done
 check_out 'tags the given ids' '1 3' 'crm-tag vip 1 3 && crm-ls -F id -w tag.vip | paste -sd " "'
@@ -19,7 +19,21 @@ check_exit 'an unknown id is bad input' 65 'crm-tag vip 2 42'
 check_err 'naming it' '42: no such customer'
 check_out 'and no tag was written' "$before" 'sqlite3 "$CRM_DB" .dump'
 check_exit 'a bad tag name is a usage error' 64 'crm-tag "two words" 1'
-check_out 'one audit entry per command' 1 \
-	'crm-tag many 1 2 3 && sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE detail LIKE '"'many:%'"'"'
-check_exit '-l finds nothing: 1' 1 'crm-tag -l 2 && crm-tag -r 大客户 2 && crm-tag -r many 2 && crm-tag -l 2'
+# tagaudit N: the last N audit entries of tag many, "record detail".
+tagaudit() {
+	sqlite3 -separator ' ' "$CRM_DB" "SELECT record, detail FROM audit
+	    WHERE kind = 'tag' AND detail LIKE 'many:%' ORDER BY id" |
+	    tail -n "$1" | paste -sd, -
+}
+# One per customer, naming it (crm-export --subject finds it): 3 here.
+check_out 'one audit entry per customer' '1 many: tagged,2 many: tagged,3 many: tagged' \
+	'crm-tag many 1 2 3 && tagaudit 9'
+check_out 'saying when nothing changed' '1 many: tagged already,2 many: untagged,2 many: not tagged' \
+	'crm-tag many 1 && crm-tag -r many 2 && crm-tag -r many 2 && tagaudit 3'
+check_exit '-l finds nothing: 1' 1 'crm-tag -l 2 && crm-tag -r 大客户 2 && crm-tag -l 2'
+# A rule's changes too: its --apply, and its drop, which untags.
+check_out 'a rule tags and untags with an audit entry per customer' \
+	'2 tag top: tagged by its rule,2 untag top: untagged, its rule dropped' \
+	'crm-tag -R top "name = \"B\"" && crm-tag -q --apply && crm-tag -R top -r &&
+	 sqlite3 -separator " " "$CRM_DB" "SELECT record, action, detail FROM audit WHERE kind = '"'tag'"' AND record IS NOT NULL AND detail LIKE '"'top:%'"' ORDER BY id" | paste -sd, -'
 done_testing

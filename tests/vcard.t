@@ -1,7 +1,7 @@
 #!/bin/sh
 # vCard: 4.0 out that address books read, 3.0 and 4.0 in.
 . "${0%/*}/lib.sh"
-plan 11
+plan 12
 
 crm-add -q -f "$TESTS/data/customers.csv" customer
 # A note long enough to fold, in a script of 3-octet characters.
@@ -55,4 +55,9 @@ check_err 'naming the line it starts on' 'open\.vcf:1: the card has no END:VCARD
 printf 'BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Old\r\nEND:VCARD\r\n' >"$TMP/old.vcf"
 check_exit 'vCard 2.1 is refused' 65 'crm-add -f "$TMP/old.vcf" customer'
 check_exit '-o vcard is for customers only' 64 'crm-ls purchase -o vcard'
+# EMAIL is text (RFC 6350 6.4.2), often written as a mailto: URI: the
+# address is what follows it, as TEL's tel: is stripped.
+printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Gina Mail\r\nUID:V12\r\nEMAIL;TYPE=INTERNET:MAILTO:gina.mail@gmail.com\r\nEND:VCARD\r\n' >"$TMP/mailto.vcf"
+check_out 'EMAIL:mailto:ADDRESS gives the address' 'gina.mail@gmail.com' \
+	'crm-add -q -f "$TMP/mailto.vcf" customer && crm-ls -F email -w "ref = V12"'
 done_testing
