@@ -566,7 +566,9 @@ syncdir(const char *dir)
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
 		return -1;
-	rc = fsync(fd);
+	/* Some file systems cannot sync a folder (EINVAL): nothing to do. */
+	if ((rc = fsync(fd)) != 0 && errno == EINVAL)
+		rc = 0;
 	close(fd);
 	return rc;
 }

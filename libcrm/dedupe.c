@@ -369,10 +369,14 @@ crm_merge_undo(struct crm_store *st, int64_t merge, int allow_forgotten)
 	    "mv.customer)) FROM merge WHERE id = ?", &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, merge);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		found = 1 + sqlite3_column_int(s, 2);
 		keep = sqlite3_column_int64(s, 0);
 		undone = sqlite3_column_int64(s, 1);
+	} else if (rc != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		sqlite3_finalize(s);
+		return rc;
 	}
 	sqlite3_finalize(s);
 	s = NULL;

@@ -134,7 +134,7 @@ identifies(const char *name, const char *v, char *norm, size_t n)
 	const struct crm_field *f;
 	int phone;
 
-	if (v == NULL || *v == '\0')
+	if (name == NULL || v == NULL || *v == '\0')
 		return NULL;
 	if (strncmp(name, "attr.", 5) == 0) {
 		/* Free text: an address or number may come as a URI. */
@@ -949,14 +949,25 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 		c = sqlite3_column_int64(s, 2);
 		sqlite3_bind_int64(here, 1, ts);
 		sqlite3_bind_int64(here, 2, c);
-		if ((had = sqlite3_step(here) == SQLITE_ROW))
+		/* A failing look-up is an error, never "not here". */
+		if ((rc = sqlite3_step(here)) != SQLITE_ROW &&
+		    rc != SQLITE_DONE) {
+			rc = crm_sqlerr(st, rc);
+			goto out;
+		}
+		if ((had = rc == SQLITE_ROW))
 			fid = sqlite3_column_int64(here, 0);
 		sqlite3_reset(here);
 		/* This store has it already: under the file's key, its hashes. */
 		if (had && !rekey)
 			continue;
 		sqlite3_bind_int64(alive, 1, c);
-		found = sqlite3_step(alive) == SQLITE_ROW;
+		if ((rc = sqlite3_step(alive)) != SQLITE_ROW &&
+		    rc != SQLITE_DONE) {
+			rc = crm_sqlerr(st, rc);
+			goto out;
+		}
+		found = rc == SQLITE_ROW;
 		sqlite3_reset(alive);
 		/* The person again, or, gone since, their hashes only. */
 		if (had)
