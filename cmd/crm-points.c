@@ -43,9 +43,9 @@ points_stats(struct crm_store *st, int64_t first)
 	sqlite3_bind_int64(s, 1, first);
 	rc = crm_step(st, s);
 	sqlite3_finalize(s);
-	if (rc != CRM_EX_OK || (rc = crm_prepare(st, "SELECT DISTINCT customer "
-	    "FROM points WHERE id > ? AND customer NOT IN (SELECT customer FROM "
-	    "stats)", &s)) != CRM_EX_OK)
+	if (rc != CRM_EX_OK || (rc = crm_prepare(st, "SELECT DISTINCT "
+	    "customer FROM points WHERE id > ? AND customer NOT IN (SELECT "
+	    "customer FROM stats)", &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, first);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)

@@ -361,7 +361,8 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 		switch (c) {
 		case 'd':
 			if (*optarg == '\0') {
-				crm_err(CRM_EX_USAGE, NULL, "-d: an empty path");
+				crm_err(CRM_EX_USAGE, NULL,
+				    "-d: an empty path");
 				return '?';
 			}
 			setdb(cli, optarg);

@@ -360,7 +360,7 @@ crm_merge_undo(struct crm_store *st, int64_t merge, int allow_forgotten)
 	char detail[128];
 	int rc, found = 0;
 
-	/* Undoable: the kept one's snapshot and each dropped one's are there. */
+	/* Undoable: the kept one's snapshot and each dropped one's exist. */
 	if ((rc = crm_prepare(st, "SELECT keep, undone, EXISTS (SELECT 1 FROM "
 	    "merge_row WHERE merge = merge.id AND what = 'keeprow') AND NOT "
 	    "EXISTS (SELECT 1 FROM merge_row AS mv WHERE mv.merge = merge.id "

@@ -595,8 +595,8 @@ erase_audit(struct crm_store *st, const struct crm_kind *k)
 	crm_sql_add(&q, "%s) WHERE kind = ", n ? ")" : "");
 	crm_sql_text(&q, k->name);
 	if (crm_kind_owner(k) != NULL) {
-		crm_sql_add(&q, " AND record IN (SELECT id FROM temp.person_rec "
-		    "WHERE kind = ");
+		crm_sql_add(&q, " AND record IN (SELECT id FROM "
+		    "temp.person_rec WHERE kind = ");
 		crm_sql_text(&q, k->name);
 		crm_sql_add(&q, ")");
 	} else
@@ -958,7 +958,7 @@ crm_forget_reapply(struct crm_store *st, const char *path, long *n)
 		if ((had = rc == SQLITE_ROW))
 			fid = sqlite3_column_int64(here, 0);
 		sqlite3_reset(here);
-		/* This store has it already: under the file's key, its hashes. */
+		/* This store has it already: under the file's key, hashes. */
 		if (had && !rekey)
 			continue;
 		sqlite3_bind_int64(alive, 1, c);

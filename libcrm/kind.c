@@ -331,10 +331,10 @@ static const struct crm_kind kinds[] = {
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
-	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
-	    "CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
-	    "resolved END WHERE id = ?1", ticket_incr, NULL, NULL, NULL,
-	    NULL },
+	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, "
+	    "'open'), resolved = CASE WHEN status = 'closed' AND resolved IS "
+	    "NULL THEN ?2 ELSE resolved END WHERE id = ?1", ticket_incr, NULL,
+	    NULL, NULL, NULL },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
 	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_incr,
 	    survey_check, NULL, NULL, NULL },

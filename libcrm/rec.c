@@ -36,7 +36,7 @@ struct crm_writer {
 	sqlite3_stmt		*ownerof;	/* customer of a record */
 	sqlite3_stmt		*custok;	/* 1 when a customer exists */
 	sqlite3_stmt		*fixup;		/* the kind's after-write SQL */
-	sqlite3_stmt		*events;	/* event times, after the fixup */
+	sqlite3_stmt		*events;	/* event times, after fixup */
 	sqlite3_stmt		*ensure;	/* a stats row for a customer */
 	sqlite3_stmt		*incr;		/* the kind's stats update */
 	sqlite3_stmt		*guard;		/* the kind's rule */
@@ -605,9 +605,9 @@ key_err(struct crm_writer *w, const struct crm_loc *at0, int64_t other)
 	snprintf(first, sizeof first, "%lld", (long long)v->i);
 	at.field = w->kkey[0]->name;
 	if (other >= w->first)
-		return crm_err(CRM_EX_DATAERR, &at, "\"%.60s\"%s is given twice "
-		    "in the input (also for %s %lld)", v->isint ? first : v->s,
-		    with, k->name, (long long)other);
+		return crm_err(CRM_EX_DATAERR, &at, "\"%.60s\"%s is given "
+		    "twice in the input (also for %s %lld)", v->isint ? first :
+		    v->s, with, k->name, (long long)other);
 	return crm_err(CRM_EX_DATAERR, &at, "\"%.60s\"%s is already in the "
 	    "store (%s %lld)%s%s%s", v->isint ? first : v->s, with, k->name,
 	    (long long)other,
