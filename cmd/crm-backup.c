@@ -1048,35 +1048,7 @@ restore_check(struct restore *r)
 	return CRM_EX_OK;
 }
 
-/*
- * The folders above path that are missing, made mode 0700; the first one
- * made into top ("" when none), for unmade() to remove them again.
- */
-static int
-mkparents(const char *path, char *top, size_t n)
-{
-	char buf[PATH_MAX], *p;
-
-	*top = '\0';
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) == 0) {
-			if (*top == '\0')
-				snprintf(top, n, "%s", buf);
-		} else if (errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
-/* Remove the folders mkparents made for path, if they are empty. */
+/* Remove the folders crm_mkparents made for path, if they are empty. */
 static void
 unmade(const char *path, const char *top)
 {
@@ -1153,7 +1125,7 @@ restore_target(struct restore *r)
 		    "file); it is left as it was");
 	if (r->existed)
 		return restore_open(r);
-	if (mkparents(r->cli->dbpath, r->top, sizeof r->top) != 0)
+	if (crm_mkparents(r->cli->dbpath, r->top, sizeof r->top) != 0)
 		return crm_err(CRM_EX_IOERR, &at, "cannot create its folder:");
 	return CRM_EX_OK;
 }

@@ -230,6 +230,13 @@ enum crm_mode {
 int	crm_store_open(struct crm_store **, const struct crm_cli *,
 	    enum crm_mode);
 /*
+ * Make the folders above path that are missing, mode 0700 whatever the
+ * umask (a folder there keeps its mode); the first one made goes into top
+ * (n bytes; "" when none, or top NULL), for removing them again.  -1 and
+ * errno when one cannot be made.
+ */
+int	crm_mkparents(const char *path, char *top, size_t n);
+/*
  * Commit the write transaction; CRM_EX_IOERR (printed) when the store was
  * removed or replaced meanwhile.
  */

@@ -498,12 +498,13 @@ crm_query_int(struct crm_store *st, int64_t *out, const char *sql,
 	return rc;
 }
 
-/* Create the folders above path that are missing, mode 0700. */
-static int
-mkparents(const char *path)
+int
+crm_mkparents(const char *path, char *top, size_t n)
 {
 	char buf[PATH_MAX], *p;
 
+	if (top != NULL)
+		*top = '\0';
 	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -516,6 +517,8 @@ mkparents(const char *path)
 		if (mkdir(buf, 0700) == 0) {
 			if (chmod(buf, 0700) != 0)
 				return -1;
+			if (top != NULL && *top == '\0')
+				snprintf(top, n, "%s", buf);
 		} else if (errno != EEXIST)
 			return -1;
 		*p = '/';
@@ -918,7 +921,7 @@ create(struct crm_store *st, int *made)
 	int fd = -1, rc, tries;
 
 	*made = 0;
-	if (mkparents(st->cli->dbpath) != 0)
+	if (crm_mkparents(st->cli->dbpath, NULL, 0) != 0)
 		return crm_err(CRM_EX_IOERR, &at, "cannot create its folder:");
 	sweep(st->cli->dbpath);
 	for (tries = 0; ; tries++) {
