@@ -1198,7 +1198,7 @@ restore_scratch(struct restore *r)
 {
 	struct crm_loc at = { r->file, 0, NULL };
 	sqlite3 *db = NULL;
-	int rc;
+	int rc, broken;
 
 	if (who_of(r->src, &r->was) != 0)
 		return crm_err(CRM_EX_IOERR, &at, "cannot read: %s",
@@ -1214,11 +1214,19 @@ restore_scratch(struct restore *r)
 	if ((rc = sqlite3_open_v2(r->scratch, &db, SQLITE_OPEN_READWRITE,
 	    NULL)) == SQLITE_OK)
 		rc = copy(db, r->src, r->cli->busy_ms);
+	/*
+	 * The copy is what goes in: checked here, a file swapped at the
+	 * backup's path after restore_check looked at it cannot slip by.
+	 */
+	broken = rc == SQLITE_OK && !intact(db);
 	sqlite3_close(db);
 	if (rc != SQLITE_OK)
 		return crm_err(CRM_EX_IOERR, NULL, "%s: cannot copy %s there: "
 		    "%s; the store is as it was", r->dir, r->file,
 		    sqlite3_errstr(rc));
+	if (broken)
+		return crm_err(CRM_EX_IOERR, &at, "its copy fails its "
+		    "integrity check; the store is as it was");
 	r->scli = *r->cli;
 	r->scli.dbpath = r->scratch;
 	r->scli.quiet = 1;
