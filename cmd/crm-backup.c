@@ -315,6 +315,23 @@ cfg(sqlite3 *db, const char *key, char *v, size_t n)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Set a config key of db, a copy crm-backup writes: -1 when it cannot. */
+static int
+cfg_set(sqlite3 *db, const char *key, const char *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO config (key, "
+	    "value) VALUES (?1, ?2)", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Which store db is a copy of: -1 when it cannot be read. */
 static int
 who_of(sqlite3 *db, struct who *w)
@@ -587,7 +604,6 @@ write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
 	char tmp[PATH_MAX], why[160], id[128], taken[64];
 	struct stamp n = *t;
 	sqlite3 *dst = NULL;
-	sqlite3_stmt *s = NULL;
 	int fd, rc, broken, linked;
 
 	stale(c->dir, c->keep, c->nkeep);
@@ -608,24 +624,10 @@ write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
 		rc = crm_err(CRM_EX_IOERR, &at, "%s", sqlite3_errmsg(dst));
 		goto out;
 	}
-	if (c->mark) {
-		if (sqlite3_prepare_v2(dst, "INSERT OR REPLACE INTO config "
-		    "(key, value) VALUES (?1, ?2)", -1, &s, NULL) !=
-		    SQLITE_OK) {
-			rc = crm_err(CRM_EX_IOERR, &at, "%s",
-			    sqlite3_errmsg(dst));
-			goto out;
-		}
-		sqlite3_bind_text(s, 1, TAKEN_KEY, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, t->iso, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			rc = crm_err(CRM_EX_IOERR, &at, "%s",
-			    sqlite3_errmsg(dst));
-			goto out;
-		}
+	if (c->mark && cfg_set(dst, TAKEN_KEY, t->iso) != 0) {
+		rc = crm_err(CRM_EX_IOERR, &at, "%s", sqlite3_errmsg(dst));
+		goto out;
 	}
-	sqlite3_finalize(s);
-	s = NULL;
 	sqlite3_close(dst);
 	dst = NULL;
 	rc = sound(tmp, why, sizeof why, &broken);
@@ -683,7 +685,6 @@ write_copy(sqlite3 *src, struct copy *c, const struct stamp *t, int busy_ms)
 	}
 	rc = CRM_EX_OK;
 out:
-	sqlite3_finalize(s);
 	sqlite3_close(dst);
 	drop(tmp);
 	close(fd);
@@ -833,7 +834,6 @@ save_list(struct crm_store *st, const char *dir, const char *id, int busy_ms)
 	char path[PATH_MAX], tmp[PATH_MAX];
 	struct who mine, theirs;
 	sqlite3 *old = NULL, *db = NULL;
-	sqlite3_stmt *s = NULL;
 	char *key = NULL;
 	int64_t any;
 	int fd = -1, rc;
@@ -886,22 +886,11 @@ save_list(struct crm_store *st, const char *dir, const char *id, int busy_ms)
 	if ((rc = crm_forget_save(st, tmp)) != CRM_EX_OK)
 		goto out;
 	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO "
-	    "config (key, value) VALUES (?1, ?2)", -1, &s, NULL) !=
-	    SQLITE_OK) {
+	    SQLITE_OK || cfg_set(db, ID_KEY, id) != 0) {
 		rc = crm_err(CRM_EX_IOERR, &at, "cannot write: %s",
 		    sqlite3_errmsg(db));
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, ID_KEY, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		rc = crm_err(CRM_EX_IOERR, &at, "cannot write: %s",
-		    sqlite3_errmsg(db));
-		goto out;
-	}
-	sqlite3_finalize(s);
-	s = NULL;
 	sqlite3_close(db);
 	db = NULL;
 	if (rename(tmp, path) != 0 || syncdir(dir) != 0) {
@@ -910,7 +899,6 @@ save_list(struct crm_store *st, const char *dir, const char *id, int busy_ms)
 	}
 	rc = CRM_EX_OK;
 out:
-	sqlite3_finalize(s);
 	sqlite3_close(db);
 	sqlite3_close(old);
 	if (*tmp != '\0')
