@@ -826,8 +826,8 @@ out:
 
 /*
  * The length of a temporary's name past "STORE.new-": 6 for the
- * temporary (mkstemp's XXXXXX), more for its -wal, -shm or -journal;
- * 0 for any other name.
+ * temporary (mkstemp's six random characters), more for its -wal, -shm
+ * or -journal; 0 for any other name.
  */
 static size_t
 tmpname(const char *name, const char *base)
