@@ -2,8 +2,9 @@
  * tier.c: tier schemes (DESIGN.md "Models"), computed set-wise in SQL into
  * temp.tnew (customer, tier, score), then stored as one run.
  *
- *	rfm	R, F, M scores ceil(5 x cume_dist) (recency reversed), equal
- *		values sharing a score; the segment from the R x F grid
+ *	rfm	R, F, M scores 1 + floor(5 (r - 1) / N) by the lowest place r
+ *		of the value (recency reversed), equal values sharing the
+ *		score of the lowest place; the segment from the R x F grid
  *	value	A/B/C by the cumulative revenue share before the customer
  *	presale	A/B/C for leads and prospects by maturity
  *	service	D/E/F by the latest expectation + satisfaction
@@ -105,10 +106,14 @@ money(struct crm_sql *q, const char *m, int decimals)
 static void
 rfm(struct crm_sql *q, int hist, int64_t since)
 {
-	/* Rows at or below one's value, peers included: cume_dist x n. */
-#define SCORE(col, dir)	"(5 * count(*) OVER (ORDER BY " col " " dir " " \
-	"RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) + " \
-	"count(*) OVER () - 1) / count(*) OVER ()"
+	/*
+	 * 1 + floor(5 (r - 1) / N), r the lowest 1-based place of the
+	 * value among the N buyers: rank() gives a tie the first place of
+	 * its span, so equal values share the lowest score of their span
+	 * (one-time buyers are F1).  Integer division floors (r >= 1).
+	 */
+#define SCORE(col, dir)	"1 + 5 * (rank() OVER (ORDER BY " col " " dir \
+	") - 1) / count(*) OVER ()"
 	crm_sql_add(q, "SELECT id, CASE "
 	    "WHEN rs = 5 AND fs >= 4 THEN 'Champions' "
 	    "WHEN rs >= 3 AND fs >= 4 THEN 'Loyal' "

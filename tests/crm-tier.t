@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-tier: the four schemes on hand-computed cases, runs, --changes.
 . "${0%/*}/lib.sh"
-plan 21
+plan 24
 
 { echo ref,name,stage,intent,progress,expected_close
   for i in 1 2 3 4 5 6 7 8 9 10; do echo "K$i,Cust $i,customer,,,"; done
@@ -10,9 +10,10 @@ plan 21
   echo "L5,Lead 5,lead,2,new,2026-06-01"
 } | crm-add -q -f - customer
 # K1..K10 spend 500 200 100 80 50 30 20 10 5 5 on 10, 9, ..., 1 days; the
-# last purchase of Ki is 10 i days before the --asof day.  By hand: Ki has
-# 11 - i customers at or below it on each dimension (K9 and K10 tie on M),
-# so its scores are ceil(5 (11 - i) / 10): 5 5 4 4 3 3 2 2 1 1.
+# last purchase of Ki is 10 i days before the --asof day.  By hand: Ki's
+# lowest place from the worst value is r = 11 - i on each dimension (K9 and
+# K10 tie on M, both at r = 1), so its scores are 1 + floor(5 (r - 1) / 10):
+# 5 5 4 4 3 3 2 2 1 1.
 /usr/bin/python3 - <<'PY' | crm-add -q -f - purchase
 import datetime as dt
 rev = [500, 200, 100, 80, 50, 30, 20, 10, 5, 5]
@@ -75,13 +76,37 @@ check_out 'crm-show shows the latest tiers' "$(printf 'tier.value\tA (1005.00)')
 	"crm-show \$(crm-ls -F id -w 'ref = K10') | grep '^tier\.'"
 check_out 'each run is audited' 3 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'tier'"'"'
 # Ties that matter: four buyers on one day (so R and F tie for all) spend 10,
-# 20, 20 and 20.  A score is ceil(5 x (buyers at or below) / 4), peers
-# included: R and F 4 of 4 give 5; M gives the 10 ceil(5 x 1 / 4) = 2 and
-# each 20 ceil(5 x 4 / 4) = 5 (counted row by row they would get 3, 4, 5).
+# 20, 20 and 20.  A score is 1 + floor(5 (r - 1) / 4), r the lowest place of
+# the value: R and F all r = 1 give 1; M gives the 10 (r = 1) 1 and each 20
+# (r = 2) 1 + floor(5 / 4) = 2 (counted row by row they would get 2, 3, 4).
 export CRM_DB="$TMP/ties.db"
 printf 'ref,name\nT1,T1\nT2,T2\nT3,T3\nT4,T4\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount\nT1,2026-06-01,10\nT2,2026-06-01,20\nT3,2026-06-01,20\nT4,2026-06-01,20\n' |
 	crm-add -q -f - purchase
-check_out 'rfm: tied customers share the score of the highest of them' \
-	"$(printf '1\t552\n2\t555\n3\t555\n4\t555\n')" "crm-tier -n $A rfm | cut -f1,3"
+check_out 'rfm: tied customers share the score of the lowest place of their span' \
+	"$(printf '1\t111\n2\t112\n3\t112\n4\t112\n')" "crm-tier -n $A rfm | cut -f1,3"
+
+# The whole CDNOW history (23,570 customers, 51 % of them one-time buyers)
+# as of its last day, against tests/rfm.py, RFM written again from DESIGN.md.
+export CRM_DB="$TMP/cdnow.db"
+"$TESTS/../scripts/cdnow-purchases" >"$TMP/p.csv"
+awk -F, 'NR > 1 && !seen[$1]++ { print $1 ",CDNOW " $1 }' "$TMP/p.csv" |
+	sed '1i ref,name' >"$TMP/c.csv"
+crm-add -q -f "$TMP/c.csv" customer
+crm-add -q -f "$TMP/p.csv" purchase
+"$TESTS/rfm.py" "$TESTS/data/cdnow/CDNOW_master.txt" 1998-06-30 >"$TMP/rfm.py.out"
+# crm-tier's lines with the ref in place of the id, sorted like rfm.py's.
+cdnow_rfm() {
+	crm-tier -n --asof 1998-06-30 rfm >"$TMP/t" && crm-ls -F id,ref >"$TMP/ids" &&
+	awk -F'\t' -v OFS='\t' 'NR == FNR { ref[$1] = $2; next }
+	    { $1 = ref[$1]; print }' "$TMP/ids" "$TMP/t" | sort
+}
+# CDNOW_master.txt: customer 00001 bought once, on 1997-01-01; 18 months
+# without a purchase put it at R1, one day at F1.
+check_out 'CDNOW: a one-time buyer of January 1997 is Hibernating' \
+	"$(printf 'C0000001\tHibernating\t111')" 'cdnow_rfm | sed -n 1p'
+check_out 'CDNOW: every segment has the size of the independent scoring' \
+	"$(cut -f2 "$TMP/rfm.py.out" | sort | uniq -c)" 'cdnow_rfm | cut -f2 | sort | uniq -c'
+check 'CDNOW: every customer has the segment and scores of the independent scoring' \
+	'cdnow_rfm >"$TMP/rfm.crm.out" && cmp "$TMP/rfm.crm.out" "$TMP/rfm.py.out"'
 done_testing
