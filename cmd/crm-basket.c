@@ -26,6 +26,7 @@ enum { OPT_SUPPORT = CRM_OPT_OWN, OPT_CONFIDENCE, OPT_SUGGEST };
 struct rule {
 	int	a, c;		/* bit masks over the itemset's items */
 	const struct crm_itemset *u;
+	int	nac, na, nc;	/* orders holding A and C, A, C */
 	double	sup, conf, lift, score;
 	char	*ante, *cons;
 };
@@ -112,16 +113,55 @@ names(const struct basket *b, const struct crm_itemset *u, int mask)
 	return s;
 }
 
+/*
+ * p1 / q1 against p2 / q2 (q1, q2 > 0), exactly: -1, 0 or 1.  Equal ratios
+ * of different counts round to different doubles (the lifts 1.8000000000000003
+ * and 1.7999999999999998 of A => C and C => A), so rules are ordered on the
+ * counts.  The ratios are compared by their continued fractions, whole parts
+ * first, then the reciprocals of the remainders with the order reversed:
+ * no product is formed, so nothing can overflow.
+ */
+static int
+cmpratio(uint64_t p1, uint64_t q1, uint64_t p2, uint64_t q2)
+{
+	uint64_t r1, r2, t;
+	int sign = 1;
+
+	for (;;) {
+		if (p1 / q1 != p2 / q2)
+			return p1 / q1 < p2 / q2 ? -sign : sign;
+		r1 = p1 % q1;
+		r2 = p2 % q2;
+		if (r1 == 0 || r2 == 0)
+			return r1 == r2 ? 0 : r1 == 0 ? -sign : sign;
+		t = q1;
+		q1 = r1;
+		p1 = t;
+		t = q2;
+		q2 = r2;
+		p2 = t;
+		sign = -sign;
+	}
+}
+
+/*
+ * Lift n c(AC) / (c(A) c(C)) descending, then confidence c(AC) / c(A)
+ * descending, support c(AC) / n descending, then the rule's text: the
+ * antecedent, then the consequent.  n is the same for every rule, so lifts
+ * compare as c(AC) / (c(A) c(C)); counts are ints, so c(A) c(C) < 2^62.
+ */
 static int
 cmprule(const void *x, const void *y)
 {
 	const struct rule *a = x, *b = y;
 	int c;
 
-	if (a->lift != b->lift)
-		return a->lift < b->lift ? 1 : -1;
-	if (a->conf != b->conf)
-		return a->conf < b->conf ? 1 : -1;
+	if ((c = cmpratio(b->nac, (uint64_t)b->na * b->nc, a->nac,
+	    (uint64_t)a->na * a->nc)) != 0 ||
+	    (c = cmpratio(b->nac, b->na, a->nac, a->na)) != 0)
+		return c;
+	if (a->nac != b->nac)
+		return a->nac < b->nac ? 1 : -1;
 	if ((c = strcmp(a->ante, b->ante)) != 0)
 		return c;
 	return strcmp(a->cons, b->cons);
@@ -266,9 +306,16 @@ derive(struct basket *b, double mc)
 			r->a = a;
 			r->c = all & ~a;
 			r->u = u;
+			r->nac = u->count;
+			r->na = sa;
+			r->nc = sc;
+			/*
+			 * The one formula of each, on the counts (cmprule
+			 * orders on the counts exactly).
+			 */
 			r->sup = (double)u->count / b->n;
 			r->conf = (double)u->count / sa;
-			r->lift = r->conf / ((double)sc / b->n);
+			r->lift = (double)b->n * u->count / ((double)sa * sc);
 			r->score = r->lift * r->conf;
 			r->ante = names(b, u, a);
 			r->cons = names(b, u, all & ~a);

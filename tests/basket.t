@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-basket: the rules equal a brute-force enumeration; suggestions.
 . "${0%/*}/lib.sh"
-plan 9
+plan 11
 
 printf 'ref,name\nA,Ann\nB,Bob\nC,Cy\nD,Beer Only\n' | crm-add -q -f - customer
 cat >"$TMP/p.csv" <<'CSV'
@@ -80,4 +80,31 @@ check_out 'nothing they bought is suggested' 'bread diapers milk' \
 	"crm-basket --min-support 20% --min-confidence 50% --suggest 4 | cut -f2 | sort | paste -sd ' '"
 check_exit 'no rule at 90 % support: exit 1' 1 'crm-basket --min-support 90%'
 check_exit 'a malformed threshold is a usage error' 64 'crm-basket --min-support lots'
+# Ties.  Twelve orders: apple in five, zucchini in two of them; fig and
+# grape, grape alone; kiwi and lime twice; water alone three times.  By hand,
+# lift = n c(AC) / (c(A) c(C)):
+#   kiwi => lime, lime => kiwi   12 2 / (2 2) = 6, confidence 1, support 2/12
+#   fig => grape                 12 1 / (1 2) = 6, confidence 1, support 1/12
+#   grape => fig                 12 1 / (2 1) = 6, confidence 1/2
+#   zucchini => apple            12 2 / (2 5) = 2.4, confidence 1
+#   apple => zucchini            12 2 / (5 2) = 2.4, confidence 2/5
+# so the order: equal lift by confidence (grape => fig after fig => grape;
+# zucchini => apple first, though (2/5) / (2/12) = 2.4000000000000004 is a
+# bigger double than (2/2) / (5/12) = 2.4), then by support (kiwi => lime
+# before fig => grape), then by the text (kiwi => lime before lime => kiwi).
+export CRM_DB="$TMP/ties.db"
+printf 'ref,name\nT,Tie\n' | crm-add -q -f - customer
+{ echo customer_ref,ts,amount,product,order_ref
+  for o in 1:apple,zucchini 2:apple,zucchini 3:apple 4:apple 5:apple \
+      6:fig,grape 7:grape 8:kiwi,lime 9:kiwi,lime 10:water 11:water 12:water; do
+	IFS=, read -ra ps <<<"${o#*:}"
+	for p in "${ps[@]}"; do echo "T,2026-01-01,1,$p,P${o%%:*}"; done
+  done
+} | crm-add -q -f - purchase
+check_out 'rules of equal lift by confidence, then support, then text' \
+	"$(printf '%s\n' 'kiwi	lime' 'lime	kiwi' 'fig	grape' 'grape	fig' \
+	'zucchini	apple' 'apple	zucchini')" \
+	'crm-basket --min-support 0.08 --min-confidence 0 | cut -f1,2'
+check_out 'the lifts are the hand-computed 6 and 2.4' "$(printf '6.0000\n6.0000\n6.0000\n6.0000\n2.4000\n2.4000')" \
+	'crm-basket --min-support 0.08 --min-confidence 0 | cut -f5'
 done_testing
