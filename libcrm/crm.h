@@ -298,12 +298,40 @@ int	crm_store_scrub_later(struct crm_store *);
  */
 int	crm_store_scrub(struct crm_store *);
 /*
- * Mark a customer whose statistics crm_store_commit must recompute;
- * customer 0 only prepares the mark table.
+ * Per-store slots, one for each concern that keeps state in the store it
+ * runs in (through its hooks): the slot's pointer, NULL until it is set.
  */
-int	crm_stats_touch(struct crm_store *, int64_t customer);
+enum crm_slot { CRM_SLOT_STATS, CRM_NSLOTS };
+void	**crm_store_slot(struct crm_store *, enum crm_slot);
+
+/* ---- hooks.c: what the store runs for other concerns ------------------- */
+
+/*
+ * The store runs each hook's open (when set) on a new connection before
+ * any statement: SQL functions register there.  commit runs before each
+ * COMMIT of a transaction, inside it: work that must be part of it (an
+ * error leaves the transaction to be rolled back).  close runs when the
+ * store closes, before the connection does: it frees the hook's slot.
+ */
+struct crm_hook {
+	int	(*open)(struct sqlite3 *);
+	int	(*commit)(struct crm_store *);
+	void	(*close)(struct crm_store *);
+};
+extern const struct crm_hook crm_hooks[];
+extern const size_t crm_nhooks;
 
 /* ---- stats.c: per-customer statistics ----------------------------------- */
+
+/*
+ * Mark a customer whose statistics the commit must recompute; customer 0
+ * only prepares the mark table.
+ */
+int	crm_stats_touch(struct crm_store *, int64_t customer);
+/* The commit hook: recompute the touched customers' statistics, if any. */
+int	crm_stats_commit(struct crm_store *);
+/* The close hook: what crm_stats_touch kept. */
+void	crm_stats_close(struct crm_store *);
 
 /* Recompute the statistics of every touched customer, set-wise. */
 int	crm_stats_refresh(struct crm_store *);
@@ -523,7 +551,6 @@ int	crm_merge_undo(struct crm_store *, int64_t merge,
 
 /* The number of a scheme (rfm, value, presale, service), -1 if unknown. */
 int	crm_tier_scheme(const char *);
-const char *crm_tier_name(int);
 /*
  * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
  * now; RFM counts purchases after since (INT64_MIN: all).  With store,

@@ -1,7 +1,7 @@
 /*
  * stats.c: per-customer statistics, kept from history in the same
  * transaction as every write.  Writers mark the customers they touch;
- * crm_store_commit recomputes those set-wise, once per command.
+ * the commit hook (hooks.c) recomputes those set-wise, once per command.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +114,73 @@ total(struct crm_store *st, const char *sql, double *v)
 	"abs((SELECT min(revenue) FROM stats)))"
 #define BOUND		"SELECT (SELECT max(customer) FROM stats) * 1.0 * " \
 	LARGEST
+
+/* What crm_stats_touch keeps in its store's slot. */
+struct touch {
+	sqlite3_stmt	*ins;		/* INSERT INTO touched */
+	int64_t		 last;		/* the last customer touched */
+	int		 touched;
+};
+
+int
+crm_stats_touch(struct crm_store *st, int64_t customer)
+{
+	void **slot = crm_store_slot(st, CRM_SLOT_STATS);
+	struct touch *t = *slot;
+	int rc;
+
+	if (t == NULL) {
+		if ((t = calloc(1, sizeof *t)) == NULL)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		*slot = t;
+	}
+	if (t->ins == NULL) {
+		/* Temporary: private to this connection, gone at close. */
+		if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS "
+		    "touched (customer INTEGER PRIMARY KEY)")) != CRM_EX_OK ||
+		    (rc = crm_prepare(st, "INSERT OR IGNORE INTO temp.touched "
+		    "VALUES (?)", &t->ins)) != CRM_EX_OK)
+			return rc;
+	}
+	/* Rows of one customer often come together: mark once. */
+	if (customer <= 0 || customer == t->last)
+		return CRM_EX_OK;
+	t->touched = 1;
+	t->last = customer;
+	sqlite3_bind_int64(t->ins, 1, customer);
+	rc = sqlite3_step(t->ins);
+	sqlite3_reset(t->ins);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+}
+
+int
+crm_stats_commit(struct crm_store *st)
+{
+	struct touch *t = *crm_store_slot(st, CRM_SLOT_STATS);
+	int rc;
+
+	/* Statistics change in the transaction of the history they sum. */
+	if (t == NULL || !t->touched)
+		return CRM_EX_OK;
+	if ((rc = crm_stats_refresh(st)) != CRM_EX_OK)
+		return rc;
+	t->touched = 0;
+	t->last = 0;
+	return CRM_EX_OK;
+}
+
+void
+crm_stats_close(struct crm_store *st)
+{
+	void **slot = crm_store_slot(st, CRM_SLOT_STATS);
+	struct touch *t = *slot;
+
+	if (t == NULL)
+		return;
+	sqlite3_finalize(t->ins);
+	free(t);
+	*slot = NULL;
+}
 
 int
 crm_stats_roomy(struct crm_store *st, int64_t amount, int *roomy)

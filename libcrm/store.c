@@ -22,9 +22,7 @@ struct crm_store {
 	enum crm_mode		 mode;
 	int			 intx;
 	int			 decimals;
-	sqlite3_stmt		*touch;		/* INSERT INTO touched */
-	int64_t			 last;		/* the last customer touched */
-	int			 touched;
+	void			*slot[CRM_NSLOTS];	/* crm_store_slot */
 	dev_t			 dev;		/* the file opened, which a */
 	ino_t			 ino;		/* writer checks at commit */
 	int			 scrub;		/* erased bytes may linger */
@@ -399,6 +397,12 @@ crm_store_cli(struct crm_store *st)
 	return st->cli;
 }
 
+void **
+crm_store_slot(struct crm_store *st, enum crm_slot k)
+{
+	return &st->slot[k];
+}
+
 int
 crm_store_decimals(struct crm_store *st)
 {
@@ -632,9 +636,14 @@ setup(struct crm_store *st, int fresh)
 	int64_t v, appid;
 	char *val = NULL;
 	int rc, waited, same;
+	size_t i;
 
 	sqlite3_extended_result_codes(st->db, 1);
-	crm_churn_register(st->db);
+	/* What other concerns put on the connection (hooks.c). */
+	for (i = 0; i < crm_nhooks; i++)
+		if (crm_hooks[i].open != NULL &&
+		    (rc = crm_hooks[i].open(st->db)) != SQLITE_OK)
+			return crm_sqlerr(st, rc);
 	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
 	/* Defensive: no SQL can corrupt the file, even through PRAGMAs. */
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
@@ -1056,30 +1065,6 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 	return CRM_EX_OK;
 }
 
-int
-crm_stats_touch(struct crm_store *st, int64_t customer)
-{
-	int rc;
-
-	if (st->touch == NULL) {
-		/* Temporary: private to this connection, gone at close. */
-		if ((rc = crm_exec(st, "CREATE TEMP TABLE IF NOT EXISTS "
-		    "touched (customer INTEGER PRIMARY KEY)")) != CRM_EX_OK ||
-		    (rc = crm_prepare(st, "INSERT OR IGNORE INTO temp.touched "
-		    "VALUES (?)", &st->touch)) != CRM_EX_OK)
-			return rc;
-	}
-	/* Rows of one customer often come together: mark once. */
-	if (customer <= 0 || customer == st->last)
-		return CRM_EX_OK;
-	st->touched = 1;
-	st->last = customer;
-	sqlite3_bind_int64(st->touch, 1, customer);
-	rc = sqlite3_step(st->touch);
-	sqlite3_reset(st->touch);
-	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
-}
-
 /*
  * The file opened is still the one at the path: what is written into a
  * store removed or replaced (renamed over) meanwhile is lost with it.
@@ -1101,17 +1086,19 @@ int
 crm_store_commit(struct crm_store *st)
 {
 	int64_t pending = 0;
+	size_t i;
 	int rc;
 
 	if (!st->intx)
 		return CRM_EX_OK;
-	/* Statistics change in the transaction of the history they sum. */
-	if (st->touched) {
-		if ((rc = crm_stats_refresh(st)) != CRM_EX_OK)
+	/*
+	 * The work other concerns put in every transaction (hooks.c): the
+	 * statistics change in the transaction of the history they sum.
+	 */
+	for (i = 0; i < crm_nhooks; i++)
+		if (crm_hooks[i].commit != NULL &&
+		    (rc = crm_hooks[i].commit(st)) != CRM_EX_OK)
 			return rc;
-		st->touched = 0;
-		st->last = 0;
-	}
 	/* Left in the transaction, crm_store_close rolls it back. */
 	if (writer(st) && (rc = still_there(st, "nothing was written")) !=
 	    CRM_EX_OK)
@@ -1198,9 +1185,13 @@ scrub(struct crm_store *st, int wait)
 void
 crm_store_close(struct crm_store *st)
 {
+	size_t i;
+
 	if (st == NULL)
 		return;
-	sqlite3_finalize(st->touch);
+	for (i = 0; i < crm_nhooks; i++)
+		if (crm_hooks[i].close != NULL)
+			crm_hooks[i].close(st);
 	if (st->db != NULL) {
 		if (st->intx)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
