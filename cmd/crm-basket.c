@@ -114,37 +114,6 @@ names(const struct basket *b, const struct crm_itemset *u, int mask)
 }
 
 /*
- * p1 / q1 against p2 / q2 (q1, q2 > 0), exactly: -1, 0 or 1.  Equal ratios
- * of different counts round to different doubles (the lifts 1.8000000000000003
- * and 1.7999999999999998 of A => C and C => A), so rules are ordered on the
- * counts.  The ratios are compared by their continued fractions, whole parts
- * first, then the reciprocals of the remainders with the order reversed:
- * no product is formed, so nothing can overflow.
- */
-static int
-cmpratio(uint64_t p1, uint64_t q1, uint64_t p2, uint64_t q2)
-{
-	uint64_t r1, r2, t;
-	int sign = 1;
-
-	for (;;) {
-		if (p1 / q1 != p2 / q2)
-			return p1 / q1 < p2 / q2 ? -sign : sign;
-		r1 = p1 % q1;
-		r2 = p2 % q2;
-		if (r1 == 0 || r2 == 0)
-			return r1 == r2 ? 0 : r1 == 0 ? -sign : sign;
-		t = q1;
-		q1 = r1;
-		p1 = t;
-		t = q2;
-		q2 = r2;
-		p2 = t;
-		sign = -sign;
-	}
-}
-
-/*
  * Lift n c(AC) / (c(A) c(C)) descending, then confidence c(AC) / c(A)
  * descending, support c(AC) / n descending, then the rule's text: the
  * antecedent, then the consequent.  n is the same for every rule, so lifts
@@ -156,9 +125,9 @@ cmprule(const void *x, const void *y)
 	const struct rule *a = x, *b = y;
 	int c;
 
-	if ((c = cmpratio(b->nac, (uint64_t)b->na * b->nc, a->nac,
+	if ((c = crm_ratio_cmp(b->nac, (uint64_t)b->na * b->nc, a->nac,
 	    (uint64_t)a->na * a->nc)) != 0 ||
-	    (c = cmpratio(b->nac, b->na, a->nac, a->na)) != 0)
+	    (c = crm_ratio_cmp(b->nac, b->na, a->nac, a->na)) != 0)
 		return c;
 	if (a->nac != b->nac)
 		return a->nac < b->nac ? 1 : -1;

@@ -2,6 +2,7 @@
  * basket.c: frequent itemsets by FP-growth (Han, Pei & Yin 2000) over
  * transactions of small integer items.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,4 +242,32 @@ crm_fp_free(struct crm_fp *fp)
 	free(fp->rank);
 	free(fp->order);
 	free(fp);
+}
+
+/*
+ * The ratios are compared by their continued fractions: whole parts first,
+ * then the reciprocals of the remainders, with the order reversed.  No
+ * product is formed, so nothing overflows, and nothing is rounded.
+ */
+int
+crm_ratio_cmp(uint64_t p1, uint64_t q1, uint64_t p2, uint64_t q2)
+{
+	uint64_t r1, r2, t;
+	int sign = 1;
+
+	for (;;) {
+		if (p1 / q1 != p2 / q2)
+			return p1 / q1 < p2 / q2 ? -sign : sign;
+		r1 = p1 % q1;
+		r2 = p2 % q2;
+		if (r1 == 0 || r2 == 0)
+			return r1 == r2 ? 0 : r1 == 0 ? -sign : sign;
+		t = q1;
+		q1 = r1;
+		p1 = t;
+		t = q2;
+		q2 = r2;
+		p2 = t;
+		sign = -sign;
+	}
 }

@@ -667,6 +667,13 @@ int	crm_fp_add(struct crm_fp *, int *items, int n);
  * caller's to free. */
 int	crm_fp_mine(struct crm_fp *, struct crm_itemset **, size_t *);
 void	crm_fp_free(struct crm_fp *);
+/*
+ * p1 / q1 against p2 / q2 (q1, q2 > 0), exactly: -1, 0 or 1.  Rules are
+ * ordered on their counts with it: equal ratios of different counts round
+ * to different doubles (the lifts 1.8000000000000003 and
+ * 1.7999999999999998 of A => C and C => A), and near ones to the same.
+ */
+int	crm_ratio_cmp(uint64_t p1, uint64_t q1, uint64_t p2, uint64_t q2);
 
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 

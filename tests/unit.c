@@ -693,6 +693,27 @@ forgets(const char *dir)
 	crm_store_close(st);
 }
 
+/* crm_ratio_cmp, on ratios worked out by hand. */
+static void
+ratios(void)
+{
+	/* 3^39 < 2^62: a/(a+1) < (a+1)/(a+2), both the double 1.0. */
+	const uint64_t a = 4052555153018976267ULL;
+
+	ok(crm_ratio_cmp(1, 3, 2, 6) == 0, "ratio: 1/3 = 2/6");
+	ok(crm_ratio_cmp(7, 2, 3, 1) == 1, "ratio: 7/2 > 3");
+	ok(crm_ratio_cmp(0, 5, 0, 7) == 0 && crm_ratio_cmp(0, 5, 1, 7) == -1,
+	    "ratio: 0/5 = 0/7 < 1/7");
+	/* pi's convergents 355/113 = 3.1415929... > 103993/33102 = 3.1415926... */
+	ok(crm_ratio_cmp(355, 113, 103993, 33102) == 1 &&
+	    crm_ratio_cmp(103993, 33102, 355, 113) == -1,
+	    "ratio: 355/113 > 103993/33102 (four levels deep)");
+	ok((double)a / (a + 1) == (double)(a + 1) / (a + 2) &&
+	    crm_ratio_cmp(a, a + 1, a + 1, a + 2) == -1 &&
+	    crm_ratio_cmp(a + 1, a + 2, a, a + 1) == 1,
+	    "ratio: a/(a+1) < (a+1)/(a+2) for a = 3^39, where doubles tie");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -704,6 +725,7 @@ main(int argc, char *argv[])
 	bounds();
 	csv();
 	syncfull();
+	ratios();
 	if (argc > 1)
 		models(argv[1]);
 	/* lib.sh's scratch folder: stores are made there. */
