@@ -22,7 +22,7 @@ struct crm_store {
 	enum crm_mode		 mode;
 	int			 intx;
 	int			 decimals;
-	void			*slot[CRM_NSLOTS];	/* crm_store_slot */
+	void			*slot[CRM_NSLOTS]; /* crm_store_slot */
 	dev_t			 dev;		/* the file opened, which a */
 	ino_t			 ino;		/* writer checks at commit */
 	int			 scrub;		/* erased bytes may linger */

@@ -2,9 +2,10 @@
  * tier.c: tier schemes (DESIGN.md "Models"), computed set-wise in SQL into
  * temp.tnew (customer, tier, score), then stored as one run.
  *
- *	rfm	R, F, M scores 1 + floor(5 (r - 1) / N) by the lowest place r
- *		of the value (recency reversed), equal values sharing the
- *		score of the lowest place; the segment from the R x F grid
+ *	rfm	R, F, M scores 1 + floor(5 (r - 1) / N), r the lowest
+ *		place of the value (recency reversed): equal values share
+ *		the score of the lowest place; the segment from the R x F
+ *		grid
  *	value	A/B/C by the cumulative revenue share before the customer
  *	presale	A/B/C for leads and prospects by maturity
  *	service	D/E/F by the latest expectation + satisfaction
