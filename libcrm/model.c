@@ -96,11 +96,11 @@ bg_x(enum crm_model md, const double *p, double x, struct bgx *t)
 /*
  * One customer from the terms of x and, of alpha + T and alpha + t_x, the
  * logs (laT, lax), their inverses (iaT, iax) and dl = laT - lax; g (NULL
- * or 4) gets d/dp; *w2 (NULL or) the share of the dropout term.
+ * or 4) gets d/dp; *pa (NULL or) P(alive), the share of the other term.
  */
 static double
 bg_core(const struct bgx *t, double laT, double dl, double iaT, double iax,
-    double *g, double *w2)
+    double *g, double *pa)
 {
 	double d, w, ll;
 
@@ -111,8 +111,8 @@ bg_core(const struct bgx *t, double laT, double dl, double iaT, double iax,
 			g[2] = t->dA[2];
 			g[3] = t->dA[3];
 		}
-		if (w2 != NULL)
-			*w2 = 0;
+		if (pa != NULL)
+			*pa = 1;
 		return t->A - t->m * laT;
 	}
 	/* d: log of the ratio of the dropout term to the other. */
@@ -125,8 +125,8 @@ bg_core(const struct bgx *t, double laT, double dl, double iaT, double iax,
 		g[2] = t->dA[2] + w * t->dlc[2];
 		g[3] = t->dA[3] + w * t->dlc[3];
 	}
-	if (w2 != NULL)
-		*w2 = w;
+	if (pa != NULL)
+		*pa = 1 / (1 + exp(d));
 	return ll;
 }
 
@@ -139,13 +139,13 @@ logratio(double al, double tx, double T)
 
 static double
 bg_one(enum crm_model md, const double *p, double x, double tx, double T,
-    double *g, double *w2)
+    double *g, double *pa)
 {
 	struct bgx t;
 
 	bg_x(md, p, x, &t);
 	return bg_core(&t, log(p[1] + T), logratio(p[1], tx, T), 1 / (p[1] +
-	    T), 1 / (p[1] + tx), g, w2);
+	    T), 1 / (p[1] + tx), g, pa);
 }
 
 /*
@@ -531,7 +531,7 @@ double
 crm_model_palive(enum crm_model m, const double *p, double x, double tx,
     double T)
 {
-	double w, pa;
+	double pa;
 
 	if (m == CRM_GG || !valid(m, p) || !(x >= 0) || !(tx >= 0) ||
 	    !(T >= tx))
@@ -540,9 +540,8 @@ crm_model_palive(enum crm_model m, const double *p, double x, double tx,
 		pn_one(p, x, tx, T, NULL, &pa);
 		return pa;
 	}
-	/* 1 - the share of the dropout term of the likelihood. */
-	bg_one(m, p, x, tx, T, NULL, &w);
-	return 1 - w;
+	bg_one(m, p, x, tx, T, NULL, &pa);
+	return pa;
 }
 
 /*
@@ -1309,6 +1308,13 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 		goto out;
 	P.progress = prog;
 	f->n = P.N;
+	for (v = 0, k = 0; k < (int)P.n && m != CRM_GG; k++)
+		v += P.tr[k].x;
+	if (m != CRM_GG && v == 0) {
+		rc = crm_err(CRM_EX_DATAERR, NULL, "%s: no fit: no repeat "
+		    "purchases (every customer bought once)", title);
+		goto out;
+	}
 	/*
 	 * The test suite's hook (tests/fitlock.t): stop here, in the fit,
 	 * so that a test can check what the process holds meanwhile.
