@@ -761,8 +761,8 @@ models(const char *summary)
 	 * E[Y(39)] = 1.226 in Hardie's BG/NBD spreadsheet (lifetimes' test
 	 * pins its BetaGeoFitter to it within 0.001).
 	 */
-	ok(near(crm_model_palive(CRM_BGNBD, p, 2, 30.43, 38.86), 0.72658, 0.001),
-	    "BG/NBD: P(alive) of CDNOW customer 1");
+	ok(near(crm_model_palive(CRM_BGNBD, p, 2, 30.43, 38.86), 0.72658,
+	    0.001), "BG/NBD: P(alive) of CDNOW customer 1");
 	ok(fabs(crm_model_expected(CRM_BGNBD, p, 2, 30.43, 38.86, 39) - 1.226) <
 	    0.001, "BG/NBD: customer 1's expected purchases in 39 weeks");
 	/*
@@ -781,7 +781,8 @@ models(const char *summary)
 	    "of crm_model_ll over the customers");
 	/* The BTYD walkthrough's example: 25.46 purchases in 52 weeks. */
 	ok(fabs(crm_model_expected(CRM_PNBD, p, 26, 30.86, 31, 52) - 25.46) <
-	    0.01, "Pareto/NBD: x = 26, t_x = 30.86, T = 31 expects 25.46 in 52");
+	    0.01, "Pareto/NBD: x = 26, t_x = 30.86, T = 31 expects 25.46 in "
+	    "52");
 	/* BTYDplus's MBG/NBD fit, as lifetimes' tests pin it. */
 	ok(crm_model_fit(CRM_MBGNBD, t, n, &f, 0) == 0 && (memcpy(p, f.p,
 	    sizeof p), near(p[0], 0.525, 0.002)) &&
