@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -199,15 +200,14 @@ triples(struct crm_store *st, int64_t k, int scale, struct crm_triple **tp,
 
 /*
  * Fit on every customer up to SAMPLE of them; past that, on every k-th
- * customer by id, k making at least SAMPLE: first from several starts on
- * a smaller such sample, then refined on the whole sample. Reads only
- * temp.summ (crm_summary first), so it may run outside any transaction.
+ * customer by id, k making at least SAMPLE.  Reads only temp.summ
+ * (crm_summary first), so it may run outside any transaction.
  */
 #define SAMPLE	150000
-#define PILOT	20000
 
 static int
-fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f)
+fitnow(struct crm_store *st, enum crm_model m, int scale,
+    struct crm_fit *f)
 {
 	struct crm_triple *t = NULL;
 	int64_t all = 0, used, k = 1;
@@ -221,33 +221,15 @@ fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f)
 	if (all == 0)
 		return crm_err(CRM_EX_NONE, NULL, "no purchases up to the "
 		    "--asof day: nothing to fit");
-	snprintf(f->model, sizeof f->model, "%s", crm_model_name(m));
-	f->scale = scale;
-	f->np = 4;
-	if (all > SAMPLE) {
-		if ((rc = triples(st, all / PILOT, scale, &t, &n, &used)) !=
-		    CRM_EX_OK)
-			return rc;
-		rc = crm_model_fit(m, t, n, f->p, &f->loglik);
-		free(t);
-		t = NULL;
-		if (rc != 0)
-			goto fail;
+	if (all > SAMPLE)
 		k = all / SAMPLE;
-	}
 	if ((rc = triples(st, k, scale, &t, &n, &used)) != CRM_EX_OK)
 		return rc;
-	f->n = used;
-	if ((k > 1 ? crm_model_refine(m, t, n, f->p, &f->loglik) :
-	    crm_model_fit(m, t, n, f->p, &f->loglik)) != 0) {
-		free(t);
-		goto fail;
-	}
+	rc = crm_model_fit(m, t, n, f, isatty(STDERR_FILENO));
 	free(t);
-	return CRM_EX_OK;
-fail:
-	return crm_err(CRM_EX_SOFTWARE, NULL, "%s: the fit did not converge",
-	    crm_model_name(m));
+	f->scale = scale;
+	f->asof = crm_store_cli(st)->now;
+	return rc;
 }
 
 /* The two cumulative curves as text: * predicted, o actual, # both. */
@@ -285,12 +267,12 @@ curves(const double *pw, const double *aw, int64_t weeks)
  * the BG/NBD paper), and as cumulative weekly repeat purchases.
  */
 static int
-backtest(struct crm_cli *cli, struct crm_store *st, int m,
+backtest(struct crm_cli *cli, struct crm_store *st, enum crm_model m,
     const struct opts *op)
 {
 	static const char *const names[] = { "view", "key", "customers",
 	    "predicted", "actual" };
-	struct crm_fitted f;
+	struct crm_fit f;
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
 	int64_t day0 = cli->now / 86400, weeks = (op->holdout + 6) / 7, w, c;
@@ -407,18 +389,15 @@ out:
 	return rc;
 }
 
-static const char *const pnames[2][4] = {
-	{ "r", "alpha", "a", "b" }, { "r", "alpha", "s", "beta" },
-};
-
 static void
-printfit(const struct crm_fitted *f, int m)
+printfit(const struct crm_fit *f)
 {
+	const struct crm_model_info *mi = crm_model_info(f->model);
 	int i;
 
-	for (i = 0; i < 4; i++)
-		printf("%s\t%.6g\n", pnames[m == 1][i], f->p[i]);
-	printf("loglik\t%.4f\nn\t%lld\n", f->loglik, (long long)f->n);
+	for (i = 0; i < mi->np; i++)
+		printf("%s\t%.6g\n", mi->param[i], f->p[i]);
+	printf("loglik\t%.4f\nn\t%.0f\n", f->ll, f->n);
 }
 
 /*
@@ -426,7 +405,7 @@ printfit(const struct crm_fitted *f, int m)
  * temp.summ (crm_summary first).
  */
 static int
-bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
+bymodel(struct crm_store *st, enum crm_model m, const struct crm_fit *f,
     double threshold, struct warnings *ws)
 {
 	sqlite3_stmt *s = NULL;
@@ -444,7 +423,8 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 		if (!isfinite(p) || p >= threshold)
 			continue;
 		snprintf(buf, sizeof buf, "P(alive) %.2f by %s: %d repeat "
-		    "purchase days, the last %lldd ago", p, f->model,
+		    "purchase days, the last %lldd ago", p,
+		    crm_model_info(f->model)->name,
 		    sqlite3_column_int(s, 1), (long long)(sqlite3_column_int64(
 		    s, 3) - sqlite3_column_int64(s, 2)));
 		if ((rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p,
@@ -542,7 +522,7 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 
 /* --stdin: id x t_x T [m_x] lines in, id p_alive expected lines out. */
 static int
-score(const struct opts *op, int m, const double *p)
+score(const struct opts *op, enum crm_model m, const double *p)
 {
 	struct crm_loc at = { "stdin", 0, NULL };
 	char *line = NULL, *id;
@@ -572,16 +552,17 @@ static int
 churn(struct crm_cli *cli, const struct opts *op)
 {
 	struct crm_store *st = NULL;
-	struct crm_fitted f;
+	struct crm_fit f;
 	struct warnings ws = { 0 };
 	const char *name = op->model != NULL ? op->model : "bgnbd";
-	int m = -1, rc;
+	enum crm_model m = CRM_BGNBD;
+	int heur = strcmp(name, "heuristic") == 0, rc;
 	size_t i;
 
-	if (strcmp(name, "heuristic") != 0 && (m = crm_model_parse(name)) < 0)
+	if (!heur && (crm_model_parse(name, &m) != 0 || m == CRM_GG))
 		return crm_err(CRM_EX_USAGE, NULL, "-m %s: no such model "
 		    "(heuristic, bgnbd, pnbd, mbgnbd)", name);
-	if (m < 0 && (op->fit || op->in || op->backtest))
+	if (heur && (op->fit || op->in || op->backtest))
 		return crm_err(CRM_EX_USAGE, NULL, "the heuristic has nothing "
 		    "to fit or score");
 	if (op->in && op->params != NULL) {
@@ -613,10 +594,10 @@ churn(struct crm_cli *cli, const struct opts *op)
 		    CRM_EX_OK))
 			goto out;
 		if (!cli->quiet)
-			printfit(&f, m);
+			printfit(&f);
 		goto out;
 	}
-	if (m >= 0) {
+	if (!heur) {
 		/* Fitting now and scoring both read this one summary. */
 		if (!op->in && (rc = crm_summary(st, 0)) != CRM_EX_OK)
 			goto out;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -34,7 +35,7 @@ struct opts {
  */
 static int
 fitgg(struct crm_store *st, int scale, int keep, int print,
-    struct crm_fitted *f)
+    struct crm_fit *f)
 {
 	struct crm_triple *t = NULL;
 	sqlite3_stmt *s = NULL;
@@ -75,46 +76,18 @@ fitgg(struct crm_store *st, int scale, int keep, int print,
 		crm_warn(NULL, "spend and frequency correlate (r = %.2f): "
 		    "Gamma-Gamma assumes they do not", r);
 	memset(f, 0, sizeof *f);
-	snprintf(f->model, sizeof f->model, "gg");
-	f->scale = scale;
-	f->np = 3;
-	f->n = (int64_t)n;
-	if (crm_model_fit(3, t, n, f->p, &f->loglik) != 0) {
-		rc = crm_err(CRM_EX_SOFTWARE, NULL, "gg: the fit did not "
-		    "converge");
+	if ((rc = crm_model_fit(CRM_GG, t, n, f, isatty(STDERR_FILENO))) !=
+	    CRM_EX_OK)
 		goto out;
-	}
+	f->scale = scale;
+	f->asof = crm_store_cli(st)->now;
 	if ((!keep || (rc = crm_fit_store(st, f)) == CRM_EX_OK) && print)
-		printf("p\t%.6g\nq\t%.6g\ngamma\t%.6g\nloglik\t%.4f\nn\t%lld\n",
-		    f->p[0], f->p[1], f->p[2], f->loglik, (long long)f->n);
+		printf("p\t%.6g\nq\t%.6g\ngamma\t%.6g\nloglik\t%.4f\nn\t%.0f\n",
+		    f->p[0], f->p[1], f->p[2], f->ll, f->n);
 out:
 	free(t);
 	sqlite3_finalize(s);
 	return rc;
-}
-
-/*
- * The discounted value over the horizon, in monthly steps: the purchases
- * expected in each step times the spend, discounted to now.
- */
-static double
-clv(int m, const double *p, double x, double tx, double T, double spend,
-    const struct opts *op)
-{
-	int steps = (int)ceil(op->horizon / 30.0), i;
-	double prev = 0, cur, sum = 0, t;
-
-	if (steps < 1)
-		steps = 1;
-	for (i = 1; i <= steps; i++) {
-		t = op->horizon * i / steps;
-		cur = crm_model_expected(m, p, x, tx, T, t / op->scale);
-		if (!isfinite(cur))
-			return NAN;
-		sum += (cur - prev) * spend / pow(1 + op->rate, t / 365.0);
-		prev = cur;
-	}
-	return sum;
 }
 
 struct row {
@@ -144,14 +117,14 @@ value(struct crm_cli *cli, const struct opts *op)
 	static const char *const names[] = { "id", "expected_purchases",
 	    "expected_spend", "clv" };
 	struct crm_store *st = NULL;
-	struct crm_fitted f, g;
+	struct crm_fit f, g;
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
 	struct crm_loc at = { "stdin", 0, NULL };
 	double unit = 1, ex, sp, v[4];
 	char *line = NULL, *sid, id[32];
 	size_t cap = 0;
-	int m, rc, i, d;
+	int rc, i, d;
 	long n = 0;
 
 	/*
@@ -177,7 +150,6 @@ value(struct crm_cli *cli, const struct opts *op)
 		    "crm-churn --fit first");
 	if (rc != CRM_EX_OK)
 		goto out;
-	m = crm_model_parse(f.model);
 	/* Fitting Gamma-Gamma now and valuing both read this one summary. */
 	if (!op->in && (rc = crm_summary(st, 1)) != CRM_EX_OK)
 		goto out;
@@ -204,11 +176,12 @@ value(struct crm_cli *cli, const struct opts *op)
 		/* Summary lines in, one line out for each. */
 		while ((rc = crm_summary_read(stdin, &line, &cap, &at, 4,
 		    &sid, v)) == CRM_EX_OK) {
-			ex = crm_model_expected(m, f.p, v[0], v[1], v[2],
+			ex = crm_model_expected(f.model, f.p, v[0], v[1], v[2],
 			    op->horizon / op->scale);
-			sp = crm_gg_expected(g.p, v[0], v[3]);
-			emit(o, sid, ex, sp, clv(m, f.p, v[0], v[1], v[2],
-			    sp, op), d);
+			sp = crm_gg_spend(g.p, v[0], v[3]);
+			emit(o, sid, ex, sp, crm_model_clv(&f, v[0], v[1] *
+			    op->scale, v[2] * op->scale, sp, op->horizon,
+			    op->rate), d);
 			n++;
 		}
 		if (rc == CRM_EX_NONE)
@@ -226,10 +199,11 @@ value(struct crm_cli *cli, const struct opts *op)
 
 		snprintf(id, sizeof id, "%lld", (long long)
 		    sqlite3_column_int64(s, 0));
-		ex = crm_model_expected(m, f.p, x, tx, T, op->horizon /
+		ex = crm_model_expected(f.model, f.p, x, tx, T, op->horizon /
 		    f.scale);
-		sp = crm_gg_expected(g.p, x, mx);
-		emit(o, id, ex, sp, clv(m, f.p, x, tx, T, sp, op), d);
+		sp = crm_gg_spend(g.p, x, mx);
+		emit(o, id, ex, sp, crm_model_clv(&f, x, tx * f.scale, T *
+		    f.scale, sp, op->horizon, op->rate), d);
 		n++;
 	}
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
@@ -258,6 +232,7 @@ main(int argc, char *argv[])
 	};
 	struct opts op = { NULL, 7, 365, 0.1, 0, 0, 0 };
 	struct crm_cli cli;
+	enum crm_model m;
 	char *end;
 	int c;
 
@@ -265,7 +240,7 @@ main(int argc, char *argv[])
 	while ((c = crm_cli_next(&cli, "m:", lopts)) != -1) {
 		switch (c) {
 		case 'm':
-			if (crm_model_parse(optarg) < 0) {
+			if (crm_model_parse(optarg, &m) != 0 || m == CRM_GG) {
 				crm_err(0, NULL, "-m %s: no such model (bgnbd, "
 				    "pnbd, mbgnbd)", optarg);
 				return crm_usage(&cli);

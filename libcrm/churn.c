@@ -184,7 +184,7 @@ crm_summary_read(FILE *fp, char **line, size_t *cap, struct crm_loc *at,
 }
 
 int
-crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
+crm_fit_store(struct crm_store *st, const struct crm_fit *f)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, i;
@@ -198,16 +198,17 @@ crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
 	    "p1, p2, p3, p4, loglik, n, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?)", &s)) != CRM_EX_OK)
 		return rc;
-	sqlite3_bind_text(s, 1, f->model, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, crm_model_info(f->model)->name, -1,
+	    SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, f->scale == 7 ? "week" : "day", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, f->scale);
-	sqlite3_bind_int64(s, 4, crm_store_cli(st)->now);
+	sqlite3_bind_int64(s, 4, f->asof);
 	for (i = 0; i < 4; i++)
-		if (i < f->np)
+		if (i < crm_model_info(f->model)->np)
 			sqlite3_bind_double(s, 5 + i, f->p[i]);
-	sqlite3_bind_double(s, 9, f->loglik);
-	sqlite3_bind_int64(s, 10, f->n);
+	sqlite3_bind_double(s, 9, f->ll);
+	sqlite3_bind_int64(s, 10, llround(f->n));
 	sqlite3_bind_int64(s, 11, crm_store_cli(st)->clock);
 	rc = crm_step(st, s);
 	sqlite3_finalize(s);
@@ -215,32 +216,42 @@ crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
 }
 
 int
-crm_fit_load(struct crm_store *st, const char *model, struct crm_fitted *f)
+crm_fit_load(struct crm_store *st, const char *model, struct crm_fit *f)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, i;
 
 	memset(f, 0, sizeof *f);
 	if ((rc = crm_prepare(st, "SELECT model, scale, p1, p2, p3, p4, "
-	    "loglik, n FROM fit WHERE coalesce(model = ?1, model != 'gg') "
+	    "loglik, n, asof FROM fit WHERE coalesce(model = ?1, model != 'gg') "
 	    "ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
 		return rc;
 	if (model != NULL)
 		sqlite3_bind_text(s, 1, model, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		snprintf(f->model, sizeof f->model, "%s",
-		    sqlite3_column_text(s, 0));
+		if (crm_model_parse((const char *)sqlite3_column_text(s, 0),
+		    &f->model) != 0) {
+			rc = crm_err(CRM_EX_DATAERR, NULL, "the stored fit's "
+			    "model \"%s\" is unknown", sqlite3_column_text(s,
+			    0));
+			goto out;
+		}
 		f->scale = sqlite3_column_int(s, 1);
-		f->np = sqlite3_column_type(s, 5) == SQLITE_NULL ? 3 : 4;
-		for (i = 0; i < f->np; i++)
-			f->p[i] = sqlite3_column_double(s, 2 + i);
-		f->loglik = sqlite3_column_double(s, 6);
-		f->n = sqlite3_column_int64(s, 7);
+		for (i = 0; i < 4; i++) {
+			f->p[i] = i < crm_model_info(f->model)->np ?
+			    sqlite3_column_double(s, 2 + i) : NAN;
+			f->se[i] = NAN;
+		}
+		f->ll = sqlite3_column_double(s, 6);
+		f->n = sqlite3_column_double(s, 7);
+		f->asof = sqlite3_column_int64(s, 8);
+		f->gnorm = NAN;
 		rc = CRM_EX_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = CRM_EX_NONE;
 	else
 		rc = crm_sqlerr(st, rc);
+out:
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -250,7 +261,8 @@ static void
 palive(sqlite3_context *ctx, int argc, sqlite3_value **v)
 {
 	double p[4], x, tx, T, r;
-	int m, i;
+	enum crm_model m;
+	int i;
 
 	(void)argc;
 	for (i = 0; i < 8; i++)
@@ -258,7 +270,7 @@ palive(sqlite3_context *ctx, int argc, sqlite3_value **v)
 			sqlite3_result_null(ctx);
 			return;
 		}
-	if ((m = crm_model_parse((const char *)sqlite3_value_text(v[0]))) <
+	if (crm_model_parse((const char *)sqlite3_value_text(v[0]), &m) !=
 	    0) {
 		sqlite3_result_null(ctx);
 		return;

@@ -571,42 +571,90 @@ int	crm_rule_apply(struct crm_store *, int (*fn)(void *, int64_t,
 
 /* ---- model.c: BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma ----------------- */
 
-/* A customer summary, or a distinct one with its count n. */
-struct crm_triple {
-	double	x, tx, T;	/* Gamma-Gamma: x and m_x in x, tx */
-	double	n;
+enum crm_model { CRM_BGNBD, CRM_PNBD, CRM_MBGNBD, CRM_GG, CRM_NMODELS };
+
+struct crm_model_info {
+	const char	*name;		/* bgnbd pnbd mbgnbd gg */
+	const char	*title;		/* BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma */
+	int		 np;		/* 4, 4, 4, 3 */
+	const char	*param[4];	/* r alpha a b | r alpha s beta | p q gamma */
+};
+const struct crm_model_info *crm_model_info(enum crm_model);
+/* 0 and *m set, or -1 for an unknown name. */
+int	crm_model_parse(const char *name, enum crm_model *m);
+
+/* Compressed sufficient statistics: purchase models x, tx, T (in the fit's
+ * unit) with weight n; Gamma-Gamma x and m_x (in tx) with weight n. */
+struct crm_triple { double x, tx, T, n; };
+
+/* A fit, fitted or stored. */
+struct crm_fit {
+	enum crm_model	 model;
+	int		 scale;		/* days per unit: 1 day, 7 week */
+	double		 p[4], se[4];	/* se: NAN when unknown (a stored fit) */
+	double		 ll;		/* log-likelihood */
+	double		 n;		/* customers (sum of weights) */
+	int64_t		 asof;		/* the --asof time (unix seconds) */
+	int		 iter;		/* iterations; 0 for a stored fit */
+	double		 gnorm;		/* final gradient norm (log params) */
 };
 
-/* bgnbd 0, pnbd 1, mbgnbd 2; -1 if unknown. */
-int	crm_model_parse(const char *);
-const char *crm_model_name(int);
-/* Log-likelihood of one customer; parameters r alpha a b (s beta). */
-double	crm_model_ll(int, const double *p, double x, double tx, double T);
-double	crm_model_palive(int, const double *p, double x, double tx, double T);
-/* Expected purchases in the next t. */
-double	crm_model_expected(int, const double *p, double x, double tx,
-	    double T, double t);
-/* Maximum likelihood: m 0-2 the models, 3 Gamma-Gamma (p q gamma). */
-int	crm_model_fit(int m, const struct crm_triple *, size_t, double *p,
-	    double *ll);
-/* Refine a fit from p, one start. */
-int	crm_model_refine(int m, const struct crm_triple *, size_t, double *p,
-	    double *ll);
+/* Log-likelihood of one customer, grad (NULL or np doubles) gets the
+ * derivative with respect to log p[k]. */
+double	crm_model_ll(enum crm_model, const double *p, double x, double tx,
+	    double T, double *grad);
+double	crm_model_palive(enum crm_model, const double *p, double x,
+	    double tx, double T);
+/* Expected purchases in the next t (the same unit as tx, T). */
+double	crm_model_expected(enum crm_model, const double *p, double x,
+	    double tx, double T, double t);
+/* Gamma-Gamma: expected spend per transaction given x repeat ones of mean mx;
+ * x = 0: the population mean p*gamma/(q-1). */
+double	crm_gg_spend(const double *p, double x, double mx);
+/* Discounted CLV over horizon days at yearly rate (documented convention:
+ * the horizon is cut into ceil(horizon/30) equal steps; each step's expected
+ * purchases times spend is discounted by (1+rate)^(t_end/365)).
+ * f->scale converts days to the fit's unit. */
+double	crm_model_clv(const struct crm_fit *f, double x, double tx_days,
+	    double T_days, double spend, double horizon_days, double rate);
+/* Maximum likelihood by BFGS on log parameters from a data-driven start.
+ * CRM_EX_OK, or CRM_EX_DATAERR (65) after reporting with crm_err what the
+ * data lack (no convergence, a parameter running to a boundary), and the fit
+ * must not be used. progress: print iterations and LL to stderr.
+ * Sets model, p, se, ll, n, iter and gnorm; scale and asof are the
+ * caller's. */
+int	crm_model_fit(enum crm_model, const struct crm_triple *, size_t n,
+	    struct crm_fit *, int progress);
 double	crm_hyp2f1(double a, double b, double c, double z);
-double	crm_gg_ll(const double *p, double x, double mx);
-/* Expected spend per transaction given x repeat ones of mean mx. */
-double	crm_gg_expected(const double *p, double x, double mx);
+
+/* ---- numeric.c: what the models compute with ------------------------- */
+
+double	crm_digamma(double x);
+/* lgamma(a + x) - lgamma(a) and psi(a + x) - psi(a), a > 0, x >= 0,
+ * accurate when a is huge. */
+double	crm_lgamma_ratio(double a, double x);
+double	crm_digamma_ratio(double a, double x);
+/* Gauss-Legendre nodes and weights on [-1, 1]. */
+#define CRM_GL	12
+void	crm_gauss_legendre(const double **x, const double **w);
+/*
+ * Minimize fg (the value; the gradient into its last argument; not finite
+ * off the domain) from x by BFGS with a strong Wolfe line search, until
+ * the largest gradient component is at most gtol (or gtol_loose when no
+ * step decreases f further).  0 converged, -1 not, -2 f not finite at x.
+ */
+#define CRM_BFGS_MAX	4
+struct crm_bfgs_opt {
+	int	 maxit;
+	double	 gtol, gtol_loose;
+	double	 maxstep;	/* the longest first trial step in any axis */
+	void	(*progress)(void *, int iter, double f, double gmax);
+};
+int	crm_bfgs(double (*fg)(void *, const double *, double *), void *,
+	    int n, double *x, double *f, double *g,
+	    const struct crm_bfgs_opt *, int *iter, double *gmax);
 
 /* ---- churn.c: summaries and stored fits ------------------------------- */
-
-struct crm_fitted {
-	char	model[16];	/* bgnbd, pnbd, mbgnbd, gg */
-	int	scale;		/* 1: days, 7: weeks */
-	int	np;
-	double	p[4];
-	double	loglik;
-	int64_t	n;
-};
 
 /*
  * temp.summ (customer, x, tx, T in days, repeat: value of the repeat
@@ -628,13 +676,13 @@ int	crm_summary_read(FILE *fp, char **line, size_t *cap,
  * transaction of its own: the caller holds none (crm_store_end first, and
  * fit outside any), so the write lock is held for milliseconds.
  */
-int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
+int	crm_fit_store(struct crm_store *, const struct crm_fit *);
 /*
  * The newest fit of model (NULL: of any model of purchases, not the
  * Gamma-Gamma spend); CRM_EX_NONE when there is none.
  */
 int	crm_fit_load(struct crm_store *, const char *model,
-	    struct crm_fitted *);
+	    struct crm_fit *);
 /* The median of n (> 0) values in ascending order. */
 double	crm_median(const int64_t *, size_t n);
 /*
