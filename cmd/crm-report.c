@@ -1044,11 +1044,11 @@ heuristic_mark(void *arg, int64_t id, int64_t since, double med, double k)
 static int
 atrisk(struct ctx *x, char *how, size_t n)
 {
-	struct crm_fitted f;
+	struct crm_fit f;
 	struct risk r = { x->st, NULL };
 	sqlite3_stmt *s = NULL;
 	double pa;
-	int m, rc;
+	int rc;
 
 	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.risk; CREATE TEMP "
 	    "TABLE risk (customer INTEGER PRIMARY KEY)")) != CRM_EX_OK ||
@@ -1065,11 +1065,10 @@ atrisk(struct ctx *x, char *how, size_t n)
 	    (rc = crm_prepare(x->st, "SELECT customer, x, tx, T FROM "
 	    "temp.summ", &s)) != CRM_EX_OK)
 		goto out;
-	m = crm_model_parse(f.model);
 	snprintf(how, n, "at risk: P(alive) below %g by the newest %s fit",
-	    x->threshold, f.model);
+	    x->threshold, crm_model_info(f.model)->name);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		pa = crm_model_palive(m, f.p, sqlite3_column_double(s, 1),
+		pa = crm_model_palive(f.model, f.p, sqlite3_column_double(s, 1),
 		    sqlite3_column_double(s, 2) / f.scale,
 		    sqlite3_column_double(s, 3) / f.scale);
 		if (isfinite(pa) && pa < x->threshold && (rc = mark(&r,
@@ -1154,14 +1153,14 @@ forecast(struct ctx *x)
 {
 	static const char *const cols[] = { "month", "purchases", "revenue",
 	    "expected_purchases", "expected_revenue" };
-	struct crm_fitted f, gg;
+	struct crm_fit f, gg;
 	sqlite3_stmt *s = NULL;
 	struct crm_tab *t;
 	char buf[32], b[64];
 	int64_t today = crm_day_of(x->cli->now), y, mon0, edge[MAXMONTHS + 1];
 	int64_t hist[MAXMONTHS + 12][2], rev = 0, days = 0;
 	double ep[MAXMONTHS], er[MAXMONTHS], e0, e1, spend, mean = 0;
-	int nm, m = -1, hasgg = 0, k, mo, d, rc;
+	int nm, hasf = 0, hasgg = 0, k, mo, d, rc;
 
 	nm = (int)ceil(x->horizon / 30.0 - 1e-9);
 	if (nm < 1 || nm > MAXMONTHS - 1)
@@ -1207,7 +1206,7 @@ forecast(struct ctx *x)
 	for (k = 0; k < nm + 1; k++)
 		ep[k] = er[k] = 0;
 	if (rc == CRM_EX_OK) {
-		m = crm_model_parse(f.model);
+		hasf = 1;
 		if ((rc = crm_fit_load(x->st, "gg", &gg)) == CRM_EX_OK)
 			hasgg = 1;
 		else if (rc != CRM_EX_NONE)
@@ -1243,7 +1242,7 @@ forecast(struct ctx *x)
 			    (gg.p[0] * cx + gg.p[1] - 1) : mean * n;
 			e0 = 0;
 			for (k = 0; k <= nm; k++) {
-				e1 = crm_model_expected(m, f.p, cx, ctx, cT,
+				e1 = crm_model_expected(f.model, f.p, cx, ctx, cT,
 				    (edge[k] - today) / (double)f.scale);
 				if (!isfinite(e1))
 					break;
@@ -1256,7 +1255,7 @@ forecast(struct ctx *x)
 			return rc;
 		snprintf(t->note, sizeof t->note, "expected by the newest %s "
 		    "fit, spend by %s; the month of the --asof day is split at "
-		    "it", f.model, hasgg ? "Gamma-Gamma" : "the mean per "
+		    "it", crm_model_info(f.model)->name, hasgg ? "Gamma-Gamma" : "the mean per "
 		    "purchase day");
 	} else
 		snprintf(t->note, sizeof t->note, "no model fitted: crm-churn "
@@ -1274,7 +1273,7 @@ forecast(struct ctx *x)
 			crm_tab_cell(t, NULL);
 			crm_tab_cell(t, NULL);
 		}
-		if (k >= 0 && m >= 0) {
+		if (k >= 0 && hasf) {
 			crm_tab_cellf(t, "%.2f", ep[k]);
 			crm_tab_money(t, (int64_t)llround(er[k]));
 		} else {

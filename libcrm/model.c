@@ -13,23 +13,32 @@
 
 #include "crm.h"
 
-static const char *const models[] = { "bgnbd", "pnbd", "mbgnbd", NULL };
+static double crm_gg_ll(const double *, double, double);
+
+static const struct crm_model_info info[CRM_NMODELS] = {
+	{ "bgnbd", "BG/NBD", 4, { "r", "alpha", "a", "b" } },
+	{ "pnbd", "Pareto/NBD", 4, { "r", "alpha", "s", "beta" } },
+	{ "mbgnbd", "MBG/NBD", 4, { "r", "alpha", "a", "b" } },
+	{ "gg", "Gamma-Gamma", 3, { "p", "q", "gamma", NULL } },
+};
+
+const struct crm_model_info *
+crm_model_info(enum crm_model m)
+{
+	return &info[m];
+}
 
 int
-crm_model_parse(const char *name)
+crm_model_parse(const char *name, enum crm_model *m)
 {
 	int i;
 
-	for (i = 0; models[i] != NULL; i++)
-		if (strcmp(models[i], name) == 0)
-			return i;
+	for (i = 0; i < CRM_NMODELS; i++)
+		if (strcmp(info[i].name, name) == 0) {
+			*m = (enum crm_model)i;
+			return 0;
+		}
 	return -1;
-}
-
-const char *
-crm_model_name(int m)
-{
-	return models[m];
 }
 
 /* log(exp(a) + exp(b)) without overflow. */
@@ -67,12 +76,14 @@ crm_hyp2f1(double a, double b, double c, double z)
 	return sum;
 }
 
-double
-crm_model_ll(int m, const double *p, double x, double tx, double T)
+static double
+ll1(enum crm_model m, const double *p, double x, double tx, double T)
 {
 	double r = p[0], alpha = p[1], a, b, s, beta, a1, a2, a3, a4;
 
 	switch (m) {
+	case CRM_GG:
+		return crm_gg_ll(p, x, tx);
 	case 0:		/* BG/NBD */
 		a = p[2], b = p[3];
 		a1 = lgamma(r + x) - lgamma(r) + r * log(alpha);
@@ -116,11 +127,13 @@ crm_model_ll(int m, const double *p, double x, double tx, double T)
 }
 
 double
-crm_model_palive(int m, const double *p, double x, double tx, double T)
+crm_model_palive(enum crm_model m, const double *p, double x, double tx, double T)
 {
 	double r = p[0], alpha = p[1], a = p[2], b = p[3], l, s, beta;
 
 	switch (m) {
+	case CRM_GG:
+		return NAN;
 	case 0:
 		if (x == 0)
 			return 1;
@@ -136,16 +149,18 @@ crm_model_palive(int m, const double *p, double x, double tx, double T)
 		s = p[2], beta = p[3];
 		l = lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta) -
 		    (r + x) * log(alpha + T) - s * log(beta + T);
-		return exp(l - crm_model_ll(1, p, x, tx, T));
+		return exp(l - ll1(CRM_PNBD, p, x, tx, T));
 	}
 }
 
 double
-crm_model_expected(int m, const double *p, double x, double tx, double T,
+crm_model_expected(enum crm_model m, const double *p, double x, double tx, double T,
     double t)
 {
 	double r = p[0], alpha = p[1], a = p[2], b = p[3], f, s, beta;
 
+	if (m == CRM_GG)
+		return NAN;
 	if (t <= 0)
 		return 0;
 	switch (m) {
@@ -237,8 +252,7 @@ nll(const struct nll *f, const double *lp, int np)
 		else if (f->m == 3)
 			v = crm_gg_ll(p, f->tr[i].x, f->tr[i].tx);
 		else
-			v = crm_model_ll(f->m, p, f->tr[i].x, f->tr[i].tx,
-			    f->tr[i].T);
+			v = ll1(f->m, p, f->tr[i].x, f->tr[i].tx, f->tr[i].T);
 		if (!isfinite(v))
 			return HUGE_VAL;
 		sum += f->tr[i].n * v;
@@ -326,33 +340,8 @@ neldermead(const struct nll *f, double *x0, int np, double step, double tol)
 	return v[lo];
 }
 
-int
-crm_model_refine(int m, const struct crm_triple *tr, size_t n, double *p,
-    double *ll)
-{
-	struct nll f = { m, tr, n };
-	double x[4], v = HUGE_VAL, w;
-	int np = m == 3 ? 3 : 4, k, round;
-
-	for (k = 0; k < np; k++)
-		x[k] = log(p[k]);
-	for (round = 0; round < 4; round++) {
-		w = neldermead(&f, x, np, 0.05, 1e-10);
-		if (v - w < 1e-9)
-			break;
-		v = w;
-	}
-	if (!isfinite(w))
-		return -1;
-	for (k = 0; k < np; k++)
-		p[k] = exp(x[k]);
-	*ll = -w;
-	return 0;
-}
-
-int
-crm_model_fit(int m, const struct crm_triple *tr, size_t n, double *p,
-    double *ll)
+static int
+nmfit(int m, const struct crm_triple *tr, size_t n, double *p, double *ll)
 {
 	static const double starts[][4] = {
 		{ 0, 0, 0, 0 }, { -1, 1, -0.5, 1 }, { 0.5, 2, 0.5, 0.5 },
@@ -387,7 +376,7 @@ crm_model_fit(int m, const struct crm_triple *tr, size_t n, double *p,
 
 /* ---- Gamma-Gamma ------------------------------------------------------- */
 
-double
+static double
 crm_gg_ll(const double *p, double x, double mx)
 {
 	double pp = p[0], q = p[1], v = p[2];
@@ -398,11 +387,74 @@ crm_gg_ll(const double *p, double x, double mx)
 }
 
 double
-crm_gg_expected(const double *p, double x, double mx)
+crm_gg_spend(const double *p, double x, double mx)
 {
 	double pp = p[0], q = p[1], v = p[2];
 
 	if (x <= 0 || !(q > 1))
 		return pp * v / (q - 1);
 	return pp * (v + x * mx) / (pp * x + q - 1);
+}
+
+double
+crm_model_ll(enum crm_model m, const double *p, double x, double tx,
+    double T, double *grad)
+{
+	double q[4], h, up, dn;
+	int k;
+
+	if (grad != NULL)
+		for (k = 0; k < info[m].np; k++) {
+			memcpy(q, p, sizeof q);
+			h = 1e-6;
+			q[k] = p[k] * exp(h);
+			up = ll1(m, q, x, tx, T);
+			q[k] = p[k] * exp(-h);
+			dn = ll1(m, q, x, tx, T);
+			grad[k] = (up - dn) / (2 * h);
+		}
+	return ll1(m, p, x, tx, T);
+}
+
+double
+crm_model_clv(const struct crm_fit *f, double x, double tx_days,
+    double T_days, double spend, double horizon_days, double rate)
+{
+	int steps = (int)ceil(horizon_days / 30.0), i;
+	double prev = 0, cur, sum = 0, t, tx = tx_days / f->scale,
+	    T = T_days / f->scale;
+
+	if (steps < 1)
+		steps = 1;
+	for (i = 1; i <= steps; i++) {
+		t = horizon_days * i / steps;
+		cur = crm_model_expected(f->model, f->p, x, tx, T,
+		    t / f->scale);
+		if (!isfinite(cur))
+			return NAN;
+		sum += (cur - prev) * spend / pow(1 + rate, t / 365.0);
+		prev = cur;
+	}
+	return sum;
+}
+
+int
+crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
+    struct crm_fit *f, int progress)
+{
+	size_t i;
+	int k;
+
+	(void)progress;
+	f->model = m;
+	f->iter = 0;
+	f->gnorm = NAN;
+	for (k = 0; k < 4; k++)
+		f->p[k] = f->se[k] = NAN;
+	for (f->n = 0, i = 0; i < n; i++)
+		f->n += tr[i].n;
+	if (nmfit(m, tr, n, f->p, &f->ll) != 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "%s: the fit did not "
+		    "converge", info[m].title);
+	return CRM_EX_OK;
 }
