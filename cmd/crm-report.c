@@ -1057,7 +1057,7 @@ atrisk(struct ctx *x, char *how, size_t n)
 		return rc;
 	if ((rc = crm_fit_load(x->st, NULL, &f)) == CRM_EX_NONE) {
 		snprintf(how, n, "at risk: no purchase for more than churn.k "
-		    "times the customer's median gap (no model fitted)");
+		    "times the customer's median gap (no usable model fit stored)");
 		rc = crm_churn_heuristic(x->st, heuristic_mark, &r);
 		goto out;
 	}
