@@ -79,8 +79,12 @@ check_out '--fit prints model, unit, asof, the parameters, loglik, n, iterations
 	"printf '%s\n' \"\$fit\" | cut -f1 | paste -sd ' '"
 check_out 'and the head of the model file' "$(printf 'model\tbgnbd\nunit\tweek\nasof\t1997-09-30')" \
 	"printf '%s\n' \"\$fit\" | sed -n 1,3p"
-check 'every parameter with 17 significant digits and a standard error' \
-	"printf '%s\n' \"\$fit\" | awk -F'\t' '/^(r|alpha|a|b)\t/ { if (NF != 3 || \$2 !~ /^[0-9]\\.[0-9]{16}(e[-+][0-9]+)?\$|^[0-9]{2}\\.[0-9]{15}\$/) exit 1; k++ } END { exit k != 4 }'"
+check 'every parameter to 17 significant digits (%.17g), with a standard error' \
+	"printf '%s\n' \"\$fit\" | /usr/bin/python3 -c '
+import sys
+rows = [l.rstrip(\"\\n\").split(\"\\t\") for l in sys.stdin]
+p = [r for r in rows if r[0] in (\"r\", \"alpha\", \"a\", \"b\")]
+assert len(p) == 4 and all(len(r) == 3 and r[1] == \"%.17g\" % float(r[1]) and float(r[2]) > 0 for r in p), p'"
 check_out 'n is every customer' 2357 "printf '%s\n' \"\$fit\" | awk -F'\t' '\$1 == \"n\" { print \$2 }'"
 check 'stderr is quiet when it is no terminal' \
 	"crm-churn -n -m bgnbd --fit $W 2>\"\$TMP/e\" >/dev/null && [ ! -s \"\$TMP/e\" ]"
