@@ -97,7 +97,7 @@ check_out '--save writes what --fit prints' "$fit" \
 # ..., 2355 in id order: 786 customers.
 check_out '--sample N: every k-th customer by id, k = ceil(customers / N)' 786 \
 	"crm-churn -n -m bgnbd --fit --sample 1000 $W | awk -F'\t' '\$1 == \"n\" { print \$2 }'"
-check_err 'saying so' 'every 3-th by id \(--sample 1000\)'
+check_err 'saying so' '^crm-churn: 2357 customers: fitting on 786, one in every 3 by id \(--sample 1000\)$'
 
 # ---- --params reads %.17g back exactly ------------------------------------
 params=$(printf '%s\n' "$fit" | awk -F'\t' '$1 ~ /^(r|alpha|a|b)$/ { printf "%s%s", s, $2; s = "," }')
