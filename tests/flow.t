@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 60
+plan 61
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -128,6 +128,8 @@ crm-churn --stdin -m pnbd $A <"$TMP/sum.tsv" >"$TMP/pn.tsv"
 check_out '--model-file: -m picks its block, the scores are the store'"'"'s' \
 	"$(must cat "$TMP/pn.tsv")" \
 	"CRM_DB=\"\$TMP/none.db\" crm-churn --stdin -m pnbd --model-file '$TMP/all.model' <'$TMP/sum.tsv'"
+check 'and says nothing on stderr (a mapper that does fails its job)' \
+	"crm-churn --stdin -m pnbd --model-file '$TMP/all.model' <'$TMP/sum.tsv' 2>\"\$TMP/e\" >/dev/null && crm-clv --stdin --model-file '$TMP/all.model' <'$TMP/sum.tsv' 2>>\"\$TMP/e\" >/dev/null && [ ! -s \"\$TMP/e\" ]"
 check_out 'crm-clv --stdin --model-file, repeated, gives the store'"'"'s lines' \
 	"$(must crm-clv -m bgnbd $A)" \
 	"CRM_DB=\"\$TMP/none.db\" crm-clv --stdin -m bgnbd --model-file '$TMP/bg.model' --model-file '$TMP/gg.model' <'$TMP/sum.tsv'"
