@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 61
+plan 63
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -221,6 +221,9 @@ crm-add -q purchase customer=6 ts=2026-06-01 amount=10
 check_exit '--key ref with a customer without a ref is bad data' 65 "crm-churn --summary --key ref --asof 2026-06-30"
 check_err 'naming the customer' '^crm-churn: customer 6 has no ref'
 check_stdout 'before printing anything' ''
+crm-set -q 6 ref="$(printf 'N\to')"
+check_exit 'a ref with a tab cannot key a summary line' 65 "crm-churn --summary --key ref --asof 2026-06-30"
+check_err 'saying which customer' '^crm-churn: customer 6: a ref with a tab or line break cannot key a summary line$'
 # Six one-time buyers: nothing tells how they drop out.
 check_exit 'a fit the data cannot carry is refused, exit 65' 65 "crm-churn -m bgnbd --fit --asof 2026-06-30"
 check_out 'and nothing is stored' 0 "sqlite3 '$CRM_DB' 'SELECT count(*) FROM fit'"
