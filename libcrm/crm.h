@@ -661,16 +661,55 @@ int	crm_bfgs(double (*fg)(void *, const double *, double *), void *,
  * days, computed when repeat is 1).
  */
 int	crm_summary(struct crm_store *, int repeat);
-/* Print id, x, t_x, T, m_x (currency units) lines, time in days / scale. */
-int	crm_summary_print(struct crm_store *, int scale);
 /*
- * Read one such line from fp into *line: *id and v[0..nv-1] (x, t_x, T,
- * with nv 4 also m_x) point into it. CRM_EX_OK, CRM_EX_NONE at the end,
+ * The text formats of crm-churn(1) FORMATS.  Times in summaries and counts
+ * are whole days; a reader converts them to a fit's unit (crm_unit_conv:
+ * v in units of from days into units of to days).
+ */
+double	crm_unit_conv(double v, int from, int to);
+/* The mean repeat spend in currency units: repeat in the smallest units. */
+double	crm_summary_mx(int64_t repeat, int64_t x, double unit);
+/*
+ * Print KEY x t_x T m_x day lines, KEY the id or with byref the ref (a
+ * customer without one is CRM_EX_DATAERR, printed, before any line).
+ */
+int	crm_summary_print(struct crm_store *, int byref);
+/* Print the counts: x t_x T n lines, or with gg x m_x n lines. */
+int	crm_counts_print(struct crm_store *, int gg);
+/*
+ * The counts of temp.summ as triples for model m (crm_summary first, with
+ * repeat for Gamma-Gamma), times in units of scale days; above sample
+ * customers (0: never) those at places 0, k, 2k ... in id order, k =
+ * ceil(customers / sample).  *all: the customers there are.
+ */
+int	crm_summary_triples(struct crm_store *, enum crm_model m, int scale,
+	    int64_t sample, struct crm_triple **, size_t *n, int64_t *all);
+/* Read counts lines from fp (name for errors), merged by key and sorted. */
+int	crm_counts_read(FILE *fp, const char *name, enum crm_model m,
+	    int scale, struct crm_triple **, size_t *n);
+/* A summary line as read: key points into the line. */
+struct crm_summ {
+	char	*key;
+	double	 x, tx, T, mx;	/* mx 0 when the line has none */
+	int	 scale;		/* days per unit of tx and T */
+};
+/*
+ * Read one summary line of 4 to 6 fields (4 and 5 in units of scale days,
+ * the 6th names the unit) into *line.  CRM_EX_OK, CRM_EX_NONE at the end,
  * CRM_EX_DATAERR (reported at at) for a line that is not a summary.
  * Blank lines are skipped; at->line counts every line.
  */
 int	crm_summary_read(FILE *fp, char **line, size_t *cap,
-	    struct crm_loc *at, int nv, char **id, double *v);
+	    struct crm_loc *at, int scale, struct crm_summ *);
+/* A fit in the model file format; crm_fit_save writes one to a file. */
+void	crm_fit_print(FILE *, const struct crm_fit *);
+int	crm_fit_save(const char *path, const struct crm_fit *);
+/*
+ * Append the model blocks of the file at path to *fits (*n of *cap):
+ * CRM_EX_OK, else the error (printed) with file:line.
+ */
+int	crm_fit_file(const char *path, struct crm_fit **fits, size_t *n,
+	    size_t *cap);
 /*
  * Store a fit, as fitted at the --asof day on f->n customers, in a write
  * transaction of its own: the caller holds none (crm_store_end first, and
