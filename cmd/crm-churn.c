@@ -3,10 +3,12 @@
  * (BG/NBD, Pareto/NBD, MBG/NBD); fits, summaries, and scoring of
  * summaries on standard input.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -14,19 +16,31 @@
 
 static const char usage[] =
     "[-Hnq] [-d path] [-o fmt] [--asof date] [-m model] [--unit day|week] "
-    "[--threshold p] [--new] | --fit | --summary | --stdin [--params list] "
-    "[--horizon duration] | --backtest [--holdout duration]";
+    "[--threshold p] [--new] | --fit [--sample n] [--from-counts file] "
+    "[--save file] | --summary [--key id|ref] | --counts | --stdin "
+    "[--params list | --model-file file ...] [--horizon duration] | "
+    "--backtest [--holdout duration]";
 
 enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_THRESHOLD, OPT_NEW, OPT_SUMMARY,
-    OPT_STDIN, OPT_PARAMS, OPT_HORIZON, OPT_BACKTEST, OPT_HOLDOUT };
+    OPT_STDIN, OPT_PARAMS, OPT_HORIZON, OPT_BACKTEST, OPT_HOLDOUT, OPT_KEY,
+    OPT_COUNTS, OPT_SAVE, OPT_MODELFILE, OPT_FROM, OPT_SAMPLE };
+
+/* Fits use every customer up to this many (--sample). */
+#define SAMPLE	10000000
 
 struct opts {
-	const char	*model;		/* NULL: bgnbd, or the newest fit */
+	const char	*model;		/* NULL: bgnbd */
 	int		 scale;		/* 1 day, 7 week */
 	double		 threshold;
 	int		 fresh;		/* --new */
-	int		 fit, summary, in;
+	int		 fit, summary, counts, in;
+	int		 byref;		/* --key ref */
 	const char	*params;
+	const char	*save;		/* --save */
+	const char	*from;		/* --from-counts */
+	const char	*files[16];	/* --model-file */
+	int		 nfiles;
+	int64_t		 sample;
 	double		 horizon;	/* days */
 	int		 backtest;
 	int64_t		 holdout;	/* days */
@@ -159,95 +173,46 @@ heuristic(struct crm_store *st, struct warnings *ws)
 	return signals(st, ws, 0.1);
 }
 
-static int
-triples(struct crm_store *st, int64_t k, int scale, struct crm_triple **tp,
-    size_t *np, int64_t *customers)
-{
-	struct crm_triple *t = NULL;
-	sqlite3_stmt *s = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-
-	*customers = 0;
-	if ((rc = crm_prepare(st, "SELECT x, tx, T, count(*) FROM temp.summ "
-	    "WHERE customer % ?1 = 0 GROUP BY x, tx, T ORDER BY x", &s)) !=
-	    CRM_EX_OK)
-		return rc;
-	sqlite3_bind_int64(s, 1, k);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((rc = crm_grow(&t, &cap, n, sizeof *t)) != CRM_EX_OK) {
-			free(t);
-			sqlite3_finalize(s);
-			return rc;
-		}
-		t[n].x = sqlite3_column_double(s, 0);
-		t[n].tx = sqlite3_column_double(s, 1) / scale;
-		t[n].T = sqlite3_column_double(s, 2) / scale;
-		t[n].n = sqlite3_column_double(s, 3);
-		*customers += sqlite3_column_int64(s, 3);
-		n++;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		free(t);
-		return crm_sqlerr(st, rc);
-	}
-	*tp = t;
-	*np = n;
-	return CRM_EX_OK;
-}
-
 /*
- * Fit on every customer up to SAMPLE of them; past that, on every k-th
- * customer by id, k making at least SAMPLE: first from several starts on
- * a smaller such sample, then refined on the whole sample. Reads only
- * temp.summ (crm_summary first), so it may run outside any transaction.
+ * Fit model m on temp.summ (crm_summary first), outside any transaction,
+ * on every customer up to sample of them (a documented sample above).
  */
-#define SAMPLE	150000
-#define PILOT	20000
-
 static int
-fitnow(struct crm_store *st, int m, int scale, struct crm_fitted *f)
+fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
+    int64_t now, struct crm_fit *f)
 {
 	struct crm_triple *t = NULL;
-	int64_t all = 0, used, k = 1;
+	int64_t all = 0;
 	size_t n = 0;
 	int rc;
 
 	memset(f, 0, sizeof *f);
-	if ((rc = crm_query_int(st, &all, "SELECT count(*) FROM temp.summ",
-	    0)) != CRM_EX_OK)
+	if ((rc = crm_summary_triples(st, m, op->scale, op->sample, &t, &n,
+	    &all)) != CRM_EX_OK)
 		return rc;
-	if (all == 0)
-		return crm_err(CRM_EX_NONE, NULL, "no purchases up to the "
-		    "--asof day: nothing to fit");
-	snprintf(f->model, sizeof f->model, "%s", crm_model_name(m));
-	f->scale = scale;
-	f->np = 4;
-	if (all > SAMPLE) {
-		if ((rc = triples(st, all / PILOT, scale, &t, &n, &used)) !=
-		    CRM_EX_OK)
-			return rc;
-		rc = crm_model_fit(m, t, n, f->p, &f->loglik);
-		free(t);
-		t = NULL;
-		if (rc != 0)
-			goto fail;
-		k = all / SAMPLE;
+	if (all == 0) {
+		rc = crm_err(CRM_EX_NONE, NULL, "no purchases up to the --asof "
+		    "day: nothing to fit");
+		goto out;
 	}
-	if ((rc = triples(st, k, scale, &t, &n, &used)) != CRM_EX_OK)
-		return rc;
-	f->n = used;
-	if ((k > 1 ? crm_model_refine(m, t, n, f->p, &f->loglik) :
-	    crm_model_fit(m, t, n, f->p, &f->loglik)) != 0) {
-		free(t);
-		goto fail;
+	if (all > op->sample) {
+		double used = 0;
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			used += t[i].n;
+		crm_warn(NULL, "%lld customers: fitting on %.0f, one in every "
+		    "%lld by id (--sample %lld)", (long long)all, used,
+		    (long long)((all + op->sample - 1) / op->sample),
+		    (long long)op->sample);
 	}
+	if ((rc = crm_model_fit(m, t, n, f, isatty(2))) != CRM_EX_OK)
+		goto out;
+	f->scale = op->scale;
+	f->asof = now;
+out:
 	free(t);
-	return CRM_EX_OK;
-fail:
-	return crm_err(CRM_EX_SOFTWARE, NULL, "%s: the fit did not converge",
-	    crm_model_name(m));
+	return rc;
 }
 
 /* The two cumulative curves as text: * predicted, o actual, # both. */
@@ -285,22 +250,22 @@ curves(const double *pw, const double *aw, int64_t weeks)
  * the BG/NBD paper), and as cumulative weekly repeat purchases.
  */
 static int
-backtest(struct crm_cli *cli, struct crm_store *st, int m,
+backtest(struct crm_cli *cli, struct crm_store *st, enum crm_model m,
     const struct opts *op)
 {
 	static const char *const names[] = { "view", "key", "customers",
 	    "predicted", "actual" };
-	struct crm_fitted f;
+	struct crm_fit f;
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
 	int64_t day0 = cli->now / 86400, weeks = (op->holdout + 6) / 7, w, c;
 	double *pw = NULL, *aw = NULL, bx[8][3] = { { 0 } }, mae = 0, pred;
-	double x, tx, T;
-	long n = 0;
+	double x, tx, T, e;
+	long n = 0, lost = 0;
 	int rc, k;
 
 	if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
-	    (rc = fitnow(st, m, op->scale, &f)) != CRM_EX_OK)
+	    (rc = fitnow(st, m, op, cli->now, &f)) != CRM_EX_OK)
 		return rc;
 	if ((pw = calloc(weeks + 1, sizeof *pw)) == NULL ||
 	    (aw = calloc(weeks + 1, sizeof *aw)) == NULL) {
@@ -342,10 +307,17 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 		}
 		pred = crm_model_expected(m, f.p, x, tx, T,
 		    (double)op->holdout / f.scale);
-		for (w = 1; w <= weeks; w++)
-			pw[w] += crm_model_expected(m, f.p, x, tx, T, (double)
+		/* What the model cannot predict is left out, and told. */
+		if (!isfinite(pred)) {
+			lost++;
+			continue;
+		}
+		for (w = 1; w <= weeks; w++) {
+			e = crm_model_expected(m, f.p, x, tx, T, (double)
 			    (w * 7 < op->holdout ? w * 7 : op->holdout) /
 			    f.scale);
+			pw[w] += isfinite(e) ? e : 0;
+		}
 		k = x < 7 ? (int)x : 7;
 		bx[k][0]++, bx[k][1] += pred, bx[k][2] += actual;
 		mae += fabs(pred - actual);
@@ -387,6 +359,9 @@ backtest(struct crm_cli *cli, struct crm_store *st, int m,
 		crm_out_num(o, "%.0f", aw[w]);
 		crm_out_endrow(o);
 	}
+	if (lost > 0)
+		crm_warn(NULL, "%ld customers left out: %s gives no finite "
+		    "expectation for them", lost, crm_model_info(m)->title);
 	crm_out_cell(o, CRM_V_STR, "mae");
 	crm_out_cell(o, CRM_V_STR, "mean absolute error per customer");
 	c = n;
@@ -407,27 +382,13 @@ out:
 	return rc;
 }
 
-static const char *const pnames[2][4] = {
-	{ "r", "alpha", "a", "b" }, { "r", "alpha", "s", "beta" },
-};
-
-static void
-printfit(const struct crm_fitted *f, int m)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		printf("%s\t%.6g\n", pnames[m == 1][i], f->p[i]);
-	printf("loglik\t%.4f\nn\t%lld\n", f->loglik, (long long)f->n);
-}
-
 /*
  * Warnings by P(alive) below the threshold, with what else speaks, from
  * temp.summ (crm_summary first).
  */
 static int
-bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
-    double threshold, struct warnings *ws)
+bymodel(struct crm_store *st, const struct crm_fit *f, double threshold,
+    struct warnings *ws)
 {
 	sqlite3_stmt *s = NULL;
 	char buf[512];
@@ -438,13 +399,15 @@ bymodel(struct crm_store *st, int m, const struct crm_fitted *f,
 	    "ORDER BY customer", &s)) != CRM_EX_OK)
 		return rc;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		p = crm_model_palive(m, f->p, sqlite3_column_double(s, 1),
+		p = crm_model_palive(f->model, f->p, sqlite3_column_double(s,
+		    1),
 		    sqlite3_column_double(s, 2) / f->scale,
 		    sqlite3_column_double(s, 3) / f->scale);
 		if (!isfinite(p) || p >= threshold)
 			continue;
 		snprintf(buf, sizeof buf, "P(alive) %.2f by %s: %d repeat "
-		    "purchase days, the last %lldd ago", p, f->model,
+		    "purchase days, the last %lldd ago", p,
+		    crm_model_info(f->model)->name,
 		    sqlite3_column_int(s, 1), (long long)(sqlite3_column_int64(
 		    s, 3) - sqlite3_column_int64(s, 2)));
 		if ((rc = warn(ws, sqlite3_column_int64(s, 0), 1 - p, p,
@@ -540,56 +503,156 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 	return CRM_EX_OK;
 }
 
-/* --stdin: id x t_x T [m_x] lines in, id p_alive expected lines out. */
+/*
+ * --stdin: summary lines in, KEY p_alive expected lines out (%.17g, an
+ * empty cell when the model gives no finite number), times converted to
+ * the fit's unit.
+ */
 static int
-score(const struct opts *op, int m, const double *p)
+score(const struct opts *op, const struct crm_fit *f)
 {
 	struct crm_loc at = { "stdin", 0, NULL };
-	char *line = NULL, *id;
+	struct crm_summ sm;
+	char *line = NULL;
 	size_t cap = 0;
-	double v[3], pa, ex;
+	double pa, ex, tx, T;
 	int rc;
 
-	while ((rc = crm_summary_read(stdin, &line, &cap, &at, 3, &id, v)) ==
-	    CRM_EX_OK) {
-		pa = crm_model_palive(m, p, v[0], v[1], v[2]);
-		ex = crm_model_expected(m, p, v[0], v[1], v[2], op->horizon /
-		    op->scale);
-		/* Never nan or inf: a score that cannot be had is empty. */
-		printf("%s\t", id);
+	while ((rc = crm_summary_read(stdin, &line, &cap, &at, op->scale,
+	    &sm)) == CRM_EX_OK) {
+		tx = crm_unit_conv(sm.tx, sm.scale, f->scale);
+		T = crm_unit_conv(sm.T, sm.scale, f->scale);
+		pa = crm_model_palive(f->model, f->p, sm.x, tx, T);
+		ex = crm_model_expected(f->model, f->p, sm.x, tx, T,
+		    op->horizon / f->scale);
+		printf("%s\t", sm.key);
 		if (isfinite(pa))
-			printf("%.6f", pa);
+			printf("%.17g", pa);
 		putchar('\t');
 		if (isfinite(ex))
-			printf("%.6f", ex);
+			printf("%.17g", ex);
 		putchar('\n');
 	}
 	free(line);
 	return rc == CRM_EX_NONE ? CRM_EX_OK : rc;
 }
 
+/*
+ * The fit to score with but a store's: --params (in --unit), or the last
+ * block of model m in the --model-file files.  CRM_EX_NONE: neither given.
+ */
+static int
+givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
+{
+	const struct crm_model_info *mi = crm_model_info(m);
+	struct crm_fit *fits = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = CRM_EX_NONE, k;
+
+	memset(f, 0, sizeof *f);
+	if (op->params != NULL) {
+		f->model = m;
+		f->scale = op->scale;
+		for (k = 0; k < 4; k++)
+			f->p[k] = f->se[k] = NAN;
+		if (crm_setting_numbers(op->params, f->p, mi->np) != mi->np)
+			return crm_err(CRM_EX_USAGE, NULL, "--params: %d "
+			    "numbers, %s, %s, %s, %s", mi->np, mi->param[0],
+			    mi->param[1], mi->param[2], mi->param[3]);
+		for (k = 0; k < mi->np; k++)
+			if (!(f->p[k] > 0))
+				return crm_err(CRM_EX_USAGE, NULL, "--params: "
+				    "%s must be above 0", mi->param[k]);
+		return CRM_EX_OK;
+	}
+	for (k = 0; k < op->nfiles; k++)
+		if ((rc = crm_fit_file(op->files[k], &fits, &n, &cap)) !=
+		    CRM_EX_OK)
+			goto out;
+	rc = op->nfiles > 0 ? crm_err(CRM_EX_DATAERR, NULL, "no %s block in "
+	    "the --model-file files", mi->name) : CRM_EX_NONE;
+	for (i = n; i-- > 0; )
+		if (fits[i].model == m) {
+			*f = fits[i];
+			rc = CRM_EX_OK;
+			break;
+		}
+out:
+	free(fits);
+	return rc;
+}
+
+/* --fit: from the store or from counts; store unless -n; print. */
+static int
+fit(struct crm_cli *cli, const struct opts *op, enum crm_model m)
+{
+	struct crm_store *st = NULL;
+	struct crm_triple *t = NULL;
+	struct crm_fit f;
+	FILE *fp = stdin;
+	size_t n = 0;
+	int rc;
+
+	if (op->from != NULL) {
+		if (strcmp(op->from, "-") != 0 && (fp = fopen(op->from, "r")) ==
+		    NULL)
+			return crm_err(errno == ENOENT ? CRM_EX_NOINPUT :
+			    CRM_EX_IOERR, NULL, "%s:", op->from);
+		rc = crm_counts_read(fp, fp == stdin ? "stdin" : op->from, m,
+		    op->scale, &t, &n);
+		if (fp != stdin)
+			fclose(fp);
+		if (rc != CRM_EX_OK)
+			goto out;
+		if (n == 0) {
+			rc = crm_err(CRM_EX_NONE, NULL, "no counts: nothing to "
+			    "fit");
+			goto out;
+		}
+		memset(&f, 0, sizeof f);
+		if ((rc = crm_model_fit(m, t, n, &f, isatty(2))) != CRM_EX_OK)
+			goto out;
+		f.scale = op->scale;
+		f.asof = cli->now;
+	} else if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
+	    (rc = crm_summary(st, 0)) != CRM_EX_OK ||
+	    (rc = crm_store_end(st)) != CRM_EX_OK ||
+	    (rc = fitnow(st, m, op, cli->now, &f)) != CRM_EX_OK)
+		goto out;
+	if ((op->save != NULL && (rc = crm_fit_save(op->save, &f)) !=
+	    CRM_EX_OK) ||
+	    (st != NULL && !cli->dryrun && (rc = crm_fit_store(st, &f)) !=
+	    CRM_EX_OK))
+		goto out;
+	if (!cli->quiet)
+		crm_fit_print(stdout, &f);
+out:
+	free(t);
+	crm_store_close(st);
+	return rc;
+}
+
 static int
 churn(struct crm_cli *cli, const struct opts *op)
 {
 	struct crm_store *st = NULL;
-	struct crm_fitted f;
+	struct crm_fit f;
 	struct warnings ws = { 0 };
 	const char *name = op->model != NULL ? op->model : "bgnbd";
-	int m = -1, rc;
+	enum crm_model m = CRM_BGNBD;
+	int heur = strcmp(name, "heuristic") == 0, rc;
 	size_t i;
 
-	if (strcmp(name, "heuristic") != 0 && (m = crm_model_parse(name)) < 0)
+	if (!heur && (crm_model_parse(name, &m) != 0 || m == CRM_GG))
 		return crm_err(CRM_EX_USAGE, NULL, "-m %s: no such model "
 		    "(heuristic, bgnbd, pnbd, mbgnbd)", name);
-	if (m < 0 && (op->fit || op->in || op->backtest))
+	if (heur && (op->fit || op->in || op->backtest || op->counts))
 		return crm_err(CRM_EX_USAGE, NULL, "the heuristic has nothing "
 		    "to fit or score");
-	if (op->in && op->params != NULL) {
-		if (crm_setting_numbers(op->params, f.p, 4) != 4)
-			return crm_err(CRM_EX_USAGE, NULL, "--params: four "
-			    "numbers, like 0.243,4.414,0.793,2.426");
-		return score(op, m, f.p);
-	}
+	if (op->fit)
+		return fit(cli, op, m);
+	if (op->in && (rc = givenfit(op, m, &f)) != CRM_EX_NONE)
+		return rc == CRM_EX_OK ? score(op, &f) : rc;
 	/*
 	 * Everything is read in one read transaction and fitted outside any:
 	 * the write lock is taken only to store a fit or, with --new, to
@@ -598,25 +661,18 @@ churn(struct crm_cli *cli, const struct opts *op)
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 		goto out;
 	if (op->summary) {
-		rc = crm_summary_print(st, op->scale);
+		rc = crm_summary_print(st, op->byref);
+		goto out;
+	}
+	if (op->counts) {
+		rc = crm_counts_print(st, 0);
 		goto out;
 	}
 	if (op->backtest) {
 		rc = backtest(cli, st, m, op);
 		goto out;
 	}
-	if (op->fit) {
-		if ((rc = crm_summary(st, 0)) != CRM_EX_OK ||
-		    (rc = crm_store_end(st)) != CRM_EX_OK ||
-		    (rc = fitnow(st, m, op->scale, &f)) != CRM_EX_OK ||
-		    (!cli->dryrun && (rc = crm_fit_store(st, &f)) !=
-		    CRM_EX_OK))
-			goto out;
-		if (!cli->quiet)
-			printfit(&f, m);
-		goto out;
-	}
-	if (m >= 0) {
+	if (!heur) {
 		/* Fitting now and scoring both read this one summary. */
 		if (!op->in && (rc = crm_summary(st, 0)) != CRM_EX_OK)
 			goto out;
@@ -627,29 +683,22 @@ churn(struct crm_cli *cli, const struct opts *op)
 		rc = crm_fit_load(st, name, &f);
 		if (rc == CRM_EX_NONE && !op->in &&
 		    (rc = crm_store_end(st)) == CRM_EX_OK &&
-		    (rc = fitnow(st, m, op->scale, &f)) == CRM_EX_OK &&
+		    (rc = fitnow(st, m, op, cli->now, &f)) == CRM_EX_OK &&
 		    (cli->dryrun || (rc = crm_fit_store(st, &f)) == CRM_EX_OK))
 			rc = crm_store_begin(st, CRM_READ);
 		if (rc == CRM_EX_NONE) {
 			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored %s fit: "
-			    "crm-churn -m %s --fit first, or --params", name,
-			    name);
+			    "crm-churn -m %s --fit first, or --params or "
+			    "--model-file", name, name);
 			goto out;
 		}
 		if (rc != CRM_EX_OK)
 			goto out;
 		if (op->in) {
-			if (f.scale != op->scale) {
-				rc = crm_err(CRM_EX_DATAERR, NULL, "the stored "
-				    "%s fit is in %ss: --unit %s", name,
-				    f.scale == 7 ? "week" : "day",
-				    f.scale == 7 ? "week" : "day");
-				goto out;
-			}
-			rc = score(op, m, f.p);
+			rc = score(op, &f);
 			goto out;
 		}
-		rc = bymodel(st, m, &f, op->threshold, &ws);
+		rc = bymodel(st, &f, op->threshold, &ws);
 	} else
 		rc = heuristic(st, &ws);
 	if (rc != CRM_EX_OK)
@@ -682,17 +731,25 @@ main(int argc, char *argv[])
 		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 		{ "new", no_argument, NULL, OPT_NEW },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "counts", no_argument, NULL, OPT_COUNTS },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ "stdin", no_argument, NULL, OPT_STDIN },
 		{ "params", required_argument, NULL, OPT_PARAMS },
+		{ "model-file", required_argument, NULL, OPT_MODELFILE },
+		{ "save", required_argument, NULL, OPT_SAVE },
+		{ "from-counts", required_argument, NULL, OPT_FROM },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "horizon", required_argument, NULL, OPT_HORIZON },
 		{ "model", required_argument, NULL, 'm' },
 		{ "backtest", no_argument, NULL, OPT_BACKTEST },
 		{ "holdout", required_argument, NULL, OPT_HOLDOUT },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts op = { NULL, 7, 0.3, 0, 0, 0, 0, NULL, 364, 0, 273 };
+	struct opts op = { .scale = 7, .threshold = 0.3, .sample = SAMPLE,
+	    .horizon = 364, .holdout = 273 };
 	struct crm_cli cli;
 	double days;
+	char *end;
 	int c;
 
 	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
@@ -719,11 +776,46 @@ main(int argc, char *argv[])
 		case OPT_SUMMARY:
 			op.summary = 1;
 			break;
+		case OPT_COUNTS:
+			op.counts = 1;
+			break;
+		case OPT_KEY:
+			if (strcmp(optarg, "ref") != 0 &&
+			    strcmp(optarg, "id") != 0) {
+				crm_err(0, NULL, "--key: \"%s\" is neither id "
+				    "nor ref", optarg);
+				return crm_usage(&cli);
+			}
+			op.byref = strcmp(optarg, "ref") == 0;
+			break;
 		case OPT_STDIN:
 			op.in = 1;
 			break;
 		case OPT_PARAMS:
 			op.params = optarg;
+			break;
+		case OPT_MODELFILE:
+			if (op.nfiles == (int)(sizeof op.files /
+			    sizeof op.files[0])) {
+				crm_err(0, NULL, "--model-file: at most %d",
+				    op.nfiles);
+				return crm_usage(&cli);
+			}
+			op.files[op.nfiles++] = optarg;
+			break;
+		case OPT_SAVE:
+			op.save = optarg;
+			break;
+		case OPT_FROM:
+			op.from = optarg;
+			break;
+		case OPT_SAMPLE:
+			op.sample = strtoll(optarg, &end, 10);
+			if (*end != '\0' || end == optarg || op.sample < 1) {
+				crm_err(0, NULL, "--sample: \"%s\" is not a "
+				    "number of customers", optarg);
+				return crm_usage(&cli);
+			}
 			break;
 		case OPT_BACKTEST:
 			op.backtest = 1;
@@ -741,9 +833,13 @@ main(int argc, char *argv[])
 			return crm_usage(&cli);
 		}
 	}
-	if (cli.optind != argc || op.fit + op.summary + op.in + op.backtest >
-	    1 ||
-	    (op.fresh && (op.fit || op.summary || op.in)))
+	if (cli.optind != argc || op.fit + op.summary + op.counts + op.in +
+	    op.backtest > 1 ||
+	    (op.fresh && (op.fit || op.summary || op.counts || op.in)) ||
+	    (op.byref && !op.summary) ||
+	    ((op.params != NULL || op.nfiles > 0) && !op.in) ||
+	    (op.params != NULL && op.nfiles > 0) ||
+	    ((op.save != NULL || op.from != NULL) && !op.fit))
 		return crm_usage(&cli);
 	return crm_cli_end(&cli, churn(&cli, &op));
 }

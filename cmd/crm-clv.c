@@ -3,10 +3,12 @@
  * per customer: a churn model (BG/NBD by default) for the purchases, the
  * Gamma-Gamma model for the spend.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -14,128 +16,222 @@
 
 static const char usage[] =
     "[-Hnq] [-d path] [-o fmt] [--asof date] [-m model] [--unit day|week] "
-    "[--horizon duration] [--rate r] | --fit | --summary | --stdin";
+    "[--horizon duration] [--rate r] [--stdin [--params list | "
+    "--model-file file ...]] | --fit [--from-counts file] [--save file] | "
+    "--summary [--key id|ref] | --counts";
 
 enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_HORIZON, OPT_RATE, OPT_SUMMARY,
-    OPT_STDIN };
+    OPT_STDIN, OPT_KEY, OPT_COUNTS, OPT_PARAMS, OPT_MODELFILE, OPT_SAVE,
+    OPT_FROM };
 
 struct opts {
-	const char	*model;
-	int		 scale;
+	const char	*model;		/* NULL: the newest fit of any */
+	int		 scale;		/* --unit: of --params, short lines */
 	double		 horizon;	/* days */
 	double		 rate;		/* yearly discount rate */
-	int		 fit, summary, in;
+	int		 fit, summary, counts, in;
+	int		 byref;		/* --key ref */
+	const char	*params;
+	const char	*save;		/* --save */
+	const char	*from;		/* --from-counts */
+	const char	*files[16];	/* --model-file */
+	int		 nfiles;
 };
 
 /*
- * Fit Gamma-Gamma on the repeat customers' x and m_x (temp.summ with
- * repeat: crm_summary first, then crm_store_end, for it fits outside any
- * transaction), store unless -n, print.
+ * Fit Gamma-Gamma on the counts (x, m_x rounded to the store's decimals,
+ * n) of the repeat customers: CRM_EX_NONE with fewer than two of them.
  */
 static int
-fitgg(struct crm_store *st, int scale, int keep, int print,
-    struct crm_fitted *f)
+fitgg(const struct crm_triple *t, size_t n, int scale, int64_t now,
+    struct crm_fit *f)
 {
-	struct crm_triple *t = NULL;
-	sqlite3_stmt *s = NULL;
-	size_t n = 0, cap = 0;
-	double unit = 1, sx = 0, sm = 0, sxx = 0, smm = 0, sxm = 0, r;
-	int rc, d = crm_store_decimals(st);
+	double c = 0, sx = 0, sm = 0, sxx = 0, smm = 0, sxm = 0, r;
+	size_t i;
+	int rc;
 
-	while (d-- > 0)
-		unit *= 10;
-	if ((rc = crm_prepare(st, "SELECT x, repeat FROM temp.summ WHERE x > 0 "
-	    "AND repeat > 0", &s)) != CRM_EX_OK)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((rc = crm_grow(&t, &cap, n, sizeof *t)) != CRM_EX_OK)
-			goto out;
-		t[n].x = sqlite3_column_double(s, 0);
-		t[n].tx = sqlite3_column_int64(s, 1) / unit / t[n].x;
-		t[n].T = 0;
-		t[n].n = 1;
-		sx += t[n].x, sm += t[n].tx, sxx += t[n].x * t[n].x;
-		smm += t[n].tx * t[n].tx, sxm += t[n].x * t[n].tx;
-		n++;
+	for (i = 0; i < n; i++) {
+		c += t[i].n;
+		sx += t[i].n * t[i].x, sm += t[i].n * t[i].tx;
+		sxx += t[i].n * t[i].x * t[i].x;
+		smm += t[i].n * t[i].tx * t[i].tx;
+		sxm += t[i].n * t[i].x * t[i].tx;
 	}
-	if (rc != SQLITE_DONE) {
-		rc = crm_sqlerr(st, rc);
-		goto out;
-	}
-	rc = CRM_EX_OK;
-	if (n < 2) {
-		rc = crm_err(CRM_EX_NONE, NULL, "fewer than two repeat "
+	if (c < 2)
+		return crm_err(CRM_EX_NONE, NULL, "fewer than two repeat "
 		    "customers: nothing to fit");
-		goto out;
-	}
 	/* The model assumes spend does not depend on frequency. */
-	r = (n * sxm - sx * sm) / sqrt((n * sxx - sx * sx) * (n * smm - sm *
+	r = (c * sxm - sx * sm) / sqrt((c * sxx - sx * sx) * (c * smm - sm *
 	    sm));
 	if (fabs(r) > 0.3)
 		crm_warn(NULL, "spend and frequency correlate (r = %.2f): "
 		    "Gamma-Gamma assumes they do not", r);
 	memset(f, 0, sizeof *f);
-	snprintf(f->model, sizeof f->model, "gg");
+	if ((rc = crm_model_fit(CRM_GG, t, n, f, isatty(2))) != CRM_EX_OK)
+		return rc;
 	f->scale = scale;
-	f->np = 3;
-	f->n = (int64_t)n;
-	if (crm_model_fit(3, t, n, f->p, &f->loglik) != 0) {
-		rc = crm_err(CRM_EX_SOFTWARE, NULL, "gg: the fit did not "
-		    "converge");
+	f->asof = now;
+	return CRM_EX_OK;
+}
+
+/* Gamma-Gamma from temp.summ (crm_summary with repeat first). */
+static int
+fitstore(struct crm_store *st, int scale, struct crm_fit *f)
+{
+	struct crm_triple *t = NULL;
+	int64_t all;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = crm_summary_triples(st, CRM_GG, scale, 0, &t, &n, &all)) ==
+	    CRM_EX_OK)
+		rc = fitgg(t, n, scale, crm_store_cli(st)->now, f);
+	free(t);
+	return rc;
+}
+
+/* --fit: from the store or from counts; store unless -n; print. */
+static int
+fit(struct crm_cli *cli, const struct opts *op)
+{
+	struct crm_store *st = NULL;
+	struct crm_triple *t = NULL;
+	struct crm_fit f;
+	FILE *fp = stdin;
+	size_t n = 0;
+	int rc;
+
+	if (op->from != NULL) {
+		if (strcmp(op->from, "-") != 0 && (fp = fopen(op->from, "r")) ==
+		    NULL)
+			return crm_err(errno == ENOENT ? CRM_EX_NOINPUT :
+			    CRM_EX_IOERR, NULL, "%s:", op->from);
+		rc = crm_counts_read(fp, fp == stdin ? "stdin" : op->from,
+		    CRM_GG, op->scale, &t, &n);
+		if (fp != stdin)
+			fclose(fp);
+		if (rc != CRM_EX_OK ||
+		    (rc = fitgg(t, n, op->scale, cli->now, &f)) != CRM_EX_OK)
+			goto out;
+	} else if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
+	    (rc = crm_summary(st, 1)) != CRM_EX_OK ||
+	    (rc = crm_store_end(st)) != CRM_EX_OK ||
+	    (rc = fitstore(st, op->scale, &f)) != CRM_EX_OK)
 		goto out;
-	}
-	if ((!keep || (rc = crm_fit_store(st, f)) == CRM_EX_OK) && print)
-		printf("p\t%.6g\nq\t%.6g\ngamma\t%.6g\nloglik\t%.4f\nn\t%lld\n",
-		    f->p[0], f->p[1], f->p[2], f->loglik, (long long)f->n);
+	if ((op->save != NULL && (rc = crm_fit_save(op->save, &f)) !=
+	    CRM_EX_OK) ||
+	    (st != NULL && !cli->dryrun && (rc = crm_fit_store(st, &f)) !=
+	    CRM_EX_OK))
+		goto out;
+	if (!cli->quiet)
+		crm_fit_print(stdout, &f);
 out:
 	free(t);
-	sqlite3_finalize(s);
+	crm_store_close(st);
 	return rc;
 }
 
 /*
- * The discounted value over the horizon, in monthly steps: the purchases
- * expected in each step times the spend, discounted to now.
+ * The fits from --params (the purchase model's parameters, then p, q,
+ * gamma; in --unit) or from the --model-file files (the last block of -m,
+ * else of any purchase model, and the last Gamma-Gamma block).
  */
-static double
-clv(int m, const double *p, double x, double tx, double T, double spend,
-    const struct opts *op)
+static int
+givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 {
-	int steps = (int)ceil(op->horizon / 30.0), i;
-	double prev = 0, cur, sum = 0, t;
+	struct crm_fit *fits = NULL;
+	double p[8];
+	size_t n = 0, cap = 0, i;
+	enum crm_model m = CRM_BGNBD;
+	int rc = CRM_EX_OK, k, np, hasf = 0, hasg = 0;
 
-	if (steps < 1)
-		steps = 1;
-	for (i = 1; i <= steps; i++) {
-		t = op->horizon * i / steps;
-		cur = crm_model_expected(m, p, x, tx, T, t / op->scale);
-		if (!isfinite(cur))
-			return NAN;
-		sum += (cur - prev) * spend / pow(1 + op->rate, t / 365.0);
-		prev = cur;
+	if (op->model != NULL)
+		crm_model_parse(op->model, &m);
+	np = crm_model_info(m)->np;
+	memset(f, 0, sizeof *f);
+	memset(g, 0, sizeof *g);
+	if (op->params != NULL) {
+		if (crm_setting_numbers(op->params, p, 8) != np + 3)
+			return crm_err(CRM_EX_USAGE, NULL, "--params: %d "
+			    "numbers, the %s model's %d and Gamma-Gamma's "
+			    "p, q, gamma", np + 3, crm_model_info(m)->name, np);
+		for (k = 0; k < np + 3; k++)
+			if (!(p[k] > 0))
+				return crm_err(CRM_EX_USAGE, NULL, "--params: "
+				    "every number is above 0");
+		f->model = m;
+		g->model = CRM_GG;
+		f->scale = g->scale = op->scale;
+		for (k = 0; k < 4; k++) {
+			f->p[k] = k < np ? p[k] : NAN;
+			g->p[k] = k < 3 ? p[np + k] : NAN;
+			f->se[k] = g->se[k] = NAN;
+		}
+		return CRM_EX_OK;
 	}
-	return sum;
+	for (k = 0; k < op->nfiles; k++)
+		if ((rc = crm_fit_file(op->files[k], &fits, &n, &cap)) !=
+		    CRM_EX_OK)
+			goto out;
+	for (i = n; i-- > 0; ) {
+		if (!hasg && fits[i].model == CRM_GG)
+			*g = fits[i], hasg = 1;
+		else if (!hasf && fits[i].model != CRM_GG && (op->model ==
+		    NULL || fits[i].model == m))
+			*f = fits[i], hasf = 1;
+	}
+	if (!hasf)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
+		    "--model-file files", op->model != NULL ? op->model :
+		    "bgnbd, pnbd or mbgnbd");
+	else if (!hasg)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "no gg block in the "
+		    "--model-file files");
+out:
+	free(fits);
+	return rc;
 }
 
-struct row {
-	int64_t	 id;
-	double	 x, tx, T, mx;
-};
-
+/*
+ * One customer's row: people (-o table) get the purchases to six
+ * decimals and money to the store's; the other formats every digit
+ * (%.17g), as --stdin prints them.  Not finite: an empty cell.
+ */
 static void
-emit(struct crm_out *o, const char *id, double ex, double sp, double v,
-    int decimals)
+emit(struct crm_out *o, const char *key, double ex, double sp, double v,
+    int people, int decimals)
 {
 	char a[64], b[64], c[64];
 
-	snprintf(a, sizeof a, "%.6f", ex);
-	snprintf(b, sizeof b, "%.*f", decimals, sp);
-	snprintf(c, sizeof c, "%.*f", decimals, v);
-	crm_out_cell(o, CRM_V_NUM, id);
+	if (people) {
+		snprintf(a, sizeof a, "%.6f", ex);
+		snprintf(b, sizeof b, "%.*f", decimals, sp);
+		snprintf(c, sizeof c, "%.*f", decimals, v);
+	} else {
+		snprintf(a, sizeof a, "%.17g", ex);
+		snprintf(b, sizeof b, "%.17g", sp);
+		snprintf(c, sizeof c, "%.17g", v);
+	}
+	crm_out_cell(o, CRM_V_NUM, key);
 	crm_out_cell(o, isfinite(ex) ? CRM_V_NUM : CRM_V_NULL, a);
-	crm_out_cell(o, isfinite(sp) ? CRM_V_STR : CRM_V_NULL, b);
-	crm_out_cell(o, isfinite(v) ? CRM_V_STR : CRM_V_NULL, c);
+	crm_out_cell(o, isfinite(sp) ? CRM_V_NUM : CRM_V_NULL, b);
+	crm_out_cell(o, isfinite(v) ? CRM_V_NUM : CRM_V_NULL, c);
 	crm_out_endrow(o);
+}
+
+/* One customer, times in days: the same functions for store and stdin. */
+static void
+one(struct crm_out *o, const char *key, const struct crm_fit *f,
+    const struct crm_fit *g, double x, double txd, double Td, double mx,
+    const struct opts *op, int people, int decimals)
+{
+	double ex, sp;
+
+	ex = crm_model_expected(f->model, f->p, x, crm_unit_conv(txd, 1,
+	    f->scale), crm_unit_conv(Td, 1, f->scale), op->horizon / f->scale);
+	sp = crm_gg_spend(g->p, x, mx);
+	emit(o, key, ex, sp, crm_model_clv(f, x, txd, Td, sp, op->horizon,
+	    op->rate), people, decimals);
 }
 
 static int
@@ -144,56 +240,61 @@ value(struct crm_cli *cli, const struct opts *op)
 	static const char *const names[] = { "id", "expected_purchases",
 	    "expected_spend", "clv" };
 	struct crm_store *st = NULL;
-	struct crm_fitted f, g;
+	struct crm_fit f, g;
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
 	struct crm_loc at = { "stdin", 0, NULL };
-	double unit = 1, ex, sp, v[4];
-	char *line = NULL, *sid, id[32];
+	struct crm_summ sm;
+	double unit = 1;
+	char *line = NULL, id[32];
 	size_t cap = 0;
-	int m, rc, i, d;
+	int rc, k, d = 2, people = cli->fmt == CRM_FMT_TABLE;
 	long n = 0;
 
-	/*
-	 * Read in one read transaction, fit outside any: only storing a fit
-	 * takes the write lock.
-	 */
-	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
-		goto out;
-	if (op->summary) {
-		rc = crm_summary_print(st, op->scale);
-		goto out;
-	}
-	if (op->fit) {
-		if ((rc = crm_summary(st, 1)) == CRM_EX_OK &&
-		    (rc = crm_store_end(st)) == CRM_EX_OK)
-			rc = fitgg(st, op->scale, !cli->dryrun, !cli->quiet,
-			    &g);
-		goto out;
-	}
-	/* The purchases' model: -m, else the newest fit of any. */
-	if ((rc = crm_fit_load(st, op->model, &f)) == CRM_EX_NONE)
-		rc = crm_err(CRM_EX_DATAERR, NULL, "no stored churn model: "
-		    "crm-churn --fit first");
-	if (rc != CRM_EX_OK)
-		goto out;
-	m = crm_model_parse(f.model);
-	/* Fitting Gamma-Gamma now and valuing both read this one summary. */
-	if (!op->in && (rc = crm_summary(st, 1)) != CRM_EX_OK)
-		goto out;
-	if ((rc = crm_fit_load(st, "gg", &g)) == CRM_EX_NONE) {
-		if (op->in) {
-			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored "
-			    "Gamma-Gamma fit: crm-clv --fit first");
+	if (op->in && (op->params != NULL || op->nfiles > 0)) {
+		/* No store at all. */
+		if ((rc = givenfits(op, &f, &g)) != CRM_EX_OK)
+			goto out;
+	} else {
+		/*
+		 * Read in one read transaction, fit outside any: only
+		 * storing a fit takes the write lock.
+		 */
+		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
+			goto out;
+		d = crm_store_decimals(st);
+		if (op->summary || op->counts) {
+			rc = op->summary ? crm_summary_print(st, op->byref) :
+			    crm_counts_print(st, 1);
 			goto out;
 		}
-		/* The rest reads only temp.summ. */
-		if ((rc = crm_store_end(st)) == CRM_EX_OK)
-			rc = fitgg(st, op->scale, !cli->dryrun, 0, &g);
+		/* The purchases' model: -m, else the newest fit of any. */
+		if ((rc = crm_fit_load(st, op->model, &f)) == CRM_EX_NONE)
+			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored %s fit: "
+			    "crm-churn%s%s --fit first", op->model != NULL ?
+			    op->model : "churn model", op->model != NULL ?
+			    " -m " : "", op->model != NULL ? op->model : "");
+		if (rc != CRM_EX_OK)
+			goto out;
+		/* Fitting Gamma-Gamma now and valuing read this summary. */
+		if (!op->in && (rc = crm_summary(st, 1)) != CRM_EX_OK)
+			goto out;
+		if ((rc = crm_fit_load(st, "gg", &g)) == CRM_EX_NONE) {
+			if (op->in) {
+				rc = crm_err(CRM_EX_DATAERR, NULL, "no stored "
+				    "Gamma-Gamma fit: crm-clv --fit first");
+				goto out;
+			}
+			/* The rest reads only temp.summ. */
+			if ((rc = crm_store_end(st)) == CRM_EX_OK &&
+			    (rc = fitstore(st, f.scale, &g)) == CRM_EX_OK &&
+			    !cli->dryrun)
+				rc = crm_fit_store(st, &g);
+		}
+		if (rc != CRM_EX_OK)
+			goto out;
 	}
-	if (rc != CRM_EX_OK)
-		goto out;
-	for (d = crm_store_decimals(st), i = 0; i < d; i++)
+	for (k = 0; k < d; k++)
 		unit *= 10;
 	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 4, names)) ==
 	    NULL) {
@@ -201,16 +302,11 @@ value(struct crm_cli *cli, const struct opts *op)
 		goto out;
 	}
 	if (op->in) {
-		/* Summary lines in, one line out for each. */
-		while ((rc = crm_summary_read(stdin, &line, &cap, &at, 4,
-		    &sid, v)) == CRM_EX_OK) {
-			ex = crm_model_expected(m, f.p, v[0], v[1], v[2],
-			    op->horizon / op->scale);
-			sp = crm_gg_expected(g.p, v[0], v[3]);
-			emit(o, sid, ex, sp, clv(m, f.p, v[0], v[1], v[2],
-			    sp, op), d);
-			n++;
-		}
+		/* Summary lines in, one line out for each; none is fine. */
+		while ((rc = crm_summary_read(stdin, &line, &cap, &at,
+		    op->scale, &sm)) == CRM_EX_OK)
+			one(o, sm.key, &f, &g, sm.x, sm.tx * sm.scale, sm.T *
+			    sm.scale, sm.mx, op, people, d);
 		if (rc == CRM_EX_NONE)
 			rc = CRM_EX_OK;
 		goto out;
@@ -219,23 +315,19 @@ value(struct crm_cli *cli, const struct opts *op)
 	    "temp.summ ORDER BY customer", &s)) != CRM_EX_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		double x = sqlite3_column_double(s, 1);
-		double tx = sqlite3_column_double(s, 2) / f.scale;
-		double T = sqlite3_column_double(s, 3) / f.scale;
-		double mx = x > 0 ? sqlite3_column_int64(s, 4) / unit / x : 0;
+		int64_t x = sqlite3_column_int64(s, 1);
 
 		snprintf(id, sizeof id, "%lld", (long long)
 		    sqlite3_column_int64(s, 0));
-		ex = crm_model_expected(m, f.p, x, tx, T, op->horizon /
-		    f.scale);
-		sp = crm_gg_expected(g.p, x, mx);
-		emit(o, id, ex, sp, clv(m, f.p, x, tx, T, sp, op), d);
+		one(o, id, &f, &g, (double)x, sqlite3_column_double(s, 2),
+		    sqlite3_column_double(s, 3), crm_summary_mx(
+		    sqlite3_column_int64(s, 4), x, unit), op, people, d);
 		n++;
 	}
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
-out:
-	if (rc == CRM_EX_OK && n == 0 && !op->fit && !op->summary)
+	if (rc == CRM_EX_OK && n == 0)
 		rc = CRM_EX_NONE;
+out:
 	free(line);
 	crm_out_free(o);
 	sqlite3_finalize(s);
@@ -252,12 +344,20 @@ main(int argc, char *argv[])
 		{ "horizon", required_argument, NULL, OPT_HORIZON },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "counts", no_argument, NULL, OPT_COUNTS },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ "stdin", no_argument, NULL, OPT_STDIN },
+		{ "params", required_argument, NULL, OPT_PARAMS },
+		{ "model-file", required_argument, NULL, OPT_MODELFILE },
+		{ "save", required_argument, NULL, OPT_SAVE },
+		{ "from-counts", required_argument, NULL, OPT_FROM },
 		{ "model", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts op = { NULL, 7, 365, 0.1, 0, 0, 0 };
+	/* The default horizon is 12m: a month is 30 days (crm(7)). */
+	struct opts op = { .scale = 7, .horizon = 360, .rate = 0.1 };
 	struct crm_cli cli;
+	enum crm_model m;
 	char *end;
 	int c;
 
@@ -265,7 +365,7 @@ main(int argc, char *argv[])
 	while ((c = crm_cli_next(&cli, "m:", lopts)) != -1) {
 		switch (c) {
 		case 'm':
-			if (crm_model_parse(optarg) < 0) {
+			if (crm_model_parse(optarg, &m) != 0 || m == CRM_GG) {
 				crm_err(0, NULL, "-m %s: no such model (bgnbd, "
 				    "pnbd, mbgnbd)", optarg);
 				return crm_usage(&cli);
@@ -293,14 +393,48 @@ main(int argc, char *argv[])
 		case OPT_SUMMARY:
 			op.summary = 1;
 			break;
+		case OPT_COUNTS:
+			op.counts = 1;
+			break;
+		case OPT_KEY:
+			if (strcmp(optarg, "ref") != 0 &&
+			    strcmp(optarg, "id") != 0) {
+				crm_err(0, NULL, "--key: \"%s\" is neither id "
+				    "nor ref", optarg);
+				return crm_usage(&cli);
+			}
+			op.byref = strcmp(optarg, "ref") == 0;
+			break;
 		case OPT_STDIN:
 			op.in = 1;
+			break;
+		case OPT_PARAMS:
+			op.params = optarg;
+			break;
+		case OPT_MODELFILE:
+			if (op.nfiles == (int)(sizeof op.files /
+			    sizeof op.files[0])) {
+				crm_err(0, NULL, "--model-file: at most %d",
+				    op.nfiles);
+				return crm_usage(&cli);
+			}
+			op.files[op.nfiles++] = optarg;
+			break;
+		case OPT_SAVE:
+			op.save = optarg;
+			break;
+		case OPT_FROM:
+			op.from = optarg;
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
-	if (cli.optind != argc || op.fit + op.summary + op.in > 1)
+	if (cli.optind != argc || op.fit + op.summary + op.counts + op.in >
+	    1 || (op.byref && !op.summary) ||
+	    ((op.params != NULL || op.nfiles > 0) && !op.in) ||
+	    (op.params != NULL && op.nfiles > 0) ||
+	    ((op.save != NULL || op.from != NULL) && !op.fit))
 		return crm_usage(&cli);
-	return crm_cli_end(&cli, value(&cli, &op));
+	return crm_cli_end(&cli, op.fit ? fit(&cli, &op) : value(&cli, &op));
 }

@@ -1044,11 +1044,11 @@ heuristic_mark(void *arg, int64_t id, int64_t since, double med, double k)
 static int
 atrisk(struct ctx *x, char *how, size_t n)
 {
-	struct crm_fitted f;
+	struct crm_fit f;
 	struct risk r = { x->st, NULL };
 	sqlite3_stmt *s = NULL;
 	double pa;
-	int m, rc;
+	int rc;
 
 	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.risk; CREATE TEMP "
 	    "TABLE risk (customer INTEGER PRIMARY KEY)")) != CRM_EX_OK ||
@@ -1057,7 +1057,8 @@ atrisk(struct ctx *x, char *how, size_t n)
 		return rc;
 	if ((rc = crm_fit_load(x->st, NULL, &f)) == CRM_EX_NONE) {
 		snprintf(how, n, "at risk: no purchase for more than churn.k "
-		    "times the customer's median gap (no model fitted)");
+		    "times the customer's median gap (no usable model fit "
+		    "stored)");
 		rc = crm_churn_heuristic(x->st, heuristic_mark, &r);
 		goto out;
 	}
@@ -1065,11 +1066,10 @@ atrisk(struct ctx *x, char *how, size_t n)
 	    (rc = crm_prepare(x->st, "SELECT customer, x, tx, T FROM "
 	    "temp.summ", &s)) != CRM_EX_OK)
 		goto out;
-	m = crm_model_parse(f.model);
 	snprintf(how, n, "at risk: P(alive) below %g by the newest %s fit",
-	    x->threshold, f.model);
+	    x->threshold, crm_model_info(f.model)->name);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		pa = crm_model_palive(m, f.p, sqlite3_column_double(s, 1),
+		pa = crm_model_palive(f.model, f.p, sqlite3_column_double(s, 1),
 		    sqlite3_column_double(s, 2) / f.scale,
 		    sqlite3_column_double(s, 3) / f.scale);
 		if (isfinite(pa) && pa < x->threshold && (rc = mark(&r,
@@ -1149,31 +1149,117 @@ churn(struct ctx *x)
 
 #define MAXMONTHS	61
 
+/*
+ * The expected purchases and revenue of every month of the horizon, by
+ * the functions crm-clv uses: customers alike in (x, t_x, T) expect
+ * alike (once for them all), each spends crm_gg_spend of their own m_x.
+ * t[k]: days from the end of the --asof day to the end of row k.
+ * *lost: customers the model gives no finite expectation; *used those
+ * it does.
+ */
+static int
+expect(struct ctx *x, const struct crm_fit *f, const struct crm_fit *gg,
+    const double *t, int nt, double *ep, double *er, int64_t *used,
+    int64_t *lost)
+{
+	sqlite3_stmt *s = NULL;
+	char b[64];
+	int64_t rev = 0, pdays = 0, cx = -1, ctx = -1, cT = -1, vx, vtx, vT;
+	double unit = 1, mean = 0, n = 0, spend = 0, e0, e1, e[MAXMONTHS];
+	int rc, k, more, ok;
+
+	for (k = 0; k < x->dec; k++)
+		unit *= 10;
+	for (k = 0; k < nt; k++)
+		ep[k] = er[k] = 0;
+	*used = *lost = 0;
+	in(x, "customer", b, sizeof b);
+	if (gg == NULL) {
+		/* Without Gamma-Gamma: the mean spend per purchase day. */
+		if ((rc = prepf(x, &s, "SELECT sum(x + 1), (SELECT "
+		    "sum(amount) FROM purchase WHERE ts <= ?1%s) FROM "
+		    "temp.summ WHERE 1%s", b, b)) != CRM_EX_OK)
+			return rc;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			pdays = sqlite3_column_int64(s, 0);
+			rev = sqlite3_column_int64(s, 1);
+		}
+		sqlite3_finalize(s);
+		mean = pdays > 0 ? (double)rev / unit / pdays : 0;
+	}
+	if ((rc = prepf(x, &s, "SELECT x, tx, T, repeat FROM temp.summ "
+	    "WHERE 1%s ORDER BY 1, 2, 3", b)) != CRM_EX_OK)
+		return rc;
+	do {
+		more = (rc = sqlite3_step(s)) == SQLITE_ROW;
+		vx = more ? sqlite3_column_int64(s, 0) : -1;
+		vtx = more ? sqlite3_column_int64(s, 1) : -1;
+		vT = more ? sqlite3_column_int64(s, 2) : -1;
+		if (n > 0 && (vx != cx || vtx != ctx || vT != cT)) {
+			/* The group before is complete. */
+			e0 = 0;
+			for (k = 0, ok = 1; k < nt && ok; k++) {
+				e[k] = crm_model_expected(f->model, f->p,
+				    (double)cx, crm_unit_conv((double)ctx, 1,
+				    f->scale), crm_unit_conv((double)cT, 1,
+				    f->scale), t[k] / f->scale);
+				ok = isfinite(e[k]);
+			}
+			if (ok) {
+				for (k = 0; k < nt; k++) {
+					e1 = e[k];
+					ep[k] += n * (e1 - e0);
+					er[k] += spend * (e1 - e0);
+					e0 = e1;
+				}
+				*used += (int64_t)n;
+			} else
+				*lost += (int64_t)n;
+			n = spend = 0;
+		}
+		if (!more)
+			break;
+		cx = vx, ctx = vtx, cT = vT;
+		n++;
+		spend += gg != NULL ? crm_gg_spend(gg->p, (double)vx,
+		    crm_summary_mx(sqlite3_column_int64(s, 3), vx, unit)) :
+		    mean;
+	} while (more);
+	return done(x, s, rc);
+}
+
 static int
 forecast(struct ctx *x)
 {
 	static const char *const cols[] = { "month", "purchases", "revenue",
 	    "expected_purchases", "expected_revenue" };
-	struct crm_fitted f, gg;
+	struct crm_fit f, gg;
 	sqlite3_stmt *s = NULL;
 	struct crm_tab *t;
-	char buf[32], b[64];
-	int64_t today = crm_day_of(x->cli->now), y, mon0, edge[MAXMONTHS + 1];
-	int64_t hist[MAXMONTHS + 12][2], rev = 0, days = 0;
-	double ep[MAXMONTHS], er[MAXMONTHS], e0, e1, spend, mean = 0;
-	int nm, m = -1, hasgg = 0, k, mo, d, rc;
+	char buf[48], b[64], note[160];
+	int64_t today = crm_day_of(x->cli->now), y, mon0, last, used, lost;
+	int64_t hist[13][2];
+	double ep[MAXMONTHS], er[MAXMONTHS], tk[MAXMONTHS];
+	int nm, hasf = 0, hasgg = 0, people, k, mo, d, rc;
 
-	nm = (int)ceil(x->horizon / 30.0 - 1e-9);
-	if (nm < 1 || nm > MAXMONTHS - 1)
-		return crm_err(CRM_EX_USAGE, NULL, "--horizon: 1 to %d months",
-		    MAXMONTHS - 1);
+	/*
+	 * Row k ends with month mon0 + k, the last one at the end of the
+	 * horizon: tk[k] days after the --asof day's end.
+	 */
 	crm_civil_from_days(today, &y, &mo, &d);
 	mon0 = y * 12 + mo - 1;
-	/* The months' last days: edge[k] ends month mon0 + k. */
-	for (k = 0; k <= nm; k++) {
-		int64_t n = mon0 + k + 1;
+	for (nm = 0; ; nm++) {
+		int64_t n = mon0 + nm + 1;
 
-		edge[k] = crm_days_from_civil(n / 12, (int)(n % 12) + 1, 1) - 1;
+		if (nm == MAXMONTHS)
+			return crm_err(CRM_EX_USAGE, NULL, "--horizon: at most "
+			    "%d months", MAXMONTHS - 1);
+		last = crm_days_from_civil(n / 12, (int)(n % 12) + 1, 1) - 1;
+		tk[nm] = (double)(last - today);
+		if (tk[nm] >= x->horizon) {
+			tk[nm] = x->horizon;
+			break;
+		}
 	}
 	if ((t = crm_tab_new(&x->page, "forecast", "Purchases and revenue by "
 	    "month, with the forecast", 5, cols, "snnnn")) == NULL)
@@ -1204,68 +1290,49 @@ forecast(struct ctx *x)
 	if ((rc = crm_fit_load(x->st, NULL, &f)) != CRM_EX_OK &&
 	    rc != CRM_EX_NONE)
 		return rc;
-	for (k = 0; k < nm + 1; k++)
-		ep[k] = er[k] = 0;
 	if (rc == CRM_EX_OK) {
-		m = crm_model_parse(f.model);
+		hasf = 1;
 		if ((rc = crm_fit_load(x->st, "gg", &gg)) == CRM_EX_OK)
 			hasgg = 1;
 		else if (rc != CRM_EX_NONE)
 			return rc;
-		if ((rc = crm_summary(x->st, 1)) != CRM_EX_OK)
+		if ((rc = crm_summary(x->st, 1)) != CRM_EX_OK ||
+		    (rc = expect(x, &f, hasgg ? &gg : NULL, tk, nm + 1, ep, er,
+		    &used, &lost)) != CRM_EX_OK)
 			return rc;
-		/* Without Gamma-Gamma: the mean spend per purchase day. */
-		if ((rc = prepf(x, &s, "SELECT sum(x + 1), (SELECT sum(amount) "
-		    "FROM purchase WHERE ts <= ?1%s) FROM temp.summ WHERE 1%s",
-		    b, b)) != CRM_EX_OK)
-			return rc;
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			days = sqlite3_column_int64(s, 0);
-			rev = sqlite3_column_int64(s, 1);
-		}
-		sqlite3_finalize(s);
-		mean = days > 0 ? (double)rev / days : 0;
-		/* Customers alike in (x, t_x, T) expect alike: once each. */
-		if ((rc = prepf(x, &s, "SELECT x, tx, T, count(*), "
-		    "sum(CASE WHEN x > 0 THEN repeat * 1.0 / x ELSE 0 END) "
-		    "FROM temp.summ WHERE 1%s GROUP BY 1, 2, 3", b)) !=
-		    CRM_EX_OK)
-			return rc;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			double cx = sqlite3_column_double(s, 0), n =
-			    sqlite3_column_double(s, 3), smx =
-			    sqlite3_column_double(s, 4);
-			double ctx = sqlite3_column_double(s, 1) / f.scale;
-			double cT = sqlite3_column_double(s, 2) / f.scale;
-
-			/* E[spend] is linear in m_x: the group's sum. */
-			spend = hasgg ? (gg.p[0] * (gg.p[2] * n + cx * smx)) /
-			    (gg.p[0] * cx + gg.p[1] - 1) : mean * n;
-			e0 = 0;
-			for (k = 0; k <= nm; k++) {
-				e1 = crm_model_expected(m, f.p, cx, ctx, cT,
-				    (edge[k] - today) / (double)f.scale);
-				if (!isfinite(e1))
-					break;
-				ep[k] += n * (e1 - e0);
-				er[k] += spend * (e1 - e0);
-				e0 = e1;
-			}
-		}
-		if ((rc = done(x, s, rc)) != CRM_EX_OK)
-			return rc;
+		if (used == 0 && lost > 0)
+			hasf = 0;
+	}
+	if (hasf) {
+		note[0] = '\0';
+		if (lost > 0)
+			snprintf(note, sizeof note, "; %lld customers left "
+			    "out: the fit gives them no finite expectation",
+			    (long long)lost);
 		snprintf(t->note, sizeof t->note, "expected by the newest %s "
-		    "fit, spend by %s; the month of the --asof day is split at "
-		    "it", f.model, hasgg ? "Gamma-Gamma" : "the mean per "
-		    "purchase day");
+		    "fit (as crm-clv), spend by %s; the --asof day's month is "
+		    "split at it, the horizon's last month cut at its end%s",
+		    crm_model_info(f.model)->title, hasgg ? "Gamma-Gamma" :
+		    "the mean per purchase day", note);
 	} else
-		snprintf(t->note, sizeof t->note, "no model fitted: crm-churn "
-		    "--fit for the forecast");
+		snprintf(t->note, sizeof t->note, "no usable model fit stored "
+		    "(crm-churn --fit stores one when the data allow a fit): "
+		    "the history only");
+	people = x->cli->fmt == CRM_FMT_TABLE || x->cli->fmt == CRM_FMT_HTML;
 	for (k = -12; k <= nm; k++) {
 		int64_t n = mon0 + k;
+		/* The horizon ends before the month does. */
+		int cut = k == nm && today + x->horizon < crm_days_from_civil(
+		    (n + 1) / 12, (int)((n + 1) % 12) + 1, 1) - 1;
 
-		snprintf(buf, sizeof buf, "%04lld-%02lld", (long long)(n / 12),
-		    (long long)(n % 12 + 1));
+		if (cut) {
+			crm_civil_from_days(today + (int64_t)floor(x->horizon),
+			    &y, &mo, &d);
+			snprintf(buf, sizeof buf, "%04lld-%02lld (to %02d)",
+			    (long long)(n / 12), (long long)(n % 12 + 1), d);
+		} else
+			snprintf(buf, sizeof buf, "%04lld-%02lld", (long long)
+			    (n / 12), (long long)(n % 12 + 1));
 		crm_tab_cell(t, buf);
 		if (k <= 0) {
 			crm_tab_int(t, hist[k + 12][0]);
@@ -1274,9 +1341,14 @@ forecast(struct ctx *x)
 			crm_tab_cell(t, NULL);
 			crm_tab_cell(t, NULL);
 		}
-		if (k >= 0 && m >= 0) {
+		if (k >= 0 && hasf && people) {
 			crm_tab_cellf(t, "%.2f", ep[k]);
-			crm_tab_money(t, (int64_t)llround(er[k]));
+			crm_tab_money(t, (int64_t)llround(er[k] * pow(10,
+			    x->dec)));
+		} else if (k >= 0 && hasf) {
+			/* Every digit, to add up as crm-clv's values do. */
+			crm_tab_cellf(t, "%.17g", ep[k]);
+			crm_tab_cellf(t, "%.17g", er[k]);
 		} else {
 			crm_tab_cell(t, NULL);
 			crm_tab_cell(t, NULL);

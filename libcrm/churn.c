@@ -120,71 +120,528 @@ crm_summary(struct crm_store *st, int repeat)
 	return rc;
 }
 
+/* 10^decimals: the store's money in currency units. */
+static double
+moneyunit(struct crm_store *st, int64_t *iunit)
+{
+	int64_t u = 1;
+	int d = crm_store_decimals(st);
+
+	while (d-- > 0)
+		u *= 10;
+	if (iunit != NULL)
+		*iunit = u;
+	return (double)u;
+}
+
+double
+crm_unit_conv(double v, int from, int to)
+{
+	return from == to ? v : v * from / to;
+}
+
 int
-crm_summary_print(struct crm_store *st, int scale)
+crm_summary_print(struct crm_store *st, int byref)
 {
 	sqlite3_stmt *s = NULL;
-	char mx[64];
-	int rc, dec = crm_store_decimals(st);
-	double unit = 1;
+	int64_t bad = 0, x;
+	double unit = moneyunit(st, NULL);
+	int rc;
 
-	while (dec-- > 0)
-		unit *= 10;
-	if ((rc = crm_summary(st, 1)) != CRM_EX_OK ||
-	    (rc = crm_prepare(st, "SELECT customer, x, tx, T, repeat FROM "
-	    "temp.summ ORDER BY customer", &s)) != CRM_EX_OK)
+	if ((rc = crm_summary(st, 1)) != CRM_EX_OK)
+		return rc;
+	/* Every key must be there before a line is printed. */
+	if (byref && (rc = crm_query_int(st, &bad, "SELECT coalesce(min("
+	    "s.customer), 0) FROM temp.summ AS s JOIN customer AS c ON c.id = "
+	    "s.customer WHERE c.ref IS NULL OR c.ref = ''", 0)) != CRM_EX_OK)
+		return rc;
+	if (bad != 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "customer %lld has no "
+		    "ref: --key ref needs one for every customer with a "
+		    "purchase",
+		    (long long)bad);
+	if ((rc = crm_prepare(st, "SELECT s.customer, c.ref, s.x, s.tx, s.T, "
+	    "s.repeat FROM temp.summ AS s JOIN customer AS c ON c.id = "
+	    "s.customer ORDER BY s.customer", &s)) != CRM_EX_OK)
 		return rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t x = sqlite3_column_int64(s, 1);
+		x = sqlite3_column_int64(s, 2);
+		if (byref)
+			printf("%s", (const char *)sqlite3_column_text(s, 1));
+		else
+			printf("%lld", (long long)sqlite3_column_int64(s, 0));
+		printf("\t%lld\t%lld\t%lld\t%.17g\tday\n", (long long)x,
+		    (long long)sqlite3_column_int64(s, 3),
+		    (long long)sqlite3_column_int64(s, 4),
+		    crm_summary_mx(sqlite3_column_int64(s, 5), x, unit));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+}
 
-		snprintf(mx, sizeof mx, "%.10g", x > 0 ?
-		    sqlite3_column_int64(s, 4) / unit / (double)x : 0.0);
-		printf("%lld\t%lld\t%.10g\t%.10g\t%s\n",
-		    (long long)sqlite3_column_int64(s, 0), (long long)x,
-		    sqlite3_column_double(s, 2) / scale,
-		    sqlite3_column_double(s, 3) / scale, mx);
+double
+crm_summary_mx(int64_t repeat, int64_t x, double unit)
+{
+	return x > 0 ? repeat / unit / (double)x : 0.0;
+}
+
+/*
+ * The purchase models' counts: x, t_x, T in whole days with their number
+ * of customers, in numeric order; with a sample above sample customers,
+ * those at places 0, k, 2k ... in id order, k = ceil(customers / sample).
+ * Gamma-Gamma's: x and the mean repeat spend rounded to the store's
+ * decimals (in its smallest units), of the customers with repeat
+ * purchases of a positive value.
+ */
+static int
+counts_stmt(struct crm_store *st, int gg, int64_t k, sqlite3_stmt **s)
+{
+	int rc;
+
+	if (gg)
+		return crm_prepare(st, "SELECT x, (2 * repeat + x) / (2 * x), "
+		    "count(*) FROM temp.summ WHERE x > 0 AND repeat > 0 GROUP "
+		    "BY 1, 2 ORDER BY 1, 2", s);
+	if ((rc = crm_prepare(st, "SELECT x, tx, T, count(*) FROM (SELECT x, "
+	    "tx, T, row_number() OVER (ORDER BY customer) - 1 AS i FROM "
+	    "temp.summ) WHERE i % ?1 = 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+	    s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(*s, 1, k);
+	return CRM_EX_OK;
+}
+
+int
+crm_counts_print(struct crm_store *st, int gg)
+{
+	sqlite3_stmt *s = NULL;
+	char m[64];
+	int rc, d = crm_store_decimals(st);
+
+	if ((rc = crm_summary(st, gg)) != CRM_EX_OK ||
+	    (rc = counts_stmt(st, gg, 1, &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (!gg) {
+			printf("%lld\t%lld\t%lld\t%lld\n",
+			    (long long)sqlite3_column_int64(s, 0),
+			    (long long)sqlite3_column_int64(s, 1),
+			    (long long)sqlite3_column_int64(s, 2),
+			    (long long)sqlite3_column_int64(s, 3));
+			continue;
+		}
+		crm_money_fmt(sqlite3_column_int64(s, 1), d, m, sizeof m);
+		printf("%lld\t%s\t%lld\n", (long long)sqlite3_column_int64(s,
+		    0), m, (long long)sqlite3_column_int64(s, 2));
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 }
 
 int
-crm_summary_read(FILE *fp, char **line, size_t *cap, struct crm_loc *at,
-    int nv, char **id, double *v)
+crm_summary_triples(struct crm_store *st, enum crm_model m, int scale,
+    int64_t sample, struct crm_triple **tp, size_t *np, int64_t *all)
 {
-	char *f[6], *save, *end;
-	int i, nf;
+	struct crm_triple *t = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t n = 0, cap = 0;
+	int64_t k = 1;
+	double unit = moneyunit(st, NULL);
+	int rc, gg = m == CRM_GG;
 
+	*tp = NULL;
+	*np = 0;
+	if ((rc = crm_query_int(st, all, gg ? "SELECT count(*) FROM temp.summ "
+	    "WHERE x > 0 AND repeat > 0" : "SELECT count(*) FROM temp.summ",
+	    0)) != CRM_EX_OK)
+		return rc;
+	if (!gg && sample > 0 && *all > sample)
+		k = (*all + sample - 1) / sample;
+	if ((rc = counts_stmt(st, gg, k, &s)) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((rc = crm_grow(&t, &cap, n, sizeof *t)) != CRM_EX_OK)
+			goto out;
+		t[n].x = sqlite3_column_double(s, 0);
+		if (gg) {
+			t[n].tx = sqlite3_column_int64(s, 1) / unit;
+			t[n].T = 0;
+			t[n].n = sqlite3_column_double(s, 2);
+		} else {
+			t[n].tx = sqlite3_column_double(s, 1) / scale;
+			t[n].T = sqlite3_column_double(s, 2) / scale;
+			t[n].n = sqlite3_column_double(s, 3);
+		}
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = crm_sqlerr(st, rc);
+		goto out;
+	}
+	rc = CRM_EX_OK;
+	*tp = t;
+	*np = n;
+	t = NULL;
+out:
+	free(t);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* A field that is a number: whole (>= 0) when whole is set. */
+static int
+field_num(const char *f, const struct crm_loc *at, const char *name,
+    int whole, double *v)
+{
+	struct crm_loc here = *at;
+	char *end;
+
+	here.field = name;
+	errno = 0;
+	*v = strtod(f, &end);
+	if (end == f || *end != '\0' || errno != 0 || !isfinite(*v) || *v < 0)
+		return crm_err(CRM_EX_DATAERR, &here, "\"%s\" is not a number "
+		    "of at least 0", f);
+	if (whole && (*v != floor(*v) || *v > 9007199254740992.0))
+		return crm_err(CRM_EX_DATAERR, &here, "\"%s\" is not a whole "
+		    "number", f);
+	return CRM_EX_OK;
+}
+
+/* Split line at tabs into at most max fields; the number of them. */
+static int
+split(char *line, char **f, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		if (n == max)
+			return max + 1;
+		f[n++] = line;
+		if ((line = strchr(line, '\t')) == NULL)
+			return n;
+		*line++ = '\0';
+	}
+}
+
+/* The next line that is not blank, without its end; 0, or -1 at the end. */
+static int
+nextline(FILE *fp, char **line, size_t *cap, struct crm_loc *at)
+{
 	do {
 		if (getline(line, cap, fp) == -1)
-			return ferror(fp) ? crm_err(CRM_EX_IOERR, NULL,
-			    "%s:", at->file) : CRM_EX_NONE;
+			return -1;
 		at->line++;
 		(*line)[strcspn(*line, "\r\n")] = '\0';
 	} while (**line == '\0');
-	for (nf = 0, f[0] = strtok_r(*line, "\t", &save);
-	    f[nf] != NULL && nf < 5;
-	    f[++nf] = strtok_r(NULL, "\t", &save))
-		;
-	if (nf < nv + 1)
-		return crm_err(CRM_EX_DATAERR, at, "expected id, x, t_x, T%s",
-		    nv > 3 ? ", m_x" : "");
-	for (i = 0; i < nv; i++) {
-		errno = 0;
-		v[i] = strtod(f[i + 1], &end);
-		if (*end != '\0' || errno != 0 || !isfinite(v[i]) || v[i] < 0)
-			return crm_err(CRM_EX_DATAERR, at, "\"%s\" is not a "
-			    "number of at least 0", f[i + 1]);
+	return 0;
+}
+
+static int
+cmp_triple(const void *a, const void *b)
+{
+	const struct crm_triple *p = a, *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	if (p->tx != q->tx)
+		return p->tx < q->tx ? -1 : 1;
+	return (p->T > q->T) - (p->T < q->T);
+}
+
+int
+crm_counts_read(FILE *fp, const char *name, enum crm_model m, int scale,
+    struct crm_triple **tp, size_t *np)
+{
+	struct crm_loc at = { name, 0, NULL };
+	struct crm_triple *t = NULL;
+	char *line = NULL, *f[5];
+	size_t n = 0, cap = 0, lcap = 0, i, k;
+	int gg = m == CRM_GG, nv = gg ? 3 : 4, rc = CRM_EX_OK, j;
+	static const char *const pn[] = { "x", "t_x", "T", "n" };
+	static const char *const gn[] = { "x", "m_x", "n" };
+	double v[4];
+
+	while (nextline(fp, &line, &lcap, &at) == 0) {
+		at.field = NULL;
+		if (split(line, f, 4) != nv) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "expected %s",
+			    gg ? "x, m_x, n" : "x, t_x, T, n");
+			goto out;
+		}
+		for (j = 0; j < nv; j++)
+			if ((rc = field_num(f[j], &at, gg ? gn[j] : pn[j],
+			    !(gg && j == 1), &v[j])) != CRM_EX_OK)
+				goto out;
+		at.field = gg ? "m_x" : "t_x";
+		if (gg ? v[0] < 1 || v[1] <= 0 : v[1] > v[2]) {
+			rc = crm_err(CRM_EX_DATAERR, &at, gg ? "a repeat "
+			    "customer has x of at least 1 and m_x above 0" :
+			    "t_x is at most T");
+			goto out;
+		}
+		at.field = "n";
+		if (v[nv - 1] < 1) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "at least 1");
+			goto out;
+		}
+		if ((rc = crm_grow(&t, &cap, n, sizeof *t)) != CRM_EX_OK)
+			goto out;
+		t[n].x = v[0];
+		t[n].tx = v[1];
+		t[n].T = gg ? 0 : v[2];
+		t[n].n = v[nv - 1];
+		n++;
 	}
-	if (v[1] > v[2] || v[0] != floor(v[0]))
-		return crm_err(CRM_EX_DATAERR, at, "x must be whole and t_x "
-		    "at most T");
-	*id = f[0];
+	if (ferror(fp)) {
+		rc = crm_err(CRM_EX_IOERR, NULL, "%s:", name);
+		goto out;
+	}
+	/* Shards' counts add up by key; the order is numeric. */
+	if (n > 0)
+		qsort(t, n, sizeof *t, cmp_triple);
+	for (i = k = 0; i < n; i++) {
+		if (k > 0 && cmp_triple(&t[k - 1], &t[i]) == 0)
+			t[k - 1].n += t[i].n;
+		else
+			t[k++] = t[i];
+	}
+	n = k;
+	for (i = 0; !gg && i < n; i++) {
+		t[i].tx /= scale;
+		t[i].T /= scale;
+	}
+	*tp = t;
+	*np = n;
+	t = NULL;
+out:
+	free(line);
+	free(t);
+	return rc;
+}
+
+int
+crm_summary_read(FILE *fp, char **line, size_t *cap, struct crm_loc *at,
+    int scale, struct crm_summ *sm)
+{
+	static const char *const names[] = { "x", "t_x", "T", "m_x" };
+	double v[4];
+	char *f[6];
+	int i, nf;
+
+	at->field = NULL;
+	if (nextline(fp, line, cap, at) != 0)
+		return ferror(fp) ? crm_err(CRM_EX_IOERR, NULL, "%s:",
+		    at->file) : CRM_EX_NONE;
+	if ((nf = split(*line, f, 6)) < 4 || nf > 6)
+		return crm_err(CRM_EX_DATAERR, at, "expected key, x, t_x, T, "
+		    "and m_x and the unit when there are 5 or 6 fields");
+	v[3] = 0;
+	for (i = 0; i < nf - 1 && i < 4; i++)
+		if (field_num(f[i + 1], at, names[i], i == 0, &v[i]) !=
+		    CRM_EX_OK)
+			return CRM_EX_DATAERR;
+	if (v[1] > v[2]) {
+		at->field = "t_x";
+		return crm_err(CRM_EX_DATAERR, at, "t_x is at most T");
+	}
+	sm->scale = scale;
+	if (nf == 6 && crm_opt_unit(f[5], &sm->scale) != 0) {
+		at->field = "unit";
+		return crm_err(CRM_EX_DATAERR, at, "\"%s\" is neither day nor "
+		    "week", f[5]);
+	}
+	sm->key = f[0];
+	sm->x = v[0];
+	sm->tx = v[1];
+	sm->T = v[2];
+	sm->mx = v[3];
+	return CRM_EX_OK;
+}
+
+void
+crm_fit_print(FILE *fp, const struct crm_fit *f)
+{
+	const struct crm_model_info *mi = crm_model_info(f->model);
+	char day[32];
+	int i;
+
+	crm_date_fmt(f->asof, day, sizeof day);
+	fprintf(fp, "model\t%s\nunit\t%s\nasof\t%s\n", mi->name, f->scale ==
+	    7 ? "week" : "day", day);
+	for (i = 0; i < mi->np; i++) {
+		fprintf(fp, "%s\t%.17g", mi->param[i], f->p[i]);
+		if (isfinite(f->se[i]))
+			fprintf(fp, "\t%.17g", f->se[i]);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "loglik\t%.17g\nn\t%.17g\niterations\t%d\n", f->ll, f->n,
+	    f->iter);
+}
+
+int
+crm_fit_save(const char *path, const struct crm_fit *f)
+{
+	FILE *fp;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		return crm_err(CRM_EX_IOERR, NULL, "%s:", path);
+	crm_fit_print(fp, f);
+	if (fflush(fp) != 0 || ferror(fp)) {
+		fclose(fp);
+		return crm_err(CRM_EX_IOERR, NULL, "%s:", path);
+	}
+	if (fclose(fp) != 0)
+		return crm_err(CRM_EX_IOERR, NULL, "%s:", path);
+	return CRM_EX_OK;
+}
+
+/* A block is complete with its model, unit and every parameter. */
+static int
+block_done(struct crm_fit *f, unsigned seen, const struct crm_loc *at)
+{
+	const struct crm_model_info *mi = crm_model_info(f->model);
+	int i;
+
+	if (!(seen & 2))
+		return crm_err(CRM_EX_DATAERR, at, "the %s block has no unit "
+		    "line", mi->name);
+	for (i = 0; i < mi->np; i++)
+		if (!(seen & (8u << i)))
+			return crm_err(CRM_EX_DATAERR, at, "the %s block has "
+			    "no %s line", mi->name, mi->param[i]);
 	return CRM_EX_OK;
 }
 
 int
-crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
+crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
+    size_t *cap)
+{
+	struct crm_loc at = { path, 0, NULL };
+	struct crm_fit *f = NULL;
+	const struct crm_model_info *mi;
+	const char *why;
+	char *line = NULL, *fl[4], *end;
+	size_t lcap = 0;
+	unsigned seen = 0;
+	int64_t t;
+	double v;
+	FILE *fp;
+	int rc = CRM_EX_OK, nf, i;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return crm_err(errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
+		    NULL, "%s:", path);
+	while (nextline(fp, &line, &lcap, &at) == 0) {
+		if (*line == '#')
+			continue;
+		nf = split(line, fl, 3);
+		at.field = fl[0];
+		if (strcmp(fl[0], "model") == 0) {
+			if (f != NULL && (rc = block_done(f, seen, &at)) !=
+			    CRM_EX_OK)
+				goto out;
+			if ((rc = crm_grow(fits, cap, *nfits, sizeof **fits)) !=
+			    CRM_EX_OK)
+				goto out;
+			f = &(*fits)[(*nfits)++];
+			memset(f, 0, sizeof *f);
+			for (i = 0; i < 4; i++)
+				f->p[i] = f->se[i] = NAN;
+			f->ll = f->n = f->gnorm = NAN;
+			seen = 1;
+			if (nf != 2 || crm_model_parse(fl[1], &f->model) != 0) {
+				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
+				    "no model (bgnbd, pnbd, mbgnbd, gg)", nf >
+				    1 ? fl[1] : "");
+				goto out;
+			}
+			continue;
+		}
+		if (f == NULL) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "a model file begins "
+			    "with a model line");
+			goto out;
+		}
+		mi = crm_model_info(f->model);
+		if (nf < 2 || nf > 3) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "expected name, "
+			    "value and perhaps a standard error");
+			goto out;
+		}
+		if (strcmp(fl[0], "unit") == 0) {
+			if (nf != 2 || crm_opt_unit(fl[1], &f->scale) != 0) {
+				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
+				    "neither day nor week", fl[1]);
+				goto out;
+			}
+			seen |= 2;
+			continue;
+		}
+		if (strcmp(fl[0], "asof") == 0) {
+			if (nf != 2 || crm_date_parse(fl[1], 0, &t, &why) !=
+			    0) {
+				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
+				    "not a date", fl[1]);
+				goto out;
+			}
+			f->asof = crm_day_of(t) * 86400 + 86399;
+			seen |= 4;
+			continue;
+		}
+		errno = 0;
+		v = strtod(fl[1], &end);
+		if (*end != '\0' || errno == ERANGE || fl[1][0] == '\0') {
+			rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is not a "
+			    "number", fl[1]);
+			goto out;
+		}
+		for (i = 0; i < mi->np; i++)
+			if (strcmp(fl[0], mi->param[i]) == 0)
+				break;
+		if (i < mi->np) {
+			if (!(v > 0) || !isfinite(v)) {
+				rc = crm_err(CRM_EX_DATAERR, &at, "a parameter "
+				    "is a number above 0");
+				goto out;
+			}
+			f->p[i] = v;
+			if (nf == 3)
+				f->se[i] = strtod(fl[2], &end);
+			if (nf == 3 && (end == fl[2] || *end != '\0' ||
+			    !(f->se[i] >= 0))) {
+				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
+				    "not a standard error", fl[2]);
+				goto out;
+			}
+			seen |= 8u << i;
+		} else if (strcmp(fl[0], "loglik") == 0 && nf == 2)
+			f->ll = v;
+		else if (strcmp(fl[0], "n") == 0 && nf == 2)
+			f->n = v;
+		else if (strcmp(fl[0], "iterations") == 0 && nf == 2)
+			f->iter = (int)v;
+		else {
+			rc = crm_err(CRM_EX_DATAERR, &at, "no such line in a "
+			    "%s block", mi->name);
+			goto out;
+		}
+	}
+	at.field = NULL;
+	if (ferror(fp))
+		rc = crm_err(CRM_EX_IOERR, NULL, "%s:", path);
+	else if (f == NULL)
+		rc = crm_err(CRM_EX_DATAERR, &at, "no model block");
+	else
+		rc = block_done(f, seen, &at);
+out:
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+int
+crm_fit_store(struct crm_store *st, const struct crm_fit *f)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, i;
@@ -198,16 +655,17 @@ crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
 	    "p1, p2, p3, p4, loglik, n, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?)", &s)) != CRM_EX_OK)
 		return rc;
-	sqlite3_bind_text(s, 1, f->model, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, crm_model_info(f->model)->name, -1,
+	    SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, f->scale == 7 ? "week" : "day", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, f->scale);
-	sqlite3_bind_int64(s, 4, crm_store_cli(st)->now);
+	sqlite3_bind_int64(s, 4, f->asof);
 	for (i = 0; i < 4; i++)
-		if (i < f->np)
+		if (i < crm_model_info(f->model)->np)
 			sqlite3_bind_double(s, 5 + i, f->p[i]);
-	sqlite3_bind_double(s, 9, f->loglik);
-	sqlite3_bind_int64(s, 10, f->n);
+	sqlite3_bind_double(s, 9, f->ll);
+	sqlite3_bind_int64(s, 10, llround(f->n));
 	sqlite3_bind_int64(s, 11, crm_store_cli(st)->clock);
 	rc = crm_step(st, s);
 	sqlite3_finalize(s);
@@ -215,32 +673,42 @@ crm_fit_store(struct crm_store *st, const struct crm_fitted *f)
 }
 
 int
-crm_fit_load(struct crm_store *st, const char *model, struct crm_fitted *f)
+crm_fit_load(struct crm_store *st, const char *model, struct crm_fit *f)
 {
 	sqlite3_stmt *s = NULL;
 	int rc, i;
 
 	memset(f, 0, sizeof *f);
 	if ((rc = crm_prepare(st, "SELECT model, scale, p1, p2, p3, p4, "
-	    "loglik, n FROM fit WHERE coalesce(model = ?1, model != 'gg') "
-	    "ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
+	    "loglik, n, asof FROM fit WHERE coalesce(model = ?1, model != "
+	    "'gg') ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
 		return rc;
 	if (model != NULL)
 		sqlite3_bind_text(s, 1, model, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		snprintf(f->model, sizeof f->model, "%s",
-		    sqlite3_column_text(s, 0));
+		if (crm_model_parse((const char *)sqlite3_column_text(s, 0),
+		    &f->model) != 0) {
+			rc = crm_err(CRM_EX_DATAERR, NULL, "the stored fit's "
+			    "model \"%s\" is unknown", sqlite3_column_text(s,
+			    0));
+			goto out;
+		}
 		f->scale = sqlite3_column_int(s, 1);
-		f->np = sqlite3_column_type(s, 5) == SQLITE_NULL ? 3 : 4;
-		for (i = 0; i < f->np; i++)
-			f->p[i] = sqlite3_column_double(s, 2 + i);
-		f->loglik = sqlite3_column_double(s, 6);
-		f->n = sqlite3_column_int64(s, 7);
+		for (i = 0; i < 4; i++) {
+			f->p[i] = i < crm_model_info(f->model)->np ?
+			    sqlite3_column_double(s, 2 + i) : NAN;
+			f->se[i] = NAN;
+		}
+		f->ll = sqlite3_column_double(s, 6);
+		f->n = sqlite3_column_double(s, 7);
+		f->asof = sqlite3_column_int64(s, 8);
+		f->gnorm = NAN;
 		rc = CRM_EX_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = CRM_EX_NONE;
 	else
 		rc = crm_sqlerr(st, rc);
+out:
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -250,7 +718,8 @@ static void
 palive(sqlite3_context *ctx, int argc, sqlite3_value **v)
 {
 	double p[4], x, tx, T, r;
-	int m, i;
+	enum crm_model m;
+	int i;
 
 	(void)argc;
 	for (i = 0; i < 8; i++)
@@ -258,7 +727,7 @@ palive(sqlite3_context *ctx, int argc, sqlite3_value **v)
 			sqlite3_result_null(ctx);
 			return;
 		}
-	if ((m = crm_model_parse((const char *)sqlite3_value_text(v[0]))) <
+	if (crm_model_parse((const char *)sqlite3_value_text(v[0]), &m) !=
 	    0) {
 		sqlite3_result_null(ctx);
 		return;

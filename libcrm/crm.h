@@ -523,7 +523,6 @@ int	crm_merge_undo(struct crm_store *, int64_t merge,
 
 /* The number of a scheme (rfm, value, presale, service), -1 if unknown. */
 int	crm_tier_scheme(const char *);
-const char *crm_tier_name(int);
 /*
  * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
  * now; RFM counts purchases after since (INT64_MIN: all).  With store,
@@ -544,70 +543,157 @@ int	crm_rule_apply(struct crm_store *, int (*fn)(void *, int64_t,
 
 /* ---- model.c: BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma ----------------- */
 
-/* A customer summary, or a distinct one with its count n. */
-struct crm_triple {
-	double	x, tx, T;	/* Gamma-Gamma: x and m_x in x, tx */
-	double	n;
+enum crm_model { CRM_BGNBD, CRM_PNBD, CRM_MBGNBD, CRM_GG, CRM_NMODELS };
+
+struct crm_model_info {
+	const char	*name;		/* bgnbd pnbd mbgnbd gg */
+	const char	*title;		/* BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma */
+	int		 np;		/* 4, 4, 4, 3 */
+	const char	*param[4];	/* r alpha a b | r alpha s beta | p q gamma */
+};
+const struct crm_model_info *crm_model_info(enum crm_model);
+/* 0 and *m set, or -1 for an unknown name. */
+int	crm_model_parse(const char *name, enum crm_model *m);
+
+/* Compressed sufficient statistics: purchase models x, tx, T (in the fit's
+ * unit) with weight n; Gamma-Gamma x and m_x (in tx) with weight n. */
+struct crm_triple { double x, tx, T, n; };
+
+/* A fit, fitted or stored. */
+struct crm_fit {
+	enum crm_model	 model;
+	int		 scale;		/* days per unit: 1 day, 7 week */
+	double		 p[4], se[4];	/* se: NAN when unknown (a stored fit) */
+	double		 ll;		/* log-likelihood */
+	double		 n;		/* customers (sum of weights) */
+	int64_t		 asof;		/* the --asof time (unix seconds) */
+	int		 iter;		/* iterations; 0 for a stored fit */
+	double		 gnorm;		/* final gradient norm (log params) */
 };
 
-/* bgnbd 0, pnbd 1, mbgnbd 2; -1 if unknown. */
-int	crm_model_parse(const char *);
-const char *crm_model_name(int);
-/* Log-likelihood of one customer; parameters r alpha a b (s beta). */
-double	crm_model_ll(int, const double *p, double x, double tx, double T);
-double	crm_model_palive(int, const double *p, double x, double tx, double T);
-/* Expected purchases in the next t. */
-double	crm_model_expected(int, const double *p, double x, double tx,
-	    double T, double t);
-/* Maximum likelihood: m 0-2 the models, 3 Gamma-Gamma (p q gamma). */
-int	crm_model_fit(int m, const struct crm_triple *, size_t, double *p,
-	    double *ll);
-/* Refine a fit from p, one start. */
-int	crm_model_refine(int m, const struct crm_triple *, size_t, double *p,
-	    double *ll);
+/* Log-likelihood of one customer, grad (NULL or np doubles) gets the
+ * derivative with respect to log p[k]. */
+double	crm_model_ll(enum crm_model, const double *p, double x, double tx,
+	    double T, double *grad);
+double	crm_model_palive(enum crm_model, const double *p, double x,
+	    double tx, double T);
+/* Expected purchases in the next t (the same unit as tx, T). */
+double	crm_model_expected(enum crm_model, const double *p, double x,
+	    double tx, double T, double t);
+/* Gamma-Gamma: expected spend per transaction given x repeat ones of mean mx;
+ * x = 0: the population mean p*gamma/(q-1). */
+double	crm_gg_spend(const double *p, double x, double mx);
+/* Discounted CLV over horizon days at yearly rate (documented convention:
+ * the horizon is cut into ceil(horizon/30) equal steps; each step's expected
+ * purchases times spend is discounted by (1+rate)^(t_end/365)).
+ * f->scale converts days to the fit's unit. */
+double	crm_model_clv(const struct crm_fit *f, double x, double tx_days,
+	    double T_days, double spend, double horizon_days, double rate);
+/* Maximum likelihood by BFGS on log parameters from a data-driven start.
+ * CRM_EX_OK, or CRM_EX_DATAERR (65) after reporting with crm_err what the
+ * data lack (no convergence, a parameter running to a boundary), and the fit
+ * must not be used. progress: print iterations and LL to stderr.
+ * Sets model, p, se, ll, n, iter and gnorm; scale and asof are the
+ * caller's. */
+int	crm_model_fit(enum crm_model, const struct crm_triple *, size_t n,
+	    struct crm_fit *, int progress);
 double	crm_hyp2f1(double a, double b, double c, double z);
-double	crm_gg_ll(const double *p, double x, double mx);
-/* Expected spend per transaction given x repeat ones of mean mx. */
-double	crm_gg_expected(const double *p, double x, double mx);
+
+/* ---- numeric.c: what the models compute with ------------------------- */
+
+double	crm_digamma(double x);
+/* lgamma(a + x) - lgamma(a) and psi(a + x) - psi(a), a > 0, x >= 0,
+ * accurate when a is huge. */
+double	crm_lgamma_ratio(double a, double x);
+double	crm_digamma_ratio(double a, double x);
+/* Gauss-Legendre nodes and weights on [-1, 1]. */
+#define CRM_GL	12
+void	crm_gauss_legendre(const double **x, const double **w);
+/*
+ * Minimize fg (the value; the gradient into its last argument; not finite
+ * off the domain) from x by BFGS with a strong Wolfe line search, until
+ * the largest gradient component is at most gtol (or gtol_loose when no
+ * step decreases f further).  0 converged, -1 not, -2 f not finite at x.
+ */
+#define CRM_BFGS_MAX	4
+struct crm_bfgs_opt {
+	int	 maxit;
+	double	 gtol, gtol_loose;
+	double	 maxstep;	/* the longest first trial step in any axis */
+	void	(*progress)(void *, int iter, double f, double gmax);
+};
+int	crm_bfgs(double (*fg)(void *, const double *, double *), void *,
+	    int n, double *x, double *f, double *g,
+	    const struct crm_bfgs_opt *, int *iter, double *gmax);
 
 /* ---- churn.c: summaries and stored fits ------------------------------- */
-
-struct crm_fitted {
-	char	model[16];	/* bgnbd, pnbd, mbgnbd, gg */
-	int	scale;		/* 1: days, 7: weeks */
-	int	np;
-	double	p[4];
-	double	loglik;
-	int64_t	n;
-};
 
 /*
  * temp.summ (customer, x, tx, T in days, repeat: value of the repeat
  * days, computed when repeat is 1).
  */
 int	crm_summary(struct crm_store *, int repeat);
-/* Print id, x, t_x, T, m_x (currency units) lines, time in days / scale. */
-int	crm_summary_print(struct crm_store *, int scale);
 /*
- * Read one such line from fp into *line: *id and v[0..nv-1] (x, t_x, T,
- * with nv 4 also m_x) point into it. CRM_EX_OK, CRM_EX_NONE at the end,
+ * The text formats of crm-churn(1) FORMATS.  Times in summaries and counts
+ * are whole days; a reader converts them to a fit's unit (crm_unit_conv:
+ * v in units of from days into units of to days).
+ */
+double	crm_unit_conv(double v, int from, int to);
+/* The mean repeat spend in currency units: repeat in the smallest units. */
+double	crm_summary_mx(int64_t repeat, int64_t x, double unit);
+/*
+ * Print KEY x t_x T m_x day lines, KEY the id or with byref the ref (a
+ * customer without one is CRM_EX_DATAERR, printed, before any line).
+ */
+int	crm_summary_print(struct crm_store *, int byref);
+/* Print the counts: x t_x T n lines, or with gg x m_x n lines. */
+int	crm_counts_print(struct crm_store *, int gg);
+/*
+ * The counts of temp.summ as triples for model m (crm_summary first, with
+ * repeat for Gamma-Gamma), times in units of scale days; above sample
+ * customers (0: never) those at places 0, k, 2k ... in id order, k =
+ * ceil(customers / sample).  *all: the customers there are.
+ */
+int	crm_summary_triples(struct crm_store *, enum crm_model m, int scale,
+	    int64_t sample, struct crm_triple **, size_t *n, int64_t *all);
+/* Read counts lines from fp (name for errors), merged by key and sorted. */
+int	crm_counts_read(FILE *fp, const char *name, enum crm_model m,
+	    int scale, struct crm_triple **, size_t *n);
+/* A summary line as read: key points into the line. */
+struct crm_summ {
+	char	*key;
+	double	 x, tx, T, mx;	/* mx 0 when the line has none */
+	int	 scale;		/* days per unit of tx and T */
+};
+/*
+ * Read one summary line of 4 to 6 fields (4 and 5 in units of scale days,
+ * the 6th names the unit) into *line.  CRM_EX_OK, CRM_EX_NONE at the end,
  * CRM_EX_DATAERR (reported at at) for a line that is not a summary.
  * Blank lines are skipped; at->line counts every line.
  */
 int	crm_summary_read(FILE *fp, char **line, size_t *cap,
-	    struct crm_loc *at, int nv, char **id, double *v);
+	    struct crm_loc *at, int scale, struct crm_summ *);
+/* A fit in the model file format; crm_fit_save writes one to a file. */
+void	crm_fit_print(FILE *, const struct crm_fit *);
+int	crm_fit_save(const char *path, const struct crm_fit *);
+/*
+ * Append the model blocks of the file at path to *fits (*n of *cap):
+ * CRM_EX_OK, else the error (printed) with file:line.
+ */
+int	crm_fit_file(const char *path, struct crm_fit **fits, size_t *n,
+	    size_t *cap);
 /*
  * Store a fit, as fitted at the --asof day on f->n customers, in a write
  * transaction of its own: the caller holds none (crm_store_end first, and
  * fit outside any), so the write lock is held for milliseconds.
  */
-int	crm_fit_store(struct crm_store *, const struct crm_fitted *);
+int	crm_fit_store(struct crm_store *, const struct crm_fit *);
 /*
  * The newest fit of model (NULL: of any model of purchases, not the
  * Gamma-Gamma spend); CRM_EX_NONE when there is none.
  */
 int	crm_fit_load(struct crm_store *, const char *model,
-	    struct crm_fitted *);
+	    struct crm_fit *);
 /* The median of n (> 0) values in ascending order. */
 double	crm_median(const int64_t *, size_t n);
 /*

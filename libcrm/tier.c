@@ -30,12 +30,6 @@ crm_tier_scheme(const char *name)
 	return -1;
 }
 
-const char *
-crm_tier_name(int scheme)
-{
-	return schemes[scheme];
-}
-
 /* Three labels from a setting like "A,B,C". */
 static int
 labels(struct crm_store *st, const char *key, char lab[3][32])

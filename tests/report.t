@@ -97,9 +97,10 @@ check_out 'churn by value tier (no model fitted: the heuristic)' \
 	'tier,buyers,at_risk,share,revenue_at_risk A,2,1,0.5000,185.00 C,1,0,0.0000,0.00' "$R churn"
 check_out 'churn by owner' \
 	'owner,buyers,at_risk,share,revenue_at_risk ann,2,1,0.5000,185.00 bob,1,0,0.0000,0.00' "$T 2 churn"
+# The default horizon is 90 days: 2026-05-01 to 2026-07-29, the last month cut.
 check_out 'forecast without a model: the history by month (purchase days, revenue)' \
-	'2026-01,1,150.00,, 2026-02,2,25.00,, 2026-03,1,30.00,, 2026-04,1,10.00,, 2026-05,,,, 2026-06,,,, 2026-07,,,,' \
-	"$R forecast | tr ' ' '\n' | tail -n 7 | paste -sd ' '"
+	'2026-01,1,150.00,, 2026-02,2,25.00,, 2026-03,1,30.00,, 2026-04,1,10.00,, 2026-05,,,, 2026-06,,,, 2026-07 (to 29),,,,' \
+	"crm-report $A -o csv forecast | tr -d '\\r' | tail -n 7 | paste -sd ' '"
 # the published CDNOW BG/NBD parameters (weeks), stored as a fit: the expected purchases
 # and revenue must equal an independent implementation (series 2F1) over a, b and c
 sqlite3 "$CRM_DB" "INSERT INTO fit (model, unit, scale, asof, p1, p2, p3, p4, loglik, n, ts) VALUES ('bgnbd', 'week', 7, 0, 0.2426, 4.4135, 0.7929, 2.4258, -9582.43, 2357, 0)"
@@ -121,9 +122,10 @@ d = lambda s: date.fromisoformat(s).toordinal()
 day = d(\"2026-04-30\")
 cust = [[d(\"2026-01-31\"), d(\"2026-02-10\"), d(\"2026-03-10\")], [d(\"2026-02-28\")], [d(\"2025-03-01\"), d(\"2026-04-30\")]]
 mean = 41500 / 6    # cents per purchase day
-edges = [d(e) - day for e in (\"2026-04-30\", \"2026-05-31\", \"2026-06-30\", \"2026-07-31\")]
+# 3m is 90 days (a month is 30 days): the last row ends on 2026-07-29.
+edges = [d(e) - day for e in (\"2026-04-30\", \"2026-05-31\", \"2026-06-30\", \"2026-07-29\")]
 want = {}
-for k, m in enumerate((\"2026-04\", \"2026-05\", \"2026-06\", \"2026-07\")):
+for k, m in enumerate((\"2026-04\", \"2026-05\", \"2026-06\", \"2026-07 (to 29)\")):
     e = sum(ey(len(c) - 1, (c[-1] - c[0]) / 7, (day - c[0]) / 7, edges[k] / 7) - ey(len(c) - 1, (c[-1] - c[0]) / 7, (day - c[0]) / 7, edges[k - 1] / 7 if k else 0) for c in cust)
     want[m] = (e, e * mean / 100)
 got = {l.split(\"\t\")[0]: l.rstrip(\"\n\").split(\"\t\") for l in sys.stdin}

@@ -194,6 +194,6 @@ crm-add -q purchase customer=1 amount=5 ts="$(date -u -d '-70 days' +%F)"
 crm-add -q purchase customer=1 amount=5 ts="$(date -u -d tomorrow +%F)"
 check_out 'recency of a purchase dated tomorrow is 0' '1	0	2' \
 	'crm-ls -F id,recency,frequency'
-check_out 'and the summary has t_x = T = 71 days' '1	1	71	71	5' \
+check_out 'and the summary has t_x = T = 71 days' '1	1	71	71	5	day' \
 	'crm-churn --unit day --summary'
 done_testing
