@@ -34,6 +34,8 @@ python3-mpmath; imported only by these commands):
                                        parameter, its standard error from
                                        the Hessian, and the LL, %.17g
     models.py sumll MODEL P... [--unit day|week] < counts   the LL, %.17g
+    models.py mpll MODEL P... [--unit day|week] < counts    the same by
+                                       mpmath at 40 digits
     models.py holdout MODEL P... t     < id x tx T   the sum of expected
                                        purchases in t over the customers
     models.py summarize DAY            < purchase CSV (scripts/gen-data -k
@@ -268,6 +270,25 @@ def mp_pnbd_I(mp, p, x, tx, T, how="auto"):
     k = (be - al) / c
     v = mp.quad(lambda y: (1 + k * y ** (1 / n)) ** (-(s + 1)), [yT, 1])
     return c ** (-n) / n * v
+
+
+def mp_ll(mp, m, p, x, tx, T):
+    """One customer's log-likelihood: BG/NBD (6), MBG/NBD, Pareto/NBD
+    C (A + s I) as above."""
+    r, al, a, b = p
+    c = mp.loggamma(r + x) - mp.loggamma(r) + r * mp.log(al)
+    if m == "pnbd":
+        s, be = a, b
+        A = (al + T) ** (-(r + x)) * (be + T) ** (-s)
+        return c + s * mp.log(be) + \
+            mp.log(A + s * mp_pnbd_I(mp, p, x, tx, T))
+    mod = 1 if m == "mbgnbd" else 0
+    B = b + x + mod
+    lb = mp.log(mp.beta(a, B)) - mp.log(mp.beta(a, b))
+    v = c + lb - (r + x) * mp.log(al + T)
+    if x > 0 or mod:
+        v += mp.log1p(a / (B - 1) * ((al + T) / (al + tx)) ** (r + x))
+    return v
 
 
 def mp_palive(mp, m, p, x, tx, T):
@@ -507,7 +528,8 @@ def simulate(m, p, N, seed):
             tx = t
             if m != "pnbd" and rng.random() < pr[i]:
                 break
-        rows.append((x, min(T, int(round(tx))), T))
+        # whole days; a repeat purchase falls on day 1 or later
+        rows.append((x, min(T, max(1, int(math.ceil(tx)))) if x else 0, T))
     return rows
 
 def summary():
@@ -670,6 +692,14 @@ def main2(argv):
         for k, nm in enumerate(names):
             print("%s\t%.17g\t%.17g" % (nm, numpy.exp(res.x[k]), se[k]))
         print("loglik\t%.17g" % -res.fun)
+    elif cmd == "mpll":
+        mp = _mp()
+        c = read_counts(m, sys.stdin, unit)
+        mpp = [mp.mpf(u) for u in p]
+        tot = mp.mpf(0)
+        for x, tx, T, n in zip(*c):
+            tot += n * mp_ll(mp, m, mpp, mp.mpf(x), mp.mpf(tx), mp.mpf(T))
+        print("%.17g" % tot)
     elif cmd == "sumll":
         import numpy
         c = read_counts(m, sys.stdin, unit)
@@ -712,7 +742,8 @@ def simulate_counts(m, p, N, seed):
 
 def main(argv):
     cmd, m = argv[1], argv[2]
-    if cmd in ("mp", "agree", "simulate", "fit", "sumll", "holdout"):
+    if cmd in ("mp", "agree", "simulate", "fit", "sumll", "holdout",
+               "mpll"):
         return main2(argv)
     if cmd == "selftest":
         return selftest()
