@@ -362,11 +362,12 @@ def sp_score(m, p, x, tx, T, t):
 
 # ---- scipy: log-likelihoods with analytic gradients, for fitting --------
 # Over compressed counts (x, tx, T, n); the gradient is with respect to
-# the log parameters.  Pareto/NBD's integral I (above) by Gauss-Legendre
-# in y, its derivatives under the integral sign: the limits t_x and T do
-# not depend on the parameters, so dI/dtheta is the integral of
-# d log w / dtheta times w, taken with the same nodes.
-GL_NODES = 48
+# the log parameters.  Pareto/NBD's integral I (above) in y, then w = log
+# y, by Gauss-Legendre on panels of w, its derivatives under the integral
+# sign: the limits t_x and T do not depend on the parameters, so
+# dI/dtheta is the integral of d log w / dtheta times w, taken with the
+# same nodes.
+GL_NODES = 16
 
 
 def ll_grad(m, lp, c):
@@ -412,13 +413,19 @@ def ll_grad(m, lp, c):
     s, be = a, b
     n = r + s + x
     lA = -(r + x) * lT - s * np.log(be + T)
+    # w = log y from max(log y_T, -45) to 0 in four panels of Gauss-Legendre
+    # nodes (the part below -45 weighs less than e^-45 of the rest).
     u, om = np.polynomial.legendre.leggauss(GL_NODES)
-    yT = np.exp(n * (ltx - lT))[:, None]
-    y = yT + (1 - yT) * (u + 1) / 2
-    wy = (1 - yT) / 2 * om
-    la = ltx[:, None] - np.log(y) / n[:, None]       # log(alpha + u)
+    lo = np.maximum(n * (ltx - lT), -45.0)[:, None]
+    cut = np.array([0.0, -2.0, -8.0, -20.0, -45.0])
+    pa, pb = np.maximum(cut[1:], lo), np.maximum(cut[:-1], lo)  # (N, 4)
+    half = ((pb - pa) / 2)[:, :, None]
+    lw = (pa[:, :, None] + half * (u + 1)).reshape(len(x), -1)
+    wy = (half * om).reshape(len(x), -1) * np.exp(lw)
+    v = -lw / n[:, None]                               # log((alpha+u)/(alpha+tx))
+    la = ltx[:, None] + v                              # log(alpha + u)
     ea = np.exp(la)
-    eb = ea + (be - al)                                # beta + u
+    eb = be + (al + tx)[:, None] * np.expm1(v) + tx[:, None]  # beta + u
     lb = np.log(eb)
     h = wy * np.exp((s + 1) * (la - lb))
     J = h.sum(1)
