@@ -6,7 +6,7 @@
 # tests/models.py is the independent implementation, written from the
 # papers (see its head), not from libcrm.
 . "${0%/*}/lib.sh"
-plan 116
+plan 117
 
 M="/usr/bin/python3 $TESTS/models.py"
 D="$TESTS/data/cdnow"
@@ -307,4 +307,7 @@ done
 # At rate 0 the CLV is E[Y(39)] x spend: mpmath's 1.2260282 x 24.6589...
 check_out 'crm-clv --rate 0: CLV = expected purchases x spend (30.23)' 30.23 \
 	"printf '1\t2\t30.43\t38.86\t22.345\n' | crm-clv --stdin -m bgnbd --model-file '$TMP/cd.model' --unit week --horizon 39w --rate 0 | awk -F'\t' '{ printf \"%.2f\n\", \$4 }'"
+# The same model file scores with crm-churn --stdin, quietly: 1.226 again.
+check 'crm-churn --stdin --model-file: customer 1 expects 1.226, nothing on stderr' \
+	"printf '1\t2\t30.43\t38.86\n' | crm-churn --stdin -m bgnbd --model-file '$TMP/cd.model' --unit week --horizon 39w 2>'$TMP/e2' | awk -F'\t' '{ printf \"%.3f\n\", \$3 }' >'$TMP/o2' && [ \"\$(cat '$TMP/o2')\" = 1.226 ] && { [ ! -s '$TMP/e2' ] || { cat '$TMP/e2' >&2; false; }; }"
 done_testing
