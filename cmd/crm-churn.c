@@ -773,8 +773,8 @@ main(int argc, char *argv[])
 			op.counts = 1;
 			break;
 		case OPT_KEY:
-			if (strcmp(optarg, "ref") != 0 && strcmp(optarg, "id") !=
-			    0) {
+			if (strcmp(optarg, "ref") != 0 &&
+			    strcmp(optarg, "id") != 0) {
 				crm_err(0, NULL, "--key: \"%s\" is neither id "
 				    "nor ref", optarg);
 				return crm_usage(&cli);

@@ -153,8 +153,8 @@ givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 	if (op->params != NULL) {
 		if (crm_setting_numbers(op->params, p, 8) != np + 3)
 			return crm_err(CRM_EX_USAGE, NULL, "--params: %d "
-			    "numbers, the %s model's %d and Gamma-Gamma's p, q, "
-			    "gamma", np + 3, crm_model_info(m)->name, np);
+			    "numbers, the %s model's %d and Gamma-Gamma's "
+			    "p, q, gamma", np + 3, crm_model_info(m)->name, np);
 		for (k = 0; k < np + 3; k++)
 			if (!(p[k] > 0))
 				return crm_err(CRM_EX_USAGE, NULL, "--params: "
@@ -397,8 +397,8 @@ main(int argc, char *argv[])
 			op.counts = 1;
 			break;
 		case OPT_KEY:
-			if (strcmp(optarg, "ref") != 0 && strcmp(optarg, "id") !=
-			    0) {
+			if (strcmp(optarg, "ref") != 0 &&
+			    strcmp(optarg, "id") != 0) {
 				crm_err(0, NULL, "--key: \"%s\" is neither id "
 				    "nor ref", optarg);
 				return crm_usage(&cli);

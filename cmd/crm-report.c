@@ -1057,7 +1057,8 @@ atrisk(struct ctx *x, char *how, size_t n)
 		return rc;
 	if ((rc = crm_fit_load(x->st, NULL, &f)) == CRM_EX_NONE) {
 		snprintf(how, n, "at risk: no purchase for more than churn.k "
-		    "times the customer's median gap (no usable model fit stored)");
+		    "times the customer's median gap (no usable model fit "
+		    "stored)");
 		rc = crm_churn_heuristic(x->st, heuristic_mark, &r);
 		goto out;
 	}
@@ -1305,8 +1306,8 @@ forecast(struct ctx *x)
 	if (hasf) {
 		note[0] = '\0';
 		if (lost > 0)
-			snprintf(note, sizeof note, "; %lld customers left out: "
-			    "the fit gives them no finite expectation",
+			snprintf(note, sizeof note, "; %lld customers left "
+			    "out: the fit gives them no finite expectation",
 			    (long long)lost);
 		snprintf(t->note, sizeof t->note, "expected by the newest %s "
 		    "fit (as crm-clv), spend by %s; the --asof day's month is "

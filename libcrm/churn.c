@@ -156,8 +156,9 @@ crm_summary_print(struct crm_store *st, int byref)
 	    "s.customer WHERE c.ref IS NULL OR c.ref = ''", 0)) != CRM_EX_OK)
 		return rc;
 	if (bad != 0)
-		return crm_err(CRM_EX_DATAERR, NULL, "customer %lld has no ref: "
-		    "--key ref needs one for every customer with a purchase",
+		return crm_err(CRM_EX_DATAERR, NULL, "customer %lld has no "
+		    "ref: --key ref needs one for every customer with a "
+		    "purchase",
 		    (long long)bad);
 	if ((rc = crm_prepare(st, "SELECT s.customer, c.ref, s.x, s.tx, s.T, "
 	    "s.repeat FROM temp.summ AS s JOIN customer AS c ON c.id = "
@@ -199,8 +200,8 @@ counts_stmt(struct crm_store *st, int gg, int64_t k, sqlite3_stmt **s)
 
 	if (gg)
 		return crm_prepare(st, "SELECT x, (2 * repeat + x) / (2 * x), "
-		    "count(*) FROM temp.summ WHERE x > 0 AND repeat > 0 GROUP BY "
-		    "1, 2 ORDER BY 1, 2", s);
+		    "count(*) FROM temp.summ WHERE x > 0 AND repeat > 0 GROUP "
+		    "BY 1, 2 ORDER BY 1, 2", s);
 	if ((rc = crm_prepare(st, "SELECT x, tx, T, count(*) FROM (SELECT x, "
 	    "tx, T, row_number() OVER (ORDER BY customer) - 1 AS i FROM "
 	    "temp.summ) WHERE i % ?1 = 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
@@ -507,8 +508,8 @@ block_done(struct crm_fit *f, unsigned seen, const struct crm_loc *at)
 		    "line", mi->name);
 	for (i = 0; i < mi->np; i++)
 		if (!(seen & (8u << i)))
-			return crm_err(CRM_EX_DATAERR, at, "the %s block has no "
-			    "%s line", mi->name, mi->param[i]);
+			return crm_err(CRM_EX_DATAERR, at, "the %s block has "
+			    "no %s line", mi->name, mi->param[i]);
 	return CRM_EX_OK;
 }
 
@@ -550,9 +551,9 @@ crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
 			f->ll = f->n = f->gnorm = NAN;
 			seen = 1;
 			if (nf != 2 || crm_model_parse(fl[1], &f->model) != 0) {
-				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is no "
-				    "model (bgnbd, pnbd, mbgnbd, gg)", nf > 1 ?
-				    fl[1] : "");
+				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
+				    "no model (bgnbd, pnbd, mbgnbd, gg)", nf >
+				    1 ? fl[1] : "");
 				goto out;
 			}
 			continue;
@@ -564,8 +565,8 @@ crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
 		}
 		mi = crm_model_info(f->model);
 		if (nf < 2 || nf > 3) {
-			rc = crm_err(CRM_EX_DATAERR, &at, "expected name, value "
-			    "and perhaps a standard error");
+			rc = crm_err(CRM_EX_DATAERR, &at, "expected name, "
+			    "value and perhaps a standard error");
 			goto out;
 		}
 		if (strcmp(fl[0], "unit") == 0) {
@@ -580,8 +581,8 @@ crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
 		if (strcmp(fl[0], "asof") == 0) {
 			if (nf != 2 || crm_date_parse(fl[1], 0, &t, &why) !=
 			    0) {
-				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is not "
-				    "a date", fl[1]);
+				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
+				    "not a date", fl[1]);
 				goto out;
 			}
 			f->asof = crm_day_of(t) * 86400 + 86399;
@@ -615,8 +616,8 @@ crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
 		else if (strcmp(fl[0], "iterations") == 0 && nf == 2)
 			f->iter = (int)v;
 		else {
-			rc = crm_err(CRM_EX_DATAERR, &at, "no such line in a %s "
-			    "block", mi->name);
+			rc = crm_err(CRM_EX_DATAERR, &at, "no such line in a "
+			    "%s block", mi->name);
 			goto out;
 		}
 	}
@@ -673,8 +674,8 @@ crm_fit_load(struct crm_store *st, const char *model, struct crm_fit *f)
 
 	memset(f, 0, sizeof *f);
 	if ((rc = crm_prepare(st, "SELECT model, scale, p1, p2, p3, p4, "
-	    "loglik, n, asof FROM fit WHERE coalesce(model = ?1, model != 'gg') "
-	    "ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
+	    "loglik, n, asof FROM fit WHERE coalesce(model = ?1, model != "
+	    "'gg') ORDER BY id DESC LIMIT 1", &s)) != CRM_EX_OK)
 		return rc;
 	if (model != NULL)
 		sqlite3_bind_text(s, 1, model, -1, SQLITE_STATIC);

@@ -599,6 +599,33 @@ int	crm_model_fit(enum crm_model, const struct crm_triple *, size_t n,
 	    struct crm_fit *, int progress);
 double	crm_hyp2f1(double a, double b, double c, double z);
 
+/* ---- numeric.c: what the models compute with ------------------------- */
+
+double	crm_digamma(double x);
+/* lgamma(a + x) - lgamma(a) and psi(a + x) - psi(a), a > 0, x >= 0,
+ * accurate when a is huge. */
+double	crm_lgamma_ratio(double a, double x);
+double	crm_digamma_ratio(double a, double x);
+/* Gauss-Legendre nodes and weights on [-1, 1]. */
+#define CRM_GL	12
+void	crm_gauss_legendre(const double **x, const double **w);
+/*
+ * Minimize fg (the value; the gradient into its last argument; not finite
+ * off the domain) from x by BFGS with a strong Wolfe line search, until
+ * the largest gradient component is at most gtol (or gtol_loose when no
+ * step decreases f further).  0 converged, -1 not, -2 f not finite at x.
+ */
+#define CRM_BFGS_MAX	4
+struct crm_bfgs_opt {
+	int	 maxit;
+	double	 gtol, gtol_loose;
+	double	 maxstep;	/* the longest first trial step in any axis */
+	void	(*progress)(void *, int iter, double f, double gmax);
+};
+int	crm_bfgs(double (*fg)(void *, const double *, double *), void *,
+	    int n, double *x, double *f, double *g,
+	    const struct crm_bfgs_opt *, int *iter, double *gmax);
+
 /* ---- churn.c: summaries and stored fits ------------------------------- */
 
 /*

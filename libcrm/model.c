@@ -2,18 +2,23 @@
  * model.c: the customer-base models.  BG/NBD (Fader, Hardie & Lee 2005),
  * MBG/NBD (Batislam, Denizel & Filiztekin 2007), Pareto/NBD (Schmittlein,
  * Morrison & Colombo 1987) and the Gamma-Gamma spend model (Fader, Hardie
- * & Lee 2005), fitted by maximum likelihood on the distinct (x, t_x, T)
- * triples with their counts: Nelder-Mead over the logs of the parameters
- * from several starts.
+ * & Lee 2005): one log-likelihood each with its analytic gradient, P(alive),
+ * expected purchases, expected spend and discounted CLV, and the maximum
+ * likelihood fit over compressed statistics.
+ *
+ * Every likelihood is computed in log space from the same pieces whether
+ * for one customer or for a fit: the terms of x alone (log-gamma and
+ * digamma differences, numeric.c), the logs of alpha + t (and beta + t)
+ * for each time t, and a cheap combination per (x, t_x, T).
  */
 #include <float.h>
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crm.h"
-
-static double crm_gg_ll(const double *, double, double);
 
 static const struct crm_model_info info[CRM_NMODELS] = {
 	{ "bgnbd", "BG/NBD", 4, { "r", "alpha", "a", "b" } },
@@ -41,349 +46,502 @@ crm_model_parse(const char *name, enum crm_model *m)
 	return -1;
 }
 
-/* log(exp(a) + exp(b)) without overflow. */
+/* log(1 + e^d) */
 static double
-logadd(double a, double b)
+log1pexp(double d)
 {
-	if (a == -INFINITY)
-		return b;
-	if (b == -INFINITY)
-		return a;
-	return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+	return d > 0 ? d + log1p(exp(-d)) : log1p(exp(d));
 }
 
 /*
- * The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1, by its
- * series summed until the terms no longer count.  The models call it
- * with positive a, b, c, where every term is positive: no cancellation.
+ * ---- BG/NBD and MBG/NBD --------------------------------------------------
+ *
+ * L = Gamma(r+x) alpha^r / Gamma(r) B(a, b+k) / B(a, b)
+ *     [(alpha+T)^-(r+x) + c (alpha+t_x)^-(r+x)]
+ * with, for BG/NBD, k = x and c = a / (b+x-1) when x > 0 (no second term
+ * when x = 0: dropout only after a purchase); for MBG/NBD, k = x + 1 and
+ * c = a / (b+x) for every x (a dropout chance at time 0 too).
  */
-double
-crm_hyp2f1(double a, double b, double c, double z)
-{
-	double term = 1, sum = 1;
-	int k;
-
-	if (z == 0)
-		return 1;
-	for (k = 0; k < 200000; k++) {
-		term *= (a + k) * (b + k) / ((c + k) * (k + 1)) * z;
-		sum += term;
-		if (fabs(term) < 1e-16 * fabs(sum))
-			break;
-		if (!isfinite(sum))
-			return sum;
-	}
-	return sum;
-}
-
-static double
-ll1(enum crm_model m, const double *p, double x, double tx, double T)
-{
-	double r = p[0], alpha = p[1], a, b, s, beta, a1, a2, a3, a4;
-
-	switch (m) {
-	case CRM_GG:
-		return crm_gg_ll(p, x, tx);
-	case 0:		/* BG/NBD */
-		a = p[2], b = p[3];
-		a1 = lgamma(r + x) - lgamma(r) + r * log(alpha);
-		a2 = lgamma(a + b) + lgamma(b + x) - lgamma(b) -
-		    lgamma(a + b + x);
-		a3 = -(r + x) * log(alpha + T);
-		a4 = x > 0 ? log(a) - log(b + x - 1) - (r + x) *
-		    log(alpha + tx) : -INFINITY;
-		return a1 + a2 + logadd(a3, a4);
-	case 2:		/* MBG/NBD */
-		a = p[2], b = p[3];
-		a1 = lgamma(r + x) - lgamma(r) + r * log(alpha);
-		a2 = lgamma(a + b) + lgamma(b + x + 1) - lgamma(b) -
-		    lgamma(a + b + x + 1);
-		a3 = -(r + x) * log(alpha + T);
-		a4 = log(a) - log(b + x) + (r + x) * (log(alpha + T) -
-		    log(alpha + tx));
-		return a1 + a2 + a3 + logadd(a4, 0);
-	default: {	/* Pareto/NBD */
-		double lo, hi, t, rsx, l1, l2, la0;
-
-		s = p[2], beta = p[3];
-		rsx = r + s + x;
-		if (alpha < beta)
-			lo = alpha, hi = beta, t = r + x;
-		else
-			lo = beta, hi = alpha, t = s + 1;
-		l1 = log(crm_hyp2f1(rsx, t, rsx + 1, (hi - lo) / (hi + tx))) -
-		    rsx * log(hi + tx);
-		l2 = log(crm_hyp2f1(rsx, t, rsx + 1, (hi - lo) / (hi + T))) -
-		    rsx * log(hi + T);
-		/* log(e^l1 - e^l2): l1 > l2 as tx < T. */
-		la0 = l1 + log(-expm1(l2 - l1));
-		a1 = lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta);
-		a2 = -(r + x) * log(alpha + T) - s * log(beta + T);
-		if (tx >= T || !isfinite(la0))
-			return a1 + a2;
-		return a1 + logadd(a2, log(s) + la0 - log(rsx));
-	}
-	}
-}
-
-double
-crm_model_palive(enum crm_model m, const double *p, double x, double tx, double T)
-{
-	double r = p[0], alpha = p[1], a = p[2], b = p[3], l, s, beta;
-
-	switch (m) {
-	case CRM_GG:
-		return NAN;
-	case 0:
-		if (x == 0)
-			return 1;
-		l = log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) -
-		    log(alpha + tx));
-		return 1 / (1 + exp(l));
-	case 2:
-		l = log(a) - log(b + x) + (r + x) * (log(alpha + T) -
-		    log(alpha + tx));
-		return 1 / (1 + exp(l));
-	default:
-		/* P(alive) = L(alive at T) / L, both from the likelihood. */
-		s = p[2], beta = p[3];
-		l = lgamma(r + x) - lgamma(r) + r * log(alpha) + s * log(beta) -
-		    (r + x) * log(alpha + T) - s * log(beta + T);
-		return exp(l - ll1(CRM_PNBD, p, x, tx, T));
-	}
-}
-
-double
-crm_model_expected(enum crm_model m, const double *p, double x, double tx, double T,
-    double t)
-{
-	double r = p[0], alpha = p[1], a = p[2], b = p[3], f, s, beta;
-
-	if (m == CRM_GG)
-		return NAN;
-	if (t <= 0)
-		return 0;
-	switch (m) {
-	case 0:
-	case 2:
-		/* E[Y(t) | x, t_x, T], equation (10) of the BG/NBD paper. */
-		if (m == 2)
-			b += 1;
-		if (a == 1)
-			a = 1 + 1e-9;	/* the limit, not a pole */
-		/*
-		 * (1 - z)^(r+x) 2F1(r+x, b+x; a+b+x-1; z) with z = t/(alpha +
-		 * T + t) overflows for heavy buyers; Euler's transformation
-		 * makes it (1 - z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),
-		 * whose terms stay small.
-		 */
-		f = crm_hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, t / (alpha +
-		    T + t));
-		f = (a + b + x - 1) / (a - 1) * (1 - exp((a - 1) * (log(alpha +
-		    T) - log(alpha + T + t))) * f);
-		return f * crm_model_palive(m, p, x, tx, T);
-	default:
-		/*
-		 * (1 - ((beta+T)/(beta+T+t))^(s-1)) / (s - 1), positive for
-		 * every s > 0; at s = 1, its limit log((beta+T+t)/(beta+T)).
-		 */
-		s = p[2], beta = p[3];
-		f = log(beta + T + t) - log(beta + T);
-		if (s != 1)
-			f = -expm1(-(s - 1) * f) / (s - 1);
-		return (r + x) * (beta + T) / (alpha + T) * f *
-		    crm_model_palive(1, p, x, tx, T);
-	}
-}
-
-/* ---- fitting ---------------------------------------------------------- */
-
-struct nll {
-	int				 m;
-	const struct crm_triple		*tr;
-	size_t				 n;
+struct bgx {
+	double	m;		/* r + x */
+	double	A, dA[4];	/* log of the part of x alone; d/dp */
+	double	lc, dlc[4];	/* log c (-INFINITY: none); d/dp */
 };
 
+static void
+bg_x(enum crm_model md, const double *p, double x, struct bgx *t)
+{
+	double r = p[0], al = p[1], a = p[2], b = p[3];
+	double k = md == CRM_MBGNBD ? x + 1 : x, c;
+
+	t->m = r + x;
+	t->A = crm_lgamma_ratio(r, x) + r * log(al) +
+	    crm_lgamma_ratio(b, k) - crm_lgamma_ratio(a + b, k);
+	t->dA[0] = crm_digamma_ratio(r, x) + log(al);
+	t->dA[1] = r / al;
+	t->dA[2] = -crm_digamma_ratio(a + b, k);
+	t->dA[3] = crm_digamma_ratio(b, k) + t->dA[2];
+	memset(t->dlc, 0, sizeof t->dlc);
+	if (md == CRM_BGNBD && x == 0) {
+		t->lc = -INFINITY;
+		return;
+	}
+	c = md == CRM_MBGNBD ? b + x : b + x - 1;
+	t->lc = log(a / c);
+	t->dlc[2] = 1 / a;
+	t->dlc[3] = -1 / c;
+}
+
 /*
- * BG/NBD and MBG/NBD likelihoods split into a part of x alone (the gamma
- * and beta functions) and a part of t_x and T; triples come sorted by x,
- * so the first is computed once per x.
+ * One customer from the terms of x and, of alpha + T and alpha + t_x, the
+ * logs (laT, lax), their inverses (iaT, iax) and dl = laT - lax; g (NULL
+ * or 4) gets d/dp; *w2 (NULL or) the share of the dropout term.
  */
 static double
-bg_ll(int m, const double *p, double x, double tx, double T, double *cx,
-    double *ax)
+bg_core(const struct bgx *t, double laT, double dl, double iaT, double iax,
+    double *g, double *w2)
 {
-	double r = p[0], alpha = p[1], a = p[2], b = p[3], a3, a4;
+	double d, w, ll;
 
-	if (x != *cx) {
-		*cx = x;
-		*ax = lgamma(r + x) - lgamma(r) + r * log(alpha) +
-		    lgamma(a + b) - lgamma(b) + (m == 0 ?
-		    lgamma(b + x) - lgamma(a + b + x) :
-		    lgamma(b + x + 1) - lgamma(a + b + x + 1));
+	if (t->lc == -INFINITY) {
+		if (g != NULL) {
+			g[0] = t->dA[0] - laT;
+			g[1] = t->dA[1] - t->m * iaT;
+			g[2] = t->dA[2];
+			g[3] = t->dA[3];
+		}
+		if (w2 != NULL)
+			*w2 = 0;
+		return t->A - t->m * laT;
 	}
-	a3 = -(r + x) * log(alpha + T);
-	if (m == 0) {
-		a4 = x > 0 ? log(a) - log(b + x - 1) - (r + x) *
-		    log(alpha + tx) : -INFINITY;
-		return *ax + logadd(a3, a4);
+	/* d: log of the ratio of the dropout term to the other. */
+	d = t->lc + t->m * dl;
+	ll = t->A - t->m * laT + log1pexp(d);
+	w = 1 / (1 + exp(-d));
+	if (g != NULL) {
+		g[0] = t->dA[0] - laT + w * dl;
+		g[1] = t->dA[1] - t->m * ((1 - w) * iaT + w * iax);
+		g[2] = t->dA[2] + w * t->dlc[2];
+		g[3] = t->dA[3] + w * t->dlc[3];
 	}
-	a4 = log(a) - log(b + x) + (r + x) * (log(alpha + T) -
-	    log(alpha + tx));
-	return *ax + a3 + logadd(a4, 0);
+	if (w2 != NULL)
+		*w2 = w;
+	return ll;
+}
+
+/* log(alpha + T) - log(alpha + t_x), exactly when they are close. */
+static double
+logratio(double al, double tx, double T)
+{
+	return log1p((T - tx) / (al + tx));
 }
 
 static double
-nll(const struct nll *f, const double *lp, int np)
+bg_one(enum crm_model md, const double *p, double x, double tx, double T,
+    double *g, double *w2)
 {
-	double p[4], sum = 0, v, cx = -1, ax = 0;
-	size_t i;
+	struct bgx t;
+
+	bg_x(md, p, x, &t);
+	return bg_core(&t, log(p[1] + T), logratio(p[1], tx, T), 1 / (p[1] +
+	    T), 1 / (p[1] + tx), g, w2);
+}
+
+/*
+ * ---- Pareto/NBD ------------------------------------------------------------
+ *
+ * L = Gamma(r+x) alpha^r beta^s / Gamma(r) [e(T) + s int_{t_x}^T
+ *     (alpha+u)^-(r+x) (beta+u)^-(s+1) du],  e(t) = (alpha+t)^-(r+x)
+ *     (beta+t)^-s.
+ * With G(t) = s int_t^inf (...) du = e(t) g(t), the bracket is
+ * e(T) (1 - g(T)) + e(t_x) g(t_x), where (m = r + x)
+ *     g(t) = s / (m + s) 2F1(m, 1; m + s + 1; z),  z = (alpha - beta) /
+ *     (alpha + t) < 1,
+ *          = s int_0^inf e^(-s u) ((1 - z) e^u + z)^-m du.
+ * 0 < g < 1.  Both terms are positive and g carries a relative error of
+ * a few ulps, so the bracket does too: the cancellation in 1 - g(T) costs
+ * at most eps e(T), and e(T) is below the bracket.  t_x = T is the closed
+ * form e(T).
+ */
+
+/*
+ * g and its partial derivatives by m, s and z, for |z| <= 1/2 by the
+ * series: the terms fall at least by half each, so the remainder after a
+ * term is below it, and the sum stops when a term (times the factors of
+ * the derivative series) is below 1e-17 of the sum: relative error below
+ * 1e-16.  Else by Gauss-Legendre panels on the integral over u.  Its
+ * integrand is analytic but where (1 - z) e^u + z = 0: at u = log(z /
+ * (1 - z)) +- i pi for z > 0, at the real u = log(-z / (1 - z)) < 0 for
+ * z < 0.  Each panel of width h is at least h from such a point (or at
+ * most 2 wide with the point pi off the axis), so its Bernstein ellipse
+ * has rho >= 5.8, and spans a fall of the integrand of at most e^6: with
+ * 12 nodes the error of a panel is below 1e-17 of its integral's scale.
+ * The panels stop when the tail, bounded by the integrand over its
+ * smallest log-slope (the integrand is log-concave for z > 0, its slope
+ * at least s + m for z < 0), is below 1e-17 of the sum.
+ */
+static void
+pn_g(double m, double s, double z, double *g, double *gm, double *gs,
+    double *gz)
+{
+	const double *gx, *gw;
+	double F, Fm, Fs, Fz, c, D, E, zk, tk, I0, Iu, Il, Iz, ul, h, hd;
+	double rate, r2, rmin, u, em, lph, ph, f, uk = 0, ua = 0, w;
+	int k, j, panels;
+
+	if (fabs(z) <= 0.5) {
+		F = 1, Fm = Fs = Fz = 0, c = 1, D = E = 0, zk = 1;
+		for (k = 1; k < 200; k++) {
+			c *= (m + k - 1) / (m + s + k);
+			D += 1 / (m + k - 1) - 1 / (m + s + k);
+			E -= 1 / (m + s + k);
+			Fz += k * c * zk;
+			zk *= z;
+			tk = c * zk;
+			F += tk, Fm += tk * D, Fs += tk * E;
+			if (fabs(tk) * (1 + fabs(D) + fabs(E) + k) <= 1e-17 *
+			    F)
+				break;
+		}
+		w = s / (m + s);
+		*g = w * F;
+		*gm = w * (Fm - F / (m + s));
+		*gs = w * Fs + m / ((m + s) * (m + s)) * F;
+		*gz = w * Fz;
+		return;
+	}
+	crm_gauss_legendre(&gx, &gw);
+	if (z > 0)
+		uk = log(z / (1 - z));
+	else
+		ua = log(-z / (1 - z));
+	I0 = Iu = Il = Iz = 0;
+	ul = 0;
+	for (panels = 0; panels < 1000; panels++) {
+		/* The log-slope of the integrand at u (its fall rate). */
+#define RATE(u)	(s + m * (1 - z) / ((1 - z) + z * exp(-(u))))
+		if (z > 0)
+			hd = ul < uk ? fmax(2, (uk - ul) / 2) : fmax(2, ul - uk);
+		else
+			hd = ul - ua;
+		rate = RATE(ul);
+		h = fmin(hd, 6 / rate);
+		r2 = RATE(ul + h);
+		if (h * r2 > 6)
+			h = 6 / r2;
+		for (j = 0; j < CRM_GL; j++) {
+			u = ul + h / 2 * (1 + gx[j]);
+			if (u < 30) {
+				em = expm1(u);
+				ph = 1 + (1 - z) * em;
+				lph = log(ph);
+				em /= ph;
+			} else {
+				ph = (1 - z) + z * exp(-u);
+				lph = u + log(ph);
+				em = -expm1(-u) / ph;
+			}
+			f = exp(-s * u - m * lph) * gw[j] * h / 2;
+			I0 += f, Iu += u * f, Il += lph * f, Iz += em * f;
+		}
+		ul += h;
+		rmin = z > 0 ? RATE(ul) : s + m;
+#undef RATE
+		lph = ul < 30 ? log1p((1 - z) * expm1(ul)) : ul + log((1 - z) +
+		    z * exp(-ul));
+		f = exp(-s * ul - m * lph);
+		if (f * (1 + ul + lph) / rmin <= 1e-17 * I0)
+			break;
+	}
+	*g = s * I0;
+	*gs = I0 - s * Iu;
+	*gm = -s * Il;
+	*gz = s * m * Iz;
+}
+
+/* The part of x alone: log(Gamma(r+x) alpha^r beta^s / Gamma(r)), d/dp. */
+struct pnx {
+	double	m;
+	double	A, dA[4];
+};
+
+static void
+pn_x(const double *p, double x, struct pnx *t)
+{
+	t->m = p[0] + x;
+	t->A = crm_lgamma_ratio(p[0], x) + p[0] * log(p[1]) + p[2] *
+	    log(p[3]);
+	t->dA[0] = crm_digamma_ratio(p[0], x) + log(p[1]);
+	t->dA[1] = p[0] / p[1];
+	t->dA[2] = log(p[3]);
+	t->dA[3] = p[2] / p[3];
+}
+
+/* At one time t, for one x: log e(t), g(t), each with d/dp. */
+struct pnt {
+	double	le, dle[4];
+	double	g, dg[4];
+};
+
+static void
+pn_t(const double *p, double m, double t, int needg, struct pnt *v)
+{
+	double al = p[1], s = p[2], be = p[3], la = log(al + t), lb = log(be +
+	    t), gm, gs, gz;
+
+	v->le = -m * la - s * lb;
+	v->dle[0] = -la;
+	v->dle[1] = -m / (al + t);
+	v->dle[2] = -lb;
+	v->dle[3] = -s / (be + t);
+	if (!needg)
+		return;
+	pn_g(m, s, (al - be) / (al + t), &v->g, &gm, &gs, &gz);
+	v->dg[0] = gm;
+	v->dg[1] = gz * (be + t) / ((al + t) * (al + t));
+	v->dg[2] = gs;
+	v->dg[3] = -gz / (al + t);
+}
+
+/*
+ * One customer from the terms of x and those at T and t_x (vx NULL: t_x
+ * = T), dle = log e(T) - log e(t_x) computed without cancellation; *pa
+ * (NULL or) gets P(alive).
+ */
+static double
+pn_core(const struct pnx *t, const struct pnt *vT, const struct pnt *vx,
+    double dle, double *g, double *pa)
+{
+	double h, b1, b2, M, eT, ex, Q;
 	int k;
 
-	for (k = 0; k < np; k++) {
-		if (lp[k] > 30 || lp[k] < -30)
-			return HUGE_VAL;
-		p[k] = exp(lp[k]);
+	if (vx == NULL) {
+		if (g != NULL)
+			for (k = 0; k < 4; k++)
+				g[k] = t->dA[k] + vT->dle[k];
+		if (pa != NULL)
+			*pa = 1;
+		return t->A + vT->le;
 	}
-	for (i = 0; i < f->n; i++) {
-		if (f->m == 0 || f->m == 2)
-			v = bg_ll(f->m, p, f->tr[i].x, f->tr[i].tx, f->tr[i].T,
-			    &cx, &ax);
-		else if (f->m == 3)
-			v = crm_gg_ll(p, f->tr[i].x, f->tr[i].tx);
-		else
-			v = ll1(f->m, p, f->tr[i].x, f->tr[i].tx, f->tr[i].T);
-		if (!isfinite(v))
-			return HUGE_VAL;
-		sum += f->tr[i].n * v;
-	}
-	return -sum;
+	/* The bracket over e(T): h + e(t_x) / e(T) g(t_x). */
+	h = 1 - vT->g;
+	if (h < 0)
+		h = 0;
+	b1 = log(h);
+	b2 = log(vx->g) - dle;
+	M = b1 > b2 ? b1 : b2;
+	eT = exp(-M);
+	ex = exp(b2 - M) / vx->g;
+	Q = eT * h + ex * vx->g;
+	if (g != NULL)
+		for (k = 0; k < 4; k++)
+			g[k] = t->dA[k] + (eT * (h * vT->dle[k] - vT->dg[k]) +
+			    ex * (vx->g * vx->dle[k] + vx->dg[k])) / Q;
+	if (pa != NULL)
+		*pa = eT / Q;
+	return t->A + vT->le + M + log(Q);
 }
 
-/* Nelder-Mead on np dimensions from x0; returns the minimum. */
+/* log e(T) - log e(t_x) */
 static double
-neldermead(const struct nll *f, double *x0, int np, double step, double tol)
+pn_dle(const double *p, double m, double tx, double T)
 {
-	double s[5][4], v[5], c[4], xr[4], xe[4], xc[4], vr, ve, vc;
-	int i, j, k, it, lo, hi, nh;
-
-	for (i = 0; i <= np; i++) {
-		memcpy(s[i], x0, sizeof s[i]);
-		if (i > 0)
-			s[i][i - 1] += step;
-		v[i] = nll(f, s[i], np);
-	}
-	for (it = 0; it < 20000; it++) {
-		lo = hi = 0;
-		for (i = 1; i <= np; i++) {
-			if (v[i] < v[lo])
-				lo = i;
-			if (v[i] > v[hi])
-				hi = i;
-		}
-		nh = lo;
-		for (i = 0; i <= np; i++)
-			if (i != hi && v[i] > v[nh])
-				nh = i;
-		if (fabs(v[hi] - v[lo]) <= tol * (fabs(v[lo]) + 1e-12))
-			break;
-		for (k = 0; k < np; k++) {
-			c[k] = 0;
-			for (i = 0; i <= np; i++)
-				if (i != hi)
-					c[k] += s[i][k] / np;
-		}
-		for (k = 0; k < np; k++)
-			xr[k] = c[k] + (c[k] - s[hi][k]);
-		vr = nll(f, xr, np);
-		if (vr < v[lo]) {
-			for (k = 0; k < np; k++)
-				xe[k] = c[k] + 2 * (c[k] - s[hi][k]);
-			ve = nll(f, xe, np);
-			if (ve < vr) {
-				memcpy(s[hi], xe, sizeof xe);
-				v[hi] = ve;
-			} else {
-				memcpy(s[hi], xr, sizeof xr);
-				v[hi] = vr;
-			}
-			continue;
-		}
-		if (vr < v[nh]) {
-			memcpy(s[hi], xr, sizeof xr);
-			v[hi] = vr;
-			continue;
-		}
-		for (k = 0; k < np; k++)
-			xc[k] = vr < v[hi] ? c[k] + 0.5 * (xr[k] - c[k]) :
-			    c[k] + 0.5 * (s[hi][k] - c[k]);
-		vc = nll(f, xc, np);
-		if (vc < (vr < v[hi] ? vr : v[hi])) {
-			memcpy(s[hi], xc, sizeof xc);
-			v[hi] = vc;
-			continue;
-		}
-		/* Shrink toward the best. */
-		for (i = 0; i <= np; i++) {
-			if (i == lo)
-				continue;
-			for (j = 0; j < np; j++)
-				s[i][j] = s[lo][j] + 0.5 * (s[i][j] - s[lo][j]);
-			v[i] = nll(f, s[i], np);
-		}
-	}
-	lo = 0;
-	for (i = 1; i <= np; i++)
-		if (v[i] < v[lo])
-			lo = i;
-	memcpy(x0, s[lo], sizeof s[lo]);
-	return v[lo];
+	return -m * logratio(p[1], tx, T) - p[2] * logratio(p[3], tx, T);
 }
 
+static double
+pn_one(const double *p, double x, double tx, double T, double *g,
+    double *pa)
+{
+	struct pnx t;
+	struct pnt vT, vx;
+
+	pn_x(p, x, &t);
+	pn_t(p, t.m, T, tx < T, &vT);
+	if (tx >= T)
+		return pn_core(&t, &vT, NULL, 0, g, pa);
+	pn_t(p, t.m, tx, 1, &vx);
+	return pn_core(&t, &vT, &vx, pn_dle(p, t.m, tx, T), g, pa);
+}
+
+/*
+ * ---- Gamma-Gamma --------------------------------------------------------
+ *
+ * The density of the mean m of x transactions:
+ * Gamma(px+q) / (Gamma(px) Gamma(q)) gamma^q m^(px-1) x^(px)
+ * / (gamma + m x)^(px+q).
+ */
+struct ggx {
+	double	x, px;
+	double	A, dA[3];
+};
+
+static void
+gg_x(const double *p, double x, struct ggx *t)
+{
+	double pp = p[0], q = p[1], px = pp * x;
+
+	t->x = x, t->px = px;
+	/* lgamma(px + q) - lgamma(px) - lgamma(q), from the larger one. */
+	if (px >= q)
+		t->A = crm_lgamma_ratio(px, q) - lgamma(q);
+	else
+		t->A = crm_lgamma_ratio(q, px) - lgamma(px);
+	t->A += q * log(p[2]) + px * log(x);
+	t->dA[0] = x * (crm_digamma_ratio(px, q) + log(x));
+	t->dA[1] = crm_digamma_ratio(q, px) + log(p[2]);
+	t->dA[2] = q / p[2];
+}
+
+static double
+gg_core(const double *p, const struct ggx *t, double lm, double mx,
+    double *g)
+{
+	double lv = log(p[2] + mx * t->x);
+
+	if (g != NULL) {
+		g[0] = t->dA[0] + t->x * (lm - lv);
+		g[1] = t->dA[1] - lv;
+		g[2] = t->dA[2] - (t->px + p[1]) / (p[2] + mx * t->x);
+	}
+	return t->A + (t->px - 1) * lm - (t->px + p[1]) * lv;
+}
+
+/* ---- one customer ------------------------------------------------------- */
+
+/* Parameters all positive and finite. */
 static int
-nmfit(int m, const struct crm_triple *tr, size_t n, double *p, double *ll)
+valid(enum crm_model m, const double *p)
 {
-	static const double starts[][4] = {
-		{ 0, 0, 0, 0 }, { -1, 1, -0.5, 1 }, { 0.5, 2, 0.5, 0.5 },
-		{ -1.5, 1.5, 1, 2 }, { 1, 3, -1, 0 },
-	};
-	struct nll f = { m, tr, n };
-	double best = HUGE_VAL, x[4], v;
-	int np = m == 3 ? 3 : 4, s, k, round;
+	int k;
 
-	for (s = 0; s < (int)(sizeof starts / sizeof starts[0]); s++) {
-		memcpy(x, starts[s], sizeof x);
-		/* Restart from the result until it stops improving. */
-		for (round = 0, v = HUGE_VAL; round < 8; round++) {
-			double w = neldermead(&f, x, np, round == 0 ? 1 : 0.1,
-			    1e-12);
-
-			if (v - w < 1e-9)
-				break;
-			v = w;
-		}
-		if (v < best) {
-			best = v;
-			for (k = 0; k < np; k++)
-				p[k] = exp(x[k]);
-		}
-	}
-	if (!isfinite(best))
-		return -1;
-	*ll = -best;
-	return 0;
+	for (k = 0; k < info[m].np; k++)
+		if (!(p[k] > 0 && p[k] < HUGE_VAL))
+			return 0;
+	return 1;
 }
 
-/* ---- Gamma-Gamma ------------------------------------------------------- */
-
-static double
-crm_gg_ll(const double *p, double x, double mx)
+double
+crm_model_ll(enum crm_model m, const double *p, double x, double tx,
+    double T, double *grad)
 {
-	double pp = p[0], q = p[1], v = p[2];
+	struct ggx t;
+	double g[4], ll;
+	int k;
 
-	return lgamma(pp * x + q) - lgamma(pp * x) - lgamma(q) + q * log(v) +
-	    (pp * x - 1) * log(mx) + pp * x * log(x) - (pp * x + q) *
-	    log(x * mx + v);
+	if (!valid(m, p) || !(x >= 0) || !(tx >= 0))
+		return NAN;
+	switch (m) {
+	case CRM_BGNBD:
+	case CRM_MBGNBD:
+		if (!(T >= tx) || (m == CRM_BGNBD && x > 0 && !(tx > 0)))
+			return NAN;
+		ll = bg_one(m, p, x, tx, T, g, NULL);
+		break;
+	case CRM_PNBD:
+		if (!(T >= tx))
+			return NAN;
+		ll = pn_one(p, x, tx, T, g, NULL);
+		break;
+	default:
+		/* tx is m_x, the mean spend of x > 0 transactions. */
+		if (!(x > 0) || !(tx > 0))
+			return NAN;
+		gg_x(p, x, &t);
+		ll = gg_core(p, &t, log(tx), tx, g);
+		break;
+	}
+	if (grad != NULL)
+		for (k = 0; k < info[m].np; k++)
+			grad[k] = g[k] * p[k];
+	return ll;
+}
+
+double
+crm_model_palive(enum crm_model m, const double *p, double x, double tx,
+    double T)
+{
+	double w, pa;
+
+	if (m == CRM_GG || !valid(m, p) || !(x >= 0) || !(tx >= 0) ||
+	    !(T >= tx))
+		return NAN;
+	if (m == CRM_PNBD) {
+		pn_one(p, x, tx, T, NULL, &pa);
+		return pa;
+	}
+	/* 1 - the share of the dropout term of the likelihood. */
+	bg_one(m, p, x, tx, T, NULL, &w);
+	return 1 - w;
+}
+
+/*
+ * 1 - (1 - z)^(a-1) 2F1(A, a - 1; C; z), divided by a - 1 (its limit at a
+ * = 1), 0 <= z < 1: the first term as -expm1((a-1) log(1-z)) / (a-1) and
+ * the others, each holding the factor a - 1, divided by it.  The series
+ * stops when the terms' remainder, bounded by the last term times q / (1 -
+ * q) where q bounds the ratio of the terms that follow (their ratio tends
+ * to z), is below 1e-17 of the sum.
+ */
+static double
+bg_bracket(double a, double A, double C, double z)
+{
+	double L = log1p(-z), e = a - 1, first, t, sum = 0, q, ratio;
+	long k;
+
+	first = e == 0 ? -L : -expm1(e * L) / e;
+	t = A * z / C;		/* the term k = 1 over a - 1 */
+	for (k = 1; k < 100000000; k++) {
+		sum += t;
+		ratio = (A + k) * (e + k) / ((C + k) * (k + 1)) * z;
+		t *= ratio;
+		q = fmax(fabs(ratio), z);
+		if (q < 1 && k > 2 && fabs(t) / (1 - q) <= 1e-17 * fabs(sum))
+			break;
+		if (t == 0)
+			break;
+	}
+	return first - exp(e * L) * sum;
+}
+
+double
+crm_model_expected(enum crm_model m, const double *p, double x, double tx,
+    double T, double t)
+{
+	double r = p[0], al = p[1], a = p[2], b = p[3], s, be, f, pa;
+
+	pa = crm_model_palive(m, p, x, tx, T);
+	if (!isfinite(pa) || !(t >= 0))
+		return NAN;
+	if (t == 0)
+		return 0;
+	switch (m) {
+	case CRM_BGNBD:
+	case CRM_MBGNBD:
+		/*
+		 * E[Y(t) | x, t_x, T], equation (10) of the BG/NBD paper
+		 * (MBG/NBD: b + 1 for b), with 2F1(r+x, b+x; a+b+x-1; z),
+		 * z = t / (alpha + T + t), by Euler's transformation
+		 * (1 - z)^(a-1-r-x) 2F1(a+b-1-r, a-1; a+b+x-1; z): no
+		 * overflow for heavy buyers, and finite at a = 1.
+		 */
+		if (m == CRM_MBGNBD)
+			b += 1;
+		f = bg_bracket(a, a + b - 1 - r, a + b + x - 1, t / (al + T +
+		    t));
+		return (a + b + x - 1) * f * pa;
+	default:
+		/*
+		 * (r+x) (beta+T) / ((alpha+T) (s-1)) (1 - ((beta+T) /
+		 * (beta+T+t))^(s-1)) P(alive), for every s > 0: at s = 1
+		 * its limit log((beta+T+t) / (beta+T)).
+		 */
+		s = p[2], be = p[3];
+		f = log1p(t / (be + T));
+		if (s != 1)
+			f = -expm1(-(s - 1) * f) / (s - 1);
+		return (r + x) * (be + T) / (al + T) * f * pa;
+	}
 }
 
 double
@@ -391,31 +549,18 @@ crm_gg_spend(const double *p, double x, double mx)
 {
 	double pp = p[0], q = p[1], v = p[2];
 
-	if (x <= 0 || !(q > 1))
+	if (!valid(CRM_GG, p) || !(q > 1))
+		return NAN;
+	if (!(x > 0))
 		return pp * v / (q - 1);
 	return pp * (v + x * mx) / (pp * x + q - 1);
 }
 
-double
-crm_model_ll(enum crm_model m, const double *p, double x, double tx,
-    double T, double *grad)
-{
-	double q[4], h, up, dn;
-	int k;
-
-	if (grad != NULL)
-		for (k = 0; k < info[m].np; k++) {
-			memcpy(q, p, sizeof q);
-			h = 1e-6;
-			q[k] = p[k] * exp(h);
-			up = ll1(m, q, x, tx, T);
-			q[k] = p[k] * exp(-h);
-			dn = ll1(m, q, x, tx, T);
-			grad[k] = (up - dn) / (2 * h);
-		}
-	return ll1(m, p, x, tx, T);
-}
-
+/*
+ * The horizon is cut into ceil(horizon / 30) equal steps (at least one);
+ * the purchases expected in each step times the spend are discounted by
+ * (1 + rate)^(t / 365), t the step's end in days.
+ */
 double
 crm_model_clv(const struct crm_fit *f, double x, double tx_days,
     double T_days, double spend, double horizon_days, double rate)
@@ -438,23 +583,623 @@ crm_model_clv(const struct crm_fit *f, double x, double tx_days,
 	return sum;
 }
 
-int
-crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
-    struct crm_fit *f, int progress)
+/* ---- fitting ------------------------------------------------------------ */
+
+/*
+ * The statistics prepared once: triples merged and sorted by x, t_x, T;
+ * the distinct x (groups); the distinct times (purchase models), each
+ * triple's indices into them; for Pareto/NBD the distinct (x, t) of each
+ * group, each triple's indices into them.
+ */
+struct prep {
+	enum crm_model	 m;
+	int		 np;
+	struct crm_triple *tr;
+	size_t		 n;
+	double		 N;		/* customers */
+	size_t		*gs;		/* group g: triples gs[g] .. gs[g+1]-1 */
+	size_t		 ng;
+	double		*tv;		/* distinct times */
+	size_t		 nt;
+	size_t		*iT, *ix;	/* per triple: time (or pair) indices */
+	size_t		*ps;		/* group g's pairs: ps[g] .. ps[g+1]-1 */
+	size_t		*pt;		/* pair: its time index */
+	size_t		 npair;
+	double		*lm;		/* Gamma-Gamma: log m_x per triple */
+	/* scratch per evaluation */
+	double		*la, *ia;
+	struct pnt	*pv;
+	double		 scale[4];	/* the data's scale of each parameter */
+	int		 progress;
+	double		 pscale;	/* to print LL and |g| */
+};
+
+static int
+cmptr(const void *a, const void *b)
 {
+	const struct crm_triple *x = a, *y = b;
+
+	if (x->x != y->x)
+		return x->x < y->x ? -1 : 1;
+	if (x->tx != y->tx)
+		return x->tx < y->tx ? -1 : 1;
+	return (x->T > y->T) - (x->T < y->T);
+}
+
+static int
+cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static size_t
+findt(const double *v, size_t n, double t)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (v[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+prep_free(struct prep *P)
+{
+	free(P->tr);
+	free(P->gs);
+	free(P->tv);
+	free(P->iT);
+	free(P->ix);
+	free(P->ps);
+	free(P->pt);
+	free(P->lm);
+	free(P->la);
+	free(P->ia);
+	free(P->pv);
+}
+
+static int
+prep_init(struct prep *P, enum crm_model m, const struct crm_triple *in,
+    size_t n)
+{
+	const char *title = info[m].title;
+	size_t i, j, g, k, cnt;
+	double *buf = NULL;
+
+	memset(P, 0, sizeof *P);
+	P->m = m;
+	P->np = info[m].np;
+	if ((P->tr = malloc((n + 1) * sizeof *P->tr)) == NULL)
+		goto oom;
+	for (i = j = 0; i < n; i++) {
+		const struct crm_triple *t = &in[i];
+
+		if (!(t->n > 0))
+			continue;
+		if (m == CRM_GG) {
+			if (t->x == 0)
+				continue;	/* no repeat spend to model */
+			if (!(t->x > 0 && t->tx > 0 && isfinite(t->tx)))
+				return crm_err(CRM_EX_DATAERR, NULL, "%s: x %g, "
+				    "m_x %g: each needs x > 0 and m_x > 0",
+				    title, t->x, t->tx);
+		} else if (!(t->x >= 0 && t->tx >= 0 && t->T >= t->tx &&
+		    isfinite(t->T) && t->x == floor(t->x)) ||
+		    (m == CRM_BGNBD && t->x > 0 && t->tx == 0))
+			return crm_err(CRM_EX_DATAERR, NULL, "%s: x %g, t_x %g, "
+			    "T %g: x must be whole and 0 < t_x <= T when x > 0",
+			    title, t->x, t->tx, t->T);
+		P->tr[j++] = *t;
+	}
+	qsort(P->tr, j, sizeof *P->tr, cmptr);
+	/* Merge equal triples. */
+	for (i = k = 0; i < j; i++) {
+		if (k > 0 && cmptr(&P->tr[k - 1], &P->tr[i]) == 0)
+			P->tr[k - 1].n += P->tr[i].n;
+		else
+			P->tr[k++] = P->tr[i];
+	}
+	P->n = k;
+	for (i = 0; i < P->n; i++)
+		P->N += P->tr[i].n;
+	if (P->n == 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "%s: no %s to fit", title,
+		    m == CRM_GG ? "repeat customers" : "customers");
+	/* Groups by x. */
+	if ((P->gs = malloc((P->n + 1) * sizeof *P->gs)) == NULL)
+		goto oom;
+	for (i = 0; i < P->n; i++)
+		if (i == 0 || P->tr[i].x != P->tr[i - 1].x)
+			P->gs[P->ng++] = i;
+	P->gs[P->ng] = P->n;
+	if (m == CRM_GG) {
+		if ((P->lm = malloc(P->n * sizeof *P->lm)) == NULL)
+			goto oom;
+		for (i = 0; i < P->n; i++)
+			P->lm[i] = log(P->tr[i].tx);
+		return CRM_EX_OK;
+	}
+	/* The distinct times. */
+	if ((buf = malloc(2 * P->n * sizeof *buf)) == NULL)
+		goto oom;
+	for (i = 0; i < P->n; i++)
+		buf[2 * i] = P->tr[i].tx, buf[2 * i + 1] = P->tr[i].T;
+	qsort(buf, 2 * P->n, sizeof *buf, cmpd);
+	for (i = k = 0; i < 2 * P->n; i++)
+		if (k == 0 || buf[i] != buf[k - 1])
+			buf[k++] = buf[i];
+	P->tv = buf, buf = NULL;
+	P->nt = k;
+	if ((P->iT = malloc(P->n * sizeof *P->iT)) == NULL ||
+	    (P->ix = malloc(P->n * sizeof *P->ix)) == NULL ||
+	    (P->la = malloc(P->nt * sizeof *P->la)) == NULL ||
+	    (P->ia = malloc(P->nt * sizeof *P->ia)) == NULL)
+		goto oom;
+	for (i = 0; i < P->n; i++) {
+		P->iT[i] = findt(P->tv, P->nt, P->tr[i].T);
+		P->ix[i] = findt(P->tv, P->nt, P->tr[i].tx);
+	}
+	if (m != CRM_PNBD)
+		return CRM_EX_OK;
+	/*
+	 * Pareto/NBD: the distinct times of each group, where g is needed
+	 * (t_x, and T when t_x < T); iT and ix then index pairs.
+	 */
+	if ((P->ps = malloc((P->ng + 1) * sizeof *P->ps)) == NULL ||
+	    (P->pt = malloc(2 * P->n * sizeof *P->pt)) == NULL ||
+	    (buf = malloc(2 * P->n * sizeof *buf)) == NULL)
+		goto oom;
+	for (g = 0; g < P->ng; g++) {
+		P->ps[g] = P->npair;
+		for (cnt = 0, i = P->gs[g]; i < P->gs[g + 1]; i++) {
+			buf[cnt++] = (double)P->ix[i];
+			buf[cnt++] = (double)P->iT[i];
+		}
+		qsort(buf, cnt, sizeof *buf, cmpd);
+		for (i = k = 0; i < cnt; i++)
+			if (k == 0 || buf[i] != buf[k - 1])
+				buf[k++] = buf[i];
+		for (i = 0; i < k; i++)
+			P->pt[P->npair + i] = (size_t)buf[i];
+		for (i = P->gs[g]; i < P->gs[g + 1]; i++) {
+			P->iT[i] = P->npair + findt(buf, k, (double)P->iT[i]);
+			P->ix[i] = P->npair + findt(buf, k, (double)P->ix[i]);
+		}
+		P->npair += k;
+	}
+	P->ps[P->ng] = P->npair;
+	free(buf);
+	if ((P->pv = malloc(P->npair * sizeof *P->pv)) == NULL)
+		goto oom;
+	return CRM_EX_OK;
+oom:
+	free(buf);
+	return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+}
+
+/* The total log-likelihood at p and its gradient by log p. */
+static double
+total(struct prep *P, const double *p, double *grad)
+{
+	double g[4], G[4] = { 0, 0, 0, 0 }, sum = 0, v, w;
+	size_t gi, i, j;
+	int k;
+
+	switch (P->m) {
+	case CRM_BGNBD:
+	case CRM_MBGNBD:
+		for (j = 0; j < P->nt; j++) {
+			P->la[j] = log(p[1] + P->tv[j]);
+			P->ia[j] = 1 / (p[1] + P->tv[j]);
+		}
+		for (gi = 0; gi < P->ng; gi++) {
+			struct bgx t;
+
+			bg_x(P->m, p, P->tr[P->gs[gi]].x, &t);
+			for (i = P->gs[gi]; i < P->gs[gi + 1]; i++) {
+				const struct crm_triple *tr = &P->tr[i];
+				double dl = t.m > 64 ? logratio(p[1], tr->tx,
+				    tr->T) : P->la[P->iT[i]] - P->la[P->ix[i]];
+
+				v = bg_core(&t, P->la[P->iT[i]], dl,
+				    P->ia[P->iT[i]], P->ia[P->ix[i]], g, NULL);
+				w = tr->n;
+				sum += w * v;
+				for (k = 0; k < 4; k++)
+					G[k] += w * g[k];
+			}
+		}
+		break;
+	case CRM_PNBD:
+		for (gi = 0; gi < P->ng; gi++) {
+			struct pnx t;
+
+			pn_x(p, P->tr[P->gs[gi]].x, &t);
+			for (j = P->ps[gi]; j < P->ps[gi + 1]; j++)
+				pn_t(p, t.m, P->tv[P->pt[j]], 1, &P->pv[j]);
+			for (i = P->gs[gi]; i < P->gs[gi + 1]; i++) {
+				const struct crm_triple *tr = &P->tr[i];
+
+				if (tr->tx >= tr->T)
+					v = pn_core(&t, &P->pv[P->iT[i]], NULL,
+					    0, g, NULL);
+				else
+					v = pn_core(&t, &P->pv[P->iT[i]],
+					    &P->pv[P->ix[i]], t.m > 64 ?
+					    pn_dle(p, t.m, tr->tx, tr->T) :
+					    P->pv[P->iT[i]].le -
+					    P->pv[P->ix[i]].le, g, NULL);
+				w = tr->n;
+				sum += w * v;
+				for (k = 0; k < 4; k++)
+					G[k] += w * g[k];
+			}
+		}
+		break;
+	default:
+		for (gi = 0; gi < P->ng; gi++) {
+			struct ggx t;
+
+			gg_x(p, P->tr[P->gs[gi]].x, &t);
+			for (i = P->gs[gi]; i < P->gs[gi + 1]; i++) {
+				v = gg_core(p, &t, P->lm[i], P->tr[i].tx, g);
+				w = P->tr[i].n;
+				sum += w * v;
+				for (k = 0; k < 3; k++)
+					G[k] += w * g[k];
+			}
+		}
+		break;
+	}
+	for (k = 0; k < P->np; k++)
+		grad[k] = G[k] * p[k];
+	return sum;
+}
+
+/* The minimizer's function: minus the mean log-likelihood, by log p. */
+static double
+objective(void *ctx, const double *th, double *grad)
+{
+	struct prep *P = ctx;
+	double p[4], ll;
+	int k;
+
+	for (k = 0; k < P->np; k++) {
+		if (!(fabs(th[k]) < 700))
+			return HUGE_VAL;
+		p[k] = exp(th[k]);
+	}
+	ll = total(P, p, grad);
+	for (k = 0; k < P->np; k++)
+		grad[k] = -grad[k] / P->N;
+	return isfinite(ll) ? -ll / P->N : HUGE_VAL;
+}
+
+static void
+progress(void *ctx, int it, double f, double gmax)
+{
+	struct prep *P = ctx;
+
+	if (P->progress)
+		fprintf(stderr, "%s: iteration %d: LL %.10g |g| %.3g\n",
+		    info[P->m].name, it, -f * P->N, gmax * P->N);
+}
+
+/*
+ * A start from the data.  Purchases: the mean rate mu = sum x / sum T and
+ * the NBD's overdispersion, var(x) = mu T + (mu T)^2 / r, give r and alpha
+ * = r / mu; dropout starts at a mean probability 1/4 (a 1, b 3), for
+ * Pareto/NBD at s 1, beta the mean T.  Gamma-Gamma: the mean m and the
+ * variance of m_x, with q 3, give p and gamma (var m_x = m^2 (1 + 2 h /
+ * p), h the mean of 1 / x).
+ */
+static void
+start(const struct prep *P, double *p)
+{
+	double sx = 0, sT = 0, sTT = 0, sd = 0, mu, r, sm = 0, smm = 0, sh = 0;
+	double mean, var;
+	size_t i;
+
+	for (i = 0; i < P->n; i++) {
+		const struct crm_triple *t = &P->tr[i];
+
+		if (P->m == CRM_GG) {
+			sm += t->n * t->tx, smm += t->n * t->tx * t->tx;
+			sh += t->n / t->x;
+		} else
+			sx += t->n * t->x, sT += t->n * t->T, sTT += t->n *
+			    t->T * t->T;
+	}
+	if (P->m == CRM_GG) {
+		mean = sm / P->N;
+		var = smm / P->N - mean * mean;
+		p[0] = var > mean * mean * 1.01 ? 2 * (sh / P->N) / (var /
+		    (mean * mean) - 1) : 10;
+		p[0] = fmin(fmax(p[0], 0.1), 100);
+		p[1] = 3;
+		p[2] = 2 * mean / p[0];
+		return;
+	}
+	mu = sx > 0 && sT > 0 ? sx / sT : 1 / fmax(sT / P->N, 1);
+	for (i = 0; i < P->n; i++) {
+		double e = P->tr[i].x - mu * P->tr[i].T;
+
+		sd += P->tr[i].n * e * e;
+	}
+	r = sd - mu * sT > 0 ? mu * mu * sTT / (sd - mu * sT) : 10;
+	r = fmin(fmax(r, 0.05), 20);
+	p[0] = r;
+	p[1] = r / fmax(mu, 1e-12);
+	if (P->m == CRM_PNBD) {
+		p[2] = 1;
+		p[3] = fmax(sT / P->N, 1e-6);
+	} else {
+		p[2] = 1;
+		p[3] = 3;
+	}
+}
+
+/*
+ * What a parameter running to a boundary says about the data: k the
+ * parameter, up whether it runs to infinity.
+ */
+static const char *
+lack(enum crm_model m, int k, int up)
+{
+	switch (m) {
+	case CRM_GG:
+		if (k == 0)
+			return up ? "each customer's spend does not vary "
+			    "(p -> inf)" : "spend varies without bound (p -> 0)";
+		return up ? "spend does not vary between customers (q, gamma "
+		    "-> inf)" : "too few repeat customers to tell the spread "
+		    "of spend";
+	case CRM_PNBD:
+		if (k >= 2)
+			return up && k == 3 ? "no sign of dropout (s/beta -> "
+			    "0); the NBD fits as well" : !up && k == 2 ?
+			    "no sign of dropout (s/beta -> 0); the NBD fits "
+			    "as well" : "dropout rates do not vary between "
+			    "customers (s, beta -> inf)";
+		break;
+	default:
+		if (k == 2)
+			return up ? "dropout probabilities do not vary or "
+			    "dropout is certain (a -> inf)" : "no sign of "
+			    "dropout (a -> 0)";
+		if (k == 3)
+			return up ? "no sign of dropout (b -> inf)" :
+			    "dropout probabilities do not vary (b -> 0)";
+		break;
+	}
+	if (k == 0)
+		return up ? "purchase rates do not vary between customers "
+		    "(r, alpha -> inf)" : "too few repeat purchases (r -> 0)";
+	return up ? "purchase rates do not vary between customers (r, alpha "
+	    "-> inf)" : "purchase rates vary without bound (alpha -> 0)";
+}
+
+/* The data's scale of each parameter: shapes 1, rates the mean T or m. */
+static void
+scales(struct prep *P)
+{
+	double s = 0;
 	size_t i;
 	int k;
 
-	(void)progress;
+	for (k = 0; k < 4; k++)
+		P->scale[k] = 1;
+	for (i = 0; i < P->n; i++)
+		s += P->tr[i].n * (P->m == CRM_GG ? P->tr[i].tx : P->tr[i].T);
+	s = fmax(s / P->N, 1e-12);
+	if (P->m == CRM_GG)
+		P->scale[2] = s;
+	else {
+		P->scale[1] = s;
+		if (P->m == CRM_PNBD)
+			P->scale[3] = s;
+	}
+}
+
+/*
+ * Invert the negative Hessian of the total log-likelihood by log p (n x
+ * n, Cholesky); 0, or -1 when it is not positive definite.
+ */
+static int
+invert(int n, double H[4][4], double C[4][4])
+{
+	double L[4][4] = { { 0 } }, y[4];
+	int i, j, k, c;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j <= i; j++) {
+			double s = H[i][j];
+
+			for (k = 0; k < j; k++)
+				s -= L[i][k] * L[j][k];
+			if (i == j) {
+				if (!(s > 1e-12 * fabs(H[i][i])) || !(s > 0))
+					return -1;
+				L[i][i] = sqrt(s);
+			} else
+				L[i][j] = s / L[j][j];
+		}
+	for (c = 0; c < n; c++) {
+		for (i = 0; i < n; i++) {
+			double s = i == c;
+
+			for (k = 0; k < i; k++)
+				s -= L[i][k] * y[k];
+			y[i] = s / L[i][i];
+		}
+		for (i = n - 1; i >= 0; i--) {
+			double s = y[i];
+
+			for (k = i + 1; k < n; k++)
+				s -= L[k][i] * C[k][c];
+			C[i][c] = s / L[i][i];
+		}
+	}
+	return 0;
+}
+
+/* Standard errors by the Hessian of central differences of the gradient. */
+static int
+stderrs(struct prep *P, const double *th, double *se)
+{
+	double H[4][4], C[4][4], t[4], gp[4], gm[4], h = 1e-4;
+	int i, j, np = P->np;
+
+	for (j = 0; j < np; j++) {
+		memcpy(t, th, sizeof t);
+		t[j] = th[j] + h;
+		objective(P, t, gp);
+		t[j] = th[j] - h;
+		objective(P, t, gm);
+		for (i = 0; i < np; i++)
+			H[i][j] = (gp[i] - gm[i]) / (2 * h) * P->N;
+	}
+	for (i = 0; i < np; i++)
+		for (j = 0; j < i; j++)
+			H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2;
+	if (invert(np, H, C) != 0)
+		return -1;
+	for (i = 0; i < np; i++)
+		se[i] = exp(th[i]) * sqrt(C[i][i]);
+	return 0;
+}
+
+int
+crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
+    struct crm_fit *f, int prog)
+{
+	struct crm_bfgs_opt o = { 500, 1e-9, 1e-6, 2, progress };
+	struct prep P;
+	double th[4], th2[4], g[4], v, v2, gmax, p[4];
+	const char *title = info[m].title;
+	int rc, k, it, it2, np = info[m].np;
+
 	f->model = m;
 	f->iter = 0;
 	f->gnorm = NAN;
+	f->ll = NAN;
+	f->n = 0;
 	for (k = 0; k < 4; k++)
 		f->p[k] = f->se[k] = NAN;
-	for (f->n = 0, i = 0; i < n; i++)
-		f->n += tr[i].n;
-	if (nmfit(m, tr, n, f->p, &f->ll) != 0)
-		return crm_err(CRM_EX_DATAERR, NULL, "%s: the fit did not "
-		    "converge", info[m].title);
-	return CRM_EX_OK;
+	if ((rc = prep_init(&P, m, tr, n)) != CRM_EX_OK)
+		goto out;
+	P.progress = prog;
+	f->n = P.N;
+	/*
+	 * The test suite's hook (tests/fitlock.t): stop here, in the fit,
+	 * so that a test can check what the process holds meanwhile.
+	 */
+	if (getenv("CRM_FIT_STOP") != NULL)
+		raise(SIGSTOP);
+	scales(&P);
+	start(&P, p);
+	for (k = 0; k < np; k++)
+		th[k] = log(p[k]);
+	rc = crm_bfgs(objective, &P, np, th, &v, g, &o, &it, &gmax);
+	f->iter = it;
+	if (rc == 0) {
+		/*
+		 * Confirm from a second start: each log-parameter moved by
+		 * one, up and down in turn.
+		 */
+		for (k = 0; k < np; k++)
+			th2[k] = th[k] + (k % 2 ? -1 : 1);
+		if (crm_bfgs(objective, &P, np, th2, &v2, g, &o, &it2, &gmax) ==
+		    0) {
+			f->iter += it2;
+			if (v2 < v - 1e-9 * fabs(v)) {
+				memcpy(th, th2, sizeof th);
+				v = v2;
+			}
+			if (fabs(v2 - v) > 1e-9 * fabs(v))
+				crm_warn(NULL, "%s: a second start found a "
+				    "different optimum (LL %.10g and %.10g): the "
+				    "better one is kept", title, -v * P.N,
+				    -v2 * P.N);
+		}
+		objective(&P, th, g);
+		for (gmax = 0, k = 0; k < np; k++)
+			gmax = fmax(gmax, fabs(g[k]));
+	}
+	if (rc == -2) {
+		rc = crm_err(CRM_EX_DATAERR, NULL, "%s: the likelihood cannot "
+		    "be computed from these data", title);
+		goto out;
+	}
+	/* A parameter run past 1e6 times its scale either way. */
+	for (k = 0; k < np; k++)
+		if (fabs(th[k] - log(P.scale[k])) > log(1e6)) {
+			rc = crm_err(CRM_EX_DATAERR, NULL, "%s: no fit: %s (%s "
+			    "%.3g after %d iterations)", title, lack(m, k,
+			    th[k] > log(P.scale[k])), info[m].param[k],
+			    exp(th[k]), f->iter);
+			goto out;
+		}
+	if (rc != 0) {
+		rc = crm_err(CRM_EX_DATAERR, NULL, "%s: the fit did not "
+		    "converge in %d iterations (largest gradient %.3g): the "
+		    "data do not determine the parameters", title, f->iter,
+		    gmax * P.N);
+		goto out;
+	}
+	for (k = 0; k < np; k++)
+		f->p[k] = exp(th[k]);
+	if (stderrs(&P, th, f->se) != 0) {
+		rc = crm_err(CRM_EX_DATAERR, NULL, "%s: no fit: the likelihood "
+		    "is flat in some direction at its maximum, so the data do "
+		    "not determine the parameters", title);
+		for (k = 0; k < 4; k++)
+			f->p[k] = f->se[k] = NAN;
+		goto out;
+	}
+	f->ll = -v * P.N;
+	for (v = 0, k = 0; k < np; k++)
+		v += g[k] * g[k];
+	f->gnorm = sqrt(v) * P.N;
+	rc = CRM_EX_OK;
+out:
+	prep_free(&P);
+	return rc;
+}
+
+/*
+ * The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 by its
+ * series, until the remainder (bounded by the last term times q / (1 - q),
+ * q bounding the ratios of the terms that follow) is below 1e-17 of the
+ * sum.
+ */
+double
+crm_hyp2f1(double a, double b, double c, double z)
+{
+	double term = 1, sum = 1, ratio, q;
+	long k;
+
+	if (z == 0)
+		return 1;
+	if (!(z > 0 && z < 1))
+		return NAN;
+	for (k = 0; k < 100000000; k++) {
+		ratio = (a + k) * (b + k) / ((c + k) * (k + 1)) * z;
+		term *= ratio;
+		sum += term;
+		if (!isfinite(sum) || term == 0)
+			break;
+		q = fmax(fabs(ratio), z);
+		if (q < 1 && fabs(term) * q / (1 - q) <= 1e-17 * fabs(sum))
+			break;
+	}
+	return sum;
 }

@@ -1,0 +1,219 @@
+#!/bin/sh
+# One truth everywhere (issue 11, items 4 and 5): every stored fit knows its
+# unit and every command converts; --fit prints the model file format to 17
+# digits and --params reads it back exactly; summaries in whole days with a
+# unit column, keyed by id or ref; counts that add up across shards; model
+# files; fits from counts without a store; crm-report's forecast adds up to
+# crm-clv's values.
+. "${0%/*}/lib.sh"
+plan 55
+
+M="/usr/bin/python3 $TESTS/models.py"
+near() {  # near DESC GOT WANT RELTOL
+	if /usr/bin/python3 -c 'import sys; g, w, t = map(float, sys.argv[1:]); sys.exit(not abs(g - w) <= t * abs(w))' "$2" "$3" "$4" 2>/dev/null
+	then _result 0 "$1"; else _result 1 "$1"; echo "#   got $2, want $3 within $4"; fi
+}
+val() { printf '%s\n' "$1" | awk -F'\t' -v k="$2" '$1 == k { print $2 }'; }
+
+# The CDNOW sample in one store, and split by customer number into two
+# shard stores (odd and even), as a cluster would hold it.
+awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
+	"$TESTS/data/cdnow/CDNOW_sample.txt" | sed '1i ref,name' >"$TMP/c.csv"
+tr -d '\r' <"$TESTS/data/cdnow/CDNOW_sample.txt" | awk 'NF == 5 {
+	printf "CD%d,%s-%s-%s,%s,%d\n", $2 + 0, substr($3, 1, 4), substr($3, 5, 2),
+	    substr($3, 7, 2), $5, $4 }' | sed '1i customer_ref,ts,amount,qty' >"$TMP/p.csv"
+crm-add -q -f "$TMP/c.csv" customer
+crm-add -q -f "$TMP/p.csv" purchase
+for k in 0 1; do
+	awk -F, -v k=$k 'NR == 1 || substr($1, 3) % 2 == k' "$TMP/c.csv" >"$TMP/c$k.csv"
+	awk -F, -v k=$k 'NR == 1 || substr($1, 3) % 2 == k' "$TMP/p.csv" >"$TMP/p$k.csv"
+	CRM_DB="$TMP/shard$k.db" crm-add -q -f "$TMP/c$k.csv" customer
+	CRM_DB="$TMP/shard$k.db" crm-add -q -f "$TMP/p$k.csv" purchase
+done
+A='--asof 1997-09-30'
+W="--unit week $A"
+
+# ---- Summaries: whole days and the unit, by id or by ref ----------------
+# Customer 1 bought on 1997-01-01, 01-18 and 08-02 (and later): x = 2,
+# t_x = 213 days, T = 272 days to 1997-09-30; m_x = (14.96 + 29.73) / 2.
+check_out 'a summary line: whole days, m_x to 17 digits, the unit' \
+	"$(printf '1\t2\t213\t272\t22.344999999999999\tday')" \
+	"crm-churn --summary $A | sed -n 1p"
+check_out '--unit changes nothing in a summary (days are whole)' \
+	"$(must crm-churn --summary $A | md5sum)" "crm-churn --summary $W | md5sum"
+check_out '--key ref keys it by ref' \
+	"$(printf 'CD1\t2\t213\t272\t22.344999999999999\tday')" \
+	"crm-churn --summary --key ref $A | sed -n 1p"
+check_out 'crm-clv --summary is the same summary' "$(must crm-churn --summary --key ref $A | md5sum)" \
+	"crm-clv --summary --key ref $A | md5sum"
+
+# ---- Counts: x t_x T n and x m_x n, adding up across shards -------------
+check_out 'counts: 2,357 customers in all' 2357 \
+	"crm-churn --counts $A | awk -F'\t' '{ n += \$4 } END { print n }'"
+# CDNOW customers with x = 2, t_x = 213 and T = 272 days: customer 1 alone
+# in the sample (python over CDNOW_sample.txt, purchase days per customer).
+check_out 'a count line: x t_x T n' "$(printf '2\t213\t272\t1')" \
+	"crm-churn --counts $A | awk -F'\t' '\$1 == 2 && \$2 == 213 && \$3 == 272'"
+check_out 'Gamma-Gamma counts: 946 repeat customers, m_x to the cent' 946 \
+	"crm-clv --counts $A | awk -F'\t' '\$2 !~ /^[0-9]+\\.[0-9][0-9]\$/ { exit 1 } { n += \$3 } END { print n }'"
+# Customer 1's 22.345 rounds half up to 22.35 (the cents 4469 / 2 =
+# 2234.5); no customer with x = 2 has a mean near 22.34 (python over the
+# sample up to 1997-09-30: customer 1 has 22.345, 1742 22.35, none else
+# within 0.006).
+check_out 'customer 1 counts with m_x 22.35, rounded half up' 'yes' \
+	"crm-clv --counts $A | awk -F'\t' '\$1 == 2 && \$2 == \"22.35\" { f = 1 } \$1 == 2 && \$2 == \"22.34\" { g = 1 } END { print f && !g ? \"yes\" : \"no\" }'"
+for k in 0 1; do
+	CRM_DB="$TMP/shard$k.db" crm-churn --counts $A >"$TMP/counts$k.tsv"
+	CRM_DB="$TMP/shard$k.db" crm-clv --counts $A >"$TMP/gcounts$k.tsv"
+done
+check_out 'the shards counts, summed by key, are the whole store counts' \
+	"$(must crm-churn --counts $A)" \
+	"cat '$TMP'/counts[01].tsv | LC_ALL=C sort -k1,3 | awk -F'\t' -v OFS='\t' '
+		\$1 \"\t\" \$2 \"\t\" \$3 != k { if (NR > 1) print k, n; k = \$1 \"\t\" \$2 \"\t\" \$3; n = 0 }
+		{ n += \$4 } END { print k, n }' | sort -n -k1,1 -k2,2 -k3,3"
+
+# ---- --fit: the model file format, %.17g, stored unless -n ---------------
+fit=$(must crm-churn -m bgnbd --fit $W)
+check_out '--fit prints model, unit, asof, the parameters, loglik, n, iterations' \
+	'model unit asof r alpha a b loglik n iterations' \
+	"printf '%s\n' \"\$fit\" | cut -f1 | paste -sd ' '"
+check_out 'and the head of the model file' "$(printf 'model\tbgnbd\nunit\tweek\nasof\t1997-09-30')" \
+	"printf '%s\n' \"\$fit\" | sed -n 1,3p"
+check 'every parameter to 17 significant digits (%.17g), with a standard error' \
+	"printf '%s\n' \"\$fit\" | /usr/bin/python3 -c '
+import sys
+rows = [l.rstrip(\"\\n\").split(\"\\t\") for l in sys.stdin]
+p = [r for r in rows if r[0] in (\"r\", \"alpha\", \"a\", \"b\")]
+assert len(p) == 4 and all(len(r) == 3 and r[1] == \"%.17g\" % float(r[1]) and float(r[2]) > 0 for r in p), p'"
+check_out 'n is every customer' 2357 "printf '%s\n' \"\$fit\" | awk -F'\t' '\$1 == \"n\" { print \$2 }'"
+check 'stderr is quiet when it is no terminal' \
+	"crm-churn -n -m bgnbd --fit $W 2>\"\$TMP/e\" >/dev/null && [ ! -s \"\$TMP/e\" ]"
+fits=$(must sqlite3 "$CRM_DB" 'SELECT count(*) FROM fit')
+check_out '-n --fit prints the fit' "$fit" "crm-churn -n -m bgnbd --fit $W"
+check_out 'and stores nothing' "$fits" "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM fit'"
+check_out '--save writes what --fit prints' "$fit" \
+	"crm-churn -n -m bgnbd --fit --save '$TMP/bg.model' $W >/dev/null && cat '$TMP/bg.model'"
+# --sample 1000 of 2,357 customers: k = ceil(2357 / 1000) = 3, places 0, 3,
+# ..., 2355 in id order: 786 customers.
+check_out '--sample N: every k-th customer by id, k = ceil(customers / N)' 786 \
+	"crm-churn -n -m bgnbd --fit --sample 1000 $W | awk -F'\t' '\$1 == \"n\" { print \$2 }'"
+check_err 'saying so' 'every 3-th by id \(--sample 1000\)'
+
+# ---- --params reads %.17g back exactly ------------------------------------
+params=$(printf '%s\n' "$fit" | awk -F'\t' '$1 ~ /^(r|alpha|a|b)$/ { printf "%s%s", s, $2; s = "," }')
+crm-churn --summary $A >"$TMP/sum.tsv"
+crm-churn --stdin -m bgnbd $A <"$TMP/sum.tsv" >"$TMP/bg.tsv"
+check_out '--params with what --fit printed scores as the stored fit, byte for byte' \
+	"$(must cat "$TMP/bg.tsv")" \
+	"CRM_DB=\"\$TMP/none.db\" crm-churn --stdin -m bgnbd --unit week --params '$params' <'$TMP/sum.tsv'"
+check 'scores are %.17g' "sed -n 1p '$TMP/bg.tsv' | grep -Eq '^1	0\\.[0-9]{16,17}	'"
+
+# ---- Fits from counts, without a store --------------------------------------
+check_out 'the merged shard counts fit bit for bit as the whole store' "$fit" \
+	"cat '$TMP'/counts[01].tsv | CRM_DB=\"\$TMP/none.db\" crm-churn -m bgnbd --fit --from-counts - $W"
+check 'and no store was made' "[ ! -e '$TMP/none.db' ]"
+gfit=$(must crm-clv -n --fit $W)
+check_out 'Gamma-Gamma from the merged shard counts, bit for bit' "$gfit" \
+	"cat '$TMP'/gcounts[01].tsv >'$TMP/g.tsv' && CRM_DB=\"\$TMP/none.db\" crm-clv --fit --from-counts '$TMP/g.tsv' $W"
+check_exit 'a count line that is not one is bad input' 65 \
+	"printf '1\t2\t1\t1\n' | crm-churn --fit --from-counts - $W"
+check_err 'saying where and why' '^crm-churn: stdin:1: t_x: t_x is at most T$'
+
+# ---- Model files ------------------------------------------------------------
+crm-churn -m pnbd --fit --save "$TMP/pn.model" $W >/dev/null
+crm-clv --fit --save "$TMP/gg.model" $W >/dev/null
+crm-churn -m bgnbd --fit $W >/dev/null
+cat "$TMP/bg.model" "$TMP/pn.model" "$TMP/gg.model" >"$TMP/all.model"
+crm-churn --stdin -m pnbd $A <"$TMP/sum.tsv" >"$TMP/pn.tsv"
+check_out '--model-file: -m picks its block, the scores are the store'"'"'s' \
+	"$(must cat "$TMP/pn.tsv")" \
+	"CRM_DB=\"\$TMP/none.db\" crm-churn --stdin -m pnbd --model-file '$TMP/all.model' <'$TMP/sum.tsv'"
+check_out 'crm-clv --stdin --model-file, repeated, gives the store'"'"'s lines' \
+	"$(must crm-clv -m bgnbd $A)" \
+	"CRM_DB=\"\$TMP/none.db\" crm-clv --stdin -m bgnbd --model-file '$TMP/bg.model' --model-file '$TMP/gg.model' <'$TMP/sum.tsv'"
+gp=$(printf '%s\n' "$gfit" | awk -F'\t' '$1 ~ /^(p|q|gamma)$/ { printf ",%s", $2 }')
+check_out 'crm-clv --params: the purchase model'"'"'s four, then p, q, gamma' \
+	"$(must crm-clv -m bgnbd $A)" \
+	"CRM_DB=\"\$TMP/none.db\" crm-clv --stdin -m bgnbd --unit week --params '$params$gp' <'$TMP/sum.tsv'"
+printf 'model\tbgnbd\nunit\tweek\nr\t0.24\nalpha\tfour\n' >"$TMP/bad.model"
+check_exit 'a model file with a bad value is bad input' 65 \
+	"crm-churn --stdin --model-file '$TMP/bad.model' <'$TMP/sum.tsv'"
+check_err 'saying where' "^crm-churn: $TMP/bad.model:4: alpha: \"four\" is not a number\$"
+check_exit 'a model file without the model asked for' 65 \
+	"crm-churn --stdin -m mbgnbd --model-file '$TMP/all.model' <'$TMP/sum.tsv'"
+
+# ---- Every mapper takes empty input --------------------------------------
+check_out 'crm-churn --stdin: no lines in, none out, exit 0' '' "crm-churn --stdin -m bgnbd $A </dev/null"
+check_out 'crm-clv --stdin: the same' '' "crm-clv --stdin $A </dev/null"
+check_out 'crm-clv --stdin --model-file: the same' '' \
+	"crm-clv --stdin --model-file '$TMP/all.model' </dev/null"
+
+# ---- Units: a fit in days read with no --unit ---------------------------------
+crm-churn -m bgnbd --fit --unit day $A >"$TMP/day.model"
+P=$(awk -F'\t' '$1 ~ /^(r|alpha|a|b)$/ { printf "%s ", $2 }' "$TMP/day.model")
+G=$(printf '%s\n' "$gfit" | awk -F'\t' '$1 ~ /^(p|q|gamma)$/ { printf "%s ", $2 }')
+sp=$($M spend $G 2 22.345)
+out=$(crm-clv $A | awk -F'\t' '$1 == 1')
+# models.py with the fit in days: customer 1 (x 2, t_x 213, T 272 days),
+# 360 days (the default 12m) in steps of 30 days at 10 % a year.
+near 'a fit in days, no --unit: expected purchases in 12m as models.py' \
+	"$(echo "$out" | cut -f2)" "$($M expected bgnbd $P 2 213 272 360)" 1e-6
+near 'and the CLV as models.py (it was 6x too low)' \
+	"$(echo "$out" | cut -f4)" "$($M clv bgnbd $P 2 213 272 $sp 360 1 0.1)" 1e-6
+check_out 'crm-clv --stdin converts summary days to the fit'"'"'s unit' \
+	"$(must crm-clv $A)" "crm-churn --summary $A | crm-clv --stdin $A"
+check_out 'the default horizon is 12m (360 days)' "$(must crm-clv $A)" \
+	"crm-clv $A --horizon 12m"
+check_out 'summary lines in weeks (4 fields and --unit week) score alike' \
+	"$(printf '1\t%s' "$($M palive bgnbd $P 2 213 272)")" \
+	"printf '1\t2\t30.428571428571431\t38.857142857142854\n' | crm-churn --stdin $W | cut -f1,2 | awk -F'\t' '{ printf \"%s\t%.6f\n\", \$1, \$2 }'"
+near 'p_alive in crm-ls with the fit in days equals crm-churn --stdin' \
+	"$(crm-ls $A -F p_alive -w 'ref = "CD1"')" \
+	"$(crm-churn --summary $A | crm-churn --stdin -m bgnbd $A | awk -F'\t' '$1 == 1 { print $2 }')" 1e-12
+
+# ---- The forecast adds up to crm-clv ----------------------------------------
+# Its expected revenue over a horizon is the sum over customers of crm-clv's
+# expected purchases times expected spend (every digit in tsv), 1e-9.
+fsum() { crm-report $A forecast --horizon "$1" | awk -F'\t' 'NR > 1 && $5 != "" { s += $5 } END { printf "%.17g\n", s }'; }
+csum() { crm-clv $A --horizon "$1" | awk -F'\t' '{ s += $2 * $3 } END { printf "%.17g\n", s }'; }
+near 'forecast over 39w = sum of crm-clv E x spend (BG/NBD, CDNOW)' "$(fsum 39w)" "$(csum 39w)" 1e-9
+check_out '--horizon 45d ends in a cut month, not a whole one' '1997-11 (to 14)' \
+	"crm-report $A forecast --horizon 45d | awk -F'\t' 'END { print \$1 }'"
+crm-churn -q -m pnbd --fit $W
+near 'and with Pareto/NBD (s < 1)' "$(fsum 45d)" "$(csum 45d)" 1e-9
+check 'Pareto/NBD forecasts purchases every month, none 0.00' \
+	"crm-report $A forecast --horizon 3m >\"\$TMP/f\" && awk -F'\t' '/^1997-1[012]/ { if (\$4 + 0 <= 0 || \$5 + 0 <= 0) exit 1; n++ } END { exit n != 3 }' \"\$TMP/f\""
+check 'backtest with Pareto/NBD: no nan' \
+	"crm-churn -m pnbd --backtest --holdout 39w $W >\"\$TMP/b\" && ! grep -qi nan \"\$TMP/b\" && grep -q '^x	0	1411	0\\.[0-9]' \"\$TMP/b\""
+
+# The small store of report.t with the published CDNOW fits stored (weeks):
+# BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (p 6.25, q 3.74, gamma
+# 15.44); a spend 100 times too small for one-time buyers was the old bug.
+export CRM_DB="$TMP/small.db"
+. "$TESTS/data/report-store.sh"
+A=--asof=2026-04-30
+sqlite3 "$CRM_DB" "INSERT INTO fit (model, unit, scale, asof, p1, p2, p3, p4, loglik, n, ts) VALUES ('bgnbd', 'week', 7, 0, 0.243, 4.414, 0.793, 2.426, -9582.4, 2357, 0), ('gg', 'week', 7, 0, 6.25, 3.74, 15.44, NULL, -4000, 946, 0)"
+near 'a small store: the forecast over 3m adds up to crm-clv' "$(fsum 3m)" "$(csum 3m)" 1e-9
+# Customer b (x = 0): spend p gamma / (q - 1) = 6.25 x 15.44 / 2.74 = 35.219.
+near 'a one-time buyer spends the population mean, 35.22' \
+	"$(crm-clv $A | awk -F'\t' -v id="$(crm-ls -F id -w 'ref = "b"')" '$1 == id { print $3 }')" 35.2189781 1e-7
+
+# ---- Keys and refused fits ----------------------------------------------------
+export CRM_DB="$TMP/tiny.db"
+for i in 1 2 3 4 5; do
+	crm-add -q customer ref=T$i name=T$i
+	crm-add -q purchase customer_ref=T$i ts=2026-0$i-01 amount=10
+done
+crm-add -q customer name=Noref
+crm-add -q purchase customer=6 ts=2026-06-01 amount=10
+check_exit '--key ref with a customer without a ref is bad data' 65 "crm-churn --summary --key ref --asof 2026-06-30"
+check_err 'naming the customer' '^crm-churn: customer 6 has no ref'
+check_stdout 'before printing anything' ''
+# Six one-time buyers: nothing tells how they drop out.
+check_exit 'a fit the data cannot carry is refused, exit 65' 65 "crm-churn -m bgnbd --fit --asof 2026-06-30"
+check_out 'and nothing is stored' 0 "sqlite3 '$CRM_DB' 'SELECT count(*) FROM fit'"
+check 'crm-report churn says no usable fit exists, exit 0' \
+	"crm-report --asof 2026-06-30 -o table churn | grep -q 'no usable model fit'"
+check 'crm-report forecast too' \
+	"crm-report --asof 2026-06-30 -o table forecast | grep -q 'no usable model fit'"
+done_testing
