@@ -4,7 +4,7 @@
 # one store holding everything; and that its checks catch what they are
 # there to catch.
 . "${0%/*}/lib.sh"
-plan 12
+plan 13
 
 so="${TESTS%/*}/scripts/scale-out"
 data="$TESTS/data/cdnow/CDNOW_master.txt"
@@ -15,6 +15,9 @@ ok='bgnbd and gg fits are bit-identical to one store'"'"'s, every score line byt
 check_out 'dask and parallel: 4 shards fit and score as one store' \
 	"$(printf 'scale-out: dask: 23570 customers in 4 shards: the %s\nscale-out: parallel: 23570 customers in 4 shards: the %s' "$ok" "$ok")" \
 	"'$so' -k 4 -j 2 '$data'"
+check_out 'Pareto/NBD in days, 3 shards, on parallel' \
+	"scale-out: parallel: 23570 customers in 3 shards: the $(printf %s "$ok" | sed 's/^bgnbd/pnbd/')" \
+	"'$so' -m pnbd --unit day -k 3 -j 2 --engine parallel '$data'"
 
 # The checks fail when they should.  A shard whose counts lose their last
 # line: the merge is not the whole store's, nor is the fit.
