@@ -195,10 +195,17 @@ fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
 		    "day: nothing to fit");
 		goto out;
 	}
-	if (all > op->sample)
-		crm_warn(NULL, "%lld customers: fitting on every %lld-th by id "
-		    "(--sample %lld)", (long long)all, (long long)((all +
-		    op->sample - 1) / op->sample), (long long)op->sample);
+	if (all > op->sample) {
+		double used = 0;
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			used += t[i].n;
+		crm_warn(NULL, "%lld customers: fitting on %.0f, one in every "
+		    "%lld by id (--sample %lld)", (long long)all, used,
+		    (long long)((all + op->sample - 1) / op->sample),
+		    (long long)op->sample);
+	}
 	if ((rc = crm_model_fit(m, t, n, f, isatty(2))) != CRM_EX_OK)
 		goto out;
 	f->scale = op->scale;

@@ -607,7 +607,13 @@ crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
 			}
 			f->p[i] = v;
 			if (nf == 3)
-				f->se[i] = strtod(fl[2], NULL);
+				f->se[i] = strtod(fl[2], &end);
+			if (nf == 3 && (end == fl[2] || *end != '\0' ||
+			    !(f->se[i] >= 0))) {
+				rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is "
+				    "not a standard error", fl[2]);
+				goto out;
+			}
 			seen |= 8u << i;
 		} else if (strcmp(fl[0], "loglik") == 0 && nf == 2)
 			f->ll = v;

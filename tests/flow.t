@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 55
+plan 57
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -97,7 +97,7 @@ check_out '--save writes what --fit prints' "$fit" \
 # ..., 2355 in id order: 786 customers.
 check_out '--sample N: every k-th customer by id, k = ceil(customers / N)' 786 \
 	"crm-churn -n -m bgnbd --fit --sample 1000 $W | awk -F'\t' '\$1 == \"n\" { print \$2 }'"
-check_err 'saying so' 'every 3-th by id \(--sample 1000\)'
+check_err 'saying so' '^crm-churn: 2357 customers: fitting on 786, one in every 3 by id \(--sample 1000\)$'
 
 # ---- --params reads %.17g back exactly ------------------------------------
 params=$(printf '%s\n' "$fit" | awk -F'\t' '$1 ~ /^(r|alpha|a|b)$/ { printf "%s%s", s, $2; s = "," }')
@@ -183,6 +183,10 @@ crm-churn -q -m pnbd --fit $W
 near 'and with Pareto/NBD (s < 1)' "$(fsum 45d)" "$(csum 45d)" 1e-9
 check 'Pareto/NBD forecasts purchases every month, none 0.00' \
 	"crm-report $A forecast --horizon 3m >\"\$TMP/f\" && awk -F'\t' '/^1997-1[012]/ { if (\$4 + 0 <= 0 || \$5 + 0 <= 0) exit 1; n++ } END { exit n != 3 }' \"\$TMP/f\""
+check 'crm-churn --stdin -m pnbd: P(alive) and expected purchases for all 2,357' \
+	"awk -F'\t' 'NF == 3 && \$2 != \"\" && \$3 != \"\" { n++ } END { exit n != 2357 }' '$TMP/pn.tsv'"
+check 'crm-clv -m pnbd: no empty cell' \
+	"crm-clv -m pnbd $A >\"\$TMP/c\" && awk -F'\t' 'NF == 4 && \$2 != \"\" && \$4 != \"\" { n++ } END { exit n != 2357 }' \"\$TMP/c\""
 check 'backtest with Pareto/NBD: no nan' \
 	"crm-churn -m pnbd --backtest --holdout 39w $W >\"\$TMP/b\" && ! grep -qi nan \"\$TMP/b\" && grep -q '^x	0	1411	0\\.[0-9]' \"\$TMP/b\""
 
