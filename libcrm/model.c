@@ -14,6 +14,7 @@
 #include <float.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,44 +166,110 @@ bg_one(enum crm_model md, const double *p, double x, double tx, double T,
  */
 
 /*
- * g and its partial derivatives by m, s and z, for |z| <= 1/2 by the
- * series: the terms fall at least by half each, so the remainder after a
- * term is below it, and the sum stops when a term (times the factors of
- * the derivative series) is below 1e-17 of the sum: relative error below
- * 1e-16.  Else by Gauss-Legendre panels on the integral over u.  Its
- * integrand is analytic but where (1 - z) e^u + z = 0: at u = log(z /
- * (1 - z)) +- i pi for z > 0, at the real u = log(-z / (1 - z)) < 0 for
- * z < 0.  Each panel of width h is at least h from such a point (or at
- * most 2 wide with the point pi off the axis), so its Bernstein ellipse
- * has rho >= 5.8, and spans a fall of the integrand of at most e^6: with
- * 12 nodes the error of a panel is below 1e-17 of its integral's scale.
- * The panels stop when the tail, bounded by the integrand over its
- * smallest log-slope (the integrand is log-concave for z > 0, its slope
- * at least s + m for z < 0), is below 1e-17 of the sum.
+ * The series' coefficients for one m and s, filled as far as needed: kind
+ * 0 those of 2F1(m, 1; m+s+1; z), c_k = prod_{j<k} (m+j) / (m+s+1+j);
+ * kind 1 those of 2F1(s+1, 1; m+s+1; w), (s+1+j) for (m+j); with the
+ * derivatives of log c_k by m (dm) and by s (ds).
+ */
+#define NSER	200
+struct pnser {
+	double	m, s;
+	int	filled[2];
+	double	c[2][NSER], dm[2][NSER], ds[2][NSER];
+};
+
+static void
+ser_init(struct pnser *S, double m, double s)
+{
+	S->m = m, S->s = s;
+	S->filled[0] = S->filled[1] = 1;
+	S->c[0][0] = S->c[1][0] = 1;
+	S->dm[0][0] = S->dm[1][0] = S->ds[0][0] = S->ds[1][0] = 0;
+}
+
+static void
+ser_fill(struct pnser *S, int kind, int k)
+{
+	double m = S->m, s = S->s, a, c;
+	int j;
+
+	for (j = S->filled[kind]; j <= k; j++) {
+		a = kind == 0 ? m + j - 1 : s + j;
+		c = 1 / (m + s + j);
+		S->c[kind][j] = S->c[kind][j - 1] * a * c;
+		S->dm[kind][j] = S->dm[kind][j - 1] + (kind == 0 ? 1 / a : 0) -
+		    c;
+		S->ds[kind][j] = S->ds[kind][j - 1] + (kind == 1 ? 1 / a : 0) -
+		    c;
+	}
+	S->filled[kind] = k + 1;
+}
+
+/*
+ * sum c_k q^k and its derivatives by m, s and q, 0 <= |q| <= 3/4.  Every
+ * ratio of terms is below |q| (each factor of c_k is below 1), so the
+ * remainder after term k is below 3 |term k|: the sum stops when that,
+ * times the factors of the derivative series, is below 1e-17 of the sum.
+ * -1 when NSER terms were not enough.
+ */
+static int
+ser_sum(struct pnser *S, int kind, double q, double *F, double *Fm,
+    double *Fs, double *Fq)
+{
+	double f = 1, fm = 0, fs = 0, fq = 0, qk1 = 1, t;
+	int k;
+
+	for (k = 1; k < NSER; k++) {
+		if (k >= S->filled[kind])
+			ser_fill(S, kind, k + 15 < NSER ? k + 15 : NSER - 1);
+		fq += k * S->c[kind][k] * qk1;
+		qk1 *= q;
+		t = S->c[kind][k] * qk1;
+		f += t, fm += t * S->dm[kind][k], fs += t * S->ds[kind][k];
+		if (3 * fabs(t) * (1 + fabs(S->dm[kind][k]) +
+		    fabs(S->ds[kind][k]) + k) <= 1e-17 * f) {
+			*F = f, *Fm = fm, *Fs = fs, *Fq = fq;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * g and its partial derivatives by m, s and z.  For |z| <= 3/4 by the
+ * series in z; for -3 <= z < -3/4 by Pfaff's transformation 2F1(m, 1;
+ * m+s+1; z) = (1-z)^-1 2F1(s+1, 1; m+s+1; w), w = z / (z-1) in (3/7,
+ * 3/4], and its series; relative error below 1e-16 (ser_sum).  Else by
+ * Gauss-Legendre panels on the integral over u.  Its integrand is
+ * analytic but where (1 - z) e^u + z = 0: at u = log(z / (1 - z)) +- i pi
+ * for z > 0, at the real u = log(-z / (1 - z)) < 0 for z < 0.  Each panel
+ * of width h is at least h from such a point (or at most 2 wide with the
+ * point pi off the axis), so its Bernstein ellipse has rho >= 5.8, and
+ * spans a fall of the integrand of at most e^6: with 12 nodes the error
+ * of a panel is below 1e-17 of its integral's scale.  The panels stop
+ * when the tail, bounded by the integrand over its smallest log-slope
+ * (the integrand is log-concave for z > 0, its slope at least s + m for
+ * z < 0), is below 1e-17 of the sum.
  */
 static void
-pn_g(double m, double s, double z, double *g, double *gm, double *gs,
+pn_g(struct pnser *S, double z, double *g, double *gm, double *gs,
     double *gz)
 {
 	const double *gx, *gw;
-	double F, Fm, Fs, Fz, c, D, E, zk, tk, I0, Iu, Il, Iz, ul, h, hd;
-	double rate, r2, rmin, u, em, lph, ph, f, uk = 0, ua = 0, w;
-	int k, j, panels;
+	double m = S->m, s = S->s, F, Fm, Fs, Fz, H, Hw, I0, Iu, Il, Iz, ul;
+	double h, hd, rate, r2, rmin, u, em, lph, ph, f, uk = 0, ua = 0, w;
+	int j, panels, done = 0;
 
-	if (fabs(z) <= 0.5) {
-		F = 1, Fm = Fs = Fz = 0, c = 1, D = E = 0, zk = 1;
-		for (k = 1; k < 200; k++) {
-			c *= (m + k - 1) / (m + s + k);
-			D += 1 / (m + k - 1) - 1 / (m + s + k);
-			E -= 1 / (m + s + k);
-			Fz += k * c * zk;
-			zk *= z;
-			tk = c * zk;
-			F += tk, Fm += tk * D, Fs += tk * E;
-			if (fabs(tk) * (1 + fabs(D) + fabs(E) + k) <= 1e-17 *
-			    F)
-				break;
-		}
+	if (fabs(z) <= 0.75)
+		done = ser_sum(S, 0, z, &F, &Fm, &Fs, &Fz) == 0;
+	else if (z < 0 && z >= -3 && ser_sum(S, 1, z / (z - 1), &H, &Fm,
+	    &Fs, &Hw) == 0) {
+		w = 1 / (1 - z);
+		F = w * H, Fm *= w, Fs *= w;
+		Fz = w * w * H - w * w * w * Hw;
+		done = 1;
+	}
+	if (done) {
 		w = s / (m + s);
 		*g = w * F;
 		*gm = w * (Fm - F / (m + s));
@@ -284,7 +351,8 @@ struct pnt {
 };
 
 static void
-pn_t(const double *p, double m, double t, int needg, struct pnt *v)
+pn_t(const double *p, struct pnser *S, double m, double t, int needg,
+    struct pnt *v)
 {
 	double al = p[1], s = p[2], be = p[3], la = log(al + t), lb = log(be +
 	    t), gm, gs, gz;
@@ -296,7 +364,7 @@ pn_t(const double *p, double m, double t, int needg, struct pnt *v)
 	v->dle[3] = -s / (be + t);
 	if (!needg)
 		return;
-	pn_g(m, s, (al - be) / (al + t), &v->g, &gm, &gs, &gz);
+	pn_g(S, (al - be) / (al + t), &v->g, &gm, &gs, &gz);
 	v->dg[0] = gm;
 	v->dg[1] = gz * (be + t) / ((al + t) * (al + t));
 	v->dg[2] = gs;
@@ -355,12 +423,14 @@ pn_one(const double *p, double x, double tx, double T, double *g,
 {
 	struct pnx t;
 	struct pnt vT, vx;
+	struct pnser S;
 
 	pn_x(p, x, &t);
-	pn_t(p, t.m, T, tx < T, &vT);
+	ser_init(&S, t.m, p[2]);
+	pn_t(p, &S, t.m, T, tx < T, &vT);
 	if (tx >= T)
 		return pn_core(&t, &vT, NULL, 0, g, pa);
-	pn_t(p, t.m, tx, 1, &vx);
+	pn_t(p, &S, t.m, tx, 1, &vx);
 	return pn_core(&t, &vT, &vx, pn_dle(p, t.m, tx, T), g, pa);
 }
 
@@ -601,7 +671,7 @@ struct prep {
 	size_t		 ng;
 	double		*tv;		/* distinct times */
 	size_t		 nt;
-	size_t		*iT, *ix;	/* per triple: time (or pair) indices */
+	uint32_t	*iT, *ix;	/* per triple: time (or pair) indices */
 	size_t		*ps;		/* group g's pairs: ps[g] .. ps[g+1]-1 */
 	size_t		*pt;		/* pair: its time index */
 	size_t		 npair;
@@ -609,6 +679,9 @@ struct prep {
 	/* scratch per evaluation */
 	double		*la, *ia;
 	struct pnt	*pv;
+	struct pnser	*ser;
+	double		*w;		/* the weights, compact */
+	double		*E, *Ei;	/* BG/NBD: per time, a group's e^d parts */
 	double		 scale[4];	/* the data's scale of each parameter */
 	int		 progress;
 	double		 pscale;	/* to print LL and |g| */
@@ -664,6 +737,76 @@ prep_free(struct prep *P)
 	free(P->la);
 	free(P->ia);
 	free(P->pv);
+	free(P->ser);
+	free(P->w);
+	free(P->E);
+	free(P->Ei);
+}
+
+/*
+ * The distinct times (t_x and T) into P->tv, sorted, and each triple's
+ * indices into them: by an open-addressing hash of the times' bits, so
+ * that only the distinct ones are sorted.
+ */
+static int
+times(struct prep *P)
+{
+	uint64_t *key = NULL, b;
+	uint32_t *idx = NULL;
+	unsigned char *used = NULL;
+	size_t cap = 64, i, h, k, nt = 0;
+	int shift = 58, pass, rc = -1;
+
+	while (cap < 4 * P->n)
+		cap <<= 1, shift--;
+	if ((key = malloc(cap * sizeof *key)) == NULL ||
+	    (idx = malloc(cap * sizeof *idx)) == NULL ||
+	    (used = calloc(cap, 1)) == NULL ||
+	    (P->tv = malloc(2 * P->n * sizeof *P->tv)) == NULL ||
+	    (P->iT = malloc(P->n * sizeof *P->iT)) == NULL ||
+	    (P->ix = malloc(P->n * sizeof *P->ix)) == NULL)
+		goto out;
+	/* Pass 0 collects the distinct times, pass 1 looks them up. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < 2 * P->n; i++) {
+			double t = i % 2 ? P->tr[i / 2].T : P->tr[i / 2].tx;
+
+			t += 0.0;	/* -0 is 0 */
+			memcpy(&b, &t, sizeof b);
+			h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >> shift);
+			while (used[h] && key[h] != b)
+				h = (h + 1) & (cap - 1);
+			if (pass == 0) {
+				if (!used[h]) {
+					used[h] = 1, key[h] = b;
+					P->tv[nt++] = t;
+				}
+			} else if (i % 2)
+				P->iT[i / 2] = idx[h];
+			else
+				P->ix[i / 2] = idx[h];
+			if (pass == 0 && i + 1 == 2 * P->n) {
+				qsort(P->tv, nt, sizeof *P->tv, cmpd);
+				for (k = 0; k < nt; k++) {
+					memcpy(&b, &P->tv[k], sizeof b);
+					h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >>
+					    shift);
+					while (key[h] != b)
+						h = (h + 1) & (cap - 1);
+					idx[h] = (uint32_t)k;
+				}
+			}
+		}
+	P->nt = nt;
+	if ((P->la = malloc(nt * sizeof *P->la)) == NULL ||
+	    (P->ia = malloc(nt * sizeof *P->ia)) == NULL)
+		goto out;
+	rc = 0;
+out:
+	free(key);
+	free(idx);
+	free(used);
+	return rc == 0 ? CRM_EX_OK : CRM_EX_SOFTWARE;
 }
 
 static int
@@ -699,7 +842,12 @@ prep_init(struct prep *P, enum crm_model m, const struct crm_triple *in,
 			    title, t->x, t->tx, t->T);
 		P->tr[j++] = *t;
 	}
-	qsort(P->tr, j, sizeof *P->tr, cmptr);
+	/* Summaries come sorted (counts and crm-churn's query): check. */
+	for (i = 1; i < j; i++)
+		if (cmptr(&P->tr[i - 1], &P->tr[i]) > 0) {
+			qsort(P->tr, j, sizeof *P->tr, cmptr);
+			break;
+		}
 	/* Merge equal triples. */
 	for (i = k = 0; i < j; i++) {
 		if (k > 0 && cmptr(&P->tr[k - 1], &P->tr[i]) == 0)
@@ -727,26 +875,14 @@ prep_init(struct prep *P, enum crm_model m, const struct crm_triple *in,
 			P->lm[i] = log(P->tr[i].tx);
 		return CRM_EX_OK;
 	}
-	/* The distinct times. */
-	if ((buf = malloc(2 * P->n * sizeof *buf)) == NULL)
+	if (times(P) != CRM_EX_OK ||
+	    (P->w = malloc(P->n * sizeof *P->w)) == NULL)
 		goto oom;
 	for (i = 0; i < P->n; i++)
-		buf[2 * i] = P->tr[i].tx, buf[2 * i + 1] = P->tr[i].T;
-	qsort(buf, 2 * P->n, sizeof *buf, cmpd);
-	for (i = k = 0; i < 2 * P->n; i++)
-		if (k == 0 || buf[i] != buf[k - 1])
-			buf[k++] = buf[i];
-	P->tv = buf, buf = NULL;
-	P->nt = k;
-	if ((P->iT = malloc(P->n * sizeof *P->iT)) == NULL ||
-	    (P->ix = malloc(P->n * sizeof *P->ix)) == NULL ||
-	    (P->la = malloc(P->nt * sizeof *P->la)) == NULL ||
-	    (P->ia = malloc(P->nt * sizeof *P->ia)) == NULL)
+		P->w[i] = P->tr[i].n;
+	if ((P->E = malloc(P->nt * sizeof *P->E)) == NULL ||
+	    (P->Ei = malloc(P->nt * sizeof *P->Ei)) == NULL)
 		goto oom;
-	for (i = 0; i < P->n; i++) {
-		P->iT[i] = findt(P->tv, P->nt, P->tr[i].T);
-		P->ix[i] = findt(P->tv, P->nt, P->tr[i].tx);
-	}
 	if (m != CRM_PNBD)
 		return CRM_EX_OK;
 	/*
@@ -770,19 +906,103 @@ prep_init(struct prep *P, enum crm_model m, const struct crm_triple *in,
 		for (i = 0; i < k; i++)
 			P->pt[P->npair + i] = (size_t)buf[i];
 		for (i = P->gs[g]; i < P->gs[g + 1]; i++) {
-			P->iT[i] = P->npair + findt(buf, k, (double)P->iT[i]);
-			P->ix[i] = P->npair + findt(buf, k, (double)P->ix[i]);
+			P->iT[i] = (uint32_t)(P->npair + findt(buf, k,
+			    (double)P->iT[i]));
+			P->ix[i] = (uint32_t)(P->npair + findt(buf, k,
+			    (double)P->ix[i]));
 		}
 		P->npair += k;
 	}
 	P->ps[P->ng] = P->npair;
 	free(buf);
-	if ((P->pv = malloc(P->npair * sizeof *P->pv)) == NULL)
+	if ((P->pv = malloc(P->npair * sizeof *P->pv)) == NULL ||
+	    (P->ser = malloc(sizeof *P->ser)) == NULL)
 		goto oom;
 	return CRM_EX_OK;
 oom:
 	free(buf);
 	return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+}
+
+/*
+ * The sum of bg_core over a group's triples, lo .. hi - 1, its gradient
+ * added to G: the same formula with the sums the gradient needs taken
+ * once per group, and log(1 + e^-|d|) of the triples of weight 1 as the
+ * log of their product (each factor in (1, 2], renormalized every 512).
+ */
+static double
+bg_group(struct prep *P, const struct bgx *t, const double *p,
+    size_t lo, size_t hi, double *G)
+{
+	double N = 0, SlaT = 0, Sw = 0, Swdl = 0, Smix = 0, Slog = 0, Spos = 0;
+	double prod = 1, m = t->m, d, e, f, w, dl, n, laT, iaT, ll;
+	long exsum = 0;
+	size_t i;
+	int ex, cnt = 0, tab;
+
+	if (t->lc == -INFINITY) {
+		for (i = lo; i < hi; i++) {
+			n = P->tr[i].n;
+			N += n;
+			SlaT += n * P->la[P->iT[i]];
+			Smix += n * P->ia[P->iT[i]];
+		}
+		G[0] += N * t->dA[0] - SlaT;
+		G[1] += N * t->dA[1] - m * Smix;
+		G[2] += N * t->dA[2];
+		G[3] += N * t->dA[3];
+		return N * t->A - m * SlaT;
+	}
+	/*
+	 * A large group of small m: e^d = c E(T) / E(t_x), E(t) = (alpha +
+	 * t)^m / (alpha + t_0)^m from a table of every time (m (log(alpha +
+	 * T) - log(alpha + t_0)) <= 64 log(1 + T / alpha) stays far from
+	 * overflow while alpha + T < 1e4 (alpha + t_0)), a product for an exp.
+	 */
+	tab = m <= 64 && hi - lo >= P->nt && m * (P->la[P->nt - 1] -
+	    P->la[0]) < 600;
+	if (tab)
+		for (i = 0; i < P->nt; i++) {
+			P->Ei[i] = exp(-m * (P->la[i] - P->la[0]));
+			P->E[i] = exp(t->lc) / P->Ei[i];
+		}
+	for (i = lo; i < hi; i++) {
+		n = P->w[i];
+		laT = P->la[P->iT[i]];
+		dl = m > 64 ? logratio(p[1], P->tr[i].tx, P->tr[i].T) : laT -
+		    P->la[P->ix[i]];
+		d = t->lc + m * dl;
+		if (tab) {
+			e = P->E[P->iT[i]] * P->Ei[P->ix[i]];
+			e = d > 0 ? 1 / e : e;
+		} else
+			e = exp(-fabs(d));
+		f = 1 / (1 + e);
+		w = (d > 0 ? 1 : e) * f;
+		Spos += n * fmax(d, 0);
+		if (n == 1) {
+			prod *= 1 + e;
+			if (++cnt == 512) {
+				prod = frexp(prod, &ex);
+				exsum += ex;
+				cnt = 0;
+			}
+		} else
+			Slog += n * log1p(e);
+		N += n;
+		SlaT += n * laT;
+		Sw += n * w;
+		Swdl += n * w * dl;
+		iaT = P->ia[P->iT[i]];
+		Smix += n * (iaT + w * (P->ia[P->ix[i]] - iaT));
+	}
+	Slog += log(prod) + exsum * M_LN2;
+	ll = N * t->A - m * SlaT + Spos + Slog;
+	G[0] += N * t->dA[0] - SlaT + Swdl;
+	G[1] += N * t->dA[1] - m * Smix;
+	G[2] += N * t->dA[2] + t->dlc[2] * Sw;
+	G[3] += N * t->dA[3] + t->dlc[3] * Sw;
+	return ll;
 }
 
 /* The total log-likelihood at p and its gradient by log p. */
@@ -804,18 +1024,7 @@ total(struct prep *P, const double *p, double *grad)
 			struct bgx t;
 
 			bg_x(P->m, p, P->tr[P->gs[gi]].x, &t);
-			for (i = P->gs[gi]; i < P->gs[gi + 1]; i++) {
-				const struct crm_triple *tr = &P->tr[i];
-				double dl = t.m > 64 ? logratio(p[1], tr->tx,
-				    tr->T) : P->la[P->iT[i]] - P->la[P->ix[i]];
-
-				v = bg_core(&t, P->la[P->iT[i]], dl,
-				    P->ia[P->iT[i]], P->ia[P->ix[i]], g, NULL);
-				w = tr->n;
-				sum += w * v;
-				for (k = 0; k < 4; k++)
-					G[k] += w * g[k];
-			}
+			sum += bg_group(P, &t, p, P->gs[gi], P->gs[gi + 1], G);
 		}
 		break;
 	case CRM_PNBD:
@@ -823,8 +1032,10 @@ total(struct prep *P, const double *p, double *grad)
 			struct pnx t;
 
 			pn_x(p, P->tr[P->gs[gi]].x, &t);
+			ser_init(P->ser, t.m, p[2]);
 			for (j = P->ps[gi]; j < P->ps[gi + 1]; j++)
-				pn_t(p, t.m, P->tv[P->pt[j]], 1, &P->pv[j]);
+				pn_t(p, P->ser, t.m, P->tv[P->pt[j]], 1,
+				    &P->pv[j]);
 			for (i = P->gs[gi]; i < P->gs[gi + 1]; i++) {
 				const struct crm_triple *tr = &P->tr[i];
 
@@ -1081,7 +1292,7 @@ int
 crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
     struct crm_fit *f, int prog)
 {
-	struct crm_bfgs_opt o = { 500, 1e-9, 1e-6, 2, progress };
+	struct crm_bfgs_opt o = { 500, 1e-8, 1e-6, 2, progress }, o2;
 	struct prep P;
 	double th[4], th2[4], g[4], v, v2, gmax, p[4];
 	const char *title = info[m].title;
@@ -1113,11 +1324,13 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 	if (rc == 0) {
 		/*
 		 * Confirm from a second start: each log-parameter moved by
-		 * one, up and down in turn.
+		 * 0.5, up and down in turn.
 		 */
 		for (k = 0; k < np; k++)
-			th2[k] = th[k] + (k % 2 ? -1 : 1);
-		if (crm_bfgs(objective, &P, np, th2, &v2, g, &o, &it2, &gmax) ==
+			th2[k] = th[k] + (k % 2 ? -0.5 : 0.5);
+		o2 = o;
+		o2.gtol = o.gtol_loose;
+		if (crm_bfgs(objective, &P, np, th2, &v2, g, &o2, &it2, &gmax) ==
 		    0) {
 			f->iter += it2;
 			if (v2 < v - 1e-9 * fabs(v)) {

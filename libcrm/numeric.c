@@ -249,7 +249,9 @@ wolfe(struct fun *f, double f0, double d0, double t1, double *fv)
 				tlo = t, flo = ft, dlo = dt;
 			}
 		}
-		if (fabs(thi - tlo) <= 1e-16 * fabs(tlo))
+		/* No step left that could change f beyond its rounding. */
+		if (fabs(thi - tlo) <= 1e-16 * fabs(tlo) || (zoom &&
+		    fabs(thi - tlo) * fabs(d0) < 1e-16 * (1 + fabs(f0))))
 			break;
 		/* The next trial: the cubic's minimum, kept inside. */
 		tn = fhi == HUGE_VAL ? NAN : cubicmin(tlo, flo, dlo, thi, fhi,
@@ -314,6 +316,14 @@ crm_bfgs(double (*fg)(void *, const double *, double *), void *ctx, int n,
 				d0 -= g[i] * g[i];
 				big = fmax(big, fabs(d[i]));
 			}
+		}
+		/*
+		 * A full step would lower f by about -d0 / 2: below its
+		 * rounding, it has converged as far as it can.
+		 */
+		if (-d0 < 1e-15 * (1 + fabs(f))) {
+			rc = gmax <= o->gtol_loose ? 0 : -1;
+			break;
 		}
 		/* No first trial step longer than o->maxstep in any axis. */
 		t1 = big > o->maxstep ? o->maxstep / big : 1;
