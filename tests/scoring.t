@@ -1,8 +1,8 @@
 #!/bin/sh
 # Churn and lifetime value on the CDNOW sample against the published fits;
-# shard scoring; the heuristic and --new on a hand-made case.
+# shard scoring (scripts/scale-out: tests/scale.t); the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 63
+plan 62
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -70,9 +70,6 @@ check_out '--params scores without a store, the same' "$(must cat "$TMP/one.tsv"
 	"CRM_DB='$TMP/none.db' crm-churn --stdin -m bgnbd --params '$params' $W <'$TMP/sum.tsv'"
 check_out 'crm-clv --stdin gives the lines of the store' "$(must crm-clv $W --horizon 39w | sed -n 1,3p)" \
 	"crm-clv --stdin $W --horizon 39w <'$TMP/sum.tsv' | sed -n 1,3p"
-check_out 'scripts/scale-out: four processes, the merge equals one run' \
-	'scale-out: 4 shards, 2357 customers: the merge equals one run' \
-	"'${TESTS%/*}/scripts/scale-out' -j 4 -m bgnbd $W"
 out=$(crm-churn --backtest --holdout 39w $W | grep '^x	0')
 # The mean of E[Y(39) | x = 0, T], equation (10), over the 1,411 one-time
 # buyers, by tests/models.py with the published parameters: 0.2255.
