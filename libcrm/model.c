@@ -574,6 +574,69 @@ bg_bracket(double a, double A, double C, double z)
 	return first - exp(e * L) * sum;
 }
 
+/*
+ * E[(1 - (1 + p tau)^-m) / p] for p ~ Beta(a, b): the BG/NBD expectation
+ * while alive (tau = t / (alpha + T), m = r + x, b the posterior's b + x)
+ * for long horizons, where the series in z = tau / (1 + tau) would need
+ * about 40 / (1 - z) terms.  By Gauss-Legendre panels over y = logit p,
+ * out both ways from the mode of p^a (1-p)^b.  The integrand p^a (1-p)^b
+ * h(p), h(p) = (1 - (1 + p tau)^-m) / p, is analytic but at Im y = +-pi
+ * (p infinite at Re y = 0, 1 + p tau = 0 at Re y = -log(1 + tau)); as in
+ * pn_g each panel is at most 2 wide or half its distance from those real
+ * parts, and spans a fall of at most e^6 (its log-slope is below |a (1-p)
+ * - b p| + 1, h falling no faster than 1 / p), so its error is below
+ * 1e-17 of its integral's scale.  Each side stops when its tail, bounded
+ * by the integrand over its log-slope there (the tails are log-concave),
+ * is below 1e-17 of the sum.
+ */
+static double
+beta_mean_h(double a, double b, double m, double tau)
+{
+	const double *gx, *gw;
+	double lb = lgamma(a) - crm_lgamma_ratio(b, a), s1 = -log1p(tau);
+	double y0 = log(a / b), y, yn, h, D, rate, sum = 0;
+	int dir, j, panels;
+
+#define LP(y)	(-((y) > 0 ? log1p(exp(-(y))) : -(y) + log1p(exp(y))))
+	crm_gauss_legendre(&gx, &gw);
+	for (dir = -1; dir <= 1; dir += 2) {
+		y = y0;
+		for (panels = 0; panels < 4000; panels++) {
+			double p = exp(LP(y)), lp, lq, u, lh, f, slope, dlh;
+
+			D = fmin(fabs(y), fabs(y - s1));
+			h = fmax(2, D / 2);
+			rate = fabs(a * (1 - p) - b * p) + 1;
+			yn = y + dir * fmin(h, 6 / rate);
+			p = exp(LP(yn));
+			rate = fmax(rate, fabs(a * (1 - p) - b * p) + 1);
+			h = fmin(fmin(h, 6 / rate), fabs(yn - y));
+			for (j = 0; j < CRM_GL; j++) {
+				double v = y + dir * h / 2 * (1 + gx[j]);
+
+				lp = LP(v), lq = LP(-v), p = exp(lp);
+				u = p * tau;
+				lh = log(-expm1(-m * log1p(u))) - lp;
+				sum += exp(a * lp + b * lq + lh - lb) * gw[j] *
+				    h / 2;
+			}
+			y += dir * h;
+			/* The tail beyond y: its integrand and log-slope. */
+			lp = LP(y), lq = LP(-y), p = exp(lp), u = p * tau;
+			lh = log(-expm1(-m * log1p(u))) - lp;
+			f = exp(a * lp + b * lq + lh - lb);
+			/* d log h / d log p */
+			dlh = u * m * exp(-(m + 1) * log1p(u)) / -expm1(-m *
+			    log1p(u)) - 1;
+			slope = -dir * (a * (1 - p) - b * p + (1 - p) * dlh);
+			if (slope > 0 && f / slope <= 1e-17 * sum)
+				break;
+		}
+	}
+#undef LP
+	return sum;
+}
+
 double
 crm_model_expected(enum crm_model m, const double *p, double x, double tx,
     double T, double t)
@@ -593,10 +656,18 @@ crm_model_expected(enum crm_model m, const double *p, double x, double tx,
 		 * (MBG/NBD: b + 1 for b), with 2F1(r+x, b+x; a+b+x-1; z),
 		 * z = t / (alpha + T + t), by Euler's transformation
 		 * (1 - z)^(a-1-r-x) 2F1(a+b-1-r, a-1; a+b+x-1; z): no
-		 * overflow for heavy buyers, and finite at a = 1.
+		 * overflow for heavy buyers, and finite at a = 1.  (It is
+		 * E[(1 - (1 + p t / (alpha + T))^-(r+x)) / p] for p of the
+		 * posterior Beta(a, b + x), times P(alive).)
 		 */
 		if (m == CRM_MBGNBD)
 			b += 1;
+		/*
+		 * Past z = 0.9 by the expectation's integral over the
+		 * posterior of p, Beta(a, b + x), instead.
+		 */
+		if (t / (al + T + t) > 0.9)
+			return beta_mean_h(a, b + x, r + x, t / (al + T)) * pa;
 		f = bg_bracket(a, a + b - 1 - r, a + b + x - 1, t / (al + T +
 		    t));
 		return (a + b + x - 1) * f * pa;

@@ -511,6 +511,18 @@ hard(void)
 		    16.435610878786176 },
 		{ CRM_MBGNBD, { 0.243, 4.414, 1.0000001, 2.426 }, 2, 30.43,
 		    38.86, 39, 1.224434570390346 },
+		{ CRM_BGNBD, { 0.243, 4.414, 0.3, 0.5 }, 0, 0, 1, 1e6,
+		    1264.8649905633324 },
+		{ CRM_BGNBD, { 2, 0.5, 3, 0.7 }, 40, 70, 70.5, 1e4,
+		    19.378484487074423 },
+		{ CRM_BGNBD, { 0.243, 4.414, 0.05, 30 }, 3, 10, 40, 1e5,
+		    5483.886624404468 },
+		{ CRM_MBGNBD, { 0.243, 4.414, 0.3, 0.5 }, 0, 0, 1, 1e6,
+		    1240.3358790852071 },
+		{ CRM_MBGNBD, { 2, 0.5, 3, 0.7 }, 40, 70, 70.5, 1e4,
+		    19.87733956051461 },
+		{ CRM_MBGNBD, { 0.243, 4.414, 0.05, 30 }, 3, 10, 40, 1e5,
+		    5501.426944411804 },
 	};
 	char what[160];
 	size_t i;
@@ -550,6 +562,23 @@ hard(void)
 		    title, e[i].t, e[i].x, e[i].tx, e[i].T, v);
 		ok(close_to(v, e[i].e, 1e-10), what);
 	}
+	/*
+	 * The series in z and the integral over p (past z = 0.9) meet: at
+	 * t = 9 (alpha + T) they agree.
+	 */
+	for (bad = 0, i = 0; i < 2; i++) {
+		double q[4] = { 0.243, 4.414, 0.793, 2.426 }, t9 = 9 * (4.414 +
+		    38.86), lo, hi;
+
+		lo = crm_model_expected(i ? CRM_MBGNBD : CRM_BGNBD, q, 2,
+		    30.43, 38.86, t9 * (1 - 1e-13));
+		hi = crm_model_expected(i ? CRM_MBGNBD : CRM_BGNBD, q, 2,
+		    30.43, 38.86, t9 * (1 + 1e-13));
+		if (!close_to(lo, hi, 1e-12))
+			bad++;
+	}
+	ok(bad == 0, "BG/NBD, MBG/NBD: the expectation's series and integral "
+	    "agree where they meet");
 	for (bad = 0, i = 0; i < sizeof c / sizeof c[0]; i++)
 		if (!gradok(c[i].m, c[i].p, c[i].x, c[i].tx, c[i].T))
 			bad++;
