@@ -1017,15 +1017,16 @@ oom:
 /*
  * The sum of bg_core over a group's triples, lo .. hi - 1, its gradient
  * added to G: the same formula with the sums the gradient needs taken
- * once per group, and log(1 + e^-|d|) of the triples of weight 1 as the
- * log of their product (each factor in (1, 2], renormalized every 512).
+ * once per group, and log(1 + e^-|d|) of the triples of weight up to 4 as
+ * the log of their product (each factor in (1, 2], renormalized every 512
+ * or so).
  */
 static double
 bg_group(struct prep *P, const struct bgx *t, const double *p,
     size_t lo, size_t hi, double *G)
 {
 	double N = 0, SlaT = 0, Sw = 0, Swdl = 0, Smix = 0, Slog = 0, Spos = 0;
-	double prod = 1, m = t->m, d, e, f, w, dl, n, laT, iaT, ll;
+	double prod = 1, m = t->m, d, e, f, w, dl, n, laT, iaT, ll, q;
 	long exsum = 0;
 	size_t i;
 	int ex, cnt = 0, tab;
@@ -1069,10 +1070,13 @@ bg_group(struct prep *P, const struct bgx *t, const double *p,
 			e = exp(-fabs(d));
 		f = 1 / (1 + e);
 		w = (d > 0 ? 1 : e) * f;
-		Spos += n * fmax(d, 0);
-		if (n == 1) {
-			prod *= 1 + e;
-			if (++cnt == 512) {
+		Spos += d > 0 ? n * d : 0;
+		if (n <= 4 && n == (int)n) {
+			q = 1 + e;
+			q = n == 1 ? q : n == 2 ? q * q : n == 3 ? q * q * q :
+			    q * q * q * q;
+			prod *= q;
+			if ((cnt += (int)n) >= 512) {
 				prod = frexp(prod, &ex);
 				exsum += ex;
 				cnt = 0;
@@ -1358,21 +1362,22 @@ invert(int n, double H[4][4], double C[4][4])
 	return 0;
 }
 
-/* Standard errors by the Hessian of central differences of the gradient. */
+/*
+ * Standard errors by the Hessian of forward differences (step 1e-5 in
+ * log p) of the gradient g0 at th: relative error about 1e-5.
+ */
 static int
-stderrs(struct prep *P, const double *th, double *se)
+stderrs(struct prep *P, const double *th, const double *g0, double *se)
 {
-	double H[4][4], C[4][4], t[4], gp[4], gm[4], h = 1e-4;
+	double H[4][4], C[4][4], t[4], gp[4], h = 1e-5;
 	int i, j, np = P->np;
 
 	for (j = 0; j < np; j++) {
 		memcpy(t, th, sizeof t);
 		t[j] = th[j] + h;
 		objective(P, t, gp);
-		t[j] = th[j] - h;
-		objective(P, t, gm);
 		for (i = 0; i < np; i++)
-			H[i][j] = (gp[i] - gm[i]) / (2 * h) * P->N;
+			H[i][j] = (gp[i] - g0[i]) / h * P->N;
 	}
 	for (i = 0; i < np; i++)
 		for (j = 0; j < i; j++)
@@ -1388,7 +1393,9 @@ int
 crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
     struct crm_fit *f, int prog)
 {
-	struct crm_bfgs_opt o = { 500, 1e-8, 1e-6, 2, progress }, o2;
+	struct crm_bfgs_opt o = { 500, 1e-8, 1e-6, 2, progress, NULL, NULL };
+	struct crm_bfgs_opt o2;
+	double Hinv[16];
 	struct prep P;
 	double th[4], th2[4], g[4], v, v2, gmax, p[4];
 	const char *title = info[m].title;
@@ -1422,17 +1429,21 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 	start(&P, p);
 	for (k = 0; k < np; k++)
 		th[k] = log(p[k]);
+	o.Hout = Hinv;
 	rc = crm_bfgs(objective, &P, np, th, &v, g, &o, &it, &gmax);
 	f->iter = it;
 	if (rc == 0) {
 		/*
 		 * Confirm from a second start: each log-parameter moved by
-		 * 0.5, up and down in turn.
+		 * 0.5, up and down in turn, with the curvature the first
+		 * run learned.
 		 */
 		for (k = 0; k < np; k++)
 			th2[k] = th[k] + (k % 2 ? -0.5 : 0.5);
 		o2 = o;
 		o2.gtol = o.gtol_loose;
+		o2.H = Hinv;
+		o2.Hout = NULL;
 		if (crm_bfgs(objective, &P, np, th2, &v2, g, &o2, &it2,
 		    &gmax) == 0) {
 			f->iter += it2;
@@ -1473,7 +1484,7 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 	}
 	for (k = 0; k < np; k++)
 		f->p[k] = exp(th[k]);
-	if (stderrs(&P, th, f->se) != 0) {
+	if (stderrs(&P, th, g, f->se) != 0) {
 		rc = crm_err(CRM_EX_DATAERR, NULL, "%s: no fit: the likelihood "
 		    "is flat in some direction at its maximum, so the data do "
 		    "not determine the parameters", title);
