@@ -845,7 +845,7 @@ times(struct prep *P)
 	uint32_t *idx = NULL;
 	unsigned char *used = NULL;
 	size_t cap = 64, i, h, k, nt = 0;
-	int shift = 58, pass, rc = -1;
+	int shift = 58, rc = -1;
 
 	while (cap < 4 * P->n)
 		cap <<= 1, shift--;
@@ -856,37 +856,36 @@ times(struct prep *P)
 	    (P->iT = malloc(P->n * sizeof *P->iT)) == NULL ||
 	    (P->ix = malloc(P->n * sizeof *P->ix)) == NULL)
 		goto out;
-	/* Pass 0 collects the distinct times, pass 1 looks them up. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < 2 * P->n; i++) {
-			double t = i % 2 ? P->tr[i / 2].T : P->tr[i / 2].tx;
+	/* Each time's slot, the distinct ones; then each slot's index. */
+	for (i = 0; i < 2 * P->n; i++) {
+		double t = i % 2 ? P->tr[i / 2].T : P->tr[i / 2].tx;
 
-			t += 0.0;	/* -0 is 0 */
-			memcpy(&b, &t, sizeof b);
-			h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >> shift);
-			while (used[h] && key[h] != b)
-				h = (h + 1) & (cap - 1);
-			if (pass == 0) {
-				if (!used[h]) {
-					used[h] = 1, key[h] = b;
-					P->tv[nt++] = t;
-				}
-			} else if (i % 2)
-				P->iT[i / 2] = idx[h];
-			else
-				P->ix[i / 2] = idx[h];
-			if (pass == 0 && i + 1 == 2 * P->n) {
-				qsort(P->tv, nt, sizeof *P->tv, cmpd);
-				for (k = 0; k < nt; k++) {
-					memcpy(&b, &P->tv[k], sizeof b);
-					h = (size_t)((b *
-					    0x9E3779B97F4A7C15ULL) >> shift);
-					while (key[h] != b)
-						h = (h + 1) & (cap - 1);
-					idx[h] = (uint32_t)k;
-				}
-			}
+		t += 0.0;	/* -0 is 0 */
+		memcpy(&b, &t, sizeof b);
+		h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >> shift);
+		while (used[h] && key[h] != b)
+			h = (h + 1) & (cap - 1);
+		if (!used[h]) {
+			used[h] = 1, key[h] = b;
+			P->tv[nt++] = t;
 		}
+		if (i % 2)
+			P->iT[i / 2] = (uint32_t)h;
+		else
+			P->ix[i / 2] = (uint32_t)h;
+	}
+	qsort(P->tv, nt, sizeof *P->tv, cmpd);
+	for (k = 0; k < nt; k++) {
+		memcpy(&b, &P->tv[k], sizeof b);
+		h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >> shift);
+		while (key[h] != b)
+			h = (h + 1) & (cap - 1);
+		idx[h] = (uint32_t)k;
+	}
+	for (i = 0; i < P->n; i++) {
+		P->iT[i] = idx[P->iT[i]];
+		P->ix[i] = idx[P->ix[i]];
+	}
 	P->nt = nt;
 	if ((P->la = malloc(nt * sizeof *P->la)) == NULL ||
 	    (P->ia = malloc(nt * sizeof *P->ia)) == NULL)
