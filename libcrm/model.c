@@ -603,7 +603,8 @@ bg_bracket(double a, double A, double C, double z)
  * (p infinite at Re y = 0, 1 + p tau = 0 at Re y = -log(1 + tau)); as in
  * pn_g each panel is at most 2 wide or half its distance from those real
  * parts, and spans a fall of at most e^6 (its log-slope is below |a (1-p)
- * - b p| + 1, h falling no faster than 1 / p), so its error is below
+ * - b p| + 1, h falling no faster than 1 / p, plus the slope of (1 + p
+ * tau)^-m where that term counts: RATE below), so its error is below
  * 1e-17 of its integral's scale.  Each side stops when its tail, bounded
  * by the integrand over its log-slope there (the tails are log-concave),
  * is below 1e-17 of the sum.
@@ -617,6 +618,16 @@ beta_mean_h(double a, double b, double m, double tau)
 	int dir, j, panels;
 
 #define LP(y)	(-((y) > 0 ? log1p(exp(-(y))) : -(y) + log1p(exp(y))))
+	/*
+	 * The log-slope of p^a (1-p)^b, and of (1 + p tau)^-m where that
+	 * term still counts (m log(1 + p tau) below 60): it changes by
+	 * m p tau / (1 + p tau) per unit of y, and with m up to 1e5 it
+	 * falls from 1 to 0 within a unit of y.  A panel wider than that
+	 * leaves Gauss-Legendre's error bound (the term grows like e^m
+	 * off the real line).
+	 */
+#define RATE(p)	(fabs(a * (1 - (p)) - b * (p)) + 1 + (m * log1p((p) * tau) < \
+	60 ? m * (p) * tau / (1 + (p) * tau) : 0))
 	crm_gauss_legendre(&gx, &gw);
 	for (dir = -1; dir <= 1; dir += 2) {
 		y = y0;
@@ -625,10 +636,10 @@ beta_mean_h(double a, double b, double m, double tau)
 
 			D = fmin(fabs(y), fabs(y - s1));
 			h = fmax(2, D / 2);
-			rate = fabs(a * (1 - p) - b * p) + 1;
+			rate = RATE(p);
 			yn = y + dir * fmin(h, 6 / rate);
 			p = exp(LP(yn));
-			rate = fmax(rate, fabs(a * (1 - p) - b * p) + 1);
+			rate = fmax(rate, RATE(p));
 			h = fmin(fmin(h, 6 / rate), fabs(yn - y));
 			for (j = 0; j < CRM_GL; j++) {
 				double v = y + dir * h / 2 * (1 + gx[j]);
@@ -652,6 +663,7 @@ beta_mean_h(double a, double b, double m, double tau)
 				break;
 		}
 	}
+#undef RATE
 #undef LP
 	return sum;
 }
