@@ -871,8 +871,9 @@ void	crm_page_free(struct crm_page *);
 /* ---- query.c: SQL text with bound values -------------------------------- */
 
 struct crm_bind {
-	int		 isint;
+	int		 isint;		/* 1 i, 2 d, 0 s */
 	int64_t		 i;
+	double		 d;
 	char		*s;
 };
 
@@ -890,6 +891,7 @@ void	crm_sql_add(struct crm_sql *, const char *fmt, ...)
 /* Append a placeholder ?N bound to a value. */
 void	crm_sql_text(struct crm_sql *, const char *);
 void	crm_sql_int(struct crm_sql *, int64_t);
+void	crm_sql_double(struct crm_sql *, double);
 int	crm_sql_prepare(struct crm_store *, struct crm_sql *,
 	    struct sqlite3_stmt **);
 void	crm_sql_free(struct crm_sql *);

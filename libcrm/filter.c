@@ -21,6 +21,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,7 @@ literal(struct fx *x, const struct crm_field *f, int glob)
 	struct crm_dur d;
 	long long n;
 	int64_t v;
+	double r;
 	char *end;
 	int i, rc;
 
@@ -205,6 +207,13 @@ literal(struct fx *x, const struct crm_field *f, int glob)
 		if (*s == '\0' || *end != '\0' || errno != 0)
 			return err(x, "\"%s\" is not a whole number", s);
 		crm_sql_int(x->q, n);
+		break;
+	case CRM_T_REAL:
+		errno = 0;
+		r = strtod(s, &end);
+		if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(r))
+			return err(x, "\"%s\" is not a number", s);
+		crm_sql_double(x->q, r);
 		break;
 	case CRM_T_DAYS:
 		if (crm_dur_parse(s, &d, &why) == 0) {

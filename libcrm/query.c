@@ -75,6 +75,15 @@ crm_sql_int(struct crm_sql *q, int64_t v)
 	b->i = v;
 }
 
+void
+crm_sql_double(struct crm_sql *q, double v)
+{
+	struct crm_bind *b = newbind(q);
+
+	b->isint = 2;
+	b->d = v;
+}
+
 int
 crm_sql_prepare(struct crm_store *st, struct crm_sql *q, sqlite3_stmt **s)
 {
@@ -86,8 +95,10 @@ crm_sql_prepare(struct crm_store *st, struct crm_sql *q, sqlite3_stmt **s)
 	if (n >= 1)
 		sqlite3_bind_int64(*s, 1, crm_store_cli(st)->now);
 	for (i = 1; i < q->nb && i < n; i++) {
-		if (q->b[i].isint)
+		if (q->b[i].isint == 1)
 			sqlite3_bind_int64(*s, i + 1, q->b[i].i);
+		else if (q->b[i].isint == 2)
+			sqlite3_bind_double(*s, i + 1, q->b[i].d);
 		else
 			sqlite3_bind_text(*s, i + 1, q->b[i].s, -1,
 			    SQLITE_TRANSIENT);

@@ -7,7 +7,7 @@
 # SQLite's refusal (70).  The 1 MiB inputs are in unit.c (the argument
 # list of a command stops at 128 KiB).
 . "${0%/*}/lib.sh"
-plan 30
+plan 35
 
 cat >"$TMP/p.csv" <<'CSV'
 customer_ref,ts,amount
@@ -133,5 +133,23 @@ crm-ls -w "$(cat "$TMP/w")" 2>"$TMP/msg" >/dev/null || rc=$?
 is 'a usage error' "$rc" 64
 check_out 'the message is one line' 1 'wc -l <"$TMP/msg"'
 check 'of less than 300 bytes' '[ "$(wc -c <"$TMP/msg")" -lt 300 ]'
+
+
+# p_alive is a number: a comparison binds the literal as one (it was bound
+# as text, and SQLite orders every number before any text, so "p_alive <
+# 0.3" matched every customer and "p_alive > 0.1" none).  The customers
+# each side of the threshold are those crm-ls -F prints on that side.
+B='--asof 2026-12-31'
+crm-ls $B -F id,p_alive | awk -F'\t' '$2 < 0.3 { print $1 }' >"$TMP/low"
+crm-ls $B -F id,p_alive | awk -F'\t' '$2 >= 0.3 { print $1 }' >"$TMP/high"
+check 'the fit splits the customers at 0.3' \
+    'test -s "$TMP/low" && test -s "$TMP/high"'
+check_out 'p_alive < 0.3 lists those printed below it' \
+    "$(cat "$TMP/low")" "crm-ls $B -F id -w 'p_alive < 0.3'"
+check_out 'p_alive >= 0.3 lists those printed at or above it' \
+    "$(cat "$TMP/high")" "crm-ls $B -F id -w 'p_alive >= 0.3'"
+check_exit 'a p_alive compared with what is not a number: usage error' 64 \
+    "crm-ls -w 'p_alive < 0.3x'"
+check_err 'it names the value' '"0.3x" is not a number'
 
 done_testing
