@@ -625,7 +625,6 @@ double	crm_model_clv(const struct crm_fit *f, double x, double tx_days,
  * caller's. */
 int	crm_model_fit(enum crm_model, const struct crm_triple *, size_t n,
 	    struct crm_fit *, int progress);
-double	crm_hyp2f1(double a, double b, double c, double z);
 
 /* ---- numeric.c: what the models compute with ------------------------- */
 

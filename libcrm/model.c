@@ -721,11 +721,15 @@ crm_gg_spend(const double *p, double x, double mx)
 {
 	double pp = p[0], q = p[1], v = p[2];
 
-	if (!valid(CRM_GG, p) || !(q > 1))
+	/*
+	 * The population's mean p gamma / (q - 1) needs q > 1; a repeat
+	 * customer's posterior mean needs only p x + q > 1.
+	 */
+	if (!valid(CRM_GG, p))
 		return NAN;
 	if (!(x > 0))
-		return pp * v / (q - 1);
-	return pp * (v + x * mx) / (pp * x + q - 1);
+		return q > 1 ? pp * v / (q - 1) : NAN;
+	return pp * x + q > 1 ? pp * (v + x * mx) / (pp * x + q - 1) : NAN;
 }
 
 /*
@@ -1462,7 +1466,8 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 				memcpy(th, th2, sizeof th);
 				v = v2;
 			}
-			if (fabs(v2 - v) > 1e-9 * fabs(v))
+			/* Within 1e-7: one optimum, met by two roads. */
+			if (fabs(v2 - v) > 1e-7 * fabs(v))
 				crm_warn(NULL, "%s: a second start found a "
 				    "different optimum (LL %.10g and %.10g): "
 				    "the better one is kept", title, -v * P.N,
@@ -1511,33 +1516,4 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 out:
 	prep_free(&P);
 	return rc;
-}
-
-/*
- * The Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 by its
- * series, until the remainder (bounded by the last term times q / (1 - q),
- * q bounding the ratios of the terms that follow) is below 1e-17 of the
- * sum.
- */
-double
-crm_hyp2f1(double a, double b, double c, double z)
-{
-	double term = 1, sum = 1, ratio, q;
-	long k;
-
-	if (z == 0)
-		return 1;
-	if (!(z > 0 && z < 1))
-		return NAN;
-	for (k = 0; k < 100000000; k++) {
-		ratio = (a + k) * (b + k) / ((c + k) * (k + 1)) * z;
-		term *= ratio;
-		sum += term;
-		if (!isfinite(sum) || term == 0)
-			break;
-		q = fmax(fabs(ratio), z);
-		if (q < 1 && fabs(term) * q / (1 - q) <= 1e-17 * fabs(sum))
-			break;
-	}
-	return sum;
 }
