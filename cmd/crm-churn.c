@@ -569,14 +569,16 @@ givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
 		if ((rc = crm_fit_file(op->files[k], &fits, &n, &cap)) !=
 		    CRM_EX_OK)
 			goto out;
-	rc = op->nfiles > 0 ? crm_err(CRM_EX_DATAERR, NULL, "no %s block in "
-	    "the --model-file files", mi->name) : CRM_EX_NONE;
 	for (i = n; i-- > 0; )
-		if (fits[i].model == m) {
-			*f = fits[i];
-			rc = CRM_EX_OK;
+		if (fits[i].model == m)
 			break;
-		}
+	if (i < n)
+		*f = fits[i];
+	else if (op->nfiles > 0)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
+		    "--model-file files", mi->name);
+	else
+		rc = CRM_EX_NONE;
 out:
 	free(fits);
 	return rc;

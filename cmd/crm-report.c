@@ -1341,7 +1341,11 @@ forecast(struct ctx *x)
 			crm_tab_cell(t, NULL);
 			crm_tab_cell(t, NULL);
 		}
-		if (k >= 0 && hasf && people) {
+		/* An --asof day that ends its month leaves it nothing. */
+		if (k == 0 && tk[0] <= 0) {
+			crm_tab_cell(t, NULL);
+			crm_tab_cell(t, NULL);
+		} else if (k >= 0 && hasf && people) {
 			crm_tab_cellf(t, "%.2f", ep[k]);
 			crm_tab_money(t, (int64_t)llround(er[k] * pow(10,
 			    x->dec)));

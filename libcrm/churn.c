@@ -150,7 +150,10 @@ crm_summary_print(struct crm_store *st, int byref)
 
 	if ((rc = crm_summary(st, 1)) != CRM_EX_OK)
 		return rc;
-	/* Every key must be there before a line is printed. */
+	/*
+	 * Every key must be there, and fit in a field, before a line is
+	 * printed.
+	 */
 	if (byref && (rc = crm_query_int(st, &bad, "SELECT coalesce(min("
 	    "s.customer), 0) FROM temp.summ AS s JOIN customer AS c ON c.id = "
 	    "s.customer WHERE c.ref IS NULL OR c.ref = ''", 0)) != CRM_EX_OK)
@@ -158,7 +161,15 @@ crm_summary_print(struct crm_store *st, int byref)
 	if (bad != 0)
 		return crm_err(CRM_EX_DATAERR, NULL, "customer %lld has no "
 		    "ref: --key ref needs one for every customer with a "
-		    "purchase",
+		    "purchase", (long long)bad);
+	if (byref && (rc = crm_query_int(st, &bad, "SELECT coalesce(min("
+	    "s.customer), 0) FROM temp.summ AS s JOIN customer AS c ON c.id = "
+	    "s.customer WHERE instr(c.ref, char(9)) OR instr(c.ref, char(10)) "
+	    "OR instr(c.ref, char(13))", 0)) != CRM_EX_OK)
+		return rc;
+	if (bad != 0)
+		return crm_err(CRM_EX_DATAERR, NULL, "customer %lld: a ref "
+		    "with a tab or line break cannot key a summary line",
 		    (long long)bad);
 	if ((rc = crm_prepare(st, "SELECT s.customer, c.ref, s.x, s.tx, s.T, "
 	    "s.repeat FROM temp.summ AS s JOIN customer AS c ON c.id = "

@@ -96,11 +96,11 @@ bg_x(enum crm_model md, const double *p, double x, struct bgx *t)
 /*
  * One customer from the terms of x and, of alpha + T and alpha + t_x, the
  * logs (laT, lax), their inverses (iaT, iax) and dl = laT - lax; g (NULL
- * or 4) gets d/dp; *w2 (NULL or) the share of the dropout term.
+ * or 4) gets d/dp; *pa (NULL or) P(alive), the share of the other term.
  */
 static double
 bg_core(const struct bgx *t, double laT, double dl, double iaT, double iax,
-    double *g, double *w2)
+    double *g, double *pa)
 {
 	double d, w, ll;
 
@@ -111,8 +111,8 @@ bg_core(const struct bgx *t, double laT, double dl, double iaT, double iax,
 			g[2] = t->dA[2];
 			g[3] = t->dA[3];
 		}
-		if (w2 != NULL)
-			*w2 = 0;
+		if (pa != NULL)
+			*pa = 1;
 		return t->A - t->m * laT;
 	}
 	/* d: log of the ratio of the dropout term to the other. */
@@ -125,8 +125,8 @@ bg_core(const struct bgx *t, double laT, double dl, double iaT, double iax,
 		g[2] = t->dA[2] + w * t->dlc[2];
 		g[3] = t->dA[3] + w * t->dlc[3];
 	}
-	if (w2 != NULL)
-		*w2 = w;
+	if (pa != NULL)
+		*pa = 1 / (1 + exp(d));
 	return ll;
 }
 
@@ -139,13 +139,13 @@ logratio(double al, double tx, double T)
 
 static double
 bg_one(enum crm_model md, const double *p, double x, double tx, double T,
-    double *g, double *w2)
+    double *g, double *pa)
 {
 	struct bgx t;
 
 	bg_x(md, p, x, &t);
 	return bg_core(&t, log(p[1] + T), logratio(p[1], tx, T), 1 / (p[1] +
-	    T), 1 / (p[1] + tx), g, w2);
+	    T), 1 / (p[1] + tx), g, pa);
 }
 
 /*
@@ -288,7 +288,8 @@ pn_g(struct pnser *S, double z, double *g, double *gm, double *gs,
 		/* The log-slope of the integrand at u (its fall rate). */
 #define RATE(u)	(s + m * (1 - z) / ((1 - z) + z * exp(-(u))))
 		if (z > 0)
-			hd = ul < uk ? fmax(2, (uk - ul) / 2) : fmax(2, ul - uk);
+			hd = ul < uk ? fmax(2, (uk - ul) / 2) :
+			    fmax(2, ul - uk);
 		else
 			hd = ul - ua;
 		rate = RATE(ul);
@@ -531,7 +532,7 @@ double
 crm_model_palive(enum crm_model m, const double *p, double x, double tx,
     double T)
 {
-	double w, pa;
+	double pa;
 
 	if (m == CRM_GG || !valid(m, p) || !(x >= 0) || !(tx >= 0) ||
 	    !(T >= tx))
@@ -540,9 +541,8 @@ crm_model_palive(enum crm_model m, const double *p, double x, double tx,
 		pn_one(p, x, tx, T, NULL, &pa);
 		return pa;
 	}
-	/* 1 - the share of the dropout term of the likelihood. */
-	bg_one(m, p, x, tx, T, NULL, &w);
-	return 1 - w;
+	bg_one(m, p, x, tx, T, NULL, &pa);
+	return pa;
 }
 
 /*
@@ -574,6 +574,69 @@ bg_bracket(double a, double A, double C, double z)
 	return first - exp(e * L) * sum;
 }
 
+/*
+ * E[(1 - (1 + p tau)^-m) / p] for p ~ Beta(a, b): the BG/NBD expectation
+ * while alive (tau = t / (alpha + T), m = r + x, b the posterior's b + x)
+ * for long horizons, where the series in z = tau / (1 + tau) would need
+ * about 40 / (1 - z) terms.  By Gauss-Legendre panels over y = logit p,
+ * out both ways from the mode of p^a (1-p)^b.  The integrand p^a (1-p)^b
+ * h(p), h(p) = (1 - (1 + p tau)^-m) / p, is analytic but at Im y = +-pi
+ * (p infinite at Re y = 0, 1 + p tau = 0 at Re y = -log(1 + tau)); as in
+ * pn_g each panel is at most 2 wide or half its distance from those real
+ * parts, and spans a fall of at most e^6 (its log-slope is below |a (1-p)
+ * - b p| + 1, h falling no faster than 1 / p), so its error is below
+ * 1e-17 of its integral's scale.  Each side stops when its tail, bounded
+ * by the integrand over its log-slope there (the tails are log-concave),
+ * is below 1e-17 of the sum.
+ */
+static double
+beta_mean_h(double a, double b, double m, double tau)
+{
+	const double *gx, *gw;
+	double lb = lgamma(a) - crm_lgamma_ratio(b, a), s1 = -log1p(tau);
+	double y0 = log(a / b), y, yn, h, D, rate, sum = 0;
+	int dir, j, panels;
+
+#define LP(y)	(-((y) > 0 ? log1p(exp(-(y))) : -(y) + log1p(exp(y))))
+	crm_gauss_legendre(&gx, &gw);
+	for (dir = -1; dir <= 1; dir += 2) {
+		y = y0;
+		for (panels = 0; panels < 4000; panels++) {
+			double p = exp(LP(y)), lp, lq, u, lh, f, slope, dlh;
+
+			D = fmin(fabs(y), fabs(y - s1));
+			h = fmax(2, D / 2);
+			rate = fabs(a * (1 - p) - b * p) + 1;
+			yn = y + dir * fmin(h, 6 / rate);
+			p = exp(LP(yn));
+			rate = fmax(rate, fabs(a * (1 - p) - b * p) + 1);
+			h = fmin(fmin(h, 6 / rate), fabs(yn - y));
+			for (j = 0; j < CRM_GL; j++) {
+				double v = y + dir * h / 2 * (1 + gx[j]);
+
+				lp = LP(v), lq = LP(-v), p = exp(lp);
+				u = p * tau;
+				lh = log(-expm1(-m * log1p(u))) - lp;
+				sum += exp(a * lp + b * lq + lh - lb) * gw[j] *
+				    h / 2;
+			}
+			y += dir * h;
+			/* The tail beyond y: its integrand and log-slope. */
+			lp = LP(y), lq = LP(-y), p = exp(lp), u = p * tau;
+			lh = log(-expm1(-m * log1p(u))) - lp;
+			f = exp(a * lp + b * lq + lh - lb);
+			/* d log h / d log p */
+			dlh = u * m * exp(-(m + 1) * log1p(u)) / -expm1(-m *
+			    log1p(u)) - 1;
+			slope = -dir * (a * (1 - p) - b * p + (1 - p) * dlh);
+			if (slope > 0 && f / slope <= 1e-17 * sum)
+				break;
+		}
+	}
+#undef LP
+	return sum;
+}
+
 double
 crm_model_expected(enum crm_model m, const double *p, double x, double tx,
     double T, double t)
@@ -593,10 +656,18 @@ crm_model_expected(enum crm_model m, const double *p, double x, double tx,
 		 * (MBG/NBD: b + 1 for b), with 2F1(r+x, b+x; a+b+x-1; z),
 		 * z = t / (alpha + T + t), by Euler's transformation
 		 * (1 - z)^(a-1-r-x) 2F1(a+b-1-r, a-1; a+b+x-1; z): no
-		 * overflow for heavy buyers, and finite at a = 1.
+		 * overflow for heavy buyers, and finite at a = 1.  (It is
+		 * E[(1 - (1 + p t / (alpha + T))^-(r+x)) / p] for p of the
+		 * posterior Beta(a, b + x), times P(alive).)
 		 */
 		if (m == CRM_MBGNBD)
 			b += 1;
+		/*
+		 * Past z = 0.9 by the expectation's integral over the
+		 * posterior of p, Beta(a, b + x), instead.
+		 */
+		if (t / (al + T + t) > 0.9)
+			return beta_mean_h(a, b + x, r + x, t / (al + T)) * pa;
 		f = bg_bracket(a, a + b - 1 - r, a + b + x - 1, t / (al + T +
 		    t));
 		return (a + b + x - 1) * f * pa;
@@ -667,12 +738,12 @@ struct prep {
 	struct crm_triple *tr;
 	size_t		 n;
 	double		 N;		/* customers */
-	size_t		*gs;		/* group g: triples gs[g] .. gs[g+1]-1 */
+	size_t		*gs;		/* group g: triples gs[g] ... */
 	size_t		 ng;
 	double		*tv;		/* distinct times */
 	size_t		 nt;
 	uint32_t	*iT, *ix;	/* per triple: time (or pair) indices */
-	size_t		*ps;		/* group g's pairs: ps[g] .. ps[g+1]-1 */
+	size_t		*ps;		/* group g's pairs: ps[g] ... */
 	size_t		*pt;		/* pair: its time index */
 	size_t		 npair;
 	double		*lm;		/* Gamma-Gamma: log m_x per triple */
@@ -681,7 +752,7 @@ struct prep {
 	struct pnt	*pv;
 	struct pnser	*ser;
 	double		*w;		/* the weights, compact */
-	double		*E, *Ei;	/* BG/NBD: per time, a group's e^d parts */
+	double		*E, *Ei;	/* BG/NBD: a group's parts of e^d */
 	double		 scale[4];	/* the data's scale of each parameter */
 	int		 progress;
 	double		 pscale;	/* to print LL and |g| */
@@ -789,8 +860,8 @@ times(struct prep *P)
 				qsort(P->tv, nt, sizeof *P->tv, cmpd);
 				for (k = 0; k < nt; k++) {
 					memcpy(&b, &P->tv[k], sizeof b);
-					h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >>
-					    shift);
+					h = (size_t)((b *
+					    0x9E3779B97F4A7C15ULL) >> shift);
 					while (key[h] != b)
 						h = (h + 1) & (cap - 1);
 					idx[h] = (uint32_t)k;
@@ -831,15 +902,15 @@ prep_init(struct prep *P, enum crm_model m, const struct crm_triple *in,
 			if (t->x == 0)
 				continue;	/* no repeat spend to model */
 			if (!(t->x > 0 && t->tx > 0 && isfinite(t->tx)))
-				return crm_err(CRM_EX_DATAERR, NULL, "%s: x %g, "
-				    "m_x %g: each needs x > 0 and m_x > 0",
+				return crm_err(CRM_EX_DATAERR, NULL, "%s: x "
+				    "%g, m_x %g: each needs x > 0 and m_x > 0",
 				    title, t->x, t->tx);
 		} else if (!(t->x >= 0 && t->tx >= 0 && t->T >= t->tx &&
 		    isfinite(t->T) && t->x == floor(t->x)) ||
 		    (m == CRM_BGNBD && t->x > 0 && t->tx == 0))
-			return crm_err(CRM_EX_DATAERR, NULL, "%s: x %g, t_x %g, "
-			    "T %g: x must be whole and 0 < t_x <= T when x > 0",
-			    title, t->x, t->tx, t->T);
+			return crm_err(CRM_EX_DATAERR, NULL, "%s: x %g, t_x "
+			    "%g, T %g: x must be whole and 0 < t_x <= T when "
+			    "x > 0", title, t->x, t->tx, t->T);
 		P->tr[j++] = *t;
 	}
 	/* Summaries come sorted (counts and crm-churn's query): check. */
@@ -1169,7 +1240,8 @@ lack(enum crm_model m, int k, int up)
 	case CRM_GG:
 		if (k == 0)
 			return up ? "each customer's spend does not vary "
-			    "(p -> inf)" : "spend varies without bound (p -> 0)";
+			    "(p -> inf)" : "spend varies without bound (p -> "
+			    "0)";
 		return up ? "spend does not vary between customers (q, gamma "
 		    "-> inf)" : "too few repeat customers to tell the spread "
 		    "of spend";
@@ -1309,6 +1381,13 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 		goto out;
 	P.progress = prog;
 	f->n = P.N;
+	for (v = 0, k = 0; k < (int)P.n && m != CRM_GG; k++)
+		v += P.tr[k].x;
+	if (m != CRM_GG && v == 0) {
+		rc = crm_err(CRM_EX_DATAERR, NULL, "%s: no fit: no repeat "
+		    "purchases (every customer bought once)", title);
+		goto out;
+	}
 	/*
 	 * The test suite's hook (tests/fitlock.t): stop here, in the fit,
 	 * so that a test can check what the process holds meanwhile.
@@ -1330,8 +1409,8 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 			th2[k] = th[k] + (k % 2 ? -0.5 : 0.5);
 		o2 = o;
 		o2.gtol = o.gtol_loose;
-		if (crm_bfgs(objective, &P, np, th2, &v2, g, &o2, &it2, &gmax) ==
-		    0) {
+		if (crm_bfgs(objective, &P, np, th2, &v2, g, &o2, &it2,
+		    &gmax) == 0) {
 			f->iter += it2;
 			if (v2 < v - 1e-9 * fabs(v)) {
 				memcpy(th, th2, sizeof th);
@@ -1339,8 +1418,8 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 			}
 			if (fabs(v2 - v) > 1e-9 * fabs(v))
 				crm_warn(NULL, "%s: a second start found a "
-				    "different optimum (LL %.10g and %.10g): the "
-				    "better one is kept", title, -v * P.N,
+				    "different optimum (LL %.10g and %.10g): "
+				    "the better one is kept", title, -v * P.N,
 				    -v2 * P.N);
 		}
 		objective(&P, th, g);

@@ -359,8 +359,9 @@ crm_bfgs(double (*fg)(void *, const double *, double *), void *ctx, int n,
 		}
 		for (i = 0; i < n; i++)
 			for (j = 0; j < n; j++)
-				H[i][j] += (sy + yHy) * s[i] * s[j] / (sy * sy) -
-				    (Hy[i] * s[j] + s[i] * Hy[j]) / sy;
+				H[i][j] += (sy + yHy) * s[i] * s[j] /
+				    (sy * sy) - (Hy[i] * s[j] + s[i] * Hy[j]) /
+				    sy;
 	}
 	for (gmax = 0, i = 0; i < n; i++)
 		gmax = fmax(gmax, fabs(g[i]));

@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 57
+plan 63
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -128,6 +128,8 @@ crm-churn --stdin -m pnbd $A <"$TMP/sum.tsv" >"$TMP/pn.tsv"
 check_out '--model-file: -m picks its block, the scores are the store'"'"'s' \
 	"$(must cat "$TMP/pn.tsv")" \
 	"CRM_DB=\"\$TMP/none.db\" crm-churn --stdin -m pnbd --model-file '$TMP/all.model' <'$TMP/sum.tsv'"
+check 'and says nothing on stderr (a mapper that does fails its job)' \
+	"crm-churn --stdin -m pnbd --model-file '$TMP/all.model' <'$TMP/sum.tsv' 2>\"\$TMP/e\" >/dev/null && crm-clv --stdin --model-file '$TMP/all.model' <'$TMP/sum.tsv' 2>>\"\$TMP/e\" >/dev/null && [ ! -s \"\$TMP/e\" ]"
 check_out 'crm-clv --stdin --model-file, repeated, gives the store'"'"'s lines' \
 	"$(must crm-clv -m bgnbd $A)" \
 	"CRM_DB=\"\$TMP/none.db\" crm-clv --stdin -m bgnbd --model-file '$TMP/bg.model' --model-file '$TMP/gg.model' <'$TMP/sum.tsv'"
@@ -167,6 +169,12 @@ check_out 'the default horizon is 12m (360 days)' "$(must crm-clv $A)" \
 check_out 'summary lines in weeks (4 fields and --unit week) score alike' \
 	"$(printf '1\t%s' "$($M palive bgnbd $P 2 213 272)")" \
 	"printf '1\t2\t30.428571428571431\t38.857142857142854\n' | crm-churn --stdin $W | cut -f1,2 | awk -F'\t' '{ printf \"%s\t%.6f\n\", \$1, \$2 }'"
+check_out 'a summary line that names its unit week scores as its days' \
+	"$(printf '1\t%s' "$($M palive bgnbd $P 2 213 272)")" \
+	"printf '1\t2\t30.428571428571431\t38.857142857142854\t0\tweek\n' | crm-churn --stdin $A | cut -f1,2 | awk -F'\t' '{ printf \"%s\t%.6f\n\", \$1, \$2 }'"
+check_exit 'a unit that is neither day nor week is bad input' 65 \
+	"printf '1\t2\t213\t272\t0\tmonth\n' | crm-churn --stdin $A"
+check_err 'saying where' '^crm-churn: stdin:1: unit: "month" is neither day nor week$'
 near 'p_alive in crm-ls with the fit in days equals crm-churn --stdin' \
 	"$(crm-ls $A -F p_alive -w 'ref = "CD1"')" \
 	"$(crm-churn --summary $A | crm-churn --stdin -m bgnbd $A | awk -F'\t' '$1 == 1 { print $2 }')" 1e-12
@@ -213,6 +221,9 @@ crm-add -q purchase customer=6 ts=2026-06-01 amount=10
 check_exit '--key ref with a customer without a ref is bad data' 65 "crm-churn --summary --key ref --asof 2026-06-30"
 check_err 'naming the customer' '^crm-churn: customer 6 has no ref'
 check_stdout 'before printing anything' ''
+crm-set -q 6 ref="$(printf 'N\to')"
+check_exit 'a ref with a tab cannot key a summary line' 65 "crm-churn --summary --key ref --asof 2026-06-30"
+check_err 'saying which customer' '^crm-churn: customer 6: a ref with a tab or line break cannot key a summary line$'
 # Six one-time buyers: nothing tells how they drop out.
 check_exit 'a fit the data cannot carry is refused, exit 65' 65 "crm-churn -m bgnbd --fit --asof 2026-06-30"
 check_out 'and nothing is stored' 0 "sqlite3 '$CRM_DB' 'SELECT count(*) FROM fit'"
