@@ -621,6 +621,8 @@ struct crm_bfgs_opt {
 	double	 gtol, gtol_loose;
 	double	 maxstep;	/* the longest first trial step in any axis */
 	void	(*progress)(void *, int iter, double f, double gmax);
+	const double *H;	/* NULL, or n x n: the first inverse Hessian */
+	double	*Hout;		/* NULL, or n x n: the last one */
 };
 int	crm_bfgs(double (*fg)(void *, const double *, double *), void *,
 	    int n, double *x, double *f, double *g,

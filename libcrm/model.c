@@ -176,6 +176,8 @@ struct pnser {
 	double	m, s;
 	int	filled[2];
 	double	c[2][NSER], dm[2][NSER], ds[2][NSER];
+	/* c dm, c ds, k c, and 3 c (1 + |dm| + |ds| + k): the sums' */
+	double	cdm[2][NSER], cds[2][NSER], kc[2][NSER], bnd[2][NSER];
 };
 
 static void
@@ -201,6 +203,12 @@ ser_fill(struct pnser *S, int kind, int k)
 		    c;
 		S->ds[kind][j] = S->ds[kind][j - 1] + (kind == 1 ? 1 / a : 0) -
 		    c;
+		c = S->c[kind][j];
+		S->cdm[kind][j] = c * S->dm[kind][j];
+		S->cds[kind][j] = c * S->ds[kind][j];
+		S->kc[kind][j] = c * j;
+		S->bnd[kind][j] = 3 * c * (1 + fabs(S->dm[kind][j]) +
+		    fabs(S->ds[kind][j]) + j);
 	}
 	S->filled[kind] = k + 1;
 }
@@ -216,18 +224,18 @@ static int
 ser_sum(struct pnser *S, int kind, double q, double *F, double *Fm,
     double *Fs, double *Fq)
 {
-	double f = 1, fm = 0, fs = 0, fq = 0, qk1 = 1, t;
+	double f = 1, fm = 0, fs = 0, fq = 0, qk1 = 1;
 	int k;
 
 	for (k = 1; k < NSER; k++) {
 		if (k >= S->filled[kind])
 			ser_fill(S, kind, k + 15 < NSER ? k + 15 : NSER - 1);
-		fq += k * S->c[kind][k] * qk1;
+		fq += S->kc[kind][k] * qk1;
 		qk1 *= q;
-		t = S->c[kind][k] * qk1;
-		f += t, fm += t * S->dm[kind][k], fs += t * S->ds[kind][k];
-		if (3 * fabs(t) * (1 + fabs(S->dm[kind][k]) +
-		    fabs(S->ds[kind][k]) + k) <= 1e-17 * f) {
+		f += S->c[kind][k] * qk1;
+		fm += S->cdm[kind][k] * qk1;
+		fs += S->cds[kind][k] * qk1;
+		if (fabs(qk1) * S->bnd[kind][k] <= 1e-17 * f) {
 			*F = f, *Fm = fm, *Fs = fs, *Fq = fq;
 			return 0;
 		}
@@ -345,18 +353,23 @@ pn_x(const double *p, double x, struct pnx *t)
 	t->dA[3] = p[2] / p[3];
 }
 
-/* At one time t, for one x: log e(t), g(t), each with d/dp. */
+/*
+ * At one time t, for one x: log e(t) and d/dp; log g(t), log(1 - g(t))
+ * and 1 / (1 - g(t)); U = d log(e (1 - g)) / dp and V = d log(e g) / dp,
+ * what a customer's likelihood takes from t as its T and as its t_x.
+ * la, lb: log(alpha + t), log(beta + t).
+ */
 struct pnt {
 	double	le, dle[4];
-	double	g, dg[4];
+	double	lg, lh, ih, U[4], V[4];
 };
 
 static void
-pn_t(const double *p, struct pnser *S, double m, double t, int needg,
-    struct pnt *v)
+pn_t(const double *p, struct pnser *S, double m, double t, double la,
+    double lb, int needg, struct pnt *v)
 {
-	double al = p[1], s = p[2], be = p[3], la = log(al + t), lb = log(be +
-	    t), gm, gs, gz;
+	double al = p[1], s = p[2], be = p[3], g, h, gm, gs, gz, dg[4];
+	int k;
 
 	v->le = -m * la - s * lb;
 	v->dle[0] = -la;
@@ -365,23 +378,33 @@ pn_t(const double *p, struct pnser *S, double m, double t, int needg,
 	v->dle[3] = -s / (be + t);
 	if (!needg)
 		return;
-	pn_g(S, (al - be) / (al + t), &v->g, &gm, &gs, &gz);
-	v->dg[0] = gm;
-	v->dg[1] = gz * (be + t) / ((al + t) * (al + t));
-	v->dg[2] = gs;
-	v->dg[3] = -gz / (al + t);
+	pn_g(S, (al - be) / (al + t), &g, &gm, &gs, &gz);
+	dg[0] = gm;
+	dg[1] = gz * (be + t) / ((al + t) * (al + t));
+	dg[2] = gs;
+	dg[3] = -gz / (al + t);
+	/* 1 - g is positive; a g rounded up to 1 leaves no such term. */
+	h = 1 - g;
+	v->lg = log(g);
+	v->lh = h > 0 ? log(h) : -INFINITY;
+	v->ih = h > 0 ? 1 / h : 0;
+	for (k = 0; k < 4; k++) {
+		v->U[k] = v->dle[k] - dg[k] * v->ih;
+		v->V[k] = v->dle[k] + dg[k] / g;
+	}
 }
 
 /*
  * One customer from the terms of x and those at T and t_x (vx NULL: t_x
  * = T), dle = log e(T) - log e(t_x) computed without cancellation; *pa
- * (NULL or) gets P(alive).
+ * (NULL or) gets P(alive).  The bracket is e(T) (1 - g(T)) + e(t_x)
+ * g(t_x); d the log of the ratio of the second term to the first.
  */
 static double
 pn_core(const struct pnx *t, const struct pnt *vT, const struct pnt *vx,
     double dle, double *g, double *pa)
 {
-	double h, b1, b2, M, eT, ex, Q;
+	double b1, b2, d, E, f, wT, wx;
 	int k;
 
 	if (vx == NULL) {
@@ -392,23 +415,19 @@ pn_core(const struct pnx *t, const struct pnt *vT, const struct pnt *vx,
 			*pa = 1;
 		return t->A + vT->le;
 	}
-	/* The bracket over e(T): h + e(t_x) / e(T) g(t_x). */
-	h = 1 - vT->g;
-	if (h < 0)
-		h = 0;
-	b1 = log(h);
-	b2 = log(vx->g) - dle;
-	M = b1 > b2 ? b1 : b2;
-	eT = exp(-M);
-	ex = exp(b2 - M) / vx->g;
-	Q = eT * h + ex * vx->g;
+	b1 = vT->lh;
+	b2 = vx->lg - dle;
+	d = b2 - b1;
+	E = exp(-fabs(d));
+	f = 1 / (1 + E);
+	wT = (d > 0 ? E : 1) * f;
+	wx = (d > 0 ? 1 : E) * f;
 	if (g != NULL)
 		for (k = 0; k < 4; k++)
-			g[k] = t->dA[k] + (eT * (h * vT->dle[k] - vT->dg[k]) +
-			    ex * (vx->g * vx->dle[k] + vx->dg[k])) / Q;
+			g[k] = t->dA[k] + wT * vT->U[k] + wx * vx->V[k];
 	if (pa != NULL)
-		*pa = eT / Q;
-	return t->A + vT->le + M + log(Q);
+		*pa = wT * vT->ih;
+	return t->A + vT->le + fmax(b1, b2) + log1p(E);
 }
 
 /* log e(T) - log e(t_x) */
@@ -428,10 +447,10 @@ pn_one(const double *p, double x, double tx, double T, double *g,
 
 	pn_x(p, x, &t);
 	ser_init(&S, t.m, p[2]);
-	pn_t(p, &S, t.m, T, tx < T, &vT);
+	pn_t(p, &S, t.m, T, log(p[1] + T), log(p[3] + T), tx < T, &vT);
 	if (tx >= T)
 		return pn_core(&t, &vT, NULL, 0, g, pa);
-	pn_t(p, &S, t.m, tx, 1, &vx);
+	pn_t(p, &S, t.m, tx, log(p[1] + tx), log(p[3] + tx), 1, &vx);
 	return pn_core(&t, &vT, &vx, pn_dle(p, t.m, tx, T), g, pa);
 }
 
@@ -748,7 +767,7 @@ struct prep {
 	size_t		 npair;
 	double		*lm;		/* Gamma-Gamma: log m_x per triple */
 	/* scratch per evaluation */
-	double		*la, *ia;
+	double		*la, *ia;	/* per time: Pareto/NBD la, lb */
 	struct pnt	*pv;
 	struct pnser	*ser;
 	double		*w;		/* the weights, compact */
@@ -826,7 +845,7 @@ times(struct prep *P)
 	uint32_t *idx = NULL;
 	unsigned char *used = NULL;
 	size_t cap = 64, i, h, k, nt = 0;
-	int shift = 58, pass, rc = -1;
+	int shift = 58, rc = -1;
 
 	while (cap < 4 * P->n)
 		cap <<= 1, shift--;
@@ -837,37 +856,36 @@ times(struct prep *P)
 	    (P->iT = malloc(P->n * sizeof *P->iT)) == NULL ||
 	    (P->ix = malloc(P->n * sizeof *P->ix)) == NULL)
 		goto out;
-	/* Pass 0 collects the distinct times, pass 1 looks them up. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < 2 * P->n; i++) {
-			double t = i % 2 ? P->tr[i / 2].T : P->tr[i / 2].tx;
+	/* Each time's slot, the distinct ones; then each slot's index. */
+	for (i = 0; i < 2 * P->n; i++) {
+		double t = i % 2 ? P->tr[i / 2].T : P->tr[i / 2].tx;
 
-			t += 0.0;	/* -0 is 0 */
-			memcpy(&b, &t, sizeof b);
-			h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >> shift);
-			while (used[h] && key[h] != b)
-				h = (h + 1) & (cap - 1);
-			if (pass == 0) {
-				if (!used[h]) {
-					used[h] = 1, key[h] = b;
-					P->tv[nt++] = t;
-				}
-			} else if (i % 2)
-				P->iT[i / 2] = idx[h];
-			else
-				P->ix[i / 2] = idx[h];
-			if (pass == 0 && i + 1 == 2 * P->n) {
-				qsort(P->tv, nt, sizeof *P->tv, cmpd);
-				for (k = 0; k < nt; k++) {
-					memcpy(&b, &P->tv[k], sizeof b);
-					h = (size_t)((b *
-					    0x9E3779B97F4A7C15ULL) >> shift);
-					while (key[h] != b)
-						h = (h + 1) & (cap - 1);
-					idx[h] = (uint32_t)k;
-				}
-			}
+		t += 0.0;	/* -0 is 0 */
+		memcpy(&b, &t, sizeof b);
+		h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >> shift);
+		while (used[h] && key[h] != b)
+			h = (h + 1) & (cap - 1);
+		if (!used[h]) {
+			used[h] = 1, key[h] = b;
+			P->tv[nt++] = t;
 		}
+		if (i % 2)
+			P->iT[i / 2] = (uint32_t)h;
+		else
+			P->ix[i / 2] = (uint32_t)h;
+	}
+	qsort(P->tv, nt, sizeof *P->tv, cmpd);
+	for (k = 0; k < nt; k++) {
+		memcpy(&b, &P->tv[k], sizeof b);
+		h = (size_t)((b * 0x9E3779B97F4A7C15ULL) >> shift);
+		while (key[h] != b)
+			h = (h + 1) & (cap - 1);
+		idx[h] = (uint32_t)k;
+	}
+	for (i = 0; i < P->n; i++) {
+		P->iT[i] = idx[P->iT[i]];
+		P->ix[i] = idx[P->ix[i]];
+	}
 	P->nt = nt;
 	if ((P->la = malloc(nt * sizeof *P->la)) == NULL ||
 	    (P->ia = malloc(nt * sizeof *P->ia)) == NULL)
@@ -998,15 +1016,16 @@ oom:
 /*
  * The sum of bg_core over a group's triples, lo .. hi - 1, its gradient
  * added to G: the same formula with the sums the gradient needs taken
- * once per group, and log(1 + e^-|d|) of the triples of weight 1 as the
- * log of their product (each factor in (1, 2], renormalized every 512).
+ * once per group, and log(1 + e^-|d|) of the triples of weight up to 4 as
+ * the log of their product (each factor in (1, 2], renormalized every 512
+ * or so).
  */
 static double
 bg_group(struct prep *P, const struct bgx *t, const double *p,
     size_t lo, size_t hi, double *G)
 {
 	double N = 0, SlaT = 0, Sw = 0, Swdl = 0, Smix = 0, Slog = 0, Spos = 0;
-	double prod = 1, m = t->m, d, e, f, w, dl, n, laT, iaT, ll;
+	double prod = 1, m = t->m, d, e, f, w, dl, n, laT, iaT, ll, q;
 	long exsum = 0;
 	size_t i;
 	int ex, cnt = 0, tab;
@@ -1050,10 +1069,13 @@ bg_group(struct prep *P, const struct bgx *t, const double *p,
 			e = exp(-fabs(d));
 		f = 1 / (1 + e);
 		w = (d > 0 ? 1 : e) * f;
-		Spos += n * fmax(d, 0);
-		if (n == 1) {
-			prod *= 1 + e;
-			if (++cnt == 512) {
+		Spos += d > 0 ? n * d : 0;
+		if (n <= 4 && n == (int)n) {
+			q = 1 + e;
+			q = n == 1 ? q : n == 2 ? q * q : n == 3 ? q * q * q :
+			    q * q * q * q;
+			prod *= q;
+			if ((cnt += (int)n) >= 512) {
 				prod = frexp(prod, &ex);
 				exsum += ex;
 				cnt = 0;
@@ -1099,13 +1121,18 @@ total(struct prep *P, const double *p, double *grad)
 		}
 		break;
 	case CRM_PNBD:
+		for (j = 0; j < P->nt; j++) {
+			P->la[j] = log(p[1] + P->tv[j]);
+			P->ia[j] = log(p[3] + P->tv[j]);
+		}
 		for (gi = 0; gi < P->ng; gi++) {
 			struct pnx t;
 
 			pn_x(p, P->tr[P->gs[gi]].x, &t);
 			ser_init(P->ser, t.m, p[2]);
 			for (j = P->ps[gi]; j < P->ps[gi + 1]; j++)
-				pn_t(p, P->ser, t.m, P->tv[P->pt[j]], 1,
+				pn_t(p, P->ser, t.m, P->tv[P->pt[j]],
+				    P->la[P->pt[j]], P->ia[P->pt[j]], 1,
 				    &P->pv[j]);
 			for (i = P->gs[gi]; i < P->gs[gi + 1]; i++) {
 				const struct crm_triple *tr = &P->tr[i];
@@ -1334,21 +1361,22 @@ invert(int n, double H[4][4], double C[4][4])
 	return 0;
 }
 
-/* Standard errors by the Hessian of central differences of the gradient. */
+/*
+ * Standard errors by the Hessian of forward differences (step 1e-5 in
+ * log p) of the gradient g0 at th: relative error about 1e-5.
+ */
 static int
-stderrs(struct prep *P, const double *th, double *se)
+stderrs(struct prep *P, const double *th, const double *g0, double *se)
 {
-	double H[4][4], C[4][4], t[4], gp[4], gm[4], h = 1e-4;
+	double H[4][4], C[4][4], t[4], gp[4], h = 1e-5;
 	int i, j, np = P->np;
 
 	for (j = 0; j < np; j++) {
 		memcpy(t, th, sizeof t);
 		t[j] = th[j] + h;
 		objective(P, t, gp);
-		t[j] = th[j] - h;
-		objective(P, t, gm);
 		for (i = 0; i < np; i++)
-			H[i][j] = (gp[i] - gm[i]) / (2 * h) * P->N;
+			H[i][j] = (gp[i] - g0[i]) / h * P->N;
 	}
 	for (i = 0; i < np; i++)
 		for (j = 0; j < i; j++)
@@ -1364,7 +1392,9 @@ int
 crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
     struct crm_fit *f, int prog)
 {
-	struct crm_bfgs_opt o = { 500, 1e-8, 1e-6, 2, progress }, o2;
+	struct crm_bfgs_opt o = { 500, 1e-8, 1e-6, 2, progress, NULL, NULL };
+	struct crm_bfgs_opt o2;
+	double Hinv[16];
 	struct prep P;
 	double th[4], th2[4], g[4], v, v2, gmax, p[4];
 	const char *title = info[m].title;
@@ -1398,17 +1428,21 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 	start(&P, p);
 	for (k = 0; k < np; k++)
 		th[k] = log(p[k]);
+	o.Hout = Hinv;
 	rc = crm_bfgs(objective, &P, np, th, &v, g, &o, &it, &gmax);
 	f->iter = it;
 	if (rc == 0) {
 		/*
 		 * Confirm from a second start: each log-parameter moved by
-		 * 0.5, up and down in turn.
+		 * 0.5, up and down in turn, with the curvature the first
+		 * run learned.
 		 */
 		for (k = 0; k < np; k++)
 			th2[k] = th[k] + (k % 2 ? -0.5 : 0.5);
 		o2 = o;
 		o2.gtol = o.gtol_loose;
+		o2.H = Hinv;
+		o2.Hout = NULL;
 		if (crm_bfgs(objective, &P, np, th2, &v2, g, &o2, &it2,
 		    &gmax) == 0) {
 			f->iter += it2;
@@ -1449,7 +1483,7 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 	}
 	for (k = 0; k < np; k++)
 		f->p[k] = exp(th[k]);
-	if (stderrs(&P, th, f->se) != 0) {
+	if (stderrs(&P, th, g, f->se) != 0) {
 		rc = crm_err(CRM_EX_DATAERR, NULL, "%s: no fit: the likelihood "
 		    "is flat in some direction at its maximum, so the data do "
 		    "not determine the parameters", title);

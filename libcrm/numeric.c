@@ -286,7 +286,7 @@ crm_bfgs(double (*fg)(void *, const double *, double *), void *ctx, int n,
 		return -2;
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
-			H[i][j] = i == j;
+			H[i][j] = o->H != NULL ? o->H[i * n + j] : i == j;
 	memset(&fu, 0, sizeof fu);
 	fu.fg = fg, fu.ctx = ctx, fu.n = n, fu.x = xn, fu.g = gn;
 	for (it = 0; ; it++) {
@@ -348,7 +348,7 @@ crm_bfgs(double (*fg)(void *, const double *, double *), void *ctx, int n,
 				Hy[i] += H[i][j] * y[j];
 			yHy += y[i] * Hy[i];
 		}
-		if (it == 0) {
+		if (it == 0 && o->H == NULL) {
 			/* Scale the first guess of the inverse Hessian. */
 			for (i = 0; i < n; i++) {
 				for (j = 0; j < n; j++)
@@ -365,6 +365,10 @@ crm_bfgs(double (*fg)(void *, const double *, double *), void *ctx, int n,
 	}
 	for (gmax = 0, i = 0; i < n; i++)
 		gmax = fmax(gmax, fabs(g[i]));
+	if (o->Hout != NULL)
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n; j++)
+				o->Hout[i * n + j] = H[i][j];
 	*fx = f;
 	*iter = it;
 	*gnorm = gmax;
