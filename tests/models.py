@@ -427,11 +427,15 @@ def ll_grad(m, lp, c):
     ea = np.exp(la)
     eb = be + (al + tx)[:, None] * np.expm1(v) + tx[:, None]  # beta + u
     lb = np.log(eb)
-    h = wy * np.exp((s + 1) * (la - lb))
-    J = h.sum(1)
-    pos = J > 0
-    Js = np.where(pos, J, 1.0)
-    lI = -n * ltx - np.log(n) + np.log(Js)
+    # h scaled by its largest node, so that no extreme parameter overflows
+    with np.errstate(divide="ignore"):
+        lh = np.log(wy) + (s + 1) * (la - lb)
+    mx = lh.max(1)
+    pos = np.isfinite(mx)
+    mx = np.where(pos, mx, 0.0)
+    h = np.exp(lh - mx[:, None])
+    Js = np.where(pos, h.sum(1), 1.0)
+    lI = -n * ltx - np.log(n) + mx + np.log(Js)
     lsI = np.where(pos, np.log(s) + lI, -np.inf)
     M = np.logaddexp(lA, lsI)
     pA = np.exp(lA - M)
@@ -472,9 +476,13 @@ def fit(m, c, x0=None):
     import numpy as np
     from scipy.optimize import minimize
     x0 = start(m, c) if x0 is None else x0
-    res = minimize(lambda lp: tuple(-v for v in ll_grad(m, lp, c)), x0,
-                   jac=True, method="L-BFGS-B",
-                   options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-9})
+    # log parameters within +-25 (1e-11 to 7e10): a fit that ends on
+    # that bound has a parameter running to 0 or infinity
+    with np.errstate(all="ignore"):
+        res = minimize(lambda lp: tuple(-v for v in ll_grad(m, lp, c)), x0,
+                       jac=True, method="L-BFGS-B", bounds=[(-25, 25)] *
+                       len(x0), options={"maxiter": 2000, "ftol": 1e-15,
+                                         "gtol": 1e-9})
     return res
 
 
