@@ -213,6 +213,10 @@ counts_stmt(struct crm_store *st, int gg, int64_t k, sqlite3_stmt **s)
 		return crm_prepare(st, "SELECT x, (2 * repeat + x) / (2 * x), "
 		    "count(*) FROM temp.summ WHERE x > 0 AND repeat > 0 GROUP "
 		    "BY 1, 2 ORDER BY 1, 2", s);
+	/* Every customer: no numbering to pay for. */
+	if (k == 1)
+		return crm_prepare(st, "SELECT x, tx, T, count(*) FROM temp.summ "
+		    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", s);
 	if ((rc = crm_prepare(st, "SELECT x, tx, T, count(*) FROM (SELECT x, "
 	    "tx, T, row_number() OVER (ORDER BY customer) - 1 AS i FROM "
 	    "temp.summ) WHERE i % ?1 = 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
