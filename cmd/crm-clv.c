@@ -267,7 +267,7 @@ value(struct crm_cli *cli, const struct opts *op)
 	double unit = 1;
 	char *line = NULL, id[32];
 	size_t cap = 0;
-	int rc, k, d = 2, people = cli->fmt == CRM_FMT_TABLE;
+	int rc, k, d = 2, people = cli->fmt == CRM_FMT_TABLE, made = 0;
 	long n = 0;
 
 	if (op->in && (op->params != NULL || op->nfiles > 0)) {
@@ -304,11 +304,13 @@ value(struct crm_cli *cli, const struct opts *op)
 				    "Gamma-Gamma fit: crm-clv --fit first");
 				goto out;
 			}
-			/* The rest reads only temp.summ. */
+			/*
+			 * The rest reads only temp.summ; the fit is kept
+			 * once the values are written.
+			 */
 			if ((rc = crm_store_end(st)) == CRM_EX_OK &&
-			    (rc = fitstore(st, f.scale, &g)) == CRM_EX_OK &&
-			    !cli->dryrun)
-				rc = crm_fit_store(st, &g);
+			    (rc = fitstore(st, f.scale, &g)) == CRM_EX_OK)
+				made = 1;
 		}
 		if (rc != CRM_EX_OK)
 			goto out;
@@ -346,6 +348,14 @@ value(struct crm_cli *cli, const struct opts *op)
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 	if (rc == CRM_EX_OK && n == 0)
 		rc = CRM_EX_NONE;
+	crm_out_free(o);
+	o = NULL;
+	/* Not when writing failed: main's crm_cli_end tells. */
+	if (made && !cli->dryrun && (rc == CRM_EX_OK || rc == CRM_EX_NONE) &&
+	    fflush(stdout) == 0 && !ferror(stdout)) {
+		k = crm_fit_store(st, &g);
+		rc = k != CRM_EX_OK ? k : rc;
+	}
 out:
 	free(line);
 	crm_out_free(o);

@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 102
+plan 105
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -260,6 +260,12 @@ check_exit 'crm-churn -m mbgnbd (no stored fit) to a full disk fails, exit 74' 7
 check_out 'and stores no fit' "$fits" "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM fit'"
 check_out 'written, the fit is stored' "$((fits + 1)) mbgnbd" \
 	"crm-churn -m mbgnbd $A >/dev/null && sqlite3 -separator ' ' \"\$CRM_DB\" 'SELECT count(*), (SELECT model FROM fit ORDER BY id DESC LIMIT 1) FROM fit'"
+sqlite3 "$CRM_DB" "DELETE FROM fit WHERE model = 'gg'"
+check_exit 'crm-clv with no stored Gamma-Gamma fit to a full disk fails, exit 74' 74 \
+	"crm-clv $A >/dev/full"
+check_out 'and stores no Gamma-Gamma fit' 0 "sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM fit WHERE model = 'gg'\""
+check_out 'written, it is stored' 1 \
+	"crm-clv $A -o table >/dev/null && sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM fit WHERE model = 'gg'\""
 # Nothing at all to fit is exit 1, with one message.
 crm-add -d "$TMP/empty.db" -q customer name=Nobody
 check_out 'an empty store: nothing to fit, exit 1, one message' \
