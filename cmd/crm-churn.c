@@ -27,6 +27,8 @@ enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_THRESHOLD, OPT_NEW, OPT_SUMMARY,
 
 /* Fits use every customer up to this many (--sample). */
 #define SAMPLE	10000000
+/* The longest --horizon and --holdout: 5y (crm-report forecast: 60m). */
+#define MAXDAYS	1825
 
 struct opts {
 	const char	*model;		/* NULL: bgnbd */
@@ -41,6 +43,7 @@ struct opts {
 	const char	*files[16];	/* --model-file */
 	int		 nfiles;
 	int64_t		 sample;
+	int		 sampled;	/* --sample given */
 	double		 horizon;	/* days */
 	int		 backtest;
 	int64_t		 holdout;	/* days */
@@ -539,7 +542,8 @@ score(const struct opts *op, const struct crm_fit *f)
 
 /*
  * The fit to score with but a store's: --params (in --unit), or the last
- * block of model m in the --model-file files.  CRM_EX_NONE: neither given.
+ * block of model m (without -m, of any purchase model) in the --model-file
+ * files.  CRM_EX_NONE: neither given.
  */
 static int
 givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
@@ -570,13 +574,15 @@ givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
 		    CRM_EX_OK)
 			goto out;
 	for (i = n; i-- > 0; )
-		if (fits[i].model == m)
+		if (op->model != NULL ? fits[i].model == m : fits[i].model !=
+		    CRM_GG)
 			break;
 	if (i < n)
 		*f = fits[i];
 	else if (op->nfiles > 0)
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
-		    "--model-file files", mi->name);
+		    "--model-file files", op->model != NULL ? mi->name :
+		    "bgnbd, pnbd or mbgnbd");
 	else
 		rc = CRM_EX_NONE;
 out:
@@ -640,17 +646,21 @@ churn(struct crm_cli *cli, const struct opts *op)
 	struct crm_store *st = NULL;
 	struct crm_fit f;
 	struct warnings ws = { 0 };
-	const char *name = op->model != NULL ? op->model : "bgnbd";
+	const char *name = op->model;
 	enum crm_model m = CRM_BGNBD;
-	int heur = strcmp(name, "heuristic") == 0, rc;
+	int heur = name != NULL && strcmp(name, "heuristic") == 0, made = 0, rc;
 	size_t i;
 
-	if (!heur && (crm_model_parse(name, &m) != 0 || m == CRM_GG))
+	if (name != NULL && !heur && (crm_model_parse(name, &m) != 0 ||
+	    m == CRM_GG))
 		return crm_err(CRM_EX_USAGE, NULL, "-m %s: no such model "
 		    "(heuristic, bgnbd, pnbd, mbgnbd)", name);
 	if (heur && (op->fit || op->in || op->backtest || op->counts))
 		return crm_err(CRM_EX_USAGE, NULL, "the heuristic has nothing "
 		    "to fit or score");
+	if (heur && op->sampled)
+		return crm_err(CRM_EX_USAGE, NULL, "--sample: the heuristic "
+		    "fits nothing");
 	if (op->fit)
 		return fit(cli, op, m);
 	if (op->in && (rc = givenfit(op, m, &f)) != CRM_EX_NONE)
@@ -679,19 +689,32 @@ churn(struct crm_cli *cli, const struct opts *op)
 		if (!op->in && (rc = crm_summary(st, 0)) != CRM_EX_OK)
 			goto out;
 		/*
-		 * The stored fit of the model, or one fitted now and kept
+		 * The stored fit of -m, else the newest of any purchase
+		 * model (as crm-clv, crm-report and crm-ls p_alive), or one
+		 * of -m (BG/NBD) fitted now, kept once the warnings are out
 		 * (not with -n); the other signals are read afresh after.
 		 */
 		rc = crm_fit_load(st, name, &f);
-		if (rc == CRM_EX_NONE && !op->in &&
-		    (rc = crm_store_end(st)) == CRM_EX_OK &&
-		    (rc = fitnow(st, m, op, cli->now, &f)) == CRM_EX_OK &&
-		    (cli->dryrun || (rc = crm_fit_store(st, &f)) == CRM_EX_OK))
-			rc = crm_store_begin(st, CRM_READ);
+		if (rc == CRM_EX_OK && op->sampled) {
+			rc = crm_err(CRM_EX_USAGE, NULL, "--sample: the stored "
+			    "%s fit scores, no fit is made (--fit makes one)",
+			    crm_model_info(f.model)->name);
+			goto out;
+		}
+		if (rc == CRM_EX_NONE && !op->in) {
+			if ((rc = crm_store_end(st)) != CRM_EX_OK ||
+			    (rc = fitnow(st, m, op, cli->now, &f)) !=
+			    CRM_EX_OK ||
+			    (rc = crm_store_begin(st, CRM_READ)) != CRM_EX_OK)
+				goto out;
+			made = 1;
+		}
 		if (rc == CRM_EX_NONE) {
 			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored %s fit: "
-			    "crm-churn -m %s --fit first, or --params or "
-			    "--model-file", name, name);
+			    "crm-churn%s%s --fit first, or --params or "
+			    "--model-file", name != NULL ? name : "purchase "
+			    "model", name != NULL ? " -m " : "", name != NULL ?
+			    name : "");
 			goto out;
 		}
 		if (rc != CRM_EX_OK)
@@ -700,6 +723,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 			rc = score(op, &f);
 			goto out;
 		}
+		name = crm_model_info(f.model)->name;
 		rc = bymodel(st, &f, op->threshold, &ws);
 	} else
 		rc = heuristic(st, &ws);
@@ -715,6 +739,15 @@ churn(struct crm_cli *cli, const struct opts *op)
 	if (op->fresh && !cli->dryrun && (rc = crm_store_commit(st)) !=
 	    CRM_EX_OK)
 		goto out;
+	/* A fit made now is kept only when the warnings were written. */
+	if (made && !cli->dryrun) {
+		if (fflush(stdout) != 0 || ferror(stdout))
+			goto out;	/* main's crm_cli_end tells */
+		if (!op->fresh && (rc = crm_store_end(st)) != CRM_EX_OK)
+			goto out;
+		if ((rc = crm_fit_store(st, &f)) != CRM_EX_OK)
+			goto out;
+	}
 	rc = ws.n > 0 ? CRM_EX_OK : CRM_EX_NONE;
 out:
 	for (i = 0; i < ws.n; i++)
@@ -722,6 +755,32 @@ out:
 	free(ws.w);
 	crm_store_close(st);
 	return rc;
+}
+
+/* What is wrong with the options together, or NULL. */
+static const char *
+conflict(const struct opts *op)
+{
+	if (op->fit + op->summary + op->counts + op->in + op->backtest > 1)
+		return "--fit, --summary, --counts, --stdin and --backtest "
+		    "exclude each other";
+	if (op->fresh && (op->fit || op->summary || op->counts || op->in))
+		return "--new goes with warnings, not with --fit, --summary, "
+		    "--counts or --stdin";
+	if (op->byref && !op->summary)
+		return "--key goes with --summary";
+	if ((op->params != NULL || op->nfiles > 0) && !op->in)
+		return "--params and --model-file go with --stdin";
+	if (op->params != NULL && op->nfiles > 0)
+		return "--params and --model-file exclude each other";
+	if ((op->save != NULL || op->from != NULL) && !op->fit)
+		return "--save and --from-counts go with --fit";
+	if (op->sampled && (op->in || op->summary || op->counts ||
+	    op->from != NULL))
+		return "--sample does nothing with --stdin, --summary, "
+		    "--counts or --from-counts: it samples the customers of a "
+		    "fit made from the store";
+	return NULL;
 }
 
 int
@@ -750,6 +809,7 @@ main(int argc, char *argv[])
 	struct opts op = { .scale = 7, .threshold = 0.3, .sample = SAMPLE,
 	    .horizon = 364, .holdout = 273 };
 	struct crm_cli cli;
+	const char *why;
 	double days;
 	char *end;
 	int c;
@@ -812,6 +872,7 @@ main(int argc, char *argv[])
 			op.from = optarg;
 			break;
 		case OPT_SAMPLE:
+			op.sampled = 1;
 			op.sample = strtoll(optarg, &end, 10);
 			if (*end != '\0' || end == optarg || op.sample < 1) {
 				crm_err(0, NULL, "--sample: \"%s\" is not a "
@@ -825,23 +886,37 @@ main(int argc, char *argv[])
 		case OPT_HOLDOUT:
 			if (crm_opt_days("holdout", optarg, &days) != 0)
 				return crm_usage(&cli);
+			if (days > MAXDAYS) {
+				crm_err(0, NULL, "--holdout: \"%s\" is %.0f "
+				    "days, beyond the longest holdout, 5y (%d "
+				    "days)",
+				    optarg, days, MAXDAYS);
+				return crm_usage(&cli);
+			}
 			op.holdout = (int64_t)days;
 			break;
 		case OPT_HORIZON:
 			if (crm_opt_days("horizon", optarg, &op.horizon) != 0)
 				return crm_usage(&cli);
+			if (op.horizon > MAXDAYS) {
+				crm_err(0, NULL, "--horizon: \"%s\" is %.0f "
+				    "days, beyond the longest horizon, 5y (%d "
+				    "days)",
+				    optarg, op.horizon, MAXDAYS);
+				return crm_usage(&cli);
+			}
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
-	if (cli.optind != argc || op.fit + op.summary + op.counts + op.in +
-	    op.backtest > 1 ||
-	    (op.fresh && (op.fit || op.summary || op.counts || op.in)) ||
-	    (op.byref && !op.summary) ||
-	    ((op.params != NULL || op.nfiles > 0) && !op.in) ||
-	    (op.params != NULL && op.nfiles > 0) ||
-	    ((op.save != NULL || op.from != NULL) && !op.fit))
+	if ((why = conflict(&op)) != NULL || cli.optind != argc) {
+		if (why != NULL)
+			crm_err(0, NULL, "%s", why);
+		else
+			crm_err(0, NULL, "\"%s\": no operand is taken",
+			    argv[cli.optind]);
 		return crm_usage(&cli);
+	}
 	return crm_cli_end(&cli, churn(&cli, &op));
 }

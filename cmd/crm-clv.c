@@ -20,6 +20,9 @@ static const char usage[] =
     "--model-file file ...]] | --fit [--from-counts file] [--save file] | "
     "--summary [--key id|ref] | --counts";
 
+/* The longest --horizon: 5y (crm-report forecast: 60m). */
+#define MAXDAYS	1825
+
 enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_HORIZON, OPT_RATE, OPT_SUMMARY,
     OPT_STDIN, OPT_KEY, OPT_COUNTS, OPT_PARAMS, OPT_MODELFILE, OPT_SAVE,
     OPT_FROM };
@@ -40,11 +43,14 @@ struct opts {
 
 /*
  * Fit Gamma-Gamma on the counts (x, m_x rounded to the store's decimals,
- * n) of the repeat customers: CRM_EX_NONE with fewer than two of them.
+ * n) of the repeat customers; any is the number of customers with a
+ * purchase (CRM_EX_NONE when 0: nothing to fit).  Fewer than two repeat
+ * customers cannot be fitted (CRM_EX_DATAERR), as a purchase model refuses
+ * what its data lack.
  */
 static int
-fitgg(const struct crm_triple *t, size_t n, int scale, int64_t now,
-    struct crm_fit *f)
+fitgg(const struct crm_triple *t, size_t n, double any, int scale,
+    int64_t now, struct crm_fit *f)
 {
 	double c = 0, sx = 0, sm = 0, sxx = 0, smm = 0, sxm = 0, r;
 	size_t i;
@@ -57,9 +63,13 @@ fitgg(const struct crm_triple *t, size_t n, int scale, int64_t now,
 		smm += t[i].n * t[i].tx * t[i].tx;
 		sxm += t[i].n * t[i].x * t[i].tx;
 	}
+	if (any == 0)
+		return crm_err(CRM_EX_NONE, NULL, "no purchases up to the "
+		    "--asof day: nothing to fit");
 	if (c < 2)
-		return crm_err(CRM_EX_NONE, NULL, "fewer than two repeat "
-		    "customers: nothing to fit");
+		return crm_err(CRM_EX_DATAERR, NULL, "%.0f repeat customer%s "
+		    "with a repeat spend: Gamma-Gamma needs two at least",
+		    c, c == 1 ? "" : "s");
 	/* The model assumes spend does not depend on frequency. */
 	r = (c * sxm - sx * sm) / sqrt((c * sxx - sx * sx) * (c * smm - sm *
 	    sm));
@@ -79,13 +89,15 @@ static int
 fitstore(struct crm_store *st, int scale, struct crm_fit *f)
 {
 	struct crm_triple *t = NULL;
-	int64_t all;
+	int64_t all, any = 0;
 	size_t n = 0;
 	int rc;
 
-	if ((rc = crm_summary_triples(st, CRM_GG, scale, 0, &t, &n, &all)) ==
-	    CRM_EX_OK)
-		rc = fitgg(t, n, scale, crm_store_cli(st)->now, f);
+	if ((rc = crm_query_int(st, &any, "SELECT count(*) FROM temp.summ",
+	    0)) == CRM_EX_OK && (rc = crm_summary_triples(st, CRM_GG, scale, 0,
+	    &t, &n, &all)) == CRM_EX_OK)
+		rc = fitgg(t, n, (double)any, scale, crm_store_cli(st)->now,
+		    f);
 	free(t);
 	return rc;
 }
@@ -110,8 +122,15 @@ fit(struct crm_cli *cli, const struct opts *op)
 		    CRM_GG, op->scale, &t, &n);
 		if (fp != stdin)
 			fclose(fp);
-		if (rc != CRM_EX_OK ||
-		    (rc = fitgg(t, n, op->scale, cli->now, &f)) != CRM_EX_OK)
+		if (rc != CRM_EX_OK)
+			goto out;
+		if (n == 0) {
+			rc = crm_err(CRM_EX_NONE, NULL, "no counts: nothing to "
+			    "fit");
+			goto out;
+		}
+		if ((rc = fitgg(t, n, (double)n, op->scale, cli->now, &f)) !=
+		    CRM_EX_OK)
 			goto out;
 	} else if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_summary(st, 1)) != CRM_EX_OK ||
@@ -248,7 +267,7 @@ value(struct crm_cli *cli, const struct opts *op)
 	double unit = 1;
 	char *line = NULL, id[32];
 	size_t cap = 0;
-	int rc, k, d = 2, people = cli->fmt == CRM_FMT_TABLE;
+	int rc, k, d = 2, people = cli->fmt == CRM_FMT_TABLE, made = 0;
 	long n = 0;
 
 	if (op->in && (op->params != NULL || op->nfiles > 0)) {
@@ -285,11 +304,13 @@ value(struct crm_cli *cli, const struct opts *op)
 				    "Gamma-Gamma fit: crm-clv --fit first");
 				goto out;
 			}
-			/* The rest reads only temp.summ. */
+			/*
+			 * The rest reads only temp.summ; the fit is kept
+			 * once the values are written.
+			 */
 			if ((rc = crm_store_end(st)) == CRM_EX_OK &&
-			    (rc = fitstore(st, f.scale, &g)) == CRM_EX_OK &&
-			    !cli->dryrun)
-				rc = crm_fit_store(st, &g);
+			    (rc = fitstore(st, f.scale, &g)) == CRM_EX_OK)
+				made = 1;
 		}
 		if (rc != CRM_EX_OK)
 			goto out;
@@ -327,12 +348,38 @@ value(struct crm_cli *cli, const struct opts *op)
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 	if (rc == CRM_EX_OK && n == 0)
 		rc = CRM_EX_NONE;
+	crm_out_free(o);
+	o = NULL;
+	/* Not when writing failed: main's crm_cli_end tells. */
+	if (made && !cli->dryrun && (rc == CRM_EX_OK || rc == CRM_EX_NONE) &&
+	    fflush(stdout) == 0 && !ferror(stdout)) {
+		k = crm_fit_store(st, &g);
+		rc = k != CRM_EX_OK ? k : rc;
+	}
 out:
 	free(line);
 	crm_out_free(o);
 	sqlite3_finalize(s);
 	crm_store_close(st);
 	return rc;
+}
+
+/* What is wrong with the options together, or NULL. */
+static const char *
+conflict(const struct opts *op)
+{
+	if (op->fit + op->summary + op->counts + op->in > 1)
+		return "--fit, --summary, --counts and --stdin exclude each "
+		    "other";
+	if (op->byref && !op->summary)
+		return "--key goes with --summary";
+	if ((op->params != NULL || op->nfiles > 0) && !op->in)
+		return "--params and --model-file go with --stdin";
+	if (op->params != NULL && op->nfiles > 0)
+		return "--params and --model-file exclude each other";
+	if ((op->save != NULL || op->from != NULL) && !op->fit)
+		return "--save and --from-counts go with --fit";
+	return NULL;
 }
 
 int
@@ -358,6 +405,7 @@ main(int argc, char *argv[])
 	struct opts op = { .scale = 7, .horizon = 360, .rate = 0.1 };
 	struct crm_cli cli;
 	enum crm_model m;
+	const char *why;
 	char *end;
 	int c;
 
@@ -382,13 +430,26 @@ main(int argc, char *argv[])
 		case OPT_HORIZON:
 			if (crm_opt_days("horizon", optarg, &op.horizon) != 0)
 				return crm_usage(&cli);
+			if (op.horizon > MAXDAYS) {
+				crm_err(0, NULL, "--horizon: \"%s\" is %.0f "
+				    "days, beyond the longest horizon, 5y (%d "
+				    "days)",
+				    optarg, op.horizon, MAXDAYS);
+				return crm_usage(&cli);
+			}
 			break;
 		case OPT_RATE:
 			op.rate = strtod(optarg, &end);
 			if (*end == '%')
 				op.rate /= 100, end++;
-			if (*end != '\0' || !(op.rate >= 0 && op.rate < 10))
+			if (end == optarg || *end != '\0' || !(op.rate >= 0 &&
+			    op.rate < 10)) {
+				crm_err(0, NULL, "--rate: \"%s\" is not a "
+				    "yearly rate from 0 up to 10 (like 0.1 or "
+				    "10%%)",
+				    optarg);
 				return crm_usage(&cli);
+			}
 			break;
 		case OPT_SUMMARY:
 			op.summary = 1;
@@ -430,11 +491,13 @@ main(int argc, char *argv[])
 			return crm_usage(&cli);
 		}
 	}
-	if (cli.optind != argc || op.fit + op.summary + op.counts + op.in >
-	    1 || (op.byref && !op.summary) ||
-	    ((op.params != NULL || op.nfiles > 0) && !op.in) ||
-	    (op.params != NULL && op.nfiles > 0) ||
-	    ((op.save != NULL || op.from != NULL) && !op.fit))
+	if ((why = conflict(&op)) != NULL || cli.optind != argc) {
+		if (why != NULL)
+			crm_err(0, NULL, "%s", why);
+		else
+			crm_err(0, NULL, "\"%s\": no operand is taken",
+			    argv[cli.optind]);
 		return crm_usage(&cli);
+	}
 	return crm_cli_end(&cli, op.fit ? fit(&cli, &op) : value(&cli, &op));
 }

@@ -317,9 +317,13 @@ field_num(const char *f, const struct crm_loc *at, const char *name,
 	if (end == f || *end != '\0' || errno != 0 || !isfinite(*v) || *v < 0)
 		return crm_err(CRM_EX_DATAERR, &here, "\"%s\" is not a number "
 		    "of at least 0", f);
-	if (whole && (*v != floor(*v) || *v > 9007199254740992.0))
+	if (whole && *v != floor(*v))
 		return crm_err(CRM_EX_DATAERR, &here, "\"%s\" is not a whole "
 		    "number", f);
+	/* Above 2^53 a double no longer holds every whole number. */
+	if (whole && *v > 9007199254740992.0)
+		return crm_err(CRM_EX_DATAERR, &here, "\"%s\" is too large: "
+		    "at most 2^53 (9007199254740992)", f);
 	return CRM_EX_OK;
 }
 
@@ -379,9 +383,13 @@ crm_counts_read(FILE *fp, const char *name, enum crm_model m, int scale,
 
 	while (nextline(fp, &line, &lcap, &at) == 0) {
 		at.field = NULL;
-		if (split(line, f, 4) != nv) {
-			rc = crm_err(CRM_EX_DATAERR, &at, "expected %s",
-			    gg ? "x, m_x, n" : "x, t_x, T, n");
+		if ((j = split(line, f, 4)) != nv) {
+			/* The first field missing, or one too many. */
+			at.field = j < nv ? (gg ? gn : pn)[j] : NULL;
+			rc = crm_err(CRM_EX_DATAERR, &at, "%s %d field%s, "
+			    "expected the %d of %s", j < nv ? "missing:" :
+			    "more than", j < nv ? j : nv, j == 1 ? "" : "s",
+			    nv, gg ? "x, m_x, n" : "x, t_x, T, n");
 			goto out;
 		}
 		for (j = 0; j < nv; j++)
@@ -393,6 +401,11 @@ crm_counts_read(FILE *fp, const char *name, enum crm_model m, int scale,
 			rc = crm_err(CRM_EX_DATAERR, &at, gg ? "a repeat "
 			    "customer has x of at least 1 and m_x above 0" :
 			    "t_x is at most T");
+			goto out;
+		}
+		if (!gg && v[0] == 0 && v[1] != 0) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "%s is not 0 with x "
+			    "0: with no repeat purchase t_x is 0", f[1]);
 			goto out;
 		}
 		at.field = "n";
@@ -448,9 +461,16 @@ crm_summary_read(FILE *fp, char **line, size_t *cap, struct crm_loc *at,
 	if (nextline(fp, line, cap, at) != 0)
 		return ferror(fp) ? crm_err(CRM_EX_IOERR, NULL, "%s:",
 		    at->file) : CRM_EX_NONE;
-	if ((nf = split(*line, f, 6)) < 4 || nf > 6)
-		return crm_err(CRM_EX_DATAERR, at, "expected key, x, t_x, T, "
-		    "and m_x and the unit when there are 5 or 6 fields");
+	if ((nf = split(*line, f, 6)) < 4) {
+		/* The first field missing. */
+		at->field = (const char *[]){ "x", "t_x", "T" }[nf - 1];
+		return crm_err(CRM_EX_DATAERR, at, "missing: %d field%s, "
+		    "expected key, x, t_x, T, then perhaps m_x and the unit",
+		    nf, nf == 1 ? "" : "s");
+	}
+	if (nf > 6)
+		return crm_err(CRM_EX_DATAERR, at, "more than 6 fields, "
+		    "expected key, x, t_x, T, then perhaps m_x and the unit");
 	v[3] = 0;
 	for (i = 0; i < nf - 1 && i < 4; i++)
 		if (field_num(f[i + 1], at, names[i], i == 0, &v[i]) !=
@@ -459,6 +479,11 @@ crm_summary_read(FILE *fp, char **line, size_t *cap, struct crm_loc *at,
 	if (v[1] > v[2]) {
 		at->field = "t_x";
 		return crm_err(CRM_EX_DATAERR, at, "t_x is at most T");
+	}
+	if (v[0] == 0 && v[1] != 0) {
+		at->field = "t_x";
+		return crm_err(CRM_EX_DATAERR, at, "%s is not 0 with x 0: with "
+		    "no repeat purchase t_x is 0", f[2]);
 	}
 	sm->scale = scale;
 	if (nf == 6 && crm_opt_unit(f[5], &sm->scale) != 0) {
@@ -538,7 +563,7 @@ crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
 	const char *why;
 	char *line = NULL, *fl[4], *end;
 	size_t lcap = 0;
-	unsigned seen = 0;
+	unsigned seen = 0, bit;
 	int64_t t;
 	double v;
 	FILE *fp;
@@ -579,6 +604,18 @@ crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
 			goto out;
 		}
 		mi = crm_model_info(f->model);
+		/* Every key once in a block: which of two would count? */
+		bit = strcmp(fl[0], "unit") == 0 ? 2 : strcmp(fl[0], "asof") ==
+		    0 ? 4 : strcmp(fl[0], "loglik") == 0 ? 1u << 7 :
+		    strcmp(fl[0], "n") == 0 ? 1u << 8 : strcmp(fl[0],
+		    "iterations") == 0 ? 1u << 9 : 0;
+		for (i = 0; bit == 0 && i < mi->np; i++)
+			if (strcmp(fl[0], mi->param[i]) == 0)
+				bit = 8u << i;
+		if (seen & bit) {
+			rc = crm_err(CRM_EX_DATAERR, &at, "given twice");
+			goto out;
+		}
 		if (nf < 2 || nf > 3) {
 			rc = crm_err(CRM_EX_DATAERR, &at, "expected name, "
 			    "value and perhaps a standard error");
@@ -631,11 +668,11 @@ crm_fit_file(const char *path, struct crm_fit **fits, size_t *nfits,
 			}
 			seen |= 8u << i;
 		} else if (strcmp(fl[0], "loglik") == 0 && nf == 2)
-			f->ll = v;
+			f->ll = v, seen |= bit;
 		else if (strcmp(fl[0], "n") == 0 && nf == 2)
-			f->n = v;
+			f->n = v, seen |= bit;
 		else if (strcmp(fl[0], "iterations") == 0 && nf == 2)
-			f->iter = (int)v;
+			f->iter = (int)v, seen |= bit;
 		else {
 			rc = crm_err(CRM_EX_DATAERR, &at, "no such line in a "
 			    "%s block", mi->name);

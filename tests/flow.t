@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 63
+plan 105
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -198,6 +198,80 @@ check 'crm-clv -m pnbd: no empty cell' \
 check 'backtest with Pareto/NBD: no nan' \
 	"crm-churn -m pnbd --backtest --holdout 39w $W >\"\$TMP/b\" && ! grep -qi nan \"\$TMP/b\" && grep -q '^x	0	1411	0\\.[0-9]' \"\$TMP/b\""
 
+# ---- Limits, refusals and what they say -----------------------------------
+# The newest stored fit is the Pareto/NBD one just made: plain crm-churn
+# warns by it, as crm-clv, crm-report and crm-ls p_alive value by it.
+check_out 'plain crm-churn warns by the newest stored fit, of any model' \
+	"$(must crm-churn -m pnbd $A)" "crm-churn $A"
+check 'and says so in every reason' \
+	"crm-churn $A >\"\$TMP/w\" && awk -F'\t' '\$4 !~ / by pnbd: / { exit 1 }' \"\$TMP/w\""
+check_out 'crm-churn --stdin without -m scores with it too' \
+	"$(must cat "$TMP/pn.tsv")" "crm-churn --stdin $A <'$TMP/sum.tsv'"
+# --horizon and --holdout: at most 5y = 1825 days (a year is 365 days).
+check_exit 'crm-clv --horizon beyond 5y is a usage error' 64 \
+	"crm-clv --stdin --model-file '$TMP/all.model' --horizon 6y </dev/null"
+check_err 'saying the limit' '^crm-clv: --horizon: "6y" is 2190 days, beyond the longest horizon, 5y \(1825 days\)$'
+check_exit 'so is 1000000000y (it overflowed the steps)' 64 "crm-clv $A --horizon 1000000000y"
+check_out '5y itself is taken' '' \
+	"crm-clv --stdin --model-file '$TMP/all.model' --horizon 5y </dev/null"
+check_exit 'crm-churn --horizon beyond 5y is a usage error' 64 \
+	"crm-churn --stdin -m bgnbd --horizon 1826d $A </dev/null"
+check_err 'saying the limit' '^crm-churn: --horizon: "1826d" is 1826 days, beyond the longest horizon'
+check_exit 'crm-churn --holdout beyond 5y too (it ran out of memory)' 64 \
+	"crm-churn --backtest --holdout 100000000y $W"
+check_err 'saying the limit' '^crm-churn: --holdout: "100000000y" is 36500000000 days, beyond the longest holdout, 5y \(1825 days\)$'
+# Model files: a name twice (bg.model has 10 lines).
+{ cat "$TMP/bg.model"; printf 'r\t5\n'; } >"$TMP/dup.model"
+check_exit 'a model file giving a parameter twice is bad input' 65 \
+	"crm-churn --stdin --model-file '$TMP/dup.model' <'$TMP/sum.tsv'"
+check_err 'saying which and where' "^crm-churn: $TMP/dup.model:11: r: given twice\$"
+# x = 0 is no repeat purchase: t_x is 0.
+check_exit 'a summary line with x 0 and t_x 20 is bad input' 65 \
+	"printf 'k\t0\t20\t30\t0\tday\n' | crm-churn --stdin --model-file '$TMP/bg.model'"
+check_err 'saying why' '^crm-churn: stdin:1: t_x: 20 is not 0 with x 0: with no repeat purchase t_x is 0$'
+check_exit 'a count line too' 65 "printf '0\t20\t30\t1\n' | crm-churn -n --fit --from-counts - $W"
+check_err 'saying why' '^crm-churn: stdin:1: t_x: 20 is not 0 with x 0'
+check_exit 'a count above 2^53 is bad input' 65 \
+	"printf '0\t0\t10\t1e20\n' | crm-churn -n --fit --from-counts - $W"
+check_err 'called too large, not "not a whole number"' '^crm-churn: stdin:1: n: "1e20" is too large: at most 2\^53 \(9007199254740992\)$'
+check_exit 'a summary line of two fields is bad input' 65 \
+	"printf 'k\t1\n' | crm-churn --stdin --model-file '$TMP/bg.model'"
+check_err 'naming the first field missing and how many there are' \
+	'^crm-churn: stdin:1: t_x: missing: 2 fields, expected key, x, t_x, T'
+# --sample where it does nothing; conflicting options say what is wrong.
+check_exit '--sample with --stdin is a usage error' 64 \
+	"crm-churn --stdin --sample 5 --model-file '$TMP/bg.model' </dev/null"
+check_err 'saying so' '^crm-churn: --sample does nothing with --stdin'
+check_exit '--sample when a stored fit scores is a usage error' 64 "crm-churn --sample 1000 $A"
+check_err 'saying so' '^crm-churn: --sample: the stored pnbd fit scores, no fit is made'
+check_exit '--counts --save is a usage error' 64 "crm-churn --counts --save '$TMP/x' $A"
+check_err 'saying what is wrong' '^crm-churn: --save and --from-counts go with --fit$'
+check_exit '--params with --model-file' 64 \
+	"crm-churn --stdin --params 1,2,3,4 --model-file '$TMP/bg.model' </dev/null"
+check_err 'saying what is wrong' '^crm-churn: --params and --model-file exclude each other$'
+check_exit 'crm-clv --rate -0.5' 64 "crm-clv --rate -0.5 $A"
+check_err 'saying what is wrong' '^crm-clv: --rate: "-0.5" is not a yearly rate from 0 up to 10'
+check_exit 'crm-clv --rate abc' 64 "crm-clv --rate abc $A"
+check_err 'saying what is wrong' '^crm-clv: --rate: "abc" is not a yearly rate'
+# A fit made to warn with is kept only once the warnings are written.
+fits=$(must sqlite3 "$CRM_DB" 'SELECT count(*) FROM fit')
+check_exit 'crm-churn -m mbgnbd (no stored fit) to a full disk fails, exit 74' 74 \
+	"crm-churn -m mbgnbd $A >/dev/full"
+check_out 'and stores no fit' "$fits" "sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM fit'"
+check_out 'written, the fit is stored' "$((fits + 1)) mbgnbd" \
+	"crm-churn -m mbgnbd $A >/dev/null && sqlite3 -separator ' ' \"\$CRM_DB\" 'SELECT count(*), (SELECT model FROM fit ORDER BY id DESC LIMIT 1) FROM fit'"
+sqlite3 "$CRM_DB" "DELETE FROM fit WHERE model = 'gg'"
+check_exit 'crm-clv with no stored Gamma-Gamma fit to a full disk fails, exit 74' 74 \
+	"crm-clv $A >/dev/full"
+check_out 'and stores no Gamma-Gamma fit' 0 "sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM fit WHERE model = 'gg'\""
+check_out 'written, it is stored' 1 \
+	"crm-clv $A -o table >/dev/null && sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM fit WHERE model = 'gg'\""
+# Nothing at all to fit is exit 1, with one message.
+crm-add -d "$TMP/empty.db" -q customer name=Nobody
+check_out 'an empty store: nothing to fit, exit 1, one message' \
+	'crm-churn: no purchases up to the --asof day: nothing to fit' \
+	"rc=0; crm-churn -d '$TMP/empty.db' $A 2>\"\$TMP/e\" || rc=\$?; [ \$rc -eq 1 ] && cat \"\$TMP/e\""
+
 # The small store of report.t with the published CDNOW fits stored (weeks):
 # BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (p 6.25, q 3.74, gamma
 # 15.44); a spend 100 times too small for one-time buyers was the old bug.
@@ -227,6 +301,8 @@ check_err 'saying which customer' '^crm-churn: customer 6: a ref with a tab or l
 # Six one-time buyers: nothing tells how they drop out.
 check_exit 'a fit the data cannot carry is refused, exit 65' 65 "crm-churn -m bgnbd --fit --asof 2026-06-30"
 check_out 'and nothing is stored' 0 "sqlite3 '$CRM_DB' 'SELECT count(*) FROM fit'"
+check_exit 'Gamma-Gamma on one-time buyers is refused alike, exit 65' 65 "crm-clv --fit --asof 2026-06-30"
+check_err 'saying what the data lack' '^crm-clv: 0 repeat customers with a repeat spend: Gamma-Gamma needs two at least$'
 check 'crm-report churn says no usable fit exists, exit 0' \
 	"crm-report --asof 2026-06-30 -o table churn | grep -q 'no usable model fit'"
 check 'crm-report forecast too' \
