@@ -648,6 +648,8 @@ struct crm_bfgs_opt {
 	double	 gtol, gtol_loose;
 	double	 maxstep;	/* the longest first trial step in any axis */
 	void	(*progress)(void *, int iter, double f, double gmax);
+	/* NULL, or nonzero at an accepted x to stop there (returns -3) */
+	int	(*stop)(void *, const double *x);
 	const double *H;	/* NULL, or n x n: the first inverse Hessian */
 	double	*Hout;		/* NULL, or n x n: the last one */
 };

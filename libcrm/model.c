@@ -1404,11 +1404,36 @@ stderrs(struct prep *P, const double *th, const double *g0, double *se)
 	return 0;
 }
 
+/* Log-parameter k run past 1e6 times its scale either way. */
+static int
+far(const struct prep *P, const double *th, int k)
+{
+	return fabs(th[k] - log(P->scale[k])) > log(1e6);
+}
+
+/*
+ * BFGS stops at the first step that takes a parameter that far: a fit
+ * there is refused whatever follows, and Pareto/NBD's terms grow dear
+ * as s and beta run off (seconds of iterations to say no).
+ */
+static int
+astray(void *ctx, const double *th)
+{
+	const struct prep *P = ctx;
+	int k;
+
+	for (k = 0; k < info[P->m].np; k++)
+		if (far(P, th, k))
+			return 1;
+	return 0;
+}
+
 int
 crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
     struct crm_fit *f, int prog)
 {
-	struct crm_bfgs_opt o = { 500, 1e-8, 1e-6, 2, progress, NULL, NULL };
+	struct crm_bfgs_opt o = { 500, 1e-8, 1e-6, 2, progress, astray, NULL,
+	    NULL };
 	struct crm_bfgs_opt o2;
 	double Hinv[16];
 	struct prep P;
@@ -1484,7 +1509,7 @@ crm_model_fit(enum crm_model m, const struct crm_triple *tr, size_t n,
 	}
 	/* A parameter run past 1e6 times its scale either way. */
 	for (k = 0; k < np; k++)
-		if (fabs(th[k] - log(P.scale[k])) > log(1e6)) {
+		if (far(&P, th, k)) {
 			rc = crm_err(CRM_EX_DATAERR, NULL, "%s: no fit: %s (%s "
 			    "%.3g after %d iterations)", title, lack(m, k,
 			    th[k] > log(P.scale[k])), info[m].param[k],

@@ -341,6 +341,10 @@ crm_bfgs(double (*fg)(void *, const double *, double *), void *ctx, int n,
 		memcpy(x, xn, n * sizeof *x);
 		memcpy(g, gn, n * sizeof *g);
 		f = fnew;
+		if (o->stop != NULL && o->stop(ctx, x)) {
+			rc = -3;
+			break;
+		}
 		if (!(sy > 1e-300))
 			continue;	/* no curvature: keep H */
 		for (yHy = 0, i = 0; i < n; i++) {
