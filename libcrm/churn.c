@@ -258,7 +258,8 @@ purchase_counts(struct crm_store *st, int64_t k, int64_t **c, size_t *n)
 		goto out;
 	}
 	rc = CRM_EX_OK;
-	qsort(v, m, 4 * sizeof *v, cmp3);
+	if (m > 0)
+		qsort(v, m, 4 * sizeof *v, cmp3);
 	for (o = 0, j = 0; j < m; j++) {
 		if (o > 0 && cmp3(&v[4 * (o - 1)], &v[4 * j]) == 0) {
 			v[4 * (o - 1) + 3]++;
