@@ -842,13 +842,8 @@ main(int argc, char *argv[])
 			op.counts = 1;
 			break;
 		case OPT_KEY:
-			if (strcmp(optarg, "ref") != 0 &&
-			    strcmp(optarg, "id") != 0) {
-				crm_err(0, NULL, "--key: \"%s\" is neither id "
-				    "nor ref", optarg);
+			if (crm_opt_key(optarg, &op.byref) != 0)
 				return crm_usage(&cli);
-			}
-			op.byref = strcmp(optarg, "ref") == 0;
 			break;
 		case OPT_STDIN:
 			op.in = 1;

@@ -238,6 +238,17 @@ crm_opt_unit(const char *arg, int *scale)
 	return 0;
 }
 
+int
+crm_opt_key(const char *arg, int *byref)
+{
+	if (strcmp(arg, "ref") != 0 && strcmp(arg, "id") != 0) {
+		crm_err(0, NULL, "--key: \"%s\" is neither id nor ref", arg);
+		return -1;
+	}
+	*byref = strcmp(arg, "ref") == 0;
+	return 0;
+}
+
 /* Build the merged short and long option tables once. */
 static void
 buildopts(struct crm_cli *cli, const char *own, const struct option *ownlong)

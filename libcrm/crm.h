@@ -113,6 +113,8 @@ int	crm_opt_days(const char *name, const char *arg, double *days);
 /* A probability strictly between 0 and 1 (the same way). */
 int	crm_opt_prob(const char *name, const char *arg, double *p);
 int	crm_opt_unit(const char *arg, int *scale);
+/* --key id|ref as 0 or 1 in *byref (printing why when neither). */
+int	crm_opt_key(const char *arg, int *byref);
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
 const char *crm_progname(void);
