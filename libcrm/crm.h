@@ -1113,4 +1113,14 @@ int	crm_forgotten_check(struct crm_forgotten *, const struct crm_rec *r,
 int	crm_forgotten_merge(struct crm_forgotten *, int64_t merge);
 void	crm_forgotten_close(struct crm_forgotten *);
 
+/* ---- suggest.c: did you mean ------------------------------------------- */
+/*
+ * The name among the first n of names (or up to a NULL) nearest word by
+ * edit distance: at most one edit for a word under six letters, a third of
+ * its length for a longer one; a word that begins a name is one edit from
+ * it.  NULL when none is that near, or when word is a name itself.
+ */
+const char *crm_suggest(const char *word, const char *const *names,
+	    size_t n);
+
 #endif /* CRM_H */

@@ -1147,6 +1147,32 @@ ratios(void)
 	    "ratio: a/(a+1) < (a+1)/(a+2) for a = 3^39, where doubles tie");
 }
 
+/* Did you mean: distances worked out by hand. */
+static void
+suggests(void)
+{
+	static const char *const names[] = { "currency", "timezone", "today",
+	    "rfm", "value", "presale", "service", NULL };
+
+	ok(crm_suggest("curency", names, 7) != NULL &&
+	    strcmp(crm_suggest("curency", names, 7), "currency") == 0,
+	    "suggest: one letter dropped");
+	ok(crm_suggest("rmf", names, 7) != NULL &&
+	    strcmp(crm_suggest("rmf", names, 7), "rfm") == 0,
+	    "suggest: two letters swapped count once");
+	ok(crm_suggest("curr", names, 7) != NULL &&
+	    strcmp(crm_suggest("curr", names, 7), "currency") == 0,
+	    "suggest: a prefix");
+	ok(crm_suggest("vaule", names, 7) != NULL &&
+	    strcmp(crm_suggest("vaule", names, 7), "value") == 0,
+	    "suggest: a swap in a short word");
+	ok(crm_suggest("zebra", names, 7) == NULL, "suggest: nothing near");
+	ok(crm_suggest("today", names, 7) == NULL,
+	    "suggest: an exact name is no suggestion");
+	ok(crm_suggest("tz", names, 7) == NULL,
+	    "suggest: two edits in a two-letter word are too many");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1159,6 +1185,7 @@ main(int argc, char *argv[])
 	csv();
 	syncfull();
 	ratios();
+	suggests();
 	if (argc > 1)
 		models(argv[1]);
 	/* lib.sh's scratch folder: stores are made there. */
