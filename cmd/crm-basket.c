@@ -393,7 +393,7 @@ basket(struct crm_cli *cli, double ms, double mc, const char *who)
 	}
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (who != NULL && (rc = crm_ids_check(st, crm_kind_customer(),
-	    &ids)) != CRM_EX_OK) ||
+	    &ids, CRM_EX_NONE)) != CRM_EX_OK) ||
 	    (rc = load(st, &b, ms)) != CRM_EX_OK)
 		goto out;
 	if (derive(&b, mc) != 0) {

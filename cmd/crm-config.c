@@ -39,6 +39,25 @@ money_stored(struct crm_store *st, int *yes)
 	return CRM_EX_OK;
 }
 
+/* "no such setting": the nearest one, else every one crm knows. */
+static int
+nosuch(const char *key)
+{
+	const struct crm_setting *k;
+	const char *names[64], *near;
+	int i;
+
+	for (i = 0; i < 64 && (k = crm_setting_nth(i)) != NULL; i++)
+		names[i] = k->key;
+	if ((near = crm_suggest(key, names, i)) != NULL)
+		return crm_err(CRM_EX_USAGE, NULL, "%s: no such setting (did "
+		    "you mean %s?)", key, near);
+	crm_warn(NULL, "%s: no such setting; crm knows these", key);
+	for (i = 0; (k = crm_setting_nth(i)) != NULL; i++)
+		fprintf(stderr, "  %s\t%s\n", k->key, k->help);
+	return CRM_EX_USAGE;
+}
+
 static int
 listall(struct crm_store *st)
 {
@@ -85,16 +104,18 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 	struct crm_store *st = NULL;
 	const char *key = unset != NULL ? unset : argc > 0 ? argv[0] : NULL;
 	char *v = NULL, msg[512];
-	int rc, found, money;
+	int rc, found, money, cleared = 0;
 
-	if (key != NULL && (set = crm_setting_find(key)) == NULL) {
-		const struct crm_setting *k;
-		int i;
-
-		crm_warn(NULL, "%s: no such setting; crm knows these", key);
-		for (i = 0; (k = crm_setting_nth(i)) != NULL; i++)
-			fprintf(stderr, "  %s\t%s\n", k->key, k->help);
-		return CRM_EX_USAGE;
+	if (key != NULL && (set = crm_setting_find(key)) == NULL)
+		return nosuch(key);
+	/*
+	 * A setting with no default that takes "" (today) is unset by it:
+	 * `crm-config today ''` unpins the day.
+	 */
+	if (unset == NULL && argc == 2 && argv[1][0] == '\0' &&
+	    set->def == NULL && crm_setting_valid(set, "")) {
+		unset = key;
+		cleared = 1;
 	}
 	if (unset == NULL && argc < 2) {
 		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
@@ -132,8 +153,9 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 	if (unset != NULL) {
 		if ((rc = crm_config_unset(st, key, &found)) != CRM_EX_OK)
 			goto out;
+		/* `today ''` when none is pinned: as asked, nothing to do. */
 		if (!found) {
-			rc = CRM_EX_NONE;
+			rc = cleared ? CRM_EX_OK : CRM_EX_NONE;
 			goto out;
 		}
 		snprintf(msg, sizeof msg, "%s unset", key);

@@ -95,7 +95,7 @@ export(struct crm_cli *cli, const char *arg)
 		goto out;
 	ids.v = &id;
 	ids.n = 1;
-	rc = crm_ids_check(st, crm_kind_customer(), &ids);
+	rc = crm_ids_check(st, crm_kind_customer(), &ids, CRM_EX_NONE);
 	ids.v = NULL;
 	if (rc != CRM_EX_OK)
 		goto out;

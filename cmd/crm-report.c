@@ -1414,6 +1414,7 @@ static int
 report(struct ctx *x, const char *name)
 {
 	int rc = CRM_EX_OK, i, all = strcmp(name, "all") == 0;
+	char day[32];
 
 	for (i = 0; reports[i] != NULL; i++)
 		if (strcmp(reports[i], name) == 0)
@@ -1429,10 +1430,18 @@ report(struct ctx *x, const char *name)
 	    0 && strcmp(x->period, "week") != 0)
 		return crm_err(CRM_EX_USAGE, NULL, "--period %s: month, "
 		    "quarter or week", x->period);
+	/* A page with notes says the store's today there, not on stderr. */
+	x->cli->todaynote = x->cli->fmt == CRM_FMT_TABLE ||
+	    x->cli->fmt == CRM_FMT_HTML;
 	if ((rc = crm_store_open(&x->st, x->cli, CRM_READ)) != CRM_EX_OK)
 		return rc;
 	x->dec = crm_store_decimals(x->st);
 	crm_page_init(&x->page, x->dec);
+	if (x->cli->today && x->cli->todaynote) {
+		crm_date_fmt(x->cli->now, day, sizeof day);
+		snprintf(x->page.note, sizeof x->page.note, "as of %s, the "
+		    "store's today, set by crm-config today", day);
+	}
 	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK ||
 	    (rc = select_customers(x)) != CRM_EX_OK)
 		goto out;

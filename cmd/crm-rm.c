@@ -33,7 +33,7 @@ rm(struct crm_cli *cli, int argc, char **argv, int forget)
 		goto out;
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
-	if ((rc = crm_ids_check(st, k, &ids)) != CRM_EX_OK)
+	if ((rc = crm_ids_check(st, k, &ids, CRM_EX_DATAERR)) != CRM_EX_OK)
 		goto out;
 	for (i = 0; i < ids.n; i++) {
 		if (forget)

@@ -59,7 +59,7 @@ set(struct crm_cli *cli, int argc, char **argv, int allow)
 		goto out;
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
-	if ((rc = crm_ids_check(st, k, &ids)) != CRM_EX_OK)
+	if ((rc = crm_ids_check(st, k, &ids, CRM_EX_DATAERR)) != CRM_EX_OK)
 		goto out;
 	if ((rc = crm_writer_new(&w, st, k, CRM_W_SET, 0, 0)) != CRM_EX_OK)
 		goto out;

@@ -11,7 +11,7 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-d path] [-o fmt] [--asof date] [id ...]";
+static const char usage[] = "[-d path] [-o fmt] [--asof date] [customer ...]";
 
 /* Where name/value pairs go: tsv lines, a table, or a JSON object. */
 struct shower {
@@ -20,6 +20,7 @@ struct shower {
 	int		 n;		/* members of the JSON object so far */
 	int		 decimals;
 	int		 hist;		/* metrics from history (--asof) */
+	int		 shown;		/* customers shown so far */
 };
 
 static void
@@ -373,35 +374,96 @@ out:
 	return rc;
 }
 
+/*
+ * The customer a word names: an id (all digits), an e-mail address
+ * (holding '@'; case ignored) or a ref (anything else; "ref:X" is the ref
+ * X whatever X is).  CRM_EX_NONE, said, when there is none.
+ */
+static int
+lookup(struct crm_store *st, const char *key, const struct crm_loc *at,
+    int64_t *id)
+{
+	const char *sql = "SELECT id FROM customer WHERE ref = ?1";
+	sqlite3_stmt *s = NULL;
+	const char *v = key;
+	int rc;
+
+	if (strncmp(key, "ref:", 4) == 0)
+		v = key + 4;
+	else if (strspn(key, "0123456789") == strlen(key)) {
+		if (crm_id_parse(key, id) != 0)
+			return crm_err(CRM_EX_DATAERR, at, "\"%s\" is not a "
+			    "record id", key);
+		return CRM_EX_OK;
+	} else if (strchr(key, '@') != NULL)
+		sql = "SELECT id FROM customer WHERE email = ?1";
+	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_text(s, 1, v, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		rc = CRM_EX_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = crm_err(CRM_EX_NONE, at, "%s: no such customer", key);
+	else
+		rc = crm_sqlerr(st, rc);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Show the customer key names; *missing set when there is none. */
+static int
+one(struct crm_store *st, struct shower *sh, const char *key,
+    const struct crm_loc *at, int *missing)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = lookup(st, key, at, &id)) == CRM_EX_OK) {
+		if (sh->shown++ > 0 && sh->fmt != CRM_FMT_JSON)
+			putchar('\n');
+		rc = show1(st, sh, id);
+	}
+	if (rc == CRM_EX_NONE) {
+		*missing = 1;
+		rc = CRM_EX_OK;
+	}
+	return rc;
+}
+
 static int
 show(struct crm_cli *cli, int argc, char **argv)
 {
+	struct crm_loc at = { "stdin", 0, "customer" };
 	struct crm_store *st = NULL;
-	struct crm_ids ids = { 0 };
-	struct shower sh = { cli->fmt, NULL, 0, 2, 0 };
-	size_t i;
-	int rc, one, missing = 0;
+	struct shower sh = { cli->fmt, NULL, 0, 2, 0, 0 };
+	char *line = NULL, *p;
+	size_t cap = 0;
+	int i, rc, missing = 0;
 
-	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
-		goto out;
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_stats_historic(st, &sh.hist)) != CRM_EX_OK)
 		goto out;
 	sh.decimals = crm_store_decimals(st);
-	for (i = 0; i < ids.n; i++) {
-		if (i > 0 && cli->fmt != CRM_FMT_JSON)
-			putchar('\n');
-		one = show1(st, &sh, ids.v[i]);
-		if (one == CRM_EX_NONE)
-			missing = 1;
-		else if (one != CRM_EX_OK) {
-			rc = one;
-			goto out;
-		}
+	for (i = 0; i < argc && rc == CRM_EX_OK; i++)
+		rc = one(st, &sh, argv[i], NULL, &missing);
+	/* Else the first field of each line of standard input. */
+	while (argc == 0 && rc == CRM_EX_OK &&
+	    getline(&line, &cap, stdin) != -1) {
+		at.line++;
+		line[strcspn(line, "\t ,\r\n")] = '\0';
+		p = line;
+		/* Blank lines, and the header of crm-ls -H or -o csv. */
+		if (*p == '\0' || (at.line == 1 && strcmp(p, "id") == 0))
+			continue;
+		rc = one(st, &sh, p, &at, &missing);
 	}
-	rc = missing || ids.n == 0 ? CRM_EX_NONE : CRM_EX_OK;
+	if (rc == CRM_EX_OK && argc == 0 && ferror(stdin))
+		rc = crm_err(CRM_EX_IOERR, NULL, "standard input:");
+	if (rc == CRM_EX_OK && (missing || sh.shown == 0))
+		rc = CRM_EX_NONE;
 out:
-	crm_ids_free(&ids);
+	free(line);
 	crm_store_close(st);
 	return rc;
 }

@@ -167,15 +167,18 @@ list(struct crm_cli *cli, int argc, char **argv)
 	char day[32];
 	size_t i;
 	long n = 0;
-	int rc, c;
+	int rc, c, missing = 0;
 
 	if (argc > 0 && (rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
 		goto out;
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 		goto out;
 	if (argc > 0) {
-		if ((rc = crm_ids_check(st, crm_kind_customer(), &ids)) !=
-		    CRM_EX_OK)
+		/* A lookup: the tags of those there are, then status 1. */
+		if ((rc = crm_ids_check(st, crm_kind_customer(), &ids,
+		    CRM_EX_NONE)) == CRM_EX_NONE)
+			missing = 1;
+		else if (rc != CRM_EX_OK)
 			goto out;
 		rc = crm_prepare(st, "SELECT customer, tag, origin, since FROM "
 		    "tag WHERE customer = ? ORDER BY tag", &s);
@@ -212,7 +215,7 @@ list(struct crm_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = n > 0 ? CRM_EX_OK : CRM_EX_NONE;
+	rc = n > 0 && !missing ? CRM_EX_OK : CRM_EX_NONE;
 out:
 	crm_out_free(o);
 	sqlite3_finalize(s);
@@ -239,7 +242,8 @@ tag(struct crm_cli *cli, const char *name, int argc, char **argv, int rm)
 		goto out;
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
-	if ((rc = crm_ids_check(st, crm_kind_customer(), &ids)) != CRM_EX_OK)
+	if ((rc = crm_ids_check(st, crm_kind_customer(), &ids,
+	    CRM_EX_DATAERR)) != CRM_EX_OK)
 		goto out;
 	/*
 	 * An audit entry per customer, naming it: crm-export --subject finds

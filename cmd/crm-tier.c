@@ -37,10 +37,13 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		if (scheme > 1)
 			return crm_err(CRM_EX_USAGE, NULL, "--window applies "
 			    "to rfm and value");
-		since = cli->now - crm_dur_secs(&dur);
 	}
-	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK ||
-	    (rc = crm_tier_assign(st, scheme, since, !cli->dryrun, &run,
+	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
+		goto out;
+	/* From now as the store has it: its today, when it pins one. */
+	if (window != NULL)
+		since = cli->now - crm_dur_secs(&dur);
+	if ((rc = crm_tier_assign(st, scheme, since, !cli->dryrun, &run,
 	    &n)) != CRM_EX_OK)
 		goto out;
 	/* --changes: only the moves since the scheme's previous run. */

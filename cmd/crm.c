@@ -1,5 +1,6 @@
 /* crm: the dispatcher.  `crm add ...` runs crm-add; alone, lists commands. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,8 @@
 
 #include "crm.h"
 
-static const char usage[] = "command [argument ...] | help command";
+static const char usage[] = "[-d path] [--asof date] command [argument ...] "
+    "| help command";
 
 static const struct {
 	const char	*name;
@@ -45,69 +47,182 @@ list(FILE *fp)
 	fprintf(fp, "crm help COMMAND shows its manual; see crm(1), crm(7)\n");
 }
 
-/* Run crm-NAME from the folder crm itself is in, else from PATH. */
+/* The folder crm itself is in, into dir (n bytes); -1 when unknown. */
 static int
-run(const char *name, char **argv)
+selfdir(char *dir, size_t n)
 {
-	char self[PATH_MAX], path[PATH_MAX + 256], prog[128], *slash;
-	ssize_t n;
+	char *slash;
+	ssize_t len;
+
+	if ((len = readlink("/proc/self/exe", dir, n - 1)) <= 0)
+		return -1;
+	dir[len] = '\0';
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+/* "no such command", with the nearest one or where the list is. */
+static int
+nosuch(const char *name)
+{
+	const char *names[sizeof cmds / sizeof cmds[0]], *near;
+	size_t i;
+
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		names[i] = cmds[i].name;
+	if ((near = crm_suggest(name, names, i)) != NULL)
+		return crm_err(CRM_EX_USAGE, NULL, "%s: no such command (did "
+		    "you mean %s?)", name, near);
+	return crm_err(CRM_EX_USAGE, NULL, "%s: no such command (crm lists "
+	    "them)", name);
+}
+
+/*
+ * Run crm-NAME from the folder crm itself is in, else from PATH, with
+ * the global options before its own arguments (argv[0] is the name).
+ */
+static int
+run(const char *name, int argc, char **argv, const char *db,
+    const char *asof)
+{
+	char self[PATH_MAX], path[PATH_MAX + 256], prog[128];
+	char **args;
+	int i, n = 0;
 
 	snprintf(prog, sizeof prog, "crm-%s", name);
-	argv[0] = prog;
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(path, sizeof path, "%s/%s", self, prog);
-			if (access(path, X_OK) == 0)
-				execv(path, argv);
-		}
+	if ((args = calloc(argc + 5, sizeof *args)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	args[n++] = prog;
+	if (db != NULL) {
+		args[n++] = "-d";
+		args[n++] = (char *)db;
 	}
-	execvp(prog, argv);
+	if (asof != NULL) {
+		args[n++] = "--asof";
+		args[n++] = (char *)asof;
+	}
+	for (i = 1; i < argc; i++)
+		args[n++] = argv[i];
+	if (selfdir(self, sizeof self) == 0) {
+		snprintf(path, sizeof path, "%s/%s", self, prog);
+		if (access(path, X_OK) == 0)
+			execv(path, args);
+	}
+	execvp(prog, args);
+	free(args);
 	if (errno == ENOENT)
-		return crm_err(CRM_EX_USAGE, NULL, "%s: no such command (crm "
-		    "lists them)", name);
+		return nosuch(name);
 	return crm_err(CRM_EX_SOFTWARE, NULL, "%s:", prog);
+}
+
+/*
+ * The page of crm-NAME (crm.1 for crm): beside the tree crm is in (the
+ * source's man/ for build/bin/crm, share/man/man1 for PREFIX/bin/crm),
+ * else wherever man(1) finds it.
+ */
+static int
+help(const char *name)
+{
+	static const char *const where[] = { "../../man", "../share/man/man1" };
+	char self[PATH_MAX], path[PATH_MAX + 256], page[128];
+	size_t i;
+
+	if (strcmp(name, "crm") == 0)
+		snprintf(page, sizeof page, "crm");
+	else {
+		for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+			if (strcmp(cmds[i].name, name) == 0)
+				break;
+		if (i == sizeof cmds / sizeof cmds[0])
+			return nosuch(name);
+		snprintf(page, sizeof page, "crm-%s", name);
+	}
+	if (selfdir(self, sizeof self) == 0)
+		for (i = 0; i < sizeof where / sizeof where[0]; i++) {
+			snprintf(path, sizeof path, "%s/%s/%s.1", self,
+			    where[i], page);
+			if (access(path, R_OK) == 0) {
+				execlp("man", "man", "-l", path, (char *)NULL);
+				return crm_err(CRM_EX_SOFTWARE, NULL, "man:");
+			}
+		}
+	execlp("man", "man", "1", page, (char *)NULL);
+	return crm_err(CRM_EX_SOFTWARE, NULL, "man:");
 }
 
 int
 main(int argc, char *argv[])
 {
+	static const struct option lopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "asof", required_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "options", no_argument, NULL, 'O' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct crm_cli cli;
-	char page[128];
+	const char *db = NULL, *asof = NULL;
+	int c;
 
 	crm_cli_begin(&cli, argc, argv, usage, "");
-	if (argc < 2) {
+	/*
+	 * Options stop at the command ('+'): `crm add -f x` is crm-add's
+	 * -f, while `crm -d x ls` gives crm-ls -d x, as git -C does.
+	 */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hd:", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (*optarg == '\0')
+				return crm_err(CRM_EX_USAGE, NULL,
+				    "-d: an empty path");
+			db = optarg;
+			break;
+		case 'A':
+			asof = optarg;
+			break;
+		case 'h':
+			list(stdout);
+			return crm_cli_end(&cli, CRM_EX_OK);
+		case 'V':
+			printf("crm %s\n", CRM_VERSION);
+			return crm_cli_end(&cli, CRM_EX_OK);
+		case 'O':
+			/* The options above, as every command lists its own. */
+			printf("-h\n-d ARG\n--db ARG (-d)\n--asof ARG\n"
+			    "--help (-h)\n--version\n--options\n");
+			return crm_cli_end(&cli, CRM_EX_OK);
+		case ':':
+			crm_err(0, NULL, "option %s needs an argument",
+			    argv[optind - 1]);
+			list(stderr);
+			return CRM_EX_USAGE;
+		default:
+			crm_err(0, NULL, "unknown option %s", argv[optind - 1]);
+			list(stderr);
+			return CRM_EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		if (db != NULL || asof != NULL) {
+			crm_err(0, NULL, "the options are for a command");
+			list(stderr);
+			return CRM_EX_USAGE;
+		}
 		list(stdout);
 		return crm_cli_end(&cli, CRM_EX_OK);
 	}
-	/* Options stop at the command: `crm add -f x` is crm-add's -f. */
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		list(stdout);
-		return crm_cli_end(&cli, CRM_EX_OK);
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("crm %s\n", CRM_VERSION);
-		return crm_cli_end(&cli, CRM_EX_OK);
-	}
-	/* The options above, as every command's --options lists its own. */
-	if (strcmp(argv[1], "--options") == 0) {
-		printf("-h\n--help (-h)\n--version\n--options\n");
-		return crm_cli_end(&cli, CRM_EX_OK);
-	}
-	if (argv[1][0] == '-') {
-		crm_err(0, NULL, "unknown option %s", argv[1]);
-		list(stderr);
-		return CRM_EX_USAGE;
-	}
-	if (strcmp(argv[1], "help") == 0) {
-		if (argc < 3) {
+	if (strcmp(argv[0], "help") == 0) {
+		if (argc < 2) {
 			list(stdout);
 			return crm_cli_end(&cli, CRM_EX_OK);
 		}
-		snprintf(page, sizeof page, "crm-%s", argv[2]);
-		execlp("man", "man", page, (char *)NULL);
-		return crm_err(CRM_EX_SOFTWARE, NULL, "man:");
+		return help(argv[1]);
 	}
-	return run(argv[1], argv + 1);
+	return run(argv[0], argc, argv, db, asof);
 }

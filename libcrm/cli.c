@@ -436,6 +436,22 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 }
 
 int
+crm_cli_today(struct crm_cli *cli, const char *day)
+{
+	const char *why;
+	int64_t t;
+
+	if (cli->asofset || strchr(cli->common, 'A') == NULL || *day == '\0')
+		return 0;
+	if (crm_date_parse(day, cli->now, &t, &why) != 0)
+		return -1;
+	cli->now = crm_day_of(t) * 86400 + 86399;
+	cli->asofset = 1;
+	cli->today = 1;
+	return 1;
+}
+
+int
 crm_cli_end(struct crm_cli *cli, int rc)
 {
 	(void)cli;

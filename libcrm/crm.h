@@ -81,6 +81,8 @@ struct crm_cli {
 	int		 quiet;		/* -q */
 	int		 asofset;	/* --asof given */
 	int64_t		 now;		/* the clock or the end of --asof */
+	int		 today;		/* now is the store's today */
+	int		 todaynote;	/* the command says so in a note */
 	int64_t		 clock;		/* the wall clock, for the audit */
 	const char	*user;		/* $CRM_USER or the login name */
 	int		 busy_ms;	/* $CRM_BUSY_TIMEOUT */
@@ -115,6 +117,13 @@ int	crm_opt_prob(const char *name, const char *arg, double *p);
 int	crm_opt_unit(const char *arg, int *scale);
 /* --key id|ref as 0 or 1 in *byref (printing why when neither). */
 int	crm_opt_key(const char *arg, int *byref);
+/*
+ * The store's today (crm-config today), a YYYY-MM-DD day: now becomes its
+ * end, as with --asof, for a command that takes --asof and was not given
+ * it.  1 when it applies, 0 when not (day "" included), -1 when day is no
+ * date (not printed).
+ */
+int	crm_cli_today(struct crm_cli *, const char *day);
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
 const char *crm_progname(void);
@@ -229,7 +238,7 @@ enum crm_mode {
  * was.  A writer holds the write lock until crm_store_commit or
  * crm_store_close.
  */
-int	crm_store_open(struct crm_store **, const struct crm_cli *,
+int	crm_store_open(struct crm_store **, struct crm_cli *,
 	    enum crm_mode);
 /*
  * Make the folders above path that are missing, mode 0700 whatever the
@@ -848,6 +857,7 @@ struct crm_page {
 	struct crm_tab	 *tabs, **tail;
 	int		  decimals;
 	int		  oom;
+	char		  note[160];	/* the page's, above its tables */
 };
 
 void	crm_page_init(struct crm_page *, int decimals);
@@ -963,9 +973,14 @@ int	crm_ids_read(struct crm_ids *, int argc, char **argv);
 #define CRM_ID_GIVEN_MAX	(CRM_ID_MAX / 2)
 int	crm_id_parse(const char *, int64_t *);
 void	crm_ids_free(struct crm_ids *);
-/* Every id must name a record of kind: else print and CRM_EX_DATAERR. */
+/*
+ * Every id must name a record of kind: else print "ID: no such KIND" for
+ * each one missing and return missing, which is CRM_EX_DATAERR for a
+ * command that writes (nothing is written) and CRM_EX_NONE for a lookup
+ * (as grep(1); crm(7) "No such customer").
+ */
 int	crm_ids_check(struct crm_store *, const struct crm_kind *,
-	    const struct crm_ids *);
+	    const struct crm_ids *, int missing);
 
 /* ---- rec.c: writing records -------------------------------------------- */
 

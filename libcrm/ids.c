@@ -89,31 +89,32 @@ crm_ids_free(struct crm_ids *ids)
 
 int
 crm_ids_check(struct crm_store *st, const struct crm_kind *k,
-    const struct crm_ids *ids)
+    const struct crm_ids *ids, int missing)
 {
 	sqlite3_stmt *s = NULL;
 	char sql[128];
 	size_t i;
-	int rc;
+	int rc, none = 0;
 
 	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", k->table);
 	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 		return rc;
+	/* Every one missing is named, not only the first. */
 	for (i = 0; i < ids->n; i++) {
 		sqlite3_bind_int64(s, 1, ids->v[i]);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc == SQLITE_DONE) {
-			rc = crm_err(CRM_EX_DATAERR, NULL, "%lld: no such %s",
+			none = crm_err(missing, NULL, "%lld: no such %s",
 			    (long long)ids->v[i], k->name);
-			goto out;
+			continue;
 		}
 		if (rc != SQLITE_ROW) {
 			rc = crm_sqlerr(st, rc);
 			goto out;
 		}
 	}
-	rc = CRM_EX_OK;
+	rc = none != 0 ? none : CRM_EX_OK;
 out:
 	sqlite3_finalize(s);
 	return rc;

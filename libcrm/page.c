@@ -471,7 +471,13 @@ html(struct crm_page *pg, FILE *fp, int64_t asof)
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width\">\n<title>crm report as of %s"
 	    "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>crm report "
-	    "as of %s</h1>\n<nav>", day, css, day);
+	    "as of %s</h1>\n", day, css, day);
+	if (pg->note[0] != '\0') {
+		fputs("<p class=\"note\">", fp);
+		esc(fp, pg->note);
+		fputs("</p>\n", fp);
+	}
+	fputs("<nav>", fp);
 	for (t = pg->tabs, n = 0; t != NULL; t = t->next, n++) {
 		fprintf(fp, "<a href=\"#t%d\">", n);
 		esc(fp, t->title);
@@ -528,6 +534,9 @@ crm_page_write(struct crm_page *pg, FILE *fp, enum crm_fmt fmt,
 		html(pg, fp, asof);
 		return;
 	}
+	/* Only a table has notes; tsv, csv and json are data alone. */
+	if (fmt == CRM_FMT_TABLE && pg->note[0] != '\0')
+		fprintf(fp, "(%s)\n\n", pg->note);
 	for (t = pg->tabs; t != NULL; t = t->next, first = 0)
 		text(fp, fmt, t, first);
 }

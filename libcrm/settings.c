@@ -23,6 +23,7 @@ enum check {
 	C_BONUS,	/* product:points, comma-separated */
 	C_CADENCE,	/* what:days, comma-separated (offer, online, visit) */
 	C_DURATION,	/* 30d, 12w, 24m, 1y */
+	C_DAY,		/* YYYY-MM-DD, or "" for none */
 };
 
 static const struct crm_setting settings[] = {
@@ -70,6 +71,9 @@ static const struct crm_setting settings[] = {
 	{ "sla.resolution", "72", "hours to resolve a ticket", C_NUMBER },
 	{ "effort.targets", "0.7,0.2,0.1", "target shares of contact effort "
 	    "for service grades D, E, F", C_FRACTIONS },
+	/* Read where the store is opened (store.c), for --asof's default. */
+	{ "today", NULL, "the day analyses default to, YYYY-MM-DD ('' for "
+	    "the calendar's)", C_DAY },
 };
 
 const struct crm_setting *
@@ -183,6 +187,14 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 		const char *why;
 
 		return crm_dur_parse(v, &d, &why) == 0 && d.n > 0;
+	}
+	case C_DAY: {
+		const char *why;
+		int64_t t;
+
+		return *v == '\0' || (strlen(v) == 10 && v[4] == '-' &&
+		    v[7] == '-' && strspn(v, "0123456789-") == 10 &&
+		    crm_date_parse(v, 0, &t, &why) == 0);
 	}
 	default:
 		return 1;

@@ -991,8 +991,34 @@ create(struct crm_store *st, int *made)
 	return rc;
 }
 
+/*
+ * A store can pin the day its analyses default to (crm-config today): a
+ * demo store of 1998 is looked at in 1998, not on the calendar's day.
+ */
+static int
+today(struct crm_store *st, struct crm_cli *cli)
+{
+	struct crm_loc at = { cli->dbpath, 0, "today" };
+	char *day = NULL;
+	int rc, on;
+
+	if (cli->asofset || strchr(cli->common, 'A') == NULL)
+		return CRM_EX_OK;
+	if ((rc = crm_config_get(st, "today", &day)) != CRM_EX_OK ||
+	    day == NULL)
+		return rc;
+	if ((on = crm_cli_today(cli, day)) < 0)
+		rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is not a day "
+		    "(crm-config today)", day);
+	else if (on && !cli->quiet && !cli->todaynote)
+		crm_warn(NULL, "as of %s, the store's today (crm-config "
+		    "today)", day);
+	free(day);
+	return rc;
+}
+
 int
-crm_store_open(struct crm_store **out, const struct crm_cli *cli,
+crm_store_open(struct crm_store **out, struct crm_cli *cli,
     enum crm_mode mode)
 {
 	struct crm_loc at = { cli->dbpath, 0, NULL };
@@ -1059,6 +1085,8 @@ crm_store_open(struct crm_store **out, const struct crm_cli *cli,
 	if (rc != CRM_EX_OK)
 		return rc;
 	st->intx = 1;
+	if ((rc = today(st, cli)) != CRM_EX_OK)
+		return rc;
 	/* A mistyped path shows at once. */
 	if ((made || found == FOUND_EMPTY) && !cli->quiet)
 		crm_warn(NULL, "created a new store at %s", cli->dbpath);
