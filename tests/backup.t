@@ -312,7 +312,7 @@ d = json.load(open(sys.argv[1])); s = json.dumps(d, ensure_ascii=False)
 assert d[\"customer\"][\"name\"] == \"Svc One\" and \"broken lid\" in s and \"chips\" in s and \"Hangzhou\" in s
 assert any(a[\"action\"] == \"set\" for a in d[\"audit\"]) and \"tester\" in s
 assert \"Svc Two\" not in s and \"beer\" not in s' '$TMP/s.json'"
-check_exit 'an unknown subject is bad input' 65 'crm-export --subject 99'
+check_exit 'an unknown subject exits 1, as a lookup (crm(7))' 1 'crm-export --subject 99'
 check_exit '--subject is required' 64 'crm-export'
 
 # --- Files named as crm-backup's temporary files, that are none --------
