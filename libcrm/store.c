@@ -1002,7 +1002,8 @@ today(struct crm_store *st, struct crm_cli *cli)
 	char *day = NULL;
 	int rc, on;
 
-	if (cli->asofset || strchr(cli->common, 'A') == NULL)
+	/* Only for a command that takes --asof: no query for the others. */
+	if (strchr(cli->common, 'A') == NULL)
 		return CRM_EX_OK;
 	if ((rc = crm_config_get(st, "today", &day)) != CRM_EX_OK ||
 	    day == NULL)
