@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-config: settings, validated, with defaults.
 . "${0%/*}/lib.sh"
-plan 13
+plan 16
 
 check_out 'sets and reads a setting' CNY 'crm-config currency CNY && crm-config currency'
 check_out 'decimals defaults to 2' 2 'crm-config decimals'
@@ -10,6 +10,11 @@ check_exit 'a bad value is refused with 65' 65 'crm-config currency yuan'
 check_exit 'an unknown key is a usage error' 64 'crm-config colour blue'
 check_err 'which names the settings there are (no strerror tacked on)' \
 	'^crm-config: colour: no such setting; crm knows these$'
+check_exit 'a misspelt key is a usage error' 64 'crm-config curency CNY'
+check_err 'naming the setting meant, alone' \
+	'^crm-config: curency: no such setting \(did you mean currency\?\)$'
+check_out 'and nothing else' 1 \
+	'crm-config curency CNY 2>"$TMP/e" || [ $? = 64 ]; wc -l <"$TMP/e"'
 check_out 'every change is audited' 1 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'config'"'"'
 check_exit '--unset removes it: reading a setting that is not set exits 1' 1 \
 	'crm-config --unset currency || exit 2; crm-config currency'
