@@ -92,7 +92,13 @@ main(int argc, char *argv[])
 	}
 	/* The options above, as every command's --options lists its own. */
 	if (strcmp(argv[1], "--options") == 0) {
-		printf("-h\n--help (-h)\n--version\n--options\n");
+		printf("option\t-h\t--help\t-\t-\tthe commands\n"
+		    "option\t-\t--version\t-\t-\tthe version\n"
+		    "option\t-\t--options\t-\t-\tthe options, one per "
+		    "line, for scripts\noperand\t-\tcommand\tenum\thelp");
+		for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+			printf(",%s", cmds[i].name);
+		printf("\tthe command, or help and a command\n");
 		return crm_cli_end(&cli, CRM_EX_OK);
 	}
 	if (argv[1][0] == '-') {

@@ -20,22 +20,42 @@ static const struct common {
 	const char	*name;
 	int		 arg;
 	const char	*help;
+	const char	*kind;		/* for --options */
+	const char	*values;
+	const char	*list;
 } commons[] = {
 	{ 'd', "db", 1, "-d PATH      the store (else $CRM_DB, else "
-	    "$XDG_DATA_HOME/crm/crm.db)" },
+	    "$XDG_DATA_HOME/crm/crm.db)", "path", "-",
+	    "the store (else $CRM_DB, else $XDG_DATA_HOME/crm/crm.db)" },
 	{ 'w', "where", 1, "-w EXPR      select with the filter language "
+	    "(crm(7))", "expr", "-", "select with the filter language "
 	    "(crm(7))" },
-	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table" },
-	{ 'H', "header", 0, "-H           print a header line in tsv" },
+	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table",
+	    "enum", "tsv,csv,json,table", "output format" },
+	{ 'H', "header", 0, "-H           print a header line in tsv", "-",
+	    "-", "print a header line in tsv" },
 	{ 'f', "file", 1, "-f FILE      read records from FILE (- is "
+	    "standard input)", "file", "-", "read records from FILE (- is "
 	    "standard input)" },
 	{ 'i', "input", 1, "-i FMT       input format: csv, tsv or vcard "
-	    "(default: from the start)" },
+	    "(default: from the start)", "enum", "csv,tsv,vcard",
+	    "input format (default: from the start)" },
 	{ 'n', "dry-run", 0, "-n           dry run: validate and report, "
-	    "write nothing" },
-	{ 'q', "quiet", 0, "-q           quiet: only the exit status" },
+	    "write nothing", "-", "-", "dry run: validate and report, write "
+	    "nothing" },
+	{ 'q', "quiet", 0, "-q           quiet: only the exit status", "-",
+	    "-", "quiet: only the exit status" },
 	{ 'A', "asof", 1, "--asof DATE  compute as of the end of DATE "
+	    "(default: now)", "date", "-", "compute as of the end of DATE "
 	    "(default: now)" },
+};
+
+/* The options every command has (crm(7)). */
+static const struct common everys[] = {
+	{ 'h', "help", 0, NULL, "-", "-", "this usage" },
+	{ CRM_OPT_VERSION, "version", 0, NULL, "-", "-", "the version" },
+	{ CRM_OPT_OPTIONS, "options", 0, NULL, "-", "-",
+	    "the options, one per line, for scripts" },
 };
 
 const char *
@@ -285,26 +305,72 @@ buildopts(struct crm_cli *cli, const char *own, const struct option *ownlong)
 	memset(&cli->lopts[n], 0, sizeof cli->lopts[n]);
 }
 
+/* What --options says of a common option: its kind, values and help. */
+static const struct common *
+findcommon(int c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof commons / sizeof commons[0]; i++)
+		if (commons[i].c == c)
+			return &commons[i];
+	for (i = 0; i < sizeof everys / sizeof everys[0]; i++)
+		if (everys[i].c == c)
+			return &everys[i];
+	return NULL;
+}
+
+static void
+listone(const struct crm_cli *cli, int c, const char *lname, int arg)
+{
+	const struct common *k = findcommon(c);
+	const char *kind = arg ? "text" : "-", *vals = "-", *help = "-";
+
+	if (k != NULL) {
+		kind = k->kind;
+		vals = k->values;
+		help = k->list;
+		if (c == 'o')
+			vals = strchr(cli->common, 'V') != NULL ?
+			    "tsv,csv,json,table,vcard" : strchr(cli->common,
+			    'W') != NULL ? "tsv,csv,json,table,html" :
+			    "tsv,csv,json,table";
+	}
+	if (c > 0 && c < 0x100 && c != 'A' && c != ':')
+		printf("option\t-%c\t", c);
+	else
+		printf("option\t-\t");
+	printf("%s%s\t%s\t%s\t%s\n", lname != NULL ? "--" : "",
+	    lname != NULL ? lname : "-", kind, vals, help);
+}
+
 /*
- * --options: the options getopt is given, one per line: -c or --name,
- * " ARG" when it takes one, and " (-c)" after a long name of -c.
+ * --options: the options getopt is given, one per line of six fields
+ * (option, -c or -, --name or -, the value's kind or - for a flag, the
+ * values when known or -, the help line or -): what completion and the
+ * man page test read.
  */
 static void
 listopts(const struct crm_cli *cli)
 {
 	const struct option *l;
-	const char *p;
+	const char *p, *name;
 
-	for (p = cli->optbuf + 1; *p != '\0'; p++)
-		if (*p != ':')
-			printf("-%c%s\n", *p, p[1] == ':' ? " ARG" : "");
+	for (p = cli->optbuf + 1; *p != '\0'; p++) {
+		if (*p == ':')
+			continue;
+		name = NULL;
+		for (l = cli->lopts; l->name != NULL; l++)
+			if (l->flag == NULL && l->val == *p)
+				name = l->name;
+		listone(cli, *p, name, p[1] == ':');
+	}
 	for (l = cli->lopts; l->name != NULL; l++) {
-		printf("--%s%s", l->name, l->has_arg == required_argument ?
-		    " ARG" : l->has_arg == optional_argument ? " [ARG]" : "");
 		if (l->flag == NULL && l->val > 0 && l->val < 0x100 &&
 		    l->val != ':' && strchr(cli->optbuf + 1, l->val) != NULL)
-			printf(" (-%c)", l->val);
-		putchar('\n');
+			continue;
+		listone(cli, l->val == CRM_OPT_ASOF ? 'A' : l->val,
+		    l->name, l->has_arg != no_argument);
 	}
 }
 

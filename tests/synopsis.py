@@ -4,10 +4,11 @@ options of its usage string and those of the SYNOPSIS of its man page are
 the same.
 
 The parser's are what `COMMAND --options` prints: the option tables
-crm_cli_next hands getopt (common and own, merged), one per line: -c or
---name, " ARG" when it takes one, " (-c)" after the long name of -c.  Long
-names of short options (--db for -d) and the options every command has
-(-h, --help, --version, --options; crm(7)) are not repeated in a SYNOPSIS.
+crm_cli_next hands getopt, one per line of six tab-separated fields
+(option or operand, -c or -, --name or -, the value's kind, its values,
+the help line).  Long names of short options (--db for -d) and the
+options every command has (-h, --help, --version, --options; crm(7)) are
+not repeated in a SYNOPSIS.
 """
 import re
 import subprocess
@@ -38,12 +39,19 @@ def options(words):
 cmd, page = sys.argv[1], open(sys.argv[2]).read()
 parser, names = set(), set()
 for line in run(cmd, "--options").splitlines():
-    m = re.fullmatch(r"(--?[\w-]+)( \[?ARG\]?)?( \(-.\))?", line)
-    if not m:
+    f = line.split("\t")
+    if (len(f) != 6 or f[0] not in ("option", "operand")
+            or not all(f)
+            or f[0] == "option" and not (
+                re.fullmatch(r"-|-[^-\s]", f[1])
+                and re.fullmatch(r"-|--[\w-]+", f[2])
+                and (f[1], f[2]) != ("-", "-"))):
         sys.exit("%s --options: malformed line %r" % (cmd, line))
-    names.add(m.group(1))
-    if not m.group(3):
-        parser.add(m.group(1))
+    if f[0] != "option":
+        continue
+    names.update(n for n in f[1:3] if n != "-")
+    # the long name of a short option is not repeated in a SYNOPSIS
+    parser.add(f[1] if f[1] != "-" else f[2])
 if not EVERY <= names:
     sys.exit("%s --options: %s missing" % (cmd, sorted(EVERY - names)))
 parser -= EVERY
