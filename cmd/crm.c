@@ -76,7 +76,7 @@ main(int argc, char *argv[])
 	struct crm_cli cli;
 	char page[128];
 
-	crm_cli_begin(&cli, argc, argv, usage, "");
+	crm_cli_begin(&cli, argc, argv, NULL, "");
 	if (argc < 2) {
 		list(stdout);
 		return crm_cli_end(&cli, CRM_EX_OK);

@@ -873,8 +873,8 @@ syncfull(void)
 
 	snprintf(path, sizeof path, "%s/unit-%ld.db", tmp != NULL ? tmp :
 	    "/tmp", (long)getpid());
-	crm_cli_begin(&cli, 3, args, "", "d");
-	while (crm_cli_next(&cli, "", NULL) != -1)
+	crm_cli_begin(&cli, 3, args, NULL, "d");
+	while (crm_cli_next(&cli) != -1)
 		;
 	cli.quiet = 1;
 	ok(crm_store_open(&st, &cli, CRM_WRITE) == CRM_EX_OK &&
@@ -989,8 +989,8 @@ store(struct crm_cli *cli, char *path)
 	struct crm_store *st = NULL;
 
 	optind = 1;
-	crm_cli_begin(cli, 3, av, "[-d path]", "d");
-	while (crm_cli_next(cli, "", NULL) != -1)
+	crm_cli_begin(cli, 3, av, NULL, "d");
+	while (crm_cli_next(cli) != -1)
 		;
 	if (crm_store_open(&st, cli, CRM_WRITE) != CRM_EX_OK) {
 		crm_store_close(st);
