@@ -503,11 +503,14 @@ value(struct crm_cli *cli, const struct crm_opt *o, const char *as,
 		else
 			return crm_usage_err(cli, "%s: \"%s\" %s", as, arg,
 			    why), -1;
-		if (cli->num < o->min || (o->max > o->min &&
-		    cli->num > o->max))
-			return crm_usage_err(cli, "%s: \"%s\" is not a "
-			    "duration from %.0fd to %.0fd", as, arg, o->min,
-			    o->max), -1;
+		if (cli->num < o->min)
+			return crm_usage_err(cli, "%s: \"%s\" is %g days, "
+			    "under the shortest, %.0f", as, arg, cli->num,
+			    o->min), -1;
+		if (o->max > o->min && cli->num > o->max)
+			return crm_usage_err(cli, "%s: \"%s\" is %.0f days, "
+			    "beyond the longest, %.0f days", as, arg,
+			    cli->num, o->max), -1;
 		break;
 	case CRM_ARG_SHARE:
 		if (share(arg, &cli->num) != 0)
