@@ -485,6 +485,10 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 		return CRM_EX_OK;
 	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 4, names)) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if (crm_out_order(o, cli->sort, cli->limit) != CRM_EX_OK) {
+		crm_out_free(o);
+		return CRM_EX_USAGE;
+	}
 	for (i = 0; i < ws->n; i++) {
 		snprintf(a, sizeof a, "%lld", (long long)ws->w[i].id);
 		snprintf(b, sizeof b, "%.2f", ws->w[i].risk);
@@ -828,7 +832,7 @@ main(int argc, char *argv[])
 	const char *why;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHslA");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'm':

@@ -317,6 +317,8 @@ value(struct crm_cli *cli, const struct opts *op)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if ((rc = crm_out_order(o, cli->sort, cli->limit)) != CRM_EX_OK)
+		goto out;
 	if (op->in) {
 		/* Summary lines in, one line out for each; none is fine. */
 		while ((rc = crm_summary_read(stdin, &line, &cap, &at,
@@ -417,7 +419,7 @@ main(int argc, char *argv[])
 	const char *why;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHslA");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'm':

@@ -368,6 +368,9 @@ due(struct crm_cli *cli, const char *owner, int64_t days)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if (o != NULL && (rc = crm_out_order(o, cli->sort, cli->limit)) !=
+	    CRM_EX_OK)
+		goto out;
 	for (i = 0; o != NULL && i < d.n; i++) {
 		snprintf(buf, sizeof buf, "%lld", (long long)d.v[i].id);
 		crm_out_cell(o, CRM_V_NUM, buf);
@@ -409,7 +412,7 @@ main(int argc, char *argv[])
 	double days = 1;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, opts, "dwoHqA");
+	crm_cli_begin(&cli, argc, argv, opts, "dwoHqslA");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_OWNER:

@@ -33,6 +33,10 @@ static const struct crm_opt commons[] = {
 	    "report, write nothing", NULL, 0, 0 },
 	{ 'q', "quiet", CRM_ARG_NONE, NULL, "quiet: only the exit status",
 	    NULL, 0, 0 },
+	{ 's', "sort", CRM_ARG_SORT, "[-]column,...", "sort the rows by "
+	    "these columns (- before one: descending)", NULL, 0, 0 },
+	{ 'l', "limit", CRM_ARG_INT, "n", "print at most n rows", NULL, 0,
+	    0 },
 	{ CRM_OPT_ASOF, "asof", CRM_ARG_DATE, "date", "compute as of the end "
 	    "of DATE (default: now)", NULL, 0, 0 },
 };
@@ -173,6 +177,7 @@ crm_cli_begin(struct crm_cli *cli, int argc, char **argv,
 	cli->opts = opts;
 	cli->common = common;
 	cli->fmt = CRM_FMT_TSV;
+	cli->limit = -1;
 	cli->clock = (int64_t)time(NULL);
 	cli->now = cli->clock;
 	dbdefault(cli);
@@ -587,6 +592,12 @@ common(struct crm_cli *cli, int c)
 		break;
 	case 'q':
 		cli->quiet = 1;
+		break;
+	case 's':
+		cli->sort = cli->arg;
+		break;
+	case 'l':
+		cli->limit = (long)cli->num;
 		break;
 	}
 }

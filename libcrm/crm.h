@@ -161,6 +161,8 @@ struct crm_cli {
 	int		 header;	/* -H */
 	int		 dryrun;	/* -n */
 	int		 quiet;		/* -q */
+	const char	*sort;		/* -s: crm_out_order's */
+	long		 limit;		/* -l; -1 when not given */
 	int		 asofset;	/* --asof given */
 	int64_t		 now;		/* the clock or the end of --asof */
 	int64_t		 clock;		/* the wall clock, for the audit */
@@ -179,8 +181,9 @@ struct crm_cli {
 
 /*
  * Start parsing: opts is the command's table (above); common is the set
- * of common short options that apply ('A' for --asof; 'V' lets -o take
- * vcard, 'W' html).
+ * of common short options that apply ('A' for --asof; 's' and 'l' sort
+ * and limit crm_out's rows by crm_out_order; 'V' lets -o take vcard, 'W'
+ * html).
  */
 void	crm_cli_begin(struct crm_cli *, int, char **,
 	    const struct crm_opt *opts, const char *common);
@@ -891,6 +894,13 @@ void	crm_out_cell(struct crm_out *, enum crm_vt, const char *);
 void	crm_out_endrow(struct crm_out *);
 /* A number cell formatted with fmt, like "%.4f". */
 void	crm_out_num(struct crm_out *, const char *fmt, double);
+/*
+ * -s and -l: sort the rows by the columns of sort ("[-]name,...", -
+ * descending; numbers as numbers, empty cells last) and write at most
+ * limit of them (-1: all).  sort may be NULL.  CRM_EX_USAGE, printed,
+ * for a column the output has not.
+ */
+int	crm_out_order(struct crm_out *, const char *sort, long limit);
 /* Flush (table output is laid out here) and free.  Accepts NULL. */
 void	crm_out_free(struct crm_out *);
 /* Write s escaped for TSV, and as a JSON string. */
