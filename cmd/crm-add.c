@@ -306,7 +306,7 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 		if ((rc = crm_rec_assign(&args, argv[i])) != CRM_EX_OK)
 			goto out;
 	if (cli->infile == NULL && argc == 0) {
-		rc = crm_usage(cli);
+		rc = crm_usage_err(cli, "no field=value given, nor -f");
 		goto out;
 	}
 	if ((rc = crm_store_open(&st, cli, cli->dryrun ?

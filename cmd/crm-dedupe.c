@@ -66,7 +66,8 @@ merge(struct crm_cli *cli, const char *keep, int argc, char **argv)
 	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
 		goto out;
 	if (ids.n == 0) {
-		rc = crm_usage(cli);
+		rc = crm_usage_err(cli, "--merge %s: no customer to drop",
+		    keep);
 		goto out;
 	}
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK ||

@@ -50,7 +50,7 @@ set(struct crm_cli *cli, int argc, char **argv, int allow)
 		nset++;
 	}
 	if (nset == 0) {
-		rc = crm_usage(cli);
+		rc = crm_usage_err(cli, "no field=value given");
 		goto out;
 	}
 	if ((rc = crm_ids_read(&ids, nid, idv)) != CRM_EX_OK)

@@ -76,7 +76,7 @@ crm_progname(void)
 }
 
 static void
-vmsg(const struct crm_loc *at, const char *fmt, va_list ap)
+vmsg(const struct crm_loc *at, int usage, const char *fmt, va_list ap)
 {
 	size_t n = strlen(fmt);
 	int e = errno;
@@ -93,6 +93,9 @@ vmsg(const struct crm_loc *at, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')
 		fprintf(stderr, " %s", strerror(e));
+	/* A usage error says where to look, on the same line. */
+	if (usage)
+		fprintf(stderr, "; try '%s -h'", progname);
 	fputc('\n', stderr);
 }
 
@@ -102,7 +105,7 @@ crm_err(int rc, const struct crm_loc *at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(at, fmt, ap);
+	vmsg(at, rc == CRM_EX_USAGE, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -113,7 +116,7 @@ crm_warn(const struct crm_loc *at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(at, fmt, ap);
+	vmsg(at, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -403,16 +406,14 @@ crm_usage(const struct crm_cli *cli)
 }
 
 int
-crm_usage_err(struct crm_cli *cli, const char *fmt, ...)
+crm_usage_err(const struct crm_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", progname);
+	(void)cli;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(NULL, 1, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "; try '%s -h'\n", progname);
-	cli->told = 1;
 	return CRM_EX_USAGE;
 }
 
@@ -604,7 +605,7 @@ common(struct crm_cli *cli, int c)
 
 /* "--feilds: no such option (did you mean --fields?)" */
 static void
-unknown(struct crm_cli *cli, const char *word)
+unknown(const struct crm_cli *cli, const char *word)
 {
 	const struct crm_opt *o;
 	const char *names[256], *near = NULL;
@@ -674,6 +675,7 @@ crm_cli_next(struct crm_cli *cli)
 				snprintf(as, sizeof as, "%s",
 				    cli->argv[optind - 1]);
 			unknown(cli, as);
+			cli->told = 1;
 			return '?';
 		}
 		if (li >= 0)
@@ -690,6 +692,7 @@ crm_cli_next(struct crm_cli *cli)
 			o = optof(cli, optopt);
 			crm_usage_err(cli, "%s: needs a value (%s)", as,
 			    o != NULL && o->meta != NULL ? o->meta : "value");
+			cli->told = 1;
 			return '?';
 		}
 		switch (c) {
@@ -706,8 +709,10 @@ crm_cli_next(struct crm_cli *cli)
 		if ((o = optof(cli, c)) == NULL)
 			return c;
 		cli->opt = o;
-		if (o->arg != CRM_ARG_NONE && value(cli, o, as, optarg) != 0)
+		if (o->arg != CRM_ARG_NONE && value(cli, o, as, optarg) != 0) {
+			cli->told = 1;
 			return '?';
+		}
 		if (o->arg == CRM_ARG_NONE)
 			cli->arg = NULL;
 		/* A common option: not the command's own. */

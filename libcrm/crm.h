@@ -200,8 +200,11 @@ int	crm_cli_next(struct crm_cli *);
  * on stderr.  Returns CRM_EX_USAGE.
  */
 int	crm_usage(const struct crm_cli *);
-/* "prog: what is wrong; try 'prog -h'" on stderr; CRM_EX_USAGE. */
-int	crm_usage_err(struct crm_cli *, const char *fmt, ...)
+/*
+ * "prog: what is wrong; try 'prog -h'" on stderr; CRM_EX_USAGE.  (Every
+ * crm_err(CRM_EX_USAGE, ...) ends its line so too.)
+ */
+int	crm_usage_err(const struct crm_cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* --unit day|week (and a fit file's unit) as 1 or 7; -1 when neither. */
 int	crm_opt_unit(const char *arg, int *scale);

@@ -310,10 +310,9 @@ crm_out_order(struct crm_out *o, const char *sort, long limit)
 			near = crm_suggest(name, (const char *const *)o->names,
 			    (size_t)o->ncols);
 			return crm_err(CRM_EX_USAGE, NULL, "-s: \"%s\": no "
-			    "such column%s%s%s; try '%s -h'", name, near !=
-			    NULL ? " (did you mean " : "", near != NULL ?
-			    near : "", near != NULL ? "?)" : "",
-			    crm_progname());
+			    "such column%s%s%s", name, near != NULL ?
+			    " (did you mean " : "", near != NULL ? near : "",
+			    near != NULL ? "?)" : "");
 		}
 		o->keys[o->nkeys] = c;
 		o->desc[o->nkeys++] = desc;
