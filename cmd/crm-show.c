@@ -11,7 +11,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-d path] [-o fmt] [--asof date] [customer ...]";
 
 /* Where name/value pairs go: tsv lines, a table, or a JSON object. */
 struct shower {
@@ -468,14 +467,19 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ 0, "customer", CRM_ARG_TEXT, "[customer ...]", "an id, e-mail or "
+	    "ref (none: read from standard input)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
 	struct crm_cli cli;
-	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "doA");
-	while ((c = crm_cli_next(&cli, "", NULL)) != -1)
+	crm_cli_begin(&cli, argc, argv, opts, "doA");
+	if (crm_cli_next(&cli) != -1)
 		return crm_usage(&cli);
 	argc -= cli.optind;
 	argv += cli.optind;

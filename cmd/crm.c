@@ -44,6 +44,12 @@ list(FILE *fp)
 	fprintf(fp, "usage: crm %s\ncommands:\n", usage);
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		fprintf(fp, "  %-8s %s\n", cmds[i].name, cmds[i].does);
+	fprintf(fp, "options (as --options lists them):\n"
+	    "  -d PATH       the store, for the command\n"
+	    "      --asof DATE the day, for the command\n"
+	    "  -h, --help    the commands\n"
+	    "      --version the version\n"
+	    "      --options the options, one per line, for scripts\n");
 	fprintf(fp, "crm help COMMAND shows its manual; see crm(1), crm(7)\n");
 }
 
@@ -167,7 +173,7 @@ main(int argc, char *argv[])
 	const char *db = NULL, *asof = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "");
+	crm_cli_begin(&cli, argc, argv, NULL, "");
 	/*
 	 * Options stop at the command ('+'): `crm add -f x` is crm-add's
 	 * -f, while `crm -d x ls` gives crm-ls -d x, as git -C does.
@@ -192,28 +198,34 @@ main(int argc, char *argv[])
 			return crm_cli_end(&cli, CRM_EX_OK);
 		case 'O':
 			/* The options above, as every command lists its own. */
-			printf("-h\n-d ARG\n--db ARG (-d)\n--asof ARG\n"
-			    "--help (-h)\n--version\n--options\n");
+			printf("option\t-h\t--help\t-\t-\tthe commands\n"
+			    "option\t-d\t--db\tpath\t-\tthe store, for the "
+			    "command\n"
+			    "option\t-\t--asof\tdate\t-\tthe day, for the "
+			    "command\n"
+			    "option\t-\t--version\t-\t-\tthe version\n"
+			    "option\t-\t--options\t-\t-\tthe options, one "
+			    "per line, for scripts\noperand\t-\tcommand\tenum\t"
+			    "help");
+			for (size_t i = 0; i < sizeof cmds / sizeof cmds[0];
+			    i++)
+				printf(",%s", cmds[i].name);
+			printf("\tthe command, or help and a command\n");
 			return crm_cli_end(&cli, CRM_EX_OK);
 		case ':':
-			crm_err(0, NULL, "option %s needs an argument",
+			return crm_usage_err(&cli, "option %s needs an argument",
 			    argv[optind - 1]);
-			list(stderr);
-			return CRM_EX_USAGE;
 		default:
-			crm_err(0, NULL, "unknown option %s", argv[optind - 1]);
-			list(stderr);
-			return CRM_EX_USAGE;
+			return crm_usage_err(&cli, "unknown option %s",
+			    argv[optind - 1]);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
-		if (db != NULL || asof != NULL) {
-			crm_err(0, NULL, "the options are for a command");
-			list(stderr);
-			return CRM_EX_USAGE;
-		}
+		if (db != NULL || asof != NULL)
+			return crm_usage_err(&cli, "the options are for a "
+			    "command");
 		list(stdout);
 		return crm_cli_end(&cli, CRM_EX_OK);
 	}
