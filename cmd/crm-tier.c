@@ -1,4 +1,4 @@
-/* crm-tier: assign tiers by a scheme (rfm, value, presale, service). */
+/* crm-tier: assign tiers by a scheme (libcrm/tier.c lists them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,7 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 {
 	static const char *const cols[] = { "id", "tier", "score" };
 	static const char *const moves[] = { "id", "from", "to" };
+	const struct crm_scheme *sch;
 	struct crm_store *st = NULL;
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
@@ -25,18 +26,19 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 	const char *why;
 	int64_t run, since = INT64_MIN;
 	long n, shown = 0;
+	char types[] = "nss";
 	int scheme, rc;
 
-	if ((scheme = crm_tier_scheme(name)) < 0)
-		return crm_err(CRM_EX_USAGE, NULL, "%s: no such scheme (rfm, "
-		    "value, presale, service)", name);
+	if ((rc = crm_scheme_get(NULL, name, &sch)) != CRM_EX_OK)
+		return rc;
+	scheme = crm_tier_scheme(name);
 	if (window != NULL) {
 		if (crm_dur_parse(window, &dur, &why) != 0)
 			return crm_err(CRM_EX_USAGE, NULL, "--window: \"%s\" "
 			    "%s", window, why);
-		if (scheme > 1)
-			return crm_err(CRM_EX_USAGE, NULL, "--window applies "
-			    "to rfm and value");
+		if (!sch->window)
+			return crm_err(CRM_EX_USAGE, NULL, "--window: the %s "
+			    "scheme counts no window", name);
 		since = cli->now - crm_dur_secs(&dur);
 	}
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK ||
@@ -62,9 +64,9 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	/* The service score is a number; the others are labels or text. */
-	if ((rc = crm_out_rows(st, o, s, !changes && scheme == 3 ? "nsn" :
-	    "nss", &shown)) != CRM_EX_OK)
+	/* A score is a number or text, as the scheme says. */
+	types[2] = changes ? 's' : sch->score;
+	if ((rc = crm_out_rows(st, o, s, types, &shown)) != CRM_EX_OK)
 		goto out;
 	crm_out_free(o);
 	o = NULL;

@@ -350,11 +350,31 @@ int	crm_stats_historic(struct crm_store *, int *hist);
 
 /* ---- settings.c: the settings crm knows -------------------------------- */
 
+/* What a setting accepts (crm_setting_valid). */
+enum crm_check {
+	CRM_C_CURRENCY,		/* ISO 4217: three capitals */
+	CRM_C_DECIMALS,		/* 0 to 4 */
+	CRM_C_FRACTIONS,	/* two ascending fractions in [0, 1] */
+	CRM_C_SHARES,		/* three fractions in [0, 1], any order */
+	CRM_C_LABELS,		/* three comma-separated words */
+	CRM_C_NUMBER,		/* a positive number */
+	CRM_C_INTS,		/* two ascending whole numbers */
+	CRM_C_RATE,		/* points/units, both whole and positive */
+	CRM_C_BONUS,		/* product:points, comma-separated */
+	CRM_C_CADENCE,		/* what:days, comma-separated (offer, online,
+				   visit) */
+	CRM_C_DURATION,		/* 30d, 12w, 24m, 1y */
+};
+
+/*
+ * A setting: settings.c's table holds the general ones, each tier scheme
+ * its own (struct crm_scheme); crm_setting_nth runs over them all.
+ */
 struct crm_setting {
-	const char	*key;
+	const char	*key;	/* NULL ends a scheme's list */
 	const char	*def;	/* NULL: no default */
 	const char	*help;
-	int		 check;
+	enum crm_check	 check;
 };
 
 const struct crm_setting *crm_setting_find(const char *key);
@@ -551,8 +571,63 @@ int	crm_merge_undo(struct crm_store *, int64_t merge,
 
 /* ---- tier.c: tier schemes ------------------------------------------- */
 
-/* The number of a scheme (rfm, value, presale, service), -1 if unknown. */
+struct crm_sql;
+
+/*
+ * A tier scheme: its file in libcrm (tier-NAME.c) defines it, and one row
+ * of tier.c's table makes it known to crm-tier, crm-report, crm-due,
+ * crm-config, the filter's tier.NAME and the lists in help and errors.
+ */
+struct crm_scheme {
+	const char		*name;
+	const char		*does;		/* one line, for help */
+	/*
+	 * Into q, the SELECT of (customer, tier, score) as of ?1, in
+	 * customer order; hist: metrics from history (q->hist is set);
+	 * since: purchases after it count (INT64_MIN: all).
+	 */
+	int			(*sql)(struct crm_store *, struct crm_sql *q,
+				    int hist, int64_t since);
+	int			 window;	/* takes --window (since) */
+	char			 score;		/* n: a number; s: text */
+	/*
+	 * Grades with follow-ups (crm-due): the letters of its cadence
+	 * settings cadence.NAME.X, highest grade first ("ABC"), whose
+	 * labels tier.NAME.labels holds lowest first; NULL when none.
+	 */
+	const char		*cadence;
+	const struct crm_setting *settings;	/* ends with a NULL key */
+};
+
+/* The n-th scheme in the table, NULL past the last. */
+const struct crm_scheme *crm_scheme_nth(int);
+/* The scheme named name, NULL if none. */
+const struct crm_scheme *crm_scheme_find(const char *name);
+/*
+ * *sch the scheme named name, else CRM_EX_USAGE after saying so, with
+ * opt first ("--scheme"; may be NULL) and the nearest name or the list.
+ */
+int	crm_scheme_get(const char *opt, const char *name,
+	    const struct crm_scheme **sch);
+/* "rfm, value, presale, service" into buf. */
+void	crm_scheme_list(char *buf, size_t n);
+/* The number of a scheme (its row in the table), -1 if unknown. */
 int	crm_tier_scheme(const char *);
+/* For the schemes' files: three labels, n numbers from a setting. */
+int	crm_tier_labels(struct crm_store *, const char *key, char lab[3][32]);
+int	crm_tier_numbers(struct crm_store *, const char *key, double *,
+	    int n);
+/*
+ * Each buyer's id, r (days since the last purchase), f (purchase days)
+ * and m (revenue) as of ?1, counting purchases after since.
+ */
+void	crm_tier_buyers(struct crm_sql *, int hist, int64_t since);
+/* SQL: minor units in column m as a decimal string (m > 0). */
+void	crm_tier_money(struct crm_sql *, const char *m, int decimals);
+/* SQL: CASE WHEN v op c1 THEN l1 WHEN v op c2 THEN l2 ELSE l3 END. */
+void	crm_tier_grade(struct crm_sql *, const char *v, const char *op,
+	    double c1, const char *l1, double c2, const char *l2,
+	    const char *l3);
 /*
  * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
  * now; RFM counts purchases after since (INT64_MIN: all).  With store,
@@ -1122,5 +1197,12 @@ void	crm_forgotten_close(struct crm_forgotten *);
  */
 const char *crm_suggest(const char *word, const char *const *names,
 	    size_t n);
+/*
+ * "OPT WORD: no such WHAT (did you mean NAME?)" by crm_err, or without a
+ * near name "(every, name, there, is)"; returns rc.  opt may be NULL:
+ * "rfx: no such scheme (did you mean rfm?)".
+ */
+int	crm_nosuch(int rc, const char *opt, const char *word,
+	    const char *what, const char *const *names, size_t n);
 
 #endif /* CRM_H */
