@@ -162,6 +162,7 @@ givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 	double p[8];
 	size_t n = 0, cap = 0, i;
 	enum crm_model m = CRM_BGNBD;
+	char list[64];
 	int rc = CRM_EX_OK, k, np, hasf = 0, hasg = 0;
 
 	if (op->model != NULL)
@@ -199,10 +200,11 @@ givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 		    NULL || fits[i].model == m))
 			*f = fits[i], hasf = 1;
 	}
+	crm_model_list(list, sizeof list);
 	if (!hasf)
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
 		    "--model-file files", op->model != NULL ? op->model :
-		    "bgnbd, pnbd or mbgnbd");
+		    list);
 	else if (!hasg)
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no gg block in the "
 		    "--model-file files");
@@ -413,11 +415,9 @@ main(int argc, char *argv[])
 	while ((c = crm_cli_next(&cli, "m:", lopts)) != -1) {
 		switch (c) {
 		case 'm':
-			if (crm_model_parse(optarg, &m) != 0 || m == CRM_GG) {
-				crm_err(0, NULL, "-m %s: no such model (bgnbd, "
-				    "pnbd, mbgnbd)", optarg);
+			if (crm_model_get("-m", optarg, NULL, &m) !=
+			    CRM_EX_OK)
 				return crm_usage(&cli);
-			}
 			op.model = optarg;
 			break;
 		case OPT_FIT:

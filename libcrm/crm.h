@@ -659,6 +659,15 @@ struct crm_model_info {
 const struct crm_model_info *crm_model_info(enum crm_model);
 /* 0 and *m set, or -1 for an unknown name. */
 int	crm_model_parse(const char *name, enum crm_model *m);
+/*
+ * *m the purchase model (any but gg) named name, else CRM_EX_USAGE after
+ * saying so: opt first, then the nearest name or the list of them, extra
+ * (a name the caller takes itself, or NULL) listed first.
+ */
+int	crm_model_get(const char *opt, const char *name, const char *extra,
+	    enum crm_model *m);
+/* The purchase models' names into buf: "bgnbd, pnbd or mbgnbd". */
+void	crm_model_list(char *buf, size_t n);
 
 /* Compressed sufficient statistics: purchase models x, tx, T (in the fit's
  * unit) with weight n; Gamma-Gamma x and m_x (in tx) with weight n. */
