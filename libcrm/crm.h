@@ -484,9 +484,23 @@ struct crm_kind {
 	 * NULL when none.
 	 */
 	const char		*key;
+	/*
+	 * On a customer's timeline (crm-show): when, the column of its
+	 * time; says, a few words on what happened, from a row of its
+	 * stored fields in the kind's order (each field with a column, and
+	 * customer_ref; none derived).  NULL: not on the timeline.
+	 */
+	const char		*when;
+	void			(*says)(FILE *, struct sqlite3_stmt *,
+				    int decimals);
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
+/*
+ * *k the kind named name, else CRM_EX_USAGE after saying so, with the
+ * nearest name or the list of them.
+ */
+int	crm_kind_get(const char *name, const struct crm_kind **k);
 const struct crm_kind *crm_kind_customer(void);
 /* The n-th kind, NULL past the last. */
 const struct crm_kind *crm_kind_nth(int);
