@@ -1,0 +1,70 @@
+#!/bin/sh
+# The tables of what grows (reports, tier schemes, kinds, models): the
+# lists users see come from them and agree with the manual, and a
+# mistyped name gets the nearest one ("did you mean").
+. "${0%/*}/lib.sh"
+plan 22
+MAN=$TESTS/../man
+
+# list CMD...: the names an error lists at the end of its line, "(a, b)",
+# one per line (CMD must fail with 64, as an unknown name is a usage error).
+list() {
+	rc=0
+	"$@" 2>"$TMP/list.err" >/dev/null || rc=$?
+	[ "$rc" -eq 64 ] || { echo "exit $rc, not 64" >&2; return 1; }
+	sed -n 's/.*(\([^()]*\))$/\1/p' "$TMP/list.err" | sed 's/, /\n/g'
+}
+# manlist PAGE: the names of the first tagged list of a man page.
+manlist() {
+	awk '/^\.Bl/ { n++ } n == 1 && /^\.It Cm / { print $3 }
+	    /^\.El/ && n == 1 { exit }' "$MAN/$1"
+}
+
+# The manual's lists, written by hand, are what the tables hold.
+check_out 'the reports crm-report knows are those of crm-report(1)' \
+	"$(manlist crm-report.1)" 'list crm-report zzzzzzzzzz'
+check_out 'the schemes crm-tier knows are those of crm-tier(1)' \
+	"$(manlist crm-tier.1)" 'list crm-tier zzzzzzzzzz'
+check_out 'crm-report --scheme knows the same schemes' \
+	"$(manlist crm-tier.1)" 'list crm-report --scheme zzzzzzzzzz tiers'
+check_out 'and crm lists them for crm-tier' \
+	"assign tiers: $(manlist crm-tier.1 | paste -sd, | sed 's/,/, /g')" \
+	"crm | sed -n 's/^  tier  *//p'"
+check_out 'the kinds crm-add knows are those crm-add(1) names' \
+	"$(sed -n '/^The kinds are/,/^their fields/s/^\.Cm \([a-z]*\).*/\1/p' \
+	"$MAN/crm-add.1")" 'list crm-add zzzzzzzzzz name=x'
+check_out 'crm-churn -m knows the heuristic and the purchase models' \
+	"$(printf 'heuristic\nbgnbd\npnbd\nmbgnbd')" \
+	'list crm-churn -m zzzzzzzzzz'
+
+# Did you mean: the nearest name, with the usage status.
+check_exit 'a mistyped report is a usage error' 64 'crm-report tier'
+check_err 'naming the nearest report' \
+	'^crm-report: tier: no such report \(did you mean tiers\?\)$'
+check_exit 'a mistyped scheme in crm-tier' 64 'crm-tier rfn'
+check_err 'naming the nearest scheme' \
+	'^crm-tier: rfn: no such scheme \(did you mean rfm\?\)$'
+check_exit 'and in crm-report --scheme' 64 'crm-report --scheme valeu tiers'
+check_err 'naming the option and the nearest scheme' \
+	'^crm-report: --scheme valeu: no such scheme \(did you mean value\?\)$'
+check_exit 'a mistyped kind in crm-add' 64 'crm-add purchse customer=1'
+check_err 'naming the nearest kind' \
+	'^crm-add: purchse: no such kind of record \(did you mean purchase\?\)$'
+check_exit 'and in crm-ls' 64 'crm-ls custmer'
+check_err 'naming the nearest kind' \
+	'^crm-ls: custmer: no such kind of record \(did you mean customer\?\)$'
+check_exit 'a mistyped model in crm-churn' 64 'crm-churn -m bgnb'
+check_err 'naming the nearest model' \
+	'^crm-churn: -m bgnb: no such model \(did you mean bgnbd\?\)$'
+check_exit 'gg is no model crm-churn scores with' 64 'crm-churn -m gg'
+check_err 'and a name far from all gets the list' \
+	'^crm-churn: -m gg: no such model \(heuristic, bgnbd, pnbd, mbgnbd\)$'
+
+crm-init >/dev/null 2>&1
+# A scheme's settings come with it (crm-config finds them through the
+# scheme table); their checks hold: three shares of at most 1 each.
+check_out "a scheme's settings are settings, with their defaults" \
+	"$(printf '0.4,0.4,0.2\nonline:90')" \
+	'crm-config tier.presale.weights && crm-config cadence.service.F'
+check_exit 'and checked as before: a weight above 1 is refused' 65 \
+	'crm-config tier.presale.weights 0.5,1.5,0.2'
