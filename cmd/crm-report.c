@@ -222,7 +222,7 @@ grades(struct ctx *x, const char *scheme, int64_t *run)
 		sqlite3_bind_int64(s, 1, *run);
 		return done(x, s, sqlite3_step(s));
 	}
-	if ((rc = crm_tier_assign(x->st, crm_tier_scheme(scheme), INT64_MIN,
+	if ((rc = crm_tier_assign(x->st, crm_scheme_find(scheme), INT64_MIN,
 	    0, &n, &cnt)) != CRM_EX_OK)
 		return rc;
 	return crm_exec(x->st, "INSERT INTO temp.grade SELECT customer, tier "

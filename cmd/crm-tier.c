@@ -27,11 +27,10 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 	int64_t run, since = INT64_MIN;
 	long n, shown = 0;
 	char types[] = "nss";
-	int scheme, rc;
+	int rc;
 
 	if ((rc = crm_scheme_get(NULL, name, &sch)) != CRM_EX_OK)
 		return rc;
-	scheme = crm_tier_scheme(name);
 	if (window != NULL) {
 		if (crm_dur_parse(window, &dur, &why) != 0)
 			return crm_err(CRM_EX_USAGE, NULL, "--window: \"%s\" "
@@ -42,7 +41,7 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		since = cli->now - crm_dur_secs(&dur);
 	}
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK ||
-	    (rc = crm_tier_assign(st, scheme, since, !cli->dryrun, &run,
+	    (rc = crm_tier_assign(st, sch, since, !cli->dryrun, &run,
 	    &n)) != CRM_EX_OK)
 		goto out;
 	/* --changes: only the moves since the scheme's previous run. */

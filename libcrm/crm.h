@@ -350,31 +350,11 @@ int	crm_stats_historic(struct crm_store *, int *hist);
 
 /* ---- settings.c: the settings crm knows -------------------------------- */
 
-/* What a setting accepts (crm_setting_valid). */
-enum crm_check {
-	CRM_C_CURRENCY,		/* ISO 4217: three capitals */
-	CRM_C_DECIMALS,		/* 0 to 4 */
-	CRM_C_FRACTIONS,	/* two ascending fractions in [0, 1] */
-	CRM_C_SHARES,		/* three fractions in [0, 1], any order */
-	CRM_C_LABELS,		/* three comma-separated words */
-	CRM_C_NUMBER,		/* a positive number */
-	CRM_C_INTS,		/* two ascending whole numbers */
-	CRM_C_RATE,		/* points/units, both whole and positive */
-	CRM_C_BONUS,		/* product:points, comma-separated */
-	CRM_C_CADENCE,		/* what:days, comma-separated (offer, online,
-				   visit) */
-	CRM_C_DURATION,		/* 30d, 12w, 24m, 1y */
-};
-
-/*
- * A setting: settings.c's table holds the general ones, each tier scheme
- * its own (struct crm_scheme); crm_setting_nth runs over them all.
- */
 struct crm_setting {
-	const char	*key;	/* NULL ends a scheme's list */
+	const char	*key;
 	const char	*def;	/* NULL: no default */
 	const char	*help;
-	enum crm_check	 check;
+	int		 check;
 };
 
 const struct crm_setting *crm_setting_find(const char *key);
@@ -583,14 +563,15 @@ int	crm_merge(struct crm_store *, int64_t keep, const int64_t *drop,
 int	crm_merge_undo(struct crm_store *, int64_t merge,
 	    int allow_forgotten);
 
-/* ---- tier.c: tier schemes ------------------------------------------- */
+/* ---- scheme.c, tier.c, tier-*.c: tier schemes ------------------------ */
 
 struct crm_sql;
 
 /*
  * A tier scheme: its file in libcrm (tier-NAME.c) defines it, and one row
- * of tier.c's table makes it known to crm-tier, crm-report, crm-due,
- * crm-config, the filter's tier.NAME and the lists in help and errors.
+ * of scheme.c's table makes it known to crm-tier, crm-report, crm-due, the
+ * filter's tier.NAME and the lists in help and errors.  Its settings
+ * (tier.NAME.*, cadence.NAME.*) are rows of settings.c's table.
  */
 struct crm_scheme {
 	const char		*name;
@@ -610,10 +591,9 @@ struct crm_scheme {
 	 * labels tier.NAME.labels holds lowest first; NULL when none.
 	 */
 	const char		*cadence;
-	const struct crm_setting *settings;	/* ends with a NULL key */
 };
 
-/* The n-th scheme in the table, NULL past the last. */
+/* scheme.c: the n-th scheme of the table, NULL past the last. */
 const struct crm_scheme *crm_scheme_nth(int);
 /* The scheme named name, NULL if none. */
 const struct crm_scheme *crm_scheme_find(const char *name);
@@ -627,7 +607,7 @@ int	crm_scheme_get(const char *opt, const char *name,
 void	crm_scheme_list(char *buf, size_t n);
 /* The number of a scheme (its row in the table), -1 if unknown. */
 int	crm_tier_scheme(const char *);
-/* For the schemes' files: three labels, n numbers from a setting. */
+/* tier.c, for the schemes' files: three labels, n numbers of a setting. */
 int	crm_tier_labels(struct crm_store *, const char *key, char lab[3][32]);
 int	crm_tier_numbers(struct crm_store *, const char *key, double *,
 	    int n);
@@ -647,8 +627,8 @@ void	crm_tier_grade(struct crm_sql *, const char *v, const char *op,
  * now; RFM counts purchases after since (INT64_MIN: all).  With store,
  * they become a run (*run its id).  *n: customers assigned.
  */
-int	crm_tier_assign(struct crm_store *, int scheme, int64_t since,
-	    int store, int64_t *run, long *n);
+int	crm_tier_assign(struct crm_store *, const struct crm_scheme *,
+	    int64_t since, int store, int64_t *run, long *n);
 
 /* ---- rule.c: rule tags -------------------------------------------------- */
 

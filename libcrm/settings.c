@@ -12,56 +12,82 @@
 
 #include "crm.h"
 
-static const struct crm_setting settings[] = {
-	{ "currency", NULL, "ISO 4217 code, like CNY or EUR", CRM_C_CURRENCY },
-	{ "decimals", "2", "decimals of the currency, 0 to 4", CRM_C_DECIMALS },
-	{ "churn.k", "2", "a repeat buyer is at risk past k times their "
-	    "median gap between purchase days", CRM_C_NUMBER },
-	{ "points.rate", "1/10", "points per currency units a purchase earns, "
-	    "like 1/10", CRM_C_RATE },
-	{ "points.bonus", "", "extra points per purchase of a product, like "
-	    "tea-set:50,mugs:5", CRM_C_BONUS },
-	{ "points.expiry", "24m", "points expire this long after they are "
-	    "earned (crm-points expire)", CRM_C_DURATION },
-	{ "sla.response", "24", "hours to the first response to a ticket",
-	    CRM_C_NUMBER },
-	{ "sla.resolution", "72", "hours to resolve a ticket", CRM_C_NUMBER },
-	{ "effort.targets", "0.7,0.2,0.1", "target shares of contact effort "
-	    "for service grades D, E, F", CRM_C_SHARES },
+enum check {
+	C_CURRENCY,	/* ISO 4217: three capitals */
+	C_DECIMALS,	/* 0 to 4 */
+	C_FRACTIONS,	/* ascending fractions in (0, 1], comma-separated */
+	C_LABELS,	/* comma-separated words */
+	C_NUMBER,	/* a positive number */
+	C_INTS,		/* ascending whole numbers, comma-separated */
+	C_RATE,		/* points/units, both whole and positive */
+	C_BONUS,	/* product:points, comma-separated */
+	C_CADENCE,	/* what:days, comma-separated (offer, online, visit) */
+	C_DURATION,	/* 30d, 12w, 24m, 1y */
 };
 
-#define NSETTINGS	(int)(sizeof settings / sizeof settings[0])
+static const struct crm_setting settings[] = {
+	{ "currency", NULL, "ISO 4217 code, like CNY or EUR", C_CURRENCY },
+	{ "decimals", "2", "decimals of the currency, 0 to 4", C_DECIMALS },
+	{ "tier.value.cuts", "0.8,0.95", "cumulative revenue shares that end "
+	    "tiers A and B", C_FRACTIONS },
+	{ "tier.value.labels", "A,B,C", "names of the three value tiers",
+	    C_LABELS },
+	{ "tier.presale.weights", "0.4,0.4,0.2", "weights of intent, progress "
+	    "and closeness in the maturity", C_FRACTIONS },
+	{ "tier.presale.cuts", "0.4,0.7", "maturity from which a lead is B, "
+	    "then A", C_FRACTIONS },
+	{ "tier.presale.close", "30,90", "days to expected close for closeness "
+	    "1, then 0.5", C_INTS },
+	{ "tier.presale.labels", "C,B,A", "names of the presale grades, lowest "
+	    "first", C_LABELS },
+	{ "tier.service.cuts", "9,15", "expectation + satisfaction from which "
+	    "a customer is E, then D", C_INTS },
+	{ "tier.service.labels", "F,E,D", "names of the service grades, "
+	    "lowest first", C_LABELS },
+	{ "churn.k", "2", "a repeat buyer is at risk past k times their "
+	    "median gap between purchase days", C_NUMBER },
+	{ "points.rate", "1/10", "points per currency units a purchase earns, "
+	    "like 1/10", C_RATE },
+	{ "points.bonus", "", "extra points per purchase of a product, like "
+	    "tea-set:50,mugs:5", C_BONUS },
+	{ "points.expiry", "24m", "points expire this long after they are "
+	    "earned (crm-points expire)", C_DURATION },
+	/* Follow-ups (crm-due), by grade from the highest: what:days. */
+	{ "cadence.presale.A", "offer:7", "follow-ups of the highest presale "
+	    "grade, like offer:7", C_CADENCE },
+	{ "cadence.presale.B", "online:7,visit:14", "follow-ups of the middle "
+	    "presale grade", C_CADENCE },
+	{ "cadence.presale.C", "online:18,visit:30", "follow-ups of the lowest "
+	    "presale grade", C_CADENCE },
+	{ "cadence.service.D", "online:14,visit:30", "follow-ups of the "
+	    "highest service grade", C_CADENCE },
+	{ "cadence.service.E", "online:30,visit:90", "follow-ups of the "
+	    "middle service grade", C_CADENCE },
+	{ "cadence.service.F", "online:90", "follow-ups of the lowest service "
+	    "grade", C_CADENCE },
+	{ "sla.response", "24", "hours to the first response to a ticket",
+	    C_NUMBER },
+	{ "sla.resolution", "72", "hours to resolve a ticket", C_NUMBER },
+	{ "effort.targets", "0.7,0.2,0.1", "target shares of contact effort "
+	    "for service grades D, E, F", C_FRACTIONS },
+};
 
 const struct crm_setting *
 crm_setting_find(const char *key)
 {
-	const struct crm_setting *s;
-	int i;
+	size_t i;
 
-	for (i = 0; (s = crm_setting_nth(i)) != NULL; i++)
-		if (strcmp(s->key, key) == 0)
-			return s;
+	for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (strcmp(settings[i].key, key) == 0)
+			return &settings[i];
 	return NULL;
 }
 
-/* The general settings, then each scheme's (struct crm_scheme). */
 const struct crm_setting *
 crm_setting_nth(int n)
 {
-	const struct crm_scheme *sch;
-	int i, k;
-
-	if (n < 0)
-		return NULL;
-	if (n < NSETTINGS)
-		return &settings[n];
-	n -= NSETTINGS;
-	for (i = 0; (sch = crm_scheme_nth(i)) != NULL; i++)
-		for (k = 0; sch->settings != NULL && sch->settings[k].key !=
-		    NULL; k++)
-			if (n-- == 0)
-				return &sch->settings[k];
-	return NULL;
+	return n >= 0 && (size_t)n < sizeof settings / sizeof settings[0] ?
+	    &settings[n] : NULL;
 }
 
 /* Split a comma-separated list into at most max doubles. */
@@ -96,13 +122,13 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 	int n, i;
 
 	switch (s->check) {
-	case CRM_C_CURRENCY:
+	case C_CURRENCY:
 		return strlen(v) == 3 && isupper((unsigned char)v[0]) &&
 		    isupper((unsigned char)v[1]) &&
 		    isupper((unsigned char)v[2]);
-	case CRM_C_DECIMALS:
+	case C_DECIMALS:
 		return strlen(v) == 1 && v[0] >= '0' && v[0] <= '4';
-	case CRM_C_LABELS:
+	case C_LABELS:
 		for (i = 0, n = 1; v[i] != '\0'; i++)
 			if (v[i] == ',')
 				n++;
@@ -110,31 +136,30 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 				return 0;
 		return v[0] != '\0' && v[i - 1] != ',' && strstr(v, ",,") ==
 		    NULL && n == 3;
-	case CRM_C_SHARES:
-		return crm_setting_numbers(v, d, 8) == 3 && d[0] >= 0 &&
-		    d[1] >= 0 && d[2] >= 0 && d[0] <= 1 && d[1] <= 1 &&
-		    d[2] <= 1;
-	case CRM_C_FRACTIONS:
-	case CRM_C_INTS:
+	case C_FRACTIONS:
+	case C_INTS:
 		if ((n = crm_setting_numbers(v, d, 8)) < 0)
 			return 0;
+		if (strcmp(s->key, "tier.presale.weights") == 0 ||
+		    strcmp(s->key, "effort.targets") == 0)
+			return n == 3 && d[0] >= 0 && d[1] >= 0 && d[2] >= 0 &&
+			    d[0] <= 1 && d[1] <= 1 && d[2] <= 1;
 		for (i = 0; i < n; i++)
-			if (d[i] < 0 || (s->check == CRM_C_FRACTIONS &&
-			    d[i] > 1) ||
-			    (s->check == CRM_C_INTS && d[i] != floor(d[i])) ||
+			if (d[i] < 0 || (s->check == C_FRACTIONS && d[i] > 1) ||
+			    (s->check == C_INTS && d[i] != floor(d[i])) ||
 			    (i > 0 && d[i] <= d[i - 1]))
 				return 0;
 		return n == 2;
-	case CRM_C_NUMBER:
+	case C_NUMBER:
 		return crm_setting_numbers(v, d, 1) == 1 && d[0] > 0;
-	case CRM_C_RATE: {
+	case C_RATE: {
 		long a, b;
 		char c;
 
 		return sscanf(v, "%ld/%ld%c", &a, &b, &c) == 2 && a > 0 &&
 		    b > 0;
 	}
-	case CRM_C_BONUS: {
+	case C_BONUS: {
 		const char *p = v, *colon;
 		char *end;
 
@@ -151,9 +176,9 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 		}
 		return 1;
 	}
-	case CRM_C_CADENCE:
+	case C_CADENCE:
 		return crm_cadence_parse(v, NULL, 0) >= 0;
-	case CRM_C_DURATION: {
+	case C_DURATION: {
 		struct crm_dur d;
 		const char *why;
 

@@ -44,26 +44,7 @@ presale(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	return CRM_EX_OK;
 }
 
-static const struct crm_setting settings[] = {
-	{ "tier.presale.weights", "0.4,0.4,0.2", "weights of intent, progress "
-	    "and closeness in the maturity", CRM_C_SHARES },
-	{ "tier.presale.cuts", "0.4,0.7", "maturity from which a lead is B, "
-	    "then A", CRM_C_FRACTIONS },
-	{ "tier.presale.close", "30,90", "days to expected close for closeness "
-	    "1, then 0.5", CRM_C_INTS },
-	{ "tier.presale.labels", "C,B,A", "names of the presale grades, lowest "
-	    "first", CRM_C_LABELS },
-	/* Follow-ups (crm-due), by grade from the highest: what:days. */
-	{ "cadence.presale.A", "offer:7", "follow-ups of the highest presale "
-	    "grade, like offer:7", CRM_C_CADENCE },
-	{ "cadence.presale.B", "online:7,visit:14", "follow-ups of the middle "
-	    "presale grade", CRM_C_CADENCE },
-	{ "cadence.presale.C", "online:18,visit:30", "follow-ups of the lowest "
-	    "presale grade", CRM_C_CADENCE },
-	{ NULL, NULL, NULL, 0 },
-};
-
 const struct crm_scheme crm_scheme_presale = {
 	"presale", "A, B, C for leads and prospects by maturity", presale, 0,
-	'n', "ABC", settings,
+	's', "ABC",
 };

@@ -35,21 +35,7 @@ service(struct crm_store *st, struct crm_sql *q, int hist,
 	return CRM_EX_OK;
 }
 
-static const struct crm_setting settings[] = {
-	{ "tier.service.cuts", "9,15", "expectation + satisfaction from which "
-	    "a customer is E, then D", CRM_C_INTS },
-	{ "tier.service.labels", "F,E,D", "names of the service grades, "
-	    "lowest first", CRM_C_LABELS },
-	{ "cadence.service.D", "online:14,visit:30", "follow-ups of the "
-	    "highest service grade", CRM_C_CADENCE },
-	{ "cadence.service.E", "online:30,visit:90", "follow-ups of the "
-	    "middle service grade", CRM_C_CADENCE },
-	{ "cadence.service.F", "online:90", "follow-ups of the lowest service "
-	    "grade", CRM_C_CADENCE },
-	{ NULL, NULL, NULL, 0 },
-};
-
 const struct crm_scheme crm_scheme_service = {
 	"service", "D, E, F by the latest expectation and satisfaction",
-	service, 0, 'n', "DEF", settings,
+	service, 0, 'n', "DEF",
 };

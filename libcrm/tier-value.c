@@ -33,15 +33,7 @@ value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	return CRM_EX_OK;
 }
 
-static const struct crm_setting settings[] = {
-	{ "tier.value.cuts", "0.8,0.95", "cumulative revenue shares that end "
-	    "tiers A and B", CRM_C_FRACTIONS },
-	{ "tier.value.labels", "A,B,C", "names of the three value tiers",
-	    CRM_C_LABELS },
-	{ NULL, NULL, NULL, 0 },
-};
-
 const struct crm_scheme crm_scheme_value = {
 	"value", "A, B, C by the cumulative share of revenue", value, 1, 's',
-	NULL, settings,
+	NULL,
 };

@@ -1,7 +1,7 @@
 /*
- * tier.c: the table of tier schemes, and what they share: each scheme's
- * SQL (its file, tier-NAME.c) is computed set-wise into temp.tnew
- * (customer, tier, score), then stored as one run.
+ * tier.c: assigning the tiers of a scheme, and what the schemes' files
+ * (tier-NAME.c) share: each scheme's SQL is computed set-wise into
+ * temp.tnew (customer, tier, score), then stored as one run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,70 +10,6 @@
 #include <sqlite3.h>
 
 #include "crm.h"
-
-/*
- * Every scheme, in the order lists show them.  A new scheme is its file
- * and a line in each of these two.
- */
-extern const struct crm_scheme crm_scheme_rfm, crm_scheme_value,
-    crm_scheme_presale, crm_scheme_service;
-static const struct crm_scheme *const schemes[] = {
-	&crm_scheme_rfm,
-	&crm_scheme_value,
-	&crm_scheme_presale,
-	&crm_scheme_service,
-};
-
-#define NSCHEMES	(int)(sizeof schemes / sizeof schemes[0])
-
-const struct crm_scheme *
-crm_scheme_nth(int n)
-{
-	return n >= 0 && n < NSCHEMES ? schemes[n] : NULL;
-}
-
-int
-crm_tier_scheme(const char *name)
-{
-	int i;
-
-	for (i = 0; i < NSCHEMES; i++)
-		if (strcmp(schemes[i]->name, name) == 0)
-			return i;
-	return -1;
-}
-
-const struct crm_scheme *
-crm_scheme_find(const char *name)
-{
-	return crm_scheme_nth(crm_tier_scheme(name));
-}
-
-int
-crm_scheme_get(const char *opt, const char *name,
-    const struct crm_scheme **sch)
-{
-	const char *names[NSCHEMES];
-	int i;
-
-	if ((*sch = crm_scheme_find(name)) != NULL)
-		return CRM_EX_OK;
-	for (i = 0; i < NSCHEMES; i++)
-		names[i] = schemes[i]->name;
-	return crm_nosuch(CRM_EX_USAGE, opt, name, "scheme", names, NSCHEMES);
-}
-
-void
-crm_scheme_list(char *buf, size_t n)
-{
-	size_t len = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < NSCHEMES && len < n; i++)
-		len += snprintf(buf + len, n - len, "%s%s", i > 0 ? ", " : "",
-		    schemes[i]->name);
-}
 
 /* Three labels from a setting like "A,B,C". */
 int
@@ -156,8 +92,8 @@ crm_tier_grade(struct crm_sql *q, const char *v, const char *op, double c1,
 }
 
 int
-crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
-    int64_t *run, long *n)
+crm_tier_assign(struct crm_store *st, const struct crm_scheme *sch,
+    int64_t since, int store, int64_t *run, long *n)
 {
 	const struct crm_cli *cli = crm_store_cli(st);
 	struct crm_sql q = { 0 };
@@ -180,8 +116,7 @@ crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
 		if ((rc = crm_prepare(st, "INSERT INTO tier_run (scheme, asof, "
 		    "ts) VALUES (?, ?, ?)", &s)) != CRM_EX_OK)
 			return rc;
-		sqlite3_bind_text(s, 1, schemes[scheme]->name, -1,
-		    SQLITE_STATIC);
+		sqlite3_bind_text(s, 1, sch->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, cli->now);
 		sqlite3_bind_int64(s, 3, cli->clock);
 		rc = crm_step(st, s);
@@ -200,7 +135,7 @@ crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
 		crm_sql_add(&q, "INSERT INTO temp.tnew SELECT * FROM (");
 	}
 	q.hist = hist;
-	rc = schemes[scheme]->sql(st, &q, hist, since);
+	rc = sch->sql(st, &q, hist, since);
 	crm_sql_add(&q, ")");
 	if (rc == CRM_EX_OK && (rc = crm_sql_prepare(st, &q, &s)) == CRM_EX_OK)
 		rc = crm_step(st, s);

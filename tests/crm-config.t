@@ -5,7 +5,7 @@ plan 13
 
 check_out 'sets and reads a setting' CNY 'crm-config currency CNY && crm-config currency'
 check_out 'decimals defaults to 2' 2 'crm-config decimals'
-check_out 'lists every setting, set or by default' "$(printf 'currency\tCNY\ndecimals\t2\nchurn.k\t2')" 'crm-config | head -n 3'
+check_out 'lists every setting, set or by default' "$(printf 'currency\tCNY\ndecimals\t2\ntier.value.cuts\t0.8,0.95')" 'crm-config | head -n 3'
 check_exit 'a bad value is refused with 65' 65 'crm-config currency yuan'
 check_exit 'an unknown key is a usage error' 64 'crm-config colour blue'
 check_err 'which names the settings there are (no strerror tacked on)' \

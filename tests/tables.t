@@ -60,11 +60,8 @@ check_exit 'gg is no model crm-churn scores with' 64 'crm-churn -m gg'
 check_err 'and a name far from all gets the list' \
 	'^crm-churn: -m gg: no such model \(heuristic, bgnbd, pnbd, mbgnbd\)$'
 
+# What a scheme takes comes from its row: --window for rfm and value.
 crm-init >/dev/null 2>&1
-# A scheme's settings come with it (crm-config finds them through the
-# scheme table); their checks hold: three shares of at most 1 each.
-check_out "a scheme's settings are settings, with their defaults" \
-	"$(printf '0.4,0.4,0.2\nonline:90')" \
-	'crm-config tier.presale.weights && crm-config cadence.service.F'
-check_exit 'and checked as before: a weight above 1 is refused' 65 \
-	'crm-config tier.presale.weights 0.5,1.5,0.2'
+check_exit 'presale takes no --window' 64 'crm-tier --window 30d presale'
+check_err 'and says so' \
+	'^crm-tier: --window: the presale scheme counts no window$'
