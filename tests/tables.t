@@ -3,7 +3,7 @@
 # lists users see come from them and agree with the manual, and a
 # mistyped name gets the nearest one ("did you mean").
 . "${0%/*}/lib.sh"
-plan 22
+plan 23
 MAN=$TESTS/../man
 
 # list CMD...: the names an error lists at the end of its line, "(a, b)",
@@ -65,3 +65,24 @@ crm-init >/dev/null 2>&1
 check_exit 'presale takes no --window' 64 'crm-tier --window 30d presale'
 check_err 'and says so' \
 	'^crm-tier: --window: the presale scheme counts no window$'
+
+# Each kind's line on the timeline comes from its row of the kind table:
+# its time column and what it says, written here by hand.
+crm-add -q customer name=Li created=2025-12-01
+crm-add -q purchase customer=1 ts=2026-01-01 amount=12.5 product=tea qty=2 \
+	order_ref=O1
+crm-add -q contact customer=1 ts=2026-01-02 channel=phone direction=in \
+	by=ann note=hello
+crm-add -q ticket customer=1 opened=2026-01-03 kind=complaint severity=3 \
+	subject=late first_response=2026-01-03T02:30:00Z
+crm-add -q survey customer=1 ts=2026-01-04 kind=csat score=4 comment=ok
+crm-add -q points customer=1 ts=2026-01-05 delta=5 reason=bonus
+check_out 'every kind of history on the timeline, in its own words' \
+	"$(printf '%s\t%s\t%s\n' \
+	2026-01-05T00:00:00Z 'points 1' '+5 points: bonus' \
+	2026-01-04T00:00:00Z 'survey 1' 'csat 4: ok' \
+	2026-01-03T00:00:00Z 'ticket 1' \
+	'complaint severity 3: late; first response after 2h 30m [open]' \
+	2026-01-02T00:00:00Z 'contact 1' 'phone in by ann: hello' \
+	2026-01-01T00:00:00Z 'purchase 1' '12.50 tea x2 (order O1)')" \
+	"crm-show 1 | grep '^20'"
