@@ -1,4 +1,4 @@
-/* crm-tier: assign tiers by a scheme (libcrm/tier.c lists them). */
+/* crm-tier: assign tiers by a scheme (libcrm/scheme.c lists them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

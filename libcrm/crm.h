@@ -624,8 +624,9 @@ void	crm_tier_grade(struct crm_sql *, const char *v, const char *op,
 	    const char *l3);
 /*
  * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
- * now; RFM counts purchases after since (INT64_MIN: all).  With store,
- * they become a run (*run its id).  *n: customers assigned.
+ * now; a scheme with a window counts purchases after since (INT64_MIN:
+ * all).  With store, they become a run (*run its id).  *n: customers
+ * assigned.
  */
 int	crm_tier_assign(struct crm_store *, const struct crm_scheme *,
 	    int64_t since, int store, int64_t *run, long *n);
