@@ -297,9 +297,8 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 	int i, rc, added;
 	int64_t id;
 
-	if ((k = crm_kind_find(kname)) == NULL)
-		return crm_err(CRM_EX_USAGE, NULL, "%s: no such kind of record",
-		    kname);
+	if ((rc = crm_kind_get(kname, &k)) != CRM_EX_OK)
+		return rc;
 	if ((rc = crm_rec_init(&args, k, argc)) != CRM_EX_OK)
 		goto out;
 	for (i = 0; i < argc; i++)

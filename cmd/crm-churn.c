@@ -549,6 +549,7 @@ givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
 	const struct crm_model_info *mi = crm_model_info(m);
 	struct crm_fit *fits = NULL;
 	size_t n = 0, cap = 0, i;
+	char list[64];
 	int rc = CRM_EX_NONE, k;
 
 	memset(f, 0, sizeof *f);
@@ -577,10 +578,11 @@ givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
 			break;
 	if (i < n)
 		*f = fits[i];
-	else if (op->nfiles > 0)
+	else if (op->nfiles > 0) {
+		crm_model_list(list, sizeof list);
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
-		    "--model-file files", op->model != NULL ? mi->name :
-		    "bgnbd, pnbd or mbgnbd");
+		    "--model-file files", op->model != NULL ? mi->name : list);
+	}
 	else
 		rc = CRM_EX_NONE;
 out:
@@ -649,10 +651,9 @@ churn(struct crm_cli *cli, const struct opts *op)
 	int heur = name != NULL && strcmp(name, "heuristic") == 0, made = 0, rc;
 	size_t i;
 
-	if (name != NULL && !heur && (crm_model_parse(name, &m) != 0 ||
-	    m == CRM_GG))
-		return crm_err(CRM_EX_USAGE, NULL, "-m %s: no such model "
-		    "(heuristic, bgnbd, pnbd, mbgnbd)", name);
+	if (name != NULL && !heur && (rc = crm_model_get("-m", name,
+	    "heuristic", &m)) != CRM_EX_OK)
+		return rc;
 	if (heur && (op->fit || op->in || op->backtest || op->counts))
 		return crm_err(CRM_EX_USAGE, NULL, "the heuristic has nothing "
 		    "to fit or score");
@@ -782,8 +783,8 @@ conflict(const struct opts *op)
 }
 
 static const struct crm_opt opts[] = {
-	{ 'm', "model", CRM_ARG_ENUM, "model", "the model (default bgnbd)",
-	    "heuristic,bgnbd,pnbd,mbgnbd", 0, 0 },
+	{ 'm', "model", CRM_ARG_MODEL, "model", "the model (default bgnbd)",
+	    "heuristic", 0, 0 },
 	{ OPT_UNIT, "unit", CRM_ARG_ENUM, NULL, "the time unit of a fit, of "
 	    "--params and of unnamed summary lines (default week)",
 	    "day,week", 0, 0 },

@@ -157,6 +157,7 @@ givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 	double p[8];
 	size_t n = 0, cap = 0, i;
 	enum crm_model m = CRM_BGNBD;
+	char list[64];
 	int rc = CRM_EX_OK, k, np, hasf = 0, hasg = 0;
 
 	if (op->model != NULL)
@@ -194,10 +195,11 @@ givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 		    NULL || fits[i].model == m))
 			*f = fits[i], hasf = 1;
 	}
+	crm_model_list(list, sizeof list);
 	if (!hasf)
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
 		    "--model-file files", op->model != NULL ? op->model :
-		    "bgnbd, pnbd or mbgnbd");
+		    list);
 	else if (!hasg)
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no gg block in the "
 		    "--model-file files");
@@ -380,8 +382,8 @@ conflict(const struct opts *op)
 }
 
 static const struct crm_opt opts[] = {
-	{ 'm', "model", CRM_ARG_ENUM, "model", "the churn model for the "
-	    "purchases (default bgnbd)", "bgnbd,pnbd,mbgnbd", 0, 0 },
+	{ 'm', "model", CRM_ARG_MODEL, "model", "the churn model for the "
+	    "purchases (default bgnbd)", NULL, 0, 0 },
 	{ OPT_UNIT, "unit", CRM_ARG_ENUM, NULL, "the unit of --params and "
 	    "of unnamed summary lines (default week)", "day,week", 0, 0 },
 	{ OPT_HORIZON, "horizon", CRM_ARG_DURATION, "duration", "how far "

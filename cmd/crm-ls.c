@@ -105,9 +105,8 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	long n = 0;
 	int rc;
 
-	if ((k = crm_kind_find(kname)) == NULL)
-		return crm_err(CRM_EX_USAGE, NULL, "%s: no such kind of record",
-		    kname);
+	if ((rc = crm_kind_get(kname, &k)) != CRM_EX_OK)
+		return rc;
 	if (flist != NULL && strcmp(flist, "help") == 0)
 		return fields(k);
 	if (cli->fmt == CRM_FMT_VCARD) {

@@ -12,6 +12,7 @@
 static const char usage[] = "[-d path] [--asof date] command [argument ...] "
     "| help command";
 
+/* does: a printf format, given the list of tier schemes (tier.c). */
 static const struct {
 	const char	*name;
 	const char	*does;
@@ -25,7 +26,7 @@ static const struct {
 	{ "rm", "delete records; --forget erases personal data" },
 	{ "tag", "add, remove and list tags" },
 	{ "dedupe", "find likely duplicate customers; merge them" },
-	{ "tier", "assign tiers: rfm, value, presale, service" },
+	{ "tier", "assign tiers: %s" },
 	{ "churn", "churn warnings; BG/NBD, Pareto/NBD fits" },
 	{ "clv", "expected purchases, spend and lifetime value" },
 	{ "backup", "online backup of the store, verified; restore" },
@@ -39,11 +40,16 @@ static const struct {
 static void
 list(FILE *fp)
 {
+	char schemes[256];
 	size_t i;
 
+	crm_scheme_list(schemes, sizeof schemes);
 	fprintf(fp, "usage: crm %s\ncommands:\n", usage);
-	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		fprintf(fp, "  %-8s %s\n", cmds[i].name, cmds[i].does);
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		fprintf(fp, "  %-8s ", cmds[i].name);
+		fprintf(fp, cmds[i].does, schemes);
+		fputc('\n', fp);
+	}
 	fprintf(fp, "options (as --options lists them):\n"
 	    "  -d PATH       the store, for the command\n"
 	    "      --asof DATE the day, for the command\n"

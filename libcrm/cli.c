@@ -67,6 +67,7 @@ static const char *const argnames[] = {
 	[CRM_ARG_PROB] = "prob", [CRM_ARG_MONEY] = "money",
 	[CRM_ARG_DATE] = "date", [CRM_ARG_ENUM] = "enum",
 	[CRM_ARG_KIND] = "enum", [CRM_ARG_SETTING] = "enum",
+	[CRM_ARG_SCHEME] = "enum", [CRM_ARG_MODEL] = "enum",
 };
 
 const char *
@@ -346,32 +347,64 @@ help(const struct crm_cli *cli)
 	printf("see %s(1)\n", progname);
 }
 
-/* The values --options lists for o: from its kind's table, or its own. */
-static void
-putvalues(const struct crm_opt *o)
+/*
+ * The choices of o, comma-separated, into buf (n bytes): from its kind's
+ * table (kinds, settings, fields, schemes, models), or its own values;
+ * NULL when the set is open.
+ */
+static const char *
+choices(const struct crm_opt *o, char *buf, size_t n)
 {
 	const struct crm_kind *k;
 	const struct crm_setting *st;
+	const struct crm_scheme *sch;
+	size_t len = 0;
 	int i;
 
-	switch (o->values != NULL ? CRM_ARG_ENUM : o->arg) {
+#define ADD(name) \
+	len += snprintf(buf + len, len < n ? n - len : 0, "%s%s", \
+	    len ? "," : "", (name))
+	buf[0] = '\0';
+	switch (o->arg) {
 	case CRM_ARG_KIND:
 		for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
-			printf("%s%s", i ? "," : "", k->name);
+			ADD(k->name);
 		break;
 	case CRM_ARG_SETTING:
 		for (i = 0; (st = crm_setting_nth(i)) != NULL; i++)
-			printf("%s%s", i ? "," : "", st->key);
+			ADD(st->key);
 		break;
 	case CRM_ARG_FIELDS:
 		k = crm_kind_customer();
 		for (i = 0; i < k->nfields; i++)
-			printf("%s%s", i ? "," : "", k->fields[i].name);
+			ADD(k->fields[i].name);
+		break;
+	case CRM_ARG_SCHEME:
+		for (i = 0; (sch = crm_scheme_nth(i)) != NULL; i++)
+			ADD(sch->name);
+		break;
+	case CRM_ARG_MODEL:
+		if (o->values != NULL)
+			ADD(o->values);
+		for (i = 0; i < CRM_NMODELS; i++)
+			if (i != CRM_GG)
+				ADD(crm_model_info(i)->name);
 		break;
 	default:
-		fputs(o->values != NULL ? o->values : "-", stdout);
-		break;
+		return o->values;
 	}
+#undef ADD
+	return len < n ? buf : NULL;
+}
+
+/* The values --options lists for o. */
+static void
+putvalues(const struct crm_opt *o)
+{
+	char buf[1024];
+	const char *v = choices(o, buf, sizeof buf);
+
+	fputs(v != NULL ? v : "-", stdout);
 }
 
 static void
@@ -489,9 +522,9 @@ static int
 value(struct crm_cli *cli, const struct crm_opt *o, const char *as,
     const char *arg)
 {
-	const char *why = NULL, *near;
+	const char *why = NULL, *near, *values;
 	struct crm_dur d;
-	char *end;
+	char *end, buf[1024];
 	int64_t t;
 	size_t n;
 
@@ -551,14 +584,19 @@ value(struct crm_cli *cli, const struct crm_opt *o, const char *as,
 		cli->when = t;
 		break;
 	case CRM_ARG_ENUM:
-		if ((cli->choice = choose(o->values, arg, &near)) >= 0)
+	case CRM_ARG_SCHEME:
+	case CRM_ARG_MODEL:
+		if ((values = choices(o, buf, sizeof buf)) == NULL)
+			return crm_usage_err(cli, "%s: too many choices", as),
+			    -1;
+		if ((cli->choice = choose(values, arg, &near)) >= 0)
 			break;
 		if (near != NULL)
 			return crm_usage_err(cli, "%s: \"%s\" is not one of "
-			    "%s (did you mean %.*s?)", as, arg, o->values,
+			    "%s (did you mean %.*s?)", as, arg, values,
 			    (int)strcspn(near, ","), near), -1;
 		return crm_usage_err(cli, "%s: \"%s\" is not one of %s", as,
-		    arg, o->values), -1;
+		    arg, values), -1;
 	case CRM_ARG_KIND:
 		if (crm_kind_find(arg) == NULL)
 			return crm_usage_err(cli, "%s: \"%s\" is no kind of "

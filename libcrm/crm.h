@@ -80,6 +80,9 @@ enum crm_arg {
 	CRM_ARG_ENUM,		/* one of values: its index in cli->choice */
 	CRM_ARG_KIND,		/* a kind of record's name */
 	CRM_ARG_SETTING,	/* a store setting's key (crm-config) */
+	CRM_ARG_SCHEME,		/* a tier scheme: one of scheme.c's table */
+	CRM_ARG_MODEL,		/* a purchase model of model.c's table; values,
+				   when set, are names the command adds */
 };
 
 /*
@@ -569,9 +572,23 @@ struct crm_kind {
 	 * NULL when none.
 	 */
 	const char		*key;
+	/*
+	 * On a customer's timeline (crm-show): when, the column of its
+	 * time; says, a few words on what happened, from a row of its
+	 * stored fields in the kind's order (each field with a column, and
+	 * customer_ref; none derived).  NULL: not on the timeline.
+	 */
+	const char		*when;
+	void			(*says)(FILE *, struct sqlite3_stmt *,
+				    int decimals);
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
+/*
+ * *k the kind named name, else CRM_EX_USAGE after saying so, with the
+ * nearest name or the list of them.
+ */
+int	crm_kind_get(const char *name, const struct crm_kind **k);
 const struct crm_kind *crm_kind_customer(void);
 /* The n-th kind, NULL past the last. */
 const struct crm_kind *crm_kind_nth(int);
@@ -654,17 +671,73 @@ int	crm_merge(struct crm_store *, int64_t keep, const int64_t *drop,
 int	crm_merge_undo(struct crm_store *, int64_t merge,
 	    int allow_forgotten);
 
-/* ---- tier.c: tier schemes ------------------------------------------- */
+/* ---- scheme.c, tier.c, tier-*.c: tier schemes ------------------------ */
 
-/* The number of a scheme (rfm, value, presale, service), -1 if unknown. */
+struct crm_sql;
+
+/*
+ * A tier scheme: its file in libcrm (tier-NAME.c) defines it, and one row
+ * of scheme.c's table makes it known to crm-tier, crm-report, crm-due, the
+ * filter's tier.NAME and the lists in help and errors.  Its settings
+ * (tier.NAME.*, cadence.NAME.*) are rows of settings.c's table.
+ */
+struct crm_scheme {
+	const char		*name;
+	const char		*does;		/* one line, for help */
+	/*
+	 * Into q, the SELECT of (customer, tier, score) as of ?1, in
+	 * customer order; hist: metrics from history (q->hist is set);
+	 * since: purchases after it count (INT64_MIN: all).
+	 */
+	int			(*sql)(struct crm_store *, struct crm_sql *q,
+				    int hist, int64_t since);
+	int			 window;	/* takes --window (since) */
+	char			 score;		/* n: a number; s: text */
+	/*
+	 * Grades with follow-ups (crm-due): the letters of its cadence
+	 * settings cadence.NAME.X, highest grade first ("ABC"), whose
+	 * labels tier.NAME.labels holds lowest first; NULL when none.
+	 */
+	const char		*cadence;
+};
+
+/* scheme.c: the n-th scheme of the table, NULL past the last. */
+const struct crm_scheme *crm_scheme_nth(int);
+/* The scheme named name, NULL if none. */
+const struct crm_scheme *crm_scheme_find(const char *name);
+/*
+ * *sch the scheme named name, else CRM_EX_USAGE after saying so, with
+ * opt first ("--scheme"; may be NULL) and the nearest name or the list.
+ */
+int	crm_scheme_get(const char *opt, const char *name,
+	    const struct crm_scheme **sch);
+/* "rfm, value, presale, service" into buf. */
+void	crm_scheme_list(char *buf, size_t n);
+/* The number of a scheme (its row in the table), -1 if unknown. */
 int	crm_tier_scheme(const char *);
+/* tier.c, for the schemes' files: three labels, n numbers of a setting. */
+int	crm_tier_labels(struct crm_store *, const char *key, char lab[3][32]);
+int	crm_tier_numbers(struct crm_store *, const char *key, double *,
+	    int n);
+/*
+ * Each buyer's id, r (days since the last purchase), f (purchase days)
+ * and m (revenue) as of ?1, counting purchases after since.
+ */
+void	crm_tier_buyers(struct crm_sql *, int hist, int64_t since);
+/* SQL: minor units in column m as a decimal string (m > 0). */
+void	crm_tier_money(struct crm_sql *, const char *m, int decimals);
+/* SQL: CASE WHEN v op c1 THEN l1 WHEN v op c2 THEN l2 ELSE l3 END. */
+void	crm_tier_grade(struct crm_sql *, const char *v, const char *op,
+	    double c1, const char *l1, double c2, const char *l2,
+	    const char *l3);
 /*
  * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
- * now; RFM counts purchases after since (INT64_MIN: all).  With store,
- * they become a run (*run its id).  *n: customers assigned.
+ * now; a scheme with a window counts purchases after since (INT64_MIN:
+ * all).  With store, they become a run (*run its id).  *n: customers
+ * assigned.
  */
-int	crm_tier_assign(struct crm_store *, int scheme, int64_t since,
-	    int store, int64_t *run, long *n);
+int	crm_tier_assign(struct crm_store *, const struct crm_scheme *,
+	    int64_t since, int store, int64_t *run, long *n);
 
 /* ---- rule.c: rule tags -------------------------------------------------- */
 
@@ -689,6 +762,15 @@ struct crm_model_info {
 const struct crm_model_info *crm_model_info(enum crm_model);
 /* 0 and *m set, or -1 for an unknown name. */
 int	crm_model_parse(const char *name, enum crm_model *m);
+/*
+ * *m the purchase model (any but gg) named name, else CRM_EX_USAGE after
+ * saying so: opt first, then the nearest name or the list of them, extra
+ * (a name the caller takes itself, or NULL) listed first.
+ */
+int	crm_model_get(const char *opt, const char *name, const char *extra,
+	    enum crm_model *m);
+/* The purchase models' names into buf: "bgnbd, pnbd or mbgnbd". */
+void	crm_model_list(char *buf, size_t n);
 
 /* Compressed sufficient statistics: purchase models x, tx, T (in the fit's
  * unit) with weight n; Gamma-Gamma x and m_x (in tx) with weight n. */
@@ -1240,5 +1322,12 @@ void	crm_forgotten_close(struct crm_forgotten *);
  */
 const char *crm_suggest(const char *word, const char *const *names,
 	    size_t n);
+/*
+ * "OPT WORD: no such WHAT (did you mean NAME?)" by crm_err, or without a
+ * near name "(every, name, there, is)"; returns rc.  opt may be NULL:
+ * "rfx: no such scheme (did you mean rfm?)".
+ */
+int	crm_nosuch(int rc, const char *opt, const char *word,
+	    const char *what, const char *const *names, size_t n);
 
 #endif /* CRM_H */
