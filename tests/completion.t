@@ -68,7 +68,7 @@ check 'and crm-ls takes each' \
 check_out 'crm-report -o <TAB>: html too, no vcard' 'csv html json table tsv' \
 	'comp crm-report -o ""'
 check_out 'crm-tier -o <TAB>: neither' 'csv json table tsv' 'comp crm-tier -o ""'
-check_out 'crm-ls --output=<TAB>' "$formats" 'comp crm-ls --output = ""'
+check_out 'crm-ls --output=<TAB>' "$formats" 'comp crm-ls --output ='
 check_out 'crm-ls --output=j<TAB>' json 'comp crm-ls --output = j'
 check_out 'crm-ls --output=j<TAB>, "=" not a word break' --output=json \
 	'comp crm-ls --output=j'
