@@ -9,9 +9,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-nqu] [-d path] [-f file] [-i csv|tsv|vcard] [--key field] "
-    "[--allow-forgotten] [--asof date] kind [field=value ...]";
 
 enum { OPT_KEY = CRM_OPT_OWN, OPT_ALLOW };
 
@@ -309,7 +306,7 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 		if ((rc = crm_rec_assign(&args, argv[i])) != CRM_EX_OK)
 			goto out;
 	if (cli->infile == NULL && argc == 0) {
-		rc = crm_usage(cli);
+		rc = crm_usage_err(cli, "no field=value given, nor -f");
 		goto out;
 	}
 	if ((rc = crm_store_open(&st, cli, cli->dryrun ?
@@ -356,26 +353,37 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ 'u', "update", CRM_ARG_NONE, NULL, "update: a row whose id, ref "
+	    "or e-mail (or --key) is stored changes that record", NULL, 0,
+	    0 },
+	{ OPT_KEY, "key", CRM_ARG_FIELDS, "field", "with -u, match on this "
+	    "unique key (fields separated by commas)", NULL, 0, 0 },
+	{ OPT_ALLOW, "allow-forgotten", CRM_ARG_NONE, NULL, "add or update "
+	    "customers whose ref, e-mail or phone a forgotten one had",
+	    NULL, 0, 0 },
+	{ 0, "kind", CRM_ARG_KIND, "kind", "the kind of record", NULL, 0,
+	    0 },
+	{ 0, "field=value", CRM_ARG_TEXT, "[field=value ...]", "the values "
+	    "(with -f: for every row)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "allow-forgotten", no_argument, NULL, OPT_ALLOW },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *key = NULL;
 	int c, uflag = 0, allow = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dfinqA");
-	while ((c = crm_cli_next(&cli, "u", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dfinqA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'u':
 			uflag = 1;
 			break;
 		case OPT_KEY:
-			key = optarg;
+			key = cli.arg;
 			break;
 		case OPT_ALLOW:
 			allow = 1;
@@ -386,8 +394,10 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (argc < 1 || (key != NULL && !uflag))
-		return crm_usage(&cli);
+	if (argc < 1)
+		return crm_usage_err(&cli, "the kind of record is missing");
+	if (key != NULL && !uflag)
+		return crm_usage_err(&cli, "--key: only with -u");
 	return crm_cli_end(&cli, add(&cli, argv[0], argc - 1, argv + 1,
 	    uflag, key, allow));
 }

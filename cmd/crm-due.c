@@ -13,9 +13,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hq] [-d path] [-o fmt] [-w expr] [--asof date] [--owner name] "
-    "[--days n]";
 
 enum { OPT_OWNER = CRM_OPT_OWN, OPT_DAYS };
 
@@ -371,6 +368,9 @@ due(struct crm_cli *cli, const char *owner, int64_t days)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if (o != NULL && (rc = crm_out_order(o, cli->sort, cli->limit)) !=
+	    CRM_EX_OK)
+		goto out;
 	for (i = 0; o != NULL && i < d.n; i++) {
 		snprintf(buf, sizeof buf, "%lld", (long long)d.v[i].id);
 		crm_out_cell(o, CRM_V_NUM, buf);
@@ -395,44 +395,41 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_OWNER, "owner", CRM_ARG_TEXT, "name", "only the customers of "
+	    "this account manager", NULL, 0, 0 },
+	{ OPT_DAYS, "days", CRM_ARG_DURATION, "duration", "the period from "
+	    "the --asof day, like 7 (days), 2w or 1m (default 1)", NULL, 1,
+	    3660 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "owner", required_argument, NULL, OPT_OWNER },
-		{ "days", required_argument, NULL, OPT_DAYS },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *owner = NULL;
 	double days = 1;
-	char *end;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dwoHqA");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dwoHqslA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_OWNER:
-			owner = optarg;
+			owner = cli.arg;
 			break;
 		case OPT_DAYS:
-			/* A count of days, or a duration like 2w. */
-			days = strtod(optarg, &end);
-			if (*end != '\0' && crm_opt_days("days", optarg,
-			    &days) != 0)
-				return crm_usage(&cli);
-			if (end == optarg || days < 1 || days > 3660 ||
-			    days != (int64_t)days) {
-				crm_err(0, NULL, "--days: \"%s\" is not a "
-				    "whole number of days from 1", optarg);
-				return crm_usage(&cli);
-			}
+			days = cli.num;
+			if (days != (int64_t)days)
+				return crm_usage_err(&cli, "--days: \"%s\" is "
+				    "not a whole number of days", cli.arg);
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
 	if (cli.optind != argc)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "\"%s\": no operand is taken",
+		    argv[cli.optind]);
 	return crm_cli_end(&cli, due(&cli, owner, (int64_t)days));
 }

@@ -7,9 +7,17 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hq] [-d path] [-w expr] [-F fields] [-s [-]field,...] [-l limit] "
-    "[-o fmt] [--asof date] [kind]";
+static const struct crm_opt opts[] = {
+	{ 'F', "fields", CRM_ARG_FIELDS, "fields", "the fields to print, "
+	    "comma-separated (-F help lists them)", NULL, 0, 0 },
+	{ 's', "sort", CRM_ARG_SORT, "[-]field,...", "sort by these fields "
+	    "(- before one: descending), then by id", NULL, 0, 0 },
+	{ 'l', "limit", CRM_ARG_INT, "limit", "print at most limit records",
+	    NULL, 0, 0 },
+	{ 0, "kind", CRM_ARG_KIND, "[kind]", "the kind of record (default: "
+	    "customer)", NULL, 0, 0 },
+	{ 0 },
+};
 
 static const char *const typenames[] = {
 	"id", "text", "integer", "one of", "date", "date-time", "money",
@@ -171,34 +179,22 @@ out:
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "fields", required_argument, NULL, 'F' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *flist = NULL, *sort = NULL;
 	long limit = -1;
-	char *end;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dwoHqAV");
-	while ((c = crm_cli_next(&cli, "F:s:l:", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dwoHqAV");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'F':
-			flist = optarg;
+			flist = cli.arg;
 			break;
 		case 's':
-			sort = optarg;
+			sort = cli.arg;
 			break;
 		case 'l':
-			limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 0) {
-				crm_err(0, NULL, "-l: \"%s\" is not a count",
-				    optarg);
-				return crm_usage(&cli);
-			}
+			limit = (long)cli.num;
 			break;
 		default:
 			return crm_usage(&cli);
@@ -207,7 +203,8 @@ main(int argc, char *argv[])
 	argc -= cli.optind;
 	argv += cli.optind;
 	if (argc > 1)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "\"%s\": one kind at most",
+		    argv[1]);
 	return crm_cli_end(&cli, ls(&cli, argc ? argv[0] : "customer", flist,
 	    sort, limit));
 }

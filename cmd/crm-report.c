@@ -26,10 +26,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hq] [-d path] [-o fmt] [-w expr] [--asof date] [--by fields] "
-    "[--scheme name] [--period month|quarter|week] [--window duration] "
-    "[--horizon duration] [--threshold p] report";
 
 enum {
 	OPT_BY = CRM_OPT_OWN, OPT_SCHEME, OPT_PERIOD, OPT_WINDOW,
@@ -1460,18 +1456,29 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_BY, "by", CRM_ARG_FIELDS, "fields", "segments: the fields to "
+	    "group by (default owner)", NULL, 0, 0 },
+	{ OPT_SCHEME, "scheme", CRM_ARG_ENUM, "name", "tiers: the tier "
+	    "scheme (default value)", "rfm,value,presale,service", 0, 0 },
+	{ OPT_PERIOD, "period", CRM_ARG_ENUM, NULL, "cohort: the period of "
+	    "the cohorts (default month)", "month,quarter,week", 0, 0 },
+	{ OPT_WINDOW, "window", CRM_ARG_DURATION, "duration", "sla, "
+	    "satisfaction, effort: the period counted (default 90d)", NULL,
+	    0, 0 },
+	{ OPT_HORIZON, "horizon", CRM_ARG_DURATION, "duration", "forecast: "
+	    "how far ahead (default 90d)", NULL, 0, 0 },
+	{ OPT_THRESHOLD, "threshold", CRM_ARG_PROB, "p", "churn: the P(alive) "
+	    "below which a customer is at risk (default 30%)", NULL, 0, 0 },
+	{ 0, "report", CRM_ARG_ENUM, "report", "the report, or all of them "
+	    "in one", "summary,segments,tiers,cohort,sla,satisfaction,effort,"
+	    "churn,forecast,all", 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "scheme", required_argument, NULL, OPT_SCHEME },
-		{ "period", required_argument, NULL, OPT_PERIOD },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ "horizon", required_argument, NULL, OPT_HORIZON },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	struct ctx x = { 0 };
 	int c;
@@ -1483,36 +1490,35 @@ main(int argc, char *argv[])
 	x.window = 90;
 	x.horizon = 90;
 	x.threshold = 0.3;
-	crm_cli_begin(&cli, argc, argv, usage, "dwoHqAW");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dwoHqAW");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_BY:
-			x.by = optarg;
+			x.by = cli.arg;
 			break;
 		case OPT_SCHEME:
-			x.scheme = optarg;
+			x.scheme = cli.arg;
 			break;
 		case OPT_PERIOD:
-			x.period = optarg;
+			x.period = cli.arg;
 			break;
 		case OPT_WINDOW:
-			if (crm_opt_days("window", optarg, &x.window) != 0)
-				return crm_usage(&cli);
+			x.window = cli.num;
 			break;
 		case OPT_HORIZON:
-			if (crm_opt_days("horizon", optarg, &x.horizon) != 0)
-				return crm_usage(&cli);
+			x.horizon = cli.num;
 			break;
 		case OPT_THRESHOLD:
-			if (crm_opt_prob("threshold", optarg, &x.threshold) !=
-			    0)
-				return crm_usage(&cli);
+			x.threshold = cli.num;
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
+	if (cli.optind == argc)
+		return crm_usage_err(&cli, "the report is missing");
 	if (cli.optind != argc - 1)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "\"%s\": one report at most",
+		    argv[cli.optind + 1]);
 	return crm_cli_end(&cli, report(&x, argv[cli.optind]));
 }

@@ -11,7 +11,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-d path] [-o fmt] [--asof date] [id ...]";
 
 /* Where name/value pairs go: tsv lines, a table, or a JSON object. */
 struct shower {
@@ -406,14 +405,19 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ 0, "id", CRM_ARG_ID, "[id ...]", "the customers (none: ids on "
+	    "standard input)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
 	struct crm_cli cli;
-	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "doA");
-	while ((c = crm_cli_next(&cli, "", NULL)) != -1)
+	crm_cli_begin(&cli, argc, argv, opts, "doA");
+	if (crm_cli_next(&cli) != -1)
 		return crm_usage(&cli);
 	argc -= cli.optind;
 	argv += cli.optind;

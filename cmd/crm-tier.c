@@ -7,9 +7,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hnq] [-d path] [-o fmt] [--asof date] [--window duration] "
-    "[--changes] scheme";
 
 enum { OPT_WINDOW = CRM_OPT_OWN, OPT_CHANGES };
 
@@ -86,23 +83,34 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_WINDOW, "window", CRM_ARG_DURATION, "duration", "for rfm: the "
+	    "period the scores count (default: all history)", NULL, 0, 0 },
+	{ OPT_CHANGES, "changes", CRM_ARG_NONE, NULL, "print only the "
+	    "customers whose tier moved since the previous run", NULL, 0,
+	    0 },
+	{ 0, "scheme", CRM_ARG_ENUM, "scheme", "the tier scheme",
+	    "rfm,value,presale,service", 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ "changes", no_argument, NULL, OPT_CHANGES },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *window = NULL;
+	char wbuf[64];
 	int c, changes = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_WINDOW:
-			window = optarg;
+			/* A bare number is days, as for every duration option. */
+			snprintf(wbuf, sizeof wbuf, "%s%s", cli.arg,
+			    cli.arg[strspn(cli.arg, "0123456789")] == '\0' ?
+			    "d" : "");
+			window = wbuf;
 			break;
 		case OPT_CHANGES:
 			changes = 1;
@@ -114,6 +122,8 @@ main(int argc, char *argv[])
 	argc -= cli.optind;
 	argv += cli.optind;
 	if (argc != 1)
-		return crm_usage(&cli);
+		return argc == 0 ? crm_usage_err(&cli, "the scheme is "
+		    "missing") : crm_usage_err(&cli, "\"%s\": one scheme at "
+		    "most", argv[1]);
 	return crm_cli_end(&cli, tier(&cli, argv[0], window, changes));
 }

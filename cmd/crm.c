@@ -42,6 +42,10 @@ list(FILE *fp)
 	fprintf(fp, "usage: crm %s\ncommands:\n", usage);
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		fprintf(fp, "  %-8s %s\n", cmds[i].name, cmds[i].does);
+	fprintf(fp, "options (as --options lists them):\n"
+	    "  -h, --help    the commands\n"
+	    "      --version the version\n"
+	    "      --options the options, one per line, for scripts\n");
 	fprintf(fp, "crm help COMMAND shows its manual; see crm(1), crm(7)\n");
 }
 
@@ -76,7 +80,7 @@ main(int argc, char *argv[])
 	struct crm_cli cli;
 	char page[128];
 
-	crm_cli_begin(&cli, argc, argv, usage, "");
+	crm_cli_begin(&cli, argc, argv, NULL, "");
 	if (argc < 2) {
 		list(stdout);
 		return crm_cli_end(&cli, CRM_EX_OK);

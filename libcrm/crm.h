@@ -60,6 +60,88 @@ enum {
 	CRM_OPT_OWN = 0x200	/* commands number their own from here */
 };
 
+/* The kind of an option's value: how libcrm parses it and --options. */
+enum crm_arg {
+	CRM_ARG_NONE,		/* a flag: no value */
+	CRM_ARG_TEXT,		/* any text, in cli->arg */
+	CRM_ARG_PATH,		/* the store's path; not empty */
+	CRM_ARG_FILE,		/* a file to read or write */
+	CRM_ARG_DIR,
+	CRM_ARG_EXPR,		/* the filter language (crm(7)) */
+	CRM_ARG_FIELDS,		/* comma-separated field names */
+	CRM_ARG_SORT,		/* [-]field,... */
+	CRM_ARG_ID,		/* a record's id */
+	CRM_ARG_INT,		/* a whole number from min (to max), cli->num */
+	CRM_ARG_DURATION,	/* 30d, 12w, 6m, 1y, 24h or bare days: days */
+	CRM_ARG_SHARE,		/* 0.3 or 30%, from 0 to 1: cli->num */
+	CRM_ARG_PROB,		/* the same, strictly between 0 and 1 */
+	CRM_ARG_MONEY,		/* an amount, checked by the command */
+	CRM_ARG_DATE,		/* crm_date_parse: cli->when */
+	CRM_ARG_ENUM,		/* one of values: its index in cli->choice */
+	CRM_ARG_KIND,		/* a kind of record's name */
+};
+
+/*
+ * One row of a command's option table, which is all a command writes
+ * about its options: libcrm derives from the table getopt's short string
+ * and long array, the parsing of values (one message shape for a bad
+ * one), -h (the usage line, then every option with its help), the
+ * usage line of a usage error and --options (the listing completion and
+ * tests/synopsis.py read).  A command declares
+ *
+ *	static const struct crm_opt opts[] = {
+ *		{ 'F', "fields", CRM_ARG_FIELDS, "fields", "the fields to "
+ *		    "print (-F help lists them)", NULL, 0, 0 },
+ *		{ OPT_RATE, "rate", CRM_ARG_SHARE, "r", "the yearly "
+ *		    "discount rate (default 10%)", NULL, 0, 0 },
+ *		{ 'l', "limit", CRM_ARG_INT, "n", "at most n rows", NULL,
+ *		    0, 0 },
+ *		{ OPT_UNIT, "unit", CRM_ARG_ENUM, NULL, "the fit's time "
+ *		    "unit", "day,week", 0, 0 },
+ *		{ 0, "kind", CRM_ARG_KIND, "[kind]", "the kind of record "
+ *		    "(default: customer)", NULL, 0, 0 },
+ *		{ 0 },
+ *	};
+ *
+ * c is the short letter, or CRM_OPT_OWN + n for a long-only option; name
+ * the long name (NULL: short only).  A row with c 0 and a name is an
+ * operand: meta is how the usage line shows it (in table order), and
+ * --options lists it for completion.  min and max bound INT and
+ * DURATION values (in days) when max > min; INT has min alone when max
+ * is not above it.  The table ends with { 0 }.
+ *
+ * main() then reads
+ *
+ *	crm_cli_begin(&cli, argc, argv, opts, "dwoHqA");
+ *	while ((c = crm_cli_next(&cli)) != -1) {
+ *		switch (c) {
+ *		case 'l':
+ *			limit = (long)cli.num;
+ *			break;
+ *		case OPT_UNIT:
+ *			scale = cli.choice ? 7 : 1;
+ *			break;
+ *		default:
+ *			return crm_usage(&cli);
+ *		}
+ *	}
+ *	if (argc - cli.optind > 1)
+ *		return crm_usage_err(&cli, "\"%s\": one kind at most",
+ *		    argv[cli.optind + 1]);
+ *
+ * and its switch holds only its own options, their values parsed.
+ */
+struct crm_opt {
+	int		 c;
+	const char	*name;
+	enum crm_arg	 arg;
+	const char	*meta;		/* the value's name in usage and -h */
+	const char	*help;		/* one line */
+	const char	*values;	/* ENUM's, comma-separated; else NULL or
+					   what completion offers */
+	double		 min, max;
+};
+
 /*
  * The parsed common options of DESIGN.md "The common interface".
  * crm_cli_begin reads the environment once; nothing below it does.
@@ -68,7 +150,7 @@ struct crm_cli {
 	int		 argc;
 	char		**argv;
 	int		 optind;
-	const char	*usage;
+	const struct crm_opt *opts;	/* the command's own and operands */
 	const char	*common;	/* the common options it takes */
 	const char	*dbpath;	/* -d, $CRM_DB or the XDG default */
 	const char	*where;		/* -w */
@@ -79,42 +161,53 @@ struct crm_cli {
 	int		 header;	/* -H */
 	int		 dryrun;	/* -n */
 	int		 quiet;		/* -q */
+	const char	*sort;		/* -s: crm_out_order's */
+	long		 limit;		/* -l; -1 when not given */
 	int		 asofset;	/* --asof given */
 	int64_t		 now;		/* the clock or the end of --asof */
 	int64_t		 clock;		/* the wall clock, for the audit */
 	const char	*user;		/* $CRM_USER or the login name */
 	int		 busy_ms;	/* $CRM_BUSY_TIMEOUT */
 	char		 dbbuf[4096];
-	char		 optbuf[128];
-	struct option	 lopts[48];
+	/* The option crm_cli_next returned last, and its parsed value. */
+	const struct crm_opt *opt;
+	const char	*arg;		/* its text; NULL for a flag */
+	double		 num;		/* INT, DURATION (days), SHARE, PROB */
+	int64_t		 when;		/* DATE, Unix seconds */
+	int		 choice;	/* ENUM: the index among values */
+	int		 started;
+	int		 told;		/* a usage error was printed */
 };
 
 /*
- * Start parsing: common is the set of common short options that apply
- * ('A' for --asof; 'V' lets -o take vcard, 'W' html).
+ * Start parsing: opts is the command's table (above); common is the set
+ * of common short options that apply ('A' for --asof; 's' and 'l' sort
+ * and limit crm_out's rows by crm_out_order; 'V' lets -o take vcard, 'W'
+ * html).
  */
-void	crm_cli_begin(struct crm_cli *, int, char **, const char *usage,
-	    const char *common);
+void	crm_cli_begin(struct crm_cli *, int, char **,
+	    const struct crm_opt *opts, const char *common);
 /*
- * getopt_long over the common options merged with the command's own;
- * returns the command's own option characters (or CRM_OPT_OWN + n for
- * long-only ones), '?' for an unknown one, -1 at the end.  Common ones
- * are handled inside; -h and --version exit here.
+ * getopt_long over the common options and the command's table, with GNU
+ * permutation; returns the command's own option (its c) with its value
+ * parsed into cli, '?' after printing a usage error (an unknown option,
+ * with "did you mean", a missing or bad value), -1 at the end.  Common
+ * ones are handled inside; -h, --version and --options exit here.
  */
-int	crm_cli_next(struct crm_cli *, const char *own,
-	    const struct option *ownlong);
-/* Print usage on stderr and return CRM_EX_USAGE. */
+int	crm_cli_next(struct crm_cli *);
+/*
+ * A usage error: the one line crm_cli_next printed, else the usage line,
+ * on stderr.  Returns CRM_EX_USAGE.
+ */
 int	crm_usage(const struct crm_cli *);
 /*
- * Option values: a duration in days (printing "--name: "arg" why" when
- * it is not one), and --unit day|week as 1 or 7.  0, or -1 when bad.
+ * "prog: what is wrong; try 'prog -h'" on stderr; CRM_EX_USAGE.  (Every
+ * crm_err(CRM_EX_USAGE, ...) ends its line so too.)
  */
-int	crm_opt_days(const char *name, const char *arg, double *days);
-/* A probability strictly between 0 and 1 (the same way). */
-int	crm_opt_prob(const char *name, const char *arg, double *p);
+int	crm_usage_err(const struct crm_cli *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* --unit day|week (and a fit file's unit) as 1 or 7; -1 when neither. */
 int	crm_opt_unit(const char *arg, int *scale);
-/* --key id|ref as 0 or 1 in *byref (printing why when neither). */
-int	crm_opt_key(const char *arg, int *byref);
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
 const char *crm_progname(void);
@@ -804,6 +897,13 @@ void	crm_out_cell(struct crm_out *, enum crm_vt, const char *);
 void	crm_out_endrow(struct crm_out *);
 /* A number cell formatted with fmt, like "%.4f". */
 void	crm_out_num(struct crm_out *, const char *fmt, double);
+/*
+ * -s and -l: sort the rows by the columns of sort ("[-]name,...", -
+ * descending; numbers as numbers, empty cells last) and write at most
+ * limit of them (-1: all).  sort may be NULL.  CRM_EX_USAGE, printed,
+ * for a column the output has not.
+ */
+int	crm_out_order(struct crm_out *, const char *sort, long limit);
 /* Flush (table output is laid out here) and free.  Accepts NULL. */
 void	crm_out_free(struct crm_out *);
 /* Write s escaped for TSV, and as a JSON string. */
