@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 39
+plan 44
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -87,7 +87,13 @@ check 'crm-ls -F <TAB>: every field of crm-ls -F help' \
 	case " $got " in *" $f "*) ;; *) echo "$f missing" >&2; exit 1 ;; esac; done'
 check_out 'crm-ls -F id,na<TAB>: the last of a comma list' id,name \
 	'comp crm-ls -F id,na'
+check_out 'crm-ls -F id,city,na<TAB>' id,city,name 'comp crm-ls -F id,city,na'
 check_out 'crm-ls -s -rec<TAB>: descending' -recency 'comp crm-ls -s -rec'
+check_out 'crm-ls -F prod<TAB>: a customer has no product' '' 'comp crm-ls -F prod'
+check_out 'crm-ls purchase -F prod<TAB>: the fields of the kind on the line' product \
+	'comp crm-ls purchase -F prod'
+check_out 'crm-ls -F prod<TAB> purchase, the kind after' product \
+	'COMP_WORDS=(crm-ls -F prod purchase) COMP_CWORD=2 COMPREPLY=() && _crm && echo "${COMPREPLY[@]}"'
 check_out 'crm ls -<TAB>: as crm-ls -<TAB>' "$(must names crm-ls)" 'comp crm ls -'
 check_out 'crm ls -o <TAB>' "$formats" 'comp crm ls -o ""'
 check_out 'crm tier <TAB>' "$schemes" 'comp crm tier ""'
@@ -123,4 +129,5 @@ check_out 'zsh: crm ls -<TAB>, as its parser lists them' "$(must names crm-ls)" 
 check_out 'zsh: crm-tier <TAB>' "$schemes" 'zcomp crm-tier ""'
 check_out 'zsh: crm-report -q <TAB>' "$reports" 'zcomp crm-report -q ""'
 check_out 'zsh: crm-ls -F id,na<TAB>' id,name 'zcomp crm-ls -F id,na'
+check_out 'zsh: crm ls purchase -s -prod<TAB>' -product 'zcomp crm ls purchase -s -prod'
 done_testing
