@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 44
+plan 45
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -81,6 +81,8 @@ check_out 'crm-tier rfm <TAB>: one scheme only' '' 'comp crm-tier rfm ""'
 check_out 'crm-report <TAB>: the reports' "$reports" 'comp crm-report ""'
 check_out 'crm-report --by x s<TAB>' \
 	"$(printf '%s\n' $reports | grep '^s' | paste -sd ' ')" 'comp crm-report --by x s'
+check_out 'crm-ls -F help purchase, which completion reads: a reference names its kind' \
+	"$(printf 'customer\tid of customer')" 'crm-ls -F help purchase | sed -n 2p'
 fields=$(must crm-ls -F help | cut -f1 | grep -v '[A-Z]' | sort | paste -sd ' ')
 check 'crm-ls -F <TAB>: every field of crm-ls -F help' \
 	'got=$(comp crm-ls -F "") && for f in $fields; do
