@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 45
+plan 47
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -91,6 +91,9 @@ check_out 'crm-ls -F id,na<TAB>: the last of a comma list' id,name \
 	'comp crm-ls -F id,na'
 check_out 'crm-ls -F id,city,na<TAB>' id,city,name 'comp crm-ls -F id,city,na'
 check_out 'crm-ls -s -rec<TAB>: descending' -recency 'comp crm-ls -s -rec'
+check_out 'crm-churn -s <TAB>: its columns, no fields of customers' '' \
+	'comp crm-churn -s ""'
+check_out 'crm-report --by ci<TAB>: the fields of customers' city 'comp crm-report --by ci'
 check_out 'crm-ls -F prod<TAB>: a customer has no product' '' 'comp crm-ls -F prod'
 check_out 'crm-ls purchase -F prod<TAB>: the fields of the kind on the line' product \
 	'comp crm-ls purchase -F prod'
