@@ -151,9 +151,9 @@ out:
 }
 
 static const struct crm_opt opts[] = {
-	{ OPT_UNSET, "unset", CRM_ARG_TEXT, "key", "remove the setting; its "
-	    "default applies again", NULL, 0, 0 },
-	{ 0, "key", CRM_ARG_TEXT, "[key", "the setting (none: every one)",
+	{ OPT_UNSET, "unset", CRM_ARG_SETTING, "key", "remove the setting; "
+	    "its default applies again", NULL, 0, 0 },
+	{ 0, "key", CRM_ARG_SETTING, "[key", "the setting (none: every one)",
 	    NULL, 0, 0 },
 	{ 0, "value", CRM_ARG_TEXT, "[value]]", "its new value", NULL, 0,
 	    0 },

@@ -66,7 +66,7 @@ static const char *const argnames[] = {
 	[CRM_ARG_DURATION] = "duration", [CRM_ARG_SHARE] = "share",
 	[CRM_ARG_PROB] = "prob", [CRM_ARG_MONEY] = "money",
 	[CRM_ARG_DATE] = "date", [CRM_ARG_ENUM] = "enum",
-	[CRM_ARG_KIND] = "enum",
+	[CRM_ARG_KIND] = "enum", [CRM_ARG_SETTING] = "enum",
 };
 
 const char *
@@ -346,15 +346,32 @@ help(const struct crm_cli *cli)
 	printf("see %s(1)\n", progname);
 }
 
-/* The values of a kind of record operand: every kind's name. */
+/* The values --options lists for o: from its kind's table, or its own. */
 static void
-putkinds(void)
+putvalues(const struct crm_opt *o)
 {
 	const struct crm_kind *k;
+	const struct crm_setting *st;
 	int i;
 
-	for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
-		printf("%s%s", i ? "," : "", k->name);
+	switch (o->values != NULL ? CRM_ARG_ENUM : o->arg) {
+	case CRM_ARG_KIND:
+		for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
+			printf("%s%s", i ? "," : "", k->name);
+		break;
+	case CRM_ARG_SETTING:
+		for (i = 0; (st = crm_setting_nth(i)) != NULL; i++)
+			printf("%s%s", i ? "," : "", st->key);
+		break;
+	case CRM_ARG_FIELDS:
+		k = crm_kind_customer();
+		for (i = 0; i < k->nfields; i++)
+			printf("%s%s", i ? "," : "", k->fields[i].name);
+		break;
+	default:
+		fputs(o->values != NULL ? o->values : "-", stdout);
+		break;
+	}
 }
 
 static void
@@ -367,10 +384,7 @@ listone(const char *type, const struct crm_opt *o)
 		printf("-\t");
 	printf("%s%s\t%s\t", isoperand(o) || o->name == NULL ? "" : "--",
 	    o->name != NULL ? o->name : "-", argnames[o->arg]);
-	if (o->arg == CRM_ARG_KIND)
-		putkinds();
-	else
-		fputs(o->values != NULL ? o->values : "-", stdout);
+	putvalues(o);
 	printf("\t%s\n", o->help != NULL ? o->help : "-");
 }
 

@@ -79,6 +79,7 @@ enum crm_arg {
 	CRM_ARG_DATE,		/* crm_date_parse: cli->when */
 	CRM_ARG_ENUM,		/* one of values: its index in cli->choice */
 	CRM_ARG_KIND,		/* a kind of record's name */
+	CRM_ARG_SETTING,	/* a store setting's key (crm-config) */
 };
 
 /*
@@ -108,7 +109,9 @@ enum crm_arg {
  * operand: meta is how the usage line shows it (in table order), and
  * --options lists it for completion.  min and max bound INT and
  * DURATION values (in days) when max > min; INT has min alone when max
- * is not above it.  The table ends with { 0 }.
+ * is not above it.  --options lists the values of ENUM, of KIND (the
+ * kinds), of SETTING (the keys) and of FIELDS without values (the
+ * customer's fields).  The table ends with { 0 }.
  *
  * main() then reads
  *
