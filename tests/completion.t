@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 47
+plan 49
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -125,6 +125,13 @@ check_out 'make install puts them under PREFIX/share, and uninstall removes them
 	cd "$TMP/i2/usr/x" && ls -d share/bash-completion/completions/crm \
 	    share/bash-completion/completions/crm-ls share/zsh/site-functions/_crm &&
 	find "$TMP/inst" -type f -o -type l | wc -l'
+
+mkdir -p "$TMP/bad/bin"
+printf '#!/bin/sh\nprintf "option\\t-h\\t--help\\t-\\tthe help\\n"\n' >"$TMP/bad/bin/crm"
+chmod +x "$TMP/bad/bin/crm"
+check_exit 'gen-completion refuses a listing not of six fields' 1 \
+	'"$ROOT/scripts/gen-completion" "$TMP/bad" crm'
+check_err 'and says where' '^gen-completion: crm --options:1: 5 fields, not 6'
 
 check 'the zsh completion is zsh' 'zsh -n "$ZSHC/_crm"'
 check_out 'zsh: crm <TAB>' "$(comp crm '')" 'zcomp crm ""'
