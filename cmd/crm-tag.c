@@ -317,8 +317,8 @@ main(int argc, char *argv[])
 	argc -= cli.optind;
 	argv += cli.optind;
 	if (lflag + rulesflag + applyflag + (rtag != NULL) > 1)
-		return crm_usage_err(&cli, "-l, -R, --rules and --apply: one at "
-		    "a time");
+		return crm_usage_err(&cli, "-l, -R, --rules and --apply: one "
+		    "at a time");
 	if (rtag != NULL) {
 		if (rflag && argc != 0)
 			return crm_usage_err(&cli, "\"%s\": -R -r takes no "

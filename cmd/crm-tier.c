@@ -106,7 +106,7 @@ main(int argc, char *argv[])
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_WINDOW:
-			/* A bare number is days, as for every duration option. */
+			/* A bare number is days, as in every duration. */
 			snprintf(wbuf, sizeof wbuf, "%s%s", cli.arg,
 			    cli.arg[strspn(cli.arg, "0123456789")] == '\0' ?
 			    "d" : "");

@@ -334,7 +334,8 @@ flushrows(struct crm_out *o)
 	o->nkeys = 0;
 	for (i = 0; i < o->norows; i++) {
 		for (c = 0; c < o->ncols; c++) {
-			crm_out_cell(o, o->orows[i].vt[c], o->orows[i].cells[c]);
+			crm_out_cell(o, o->orows[i].vt[c],
+			    o->orows[i].cells[c]);
 			free(o->orows[i].cells[c]);
 		}
 		crm_out_endrow(o);
