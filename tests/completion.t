@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 49
+plan 56
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -108,6 +108,21 @@ mkdir "$TMP/d" "$TMP/d/sub"
 check_out 'crm-ls -d <TAB>: file names' 'a.db b.csv sub' 'cd "$TMP/d" && comp crm-ls -d ""'
 check_out 'crm-add -f b<TAB>' b.csv 'cd "$TMP/d" && comp crm-add -f b'
 check_out 'crm-ls -- -<TAB>: no option after --' '' 'comp crm-ls -- -'
+check_out 'crm-backup <TAB>: folders only' sub 'cd "$TMP/d" && comp crm-backup ""'
+check_out 'crm-backup --restore <TAB>: files' 'a.db b.csv sub' \
+	'cd "$TMP/d" && comp crm-backup --restore ""'
+
+# the kinds of crm(7)
+check_out 'crm-add <TAB>: the kinds of record' 'contact customer points purchase survey ticket' \
+	'comp crm-add ""'
+check 'and crm-ls takes each (0 or 1: nothing selected)' \
+	'for k in $(comp crm-rm ""); do rc=0; crm-ls $k >/dev/null || rc=$?; [ $rc -le 1 ] || exit 1; done'
+rc=0; crm-config zzzzzzzzzz 2>"$TMP/settings" || rc=$?
+is 'crm-config of no setting is a usage error' "$rc" 64
+settings=$(sed -n 's/^  \([^	]*\)	.*/\1/p' "$TMP/settings" | sort | paste -sd ' ')
+check_out 'crm-config <TAB>: the settings its error lists' "$settings" 'comp crm-config ""'
+check_out 'crm-config --unset tier.v<TAB>' 'tier.value.cuts tier.value.labels' \
+	'comp crm-config --unset tier.v'
 
 # bash-completion finds the file by the command's name in
 # $XDG_DATA_DIRS/bash-completion/completions.
