@@ -6,7 +6,8 @@ Standard input, output and error are a new pseudo-terminal (with -i FILE,
 standard input is FILE instead; with -e FILE, standard error goes to
 FILE).  What the terminal shows is copied
 to standard output, line ends as \\n; once CMD has written a whole line
-or a second has passed, the lines of $PTY_INPUT are typed, then ^D.
+or $PTY_WAIT seconds have passed (default 10; 0 where nothing is to be
+waited for), the lines of $PTY_INPUT are typed, then ^D.
 Exits with CMD's status (128 + N when killed by signal N).
 """
 import os
@@ -42,6 +43,7 @@ if pid == 0:
         os.write(2, ("terminal.py: %s: %s\n" % (args[0], ex)).encode())
     os._exit(127)
 
+wait = float(os.environ.get("PTY_WAIT", "10"))
 out = b""
 typed = False
 start = time.monotonic()
@@ -57,12 +59,12 @@ while True:
             break
         out += data
     if not typed and (out.endswith(b"\n") or
-                      time.monotonic() - start > 1):
+                      time.monotonic() - start >= wait):
         for line in os.environ.get("PTY_INPUT", "").splitlines():
             os.write(fd, line.encode() + b"\n")
         os.write(fd, b"\x04")
         typed = True
-    if time.monotonic() - start > 30:
+    if time.monotonic() - start > wait + 30:
         os.kill(pid, 9)
         break
 _, status = os.waitpid(pid, 0)

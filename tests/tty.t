@@ -23,13 +23,13 @@ check_out 'what was typed was read' "$(printf '2\tvip\tHangzhou')" \
 	'crm-ls -F id,tags,city -w "id = 2"'
 check_out 'stderr not a terminal (2>file): no hint, and the ids still read' \
 	"$(printf '3\n0\n2 4')" \
-	'PTY_INPUT=3 term -e "$TMP/e" crm-rm && wc -c <"$TMP/e" &&
+	'PTY_INPUT=3 PTY_WAIT=0 term -e "$TMP/e" crm-rm && wc -c <"$TMP/e" &&
 	crm-ls -F id | paste -sd " "'
 printf '4\n' >"$TMP/ids"
 check_out 'stdin from a file, stderr a terminal: no hint' 2 \
-	'term -i "$TMP/ids" crm-rm && crm-ls -F id'
+	'PTY_WAIT=0 term -i "$TMP/ids" crm-rm && crm-ls -F id'
 check_out 'ids as arguments on a terminal: no hint, nothing waited for' '' \
-	'crm-add -q customer name=Five && term crm-tag -q x 5'
+	'crm-add -q customer name=Five && PTY_WAIT=0 term crm-tag -q x 5'
 check_out 'a pipe, as every other test: nothing on stderr' '1' \
 	'echo 5 | crm-tag -q y 2>"$TMP/e2" && [ ! -s "$TMP/e2" ] && crm-ls -w "tag.y" | wc -l'
 done_testing
