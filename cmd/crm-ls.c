@@ -21,7 +21,7 @@ static const struct crm_opt opts[] = {
 
 static const char *const typenames[] = {
 	"id", "text", "integer", "one of", "date", "date-time", "money",
-	"e-mail", "phone", "number", "days",
+	"e-mail", "phone", "number", "days", "id of",
 };
 
 /* -F help: the fields of the kind, for people and completion scripts. */
@@ -34,6 +34,8 @@ fields(const struct crm_kind *k)
 	for (i = 0; i < k->nfields; i++) {
 		f = &k->fields[i];
 		printf("%s\t%s", f->name, typenames[f->type]);
+		if (f->type == CRM_T_REF)
+			printf(" %s", f->refkind);
 		if (f->type == CRM_T_ENUM)
 			for (j = 0; f->values[j] != NULL; j++)
 				printf("%s%s", j ? "," : " ", f->values[j]);
