@@ -433,3 +433,10 @@ crm_csv_close(struct crm_csv *c)
 	free(c->fv);
 	free(c);
 }
+
+void
+crm_csv_store(struct crm_csv *c, struct crm_store *st)
+{
+	if (c->vc != NULL)
+		crm_vcard_store(c->vc, st);
+}
