@@ -540,12 +540,14 @@ card(FILE *out, const struct crm_vcard_out *o, const char *uid,
 		line(out, d);
 	}
 	prop(out, "NOTE", NULL, NULL, v[NOTES], 1);
-	/* Tag names hold no comma: the tags, then what else was kept. */
+	/*
+	 * The tags, as they are (a tag name holds nothing to escape), then
+	 * the categories kept as they came.
+	 */
 	if ((o->cats != NULL || (o->kept[CATEGORIES] != NULL &&
 	    plain(o->kept[CATEGORIES]))) &&
 	    (fp = open_memstream(&buf, &len)) != NULL) {
-		fputs("CATEGORIES:", fp);
-		esc(fp, o->cats);
+		fprintf(fp, "CATEGORIES:%s", o->cats != NULL ? o->cats : "");
 		if (o->kept[CATEGORIES] != NULL && plain(o->kept[CATEGORIES]))
 			fprintf(fp, "%s%s", o->cats != NULL ? "," : "",
 			    o->kept[CATEGORIES]);
@@ -940,6 +942,31 @@ categories(struct crm_vcard *v, char *value)
 	}
 }
 
+/*
+ * Without the value type, in place: a tel: or mailto: URI is kept as its
+ * text (TEL;VALUE=uri:tel:+1... as +1...).
+ */
+static char *
+novalue(char *params)
+{
+	char *p = params, *o = params, *e;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, ';');
+		if (strncasecmp(p, "VALUE=", 6) != 0) {
+			if (o != params)
+				*o++ = ';';
+			memmove(o, p, e != NULL ? (size_t)(e - p) :
+			    strlen(p));
+			o += e != NULL ? (size_t)(e - p) : strlen(p);
+		}
+		p = e != NULL ? e + 1 : NULL;
+	}
+	if (o != NULL)
+		*o = '\0';
+	return params;
+}
+
 /* A property kept as an attribute: the next free slot, else warn. */
 static void
 kept(struct crm_vcard *v, int p, const char *params, const char *value,
@@ -1042,14 +1069,14 @@ crm_vcard_next(struct crm_vcard *v, char ***vals, long *start)
 			value = unescape(value, &rest);
 			if (v->count[0] == 0)
 				keep(v, EMAIL, value);
-			kept(v, 0, params, value, &at);
+			kept(v, 0, novalue(params), value, &at);
 		} else if (strcasecmp(name, "TEL") == 0) {
 			if (strncasecmp(value, "tel:", 4) == 0)
 				value += 4;
 			value = unescape(value, &rest);
 			if (v->count[1] == 0)
 				keep(v, PHONE, value);
-			kept(v, 1, params, value, &at);
+			kept(v, 1, novalue(params), value, &at);
 		} else if (strcasecmp(name, "ORG") == 0) {
 			if (keep(v, COMPANY, unescape(value, &rest)) != 0)
 				crm_warn(&at, "dropped: the first is kept");
