@@ -272,7 +272,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	struct progress pg = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
 	sqlite3_stmt *tagst[2] = { NULL, NULL };
-	const char *tags;
+	const char *tags, *file;
 	char **fv, msg[256];
 	int *col = NULL, nf, ncol = 0, i, added, rc;
 	int64_t id, total, dummy, nadd = 0, nupd = 0;
@@ -314,6 +314,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	pg.start = pg.last = pg.on ? mono() : 0;
 	pg.csv = csv;
 	while ((rc = crm_csv_next(csv, &nf, &fv, &line)) == CRM_EX_OK) {
+		at.file = crm_csv_name(csv);	/* a folder's: each file's */
 		at.line = line;
 		if (nf != ncol) {
 			rc = crm_err(CRM_EX_DATAERR, &at, "%d fields; the "
@@ -351,6 +352,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	}
 	if (rc != CRM_EX_NONE)
 		goto out;
+	at.file = file;
 	if ((rc = crm_writer_finish(w, lineof, &rl, at.file)) != CRM_EX_OK)
 		goto out;
 	progress(&pg, rows, 1);

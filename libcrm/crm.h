@@ -507,7 +507,8 @@ struct crm_csv;
 
 /*
  * Open path ("-" for stdin).  fmt CRM_IN_AUTO takes TSV when the header
- * line holds a tab.  Returns CRM_EX_NOINPUT for a missing file.
+ * line holds a tab.  A folder is read as vCards, its *.vcf files in the
+ * order of their names.  Returns CRM_EX_NOINPUT for a missing file.
  */
 int	crm_csv_open(struct crm_csv **, const char *path, enum crm_infmt);
 /*
@@ -813,6 +814,8 @@ int	crm_vcard_open(struct crm_vcard **, ssize_t (*gl)(void *, char **,
  * customers then gives that id rather than a ref.
  */
 void	crm_vcard_store(struct crm_vcard *, struct crm_store *);
+/* Read on from the start of another file, called name. */
+void	crm_vcard_reset(struct crm_vcard *, const char *name);
 /* The next card's values; CRM_EX_NONE at the end. */
 int	crm_vcard_next(struct crm_vcard *, char ***vals, long *start);
 void	crm_vcard_close(struct crm_vcard *);

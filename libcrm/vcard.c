@@ -788,6 +788,17 @@ crm_vcard_open(struct crm_vcard **out, ssize_t (*gl)(void *, char **,
 }
 
 void
+crm_vcard_reset(struct crm_vcard *v, const char *name)
+{
+	free(v->cur);
+	free(v->next);
+	v->cur = v->next = NULL;
+	v->line = v->curline = v->nextline = 0;
+	v->eof = 0;
+	v->name = name;
+}
+
+void
 crm_vcard_store(struct crm_vcard *v, struct crm_store *st)
 {
 	v->st = st;
