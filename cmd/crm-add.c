@@ -272,7 +272,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	struct progress pg = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
 	sqlite3_stmt *tagst[2] = { NULL, NULL };
-	const char *tags, *file;
+	const char *tags, *file = cli->infile;
 	char **fv, msg[256];
 	int *col = NULL, nf, ncol = 0, i, added, rc;
 	int64_t id, total, dummy, nadd = 0, nupd = 0;
