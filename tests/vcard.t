@@ -1,7 +1,7 @@
 #!/bin/sh
 # vCard: 4.0 out that address books read, 3.0 and 4.0 in.
 . "${0%/*}/lib.sh"
-plan 29
+plan 30
 
 crm-add -q -f "$TESTS/data/customers.csv" customer
 # A note long enough to fold, in a script of 3-octet characters.
@@ -101,7 +101,7 @@ for y in ana taro john; do
 	khard -c "$KH/src.conf" new -a src -i "$KH/$y.yaml" >/dev/null 2>&1
 done
 K="-d $TMP/k.db"
-crm-add $K -q -f "$KH/src" customer
+cat "$KH/src/"*.vcf | crm-add $K -q -i vcard -f - customer
 # Customers crm made, without ref: the UID is crm's own.
 crm-add $K -q customer name='Chen Wei' email=chen.wei@example.cn phone='+86 138 0000 1111' company='Lotus Trading'
 crm-add $K -q customer name='Ortiz, Maria' email=maria.ortiz@example.es
@@ -110,7 +110,8 @@ crm-add $K -q customer name='欧阳娜' email=ouyang.na@example.cn
 chen=$(crm-ls $K -F id -w 'name = "Chen Wei"')
 crm-tag $K -q vip "$chen"
 crm-tag $K -R asia 'email ~ "*.cn"' >/dev/null && crm-tag $K --apply >/dev/null
-crm-ls $K -o vcard --dir "$KH/out"
+# Set up without failing, so that each check below fails on its own.
+rc=0; crm-ls $K -o vcard --dir "$KH/out" || rc=$?
 check_out 'khard lists every customer, with or without ref (one card per file)' 7 \
 	'khard -c "$KH/out.conf" list -p | wc -l'
 check_out 'khard shows names, e-mails, phones and tags intact' \
@@ -151,6 +152,11 @@ sed -i 's/+86 138 0000 1111/+86 138 0000 2222/' "$KH/out/"*.vcf
 check_out 'crm-add -u reads the folder back: its own urn:uuid: UIDs update, nothing is duplicated' \
 	"$(printf '7\n+86 138 0000 2222')" \
 	'crm-add $K -q -u -f "$KH/out" customer && crm-ls $K | wc -l && crm-ls $K -F phone -w "id = $chen"'
+check_out 'crm-add -f DIR reads every *.vcf of a folder, naming each file in errors' \
+	"$(printf '3\n%s/src/bad.vcf:2: VERSION: expected BEGIN:VCARD' "$KH")" \
+	'crm-add -d "$TMP/dir.db" -f "$KH/src" customer | wc -l &&
+	cp "$TMP/old.vcf" "$KH/src/0.txt" && printf "\nVERSION:4.0\n" >"$KH/src/bad.vcf" &&
+	{ crm-add -q -d "$TMP/dir2.db" -f "$KH/src" customer 2>&1 || :; } | sed "s/^crm-add: //"; rm "$KH/src/bad.vcf" "$KH/src/0.txt"'
 check_exit 'without -u the same cards are refused: they are there already' 65 \
 	'crm-add $K -q -f "$KH/out" customer'
 check_out 'tags come back as manual tags, the rule'"'"'s stay the rule'"'"'s' \
