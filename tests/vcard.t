@@ -148,7 +148,7 @@ check_out 'the extra EMAIL and TEL, ADR street and code, TITLE, NICKNAME, URL ar
 	'vcard.url	https://lotus.example/ana')" \
 	'sqlite3 -separator "	" "$TMP/k.db" "SELECT key, value FROM attr JOIN customer ON customer.id = attr.customer WHERE name = '"'"'Ana Lima'"'"' ORDER BY key"'
 # The round trip: cards edited in the address book come back as updates.
-sed -i 's/+86 138 0000 1111/+86 138 0000 2222/' "$KH/out/"*.vcf
+rc=0; sed -i 's/+86 138 0000 1111/+86 138 0000 2222/' "$KH/out/"*.vcf || rc=$?
 check_out 'crm-add -u reads the folder back: its own urn:uuid: UIDs update, nothing is duplicated' \
 	"$(printf '7\n+86 138 0000 2222')" \
 	'crm-add $K -q -u -f "$KH/out" customer && crm-ls $K | wc -l && crm-ls $K -F phone -w "id = $chen"'
