@@ -71,7 +71,8 @@ cjk(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned long c;
 
-	if (p[0] < 0xe0)
+	if (p[0] < 0xe0 || p[1] == '\0' || p[2] == '\0' ||
+	    (p[0] >= 0xf0 && p[3] == '\0'))
 		return 0;
 	if (p[0] < 0xf0)
 		c = (p[0] & 0x0fUL) << 12 | (p[1] & 0x3fUL) << 6 |
@@ -312,21 +313,34 @@ plain(const char *s)
 	return 1;
 }
 
-/* 1 when s is parameters to write as they are: no ':' outside quotes. */
+/*
+ * 1 when s is parameters to write as they are: each NAME=VALUE (vCard
+ * 2.1's bare WORK is not 4.0's), no ':' or ';' outside quotes but between
+ * them.
+ */
 static int
 params_ok(const char *s)
 {
-	int q = 0;
+	int q = 0, eq = 0;
 
-	if (!plain(s))
+	if (!plain(s) || *s == '\0')
 		return 0;
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			q = !q;
-		else if (*s == ':' && !q)
+		else if (q)
+			continue;
+		else if (*s == ':')
 			return 0;
+		else if (*s == '=')
+			eq = 1;
+		else if (*s == ';') {
+			if (!eq)
+				return 0;
+			eq = 0;
+		}
 	}
-	return !q;
+	return !q && eq;
 }
 
 /*
