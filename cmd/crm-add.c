@@ -172,6 +172,39 @@ settags(struct crm_store *st, sqlite3_stmt **s, int64_t id, const char *list)
 	return rc;
 }
 
+/*
+ * An updated customer's attr.vcard.* are what its card holds now: a
+ * second e-mail deleted in the address book goes here too.
+ */
+static int
+cardattrs(struct crm_store *st, sqlite3_stmt **s, int64_t id,
+    const struct crm_rec *r)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i, n = 0, rc;
+
+	if (*s == NULL && (rc = crm_prepare(st, "DELETE FROM attr WHERE "
+	    "customer = ?1 AND key >= 'vcard.' AND key < 'vcard/' AND key "
+	    "NOT IN (SELECT value FROM json_each(?2))", s)) != CRM_EX_OK)
+		return rc;
+	/* Attribute keys hold no quote, backslash or control character. */
+	if ((fp = open_memstream(&json, &len)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	putc('[', fp);
+	for (i = 0; i < r->nattr; i++)
+		if (r->aval[i] != NULL && *r->aval[i] != '\0')
+			fprintf(fp, "%s\"%s\"", n++ ? "," : "", r->akey[i] + 5);
+	putc(']', fp);
+	fclose(fp);
+	sqlite3_bind_int64(*s, 1, id);
+	sqlite3_bind_text(*s, 2, json, -1, SQLITE_STATIC);
+	rc = crm_step(st, *s);
+	free(json);
+	return rc;
+}
+
 /* Every name of a tags column must be a tag's. */
 static int
 tagsok(const char *list, const struct crm_loc *at)
@@ -271,7 +304,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	struct relocate rl = { cli->infile, cli->infmt };
 	struct progress pg = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
-	sqlite3_stmt *tagst[2] = { NULL, NULL };
+	sqlite3_stmt *tagst[2] = { NULL, NULL }, *cardst = NULL;
 	const char *tags, *file = cli->infile;
 	char **fv, msg[256];
 	int *col = NULL, nf, ncol = 0, i, added, rc;
@@ -342,7 +375,8 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 			    args->aval[i];
 		if ((rc = crm_writer_put(w, &r, &at, &id, &added)) !=
 		    CRM_EX_OK || (tags != NULL && (rc = settags(st, tagst, id,
-		    tags)) != CRM_EX_OK))
+		    tags)) != CRM_EX_OK) || (!added && crm_csv_vcard(csv) &&
+		    (rc = cardattrs(st, &cardst, id, &r)) != CRM_EX_OK))
 			goto out;
 		added ? nadd++ : nupd++;
 		if (!cli->quiet && (rc = keepid(ids, id)) != CRM_EX_OK)
@@ -367,6 +401,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 out:
 	sqlite3_finalize(tagst[0]);
 	sqlite3_finalize(tagst[1]);
+	sqlite3_finalize(cardst);
 	crm_rec_free(&r);
 	free(col);
 	crm_writer_free(w);

@@ -523,6 +523,8 @@ const char *crm_csv_name(const struct crm_csv *);
 void	crm_csv_progress(const struct crm_csv *, int64_t *done,
 	    int64_t *total);
 void	crm_csv_close(struct crm_csv *);
+/* 1 when the input is read as vCards. */
+int	crm_csv_vcard(const struct crm_csv *);
 /* For vCards: the store they go to (see crm_vcard_store). */
 void	crm_csv_store(struct crm_csv *, struct crm_store *);
 

@@ -504,6 +504,12 @@ crm_csv_close(struct crm_csv *c)
 	free(c);
 }
 
+int
+crm_csv_vcard(const struct crm_csv *c)
+{
+	return c->vc != NULL;
+}
+
 void
 crm_csv_store(struct crm_csv *c, struct crm_store *st)
 {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # vCard: 4.0 out that address books read, 3.0 and 4.0 in.
 . "${0%/*}/lib.sh"
-plan 31
+plan 32
 
 crm-add -q -f "$TESTS/data/customers.csv" customer
 # A note long enough to fold, in a script of 3-octet characters.
@@ -152,6 +152,12 @@ rc=0; sed -i 's/+86 138 0000 1111/+86 138 0000 2222/' "$KH/out/"*.vcf || rc=$?
 check_out 'crm-add -u reads the folder back: its own urn:uuid: UIDs update, nothing is duplicated' \
 	"$(printf '7\n+86 138 0000 2222')" \
 	'crm-add $K -q -u -f "$KH/out" customer && crm-ls $K | wc -l && crm-ls $K -F phone -w "id = $chen"'
+check_out 'a property deleted in the address book goes from attr.vcard.* too, and from the next export' \
+	"$(printf 'vcard.email.params\nana.lima@lotus.example\tAna Lima\twork')" \
+	'f=$(grep -l "ana@home.example" "$KH/out/"*.vcf) && grep -v "ana@home\.example" "$f" >"$TMP/ana.vcf" && cp "$TMP/ana.vcf" "$f" &&
+	crm-add $K -q -u -f "$KH/out" customer &&
+	sqlite3 "$TMP/k.db" "SELECT key FROM attr JOIN customer ON customer.id = attr.customer WHERE name = '"'"'Ana Lima'"'"' AND key GLOB '"'"'vcard.email*'"'"'" &&
+	crm-ls $K -o vcard --dir "$KH/out" && khard -c "$KH/out.conf" email -p Ana 2>/dev/null | sed "/^searching for/d"'
 check_out 'crm-add -f DIR reads every *.vcf of a folder, naming each file in errors' \
 	"$(printf '3\n%s/src/bad.vcf:2: VERSION: expected BEGIN:VCARD' "$KH")" \
 	'crm-add -d "$TMP/dir.db" -f "$KH/src" customer | wc -l &&
