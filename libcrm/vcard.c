@@ -442,11 +442,14 @@ extras(struct crm_vcard_out *o, int64_t id)
 	    crm_sqlerr(o->st, rc);
 }
 
-/* Split a structured value at bare ';' into up to n components. */
+/*
+ * Split a structured value at bare ';' into n components; those it does
+ * not have are empty strings at its end (written on by unescape).
+ */
 static int
 components(char *s, char **part, int n)
 {
-	int i = 0;
+	int i = 0, k;
 
 	part[i++] = s;
 	for (; *s != '\0' && i < n; s++) {
@@ -457,6 +460,9 @@ components(char *s, char **part, int n)
 			part[i++] = s + 1;
 		}
 	}
+	s += strlen(s);
+	for (k = i; k < n; k++)
+		part[k] = s;
 	return i;
 }
 
