@@ -16,6 +16,8 @@ uuid and hashlib: an implementation independent of libcrm/vcard.c.
                                CATEGORIES, NOTE and BDAY
   vcard.py show FILE UID|FN    one card's N, EMAILs and TELs with TYPE,
                                CATEGORIES, one per line
+  vcard.py make DIR            write cards with python3-vobject into DIR,
+                               one file each: escapes, folds, lists
 Exit 1 with the difference on stderr when a check fails.
 """
 import hashlib
@@ -115,6 +117,37 @@ def main(argv):
             return 0
         sys.stderr.write("%s: no card %s\n" % (argv[2], argv[3]))
         return 1
+    if argv[1] == "make":
+        made = [
+            ("vo-1", "Wong, Mei Ling", ("Wong", "Mei Ling"),
+             [("mei@wong.example", "work"), ("mei.l@home.example", "home")],
+             [("+852 9123 4567", "cell")], ["vip", "Hong Kong; SAR"],
+             "line one\nline two, with; marks \\ and a long tail " * 3),
+            ("vo-2", "司马 相如" * 12, ("司马", "相如" * 12),
+             [("sima@example.cn", "home")],
+             [("+86 10 1234 5678", "voice"), ("+86 138 0000 9999", "cell")],
+             ["a:b", "x.y"], None),
+        ]
+        for uid, fn, (fam, giv), emails, tels, cats, note in made:
+            c = vobject.vCard()
+            c.add("uid").value = uid
+            c.add("fn").value = fn
+            c.add("n").value = vobject.vcard.Name(family=fam, given=giv)
+            for v, t in emails:
+                e = c.add("email")
+                e.value = v
+                e.type_param = t
+            for v, t in tels:
+                e = c.add("tel")
+                e.value = v
+                e.type_param = t
+            c.add("categories").value = cats
+            if note:
+                c.add("note").value = note
+            with open(os.path.join(argv[2], uid + ".vcf"), "w",
+                      encoding="utf-8", newline="") as f:
+                f.write(c.serialize())
+        return 0
     sys.stderr.write(__doc__)
     return 64
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # vCard: 4.0 out that address books read, 3.0 and 4.0 in.
 . "${0%/*}/lib.sh"
-plan 32
+plan 33
 
 crm-add -q -f "$TESTS/data/customers.csv" customer
 # A note long enough to fold, in a script of 3-octet characters.
@@ -176,6 +176,11 @@ check 'what is not kept is named in a warning: file:line: property: ...' \
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Old Param\r\nUID:V21\r\nTEL;CELL:+1 555 0100\r\nEND:VCARD\r\n' >"$TMP/bare.vcf"
 check_out 'a bare vCard 2.1 parameter is not written into a 4.0 card: TYPE instead' 'TEL;TYPE=voice:+1 555 0100' \
 	'crm-add -q -f "$TMP/bare.vcf" customer && crm-ls -o vcard -w "ref = V21" | tr -d "\r" | grep "^TEL"'
+mkdir "$TMP/vo" "$TMP/vo-out"
+/usr/bin/python3 "$TESTS/vcard.py" make "$TMP/vo"
+check 'cards python3-vobject writes (escapes, folds, lists) pass through crm unchanged' \
+	'crm-add -q -d "$TMP/vo.db" -f "$TMP/vo" customer && crm-ls -d "$TMP/vo.db" -o vcard --dir "$TMP/vo-out" &&
+	/usr/bin/python3 "$TESTS/vcard.py" same "$TMP/vo" "$TMP/vo-out"'
 check_exit '--dir without -o vcard is a usage error' 64 'crm-ls --dir "$TMP/x"'
 printf 'name,tags\nTag Csv,"gold,north"\n' >"$TMP/tags.csv"
 check_out 'a tags column of CSV imports as manual tags' 'gold,north' \
