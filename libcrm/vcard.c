@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -680,7 +681,13 @@ struct crm_vcard {
 	struct own	*own;		/* sorted by UUID; loaded when needed */
 	size_t		 nown;
 	int		 ownloaded;
+	int		 quiet;		/* -q: drops are only counted */
+	long		 dropped;
+	const char	*first;		/* the first file's name */
 };
+
+/* Name at most this many drops; count the rest. */
+#define MAXDROP	100
 
 int
 crm_vcard_sniff(const char *buf, size_t n)
@@ -802,7 +809,7 @@ crm_vcard_open(struct crm_vcard **out, ssize_t (*gl)(void *, char **,
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	v->getline = gl;
 	v->arg = arg;
-	v->name = name;
+	v->name = v->first = name;
 	*out = v;
 	return CRM_EX_OK;
 }
@@ -822,6 +829,7 @@ void
 crm_vcard_store(struct crm_vcard *v, struct crm_store *st)
 {
 	v->st = st;
+	v->quiet = st != NULL && crm_store_cli(st)->quiet;
 }
 
 static int
@@ -998,6 +1006,22 @@ novalue(char *params)
 	return params;
 }
 
+/* A warning that something of a card is not kept. */
+static void
+drop(struct crm_vcard *v, const struct crm_loc *at, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (v->quiet || ++v->dropped > MAXDROP)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	crm_warn(at, "%s%s", msg, v->dropped == MAXDROP ? " (further drops "
+	    "are only counted)" : "");
+}
+
 /* A property kept as an attribute: the next free slot, else warn. */
 static void
 kept(struct crm_vcard *v, int p, const char *params, const char *value,
@@ -1006,7 +1030,7 @@ kept(struct crm_vcard *v, int p, const char *params, const char *value,
 	int n = v->count[p]++;
 
 	if (n >= SLOTS) {
-		crm_warn(at, "dropped: the first %d are kept", SLOTS);
+		drop(v, at, "dropped: the first %d are kept", SLOTS);
 		return;
 	}
 	if (n > 0 || p >= 2)
@@ -1087,10 +1111,10 @@ crm_vcard_next(struct crm_vcard *v, char ***vals, long *start)
 			;	/* about the file, made anew when written */
 		else if (strcasecmp(name, "FN") == 0) {
 			if (keep(v, NAME, unescape(value, &rest)) != 0)
-				crm_warn(&at, "dropped: the first is kept");
+				drop(v, &at, "dropped: the first is kept");
 		} else if (strcasecmp(name, "N") == 0) {
 			if (n != NULL)
-				crm_warn(&at, "dropped: the first is kept");
+				drop(v, &at, "dropped: the first is kept");
 			else
 				n = strdup(value);
 		} else if (strcasecmp(name, "EMAIL") == 0) {
@@ -1110,16 +1134,16 @@ crm_vcard_next(struct crm_vcard *v, char ***vals, long *start)
 			kept(v, 1, novalue(params), value, &at);
 		} else if (strcasecmp(name, "ORG") == 0) {
 			if (keep(v, COMPANY, unescape(value, &rest)) != 0)
-				crm_warn(&at, "dropped: the first is kept");
+				drop(v, &at, "dropped: the first is kept");
 			else if (rest != NULL && *rest != '\0')
-				crm_warn(&at, "the units \"%s\" dropped: the "
+				drop(v, &at, "the units \"%s\" dropped: the "
 				    "organisation is kept", rest);
 		} else if (strcasecmp(name, "UID") == 0) {
 			if (keep(v, REF, unescape(value, &rest)) != 0)
-				crm_warn(&at, "dropped: the first is kept");
+				drop(v, &at, "dropped: the first is kept");
 		} else if (strcasecmp(name, "NOTE") == 0) {
 			if (keep(v, NOTES, unescape(value, &rest)) != 0)
-				crm_warn(&at, "dropped: the first is kept");
+				drop(v, &at, "dropped: the first is kept");
 		} else if (strcasecmp(name, "ADR") == 0) {
 			char *part[7] = { "", "", "", "", "", "", "" }, *copy;
 
@@ -1153,12 +1177,12 @@ crm_vcard_next(struct crm_vcard *v, char ***vals, long *start)
 			else
 				snprintf(d, sizeof d, "%.10s", value);
 			if (value[0] == '-')
-				crm_warn(&at, "dropped: a date without a "
+				drop(v, &at, "dropped: a date without a "
 				    "year");
 			else if (keep(v, BDAY, d) != 0)
-				crm_warn(&at, "dropped: the first is kept");
+				drop(v, &at, "dropped: the first is kept");
 		} else
-			crm_warn(&at, "dropped: crm keeps FN, N, EMAIL, TEL, "
+			drop(v, &at, "dropped: crm keeps FN, N, EMAIL, TEL, "
 			    "ORG, ADR, TITLE, NICKNAME, URL, BDAY, NOTE, UID "
 			    "and CATEGORIES");
 	}
@@ -1179,6 +1203,12 @@ crm_vcard_close(struct crm_vcard *v)
 
 	if (v == NULL)
 		return;
+	if (v->dropped > MAXDROP) {
+		struct crm_loc at = { v->first, 0, NULL };
+
+		crm_warn(&at, "%ld things of the cards dropped in all, the "
+		    "first %d named above", v->dropped, MAXDROP);
+	}
 	for (i = 0; i < CRM_VCARD_NF; i++)
 		free(v->val[i]);
 	free(v->own);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # vCard: 4.0 out that address books read, 3.0 and 4.0 in.
 . "${0%/*}/lib.sh"
-plan 33
+plan 34
 
 crm-add -q -f "$TESTS/data/customers.csv" customer
 # A note long enough to fold, in a script of 3-octet characters.
@@ -170,7 +170,7 @@ check_out 'tags come back as manual tags, the rule'"'"'s stay the rule'"'"'s' \
 	'sqlite3 -separator "	" "$TMP/k.db" "SELECT tag, origin FROM tag WHERE customer = $chen ORDER BY tag"'
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Pat Drop\r\nUID:V20\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAA\r\nitem1.X-ABLabel:custom\r\nORG:Acme;Sales\r\nEND:VCARD\r\n' >"$TMP/drop.vcf"
 check 'what is not kept is named in a warning: file:line: property: ...' \
-	'crm-add -q -f "$TMP/drop.vcf" customer 2>"$TMP/warn" &&
+	'crm-add -f "$TMP/drop.vcf" customer 2>"$TMP/warn" &&
 	grep -q "drop\.vcf:5: PHOTO: dropped" "$TMP/warn" && grep -q "drop\.vcf:6: X-ABLabel: dropped" "$TMP/warn" &&
 	grep -q "drop\.vcf:7: ORG: the units \"Sales\" dropped" "$TMP/warn"'
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Old Param\r\nUID:V21\r\nTEL;CELL:+1 555 0100\r\nEND:VCARD\r\n' >"$TMP/bare.vcf"
@@ -181,6 +181,11 @@ mkdir "$TMP/vo" "$TMP/vo-out"
 check 'cards python3-vobject writes (escapes, folds, lists) pass through crm unchanged' \
 	'crm-add -q -d "$TMP/vo.db" -f "$TMP/vo" customer && crm-ls -d "$TMP/vo.db" -o vcard --dir "$TMP/vo-out" &&
 	/usr/bin/python3 "$TESTS/vcard.py" same "$TMP/vo" "$TMP/vo-out"'
+{ printf 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Many Drops\r\nUID:V22\r\n'; for i in $(seq 1 150); do printf 'X-N%d:v\r\n' "$i"; done; printf 'END:VCARD\r\n'; } >"$TMP/many.vcf"
+check_out 'the first 100 drops are named, the rest counted; -q names none' \
+	"$(printf '%s\n' '1 102' 'crm-add: many.vcf:104: X-N100: dropped: crm keeps FN, N, EMAIL, TEL, ORG, ADR, TITLE, NICKNAME, URL, BDAY, NOTE, UID and CATEGORIES (further drops are only counted)' 'crm-add: many.vcf: 150 things of the cards dropped in all, the first 100 named above' '0')" \
+	'cd "$TMP" && crm-add -n -f many.vcf customer 2>"$TMP/many.err" | wc -l | tr "\n" " " && wc -l <"$TMP/many.err" && sed -n "100p;102p" "$TMP/many.err" &&
+	crm-add -q -n -f many.vcf customer 2>&1 | wc -l'
 check_exit '--dir without -o vcard is a usage error' 64 'crm-ls --dir "$TMP/x"'
 printf 'name,tags\nTag Csv,"gold,north"\n' >"$TMP/tags.csv"
 check_out 'a tags column of CSV imports as manual tags' 'gold,north' \
