@@ -503,6 +503,13 @@ adr(FILE *out, const struct crm_vcard_out *o, const char *const v[])
 	free(copy);
 }
 
+/* 1 when a and b are the same address or number, ignoring case. */
+static int
+same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcasecmp(a, b) == 0;
+}
+
 static int
 card(FILE *out, const struct crm_vcard_out *o, const char *uid,
     const char *const v[])
@@ -532,13 +539,16 @@ card(FILE *out, const struct crm_vcard_out *o, const char *uid,
 	/* A customer's address is work's when a company is known. */
 	prop(out, "EMAIL", o->kept[SLOT(0, 0, 1)], v[COMPANY] != NULL ?
 	    "TYPE=work" : "TYPE=home", v[EMAIL], 1);
+	/* A kept one the field has become since is not written twice. */
 	for (i = 1; i < SLOTS; i++)
-		prop(out, "EMAIL", o->kept[SLOT(0, i, 1)], "TYPE=home",
-		    o->kept[SLOT(0, i, 0)], 1);
+		if (!same(o->kept[SLOT(0, i, 0)], v[EMAIL]))
+			prop(out, "EMAIL", o->kept[SLOT(0, i, 1)],
+			    "TYPE=home", o->kept[SLOT(0, i, 0)], 1);
 	prop(out, "TEL", o->kept[SLOT(1, 0, 1)], "TYPE=voice", v[PHONE], 1);
 	for (i = 1; i < SLOTS; i++)
-		prop(out, "TEL", o->kept[SLOT(1, i, 1)], "TYPE=voice",
-		    o->kept[SLOT(1, i, 0)], 1);
+		if (!same(o->kept[SLOT(1, i, 0)], v[PHONE]))
+			prop(out, "TEL", o->kept[SLOT(1, i, 1)], "TYPE=voice",
+			    o->kept[SLOT(1, i, 0)], 1);
 	prop(out, "ORG", NULL, NULL, v[COMPANY], 1);
 	adr(out, o, v);
 	for (i = 1; i < SLOTS; i++)

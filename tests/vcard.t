@@ -1,7 +1,7 @@
 #!/bin/sh
 # vCard: 4.0 out that address books read, 3.0 and 4.0 in.
 . "${0%/*}/lib.sh"
-plan 34
+plan 35
 
 crm-add -q -f "$TESTS/data/customers.csv" customer
 # A note long enough to fold, in a script of 3-octet characters.
@@ -186,6 +186,11 @@ check_out 'the first 100 drops are named, the rest counted; -q names none' \
 	"$(printf '%s\n' '1 102' 'crm-add: many.vcf:104: X-N100: dropped: crm keeps FN, N, EMAIL, TEL, ORG, ADR, TITLE, NICKNAME, URL, BDAY, NOTE, UID and CATEGORIES (further drops are only counted)' 'crm-add: many.vcf: 150 things of the cards dropped in all, the first 100 named above' '0')" \
 	'cd "$TMP" && crm-add -n -f many.vcf customer 2>"$TMP/many.err" | wc -l | tr "\n" " " && wc -l <"$TMP/many.err" && sed -n "100p;102p" "$TMP/many.err" &&
 	crm-add -q -n -f many.vcf customer 2>&1 | wc -l'
+check_out 'an e-mail kept as the second that became the first is written once' \
+	'EMAIL work mei.l@home.example' \
+	'crm-set -q -d "$TMP/vo.db" "$(crm-ls -d "$TMP/vo.db" -F id -w "ref = vo-1")" email=mei.l@home.example &&
+	crm-ls -d "$TMP/vo.db" -o vcard -w "ref = vo-1" >"$TMP/vo1.vcf" &&
+	/usr/bin/python3 "$TESTS/vcard.py" show "$TMP/vo1.vcf" vo-1 | grep "^EMAIL"'
 check_exit '--dir without -o vcard is a usage error' 64 'crm-ls --dir "$TMP/x"'
 printf 'name,tags\nTag Csv,"gold,north"\n' >"$TMP/tags.csv"
 check_out 'a tags column of CSV imports as manual tags' 'gold,north' \
