@@ -113,7 +113,7 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 			    "customers only, without -F");
 		flist = VCARD_FIELDS;
 	} else if (dir != NULL)
-		return crm_err(CRM_EX_USAGE, NULL, "--dir: with -o vcard");
+		return crm_err(CRM_EX_USAGE, NULL, "--dir: only with -o vcard");
 	if ((rc = crm_cols_parse(&cols, k, "-F", flist != NULL ? flist :
 	    k->deflist)) != CRM_EX_OK)
 		return rc;
