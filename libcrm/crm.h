@@ -629,7 +629,8 @@ struct crm_csv;
 
 /*
  * Open path ("-" for stdin).  fmt CRM_IN_AUTO takes TSV when the header
- * line holds a tab.  Returns CRM_EX_NOINPUT for a missing file.
+ * line holds a tab.  A folder is read as vCards, its *.vcf files in the
+ * order of their names.  Returns CRM_EX_NOINPUT for a missing file.
  */
 int	crm_csv_open(struct crm_csv **, const char *path, enum crm_infmt);
 /*
@@ -644,6 +645,10 @@ const char *crm_csv_name(const struct crm_csv *);
 void	crm_csv_progress(const struct crm_csv *, int64_t *done,
 	    int64_t *total);
 void	crm_csv_close(struct crm_csv *);
+/* 1 when the input is read as vCards. */
+int	crm_csv_vcard(const struct crm_csv *);
+/* For vCards: the store they go to (see crm_vcard_store). */
+void	crm_csv_store(struct crm_csv *, struct crm_store *);
 
 /* ---- norm.c: keys of likely duplicates ------------------------------- */
 
@@ -956,18 +961,50 @@ int	crm_ratio_cmp(uint64_t p1, uint64_t q1, uint64_t p2, uint64_t q2);
 
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 
-#define CRM_VCARD_NF	10
-/* ref name email phone company city region country birthday notes */
+/*
+ * The columns a card reads as: ref name email phone company city region
+ * country birthday notes (the first CRM_VCARD_NOUT, which a card is also
+ * written from), id (a UID crm made for this store), tags (CATEGORIES
+ * that are tag names) and the attr.vcard.* columns of what else is kept.
+ */
+#define CRM_VCARD_NOUT	10
+#define CRM_VCARD_NF	62
 extern const char *const crm_vcard_fields[CRM_VCARD_NF];
 struct crm_vcard;
+struct crm_vcard_out;
 
-/* Write one card from values by crm_vcard_fields (NULL: unset). */
-void	crm_vcard_put(FILE *, const char *const v[CRM_VCARD_NF]);
+/*
+ * Cards of a store's customers, to stdout or, with dir, one file each in
+ * dir named by the SHA-256 of the UID (made when missing).
+ */
+int	crm_vcard_out_open(struct crm_vcard_out **, struct crm_store *,
+	    const char *dir);
+/*
+ * Write customer id's card from values by crm_vcard_fields (NULL: unset),
+ * with its manual tags and attr.vcard.* attributes.
+ */
+int	crm_vcard_out_put(struct crm_vcard_out *, int64_t id,
+	    const char *const v[CRM_VCARD_NOUT]);
+void	crm_vcard_out_close(struct crm_vcard_out *);
+/*
+ * The UID of a customer without a ref: urn:uuid: and a name-based UUID
+ * (version 5, SHA-1) of the id in the store's namespace, which is the
+ * HMAC-SHA256 of "crm vCard UID" under the store's forget key: the same
+ * on every export, different in every store.  buf: at least 46 bytes.
+ */
+int	crm_vcard_uid(struct crm_store *, int64_t id, char *buf, size_t);
 /* 1 when the text starts a vCard. */
 int	crm_vcard_sniff(const char *, size_t);
 /* Read cards through gl, a getline(3) over the input. */
 int	crm_vcard_open(struct crm_vcard **, ssize_t (*gl)(void *, char **,
 	    size_t *), void *, const char *name);
+/*
+ * The store the cards go to: a UID crm_vcard_uid made for one of its
+ * customers then gives that id rather than a ref.
+ */
+void	crm_vcard_store(struct crm_vcard *, struct crm_store *);
+/* Read on from the start of another file, called name. */
+void	crm_vcard_reset(struct crm_vcard *, const char *name);
 /* The next card's values; CRM_EX_NONE at the end. */
 int	crm_vcard_next(struct crm_vcard *, char ***vals, long *start);
 void	crm_vcard_close(struct crm_vcard *);

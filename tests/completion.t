@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 56
+plan 60
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -102,6 +102,12 @@ check_out 'crm-ls -F prod<TAB> purchase, the kind after' product \
 check_out 'crm ls -<TAB>: as crm-ls -<TAB>' "$(must names crm-ls)" 'comp crm ls -'
 check_out 'crm ls -o <TAB>' "$formats" 'comp crm ls -o ""'
 check_out 'crm tier <TAB>' "$schemes" 'comp crm tier ""'
+# crm's own options before the command (crm -d PATH CMD, like git -C).
+check_out 'crm -d x.db ls -o <TAB>' "$formats" 'comp crm -d x.db ls -o ""'
+check_out 'crm --asof DAY tier <TAB>' "$schemes" \
+	'comp crm --asof 2020-01-01 tier ""'
+check_out 'crm -<TAB>: crm'\''s own options' \
+	'--asof --db --help --options --version -d -h' 'comp crm -'
 mkdir "$TMP/d" "$TMP/d/sub"
 : >"$TMP/d/a.db"
 : >"$TMP/d/b.csv"
@@ -150,6 +156,7 @@ check_err 'and says where' '^gen-completion: crm --options:1: 5 fields, not 6'
 
 check 'the zsh completion is zsh' 'zsh -n "$ZSHC/_crm"'
 check_out 'zsh: crm <TAB>' "$(comp crm '')" 'zcomp crm ""'
+check_out 'zsh: crm -d x.db tier <TAB>' "$schemes" 'zcomp crm -d x.db tier ""'
 check_out 'zsh: crm-ls -o <TAB>' "$formats" 'zcomp crm-ls -o ""'
 check_out 'zsh: crm ls -<TAB>, as its parser lists them' "$(must names crm-ls)" \
 	'zcomp crm ls -'
