@@ -14,7 +14,7 @@
 /* The program name: the only mutable global, set once. */
 static const char *progname = "crm";
 
-/* The common options of DESIGN.md, in the order -h lists them. */
+/* The common options of crm(7), in the order -h lists them. */
 static const struct common {
 	int		 c;
 	const char	*name;

@@ -61,7 +61,7 @@ enum {
 };
 
 /*
- * The parsed common options of DESIGN.md "The common interface".
+ * The parsed common options (crm(7), "Common options").
  * crm_cli_begin reads the environment once; nothing below it does.
  */
 struct crm_cli {

@@ -1,6 +1,6 @@
 /*
- * tier.c: tier schemes (DESIGN.md "Models"), computed set-wise in SQL into
- * temp.tnew (customer, tier, score), then stored as one run.
+ * tier.c: tier schemes (crm-tier(1), crm(7) "Tiers"), computed set-wise
+ * in SQL into temp.tnew (customer, tier, score), then stored as one run.
  *
  *	rfm	R, F, M scores 1 + floor(5 (r - 1) / N), r the lowest
  *		place of the value (recency reversed): equal values share
