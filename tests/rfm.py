@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""rfm.py: RFM scores and segments written again from crm-tier(1) and crm(7) "Tiers",
+"""rfm.py: RFM scores and segments written again from crm-tier(1),
 apart from libcrm/tier.c, so the tests can check crm-tier against them.
 
     rfm.py MASTER ASOF
