@@ -227,10 +227,12 @@ enum crm_mode {
  * file that is not a crm store (by its header, read before SQLite opens
  * it) or has a newer schema is refused with CRM_EX_DATAERR and left as it
  * was.  A writer holds the write lock until crm_store_commit or
- * crm_store_close.
+ * crm_store_close.  The store runs the hooks (nhooks of them) at its fixed
+ * points; crm_store_open (hooks.c) passes crm's own.
  */
-int	crm_store_open(struct crm_store **, const struct crm_cli *,
-	    enum crm_mode);
+struct crm_hook;
+int	crm_store_open_hooks(struct crm_store **, const struct crm_cli *,
+	    enum crm_mode, const struct crm_hook *hooks, size_t nhooks);
 /*
  * Make the folders above path that are missing, mode 0700 whatever the
  * umask (a folder there keeps its mode); the first one made goes into top
@@ -310,18 +312,27 @@ void	**crm_store_slot(struct crm_store *, enum crm_slot);
 
 /*
  * The store runs each hook's open (when set) on a new connection before
- * any statement: SQL functions register there.  commit runs before each
- * COMMIT of a transaction, inside it: work that must be part of it (an
- * error leaves the transaction to be rolled back).  close runs when the
- * store closes, before the connection does: it frees the hook's slot.
+ * any statement: SQL functions register there.  migrate runs inside the
+ * migration's transaction after the store's own step to version to: what
+ * a concern does to its rows then.  commit runs before each COMMIT of a
+ * transaction, inside it: work that must be part of it (an error leaves
+ * the transaction to be rolled back).  close runs when the store closes,
+ * before the connection does: it frees the hook's slot.
  */
 struct crm_hook {
 	int	(*open)(struct sqlite3 *);
+	int	(*migrate)(struct crm_store *, int to);
 	int	(*commit)(struct crm_store *);
 	void	(*close)(struct crm_store *);
 };
-extern const struct crm_hook crm_hooks[];
-extern const size_t crm_nhooks;
+/*
+ * crm_store_open_hooks with crm's hooks (the statistics, the churn
+ * models' SQL function, forget's key): the store as the commands use it.
+ * store.c names none of them, so no concern's module and the store's
+ * depend on each other (tests/modules.t).
+ */
+int	crm_store_open(struct crm_store **, const struct crm_cli *,
+	    enum crm_mode);
 
 /* ---- stats.c: per-customer statistics ----------------------------------- */
 
@@ -903,6 +914,17 @@ void	crm_sql_free(struct crm_sql *);
 int	crm_field_sql(struct crm_sql *, const struct crm_kind *,
 	    const char *name, const struct crm_field **ftype);
 
+/* ---- field.c: the field names users write -------------------------------- */
+
+/*
+ * 0 when name is a field of kind k a user can write: a field or metric,
+ * attr.KEY, tag.NAME, tier.SCHEME (of a scheme crm has).  Else -1, and
+ * hint (n bytes) holds " (did you mean NAME?)" for the nearest field, or
+ * nothing.
+ */
+int	crm_field_known(const struct crm_kind *, const char *name, char *hint,
+	    size_t n);
+
 /* A list of output fields (-F). */
 struct crm_cols {
 	int			  n;
@@ -1064,6 +1086,8 @@ int	crm_forget_keygen(struct crm_store *);
  * known of them.
  */
 int	crm_forget_legacy(struct crm_store *);
+/* The migrate hook: at schema 5, crm_forget_keygen, crm_forget_legacy. */
+int	crm_forget_migrate(struct crm_store *, int to);
 /*
  * For crm-backup: write every forget of the store (time, customer id,
  * hashes) and the key into the SQLite file at path, a list of forgets

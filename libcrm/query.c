@@ -1,6 +1,6 @@
 /*
  * query.c: SQL text built piecewise with every value bound, the SQL of
- * fields, and field lists (-F) with their output.
+ * fields, and the output of field lists (-F).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -144,8 +144,11 @@ crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
 		return 0;
 	}
 	if (k->tags && strncmp(name, "tier.", 5) == 0) {
-		/* The latest run of the scheme; NULL for those it left out. */
-		if (crm_tier_scheme(name + 5) < 0)
+		/*
+		 * The latest run of the scheme; NULL for those it left out.
+		 * Whether crm has the scheme is crm_field_known's to say.
+		 */
+		if (!crm_tag_valid(name + 5))
 			return -1;
 		crm_sql_add(q, "(SELECT t.tier FROM tier AS t WHERE t.customer "
 		    "= c.id AND t.run = (SELECT max(id) FROM tier_run WHERE "
@@ -163,66 +166,6 @@ crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
 		crm_sql_add(q, "%s", q->hist && f->hexpr != NULL ? f->hexpr :
 		    f->expr);
 	return 0;
-}
-
-int
-crm_cols_parse(struct crm_cols *cols, const struct crm_kind *k,
-    const char *opt, const char *list)
-{
-	struct crm_sql probe = { 0 };
-	char *dup, *p, *tok;
-	int rc = CRM_EX_OK;
-
-	memset(cols, 0, sizeof *cols);
-	if ((dup = strdup(list)) == NULL)
-		oom();
-	for (p = dup; (tok = strsep(&p, ",")) != NULL;) {
-		const struct crm_field *f;
-
-		if (*tok == '\0') {
-			rc = crm_err(CRM_EX_USAGE, NULL, "%s: an empty field "
-			    "name in \"%s\"", opt, list);
-			break;
-		}
-		/* Far below SQLite's 2,000 columns of a result. */
-		if (cols->n == CRM_COLS_MAX) {
-			rc = crm_err(CRM_EX_USAGE, NULL, "%s: more than %d "
-			    "fields", opt, CRM_COLS_MAX);
-			break;
-		}
-		if (crm_field_sql(&probe, k, tok, &f) != 0) {
-			rc = crm_err(CRM_EX_USAGE, NULL, "%s: %s: no such "
-			    "field of %s (crm-ls -F help lists them)", opt,
-			    tok, k->name);
-			break;
-		}
-		cols->names = realloc(cols->names, (cols->n + 1) *
-		    sizeof *cols->names);
-		cols->fields = realloc(cols->fields, (cols->n + 1) *
-		    sizeof *cols->fields);
-		if (cols->names == NULL || cols->fields == NULL)
-			oom();
-		if ((cols->names[cols->n] = strdup(tok)) == NULL)
-			oom();
-		cols->fields[cols->n++] = f;
-	}
-	crm_sql_free(&probe);
-	free(dup);
-	if (rc != CRM_EX_OK)
-		crm_cols_free(cols);
-	return rc;
-}
-
-void
-crm_cols_free(struct crm_cols *cols)
-{
-	int i;
-
-	for (i = 0; i < cols->n; i++)
-		free(cols->names[i]);
-	free(cols->names);
-	free(cols->fields);
-	memset(cols, 0, sizeof *cols);
 }
 
 const char *
