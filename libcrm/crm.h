@@ -453,11 +453,6 @@ struct crm_kind {
 	int			 tags;		/* takes tag.NAME */
 	/* SQL run after each write: ?1 = id, ?2 = now. */
 	const char		*fixup;
-	/*
-	 * The statistics after adding record ?1, or no change when it cannot
-	 * tell (then they are recomputed from history at commit).
-	 */
-	const char		*incr;
 	/* A check across fields (vals by field index); prints, returns. */
 	int			(*check)(const struct crm_kind *,
 				    const struct crm_val *,
@@ -913,6 +908,44 @@ void	crm_sql_free(struct crm_sql *);
 /* The SQL expression of a field, attr.KEY or tag.NAME of kind (alias c). */
 int	crm_field_sql(struct crm_sql *, const struct crm_kind *,
 	    const char *name, const struct crm_field **ftype);
+
+/* ---- metric.c: the statistics of a customer's history -------------------- */
+
+/*
+ * Append the SQL of metric name (a CRM_F_METRIC field of customers) for
+ * the customer whose id is the SQL key: from the stats row aliased s, or,
+ * with q->hist, from the history up to ?1.  -1: no such metric.
+ */
+int	crm_metric_sql(struct crm_sql *, const char *name, const char *key);
+/*
+ * Append "SELECT customer, NAME..." of the metrics in names ("recency,
+ * frequency"), all from one kind of history: a row per customer with
+ * history of it (after since, unless INT64_MIN) up to ?1.  From the
+ * stats table when that can tell (no q->hist, since INT64_MIN, every
+ * statistic stored), else in one pass over the history.  cond (or NULL)
+ * is SQL appended to its WHERE (" AND customer IN ...").  -1: an unknown
+ * metric, or metrics of two kinds.
+ */
+int	crm_metric_rows(struct crm_sql *, const char *names, int64_t since,
+	    const char *cond);
+/* 1 when every statistic the metrics in names read is kept in stats. */
+int	crm_metric_stored(const char *names);
+/* The metrics and statistics by number (NULL past the last): for tests. */
+const char *crm_metric_name(int);
+const char *crm_metric_stat(int, int *stored);
+/*
+ * For stats.c: the statement that recomputes the stats rows of the
+ * customers in temp.touched, ?1 bound to INT64_MAX (the end of time).
+ */
+void	crm_metric_refresh(struct crm_sql *);
+/* For rec.c: the stats row of customer ?1, made empty if missing. */
+void	crm_metric_ensure(struct crm_sql *);
+/*
+ * For rec.c: the update of the stats row after record ?1 of kind, or no
+ * change when it cannot tell (stats.c recomputes at commit).  0 when the
+ * kind has no statistics (nothing appended).
+ */
+int	crm_metric_incr(struct crm_sql *, const char *kind);
 
 /* ---- field.c: the field names users write -------------------------------- */
 

@@ -1,14 +1,65 @@
 /*
- * field.c: the field names users write (-w, -F, --by, -s): which a kind
- * has, the nearest one to a name it has not ("did you mean"), and field
- * lists (-F).  Above query.c, which writes a field's SQL, and tier.c,
- * which knows the schemes of tier.SCHEME, so neither calls the other.
+ * field.c: the field names users write (-w, -F, --by, -s): their SQL,
+ * which a kind has, the nearest one to a name it has not ("did you
+ * mean"), and field lists (-F).  Above query.c (SQL text), metric.c (the
+ * metrics' SQL) and tier.c (the schemes of tier.SCHEME).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crm.h"
+
+int
+crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
+    const struct crm_field **ftype)
+{
+	const struct crm_field *f;
+
+	*ftype = NULL;
+	if (k->attrs && strncmp(name, "attr.", 5) == 0) {
+		if (!crm_attr_key_valid(name + 5))
+			return -1;
+		crm_sql_add(q, "(SELECT value FROM attr WHERE attr.customer = "
+		    "c.id AND attr.key = ");
+		crm_sql_text(q, name + 5);
+		crm_sql_add(q, ")");
+		return 0;
+	}
+	if (k->tags && strncmp(name, "tag.", 4) == 0) {
+		if (!crm_tag_valid(name + 4))
+			return -1;
+		crm_sql_add(q, "EXISTS (SELECT 1 FROM tag WHERE tag.customer = "
+		    "c.id AND tag.tag = ");
+		crm_sql_text(q, name + 4);
+		crm_sql_add(q, ")");
+		return 0;
+	}
+	if (k->tags && strncmp(name, "tier.", 5) == 0) {
+		/*
+		 * The latest run of the scheme; NULL for those it left out.
+		 * Whether crm has the scheme is crm_field_known's to say.
+		 */
+		if (!crm_tag_valid(name + 5))
+			return -1;
+		crm_sql_add(q, "(SELECT t.tier FROM tier AS t WHERE t.customer "
+		    "= c.id AND t.run = (SELECT max(id) FROM tier_run WHERE "
+		    "scheme = ");
+		crm_sql_text(q, name + 5);
+		crm_sql_add(q, "))");
+		return 0;
+	}
+	if ((f = crm_kind_field(k, name)) == NULL)
+		return -1;
+	*ftype = f;
+	if (f->column != NULL)
+		crm_sql_add(q, "c.%s", f->column);
+	else if (f->flags & CRM_F_METRIC)
+		return crm_metric_sql(q, f->name, "c.id");
+	else
+		crm_sql_add(q, "%s", f->expr);
+	return 0;
+}
 
 int
 crm_field_known(const struct crm_kind *k, const char *name, char *hint,

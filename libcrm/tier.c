@@ -63,22 +63,17 @@ numbers(struct crm_store *st, const char *key, double *d, int want)
 	return CRM_EX_OK;
 }
 
-/* Monetary per customer as of now (?1), over a window from ?2. */
+/*
+ * Each buyer's recency r, frequency f and monetary m as of now (?1), over
+ * the purchases after since (INT64_MIN: all of them): metric.c's.
+ */
 static void
-buyers(struct crm_sql *q, int hist, int64_t since)
+buyers(struct crm_sql *q, int64_t since)
 {
-	if (!hist && since == INT64_MIN) {
-		/* The stored statistics serve the usual case. */
-		crm_sql_add(q, "SELECT customer AS id, ?1 / 86400 - "
-		    "last_purchase / 86400 AS r, days AS f, revenue AS m FROM "
-		    "stats WHERE days > 0");
-		return;
-	}
-	crm_sql_add(q, "SELECT customer AS id, ?1 / 86400 - max(ts) / 86400 "
-	    "AS r, count(DISTINCT ts / 86400) AS f, sum(amount) AS m FROM "
-	    "purchase WHERE ts <= ?1 AND ts > ");
-	crm_sql_int(q, since);
-	crm_sql_add(q, " GROUP BY customer");
+	crm_sql_add(q, "SELECT customer AS id, recency AS r, frequency AS f, "
+	    "monetary AS m FROM (");
+	crm_metric_rows(q, "recency,frequency,monetary", since, NULL);
+	crm_sql_add(q, ")");
 }
 
 /* Minor units as a decimal string, in SQL (m > 0). */
@@ -99,7 +94,7 @@ money(struct crm_sql *q, const char *m, int decimals)
 }
 
 static void
-rfm(struct crm_sql *q, int hist, int64_t since)
+rfm(struct crm_sql *q, int64_t since)
 {
 	/*
 	 * 1 + floor(5 (r - 1) / N), r the lowest 1-based place of the
@@ -122,7 +117,7 @@ rfm(struct crm_sql *q, int hist, int64_t since)
 	    "ELSE 'Hibernating' END, rs || fs || ms FROM (SELECT id, "
 	    SCORE("r", "DESC") " AS rs, " SCORE("f", "ASC") " AS fs, "
 	    SCORE("m", "ASC") " AS ms FROM (");
-	buyers(q, hist, since);
+	buyers(q, since);
 	/* In id order: rows append to their table, not anywhere in it. */
 	crm_sql_add(q, ") AS b) ORDER BY 1");
 #undef SCORE
@@ -143,7 +138,7 @@ grade(struct crm_sql *q, const char *v, const char *op, double c1,
 }
 
 static int
-value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
+value(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
 	char lab[3][32];
 	double cut[2];
@@ -161,7 +156,7 @@ value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	crm_sql_add(q, " FROM (SELECT id, m, coalesce(sum(m) OVER (ORDER BY "
 	    "m DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) "
 	    "AS before, sum(m) OVER () AS total FROM (");
-	buyers(q, hist, since);
+	buyers(q, since);
 	crm_sql_add(q, ") WHERE m > 0) ORDER BY 1");
 	return CRM_EX_OK;
 }
@@ -201,7 +196,6 @@ static int
 service(struct crm_store *st, struct crm_sql *q)
 {
 	const struct crm_kind *k = crm_kind_customer();
-	const struct crm_field *f;
 	char lab[3][32];
 	double cut[2];
 	int rc;
@@ -212,9 +206,9 @@ service(struct crm_store *st, struct crm_sql *q)
 	crm_sql_add(q, "SELECT id, ");
 	grade(q, "v", ">=", cut[1], lab[2], cut[0], lab[1], lab[0]);
 	crm_sql_add(q, ", v FROM (SELECT c.id, ");
-	crm_field_sql(q, k, "expectation", &f);
+	crm_metric_sql(q, "expectation", "c.id");
 	crm_sql_add(q, " + ");
-	crm_field_sql(q, k, "satisfaction", &f);
+	crm_metric_sql(q, "satisfaction", "c.id");
 	crm_sql_add(q, " AS v FROM %s) WHERE v IS NOT NULL ORDER BY 1",
 	    k->from);
 	return CRM_EX_OK;
@@ -266,10 +260,10 @@ crm_tier_assign(struct crm_store *st, int scheme, int64_t since, int store,
 	q.hist = hist;
 	switch (scheme) {
 	case 0:
-		rfm(&q, hist, since);
+		rfm(&q, since);
 		break;
 	case 1:
-		rc = value(st, &q, hist, since);
+		rc = value(st, &q, since);
 		break;
 	case 2:
 		rc = presale(st, &q);
