@@ -89,6 +89,7 @@ static const struct crm_field customer_fields[] = {
 	METRIC("recency", CRM_T_DAYS),
 	METRIC("frequency", CRM_T_INT),
 	METRIC("monetary", CRM_T_MONEY),
+	METRIC("orders", CRM_T_INT),
 	/* Revenue per order, rounded half up to the minor unit. */
 	METRIC("aov", CRM_T_MONEY),
 	METRIC("tenure", CRM_T_DAYS),

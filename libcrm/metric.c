@@ -142,6 +142,7 @@ static const struct {
 	{ "recency", "max(0, ?1 / 86400 - {last_purchase} / 86400)" },
 	{ "frequency", "{days}" },
 	{ "monetary", "{revenue}" },
+	{ "orders", "{orders}" },
 	{ "aov", "(CASE WHEN {orders} > 0 THEN " AVG("{revenue}", "{orders}")
 	    " END)" },
 	{ "tenure", "(?1 / 86400 - {first_purchase} / 86400)" },
