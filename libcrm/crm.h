@@ -946,6 +946,71 @@ void	crm_metric_ensure(struct crm_sql *);
  * kind has no statistics (nothing appended).
  */
 int	crm_metric_incr(struct crm_sql *, const char *kind);
+/*
+ * The same for every record of kind with an id above ?1 at once, summed
+ * per customer; 0 when the kind's statistics do not add up so (only
+ * points do).
+ */
+int	crm_metric_incr_after(struct crm_sql *, const char *kind);
+
+/* ---- points.c: the loyalty points ledger ---------------------------------- */
+
+/* Points earned at ts, left unspent. */
+struct crm_lot {
+	int64_t	ts, left;
+};
+/*
+ * One customer's ledger, oldest first: earned points are lots, spent
+ * oldest first; what of a lot is left when its period ends expires.
+ */
+struct crm_ledger {
+	struct crm_dur	 period;	/* points.expiry */
+	int64_t		 now;		/* the end of the --asof day */
+	struct crm_lot	*lot;
+	size_t		 head, n, cap;
+	/* expiries found, not written yet: the lots, with what lapsed */
+	struct crm_lot	*due;
+	size_t		 ndue, capdue;
+	int64_t		 earned, redeemed, expired, balance;
+};
+/* An empty ledger whose lots last period, as of now. */
+void	crm_ledger_init(struct crm_ledger *, const struct crm_dur *period,
+	    int64_t now);
+/* The same with the store's points.expiry and --asof day. */
+int	crm_ledger_open(struct crm_store *, struct crm_ledger *);
+/* Empty it for the next customer (the lots' memory kept). */
+void	crm_ledger_reset(struct crm_ledger *);
+void	crm_ledger_free(struct crm_ledger *);
+/*
+ * Apply a ledger row at ts, in time order: delta > 0 earns a lot, else it
+ * spends (isexpiry: an expiry written before); lots whose period ended
+ * before ts lapse first.
+ */
+int	crm_ledger_entry(struct crm_ledger *, int64_t ts, int64_t delta,
+	    int isexpiry);
+/* Lapse the lots whose period ended by now: the ledger as of now. */
+int	crm_ledger_end(struct crm_ledger *);
+/*
+ * When the oldest points left expire (0: none left), *amount how many
+ * expire that day.
+ */
+int64_t	crm_ledger_expiring(const struct crm_ledger *, int64_t *amount);
+/*
+ * Every customer's ledger up to l->now, customer by customer: fn sees
+ * each one ended (crm_ledger_end), with the expiries up to the day.
+ */
+int	crm_ledgers(struct crm_store *, struct crm_ledger *,
+	    int (*fn)(struct crm_store *, int64_t customer,
+	    struct crm_ledger *, void *), void *);
+/*
+ * Credit every purchase up to --asof not credited yet, floor(amount x
+ * pts / units) plus its product's bonus ("tea:50,mugs:5"): *n purchases.
+ */
+int	crm_points_earn(struct crm_store *, long pts, long units,
+	    const char *bonus, int64_t *n);
+/* Write off what expired by --asof: *records records, *points points. */
+int	crm_points_expire(struct crm_store *, int64_t *records,
+	    int64_t *points);
 
 /* ---- field.c: the field names users write -------------------------------- */
 

@@ -29,6 +29,8 @@
 	"CASE WHEN n.kind = '" k "' THEN n.score ELSE " k " END"
 /* A time column after a record at time n.ts. */
 #define LATER(t)	"max(coalesce(" t ", n.ts), n.ts)"
+/* The points balance: every grant, earning, redemption and expiry. */
+#define BALANCE	"sum(delta)"
 /* The end of time: ?1 in the stats table's statistics. */
 #define END	"9223372036854775807"
 
@@ -116,7 +118,7 @@ static const struct stat stats[] = {
 	    LATER_SCORE("expectation") },
 	{ "satisfaction", SURVEY, 1, LATEST("satisfaction"), NULL,
 	    LATER_SCORE("satisfaction") },
-	{ "points", POINTS, 1, "sum(delta)", "0", "points + n.delta" },
+	{ "points", POINTS, 1, BALANCE, "0", "points + n.delta" },
 };
 
 #define NSTATS	(int)(sizeof stats / sizeof stats[0])
@@ -504,4 +506,18 @@ crm_metric_stat(int i, int *stored)
 		return NULL;
 	*stored = stats[i].stored;
 	return stats[i].name;
+}
+
+int
+crm_metric_incr_after(struct crm_sql *q, const char *kind)
+{
+	if (strcmp(kind, "points") != 0)
+		return 0;
+	/* The balance's update, with n the new records of each customer. */
+	crm_sql_add(q, "UPDATE stats SET points = %s, newest = max(coalesce("
+	    "newest, n.ts), n.ts) FROM (SELECT customer, " BALANCE " AS "
+	    "delta, max(ts) AS ts FROM points WHERE id > ?1 GROUP BY "
+	    "customer) AS n WHERE stats.customer = n.customer",
+	    stats[statno("points", 6)].incr);
+	return 1;
 }

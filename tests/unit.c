@@ -1150,6 +1150,91 @@ ratios(void)
 	    "ratio: a/(a+1) < (a+1)/(a+2) for a = 3^39, where doubles tie");
 }
 
+/* The time of day YYYY-MM-DD at 00:00 UTC (or 23:59:59 with end). */
+static int64_t
+day(const char *s, int end)
+{
+	const char *why;
+	int64_t t = 0;
+
+	if (crm_date_parse(s, 0, &t, &why) != 0)
+		return -1;
+	return end ? t + 86399 : t;
+}
+
+/*
+ * The points ledger, by hand (as tests/points.t): c earns 100 on
+ * 2024-01-10 and 50 on 2024-06-01, spends 30 on 2025-03-01 and 60 on
+ * 2026-03-01; lots last 24 months, spent oldest first.
+ */
+static void
+ledger(void)
+{
+	static const char *const c[][2] = { { "2024-01-10", "100" },
+	    { "2024-06-01", "50" }, { "2025-03-01", "-30" },
+	    { "2026-03-01", "-60" } };
+	struct crm_ledger l;
+	struct crm_dur period = { 24, 'm' };
+	int64_t amount, end;
+	int i, rc = CRM_EX_OK;
+
+	/* 2025-12-31: 150 - 30 = 120, 70 of the first lot due 2026-01-10. */
+	crm_ledger_init(&l, &period, day("2025-12-31", 1));
+	for (i = 0; i < 3; i++)
+		rc |= crm_ledger_entry(&l, day(c[i][0], 0), atoi(c[i][1]), 0);
+	rc |= crm_ledger_end(&l);
+	end = crm_ledger_expiring(&l, &amount);
+	ok(rc == CRM_EX_OK && l.balance == 120 && l.earned == 150 &&
+	    l.redeemed == 30 && l.expired == 0 && end == day("2026-01-10", 0)
+	    && amount == 70, "ledger: 120 left, 70 expiring on 2026-01-10");
+	/*
+	 * 2026-03-31: the 70 lapsed on 2026-01-10; the 60 spent on 03-01
+	 * take the 50 of the second lot and 10 of the lapsed, so 60 expire
+	 * and nothing is left.
+	 */
+	crm_ledger_free(&l);
+	crm_ledger_init(&l, &period, day("2026-03-31", 1));
+	for (i = 0; i < 4; i++)
+		rc |= crm_ledger_entry(&l, day(c[i][0], 0), atoi(c[i][1]), 0);
+	rc |= crm_ledger_end(&l);
+	end = crm_ledger_expiring(&l, &amount);
+	ok(rc == CRM_EX_OK && l.balance == 0 && l.earned == 150 &&
+	    l.redeemed == 90 && l.expired == 60 && end == 0,
+	    "ledger: spending after a lapse shrinks the expiry (60, not 70)");
+	ok(l.ndue == 1 && l.due[0].ts == day("2024-01-10", 0) &&
+	    l.due[0].left == 60, "ledger: one write-off due, of the "
+	    "2024-01-10 lot, 60 points");
+	/* d: 10 on 29 February 2024 lapse on 28 February 2026. */
+	crm_ledger_reset(&l);
+	rc = crm_ledger_entry(&l, day("2024-02-29", 0), 10, 0) |
+	    crm_ledger_entry(&l, day("2025-01-01", 0), 5, 0) |
+	    crm_ledger_end(&l);
+	end = crm_ledger_expiring(&l, &amount);
+	ok(rc == CRM_EX_OK && l.balance == 5 && l.expired == 10 &&
+	    l.ndue == 1 && crm_dur_after(&period, l.due[0].ts) ==
+	    day("2026-02-28", 0) && end == day("2027-01-01", 0) && amount == 5,
+	    "ledger: 29 February + 24 months is 28 February; 5 left");
+	/* An expiry written before is expired, not redeemed. */
+	crm_ledger_reset(&l);
+	rc = crm_ledger_entry(&l, day("2026-01-01", 0), 10, 0) |
+	    crm_ledger_entry(&l, day("2026-02-01", 0), -4, 1) |
+	    crm_ledger_entry(&l, day("2026-02-02", 0), -6, 0) |
+	    crm_ledger_end(&l);
+	ok(rc == CRM_EX_OK && l.balance == 0 && l.expired == 4 &&
+	    l.redeemed == 6 && l.ndue == 0, "ledger: a written expiry counts "
+	    "as expired, a redemption as redeemed");
+	/* Lots of one day expire together. */
+	crm_ledger_reset(&l);
+	rc = crm_ledger_entry(&l, day("2026-01-05", 0), 3, 0) |
+	    crm_ledger_entry(&l, day("2026-01-05", 0) + 3600, 4, 0) |
+	    crm_ledger_entry(&l, day("2026-01-06", 0), 5, 0) |
+	    crm_ledger_end(&l);
+	end = crm_ledger_expiring(&l, &amount);
+	ok(rc == CRM_EX_OK && end == day("2028-01-05", 0) && amount == 7,
+	    "ledger: the lots of one day expire together (3 + 4)");
+	crm_ledger_free(&l);
+}
+
 /* A deterministic generator (Knuth's MMIX LCG): the same history each run. */
 static uint64_t lcg = 42;
 
@@ -1432,6 +1517,7 @@ main(int argc, char *argv[])
 	syncfull();
 	ratios();
 	suggests();
+	ledger();
 	if (argc > 1)
 		models(argv[1]);
 	/* lib.sh's scratch folder: stores are made there. */
