@@ -928,6 +928,11 @@ int	crm_metric_sql(struct crm_sql *, const char *name, const char *key);
  */
 int	crm_metric_rows(struct crm_sql *, const char *names, int64_t since,
 	    const char *cond);
+/*
+ * Append "ID IN (...)": the ticket whose id is the SQL id is open at the
+ * end of day ?1, as open_tickets counts it.
+ */
+void	crm_metric_open_ticket(struct crm_sql *, const char *id);
 /* 1 when every statistic the metrics in names read is kept in stats. */
 int	crm_metric_stored(const char *names);
 /* The metrics and statistics by number (NULL past the last): for tests. */
@@ -953,7 +958,7 @@ int	crm_metric_incr(struct crm_sql *, const char *kind);
  */
 int	crm_metric_incr_after(struct crm_sql *, const char *kind);
 
-/* ---- points.c: the loyalty points ledger ---------------------------------- */
+/* ---- points.c: the loyalty points ledger --------------------------------- */
 
 /* Points earned at ts, left unspent. */
 struct crm_lot {

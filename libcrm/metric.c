@@ -521,3 +521,11 @@ crm_metric_incr_after(struct crm_sql *q, const char *kind)
 	    stats[statno("points", 6)].incr);
 	return 1;
 }
+
+void
+crm_metric_open_ticket(struct crm_sql *q, const char *id)
+{
+	/* The rule of open_tickets, one ticket at a time. */
+	crm_sql_add(q, "%s IN (SELECT id FROM ticket WHERE opened <= ?1 AND "
+	    OPEN("", "?1") ")", id);
+}
