@@ -432,7 +432,7 @@ struct crm_field {
 	const char		*name;		/* as users write it */
 	const char		*column;	/* stored column, or NULL */
 	const char		*expr;		/* SQL computing it; ?1 = now */
-	const char		*hexpr;		/* from history up to ?1 */
+	const char		*hexpr;		/* unused: metric.c has the SQL */
 	enum crm_type		 type;
 	int64_t			 min, max;	/* CRM_T_INT range */
 	const char *const	*values;	/* CRM_T_ENUM */
@@ -892,7 +892,7 @@ struct crm_sql {
 	size_t		 len, cap;
 	struct crm_bind	*b;
 	int		 nb, capb;
-	int		 hist;	/* metrics from history up to ?1 */
+	int		 hist;	/* metrics from history up to ?1 (metric.c) */
 };
 
 void	crm_sql_add(struct crm_sql *, const char *fmt, ...)
@@ -904,10 +904,6 @@ void	crm_sql_double(struct crm_sql *, double);
 int	crm_sql_prepare(struct crm_store *, struct crm_sql *,
 	    struct sqlite3_stmt **);
 void	crm_sql_free(struct crm_sql *);
-
-/* The SQL expression of a field, attr.KEY or tag.NAME of kind (alias c). */
-int	crm_field_sql(struct crm_sql *, const struct crm_kind *,
-	    const char *name, const struct crm_field **ftype);
 
 /* ---- metric.c: the statistics of a customer's history -------------------- */
 
@@ -1027,6 +1023,13 @@ int	crm_points_expire(struct crm_store *, int64_t *records,
  */
 int	crm_field_known(const struct crm_kind *, const char *name, char *hint,
 	    size_t n);
+/*
+ * Append the SQL expression of a field, metric, attr.KEY, tag.NAME or
+ * tier.SCHEME of kind (alias c; with q->hist, metrics as of ?1).  -1 for
+ * a name that cannot be one (crm_field_known says which exist).
+ */
+int	crm_field_sql(struct crm_sql *, const struct crm_kind *,
+	    const char *name, const struct crm_field **ftype);
 
 /* A list of output fields (-F). */
 struct crm_cols {
