@@ -215,10 +215,7 @@ rows(struct crm_sql *q, int i, const char *cond)
 	    r->table, r->time, cond);
 }
 
-/*
- * The statistics metric m reads, one bit each; the sources they come
- * from; the SQL of m with each statistic written by put().
- */
+/* The statistics metric m reads, a bit each; *src, their sources. */
 static unsigned long
 uses(int m, unsigned *src)
 {
@@ -236,17 +233,16 @@ uses(int m, unsigned *src)
 	return bits;
 }
 
-typedef void	(*putfn)(struct crm_sql *, int stat, void *);
-
+/* The SQL of metric m, each {statistic} written by put. */
 static void
-expand(struct crm_sql *q, int m, putfn put, void *arg)
+expand(struct crm_sql *q, int m, void (*put)(struct crm_sql *, int))
 {
 	const char *p = metrics[m].sql, *b, *e;
 
 	while ((b = strchr(p, '{')) != NULL) {
 		e = strchr(b, '}');
 		crm_sql_add(q, "%.*s", (int)(b - p), p);
-		put(q, statno(b + 1, (size_t)(e - b - 1)), arg);
+		put(q, statno(b + 1, (size_t)(e - b - 1)));
 		p = e + 1;
 	}
 	crm_sql_add(q, "%s", p);
@@ -254,9 +250,8 @@ expand(struct crm_sql *q, int m, putfn put, void *arg)
 
 /* Stored: the column of s; an unstored one from b<source>. */
 static void
-put_stored(struct crm_sql *q, int k, void *arg)
+put_stored(struct crm_sql *q, int k)
 {
-	(void)arg;
 	if (!stats[k].stored)
 		crm_sql_add(q, "b%d.%s", stats[k].src, stats[k].name);
 	else if (stats[k].none != NULL)
@@ -268,9 +263,8 @@ put_stored(struct crm_sql *q, int k, void *arg)
 
 /* From history: the statistic of b<source> (derived tables below). */
 static void
-put_hist(struct crm_sql *q, int k, void *arg)
+put_hist(struct crm_sql *q, int k)
 {
-	(void)arg;
 	crm_sql_add(q, "b%d.%s", stats[k].src, stats[k].name);
 }
 
@@ -320,13 +314,13 @@ crm_metric_sql(struct crm_sql *q, const char *name, const char *key)
 			need |= 1UL << k;
 	if (need == 0) {
 		crm_sql_add(q, "(");
-		expand(q, m, put_stored, NULL);
+		expand(q, m, put_stored);
 		crm_sql_add(q, ")");
 		return 0;
 	}
 	/* One pass over each source's rows, however often m names them. */
 	crm_sql_add(q, "(SELECT ");
-	expand(q, m, q->hist ? put_hist : put_stored, NULL);
+	expand(q, m, q->hist ? put_hist : put_stored);
 	derived(q, need, key, q->hist);
 	crm_sql_add(q, ")");
 	return 0;
@@ -346,6 +340,8 @@ crm_metric_stored(const char *names)
 	unsigned src;
 	int m, k;
 
+	if (strlen(names) >= sizeof buf)
+		return 0;
 	snprintf(buf, sizeof buf, "%s", names);
 	for (p = buf; (tok = strsep(&p, ",")) != NULL;) {
 		if ((m = metricno(tok)) < 0)
@@ -387,7 +383,7 @@ crm_metric_rows(struct crm_sql *q, const char *names, int64_t since,
 		snprintf(buf, sizeof buf, "%s", names);
 		for (p = buf; (tok = strsep(&p, ",")) != NULL;) {
 			crm_sql_add(q, ", (");
-			expand(q, metricno(tok), put_stored, NULL);
+			expand(q, metricno(tok), put_stored);
 			crm_sql_add(q, ") AS %s", tok);
 		}
 		crm_sql_add(q, " FROM stats AS s WHERE %s%s",
@@ -399,7 +395,7 @@ crm_metric_rows(struct crm_sql *q, const char *names, int64_t since,
 	snprintf(buf, sizeof buf, "%s", names);
 	for (p = buf; (tok = strsep(&p, ",")) != NULL;) {
 		crm_sql_add(q, ", (");
-		expand(q, metricno(tok), put_hist, NULL);
+		expand(q, metricno(tok), put_hist);
 		crm_sql_add(q, ") AS %s", tok);
 	}
 	crm_sql_add(q, " FROM (SELECT customer");
