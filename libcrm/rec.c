@@ -475,7 +475,6 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 		if (rc != CRM_EX_OK)
 			return rc;
 	}
-	crm_sql_free(&incr);
 	/*
 	 * The first id this writer adds, as AUTOINCREMENT gives it: past any
 	 * id ever used.  Record n of a load gets first + n (see lineof).
