@@ -83,10 +83,9 @@ warn(struct warnings *ws, int64_t id, double risk, double palive,
 /*
  * What else speaks for leaving, for every warned customer at once (the
  * warnings come by id): complaints open at the time (the metric
- * open_complaints), and a latest score below the
- * one before (csat, nps or satisfaction).  Each adds to the reason, and
- * per signal adds to the risk (capped at 0.99); the heuristic's risk
- * rests on them.
+ * open_complaints), and a latest score below the one before (csat, nps
+ * or satisfaction).  Each adds to the reason, and per signal adds to the
+ * risk (capped at 0.99); the heuristic's risk rests on them.
  */
 static int
 signals(struct crm_store *st, struct warnings *ws, double per)
