@@ -76,18 +76,16 @@ warn(struct warnings *ws, int64_t id, double risk, double palive,
 
 /*
  * What else speaks for leaving, for every warned customer at once (the
- * warnings come by id): open complaints, and a latest score below the
- * one before (csat, nps or satisfaction).  Each adds to the reason, and
- * per signal adds to the risk (capped at 0.99); the heuristic's risk
- * rests on them.
+ * warnings come by id): complaints open at the time (the metric
+ * open_complaints), and a latest score below the one before (csat, nps
+ * or satisfaction).  Each adds to the reason, and per signal adds to the
+ * risk (capped at 0.99); the heuristic's risk rests on them.
  */
 static int
 signals(struct crm_store *st, struct warnings *ws, double per)
 {
 	static const char *const sql[2] = {
-	    "SELECT customer, count(*) FROM ticket WHERE kind = 'complaint' "
-	    "AND status = 'open' AND opened <= ?1 GROUP BY customer ORDER BY "
-	    "customer",
+	    NULL,	/* open_complaints, metric.c's */
 	    "SELECT customer, group_concat(kind || ' fell from ' || prev || ' "
 	    "to ' || score, ', ') FROM (SELECT customer, kind, score, "
 	    "lag(score) OVER (PARTITION BY customer, kind ORDER BY ts, id) AS "
@@ -95,6 +93,7 @@ signals(struct crm_store *st, struct warnings *ws, double per)
 	    "DESC, id DESC) AS rn FROM survey WHERE ts <= ?1 AND kind IN "
 	    "('csat', 'nps', 'satisfaction')) WHERE rn = 1 AND score < prev "
 	    "GROUP BY customer ORDER BY customer" };
+	struct crm_sql oc = { 0 };
 	sqlite3_stmt *s = NULL;
 	struct warning *w;
 	char buf[512], *nw;
@@ -104,9 +103,13 @@ signals(struct crm_store *st, struct warnings *ws, double per)
 
 	if (ws->n == 0)
 		return CRM_EX_OK;
+	crm_sql_add(&oc, "SELECT customer, open_complaints FROM (");
+	crm_metric_rows(&oc, "open_complaints", INT64_MIN, NULL);
+	crm_sql_add(&oc, ") WHERE open_complaints > 0 ORDER BY customer");
 	for (q = 0; q < 2 && rc == CRM_EX_OK; q++) {
-		if ((rc = crm_prepare(st, sql[q], &s)) != CRM_EX_OK)
-			return rc;
+		rc = crm_prepare(st, q == 0 ? oc.buf : sql[q], &s);
+		if (rc != CRM_EX_OK)
+			break;
 		sqlite3_bind_int64(s, 1, crm_store_cli(st)->now);
 		i = 0;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -142,6 +145,9 @@ signals(struct crm_store *st, struct warnings *ws, double per)
 		sqlite3_finalize(s);
 		s = NULL;
 	}
+	crm_sql_free(&oc);
+	if (rc != CRM_EX_OK)
+		return rc;
 	for (i = 0; per > 0 && i < ws->n; i++)
 		if (ws->w[i].risk > 0.99)
 			ws->w[i].risk = 0.99;

@@ -348,8 +348,8 @@ tickets(struct crm_store *st, struct crm_cli *cli, struct due *d)
 	crm_sql_add(&q, "SELECT c.id, c.name, c.owner, t.id, t.kind, "
 	    "t.subject, t.opened, t.first_response IS NOT NULL AND "
 	    "t.first_response <= ?1 FROM %s JOIN ticket AS t ON t.customer "
-	    "= c.id WHERE t.opened <= ?1 AND (t.status = 'open' OR "
-	    "t.resolved > ?1)", k->from);
+	    "= c.id WHERE ", k->from);
+	crm_metric_open_ticket(&q, "t.id");
 	if ((rc = scope(&q, st, cli, d)) != CRM_EX_OK ||
 	    (rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;

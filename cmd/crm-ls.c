@@ -78,7 +78,7 @@ static int
 sortby(struct crm_sql *q, const struct crm_kind *k, const char *list)
 {
 	const struct crm_field *f;
-	char *dup, *p, *tok;
+	char *dup, *p, *tok, hint[96];
 	int desc, rc = CRM_EX_OK;
 
 	if ((dup = strdup(list)) == NULL)
@@ -87,9 +87,10 @@ sortby(struct crm_sql *q, const struct crm_kind *k, const char *list)
 		desc = *tok == '-';
 		tok += desc;
 		crm_sql_add(q, " ");
-		if (*tok == '\0' || crm_field_sql(q, k, tok, &f) != 0) {
+		if (crm_field_known(k, tok, hint, sizeof hint) != 0 ||
+		    crm_field_sql(q, k, tok, &f) != 0) {
 			rc = crm_err(CRM_EX_USAGE, NULL, "-s: %s: no such "
-			    "field", tok);
+			    "field%s", tok, hint);
 			break;
 		}
 		crm_sql_add(q, " %s,", desc ? "DESC NULLS LAST" :

@@ -134,6 +134,7 @@ prepf(struct ctx *x, sqlite3_stmt **s, const char *fmt, ...)
 static int
 latest(struct ctx *x)
 {
+	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
 	int rc;
 
@@ -141,11 +142,20 @@ latest(struct ctx *x)
 
 	if (x->latest)
 		return CRM_EX_OK;
-	if ((rc = prepf(x, &s, "CREATE TEMP TABLE latest AS "
-	    "SELECT customer, kind, score FROM (SELECT customer, kind, score, "
-	    "row_number() OVER (PARTITION BY customer, kind ORDER BY ts DESC, "
-	    "id DESC) AS rn FROM survey WHERE ts <= ?1%s) WHERE rn = 1",
-	    in(x, "customer", b, sizeof b))) != CRM_EX_OK)
+	/* The metrics csat, nps, expectation, satisfaction, a row each. */
+	q.hist = x->hist;
+	crm_sql_add(&q, "CREATE TEMP TABLE latest AS SELECT customer, k.kind, "
+	    "CASE k.kind WHEN 'csat' THEN csat WHEN 'nps' THEN nps WHEN "
+	    "'expectation' THEN expectation ELSE satisfaction END AS score "
+	    "FROM (");
+	crm_metric_rows(&q, "csat,nps,expectation,satisfaction", INT64_MIN,
+	    in(x, "customer", b, sizeof b));
+	crm_sql_add(&q, ") AS m, (SELECT 'csat' AS kind UNION ALL SELECT "
+	    "'nps' UNION ALL SELECT 'expectation' UNION ALL SELECT "
+	    "'satisfaction') AS k WHERE score IS NOT NULL");
+	rc = prep(x, q.buf, &s);
+	crm_sql_free(&q);
+	if (rc != CRM_EX_OK)
 		return rc;
 	if ((rc = done(x, s, sqlite3_step(s))) == CRM_EX_OK)
 		x->latest = 1;
@@ -160,17 +170,22 @@ latest(struct ctx *x)
 static int
 revenue(struct ctx *x)
 {
+	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if (x->rev)
 		return CRM_EX_OK;
+	q.hist = x->hist;
+	crm_sql_add(&q, "INSERT INTO temp.rev SELECT customer, frequency, "
+	    "monetary FROM (");
+	crm_metric_rows(&q, "frequency,monetary", INT64_MIN, NULL);
+	crm_sql_add(&q, ")");
 	if ((rc = crm_exec(x->st, "CREATE TEMP TABLE rev (customer INTEGER "
-	    "PRIMARY KEY, days INTEGER, revenue INTEGER)")) != CRM_EX_OK ||
-	    (rc = prep(x, x->hist ? "INSERT INTO temp.rev SELECT customer, "
-	    "count(DISTINCT ts / 86400), sum(amount) FROM purchase WHERE ts <= "
-	    "?1 GROUP BY customer" : "INSERT INTO temp.rev SELECT customer, "
-	    "days, revenue FROM stats WHERE days > 0", &s)) != CRM_EX_OK)
+	    "PRIMARY KEY, days INTEGER, revenue INTEGER)")) == CRM_EX_OK)
+		rc = prep(x, q.buf, &s);
+	crm_sql_free(&q);
+	if (rc != CRM_EX_OK)
 		return rc;
 	if ((rc = done(x, s, sqlite3_step(s))) == CRM_EX_OK)
 		x->rev = 1;
@@ -253,23 +268,17 @@ kvm(struct crm_tab *t, const char *name, int64_t v)
 	crm_tab_money(t, v);
 }
 
-/* Columns: customers active buyers repeaters revenue orders open_tickets. */
-static const char sum_stats[] =
+/*
+ * Columns: customers active buyers repeaters revenue orders open_tickets,
+ * over the buyers' metrics b and everyone's open tickets t (%s: them).
+ */
+static const char sum_sql[] =
+    "WITH b AS (%s), t AS (%s) "
     "SELECT (SELECT count(*) FROM customer WHERE created <= ?1%s), "
-    "count(*) FILTER (WHERE last_purchase / 86400 > ?1 / 86400 - 365), "
-    "count(*) FILTER (WHERE days > 0), count(*) FILTER (WHERE days >= 2), "
-    "coalesce(sum(revenue), 0), coalesce(sum(orders), 0), "
-    "coalesce(sum(open_tickets), 0) FROM stats WHERE 1%s";
-static const char sum_hist[] =
-    "WITH b AS (SELECT customer, max(ts) AS last, count(DISTINCT ts / "
-    "86400) AS days, sum(amount) AS rev, count(DISTINCT order_ref) + "
-    "count(*) FILTER (WHERE order_ref IS NULL) AS orders FROM purchase "
-    "WHERE ts <= ?1%s GROUP BY customer) "
-    "SELECT (SELECT count(*) FROM customer WHERE created <= ?1%s), "
-    "count(*) FILTER (WHERE last / 86400 > ?1 / 86400 - 365), count(*), "
-    "count(*) FILTER (WHERE days >= 2), coalesce(sum(rev), 0), "
-    "coalesce(sum(orders), 0), (SELECT count(*) FROM ticket WHERE opened "
-    "<= ?1 AND (status = 'open' OR resolved > ?1)%s) FROM b";
+    "count(*) FILTER (WHERE recency < 365), count(*), "
+    "count(*) FILTER (WHERE frequency >= 2), coalesce(sum(monetary), 0), "
+    "coalesce(sum(orders), 0), (SELECT coalesce(sum(open_tickets), 0) "
+    "FROM t) FROM b";
 
 /* NPS and CSAT over each customer's latest answer. */
 static const char scores_sql[] =
@@ -328,6 +337,7 @@ summary(struct ctx *x)
 	static const char *const cols[] = { "name", "value" };
 	struct crm_tab *t = crm_tab_new(&x->page, "summary", "Summary", 2,
 	    cols, "sn");
+	struct crm_sql b = { 0 }, tk = { 0 };
 	sqlite3_stmt *s = NULL;
 	int64_t rev, orders;
 	char b1[64], b2[64];
@@ -335,8 +345,14 @@ summary(struct ctx *x)
 
 	in(x, "customer", b1, sizeof b1);
 	in(x, "id", b2, sizeof b2);
-	if ((rc = x->hist ? prepf(x, &s, sum_hist, b1, b2, b1) : prepf(x, &s,
-	    sum_stats, b2, b1)) != CRM_EX_OK)
+	b.hist = tk.hist = x->hist;
+	crm_metric_rows(&b, "recency,frequency,monetary,orders", INT64_MIN,
+	    b1);
+	crm_metric_rows(&tk, "open_tickets", INT64_MIN, b1);
+	rc = prepf(x, &s, sum_sql, b.buf, tk.buf, b2);
+	crm_sql_free(&b);
+	crm_sql_free(&tk);
+	if (rc != CRM_EX_OK)
 		return rc;
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
 		return done(x, s, rc);
@@ -1164,9 +1180,14 @@ expect(struct ctx *x, const struct crm_fit *f, const struct crm_fit *gg,
 	in(x, "customer", b, sizeof b);
 	if (gg == NULL) {
 		/* Without Gamma-Gamma: the mean spend per purchase day. */
-		if ((rc = prepf(x, &s, "SELECT sum(x + 1), (SELECT "
-		    "sum(amount) FROM purchase WHERE ts <= ?1%s) FROM "
-		    "temp.summ WHERE 1%s", b, b)) != CRM_EX_OK)
+		struct crm_sql m = { 0 };
+
+		m.hist = x->hist;
+		crm_metric_rows(&m, "monetary", INT64_MIN, b);
+		rc = prepf(x, &s, "SELECT sum(x + 1), (SELECT sum(monetary) "
+		    "FROM (%s)) FROM temp.summ WHERE 1%s", m.buf, b);
+		crm_sql_free(&m);
+		if (rc != CRM_EX_OK)
 			return rc;
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			pdays = sqlite3_column_int64(s, 0);

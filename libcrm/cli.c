@@ -1,4 +1,4 @@
-/* cli.c: the common options, usage, errors and the program name. */
+/* cli.c: the common options and usage (err.c prints the errors). */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -12,10 +12,7 @@
 
 #include "crm.h"
 
-/* The program name: the only mutable global, set once. */
-static const char *progname = "crm";
-
-/* The common options of DESIGN.md, in the order -h lists them. */
+/* The common options of crm(7), in the order -h lists them. */
 static const struct crm_opt commons[] = {
 	{ 'd', "db", CRM_ARG_PATH, "path", "the store (else $CRM_DB, else "
 	    "$XDG_DATA_HOME/crm/crm.db)", NULL, 0, 0 },
@@ -70,57 +67,6 @@ static const char *const argnames[] = {
 	[CRM_ARG_SCHEME] = "enum", [CRM_ARG_MODEL] = "enum",
 };
 
-const char *
-crm_progname(void)
-{
-	return progname;
-}
-
-static void
-vmsg(const struct crm_loc *at, int usage, const char *fmt, va_list ap)
-{
-	size_t n = strlen(fmt);
-	int e = errno;
-
-	fprintf(stderr, "%s: ", progname);
-	if (at != NULL && at->file != NULL) {
-		if (at->line > 0)
-			fprintf(stderr, "%s:%ld: ", at->file, at->line);
-		else
-			fprintf(stderr, "%s: ", at->file);
-	}
-	if (at != NULL && at->field != NULL)
-		fprintf(stderr, "%s: ", at->field);
-	vfprintf(stderr, fmt, ap);
-	if (n > 0 && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(e));
-	/* A usage error says where to look, on the same line. */
-	if (usage)
-		fprintf(stderr, "; try '%s -h'", progname);
-	fputc('\n', stderr);
-}
-
-int
-crm_err(int rc, const struct crm_loc *at, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(at, rc == CRM_EX_USAGE, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-void
-crm_warn(const struct crm_loc *at, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(at, 0, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * The store's path as SQLite must see it: a name SQLite would read as a
  * URI ("file:x.db") or as a database in memory (":memory:") is a file in
@@ -171,7 +117,7 @@ crm_cli_begin(struct crm_cli *cli, int argc, char **argv,
 	memset(cli, 0, sizeof *cli);
 	if (argc > 0 && argv[0] != NULL) {
 		p = strrchr(argv[0], '/');
-		progname = p != NULL ? p + 1 : argv[0];
+		crm_progname_set(p != NULL ? p + 1 : argv[0]);
 	}
 	/* A closed pipe ends the command quietly, as head(1) expects. */
 	signal(SIGPIPE, SIG_DFL);
@@ -282,7 +228,7 @@ putusage(const struct crm_cli *cli, FILE *fp, const char *tail)
 	char flags[128];
 	size_t i, j, n = 0;
 
-	fprintf(fp, "usage: %s", progname);
+	fprintf(fp, "usage: %s", crm_progname());
 	for (i = 0; (o = optat(cli, i)) != NULL && n + 1 < sizeof flags; i++)
 		if (isshort(o->c) && o->c != 'h' && o->arg == CRM_ARG_NONE) {
 			/* sorted as ASCII: "Hnq" */
@@ -344,7 +290,7 @@ help(const struct crm_cli *cli)
 	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
 		if (isoperand(o))
 			printf("  %-24s %s\n", o->name, o->help);
-	printf("see %s(1)\n", progname);
+	printf("see %s(1)\n", crm_progname());
 }
 
 /*
@@ -445,8 +391,8 @@ crm_usage(const struct crm_cli *cli)
 	char tail[160];
 
 	if (!cli->told) {
-		snprintf(tail, sizeof tail, "; try '%s -h'", progname);
-		fprintf(stderr, "%s: ", progname);
+		snprintf(tail, sizeof tail, "; try '%s -h'", crm_progname());
+		fprintf(stderr, "%s: ", crm_progname());
 		putusage(cli, stderr, tail);
 	}
 	return CRM_EX_USAGE;
@@ -459,7 +405,7 @@ crm_usage_err(const struct crm_cli *cli, const char *fmt, ...)
 
 	(void)cli;
 	va_start(ap, fmt);
-	vmsg(NULL, 1, fmt, ap);
+	crm_vmsg(NULL, 1, fmt, ap);
 	va_end(ap);
 	return CRM_EX_USAGE;
 }
@@ -752,7 +698,7 @@ crm_cli_next(struct crm_cli *cli)
 			help(cli);
 			exit(crm_cli_end(cli, CRM_EX_OK));
 		case CRM_OPT_VERSION:
-			printf("%s (crm) %s\n", progname, CRM_VERSION);
+			printf("%s (crm) %s\n", crm_progname(), CRM_VERSION);
 			exit(crm_cli_end(cli, CRM_EX_OK));
 		case CRM_OPT_OPTIONS:
 			listopts(cli);
@@ -775,22 +721,6 @@ crm_cli_next(struct crm_cli *cli)
 		}
 		return c;
 	}
-}
-
-int
-crm_cli_today(struct crm_cli *cli, const char *day)
-{
-	const char *why;
-	int64_t t;
-
-	if (cli->asofset || strchr(cli->common, 'A') == NULL || *day == '\0')
-		return 0;
-	if (crm_date_parse(day, cli->now, &t, &why) != 0)
-		return -1;
-	cli->now = crm_day_of(t) * 86400 + 86399;
-	cli->asofset = 1;
-	cli->today = 1;
-	return 1;
 }
 
 int

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -149,7 +150,7 @@ struct crm_opt {
 };
 
 /*
- * The parsed common options of DESIGN.md "The common interface".
+ * The parsed common options (crm(7), "Common options").
  * crm_cli_begin reads the environment once; nothing below it does.
  */
 struct crm_cli {
@@ -216,22 +217,23 @@ int	crm_usage_err(const struct crm_cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* --unit day|week (and a fit file's unit) as 1 or 7; -1 when neither. */
 int	crm_opt_unit(const char *arg, int *scale);
-/*
- * The store's today (crm-config today), a YYYY-MM-DD day: now becomes its
- * end, as with --asof, for a command that takes --asof and was not given
- * it.  1 when it applies, 0 when not (day "" included), -1 when day is no
- * date (not printed).
- */
-int	crm_cli_today(struct crm_cli *, const char *day);
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
+/* err.c: the program's name, as crm_cli_begin sets it from argv[0]. */
 const char *crm_progname(void);
+void	crm_progname_set(const char *);
 /*
  * Print "prog: file:line: field: message" on stderr, return rc.  A format
  * ending in ':' appends strerror(errno).
  */
 int	crm_err(int rc, const struct crm_loc *, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * The line both print (usage: end it with "; try 'prog -h'", as a usage
+ * error does).
+ */
+void	crm_vmsg(const struct crm_loc *, int usage, const char *fmt, va_list)
+	    __attribute__((format(printf, 3, 0)));
 /* A warning: the same shape, no status. */
 void	crm_warn(const struct crm_loc *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -335,10 +337,12 @@ enum crm_mode {
  * file that is not a crm store (by its header, read before SQLite opens
  * it) or has a newer schema is refused with CRM_EX_DATAERR and left as it
  * was.  A writer holds the write lock until crm_store_commit or
- * crm_store_close.
+ * crm_store_close.  The store runs the hooks (nhooks of them) at its fixed
+ * points; crm_store_open (hooks.c) passes crm's own.
  */
-int	crm_store_open(struct crm_store **, struct crm_cli *,
-	    enum crm_mode);
+struct crm_hook;
+int	crm_store_open_hooks(struct crm_store **, struct crm_cli *,
+	    enum crm_mode, const struct crm_hook *hooks, size_t nhooks);
 /*
  * Make the folders above path that are missing, mode 0700 whatever the
  * umask (a folder there keeps its mode); the first one made goes into top
@@ -418,18 +422,27 @@ void	**crm_store_slot(struct crm_store *, enum crm_slot);
 
 /*
  * The store runs each hook's open (when set) on a new connection before
- * any statement: SQL functions register there.  commit runs before each
- * COMMIT of a transaction, inside it: work that must be part of it (an
- * error leaves the transaction to be rolled back).  close runs when the
- * store closes, before the connection does: it frees the hook's slot.
+ * any statement: SQL functions register there.  migrate runs inside the
+ * migration's transaction after the store's own step to version to: what
+ * a concern does to its rows then.  commit runs before each COMMIT of a
+ * transaction, inside it: work that must be part of it (an error leaves
+ * the transaction to be rolled back).  close runs when the store closes,
+ * before the connection does: it frees the hook's slot.
  */
 struct crm_hook {
 	int	(*open)(struct sqlite3 *);
+	int	(*migrate)(struct crm_store *, int to);
 	int	(*commit)(struct crm_store *);
 	void	(*close)(struct crm_store *);
 };
-extern const struct crm_hook crm_hooks[];
-extern const size_t crm_nhooks;
+/*
+ * crm_store_open_hooks with crm's hooks (the statistics, the churn
+ * models' SQL function, forget's key): the store as the commands use it.
+ * store.c names none of them, so no concern's module and the store's
+ * depend on each other (tests/modules.t).
+ */
+int	crm_store_open(struct crm_store **, struct crm_cli *,
+	    enum crm_mode);
 
 /* ---- stats.c: per-customer statistics ----------------------------------- */
 
@@ -529,7 +542,7 @@ struct crm_field {
 	const char		*name;		/* as users write it */
 	const char		*column;	/* stored column, or NULL */
 	const char		*expr;		/* SQL computing it; ?1 = now */
-	const char		*hexpr;		/* from history up to ?1 */
+	const char		*hexpr;		/* unused: metric.c has the SQL */
 	enum crm_type		 type;
 	int64_t			 min, max;	/* CRM_T_INT range */
 	const char *const	*values;	/* CRM_T_ENUM */
@@ -550,11 +563,6 @@ struct crm_kind {
 	int			 tags;		/* takes tag.NAME */
 	/* SQL run after each write: ?1 = id, ?2 = now. */
 	const char		*fixup;
-	/*
-	 * The statistics after adding record ?1, or no change when it cannot
-	 * tell (then they are recomputed from history at commit).
-	 */
-	const char		*incr;
 	/* A check across fields (vals by field index); prints, returns. */
 	int			(*check)(const struct crm_kind *,
 				    const struct crm_val *,
@@ -726,9 +734,10 @@ int	crm_tier_numbers(struct crm_store *, const char *key, double *,
 	    int n);
 /*
  * Each buyer's id, r (days since the last purchase), f (purchase days)
- * and m (revenue) as of ?1, counting purchases after since.
+ * and m (revenue) as of ?1, counting purchases after since: the metrics
+ * of metric.c, from history when q->hist.
  */
-void	crm_tier_buyers(struct crm_sql *, int hist, int64_t since);
+void	crm_tier_buyers(struct crm_sql *, int64_t since);
 /* SQL: minor units in column m as a decimal string (m > 0). */
 void	crm_tier_money(struct crm_sql *, const char *m, int decimals);
 /* SQL: CASE WHEN v op c1 THEN l1 WHEN v op c2 THEN l2 ELSE l3 END. */
@@ -1118,7 +1127,7 @@ struct crm_sql {
 	size_t		 len, cap;
 	struct crm_bind	*b;
 	int		 nb, capb;
-	int		 hist;	/* metrics from history up to ?1 */
+	int		 hist;	/* metrics from history up to ?1 (metric.c) */
 };
 
 void	crm_sql_add(struct crm_sql *, const char *fmt, ...)
@@ -1131,7 +1140,129 @@ int	crm_sql_prepare(struct crm_store *, struct crm_sql *,
 	    struct sqlite3_stmt **);
 void	crm_sql_free(struct crm_sql *);
 
-/* The SQL expression of a field, attr.KEY or tag.NAME of kind (alias c). */
+/* ---- metric.c: the statistics of a customer's history -------------------- */
+
+/*
+ * Append the SQL of metric name (a CRM_F_METRIC field of customers) for
+ * the customer whose id is the SQL key: from the stats row aliased s, or,
+ * with q->hist, from the history up to ?1.  -1: no such metric.
+ */
+int	crm_metric_sql(struct crm_sql *, const char *name, const char *key);
+/*
+ * Append "SELECT customer, NAME..." of the metrics in names ("recency,
+ * frequency"), all from one kind of history: a row per customer with
+ * history of it (after since, unless INT64_MIN) up to ?1.  From the
+ * stats table when that can tell (no q->hist, since INT64_MIN, every
+ * statistic stored), else in one pass over the history.  cond (or NULL)
+ * is SQL appended to its WHERE (" AND customer IN ...").  -1: an unknown
+ * metric, or metrics of two kinds.
+ */
+int	crm_metric_rows(struct crm_sql *, const char *names, int64_t since,
+	    const char *cond);
+/*
+ * Append "ID IN (...)": the ticket whose id is the SQL id is open at the
+ * end of day ?1, as open_tickets counts it.
+ */
+void	crm_metric_open_ticket(struct crm_sql *, const char *id);
+/* 1 when every statistic the metrics in names read is kept in stats. */
+int	crm_metric_stored(const char *names);
+/* The metrics and statistics by number (NULL past the last): for tests. */
+const char *crm_metric_name(int);
+const char *crm_metric_stat(int, int *stored);
+/*
+ * For stats.c: the statement that recomputes the stats rows of the
+ * customers in temp.touched, ?1 bound to INT64_MAX (the end of time).
+ */
+void	crm_metric_refresh(struct crm_sql *);
+/* For rec.c: the stats row of customer ?1, made empty if missing. */
+void	crm_metric_ensure(struct crm_sql *);
+/*
+ * For rec.c: the update of the stats row after record ?1 of kind, or no
+ * change when it cannot tell (stats.c recomputes at commit).  0 when the
+ * kind has no statistics (nothing appended).
+ */
+int	crm_metric_incr(struct crm_sql *, const char *kind);
+/*
+ * The same for every record of kind with an id above ?1 at once, summed
+ * per customer; 0 when the kind's statistics do not add up so (only
+ * points do).
+ */
+int	crm_metric_incr_after(struct crm_sql *, const char *kind);
+
+/* ---- points.c: the loyalty points ledger --------------------------------- */
+
+/* Points earned at ts, left unspent. */
+struct crm_lot {
+	int64_t	ts, left;
+};
+/*
+ * One customer's ledger, oldest first: earned points are lots, spent
+ * oldest first; what of a lot is left when its period ends expires.
+ */
+struct crm_ledger {
+	struct crm_dur	 period;	/* points.expiry */
+	int64_t		 now;		/* the end of the --asof day */
+	struct crm_lot	*lot;
+	size_t		 head, n, cap;
+	/* expiries found, not written yet: the lots, with what lapsed */
+	struct crm_lot	*due;
+	size_t		 ndue, capdue;
+	int64_t		 earned, redeemed, expired, balance;
+};
+/* An empty ledger whose lots last period, as of now. */
+void	crm_ledger_init(struct crm_ledger *, const struct crm_dur *period,
+	    int64_t now);
+/* The same with the store's points.expiry and --asof day. */
+int	crm_ledger_open(struct crm_store *, struct crm_ledger *);
+/* Empty it for the next customer (the lots' memory kept). */
+void	crm_ledger_reset(struct crm_ledger *);
+void	crm_ledger_free(struct crm_ledger *);
+/*
+ * Apply a ledger row at ts, in time order: delta > 0 earns a lot, else it
+ * spends (isexpiry: an expiry written before); lots whose period ended
+ * before ts lapse first.
+ */
+int	crm_ledger_entry(struct crm_ledger *, int64_t ts, int64_t delta,
+	    int isexpiry);
+/* Lapse the lots whose period ended by now: the ledger as of now. */
+int	crm_ledger_end(struct crm_ledger *);
+/*
+ * When the oldest points left expire (0: none left), *amount how many
+ * expire that day.
+ */
+int64_t	crm_ledger_expiring(const struct crm_ledger *, int64_t *amount);
+/*
+ * Every customer's ledger up to l->now, customer by customer: fn sees
+ * each one ended (crm_ledger_end), with the expiries up to the day.
+ */
+int	crm_ledgers(struct crm_store *, struct crm_ledger *,
+	    int (*fn)(struct crm_store *, int64_t customer,
+	    struct crm_ledger *, void *), void *);
+/*
+ * Credit every purchase up to --asof not credited yet, floor(amount x
+ * pts / units) plus its product's bonus ("tea:50,mugs:5"): *n purchases.
+ */
+int	crm_points_earn(struct crm_store *, long pts, long units,
+	    const char *bonus, int64_t *n);
+/* Write off what expired by --asof: *records records, *points points. */
+int	crm_points_expire(struct crm_store *, int64_t *records,
+	    int64_t *points);
+
+/* ---- field.c: the field names users write -------------------------------- */
+
+/*
+ * 0 when name is a field of kind k a user can write: a field or metric,
+ * attr.KEY, tag.NAME, tier.SCHEME (of a scheme crm has).  Else -1, and
+ * hint (n bytes) holds " (did you mean NAME?)" for the nearest field, or
+ * nothing.
+ */
+int	crm_field_known(const struct crm_kind *, const char *name, char *hint,
+	    size_t n);
+/*
+ * Append the SQL expression of a field, metric, attr.KEY, tag.NAME or
+ * tier.SCHEME of kind (alias c; with q->hist, metrics as of ?1).  -1 for
+ * a name that cannot be one (crm_field_known says which exist).
+ */
 int	crm_field_sql(struct crm_sql *, const struct crm_kind *,
 	    const char *name, const struct crm_field **ftype);
 
@@ -1301,6 +1432,8 @@ int	crm_forget_keygen(struct crm_store *);
  * known of them.
  */
 int	crm_forget_legacy(struct crm_store *);
+/* The migrate hook: at schema 5, crm_forget_keygen, crm_forget_legacy. */
+int	crm_forget_migrate(struct crm_store *, int to);
 /*
  * For crm-backup: write every forget of the store (time, customer id,
  * hashes) and the key into the SQLite file at path, a list of forgets

@@ -324,7 +324,7 @@ static int
 test(struct fx *x)
 {
 	const struct crm_field *f;
-	char *field, *op;
+	char *field, *op, hint[96], msg[192];
 	int rc = CRM_EX_OK, neg = 0, first;
 
 	if (x->t != T_WORD)
@@ -346,9 +346,9 @@ test(struct fx *x)
 		goto out;
 	}
 	f = crm_kind_field(x->kind, field);
-	if (f == NULL && !(x->kind->tags && strncmp(field, "tier.", 5) == 0 &&
-	    crm_tier_scheme(field + 5) >= 0)) {
-		rc = err(x, "%s: no such field", field);
+	if (crm_field_known(x->kind, field, hint, sizeof hint) != 0) {
+		snprintf(msg, sizeof msg, "%s: no such field%s", field, hint);
+		rc = err(x, "%s", msg);
 		goto out;
 	}
 	next(x);

@@ -672,6 +672,18 @@ crm_customer_forget(struct crm_store *st, int64_t id)
 }
 
 int
+crm_forget_migrate(struct crm_store *st, int to)
+{
+	int rc;
+
+	if (to != 5)
+		return CRM_EX_OK;
+	if ((rc = crm_forget_keygen(st)) != CRM_EX_OK)
+		return rc;
+	return crm_forget_legacy(st);
+}
+
+int
 crm_forget_legacy(struct crm_store *st)
 {
 	sqlite3_stmt *s = NULL;

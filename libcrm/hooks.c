@@ -1,17 +1,27 @@
 /*
  * hooks.c: the work the store runs at its fixed points, listed here so that
  * store.c names no concern of its own (crm.h, "hooks.c", says when each
- * runs).  A concern that needs the store to do something for it on every
- * open or commit adds one line.
+ * runs), and crm_store_open, the store with them.  A concern that needs the
+ * store to do something for it on every open, migration or commit adds one
+ * line.
  */
 #include <stddef.h>
 
 #include "crm.h"
 
-const struct crm_hook crm_hooks[] = {
+static const struct crm_hook hooks[] = {
 	/* crm_palive() for filters and reports over stored fits. */
-	{ crm_churn_register, NULL, NULL },
+	{ crm_churn_register, NULL, NULL, NULL },
+	/* The key of forget's hashes, and an older crm's forgets finished. */
+	{ NULL, crm_forget_migrate, NULL, NULL },
 	/* Statistics of the customers the transaction touched. */
-	{ NULL, crm_stats_commit, crm_stats_close },
+	{ NULL, NULL, crm_stats_commit, crm_stats_close },
 };
-const size_t crm_nhooks = sizeof crm_hooks / sizeof crm_hooks[0];
+
+int
+crm_store_open(struct crm_store **out, struct crm_cli *cli,
+    enum crm_mode mode)
+{
+	return crm_store_open_hooks(out, cli, mode, hooks,
+	    sizeof hooks / sizeof hooks[0]);
+}

@@ -38,28 +38,12 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
 	    "customer.id = c.customer)", NULL, CRM_T_TEXT, 0, 0, NULL, \
 	    "customer", CRM_F_REFKEY, "customer_ref", NULL }
 /*
- * A metric: from the stored statistics (s, joined to every customer
- * query), or with --asof before the newest history, from the history up
- * to ?1, the end of the --asof day.
+ * A metric: its SQL, from the stored statistics or from the history up to
+ * the --asof day, is metric.c's.
  */
-#define METRIC(n, t, stored, hist) \
-	{ n, NULL, stored, hist, t, 0, 0, NULL, NULL, \
+#define METRIC(n, t) \
+	{ n, NULL, NULL, NULL, t, 0, 0, NULL, NULL, \
 	    CRM_F_READONLY | CRM_F_METRIC, n, NULL }
-#define PAST(tbl, what, cond) \
-	"(SELECT " what " FROM " tbl " AS h WHERE h.customer = c.id AND " \
-	    cond ")"
-#define LATEST(kind) \
-	"(SELECT score FROM survey AS h WHERE h.customer = c.id AND " \
-	    "h.kind = '" kind "' AND h.ts <= ?1 " \
-	    "ORDER BY h.ts DESC, h.id DESC LIMIT 1)"
-#define ONLINE	"('phone', 'email', 'chat', 'social')"
-#define AVG(r, n) \
-	"(" r " / " n " - (" r " % " n " < 0) + ((" r " % " n " + " n ") % " \
-	    n " * 2 >= " n "))"
-/* Orders in history: one per order_ref, and each purchase without one. */
-#define HORDERS \
-	"(count(DISTINCT h.order_ref) + count(*) FILTER (WHERE h.order_ref " \
-	    "IS NULL))"
 
 static const struct crm_field customer_fields[] = {
 	ID,
@@ -102,68 +86,28 @@ static const struct crm_field customer_fields[] = {
 	    "FROM tag WHERE tag.customer = c.id ORDER BY tag))", NULL,
 	    CRM_T_TEXT, 0, 0, NULL, NULL, CRM_F_READONLY, "tags", NULL },
 	/* Day counts: whole calendar days up to the --asof day. */
-	METRIC("recency", CRM_T_DAYS,
-	    "max(0, ?1 / 86400 - s.last_purchase / 86400)",
-	    "(?1 / 86400 - " PAST("purchase", "max(h.ts)", "h.ts <= ?1")
-	    " / 86400)"),
-	METRIC("frequency", CRM_T_INT, "coalesce(s.days, 0)",
-	    PAST("purchase", "count(DISTINCT h.ts / 86400)", "h.ts <= ?1")),
-	METRIC("monetary", CRM_T_MONEY, "coalesce(s.revenue, 0)",
-	    PAST("purchase", "coalesce(sum(h.amount), 0)", "h.ts <= ?1")),
-	/*
-	 * Revenue per order, rounded half up to the minor unit: floor(r / n)
-	 * and a remainder in [0, n) (SQL's / and % truncate), so nothing in
-	 * it can overflow (as crm_money_avg).
-	 */
-	METRIC("aov", CRM_T_MONEY,
-	    "(CASE WHEN s.orders > 0 THEN " AVG("s.revenue", "s.orders")
-	    " END)",
-	    PAST("purchase", "CASE WHEN count(*) > 0 THEN " AVG("sum(h.amount)",
-	    HORDERS) " END", "h.ts <= ?1")),
-	METRIC("tenure", CRM_T_DAYS,
-	    "(?1 / 86400 - s.first_purchase / 86400)",
-	    "(?1 / 86400 - " PAST("purchase", "min(h.ts)", "h.ts <= ?1")
-	    " / 86400)"),
-	METRIC("first_purchase", CRM_T_TIME, "s.first_purchase",
-	    PAST("purchase", "min(h.ts)", "h.ts <= ?1")),
-	METRIC("last_purchase", CRM_T_TIME, "s.last_purchase",
-	    PAST("purchase", "max(h.ts)", "h.ts <= ?1")),
-	METRIC("last_contact", CRM_T_TIME, "s.last_contact",
-	    PAST("contact", "max(h.ts)", "h.ts <= ?1")),
-	METRIC("last_online", CRM_T_TIME, "s.last_online",
-	    PAST("contact", "max(h.ts)", "h.ts <= ?1 AND h.channel IN "
-	    ONLINE)),
-	METRIC("last_visit", CRM_T_TIME, "s.last_visit",
-	    PAST("contact", "max(h.ts)", "h.ts <= ?1 AND h.channel = "
-	    "'visit'")),
-	METRIC("last_inbound", CRM_T_TIME, "s.last_inbound",
-	    PAST("contact", "max(h.ts)", "h.ts <= ?1 AND h.direction = "
-	    "'in'")),
-	/* Open at the time: opened by then, not resolved by then. */
-	METRIC("open_tickets", CRM_T_INT, "coalesce(s.open_tickets, 0)",
-	    PAST("ticket", "count(*)", "h.opened <= ?1 AND (h.status = "
-	    "'open' OR h.resolved > ?1)")),
-	METRIC("csat", CRM_T_INT, "s.csat", LATEST("csat")),
-	METRIC("nps", CRM_T_INT, "s.nps", LATEST("nps")),
-	METRIC("expectation", CRM_T_INT, "s.expectation",
-	    LATEST("expectation")),
-	METRIC("satisfaction", CRM_T_INT, "s.satisfaction",
-	    LATEST("satisfaction")),
-	METRIC("points", CRM_T_INT, "coalesce(s.points, 0)",
-	    PAST("points", "coalesce(sum(h.delta), 0)", "h.ts <= ?1")),
+	METRIC("recency", CRM_T_DAYS),
+	METRIC("frequency", CRM_T_INT),
+	METRIC("monetary", CRM_T_MONEY),
+	METRIC("orders", CRM_T_INT),
+	/* Revenue per order, rounded half up to the minor unit. */
+	METRIC("aov", CRM_T_MONEY),
+	METRIC("tenure", CRM_T_DAYS),
+	METRIC("first_purchase", CRM_T_TIME),
+	METRIC("last_purchase", CRM_T_TIME),
+	METRIC("last_contact", CRM_T_TIME),
+	METRIC("last_online", CRM_T_TIME),
+	METRIC("last_visit", CRM_T_TIME),
+	METRIC("last_inbound", CRM_T_TIME),
+	METRIC("open_tickets", CRM_T_INT),
+	METRIC("open_complaints", CRM_T_INT),
+	METRIC("csat", CRM_T_INT),
+	METRIC("nps", CRM_T_INT),
+	METRIC("expectation", CRM_T_INT),
+	METRIC("satisfaction", CRM_T_INT),
+	METRIC("points", CRM_T_INT),
 	/* P(alive) by the newest stored fit of a churn model. */
-	METRIC("p_alive", CRM_T_REAL,
-	    "(SELECT crm_palive(f.model, f.p1, f.p2, f.p3, f.p4, s.days - 1, "
-	    "(s.last_purchase / 86400 - s.first_purchase / 86400) * 1.0 / "
-	    "f.scale, (?1 / 86400 - s.first_purchase / 86400) * 1.0 / f.scale) "
-	    "FROM fit AS f WHERE f.model != 'gg' ORDER BY f.id DESC LIMIT 1)",
-	    "(SELECT crm_palive(f.model, f.p1, f.p2, f.p3, f.p4, "
-	    PAST("purchase", "count(DISTINCT h.ts / 86400) - 1", "h.ts <= ?1")
-	    ", " PAST("purchase", "max(h.ts) / 86400 - min(h.ts) / 86400",
-	    "h.ts <= ?1") " * 1.0 / f.scale, (?1 / 86400 - "
-	    PAST("purchase", "min(h.ts) / 86400", "h.ts <= ?1")
-	    ") * 1.0 / f.scale) FROM fit AS f WHERE f.model != 'gg' ORDER BY "
-	    "f.id DESC LIMIT 1)"),
+	METRIC("p_alive", CRM_T_REAL),
 };
 
 static const char *const channels[] = { "phone", "email", "chat", "social",
@@ -253,51 +197,6 @@ survey_check(const struct crm_kind *k, const struct crm_val *v,
 	    "(%lld to %lld)", (long long)score->i, kind->s, (long long)lo,
 	    (long long)hi);
 }
-
-/*
- * The statistics after one added record (?1), without rescanning the
- * customer's history.  A purchase with an order_ref, or a survey older
- * than the latest of its kind, changes no row: then the customer's
- * statistics are recomputed from history at commit.
- */
-#define LATER(t)	"max(coalesce(" t ", n.ts), n.ts)"
-static const char purchase_incr[] =
-    "UPDATE stats SET first_purchase = min(coalesce(first_purchase, n.ts), "
-    "n.ts), last_purchase = " LATER("last_purchase") ", purchases = "
-    "purchases + 1, orders = orders + 1, days = days + NOT EXISTS (SELECT 1 "
-    "FROM purchase AS q WHERE q.customer = n.customer AND q.ts >= n.ts / "
-    "86400 * 86400 AND q.ts < n.ts / 86400 * 86400 + 86400 AND q.id != "
-    "n.id), revenue = revenue + n.amount, newest = " LATER("newest")
-    " FROM (SELECT * FROM purchase WHERE id = ?1 AND order_ref IS NULL) AS "
-    "n WHERE stats.customer = n.customer";
-static const char contact_incr[] =
-    "UPDATE stats SET last_contact = " LATER("last_contact") ", "
-    "last_online = CASE WHEN n.channel IN ('phone', 'email', 'chat', "
-    "'social') THEN " LATER("last_online") " ELSE last_online END, "
-    "last_visit = CASE WHEN n.channel = 'visit' THEN " LATER("last_visit")
-    " ELSE last_visit END, last_inbound = CASE WHEN n.direction = 'in' THEN "
-    LATER("last_inbound") " ELSE last_inbound END, newest = "
-    LATER("newest") " FROM (SELECT * FROM contact WHERE id = ?1) AS n "
-    "WHERE stats.customer = n.customer";
-static const char ticket_incr[] =
-    "UPDATE stats SET open_tickets = open_tickets + (n.status = 'open'), "
-    "newest = max(coalesce(newest, 0), n.opened, coalesce(n.first_response, "
-    "0), coalesce(n.resolved, 0)) FROM (SELECT * FROM ticket WHERE id = ?1) "
-    "AS n WHERE stats.customer = n.customer";
-static const char survey_incr[] =
-    "UPDATE stats SET csat = CASE WHEN n.kind = 'csat' THEN n.score ELSE "
-    "csat END, nps = CASE WHEN n.kind = 'nps' THEN n.score ELSE nps END, "
-    "expectation = CASE WHEN n.kind = 'expectation' THEN n.score ELSE "
-    "expectation END, satisfaction = CASE WHEN n.kind = 'satisfaction' THEN "
-    "n.score ELSE satisfaction END, newest = " LATER("newest") " FROM "
-    "(SELECT * FROM survey AS v WHERE v.id = ?1 AND NOT EXISTS (SELECT 1 "
-    "FROM survey AS l WHERE l.customer = v.customer AND l.kind = v.kind AND "
-    "(l.ts > v.ts OR (l.ts = v.ts AND l.id > v.id)))) AS n WHERE "
-    "stats.customer = n.customer";
-static const char points_incr[] =
-    "UPDATE stats SET points = points + n.delta, newest = " LATER("newest")
-    " FROM (SELECT * FROM points WHERE id = ?1) AS n WHERE stats.customer = "
-    "n.customer";
 
 static const struct crm_derive customer_derive[] = {
 	{ "email_key", "email", crm_email_key_stored },
@@ -423,28 +322,28 @@ static const struct crm_kind kinds[] = {
 	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
 	    customer_fields, N(customer_fields),
 	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    NULL, NULL, NULL, customer_derive, NULL, NULL, NULL, NULL },
+	    NULL, NULL, customer_derive, NULL, NULL, NULL, NULL },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, NULL, purchase_incr, NULL, NULL, NULL,
+	    0, 0, NULL, NULL, NULL, NULL,
 	    /* One line of an order per product: a file imported twice. */
 	    "order_ref,product", "ts", purchase_says },
 	{ "contact", "contact", "contact AS c", contact_fields,
 	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    NULL, contact_incr, NULL, NULL, NULL, NULL, "ts", contact_says },
+	    NULL, NULL, NULL, NULL, NULL, "ts", contact_says },
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
 	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, "
 	    "'open'), resolved = CASE WHEN status = 'closed' AND resolved IS "
-	    "NULL THEN ?2 ELSE resolved END WHERE id = ?1", ticket_incr, NULL,
-	    NULL, NULL, NULL, "opened", ticket_says },
+	    "NULL THEN ?2 ELSE resolved END WHERE id = ?1", NULL, NULL, NULL,
+	    NULL, "opened", ticket_says },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
-	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_incr,
-	    survey_check, NULL, NULL, NULL, "ts", survey_says },
+	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_check,
+	    NULL, NULL, NULL, "ts", survey_says },
 	{ "points", "points", "points AS c", points_fields, N(points_fields),
-	    "id,customer,ts,delta,reason", 0, 0, NULL, points_incr,
-	    NULL, NULL, points_guard, NULL, "ts", points_says },
+	    "id,customer,ts,delta,reason", 0, 0, NULL, NULL, NULL,
+	    points_guard, NULL, "ts", points_says },
 };
 
 const struct crm_kind *

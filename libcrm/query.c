@@ -1,6 +1,6 @@
 /*
  * query.c: SQL text built piecewise with every value bound, the SQL of
- * fields, and field lists (-F) with their output.
+ * fields, and the output of field lists (-F).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -116,113 +116,6 @@ crm_sql_free(struct crm_sql *q)
 	free(q->b);
 	free(q->buf);
 	memset(q, 0, sizeof *q);
-}
-
-int
-crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
-    const struct crm_field **ftype)
-{
-	const struct crm_field *f;
-
-	*ftype = NULL;
-	if (k->attrs && strncmp(name, "attr.", 5) == 0) {
-		if (!crm_attr_key_valid(name + 5))
-			return -1;
-		crm_sql_add(q, "(SELECT value FROM attr WHERE attr.customer = "
-		    "c.id AND attr.key = ");
-		crm_sql_text(q, name + 5);
-		crm_sql_add(q, ")");
-		return 0;
-	}
-	if (k->tags && strncmp(name, "tag.", 4) == 0) {
-		if (!crm_tag_valid(name + 4))
-			return -1;
-		crm_sql_add(q, "EXISTS (SELECT 1 FROM tag WHERE tag.customer = "
-		    "c.id AND tag.tag = ");
-		crm_sql_text(q, name + 4);
-		crm_sql_add(q, ")");
-		return 0;
-	}
-	if (k->tags && strncmp(name, "tier.", 5) == 0) {
-		/* The latest run of the scheme; NULL for those it left out. */
-		if (crm_tier_scheme(name + 5) < 0)
-			return -1;
-		crm_sql_add(q, "(SELECT t.tier FROM tier AS t WHERE t.customer "
-		    "= c.id AND t.run = (SELECT max(id) FROM tier_run WHERE "
-		    "scheme = ");
-		crm_sql_text(q, name + 5);
-		crm_sql_add(q, "))");
-		return 0;
-	}
-	if ((f = crm_kind_field(k, name)) == NULL)
-		return -1;
-	*ftype = f;
-	if (f->column != NULL)
-		crm_sql_add(q, "c.%s", f->column);
-	else
-		crm_sql_add(q, "%s", q->hist && f->hexpr != NULL ? f->hexpr :
-		    f->expr);
-	return 0;
-}
-
-int
-crm_cols_parse(struct crm_cols *cols, const struct crm_kind *k,
-    const char *opt, const char *list)
-{
-	struct crm_sql probe = { 0 };
-	char *dup, *p, *tok;
-	int rc = CRM_EX_OK;
-
-	memset(cols, 0, sizeof *cols);
-	if ((dup = strdup(list)) == NULL)
-		oom();
-	for (p = dup; (tok = strsep(&p, ",")) != NULL;) {
-		const struct crm_field *f;
-
-		if (*tok == '\0') {
-			rc = crm_err(CRM_EX_USAGE, NULL, "%s: an empty field "
-			    "name in \"%s\"", opt, list);
-			break;
-		}
-		/* Far below SQLite's 2,000 columns of a result. */
-		if (cols->n == CRM_COLS_MAX) {
-			rc = crm_err(CRM_EX_USAGE, NULL, "%s: more than %d "
-			    "fields", opt, CRM_COLS_MAX);
-			break;
-		}
-		if (crm_field_sql(&probe, k, tok, &f) != 0) {
-			rc = crm_err(CRM_EX_USAGE, NULL, "%s: %s: no such "
-			    "field of %s (crm-ls -F help lists them)", opt,
-			    tok, k->name);
-			break;
-		}
-		cols->names = realloc(cols->names, (cols->n + 1) *
-		    sizeof *cols->names);
-		cols->fields = realloc(cols->fields, (cols->n + 1) *
-		    sizeof *cols->fields);
-		if (cols->names == NULL || cols->fields == NULL)
-			oom();
-		if ((cols->names[cols->n] = strdup(tok)) == NULL)
-			oom();
-		cols->fields[cols->n++] = f;
-	}
-	crm_sql_free(&probe);
-	free(dup);
-	if (rc != CRM_EX_OK)
-		crm_cols_free(cols);
-	return rc;
-}
-
-void
-crm_cols_free(struct crm_cols *cols)
-{
-	int i;
-
-	for (i = 0; i < cols->n; i++)
-		free(cols->names[i]);
-	free(cols->names);
-	free(cols->fields);
-	memset(cols, 0, sizeof *cols);
 }
 
 const char *

@@ -382,6 +382,7 @@ int
 crm_writer_new(struct crm_writer **out, struct crm_store *st,
     const struct crm_kind *k, enum crm_wmode mode, int bulk, int64_t sizehint)
 {
+	struct crm_sql incr = { 0 }, ensure = { 0 };
 	struct crm_writer *w;
 	char sql[256];
 	int i, rc;
@@ -464,12 +465,16 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	    (rc = crm_forgotten_open(&w->forgotten, st)) != CRM_EX_OK)
 		return rc;
 	/* One row at a time, the statistics follow each row cheaply. */
-	if (!bulk && k->incr != NULL && ((rc = crm_prepare(st, "INSERT OR "
-	    "IGNORE INTO stats (customer, purchases, orders, days, revenue, "
-	    "open_tickets, points) VALUES (?, 0, 0, 0, 0, 0, 0)", &w->ensure))
-	    != CRM_EX_OK || (rc = crm_prepare(st, k->incr, &w->incr)) !=
-	    CRM_EX_OK))
-		return rc;
+	if (!bulk && crm_metric_incr(&incr, k->name)) {
+		crm_metric_ensure(&ensure);
+		rc = crm_prepare(st, ensure.buf, &w->ensure);
+		if (rc == CRM_EX_OK)
+			rc = crm_prepare(st, incr.buf, &w->incr);
+		crm_sql_free(&ensure);
+		crm_sql_free(&incr);
+		if (rc != CRM_EX_OK)
+			return rc;
+	}
 	/*
 	 * The first id this writer adds, as AUTOINCREMENT gives it: past any
 	 * id ever used.  Record n of a load gets first + n (see lineof).

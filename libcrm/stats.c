@@ -13,47 +13,6 @@
 #include "crm.h"
 
 #define TOUCHED	"(SELECT customer FROM temp.touched)"
-#define ONLINE	"('phone', 'email', 'chat', 'social')"
-#define LATEST(kind) \
-	"(SELECT score FROM survey AS h WHERE h.customer = t.customer AND " \
-	"h.kind = '" kind "' ORDER BY h.ts DESC, h.id DESC LIMIT 1)"
-
-static const char refresh[] =
-    "INSERT OR REPLACE INTO stats (customer, first_purchase, last_purchase, "
-    "purchases, orders, days, revenue, last_contact, last_online, "
-    "last_visit, last_inbound, open_tickets, csat, nps, expectation, "
-    "satisfaction, points, newest) "
-    "SELECT t.customer, p.first, p.last, coalesce(p.n, 0), "
-    "coalesce(p.orders, 0), coalesce(p.days, 0), coalesce(p.revenue, 0), "
-    "k.last, k.online, k.visit, k.inbound, coalesce(tk.open, 0), "
-    LATEST("csat") ", " LATEST("nps") ", " LATEST("expectation") ", "
-    LATEST("satisfaction") ", coalesce(pt.total, 0), "
-    "nullif(max(coalesce(p.last, 0), coalesce(k.last, 0), "
-    "coalesce(tk.newest, 0), coalesce(sv.newest, 0), "
-    "coalesce(pt.newest, 0)), 0) "
-    "FROM temp.touched AS t "
-    "LEFT JOIN (SELECT customer, min(ts) AS first, max(ts) AS last, "
-    "  count(*) AS n, count(DISTINCT order_ref) + count(*) FILTER (WHERE "
-    "  order_ref IS NULL) AS orders, count(DISTINCT ts / 86400) AS days, "
-    "  sum(amount) AS revenue FROM purchase WHERE customer IN " TOUCHED
-    "  GROUP BY customer) AS p ON p.customer = t.customer "
-    "LEFT JOIN (SELECT customer, max(ts) AS last, max(ts) FILTER (WHERE "
-    "  channel IN " ONLINE ") AS online, max(ts) FILTER (WHERE channel = "
-    "  'visit') AS visit, max(ts) FILTER (WHERE direction = 'in') AS "
-    "  inbound FROM contact WHERE customer IN " TOUCHED
-    "  GROUP BY customer) AS k ON k.customer = t.customer "
-    "LEFT JOIN (SELECT customer, count(*) FILTER (WHERE status = 'open') "
-    "  AS open, max(max(opened), coalesce(max(first_response), 0), "
-    "  coalesce(max(resolved), 0)) AS newest FROM ticket WHERE customer IN "
-    TOUCHED " GROUP BY customer) AS tk ON tk.customer = t.customer "
-    "LEFT JOIN (SELECT customer, max(ts) AS newest FROM survey WHERE "
-    "  customer IN " TOUCHED " GROUP BY customer) AS sv "
-    "  ON sv.customer = t.customer "
-    "LEFT JOIN (SELECT customer, sum(delta) AS total, max(ts) AS newest "
-    "  FROM points WHERE customer IN " TOUCHED " GROUP BY customer) AS pt "
-    "  ON pt.customer = t.customer "
-    /* A customer deleted in this command has no statistics left. */
-    "WHERE t.customer IN (SELECT id FROM customer)";
 
 /*
  * A customer's purchases that add up beyond 64 bits (sum() checks each
@@ -198,13 +157,25 @@ int
 crm_stats_refresh(struct crm_store *st)
 {
 	sqlite3 *db = crm_store_db(st);
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
 	double before, after, bound, all;
 	char max[32];
 	int rc;
 
 	if ((rc = total(st, TOUCHED_REVENUE, &before)) != CRM_EX_OK)
 		return rc;
-	if ((rc = sqlite3_exec(db, refresh, NULL, NULL, NULL)) != SQLITE_OK) {
+	/* Every statistic as of the end of time (metric.c). */
+	crm_metric_refresh(&q);
+	if ((rc = crm_prepare(st, q.buf, &s)) != CRM_EX_OK) {
+		crm_sql_free(&q);
+		return rc;
+	}
+	crm_sql_free(&q);
+	sqlite3_bind_int64(s, 1, INT64_MAX);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
 		if (rc == SQLITE_ERROR && strcmp(sqlite3_errmsg(db),
 		    "integer overflow") == 0)
 			return overflow(st);

@@ -23,6 +23,8 @@ struct crm_store {
 	int			 intx;
 	int			 decimals;
 	void			*slot[CRM_NSLOTS]; /* crm_store_slot */
+	const struct crm_hook	*hooks;		/* what it runs for others */
+	size_t			 nhooks;
 	dev_t			 dev;		/* the file opened, which a */
 	ino_t			 ino;		/* writer checks at commit */
 	int			 scrub;		/* erased bytes may linger */
@@ -251,7 +253,7 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	 * largest revenues at hand (crm_stats_refresh).  What crm-rm
 	 * --forget keeps of a person: when, which id, and keyed hashes of
 	 * their ref, e-mails and phones, never the values (see forget.c;
-	 * the key is made by crm_forget_keygen).
+	 * the key is made by crm_forget_keygen, a migrate hook).
 	 */
 	"CREATE INDEX stats_revenue ON stats(revenue);"
 	"CREATE TABLE forget ("
@@ -371,18 +373,13 @@ order_key(struct crm_store *st)
 }
 
 /*
- * Schema 5: the purchases' order key, then the key of forget's hashes,
- * then the forgets of an older crm finished with it.
+ * Schema 5: the purchases' order key (the key of forget's hashes, and the
+ * forgets of an older crm finished with it, are forget's migrate hook).
  */
 static int
 schema5(struct crm_store *st)
 {
-	int rc;
-
-	if ((rc = order_key(st)) != CRM_EX_OK ||
-	    (rc = crm_forget_keygen(st)) != CRM_EX_OK)
-		return rc;
-	return crm_forget_legacy(st);
+	return order_key(st);
 }
 
 sqlite3 *
@@ -583,6 +580,7 @@ migrate(struct crm_store *st, int fresh)
 {
 	char sql[128];
 	int64_t v, from, appid, tables;
+	size_t i;
 	int rc;
 
 	if ((rc = crm_exec(st, "BEGIN IMMEDIATE")) != CRM_EX_OK)
@@ -607,6 +605,11 @@ migrate(struct crm_store *st, int fresh)
 		if (migrate_c[v] != NULL && (rc = migrate_c[v](st)) !=
 		    CRM_EX_OK)
 			return rc;
+		/* What other concerns do to their rows at this version. */
+		for (i = 0; i < st->nhooks; i++)
+			if (st->hooks[i].migrate != NULL && (rc =
+			    st->hooks[i].migrate(st, (int)v + 1)) != CRM_EX_OK)
+				return rc;
 	}
 	snprintf(sql, sizeof sql, "PRAGMA application_id = %d; "
 	    "PRAGMA user_version = %d", CRM_APPLICATION_ID,
@@ -640,9 +643,9 @@ setup(struct crm_store *st, int fresh)
 
 	sqlite3_extended_result_codes(st->db, 1);
 	/* What other concerns put on the connection (hooks.c). */
-	for (i = 0; i < crm_nhooks; i++)
-		if (crm_hooks[i].open != NULL &&
-		    (rc = crm_hooks[i].open(st->db)) != SQLITE_OK)
+	for (i = 0; i < st->nhooks; i++)
+		if (st->hooks[i].open != NULL &&
+		    (rc = st->hooks[i].open(st->db)) != SQLITE_OK)
 			return crm_sqlerr(st, rc);
 	sqlite3_busy_timeout(st->db, st->cli->busy_ms);
 	/* Defensive: no SQL can corrupt the file, even through PRAGMAs. */
@@ -992,6 +995,28 @@ create(struct crm_store *st, int *made)
 }
 
 /*
+ * The store's today (crm-config today), a YYYY-MM-DD day: cli's now becomes
+ * its end, as with --asof, for a command that takes --asof and was not
+ * given it.  1 when it applies, 0 when not (day "" included), -1 when day
+ * is no date (not printed).
+ */
+static int
+pin(struct crm_cli *cli, const char *day)
+{
+	const char *why;
+	int64_t t;
+
+	if (cli->asofset || strchr(cli->common, 'A') == NULL || *day == '\0')
+		return 0;
+	if (crm_date_parse(day, cli->now, &t, &why) != 0)
+		return -1;
+	cli->now = crm_day_of(t) * 86400 + 86399;
+	cli->asofset = 1;
+	cli->today = 1;
+	return 1;
+}
+
+/*
  * A store can pin the day its analyses default to (crm-config today): a
  * demo store of 1998 is looked at in 1998, not on the calendar's day.
  */
@@ -1008,7 +1033,7 @@ today(struct crm_store *st, struct crm_cli *cli)
 	if ((rc = crm_config_get(st, "today", &day)) != CRM_EX_OK ||
 	    day == NULL)
 		return rc;
-	if ((on = crm_cli_today(cli, day)) < 0)
+	if ((on = pin(cli, day)) < 0)
 		rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is not a day "
 		    "(crm-config today)", day);
 	else if (on && !cli->quiet && !cli->todaynote)
@@ -1019,8 +1044,8 @@ today(struct crm_store *st, struct crm_cli *cli)
 }
 
 int
-crm_store_open(struct crm_store **out, struct crm_cli *cli,
-    enum crm_mode mode)
+crm_store_open_hooks(struct crm_store **out, struct crm_cli *cli,
+    enum crm_mode mode, const struct crm_hook *hooks, size_t nhooks)
 {
 	struct crm_loc at = { cli->dbpath, 0, NULL };
 	struct crm_store *st;
@@ -1041,6 +1066,8 @@ crm_store_open(struct crm_store **out, struct crm_cli *cli,
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	st->cli = cli;
 	st->mode = mode;
+	st->hooks = hooks;
+	st->nhooks = nhooks;
 	*out = st;
 	/* Created on first write; a racer's store may appear meanwhile. */
 	for (tries = 0; ; tries++) {
@@ -1124,9 +1151,9 @@ crm_store_commit(struct crm_store *st)
 	 * The work other concerns put in every transaction (hooks.c): the
 	 * statistics change in the transaction of the history they sum.
 	 */
-	for (i = 0; i < crm_nhooks; i++)
-		if (crm_hooks[i].commit != NULL &&
-		    (rc = crm_hooks[i].commit(st)) != CRM_EX_OK)
+	for (i = 0; i < st->nhooks; i++)
+		if (st->hooks[i].commit != NULL &&
+		    (rc = st->hooks[i].commit(st)) != CRM_EX_OK)
 			return rc;
 	/* Left in the transaction, crm_store_close rolls it back. */
 	if (writer(st) && (rc = still_there(st, "nothing was written")) !=
@@ -1218,9 +1245,9 @@ crm_store_close(struct crm_store *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < crm_nhooks; i++)
-		if (crm_hooks[i].close != NULL)
-			crm_hooks[i].close(st);
+	for (i = 0; i < st->nhooks; i++)
+		if (st->hooks[i].close != NULL)
+			st->hooks[i].close(st);
 	if (st->db != NULL) {
 		if (st->intx)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

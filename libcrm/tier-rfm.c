@@ -12,6 +12,7 @@
 static int
 rfm(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 {
+	(void)hist;	/* q->hist: crm_tier_buyers reads history then */
 	/*
 	 * 1 + floor(5 (r - 1) / N), r the lowest 1-based place of the
 	 * value among the N buyers: rank() gives a tie the first place of
@@ -33,7 +34,7 @@ rfm(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	    "ELSE 'Hibernating' END, rs || fs || ms FROM (SELECT id, "
 	    SCORE("r", "DESC") " AS rs, " SCORE("f", "ASC") " AS fs, "
 	    SCORE("m", "ASC") " AS ms FROM (");
-	crm_tier_buyers(q, hist, since);
+	crm_tier_buyers(q, since);
 	/* In id order: rows append to their table, not anywhere in it. */
 	crm_sql_add(q, ") AS b) ORDER BY 1");
 #undef SCORE

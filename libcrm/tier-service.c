@@ -13,7 +13,6 @@ service(struct crm_store *st, struct crm_sql *q, int hist,
     int64_t since)
 {
 	const struct crm_kind *k = crm_kind_customer();
-	const struct crm_field *f;
 	char lab[3][32];
 	double cut[2];
 	int rc;
@@ -27,9 +26,9 @@ service(struct crm_store *st, struct crm_sql *q, int hist,
 	crm_sql_add(q, "SELECT id, ");
 	crm_tier_grade(q, "v", ">=", cut[1], lab[2], cut[0], lab[1], lab[0]);
 	crm_sql_add(q, ", v FROM (SELECT c.id, ");
-	crm_field_sql(q, k, "expectation", &f);
+	crm_metric_sql(q, "expectation", "c.id");
 	crm_sql_add(q, " + ");
-	crm_field_sql(q, k, "satisfaction", &f);
+	crm_metric_sql(q, "satisfaction", "c.id");
 	crm_sql_add(q, " AS v FROM %s) WHERE v IS NOT NULL ORDER BY 1",
 	    k->from);
 	return CRM_EX_OK;

@@ -15,6 +15,7 @@ value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	double cut[2];
 	int rc;
 
+	(void)hist;	/* q->hist: crm_tier_buyers reads history then */
 	if ((rc = crm_tier_numbers(st, "tier.value.cuts", cut, 2)) !=
 	    CRM_EX_OK || (rc = crm_tier_labels(st, "tier.value.labels",
 	    lab)) != CRM_EX_OK)
@@ -28,7 +29,7 @@ value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
 	crm_sql_add(q, " FROM (SELECT id, m, coalesce(sum(m) OVER (ORDER BY "
 	    "m DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) "
 	    "AS before, sum(m) OVER () AS total FROM (");
-	crm_tier_buyers(q, hist, since);
+	crm_tier_buyers(q, since);
 	crm_sql_add(q, ") WHERE m > 0) ORDER BY 1");
 	return CRM_EX_OK;
 }

@@ -42,22 +42,17 @@ crm_tier_numbers(struct crm_store *st, const char *key, double *d, int want)
 	return CRM_EX_OK;
 }
 
-/* Monetary per customer as of now (?1), over a window after since. */
+/*
+ * Each buyer's recency r, frequency f and monetary m as of now (?1), over
+ * the purchases after since (INT64_MIN: all of them): metric.c's.
+ */
 void
-crm_tier_buyers(struct crm_sql *q, int hist, int64_t since)
+crm_tier_buyers(struct crm_sql *q, int64_t since)
 {
-	if (!hist && since == INT64_MIN) {
-		/* The stored statistics serve the usual case. */
-		crm_sql_add(q, "SELECT customer AS id, ?1 / 86400 - "
-		    "last_purchase / 86400 AS r, days AS f, revenue AS m FROM "
-		    "stats WHERE days > 0");
-		return;
-	}
-	crm_sql_add(q, "SELECT customer AS id, ?1 / 86400 - max(ts) / 86400 "
-	    "AS r, count(DISTINCT ts / 86400) AS f, sum(amount) AS m FROM "
-	    "purchase WHERE ts <= ?1 AND ts > ");
-	crm_sql_int(q, since);
-	crm_sql_add(q, " GROUP BY customer");
+	crm_sql_add(q, "SELECT customer AS id, recency AS r, frequency AS f, "
+	    "monetary AS m FROM (");
+	crm_metric_rows(q, "recency,frequency,monetary", since, NULL);
+	crm_sql_add(q, ")");
 }
 
 /* Minor units as a decimal string, in SQL (m > 0). */

@@ -8,7 +8,7 @@ crm-add -q customer name='Li Wei' email=li.wei@example.cn city=Shanghai \
 crm-add -q customer name='Two'
 crm-tag -q vip 1
 check_out 'field<TAB>value lines, set fields only, then attributes, tags, statistics' \
-	"$(printf 'id\t1\nname\tLi Wei\nemail\tli.wei@example.cn\ncity\tShanghai\nbirthday\t1990-05-04\nincome\t88000.00\nattr.hobby\tgolf\nattr.tea\toolong\ntag\tvip\nfrequency\t0\nmonetary\t0.00\nopen_tickets\t0\npoints\t0')" \
+	"$(printf 'id\t1\nname\tLi Wei\nemail\tli.wei@example.cn\ncity\tShanghai\nbirthday\t1990-05-04\nincome\t88000.00\nattr.hobby\tgolf\nattr.tea\toolong\ntag\tvip\nfrequency\t0\nmonetary\t0.00\norders\t0\nopen_tickets\t0\nopen_complaints\t0\npoints\t0')" \
 	'crm-show 1 | grep -v ^created'
 check 'created is an ISO 8601 time' 'crm-show 1 | grep -Eq "^created	[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$"'
 check_exit 'an unknown id exits 1' 1 'crm-show 99'

@@ -87,7 +87,7 @@ check_out 'rfm: tied customers share the score of the lowest place of their span
 	"$(printf '1\t111\n2\t112\n3\t112\n4\t112\n')" "crm-tier -n $A rfm | cut -f1,3"
 
 # The whole CDNOW history (23,570 customers, 51 % of them one-time buyers)
-# as of its last day, against tests/rfm.py, RFM written again from DESIGN.md.
+# as of its last day, against tests/rfm.py, RFM written again from crm-tier(1).
 export CRM_DB="$TMP/cdnow.db"
 "$TESTS/../scripts/cdnow-purchases" >"$TMP/p.csv"
 awk -F, 'NR > 1 && !seen[$1]++ { print $1 ",CDNOW " $1 }' "$TMP/p.csv" |

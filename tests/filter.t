@@ -7,7 +7,7 @@
 # SQLite's refusal (70).  The 1 MiB inputs are in unit.c (the argument
 # list of a command stops at 128 KiB).
 . "${0%/*}/lib.sh"
-plan 35
+plan 43
 
 cat >"$TMP/p.csv" <<'CSV'
 customer_ref,ts,amount
@@ -151,5 +151,19 @@ check_out 'p_alive >= 0.3 lists those printed at or above it' \
 check_exit 'a p_alive compared with what is not a number: usage error' 64 \
     "crm-ls -w 'p_alive < 0.3x'"
 check_err 'it names the value' '"0.3x" is not a number'
+
+
+# Did you mean: the nearest field by edit distance (one edit in a short
+# name: citty -> city; a swap is one edit: frequnecy -> frequency).
+check_exit 'a mistyped field in -w: usage error' 64 "crm-ls -w 'citty = x'"
+check_err 'it names the nearest field' \
+    '^crm-ls: -w: citty: no such field \(did you mean city\?\)'
+check_exit 'a mistyped metric' 64 "crm-ls -w 'frequnecy > 2'"
+check_err 'it names the metric' 'frequnecy: no such field \(did you mean frequency\?\)'
+check_exit 'a mistyped field in -F' 64 'crm-ls -F id,citty'
+check_err 'it names the nearest field too' \
+    '^crm-ls: -F: citty: no such field of customer \(did you mean city\?\); try .crm-ls -h.$'
+check_exit 'a name near none' 64 "crm-ls -w 'zzzz = 1'"
+check_err 'suggests nothing' '^crm-ls: -w: zzzz: no such field \(at column'
 
 done_testing

@@ -29,7 +29,7 @@ for f in foreign foreign-wal other-app no-tables text; do
 done
 
 # Each is refused with 65 by a reader, a writer and crm-init, and is left
-# exactly as it was (DESIGN: 65 is "bad input; nothing written").
+# exactly as it was (crm(7), EXIT STATUS: 65 is bad input, nothing written).
 for f in foreign foreign-wal other-app no-tables text; do
 	p="$TMP/$f.db"
 	check_exit "$f: crm-ls refuses it with 65" 65 "crm-ls -d '$p'"

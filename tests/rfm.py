@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""rfm.py: RFM scores and segments written again from DESIGN.md "Models",
+"""rfm.py: RFM scores and segments written again from crm-tier(1),
 apart from libcrm/tier.c, so the tests can check crm-tier against them.
 
     rfm.py MASTER ASOF
@@ -16,7 +16,7 @@ Score per dimension: 1 + floor(5 (r - 1) / N), r the lowest 1-based place
 of the customer's value among the N buyers, places counted from the worst
 value (the longest recency, the fewest days, the least revenue), so equal
 values share the score of the lowest place of their span.  The segment is
-read off the R x F grid of DESIGN.md.
+read off the R x F grid of crm-tier(1).
 
 Prints `ref<TAB>segment<TAB>RFM` per customer, ref being C%07d of the CDNOW
 id (as scripts/cdnow-purchases names them), sorted by ref.
@@ -25,7 +25,7 @@ import bisect
 import datetime
 import sys
 
-# DESIGN.md "Models": segment, R scores, F scores.
+# crm-tier(1), the rfm scheme: segment, R scores, F scores.
 GRID = [
     ("Champions", (5,), (4, 5)),
     ("Loyal", (3, 4), (4, 5)),

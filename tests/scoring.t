@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring (scripts/scale-out: tests/scale.t); the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 62
+plan 64
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -95,6 +95,19 @@ check_exit '--new stays silent the next day, exit 1' 1 \
 	'crm-churn -m heuristic --new --asof 2026-05-02'
 check_out 'a customer who recovers and crosses again is news again' 1 \
 	'crm-add -q purchase customer_ref=L1 ts=2026-05-03 amount=1 && crm-churn -q -m heuristic --new --asof 2026-05-04; crm-churn -m heuristic --new --asof 2026-08-01 | cut -f1'
+# A complaint counts while it is open at the --asof day: opened 04-20,
+# resolved 05-10 (the rule of the open_complaints statistic).
+export CRM_DB="$TMP/c.db"
+crm-add -q customer ref=L2 name=Grumble
+for d in 01 09 21; do crm-add -q purchase customer_ref=L2 ts=2026-03-$d amount=10; done
+crm-add -q ticket customer_ref=L2 opened=2026-04-20 kind=complaint subject=late \
+	status=closed resolved=2026-05-10
+check_out 'a complaint resolved after --asof was open on it' \
+	'no purchase for 41d, 4.1x the usual gap of 10d; 1 open complaint' \
+	'crm-churn -m heuristic --asof 2026-05-01 | cut -f4'
+check_out 'and is not once resolved' \
+	'no purchase for 72d, 7.2x the usual gap of 10d' \
+	'crm-churn -m heuristic --asof 2026-06-01 | cut -f4'
 # ---- Against the papers and tests/models.py: the models written again from
 # the papers, apart from libcrm/model.c (Python's math module only).
 export CRM_DB="$TMP/crm.db"

@@ -17,10 +17,10 @@ import sys
 from datetime import date, datetime, timezone
 from decimal import Decimal, ROUND_HALF_UP
 
-METRICS = ["recency", "frequency", "monetary", "aov", "tenure",
+METRICS = ["recency", "frequency", "monetary", "orders", "aov", "tenure",
            "first_purchase", "last_purchase", "last_contact", "last_online",
-           "last_visit", "last_inbound", "open_tickets", "csat", "nps",
-           "expectation", "satisfaction", "points"]
+           "last_visit", "last_inbound", "open_tickets", "open_complaints",
+           "csat", "nps", "expectation", "satisfaction", "points"]
 
 
 def ops(seed, n):
@@ -175,7 +175,8 @@ def check(asof):
         p = [h for h in hist["purchase"] if h["customer"] == cid and
              secs(h["ts"]) <= end]
         want = {m: None for m in METRICS}
-        want.update(frequency=0, monetary="0.00", open_tickets=0, points=0)
+        want.update(frequency=0, monetary="0.00", orders=0, open_tickets=0,
+                    open_complaints=0, points=0)
         if p:
             ts = [secs(h["ts"]) for h in p]
             rev = sum(Decimal(h["amount"]) for h in p)
@@ -187,7 +188,7 @@ def check(asof):
                 recency=now // 86400 - max(ts) // 86400,
                 tenure=now // 86400 - min(ts) // 86400,
                 frequency=len({t // 86400 for t in ts}),
-                monetary=str(rev),
+                monetary=str(rev), orders=orders,
                 aov=str((rev / orders).quantize(Decimal("0.01"),
                                                 ROUND_HALF_UP)),
                 first_purchase=fmt(min(ts)), last_purchase=fmt(max(ts)))
@@ -202,10 +203,13 @@ def check(asof):
                           ("last_inbound", lambda h: h["direction"] == "in")]:
             t = [secs(h["ts"]) for h in k if sel(h)]
             want[name] = fmt(max(t)) if t else None
-        want["open_tickets"] = len([
+        tickets = [
             h for h in hist["ticket"] if h["customer"] == cid and
             secs(h["opened"]) <= end and (h["status"] == "open" or (
-                h["resolved"] is not None and secs(h["resolved"]) > end))])
+                h["resolved"] is not None and secs(h["resolved"]) > end))]
+        want["open_tickets"] = len(tickets)
+        want["open_complaints"] = len([h for h in tickets
+                                       if h["kind"] == "complaint"])
         for kind in ["csat", "nps", "expectation", "satisfaction"]:
             s = [h for h in hist["survey"] if h["customer"] == cid and
                  h["kind"] == kind and secs(h["ts"]) <= end]

@@ -2,10 +2,13 @@
 #include <sys/stat.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "crm.h"
 
@@ -1147,6 +1150,334 @@ ratios(void)
 	    "ratio: a/(a+1) < (a+1)/(a+2) for a = 3^39, where doubles tie");
 }
 
+/* The time of day YYYY-MM-DD at 00:00 UTC (or 23:59:59 with end). */
+static int64_t
+day(const char *s, int end)
+{
+	const char *why;
+	int64_t t = 0;
+
+	if (crm_date_parse(s, 0, &t, &why) != 0)
+		return -1;
+	return end ? t + 86399 : t;
+}
+
+/*
+ * The points ledger, by hand (as tests/points.t): c earns 100 on
+ * 2024-01-10 and 50 on 2024-06-01, spends 30 on 2025-03-01 and 60 on
+ * 2026-03-01; lots last 24 months, spent oldest first.
+ */
+static void
+ledger(void)
+{
+	static const char *const c[][2] = { { "2024-01-10", "100" },
+	    { "2024-06-01", "50" }, { "2025-03-01", "-30" },
+	    { "2026-03-01", "-60" } };
+	struct crm_ledger l;
+	struct crm_dur period = { 24, 'm' };
+	int64_t amount, end;
+	int i, rc = CRM_EX_OK;
+
+	/* 2025-12-31: 150 - 30 = 120, 70 of the first lot due 2026-01-10. */
+	crm_ledger_init(&l, &period, day("2025-12-31", 1));
+	for (i = 0; i < 3; i++)
+		rc |= crm_ledger_entry(&l, day(c[i][0], 0), atoi(c[i][1]), 0);
+	rc |= crm_ledger_end(&l);
+	end = crm_ledger_expiring(&l, &amount);
+	ok(rc == CRM_EX_OK && l.balance == 120 && l.earned == 150 &&
+	    l.redeemed == 30 && l.expired == 0 && end == day("2026-01-10", 0)
+	    && amount == 70, "ledger: 120 left, 70 expiring on 2026-01-10");
+	/*
+	 * 2026-03-31: the 70 lapsed on 2026-01-10; the 60 spent on 03-01
+	 * take the 50 of the second lot and 10 of the lapsed, so 60 expire
+	 * and nothing is left.
+	 */
+	crm_ledger_free(&l);
+	crm_ledger_init(&l, &period, day("2026-03-31", 1));
+	for (i = 0; i < 4; i++)
+		rc |= crm_ledger_entry(&l, day(c[i][0], 0), atoi(c[i][1]), 0);
+	rc |= crm_ledger_end(&l);
+	end = crm_ledger_expiring(&l, &amount);
+	ok(rc == CRM_EX_OK && l.balance == 0 && l.earned == 150 &&
+	    l.redeemed == 90 && l.expired == 60 && end == 0,
+	    "ledger: spending after a lapse shrinks the expiry (60, not 70)");
+	ok(l.ndue == 1 && l.due[0].ts == day("2024-01-10", 0) &&
+	    l.due[0].left == 60, "ledger: one write-off due, of the "
+	    "2024-01-10 lot, 60 points");
+	/* d: 10 on 29 February 2024 lapse on 28 February 2026. */
+	crm_ledger_reset(&l);
+	rc = crm_ledger_entry(&l, day("2024-02-29", 0), 10, 0) |
+	    crm_ledger_entry(&l, day("2025-01-01", 0), 5, 0) |
+	    crm_ledger_end(&l);
+	end = crm_ledger_expiring(&l, &amount);
+	ok(rc == CRM_EX_OK && l.balance == 5 && l.expired == 10 &&
+	    l.ndue == 1 && crm_dur_after(&period, l.due[0].ts) ==
+	    day("2026-02-28", 0) && end == day("2027-01-01", 0) && amount == 5,
+	    "ledger: 29 February + 24 months is 28 February; 5 left");
+	/* An expiry written before is expired, not redeemed. */
+	crm_ledger_reset(&l);
+	rc = crm_ledger_entry(&l, day("2026-01-01", 0), 10, 0) |
+	    crm_ledger_entry(&l, day("2026-02-01", 0), -4, 1) |
+	    crm_ledger_entry(&l, day("2026-02-02", 0), -6, 0) |
+	    crm_ledger_end(&l);
+	ok(rc == CRM_EX_OK && l.balance == 0 && l.expired == 4 &&
+	    l.redeemed == 6 && l.ndue == 0, "ledger: a written expiry counts "
+	    "as expired, a redemption as redeemed");
+	/* Lots of one day expire together. */
+	crm_ledger_reset(&l);
+	rc = crm_ledger_entry(&l, day("2026-01-05", 0), 3, 0) |
+	    crm_ledger_entry(&l, day("2026-01-05", 0) + 3600, 4, 0) |
+	    crm_ledger_entry(&l, day("2026-01-06", 0), 5, 0) |
+	    crm_ledger_end(&l);
+	end = crm_ledger_expiring(&l, &amount);
+	ok(rc == CRM_EX_OK && end == day("2028-01-05", 0) && amount == 7,
+	    "ledger: the lots of one day expire together (3 + 4)");
+	crm_ledger_free(&l);
+}
+
+/* A deterministic generator (Knuth's MMIX LCG): the same history each run. */
+static uint64_t lcg = 42;
+
+static int
+rnd(int n)
+{
+	lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (int)((lcg >> 33) % (uint64_t)n);
+}
+
+/* Add one record of kind from "field=value" assignments, NULL-ended. */
+static int
+add(struct crm_store *st, const char *kind, const char *const *kv)
+{
+	const struct crm_kind *k = crm_kind_find(kind);
+	struct crm_loc at = { "unit", 0, NULL };
+	struct crm_writer *w = NULL;
+	struct crm_rec r;
+	int64_t id;
+	int added, rc;
+
+	if ((rc = crm_rec_init(&r, k, 0)) != CRM_EX_OK)
+		return rc;
+	for (; *kv != NULL && rc == CRM_EX_OK; kv++)
+		rc = crm_rec_assign(&r, *kv);
+	if (rc == CRM_EX_OK &&
+	    (rc = crm_writer_new(&w, st, k, CRM_W_ADD, 0, 0)) == CRM_EX_OK &&
+	    (rc = crm_writer_put(w, &r, &at, &id, &added)) == CRM_EX_OK)
+		rc = crm_writer_finish(w, NULL, NULL, "unit");
+	crm_writer_free(w);
+	crm_rec_free(&r);
+	return rc;
+}
+
+/* Random history of customers 1..ncust, one record a write. */
+static int
+history(struct crm_store *st, int ncust, int nrec)
+{
+	static const char *const channels[] = { "phone", "email", "chat",
+	    "social", "visit", "other" };
+	static const char *const tkinds[] = { "complaint", "question",
+	    "suggestion", "praise" };
+	static const char *const skinds[] = { "csat", "nps", "expectation",
+	    "satisfaction" };
+	static int64_t later;
+	char a[8][64];
+	const char *kv[9];
+	int i, j, c, rc = CRM_EX_OK;
+	/* 2020-01-01, in seconds. */
+	const int64_t t0 = 1577836800;
+	int64_t t, opened;
+
+	for (i = 0; i < nrec && rc == CRM_EX_OK; i++) {
+		for (j = 0; j < 9; j++)
+			kv[j] = NULL;
+		/* Over 90 days, hours apart: purchase days repeat. */
+		t = t0 + (int64_t)rnd(90) * 86400 + rnd(3) * 3600;
+		/*
+		 * What the updates cannot tell (an order line, a survey older
+		 * than the latest) recomputes its customer at commit: only
+		 * customers up to 10 have those, so the rest show the updates.
+		 */
+		c = 1 + rnd(ncust);
+		snprintf(a[0], sizeof a[0], "customer=%d", c);
+		snprintf(a[1], sizeof a[1], "ts=@%lld", (long long)t);
+		kv[0] = a[0];
+		kv[1] = a[1];
+		switch (rnd(5)) {
+		case 0:
+			/* Refunds too, and lines of shared orders. */
+			snprintf(a[2], sizeof a[2], "amount=%d.%02d",
+			    rnd(10) == 0 ? -rnd(50) : rnd(500), rnd(100));
+			kv[2] = a[2];
+			if (c <= 10 && rnd(2) == 0) {
+				snprintf(a[3], sizeof a[3], "order_ref=O%d",
+				    rnd(40));
+				snprintf(a[4], sizeof a[4], "product=p%d", i);
+				kv[3] = a[3];
+				kv[4] = a[4];
+			}
+			rc = add(st, "purchase", kv);
+			break;
+		case 1:
+			snprintf(a[2], sizeof a[2], "channel=%s",
+			    channels[rnd(6)]);
+			snprintf(a[3], sizeof a[3], "direction=%s",
+			    rnd(2) ? "in" : "out");
+			kv[2] = a[2];
+			kv[3] = a[3];
+			rc = add(st, "contact", kv);
+			break;
+		case 2:
+			/* Open, closed, or resolved some days later. */
+			opened = t;
+			snprintf(a[1], sizeof a[1], "opened=@%lld",
+			    (long long)opened);
+			snprintf(a[2], sizeof a[2], "kind=%s", tkinds[rnd(4)]);
+			kv[2] = a[2];
+			if (rnd(2)) {
+				snprintf(a[3], sizeof a[3], "status=closed");
+				snprintf(a[4], sizeof a[4], "resolved=@%lld",
+				    (long long)(opened + rnd(30) * 86400));
+				kv[3] = a[3];
+				kv[4] = a[4];
+			}
+			rc = add(st, "ticket", kv);
+			break;
+		case 3:
+			j = rnd(4);
+			if (c > 10) {
+				snprintf(a[1], sizeof a[1], "ts=@%lld",
+				    (long long)(t0 + 100 * 86400 + ++later));
+			}
+			snprintf(a[2], sizeof a[2], "kind=%s", skinds[j]);
+			snprintf(a[3], sizeof a[3], "score=%d", j == 0 ?
+			    1 + rnd(5) : j == 1 ? rnd(11) : 1 + rnd(10));
+			kv[2] = a[2];
+			kv[3] = a[3];
+			rc = add(st, "survey", kv);
+			break;
+		default:
+			snprintf(a[2], sizeof a[2], "delta=%d", 1 + rnd(100));
+			kv[2] = a[2];
+			rc = add(st, "points", kv);
+			break;
+		}
+	}
+	return rc;
+}
+
+/*
+ * How many customers metric name gives different values as stored (from
+ * the stats row, kept by each write's update) and as of now from history
+ * (metric.c's as-of SQL); *set: how many have it set and not 0.
+ */
+static int64_t
+differ(struct crm_store *st, const char *name, int64_t *set)
+{
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL;
+	int64_t bad = -1;
+
+	*set = -1;
+	crm_sql_add(&q, "SELECT count(*) FILTER (WHERE a IS NOT b), count(*) "
+	    "FILTER (WHERE a IS NOT NULL AND a != 0) FROM (SELECT ");
+	q.hist = 0;
+	if (crm_metric_sql(&q, name, "c.id") != 0)
+		goto out;
+	crm_sql_add(&q, " AS a, ");
+	q.hist = 1;
+	crm_metric_sql(&q, name, "c.id");
+	crm_sql_add(&q, " AS b FROM customer AS c LEFT JOIN stats AS s ON "
+	    "s.customer = c.id)");
+	if (crm_sql_prepare(st, &q, &s) == CRM_EX_OK &&
+	    sqlite3_step(s) == SQLITE_ROW) {
+		bad = sqlite3_column_int64(s, 0);
+		*set = sqlite3_column_int64(s, 1);
+	}
+out:
+	sqlite3_finalize(s);
+	crm_sql_free(&q);
+	return bad;
+}
+
+/* The stats table as one string, for before/after comparisons. */
+static char *
+statsdump(struct crm_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	char *out = NULL;
+
+	if (crm_prepare(st, "SELECT group_concat(r, ';') FROM (SELECT "
+	    "printf('%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d', "
+	    "customer, first_purchase, last_purchase, purchases, orders, "
+	    "days, revenue, last_contact, last_online, last_visit, "
+	    "last_inbound, open_tickets, csat, nps, expectation, "
+	    "satisfaction, points, newest) AS r FROM stats ORDER BY customer)",
+	    &s) == CRM_EX_OK && sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_text(s, 0) != NULL)
+		out = strdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return out;
+}
+
+/*
+ * Every metric both ways on random history: kept up to date write by
+ * write (and at commit where a write cannot tell), and recomputed from
+ * the history by its as-of SQL; the stats rows again from scratch.
+ */
+static void
+metrics(const char *dir)
+{
+	struct crm_cli cli;
+	struct crm_store *st;
+	char path[1024], what[128], *before, *after;
+	const char *name;
+	int64_t bad, set;
+	int i, ok1;
+
+	snprintf(path, sizeof path, "%s/metrics.db", dir);
+	st = store(&cli, path);
+	ok1 = st != NULL;
+	for (i = 1; ok1 && i <= 30; i++) {
+		char nm[32];
+		const char *kv[] = { nm, NULL };
+
+		snprintf(nm, sizeof nm, "name=C%d", i);
+		ok1 = add(st, "customer", kv) == CRM_EX_OK;
+	}
+	/* Three commits; deletions between, which recompute at commit. */
+	ok1 = ok1 && history(st, 30, 400) == CRM_EX_OK &&
+	    crm_store_commit(st) == CRM_EX_OK &&
+	    crm_store_begin(st, CRM_WRITE) == CRM_EX_OK;
+	for (i = 1; ok1 && i <= 60; i += 7)
+		ok1 = crm_rec_delete(st, crm_kind_find(i % 2 ? "purchase" :
+		    "survey"), i) == CRM_EX_OK;
+	ok1 = ok1 && crm_store_commit(st) == CRM_EX_OK &&
+	    crm_store_begin(st, CRM_WRITE) == CRM_EX_OK &&
+	    history(st, 30, 400) == CRM_EX_OK &&
+	    crm_exec(st, "INSERT INTO fit (model, unit, scale, asof, p1, p2, "
+	    "p3, p4, loglik, n, ts) VALUES ('bgnbd', 'day', 1, 0, 0.24, 4.4, "
+	    "0.79, 2.4, 0, 1, 0)") == CRM_EX_OK &&
+	    crm_store_commit(st) == CRM_EX_OK &&
+	    crm_store_begin(st, CRM_WRITE) == CRM_EX_OK;
+	ok(ok1, "metrics: random history, write by write, in three commits");
+	for (i = 0; ok1 && (name = crm_metric_name(i)) != NULL; i++) {
+		bad = differ(st, name, &set);
+		snprintf(what, sizeof what, "metrics: %s stored and as of now "
+		    "from history agree (%lld set)", name, (long long)set);
+		/* The history sets every metric for some customers. */
+		ok(bad == 0 && set > 0, what);
+	}
+	before = ok1 ? statsdump(st) : NULL;
+	after = before != NULL && crm_stats_rebuild(st) == CRM_EX_OK ?
+	    statsdump(st) : NULL;
+	ok(after != NULL && strcmp(before, after) == 0,
+	    "metrics: the stats rows kept write by write are those rebuilt "
+	    "from the history");
+	free(before);
+	free(after);
+	crm_store_close(st);
+}
+
 /* Did you mean: distances worked out by hand. */
 static void
 suggests(void)
@@ -1258,11 +1589,14 @@ main(int argc, char *argv[])
 	ratios();
 	suggests();
 	options();
+	ledger();
 	if (argc > 1)
 		models(argv[1]);
 	/* lib.sh's scratch folder: stores are made there. */
-	if (getenv("TMP") != NULL)
+	if (getenv("TMP") != NULL) {
 		forgets(getenv("TMP"));
+		metrics(getenv("TMP"));
+	}
 	printf("1..%d\n", n);
 	return failed != 0;
 }

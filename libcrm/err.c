@@ -1,0 +1,72 @@
+/*
+ * err.c: the program's name and the one shape of every message on stderr,
+ * "prog: file:line: field: what is wrong" (crm(7)).  The lowest module:
+ * every other may print through it, and it calls none of them.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm.h"
+
+/* The program name: the only mutable global, set once. */
+static const char *progname = "crm";
+
+void
+crm_progname_set(const char *name)
+{
+	progname = name;
+}
+
+const char *
+crm_progname(void)
+{
+	return progname;
+}
+
+void
+crm_vmsg(const struct crm_loc *at, int usage, const char *fmt, va_list ap)
+{
+	size_t n = strlen(fmt);
+	int e = errno;
+
+	fprintf(stderr, "%s: ", progname);
+	if (at != NULL && at->file != NULL) {
+		if (at->line > 0)
+			fprintf(stderr, "%s:%ld: ", at->file, at->line);
+		else
+			fprintf(stderr, "%s: ", at->file);
+	}
+	if (at != NULL && at->field != NULL)
+		fprintf(stderr, "%s: ", at->field);
+	vfprintf(stderr, fmt, ap);
+	if (n > 0 && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(e));
+	/* A usage error says where to look, on the same line. */
+	if (usage)
+		fprintf(stderr, "; try '%s -h'", progname);
+	fputc('\n', stderr);
+}
+
+int
+crm_err(int rc, const struct crm_loc *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	crm_vmsg(at, rc == CRM_EX_USAGE, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void
+crm_warn(const struct crm_loc *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	crm_vmsg(at, 0, fmt, ap);
+	va_end(ap);
+}
+

@@ -1,0 +1,29 @@
+#!/bin/sh
+# The module graph of libcrm has no cycle: nm(1) over the objects of the
+# build says which object defines and which uses each symbol
+# (tests/modules.py); a cycle would make two concerns one.
+. "${0%/*}/lib.sh"
+plan 6
+
+OBJ=$CRM_BUILD/obj
+M="python3 $TESTS/modules.py"
+want=$(cd "$TESTS/../libcrm" && ls *.c | sed 's/\.c$//' | paste -sd ' ')
+check_out 'every module of libcrm has its object' "$want" \
+	"ls '$OBJ' | sed -n 's/\\.o\$//p' | grep -vx fault | paste -sd ' '"
+# edges A B: what A uses of B's symbols (modules.py --edges)
+edges() { $M --edges "$OBJ" | awk -v a="$1" -v b="$2" '$1 == a && $2 ~ b'; }
+# An edge the graph must hold, so that an empty graph cannot pass.
+check_out 'the graph is read: the store reports errors through err.c' \
+	'store err crm_err' "edges store '^err\$' | awk '\$3 == \"crm_err\"'"
+check 'no cycle among the modules' "$M '$OBJ'"
+check_out 'query.c does not call tier.c' '' "edges query '^tier\$'"
+check_out 'the store names none of the concerns it runs hooks for' '' \
+	"edges store '^(hooks|churn|stats|forget)\$'"
+
+# The checker itself finds a cycle: a.o and b.o calling each other.
+mkdir "$TMP/objs"
+printf 'int b(int);\nint a(int n) { return n ? b(n - 1) : 0; }\n' >"$TMP/a.c"
+printf 'int a(int);\nint b(int n) { return n ? a(n - 1) : 1; }\n' >"$TMP/b.c"
+cc -c "$TMP/a.c" -o "$TMP/objs/a.o"
+cc -c "$TMP/b.c" -o "$TMP/objs/b.o"
+check_exit 'a cycle fails the check' 1 "python3 '$TESTS/modules.py' '$TMP/objs'"
