@@ -699,11 +699,11 @@ struct crm_scheme {
 	const char		*does;		/* one line, for help */
 	/*
 	 * Into q, the SELECT of (customer, tier, score) as of ?1, in
-	 * customer order; hist: metrics from history (q->hist is set);
+	 * customer order, the metrics from history when q->hist is set;
 	 * since: purchases after it count (INT64_MIN: all).
 	 */
 	int			(*sql)(struct crm_store *, struct crm_sql *q,
-				    int hist, int64_t since);
+				    int64_t since);
 	int			 window;	/* takes --window (since) */
 	char			 score;		/* n: a number; s: text */
 	/*

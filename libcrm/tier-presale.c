@@ -9,13 +9,12 @@
 #include "crm.h"
 
 static int
-presale(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
+presale(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
 	double w[3], cut[2], close[2];
 	char lab[3][32];
 	int rc;
 
-	(void)hist;
 	(void)since;
 	if ((rc = crm_tier_numbers(st, "tier.presale.weights", w, 3)) !=
 	    CRM_EX_OK || (rc = crm_tier_numbers(st, "tier.presale.cuts", cut,

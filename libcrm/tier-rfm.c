@@ -10,9 +10,8 @@
 #include "crm.h"
 
 static int
-rfm(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
+rfm(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
-	(void)hist;	/* q->hist: crm_tier_buyers reads history then */
 	/*
 	 * 1 + floor(5 (r - 1) / N), r the lowest 1-based place of the
 	 * value among the N buyers: rank() gives a tie the first place of

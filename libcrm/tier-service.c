@@ -9,15 +9,13 @@
 #include "crm.h"
 
 static int
-service(struct crm_store *st, struct crm_sql *q, int hist,
-    int64_t since)
+service(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
 	const struct crm_kind *k = crm_kind_customer();
 	char lab[3][32];
 	double cut[2];
 	int rc;
 
-	(void)hist;
 	(void)since;
 	if ((rc = crm_tier_numbers(st, "tier.service.cuts", cut, 2)) !=
 	    CRM_EX_OK || (rc = crm_tier_labels(st, "tier.service.labels",

@@ -9,13 +9,12 @@
 #include "crm.h"
 
 static int
-value(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
+value(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
 	char lab[3][32];
 	double cut[2];
 	int rc;
 
-	(void)hist;	/* q->hist: crm_tier_buyers reads history then */
 	if ((rc = crm_tier_numbers(st, "tier.value.cuts", cut, 2)) !=
 	    CRM_EX_OK || (rc = crm_tier_labels(st, "tier.value.labels",
 	    lab)) != CRM_EX_OK)

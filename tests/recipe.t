@@ -54,12 +54,12 @@ cat >"$T/libcrm/tier-big.c" <<'EOF'
 #include "crm.h"
 
 static int
-big(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
+big(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
 	(void)st;
 	crm_sql_add(q, "SELECT id, CASE WHEN m >= 10000 THEN 'big' ELSE "
 	    "'small' END, f FROM (");
-	crm_tier_buyers(q, hist, since);
+	crm_tier_buyers(q, since);
 	crm_sql_add(q, ") ORDER BY 1");
 	return CRM_EX_OK;
 }
