@@ -63,7 +63,7 @@ MAN7 = man/crm.7
 
 all: $(BINS) $(TESTBINS) $(COMPLETION)
 
-$(B)/obj/%.o: libcrm/%.c libcrm/crm.h
+$(B)/obj/%.o: libcrm/%.c libcrm/crm.h libcrm/crm-int.h
 	@mkdir -p $(B)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -79,13 +79,13 @@ $(B)/bin/%: cmd/%.c $(B)/libcrm.a libcrm/crm.h
 	@mkdir -p $(B)/bin
 	$(CC) $(ALL_CFLAGS) $< -o $@ $(ALL_LDFLAGS) $(B)/libcrm.a $(LIBS)
 
-$(B)/bin/crm-unit: tests/unit.c $(B)/libcrm.a libcrm/crm.h
+$(B)/bin/crm-unit: tests/unit.c $(B)/libcrm.a libcrm/crm-int.h libcrm/crm.h
 	@mkdir -p $(B)/bin
 	$(CC) $(ALL_CFLAGS) tests/unit.c -o $@ $(ALL_LDFLAGS) $(B)/libcrm.a $(LIBS)
 
 FUZZCOMMON = tests/fuzz/common.c tests/fuzz/replay.c
 $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZCOMMON) $(B)/libcrm.a \
-	    libcrm/crm.h
+	    libcrm/crm.h libcrm/crm-int.h
 	@mkdir -p $(B)/fuzz
 	$(CC) $(ALL_CFLAGS) $< $(FUZZCOMMON) -o $@ $(ALL_LDFLAGS) \
 	    $(B)/libcrm.a $(LIBS)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 struct node {
 	int	item, count, parent, child, sibling, next;

@@ -16,7 +16,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /*
  * The summaries from the history up to now, in one pass over each

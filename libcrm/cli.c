@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* The common options of crm(7), in the order -h lists them. */
 static const struct crm_opt commons[] = {

@@ -215,25 +215,16 @@ int	crm_usage(const struct crm_cli *);
  */
 int	crm_usage_err(const struct crm_cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* --unit day|week (and a fit file's unit) as 1 or 7; -1 when neither. */
-int	crm_opt_unit(const char *arg, int *scale);
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
 /* err.c: the program's name, as crm_cli_begin sets it from argv[0]. */
 const char *crm_progname(void);
-void	crm_progname_set(const char *);
 /*
  * Print "prog: file:line: field: message" on stderr, return rc.  A format
  * ending in ':' appends strerror(errno).
  */
 int	crm_err(int rc, const struct crm_loc *, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
-/*
- * The line both print (usage: end it with "; try 'prog -h'", as a usage
- * error does).
- */
-void	crm_vmsg(const struct crm_loc *, int usage, const char *fmt, va_list)
-	    __attribute__((format(printf, 3, 0)));
 /* A warning: the same shape, no status. */
 void	crm_warn(const struct crm_loc *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -249,14 +240,6 @@ void	crm_warn(const struct crm_loc *, const char *fmt, ...)
 int	crm_grow(void *arrp, size_t *cap, size_t n, size_t size);
 
 /* ---- date.c: dates, times and durations -------------------------------- */
-
-/*
- * Parse YYYY-MM-DD, YYYYMMDD, an ISO 8601 date-time with zone (Z or
- * +hh:mm), @SECONDS or "now" into Unix seconds (UTC).  0 on success,
- * -1 with *why set to a static reason.
- */
-int	crm_date_parse(const char *, int64_t now, int64_t *out,
-	    const char **why);
 /* Days from 1970-01-01 for a civil date, and back. */
 int64_t	crm_days_from_civil(int64_t y, int m, int d);
 void	crm_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
@@ -286,23 +269,13 @@ int64_t	crm_dur_after(const struct crm_dur *, int64_t t);
  * then hold thousands of the largest amounts before 64 bits overflow.
  */
 #define CRM_MONEY_MAX	INT64_C(1000000000000000)
-/* Parse "12.34" into minor units.  Exact; no floating point. */
-int	crm_money_parse(const char *s, int decimals, int64_t *out,
-	    const char **why);
 /*
  * Revenue per order: total / n rounded half up (toward +infinity at .5),
  * with no intermediate that can overflow.  0 when n <= 0.
  */
 int64_t	crm_money_avg(int64_t total, int64_t n);
-/* Format minor units with the given decimals into buf (>= 32 bytes). */
-void	crm_money_fmt(int64_t v, int decimals, char *buf, size_t);
 
 /* ---- text.c: UTF-8 ------------------------------------------------------ */
-
-/* 1 when s[0..n) is valid UTF-8 without NUL bytes. */
-int	crm_utf8_valid(const char *s, size_t n);
-/* Terminal display width of a UTF-8 string (East Asian wide = 2). */
-size_t	crm_utf8_width(const char *s);
 
 /* ---- store.c: the SQLite store ------------------------------------------ */
 
@@ -330,19 +303,6 @@ enum crm_mode {
 #define CRM_CONFIG_OWN		"crm."
 #define CRM_CONFIG_FORGET_KEY	"crm.forget_key"
 #define CRM_CONFIG_SCRUB	"crm.forget_checkpoint"
-
-/*
- * Open the store of cli (path, busy timeout, user, command, now), creating
- * it when mode is CRM_WRITE or CRM_INIT, migrating an older schema.  A
- * file that is not a crm store (by its header, read before SQLite opens
- * it) or has a newer schema is refused with CRM_EX_DATAERR and left as it
- * was.  A writer holds the write lock until crm_store_commit or
- * crm_store_close.  The store runs the hooks (nhooks of them) at its fixed
- * points; crm_store_open (hooks.c) passes crm's own.
- */
-struct crm_hook;
-int	crm_store_open_hooks(struct crm_store **, struct crm_cli *,
-	    enum crm_mode, const struct crm_hook *hooks, size_t nhooks);
 /*
  * Make the folders above path that are missing, mode 0700 whatever the
  * umask (a folder there keeps its mode); the first one made goes into top
@@ -398,11 +358,6 @@ int	crm_config_get(struct crm_store *, const char *key, char **out);
 int	crm_config_set(struct crm_store *, const char *key, const char *value);
 int	crm_config_unset(struct crm_store *, const char *key, int *found);
 /*
- * In a forget's transaction: from its commit on, writers checkpoint and
- * truncate the WAL after their commit (without waiting) until one does.
- */
-int	crm_store_scrub_later(struct crm_store *);
-/*
  * After the commit of a forget: checkpoint the WAL into the store and
  * truncate it, waiting the busy timeout for readers.  CRM_EX_OK when
  * done; printing nothing, CRM_EX_TEMPFAIL when a reader still holds an
@@ -416,25 +371,8 @@ int	crm_store_scrub(struct crm_store *);
  * runs in (through its hooks): the slot's pointer, NULL until it is set.
  */
 enum crm_slot { CRM_SLOT_STATS, CRM_NSLOTS };
-void	**crm_store_slot(struct crm_store *, enum crm_slot);
 
 /* ---- hooks.c: what the store runs for other concerns ------------------- */
-
-/*
- * The store runs each hook's open (when set) on a new connection before
- * any statement: SQL functions register there.  migrate runs inside the
- * migration's transaction after the store's own step to version to: what
- * a concern does to its rows then.  commit runs before each COMMIT of a
- * transaction, inside it: work that must be part of it (an error leaves
- * the transaction to be rolled back).  close runs when the store closes,
- * before the connection does: it frees the hook's slot.
- */
-struct crm_hook {
-	int	(*open)(struct sqlite3 *);
-	int	(*migrate)(struct crm_store *, int to);
-	int	(*commit)(struct crm_store *);
-	void	(*close)(struct crm_store *);
-};
 /*
  * crm_store_open_hooks with crm's hooks (the statistics, the churn
  * models' SQL function, forget's key): the store as the commands use it.
@@ -451,21 +389,11 @@ int	crm_store_open(struct crm_store **, struct crm_cli *,
  * only prepares the mark table.
  */
 int	crm_stats_touch(struct crm_store *, int64_t customer);
-/* The commit hook: recompute the touched customers' statistics, if any. */
-int	crm_stats_commit(struct crm_store *);
-/* The close hook: what crm_stats_touch kept. */
-void	crm_stats_close(struct crm_store *);
 
 /* Recompute the statistics of every touched customer, set-wise. */
 int	crm_stats_refresh(struct crm_store *);
 /* Recompute every customer's statistics from the history. */
 int	crm_stats_rebuild(struct crm_store *);
-/*
- * *roomy = 1 when adding amount (minor units) to a revenue cannot take
- * the revenues of all customers past what reports total; else the write
- * should leave it to crm_stats_refresh, which checks exactly.
- */
-int	crm_stats_roomy(struct crm_store *, int64_t amount, int *roomy);
 /* *hist = 1 when --asof is before the newest history: metrics from it. */
 int	crm_stats_historic(struct crm_store *, int *hist);
 
@@ -610,9 +538,6 @@ int	crm_kind_index(const struct crm_kind *, const struct crm_field *);
 int	crm_attr_key_valid(const char *key);
 /* 1 when name is a valid tag name. */
 int	crm_tag_valid(const char *name);
-/* 1 when s is an e-mail address, a phone number (as fields take them). */
-int	crm_email_ok(const char *s);
-int	crm_phone_ok(const char *s);
 
 /* A typed value ready to bind. */
 struct crm_val {
@@ -621,15 +546,6 @@ struct crm_val {
 	int64_t		 i;
 	const char	*s;
 };
-
-/*
- * Check and convert s for field f (decimals for money, now for dates).
- * Prints the error with loc and returns CRM_EX_DATAERR when s is bad.
- */
-int	crm_field_parse(const struct crm_field *, const char *s, int decimals,
-	    int64_t now, const struct crm_loc *, struct crm_val *);
-/* Bind a value to a statement parameter. */
-int	crm_val_bind(struct sqlite3_stmt *, int idx, const struct crm_val *);
 
 /* ---- csv.c: reading CSV and TSV through libcsv -------------------------- */
 
@@ -659,15 +575,6 @@ int	crm_csv_vcard(const struct crm_csv *);
 void	crm_csv_store(struct crm_csv *, struct crm_store *);
 
 /* ---- norm.c: keys of likely duplicates ------------------------------- */
-
-/* E-mail as its provider reads it: case, dots and +tags where ignored. */
-int	crm_email_key(const char *, char *, size_t);
-/* The key as stored: -1 when it is the address itself, ignoring case. */
-int	crm_email_key_stored(const char *, char *, size_t);
-/* The national digits of a phone number (country code and trunk 0 off). */
-int	crm_phone_key(const char *, char *, size_t);
-/* A name case- and accent-folded; Chinese names without spaces. */
-int	crm_name_key(const char *, char *, size_t);
 
 /* ---- dedupe.c: likely duplicates and merges ------------------------- */
 
@@ -726,24 +633,6 @@ int	crm_scheme_get(const char *opt, const char *name,
 	    const struct crm_scheme **sch);
 /* "rfm, value, presale, service" into buf. */
 void	crm_scheme_list(char *buf, size_t n);
-/* The number of a scheme (its row in the table), -1 if unknown. */
-int	crm_tier_scheme(const char *);
-/* tier.c, for the schemes' files: three labels, n numbers of a setting. */
-int	crm_tier_labels(struct crm_store *, const char *key, char lab[3][32]);
-int	crm_tier_numbers(struct crm_store *, const char *key, double *,
-	    int n);
-/*
- * Each buyer's id, r (days since the last purchase), f (purchase days)
- * and m (revenue) as of ?1, counting purchases after since: the metrics
- * of metric.c, from history when q->hist.
- */
-void	crm_tier_buyers(struct crm_sql *, int64_t since);
-/* SQL: minor units in column m as a decimal string (m > 0). */
-void	crm_tier_money(struct crm_sql *, const char *m, int decimals);
-/* SQL: CASE WHEN v op c1 THEN l1 WHEN v op c2 THEN l2 ELSE l3 END. */
-void	crm_tier_grade(struct crm_sql *, const char *v, const char *op,
-	    double c1, const char *l1, double c2, const char *l2,
-	    const char *l3);
 /*
  * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
  * now; a scheme with a window counts purchases after since (INT64_MIN:
@@ -801,11 +690,6 @@ struct crm_fit {
 	int		 iter;		/* iterations; 0 for a stored fit */
 	double		 gnorm;		/* final gradient norm (log params) */
 };
-
-/* Log-likelihood of one customer, grad (NULL or np doubles) gets the
- * derivative with respect to log p[k]. */
-double	crm_model_ll(enum crm_model, const double *p, double x, double tx,
-	    double T, double *grad);
 double	crm_model_palive(enum crm_model, const double *p, double x,
 	    double tx, double T);
 /* Expected purchases in the next t (the same unit as tx, T). */
@@ -830,15 +714,8 @@ int	crm_model_fit(enum crm_model, const struct crm_triple *, size_t n,
 	    struct crm_fit *, int progress);
 
 /* ---- numeric.c: what the models compute with ------------------------- */
-
-double	crm_digamma(double x);
-/* lgamma(a + x) - lgamma(a) and psi(a + x) - psi(a), a > 0, x >= 0,
- * accurate when a is huge. */
-double	crm_lgamma_ratio(double a, double x);
-double	crm_digamma_ratio(double a, double x);
 /* Gauss-Legendre nodes and weights on [-1, 1]. */
 #define CRM_GL	12
-void	crm_gauss_legendre(const double **x, const double **w);
 /*
  * Minimize fg (the value; the gradient into its last argument; not finite
  * off the domain) from x by BFGS with a strong Wolfe line search, until
@@ -856,9 +733,6 @@ struct crm_bfgs_opt {
 	const double *H;	/* NULL, or n x n: the first inverse Hessian */
 	double	*Hout;		/* NULL, or n x n: the last one */
 };
-int	crm_bfgs(double (*fg)(void *, const double *, double *), void *,
-	    int n, double *x, double *f, double *g,
-	    const struct crm_bfgs_opt *, int *iter, double *gmax);
 
 /* ---- churn.c: summaries and stored fits ------------------------------- */
 
@@ -937,8 +811,6 @@ double	crm_median(const int64_t *, size_t n);
  */
 int	crm_churn_heuristic(struct crm_store *, int (*fn)(void *, int64_t id,
 	    int64_t since, double med, double k), void *);
-/* Register crm_palive(model, p1, p2, p3, p4, x, t_x, T) on a connection. */
-int	crm_churn_register(struct sqlite3 *);
 
 /* ---- basket.c: FP-growth ----------------------------------------------- */
 
@@ -995,28 +867,6 @@ int	crm_vcard_out_open(struct crm_vcard_out **, struct crm_store *,
 int	crm_vcard_out_put(struct crm_vcard_out *, int64_t id,
 	    const char *const v[CRM_VCARD_NOUT]);
 void	crm_vcard_out_close(struct crm_vcard_out *);
-/*
- * The UID of a customer without a ref: urn:uuid: and a name-based UUID
- * (version 5, SHA-1) of the id in the store's namespace, which is the
- * HMAC-SHA256 of "crm vCard UID" under the store's forget key: the same
- * on every export, different in every store.  buf: at least 46 bytes.
- */
-int	crm_vcard_uid(struct crm_store *, int64_t id, char *buf, size_t);
-/* 1 when the text starts a vCard. */
-int	crm_vcard_sniff(const char *, size_t);
-/* Read cards through gl, a getline(3) over the input. */
-int	crm_vcard_open(struct crm_vcard **, ssize_t (*gl)(void *, char **,
-	    size_t *), void *, const char *name);
-/*
- * The store the cards go to: a UID crm_vcard_uid made for one of its
- * customers then gives that id rather than a ref.
- */
-void	crm_vcard_store(struct crm_vcard *, struct crm_store *);
-/* Read on from the start of another file, called name. */
-void	crm_vcard_reset(struct crm_vcard *, const char *name);
-/* The next card's values; CRM_EX_NONE at the end. */
-int	crm_vcard_next(struct crm_vcard *, char ***vals, long *start);
-void	crm_vcard_close(struct crm_vcard *);
 
 /* ---- out.c: the writers -------------------------------------------------- */
 
@@ -1049,8 +899,6 @@ void	crm_out_free(struct crm_out *);
 /* Write s escaped for TSV, and as a JSON string. */
 void	crm_tsv_put(FILE *, const char *);
 void	crm_json_put(FILE *, const char *);
-/* Parse a -o argument; -1 when unknown. */
-int	crm_fmt_parse(const char *);
 
 /* ---- page.c: reports' tables, as text or one HTML page --------------- */
 
@@ -1135,19 +983,11 @@ void	crm_sql_add(struct crm_sql *, const char *fmt, ...)
 /* Append a placeholder ?N bound to a value. */
 void	crm_sql_text(struct crm_sql *, const char *);
 void	crm_sql_int(struct crm_sql *, int64_t);
-void	crm_sql_double(struct crm_sql *, double);
 int	crm_sql_prepare(struct crm_store *, struct crm_sql *,
 	    struct sqlite3_stmt **);
 void	crm_sql_free(struct crm_sql *);
 
 /* ---- metric.c: the statistics of a customer's history -------------------- */
-
-/*
- * Append the SQL of metric name (a CRM_F_METRIC field of customers) for
- * the customer whose id is the SQL key: from the stats row aliased s, or,
- * with q->hist, from the history up to ?1.  -1: no such metric.
- */
-int	crm_metric_sql(struct crm_sql *, const char *name, const char *key);
 /*
  * Append "SELECT customer, NAME..." of the metrics in names ("recency,
  * frequency"), all from one kind of history: a row per customer with
@@ -1164,30 +1004,6 @@ int	crm_metric_rows(struct crm_sql *, const char *names, int64_t since,
  * end of day ?1, as open_tickets counts it.
  */
 void	crm_metric_open_ticket(struct crm_sql *, const char *id);
-/* 1 when every statistic the metrics in names read is kept in stats. */
-int	crm_metric_stored(const char *names);
-/* The metrics and statistics by number (NULL past the last): for tests. */
-const char *crm_metric_name(int);
-const char *crm_metric_stat(int, int *stored);
-/*
- * For stats.c: the statement that recomputes the stats rows of the
- * customers in temp.touched, ?1 bound to INT64_MAX (the end of time).
- */
-void	crm_metric_refresh(struct crm_sql *);
-/* For rec.c: the stats row of customer ?1, made empty if missing. */
-void	crm_metric_ensure(struct crm_sql *);
-/*
- * For rec.c: the update of the stats row after record ?1 of kind, or no
- * change when it cannot tell (stats.c recomputes at commit).  0 when the
- * kind has no statistics (nothing appended).
- */
-int	crm_metric_incr(struct crm_sql *, const char *kind);
-/*
- * The same for every record of kind with an id above ?1 at once, summed
- * per customer; 0 when the kind's statistics do not add up so (only
- * points do).
- */
-int	crm_metric_incr_after(struct crm_sql *, const char *kind);
 
 /* ---- points.c: the loyalty points ledger --------------------------------- */
 
@@ -1209,23 +1025,9 @@ struct crm_ledger {
 	size_t		 ndue, capdue;
 	int64_t		 earned, redeemed, expired, balance;
 };
-/* An empty ledger whose lots last period, as of now. */
-void	crm_ledger_init(struct crm_ledger *, const struct crm_dur *period,
-	    int64_t now);
 /* The same with the store's points.expiry and --asof day. */
 int	crm_ledger_open(struct crm_store *, struct crm_ledger *);
-/* Empty it for the next customer (the lots' memory kept). */
-void	crm_ledger_reset(struct crm_ledger *);
 void	crm_ledger_free(struct crm_ledger *);
-/*
- * Apply a ledger row at ts, in time order: delta > 0 earns a lot, else it
- * spends (isexpiry: an expiry written before); lots whose period ended
- * before ts lapse first.
- */
-int	crm_ledger_entry(struct crm_ledger *, int64_t ts, int64_t delta,
-	    int isexpiry);
-/* Lapse the lots whose period ended by now: the ledger as of now. */
-int	crm_ledger_end(struct crm_ledger *);
 /*
  * When the oldest points left expire (0: none left), *amount how many
  * expire that day.
@@ -1421,19 +1223,6 @@ int	crm_tag_del(struct crm_store *, const char *tag,
  * attributes holding one included).  Then crm_store_scrub_later.
  */
 int	crm_customer_forget(struct crm_store *, int64_t id);
-/* Schema 5: make the store's random forget key (config, hex). */
-int	crm_forget_keygen(struct crm_store *);
-/*
- * Schema 5, after crm_forget_keygen: finish the forgets an older crm made
- * (it erased the customer's row, attributes, audit entries and own merge
- * snapshots only): each customer the audit says was forgotten (kind
- * customer, action forget) is forgotten again as crm_customer_forget
- * does, as of the first such entry, with the hashes of what is still
- * known of them.
- */
-int	crm_forget_legacy(struct crm_store *);
-/* The migrate hook: at schema 5, crm_forget_keygen, crm_forget_legacy. */
-int	crm_forget_migrate(struct crm_store *, int to);
 /*
  * For crm-backup: write every forget of the store (time, customer id,
  * hashes) and the key into the SQLite file at path, a list of forgets
@@ -1466,22 +1255,6 @@ int	crm_person_load(struct crm_store *, int64_t id);
 
 /* A lookup of forgotten refs, e-mails and phones. */
 struct crm_forgotten;
-/* *out is NULL when no one was forgotten: checks then cost nothing. */
-int	crm_forgotten_open(struct crm_forgotten **, struct crm_store *);
-/*
- * CRM_EX_DATAERR, printed as "at: field: belongs to a forgotten
- * customer", when a customer record r carries a forgotten ref, e-mail or
- * phone (attributes included) that customer self (0: a new one) does not
- * hold already.  Accepts NULL.
- */
-int	crm_forgotten_check(struct crm_forgotten *, const struct crm_rec *r,
-	    int64_t self, const struct crm_loc *);
-/*
- * The same for the snapshots merge kept (either side), as an undo would
- * bring them back: "merge N: field: belongs to a forgotten customer".
- */
-int	crm_forgotten_merge(struct crm_forgotten *, int64_t merge);
-void	crm_forgotten_close(struct crm_forgotten *);
 
 /* ---- suggest.c: did you mean ------------------------------------------- */
 /*

@@ -16,7 +16,7 @@
 
 #include <csv.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 #define CHUNK	(64 * 1024)
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* Howard Hinnant's days_from_civil: proleptic Gregorian, exact. */
 int64_t

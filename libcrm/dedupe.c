@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* Blocks larger than this (a shared switchboard number) pair nobody. */
 #define MAXBLOCK	50

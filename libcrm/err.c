@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* The program name: the only mutable global, set once. */
 static const char *progname = "crm";

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 int
 crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,

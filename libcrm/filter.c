@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 #define MAXNEST		24	/* "not" and "(" around a test */
 #define MAXOPS		500	/* "and" and "or" in an expression */

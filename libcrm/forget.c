@@ -24,7 +24,7 @@
 #include <openssl/params.h>
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 #define KEYLEN	32
 #define HASHLEN	32

@@ -7,7 +7,7 @@
  */
 #include <stddef.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 static const struct crm_hook hooks[] = {
 	/* crm_palive() for filters and reports over stored fits. */

@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 int
 crm_id_parse(const char *s, int64_t *out)

@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 static const char *const stages[] = { "lead", "prospect", "customer",
     "lost", NULL };

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 int
 crm_grow(void *arrp, size_t *cap, size_t n, size_t size)

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* Contacts a customer made or took online. */
 #define ONLINE	"('phone', 'email', 'chat', 'social')"

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 static const struct crm_model_info info[CRM_NMODELS] = {
 	{ "bgnbd", "BG/NBD", 4, { "r", "alpha", "a", "b" } },

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 int
 crm_money_parse(const char *s, int decimals, int64_t *out, const char **why)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* Providers that ignore dots in the local part, and those with +tags. */
 static const char *const nodots[] = { "gmail.com", "googlemail.com", NULL };

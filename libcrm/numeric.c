@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /*
  * The asymptotic series of digamma without its log: psi(x) = log x +

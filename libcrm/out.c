@@ -8,7 +8,7 @@
 
 #include <csv.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 struct crm_out {
 	FILE		 *fp;

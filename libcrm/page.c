@@ -13,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 void
 crm_page_init(struct crm_page *pg, int decimals)

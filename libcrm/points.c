@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* What an expiry's reason starts with. */
 #define EXPIRED	"expired"

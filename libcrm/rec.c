@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 #define MAXIDX	16
 #define MAXKEY	4	/* fields in a unique key */

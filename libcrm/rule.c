@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* Compile expr to "SELECT c.id FROM customer ... WHERE expr". */
 static int

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /*
  * Every scheme, in the order lists show them.  A new scheme is its file

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 enum check {
 	C_CURRENCY,	/* ISO 4217: three capitals */

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 #define TOUCHED	"(SELECT customer FROM temp.touched)"
 

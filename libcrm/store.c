@@ -14,7 +14,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 struct crm_store {
 	sqlite3			*db;

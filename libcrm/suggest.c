@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* The distance of a and b, or SIZE_MAX when either is too long to try. */
 static size_t

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 int
 crm_utf8_valid(const char *str, size_t n)

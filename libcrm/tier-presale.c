@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 static int
 presale(struct crm_store *st, struct crm_sql *q, int64_t since)

@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* Three labels from a setting like "A,B,C". */
 int

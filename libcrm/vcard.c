@@ -27,7 +27,7 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* Properties kept as attributes, and how many of each. */
 #define NKEEP	6

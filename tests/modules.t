@@ -3,7 +3,7 @@
 # build says which object defines and which uses each symbol
 # (tests/modules.py); a cycle would make two concerns one.
 . "${0%/*}/lib.sh"
-plan 6
+plan 8
 
 OBJ=$CRM_BUILD/obj
 M="python3 $TESTS/modules.py"
@@ -19,6 +19,19 @@ check 'no cycle among the modules' "$M '$OBJ'"
 check_out 'query.c does not call tier.c' '' "edges query '^tier\$'"
 check_out 'the store names none of the concerns it runs hooks for' '' \
 	"edges store '^(hooks|churn|stats|forget)\$'"
+
+# crm.h holds what commands use and crm-int.h what only libcrm does
+# (tests/headers.py): each function is declared where its users are.
+check_out 'crm.h declares what commands use, crm-int.h the rest' '' \
+	"python3 '$TESTS/headers.py' '$TESTS/..'"
+# The checker itself: a command that includes crm-int.h is named.
+mkdir -p "$TMP/tree/cmd" "$TMP/tree/libcrm"
+cp "$TESTS/../libcrm/crm.h" "$TESTS/../libcrm/crm-int.h" "$TMP/tree/libcrm/"
+cp "$TESTS"/../cmd/*.c "$TMP/tree/cmd/"
+printf '#include "crm-int.h"\nint main(void) { return 0; }\n' \
+	>"$TMP/tree/cmd/crm-x.c"
+check_out 'headers.py names a command that includes crm-int.h' \
+	'cmd/crm-x.c: includes crm-int.h' "python3 '$TESTS/headers.py' '$TMP/tree'"
 
 # The checker itself finds a cycle: a.o and b.o calling each other.
 mkdir "$TMP/objs"

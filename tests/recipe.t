@@ -51,7 +51,7 @@ cat >"$T/libcrm/tier-big.c" <<'EOF'
 #include <stdint.h>
 #include <stdio.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 static int
 big(struct crm_store *st, struct crm_sql *q, int64_t since)

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 static int n, failed;
 

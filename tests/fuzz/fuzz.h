@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+"""headers.py TOP: crm.h holds what commands use, crm-int.h the rest.
+
+Prints, one per line, each function crm.h declares that no cmd/*.c
+names, each crm-int.h declares that one does, and each command that
+includes crm-int.h; nothing when the split is right.
+"""
+import glob
+import os
+import re
+import sys
+
+top = sys.argv[1]
+
+
+def declared(path):
+    text = re.sub(r"/\*.*?\*/", "", open(path).read(), flags=re.S)
+    # A declaration's name: crm_x( at the start of a line or after a type.
+    return set(re.findall(r"^[a-z_ \t*]*?\b(crm_[a-z0-9_]+)\(", text,
+                          flags=re.M))
+
+
+cmds = {p: open(p).read() for p in glob.glob(os.path.join(top, "cmd/*.c"))}
+if not cmds:
+    sys.exit("headers.py: no commands under %s" % top)
+used = "\n".join(cmds.values())
+
+
+def uses(name):
+    return re.search(r"\b%s\b" % name, used) is not None
+
+
+pub = declared(os.path.join(top, "libcrm/crm.h"))
+priv = declared(os.path.join(top, "libcrm/crm-int.h"))
+if len(pub) < 50 or len(priv) < 10:
+    sys.exit("headers.py: only %d and %d declarations read" % (len(pub),
+                                                               len(priv)))
+for n in sorted(pub):
+    if not uses(n):
+        print("crm.h: %s: no command uses it" % n)
+for n in sorted(priv):
+    if uses(n):
+        print("crm-int.h: %s: a command uses it" % n)
+for p, text in sorted(cmds.items()):
+    if '#include "crm-int.h"' in text:
+        print("%s: includes crm-int.h" % os.path.relpath(p, top))
