@@ -507,17 +507,17 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 }
 
 /*
- * --stdin: summary lines in, KEY p_alive expected lines out (%.17g, an
- * empty cell when the model gives no finite number), times converted to
- * the fit's unit.
+ * --stdin: summary lines in, KEY p_alive expected lines out (%.17g, by
+ * crm_g17, an empty cell when the model gives no finite number), times
+ * converted to the fit's unit.
  */
 static int
 score(const struct opts *op, const struct crm_fit *f)
 {
 	struct crm_loc at = { "stdin", 0, NULL };
 	struct crm_summ sm;
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = NULL, buf[2 * CRM_G17_SIZE + 4];
+	size_t cap = 0, len;
 	double pa, ex, tx, T;
 	int rc;
 
@@ -528,13 +528,16 @@ score(const struct opts *op, const struct crm_fit *f)
 		pa = crm_model_palive(f->model, f->p, sm.x, tx, T);
 		ex = crm_model_expected(f->model, f->p, sm.x, tx, T,
 		    op->horizon / f->scale);
-		printf("%s\t", sm.key);
+		len = 0;
+		buf[len++] = '\t';
 		if (isfinite(pa))
-			printf("%.17g", pa);
-		putchar('\t');
+			len += (size_t)crm_g17(buf + len, pa);
+		buf[len++] = '\t';
 		if (isfinite(ex))
-			printf("%.17g", ex);
-		putchar('\n');
+			len += (size_t)crm_g17(buf + len, ex);
+		buf[len++] = '\n';
+		fputs(sm.key, stdout);
+		fwrite(buf, 1, len, stdout);
 	}
 	free(line);
 	return rc == CRM_EX_NONE ? CRM_EX_OK : rc;
