@@ -610,6 +610,9 @@ double	crm_model_palive(enum crm_model, const double *p, double x,
 /* Expected purchases in the next t (the same unit as tx, T). */
 double	crm_model_expected(enum crm_model, const double *p, double x,
 	    double tx, double T, double t);
+/* Both: *pa P(alive), *ex the expected purchases in t (one P(alive)). */
+void	crm_model_score(enum crm_model, const double *p, double x,
+	    double tx, double T, double t, double *pa, double *ex);
 /* Gamma-Gamma: expected spend per transaction given x repeat ones of mean mx;
  * x = 0: the population mean p*gamma/(q-1). */
 double	crm_gg_spend(const double *p, double x, double mx);
