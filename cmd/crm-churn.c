@@ -177,22 +177,17 @@ heuristic(struct crm_store *st, struct warnings *ws)
 }
 
 /*
- * Fit model m on temp.summ (crm_summary first), outside any transaction,
- * on every customer up to sample of them (a documented sample above).
+ * Fit model m on the counts t of all customers (n triples), outside any
+ * transaction, on every customer up to sample of them (a documented
+ * sample above); t is freed.
  */
 static int
-fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
-    int64_t now, struct crm_fit *f)
+fitcounts(enum crm_model m, const struct opts *op, int64_t now,
+    struct crm_triple *t, size_t n, int64_t all, struct crm_fit *f)
 {
-	struct crm_triple *t = NULL;
-	int64_t all = 0;
-	size_t n = 0;
 	int rc;
 
 	memset(f, 0, sizeof *f);
-	if ((rc = crm_summary_triples(st, m, op->scale, op->sample, &t, &n,
-	    &all)) != CRM_EX_OK)
-		return rc;
 	if (all == 0) {
 		rc = crm_err(CRM_EX_NONE, NULL, "no purchases up to the --asof "
 		    "day: nothing to fit");
@@ -216,6 +211,22 @@ fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
 out:
 	free(t);
 	return rc;
+}
+
+/* fitcounts on temp.summ (crm_summary first). */
+static int
+fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
+    int64_t now, struct crm_fit *f)
+{
+	struct crm_triple *t = NULL;
+	int64_t all = 0;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = crm_summary_triples(st, m, op->scale, op->sample, &t, &n,
+	    &all)) != CRM_EX_OK)
+		return rc;
+	return fitcounts(m, op, now, t, n, all, f);
 }
 
 /* The two cumulative curves as text: * predicted, o actual, # both. */
@@ -624,6 +635,7 @@ fit(struct crm_cli *cli, const struct opts *op, enum crm_model m)
 	struct crm_triple *t = NULL;
 	struct crm_fit f;
 	FILE *fp = stdin;
+	int64_t all = 0, any = 0;
 	size_t n = 0;
 	int rc;
 
@@ -648,11 +660,18 @@ fit(struct crm_cli *cli, const struct opts *op, enum crm_model m)
 			goto out;
 		f.scale = op->scale;
 		f.asof = cli->now;
-	} else if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-	    (rc = crm_summary(st, 0)) != CRM_EX_OK ||
-	    (rc = crm_store_end(st)) != CRM_EX_OK ||
-	    (rc = fitnow(st, m, op, cli->now, &f)) != CRM_EX_OK)
-		goto out;
+	} else {
+		/* Read in the transaction, fit outside it. */
+		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
+		    (rc = crm_counts_load(st, m, op->scale, op->sample, &t,
+		    &n, &all, &any)) != CRM_EX_OK ||
+		    (rc = crm_store_end(st)) != CRM_EX_OK)
+			goto out;
+		rc = fitcounts(m, op, cli->now, t, n, all, &f);
+		t = NULL;
+		if (rc != CRM_EX_OK)
+			goto out;
+	}
 	if ((op->save != NULL && (rc = crm_fit_save(op->save, &f)) !=
 	    CRM_EX_OK) ||
 	    (st != NULL && !cli->dryrun && (rc = crm_fit_store(st, &f)) !=

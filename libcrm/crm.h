@@ -210,7 +210,7 @@ enum crm_mode {
 };
 
 #define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
-#define CRM_SCHEMA_VERSION	5
+#define CRM_SCHEMA_VERSION	6
 
 /*
  * Config keys libcrm keeps for itself begin with "crm." (crm-config
@@ -702,6 +702,15 @@ int	crm_counts_print(struct crm_store *, int gg);
  */
 int	crm_summary_triples(struct crm_store *, enum crm_model m, int scale,
 	    int64_t sample, struct crm_triple **, size_t *n, int64_t *all);
+/*
+ * The same counts in the caller's read transaction, with no crm_summary
+ * before: straight from the statistics when the history up to now is all
+ * there is, else from crm_summary's temp.summ.  *any: the customers with
+ * a purchase.
+ */
+int	crm_counts_load(struct crm_store *, enum crm_model m, int scale,
+	    int64_t sample, struct crm_triple **, size_t *n, int64_t *all,
+	    int64_t *any);
 /* Read counts lines from fp (name for errors), merged by key and sorted. */
 int	crm_counts_read(FILE *fp, const char *name, enum crm_model m,
 	    int scale, struct crm_triple **, size_t *n);

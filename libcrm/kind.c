@@ -262,7 +262,11 @@ survey_check(const struct crm_kind *k, const struct crm_val *v,
  */
 #define LATER(t)	"max(coalesce(" t ", n.ts), n.ts)"
 static const char purchase_incr[] =
-    "UPDATE stats SET first_purchase = min(coalesce(first_purchase, n.ts), "
+    "UPDATE stats SET first_day_revenue = CASE WHEN first_purchase IS NULL "
+    "OR n.ts / 86400 < first_purchase / 86400 THEN n.amount WHEN n.ts / "
+    "86400 = first_purchase / 86400 THEN first_day_revenue + n.amount ELSE "
+    "first_day_revenue END, "
+    "first_purchase = min(coalesce(first_purchase, n.ts), "
     "n.ts), last_purchase = " LATER("last_purchase") ", purchases = "
     "purchases + 1, orders = orders + 1, days = days + NOT EXISTS (SELECT 1 "
     "FROM purchase AS q WHERE q.customer = n.customer AND q.ts >= n.ts / "

@@ -22,7 +22,7 @@ static const char refresh[] =
     "INSERT OR REPLACE INTO stats (customer, first_purchase, last_purchase, "
     "purchases, orders, days, revenue, last_contact, last_online, "
     "last_visit, last_inbound, open_tickets, csat, nps, expectation, "
-    "satisfaction, points, newest) "
+    "satisfaction, points, newest, first_day_revenue) "
     "SELECT t.customer, p.first, p.last, coalesce(p.n, 0), "
     "coalesce(p.orders, 0), coalesce(p.days, 0), coalesce(p.revenue, 0), "
     "k.last, k.online, k.visit, k.inbound, coalesce(tk.open, 0), "
@@ -30,13 +30,23 @@ static const char refresh[] =
     LATEST("satisfaction") ", coalesce(pt.total, 0), "
     "nullif(max(coalesce(p.last, 0), coalesce(k.last, 0), "
     "coalesce(tk.newest, 0), coalesce(sv.newest, 0), "
-    "coalesce(pt.newest, 0)), 0) "
+    "coalesce(pt.newest, 0)), 0), fd.revenue "
     "FROM temp.touched AS t "
     "LEFT JOIN (SELECT customer, min(ts) AS first, max(ts) AS last, "
     "  count(*) AS n, count(DISTINCT order_ref) + count(*) FILTER (WHERE "
     "  order_ref IS NULL) AS orders, count(DISTINCT ts / 86400) AS days, "
     "  sum(amount) AS revenue FROM purchase WHERE customer IN " TOUCHED
     "  GROUP BY customer) AS p ON p.customer = t.customer "
+    /*
+     * The first purchase day's revenue (ts / 86400, as days; day 0 is
+     * two days of seconds wide), its purchases found by the index.
+     */
+    "LEFT JOIN (SELECT f.customer, sum(q.amount) AS revenue FROM (SELECT "
+    "  customer, min(ts) AS first FROM purchase WHERE customer IN "
+    TOUCHED " GROUP BY customer) AS f JOIN purchase AS q ON q.customer = "
+    "  f.customer AND q.ts >= f.first AND q.ts < f.first + 172800 AND "
+    "  q.ts / 86400 = f.first / 86400 GROUP BY f.customer) AS fd "
+    "  ON fd.customer = t.customer "
     "LEFT JOIN (SELECT customer, max(ts) AS last, max(ts) FILTER (WHERE "
     "  channel IN " ONLINE ") AS online, max(ts) FILTER (WHERE channel = "
     "  'visit') AS visit, max(ts) FILTER (WHERE direction = 'in') AS "
