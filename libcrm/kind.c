@@ -256,7 +256,8 @@ survey_check(const struct crm_kind *k, const struct crm_val *v,
 
 /*
  * The statistics after one added record (?1), without rescanning the
- * customer's history.  A purchase with an order_ref, or a survey older
+ * customer's history.  A day is ts / 86400, as the statistics count them
+ * (before 1970 too: day 0 is two days of seconds wide).  A purchase with an order_ref, or a survey older
  * than the latest of its kind, changes no row: then the customer's
  * statistics are recomputed from history at commit.
  */
@@ -269,9 +270,9 @@ static const char purchase_incr[] =
     "first_purchase = min(coalesce(first_purchase, n.ts), "
     "n.ts), last_purchase = " LATER("last_purchase") ", purchases = "
     "purchases + 1, orders = orders + 1, days = days + NOT EXISTS (SELECT 1 "
-    "FROM purchase AS q WHERE q.customer = n.customer AND q.ts >= n.ts / "
-    "86400 * 86400 AND q.ts < n.ts / 86400 * 86400 + 86400 AND q.id != "
-    "n.id), revenue = revenue + n.amount, newest = " LATER("newest")
+    "FROM purchase AS q WHERE q.customer = n.customer AND q.ts > n.ts - "
+    "172800 AND q.ts < n.ts + 172800 AND q.ts / 86400 = n.ts / 86400 AND "
+    "q.id != n.id), revenue = revenue + n.amount, newest = " LATER("newest")
     " FROM (SELECT * FROM purchase WHERE id = ?1 AND order_ref IS NULL) AS "
     "n WHERE stats.customer = n.customer";
 static const char contact_incr[] =
