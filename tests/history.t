@@ -2,7 +2,7 @@
 # History: purchases, contacts, tickets, surveys, points; the statistics
 # kept from them, checked against an independent implementation.
 . "${0%/*}/lib.sh"
-plan 45
+plan 46
 
 printf 'ref,name\nS1,One\nS2,Two\nS3,Three\nS4,Four\n' | crm-add -q -f - customer
 check_out 'a purchase prints its id' 1 'crm-add purchase customer=1 amount=129.90 product=tea-set qty=2 ts=2026-03-01'
@@ -101,6 +101,11 @@ check_out 'x and m_x from the first day'"'"'s revenue, by hand' \
 check_out 'the same after --rebuild-stats' \
 	"$(printf 'G1\t2\t2.5\nG2\t2\t10\nG3\t1\t9')" \
 	'crm-init -q --rebuild-stats && crm-clv --summary --key ref | grep "^G" | cut -f1,2,5'
+cp "$CRM_DB" "$TMP/g5.db"
+sqlite3 "$TMP/g5.db" "ALTER TABLE stats DROP COLUMN first_day_revenue; PRAGMA user_version = 5"
+check_out 'and after the migration from schema 5' \
+	"$(printf 'G1\t2\t2.5\nG2\t2\t10\nG3\t1\t9')" \
+	'crm-clv -d "$TMP/g5.db" --summary --key ref | grep "^G" | cut -f1,2,5'
 check_out 'the timeline is newest first' \
 	"$(must crm-ls purchase -F ts -w 'customer = 1' -s -ts -l 3)" \
 	'crm-show 1 | grep "	purchase " | cut -f1 | sed -n 1,3p'
