@@ -503,7 +503,9 @@ split(char *line, char **f, int max)
 		if (n == max)
 			return max + 1;
 		f[n++] = line;
-		if ((line = strchr(line, '\t')) == NULL)
+		while (*line != '\t' && *line != '\0')
+			line++;
+		if (*line == '\0')
 			return n;
 		*line++ = '\0';
 	}
@@ -513,11 +515,19 @@ split(char *line, char **f, int max)
 static int
 nextline(FILE *fp, char **line, size_t *cap, struct crm_loc *at)
 {
+	ssize_t len;
+	char *cr;
+
 	do {
-		if (getline(line, cap, fp) == -1)
+		if ((len = getline(line, cap, fp)) == -1)
 			return -1;
 		at->line++;
-		(*line)[strcspn(*line, "\r\n")] = '\0';
+		/* The line ends at its first CR or LF (LF only at the end). */
+		if (len > 0 && (*line)[len - 1] == '\n')
+			len--;
+		if ((cr = memchr(*line, '\r', (size_t)len)) != NULL)
+			len = cr - *line;
+		(*line)[len] = '\0';
 	} while (**line == '\0');
 	return 0;
 }
