@@ -257,9 +257,10 @@ survey_check(const struct crm_kind *k, const struct crm_val *v,
 /*
  * The statistics after one added record (?1), without rescanning the
  * customer's history.  A day is ts / 86400, as the statistics count them
- * (before 1970 too: day 0 is two days of seconds wide).  A purchase with an order_ref, or a survey older
- * than the latest of its kind, changes no row: then the customer's
- * statistics are recomputed from history at commit.
+ * (before 1970 too: day 0 is two days of seconds wide).  A purchase with
+ * an order_ref, or a survey older than the latest of its kind, changes no
+ * row: then the customer's statistics are recomputed from history at
+ * commit.
  */
 #define LATER(t)	"max(coalesce(" t ", n.ts), n.ts)"
 static const char purchase_incr[] =
