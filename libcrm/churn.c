@@ -206,31 +206,49 @@ cmp3(const void *a, const void *b)
 	return 0;
 }
 
+/* The bits v needs, v >= 0. */
+static int
+width(int64_t v)
+{
+	int w = 0;
+
+	while (v > 0)
+		w++, v >>= 1;
+	return w;
+}
+
 /*
- * Sort m rows of four by their first three: as one 64-bit key each (20,
- * 22 and 22 bits; Gamma-Gamma's 0 third leaves 44 for the second) by a
+ * Sort m rows of four (each with a count of 1) by their first three: as
+ * one 64-bit key each, packed as tight as the largest values allow, by a
  * radix sort, 16 bits a pass, passes where every key has the same digit
- * skipped; by qsort when a value does not fit.
+ * skipped (a million customers' counts take two passes); by qsort when a
+ * value is negative or the three do not fit in 64 bits.
  */
 static int
 sort_rows(int64_t *v, size_t m)
 {
-	uint64_t *key, *tmp, *sw, lo = UINT64_MAX, hi = 0;
+	uint64_t *key, *tmp, *sw, lo = UINT64_MAX, hi = 0, mask1, mask2;
 	size_t i, *cnt, sum, c;
-	int b, wide = 1;
+	int64_t top[3] = { 0, 0, 0 };
+	int b, k, w1, w2;
 
 	for (i = 0; i < m; i++)
-		if (v[4 * i + 2] != 0)
-			wide = 0;
-	for (i = 0; i < m; i++)
-		if (v[4 * i] < 0 || v[4 * i] >= 1 << 20 || v[4 * i + 1] < 0 ||
-		    v[4 * i + 1] >= (int64_t)1 << (wide ? 44 : 22) ||
-		    v[4 * i + 2] < 0 || v[4 * i + 2] >= 1 << 22 ||
-		    v[4 * i + 3] != 1) {
-			if (m > 0)
+		for (k = 0; k < 3; k++) {
+			if (v[4 * i + k] < 0) {
 				qsort(v, m, 4 * sizeof *v, cmp3);
-			return CRM_EX_OK;
+				return CRM_EX_OK;
+			}
+			top[k] |= v[4 * i + k];
 		}
+	w1 = width(top[1]);
+	w2 = width(top[2]);
+	if (width(top[0]) + w1 + w2 > 64) {
+		if (m > 0)
+			qsort(v, m, 4 * sizeof *v, cmp3);
+		return CRM_EX_OK;
+	}
+	mask1 = w1 == 0 ? 0 : UINT64_MAX >> (64 - w1);
+	mask2 = w2 == 0 ? 0 : UINT64_MAX >> (64 - w2);
 	key = malloc((m + 1) * sizeof *key);
 	tmp = malloc((m + 1) * sizeof *tmp);
 	cnt = malloc(65536 * sizeof *cnt);
@@ -241,9 +259,9 @@ sort_rows(int64_t *v, size_t m)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	}
 	for (i = 0; i < m; i++) {
-		key[i] = (uint64_t)v[4 * i] << 44 | (wide ? (uint64_t)v[4 *
-		    i + 1] : (uint64_t)v[4 * i + 1] << 22 | (uint64_t)v[4 * i +
-		    2]);
+		/* Shifts of 64 are undefined: in two steps. */
+		key[i] = ((uint64_t)v[4 * i] << w1 << w2) | ((uint64_t)v[4 *
+		    i + 1] << w2) | (uint64_t)v[4 * i + 2];
 		lo &= key[i];
 		hi |= key[i];
 	}
@@ -255,26 +273,19 @@ sort_rows(int64_t *v, size_t m)
 		for (i = 0; i < m; i++)
 			cnt[key[i] >> b & 0xffff]++;
 		for (sum = 0, c = 0; c < 65536; c++) {
-			size_t k = cnt[c];
+			size_t n = cnt[c];
 
 			cnt[c] = sum;
-			sum += k;
+			sum += n;
 		}
 		for (i = 0; i < m; i++)
 			tmp[cnt[key[i] >> b & 0xffff]++] = key[i];
 		sw = key, key = tmp, tmp = sw;
 	}
 	for (i = 0; i < m; i++) {
-		v[4 * i] = (int64_t)(key[i] >> 44);
-		if (wide) {
-			v[4 * i + 1] = (int64_t)(key[i] & (((uint64_t)1 <<
-			    44) - 1));
-			v[4 * i + 2] = 0;
-		} else {
-			v[4 * i + 1] = (int64_t)(key[i] >> 22 & ((1 << 22) -
-			    1));
-			v[4 * i + 2] = (int64_t)(key[i] & ((1 << 22) - 1));
-		}
+		v[4 * i] = (int64_t)(key[i] >> w2 >> w1);
+		v[4 * i + 1] = (int64_t)(key[i] >> w2 & mask1);
+		v[4 * i + 2] = (int64_t)(key[i] & mask2);
 	}
 	free(key);
 	free(tmp);
