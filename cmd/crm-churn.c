@@ -177,22 +177,17 @@ heuristic(struct crm_store *st, struct warnings *ws)
 }
 
 /*
- * Fit model m on temp.summ (crm_summary first), outside any transaction,
- * on every customer up to sample of them (a documented sample above).
+ * Fit model m on the counts t of all customers (n triples), outside any
+ * transaction, on every customer up to sample of them (a documented
+ * sample above); t is freed.
  */
 static int
-fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
-    int64_t now, struct crm_fit *f)
+fitcounts(enum crm_model m, const struct opts *op, int64_t now,
+    struct crm_triple *t, size_t n, int64_t all, struct crm_fit *f)
 {
-	struct crm_triple *t = NULL;
-	int64_t all = 0;
-	size_t n = 0;
 	int rc;
 
 	memset(f, 0, sizeof *f);
-	if ((rc = crm_summary_triples(st, m, op->scale, op->sample, &t, &n,
-	    &all)) != CRM_EX_OK)
-		return rc;
 	if (all == 0) {
 		rc = crm_err(CRM_EX_NONE, NULL, "no purchases up to the --asof "
 		    "day: nothing to fit");
@@ -216,6 +211,22 @@ fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
 out:
 	free(t);
 	return rc;
+}
+
+/* fitcounts on temp.summ (crm_summary first). */
+static int
+fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
+    int64_t now, struct crm_fit *f)
+{
+	struct crm_triple *t = NULL;
+	int64_t all = 0;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = crm_summary_triples(st, m, op->scale, op->sample, &t, &n,
+	    &all)) != CRM_EX_OK)
+		return rc;
+	return fitcounts(m, op, now, t, n, all, f);
 }
 
 /* The two cumulative curves as text: * predicted, o actual, # both. */
@@ -511,36 +522,62 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 }
 
 /*
- * --stdin: summary lines in, KEY p_alive expected lines out (%.17g, an
- * empty cell when the model gives no finite number), times converted to
- * the fit's unit.
+ * --stdin: summary lines in, KEY p_alive expected lines out (%.17g, by
+ * crm_g17, an empty cell when the model gives no finite number), times
+ * converted to the fit's unit.  Customers alike in (x, t_x, T) score
+ * alike: the text of the last one in each of NMEMO slots (by a hash of
+ * the three) is printed again.
  */
+#define NMEMO	4096
+struct memo {
+	double	 v[3];		/* x, t_x, T in the fit's unit */
+	size_t	 len;		/* 0: the slot is empty */
+	char	 text[2 * CRM_G17_SIZE + 3];	/* TAB p TAB e NL */
+};
+
 static int
 score(const struct opts *op, const struct crm_fit *f)
 {
 	struct crm_loc at = { "stdin", 0, NULL };
 	struct crm_summ sm;
+	struct memo *memo, *mo;
 	char *line = NULL;
-	size_t cap = 0;
-	double pa, ex, tx, T;
-	int rc;
+	size_t cap = 0, len;
+	double pa, ex, v[3];
+	uint64_t h, b;
+	int rc, k;
 
+	if ((memo = calloc(NMEMO, sizeof *memo)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	while ((rc = crm_summary_read(stdin, &line, &cap, &at, op->scale,
 	    &sm)) == CRM_EX_OK) {
-		tx = crm_unit_conv(sm.tx, sm.scale, f->scale);
-		T = crm_unit_conv(sm.T, sm.scale, f->scale);
-		pa = crm_model_palive(f->model, f->p, sm.x, tx, T);
-		ex = crm_model_expected(f->model, f->p, sm.x, tx, T,
-		    op->horizon / f->scale);
-		printf("%s\t", sm.key);
-		if (isfinite(pa))
-			printf("%.17g", pa);
-		putchar('\t');
-		if (isfinite(ex))
-			printf("%.17g", ex);
-		putchar('\n');
+		v[0] = sm.x;
+		v[1] = crm_unit_conv(sm.tx, sm.scale, f->scale);
+		v[2] = crm_unit_conv(sm.T, sm.scale, f->scale);
+		for (h = 0, k = 0; k < 3; k++) {
+			memcpy(&b, &v[k], sizeof b);
+			h = (h ^ b) * 0x9E3779B97F4A7C15ULL;
+		}
+		mo = &memo[h >> 52];
+		if (mo->len == 0 || memcmp(mo->v, v, sizeof v) != 0) {
+			crm_model_score(f->model, f->p, v[0], v[1], v[2],
+			    op->horizon / f->scale, &pa, &ex);
+			memcpy(mo->v, v, sizeof v);
+			len = 0;
+			mo->text[len++] = '\t';
+			if (isfinite(pa))
+				len += (size_t)crm_g17(mo->text + len, pa);
+			mo->text[len++] = '\t';
+			if (isfinite(ex))
+				len += (size_t)crm_g17(mo->text + len, ex);
+			mo->text[len++] = '\n';
+			mo->len = len;
+		}
+		fputs(sm.key, stdout);
+		fwrite(mo->text, 1, mo->len, stdout);
 	}
 	free(line);
+	free(memo);
 	return rc == CRM_EX_NONE ? CRM_EX_OK : rc;
 }
 
@@ -604,6 +641,7 @@ fit(struct crm_cli *cli, const struct opts *op, enum crm_model m)
 	struct crm_triple *t = NULL;
 	struct crm_fit f;
 	FILE *fp = stdin;
+	int64_t all = 0, any = 0;
 	size_t n = 0;
 	int rc;
 
@@ -628,11 +666,18 @@ fit(struct crm_cli *cli, const struct opts *op, enum crm_model m)
 			goto out;
 		f.scale = op->scale;
 		f.asof = cli->now;
-	} else if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-	    (rc = crm_summary(st, 0)) != CRM_EX_OK ||
-	    (rc = crm_store_end(st)) != CRM_EX_OK ||
-	    (rc = fitnow(st, m, op, cli->now, &f)) != CRM_EX_OK)
-		goto out;
+	} else {
+		/* Read in the transaction, fit outside it. */
+		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
+		    (rc = crm_counts_load(st, m, op->scale, op->sample, &t,
+		    &n, &all, &any)) != CRM_EX_OK ||
+		    (rc = crm_store_end(st)) != CRM_EX_OK)
+			goto out;
+		rc = fitcounts(m, op, cli->now, t, n, all, &f);
+		t = NULL;
+		if (rc != CRM_EX_OK)
+			goto out;
+	}
 	if ((op->save != NULL && (rc = crm_fit_save(op->save, &f)) !=
 	    CRM_EX_OK) ||
 	    (st != NULL && !cli->dryrun && (rc = crm_fit_store(st, &f)) !=

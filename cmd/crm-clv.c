@@ -105,6 +105,7 @@ fit(struct crm_cli *cli, const struct opts *op)
 	struct crm_triple *t = NULL;
 	struct crm_fit f;
 	FILE *fp = stdin;
+	int64_t all = 0, any = 0;
 	size_t n = 0;
 	int rc;
 
@@ -128,9 +129,10 @@ fit(struct crm_cli *cli, const struct opts *op)
 		    CRM_EX_OK)
 			goto out;
 	} else if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-	    (rc = crm_summary(st, 1)) != CRM_EX_OK ||
-	    (rc = crm_store_end(st)) != CRM_EX_OK ||
-	    (rc = fitstore(st, op->scale, &f)) != CRM_EX_OK)
+	    (rc = crm_counts_load(st, CRM_GG, op->scale, 0, &t, &n, &all,
+	    &any)) != CRM_EX_OK || (rc = crm_store_end(st)) != CRM_EX_OK ||
+	    (rc = fitgg(t, n, (double)any, op->scale, cli->now, &f)) !=
+	    CRM_EX_OK)
 		goto out;
 	if ((op->save != NULL && (rc = crm_fit_save(op->save, &f)) !=
 	    CRM_EX_OK) ||

@@ -99,16 +99,14 @@ crm_summary(struct crm_store *st, int repeat)
 		return summary_hist(st, repeat);
 	/*
 	 * Without --asof before the newest history, the stored statistics
-	 * hold x, t_x and T; the repeat value costs a look at the first day.
-	 * A purchase dated tomorrow (east of UTC) ends T: t_x <= T always.
+	 * hold x, t_x and T, and the repeat value is the revenue less the
+	 * first day's.  A purchase dated tomorrow (east of UTC) ends T: t_x
+	 * <= T always.
 	 */
 	if ((rc = crm_prepare(st, repeat ? "INSERT INTO temp.summ SELECT "
 	    "customer, days - 1, last_purchase / 86400 - first_purchase / "
 	    "86400, max(?1, last_purchase) / 86400 - first_purchase / 86400, "
-	    "revenue - (SELECT sum(amount) FROM purchase WHERE "
-	    "purchase.customer = stats.customer AND ts >= first_purchase / "
-	    "86400 * 86400 AND ts < first_purchase / 86400 * 86400 + 86400) "
-	    "FROM stats WHERE days > 0" :
+	    "revenue - first_day_revenue FROM stats WHERE days > 0" :
 	    "INSERT INTO temp.summ SELECT customer, days - 1, last_purchase / "
 	    "86400 - first_purchase / 86400, max(?1, last_purchase) / 86400 - "
 	    "first_purchase / 86400, NULL FROM stats WHERE days > 0", &s)) !=
@@ -196,19 +194,6 @@ crm_summary_mx(int64_t repeat, int64_t x, double unit)
 	return x > 0 ? repeat / unit / (double)x : 0.0;
 }
 
-/*
- * Gamma-Gamma's counts: x and the mean repeat spend rounded to the store's
- * decimals (in its smallest units), of the customers with repeat
- * purchases of a positive value.
- */
-static int
-gg_stmt(struct crm_store *st, sqlite3_stmt **s)
-{
-	return crm_prepare(st, "SELECT x, (2 * repeat + x) / (2 * x), "
-	    "count(*) FROM temp.summ WHERE x > 0 AND repeat > 0 GROUP BY 1, 2 "
-	    "ORDER BY 1, 2", s);
-}
-
 static int
 cmp3(const void *a, const void *b)
 {
@@ -221,35 +206,169 @@ cmp3(const void *a, const void *b)
 	return 0;
 }
 
+/* The bits v needs, v >= 0. */
+static int
+width(int64_t v)
+{
+	int w = 0;
+
+	while (v > 0)
+		w++, v >>= 1;
+	return w;
+}
+
 /*
- * The purchase models' counts: x, t_x, T in whole days with their number
- * of customers (*c: n rows of four), in numeric order; with k above 1,
- * of the customers at places 0, k, 2k ... in id order (temp.summ's rowid
- * is the customer).  Sorted and run together here: a million customers
- * take a tenth of what SQLite's GROUP BY takes.
+ * Sort m rows of four (each with a count of 1) by their first three: as
+ * one 64-bit key each, packed as tight as the largest values allow, by a
+ * radix sort, 16 bits a pass, passes where every key has the same digit
+ * skipped (a million customers' counts take two passes); by qsort when a
+ * value is negative or the three do not fit in 64 bits.
  */
 static int
-purchase_counts(struct crm_store *st, int64_t k, int64_t **c, size_t *n)
+sort_rows(int64_t *v, size_t m)
 {
+	uint64_t *key, *tmp, *sw, lo = UINT64_MAX, hi = 0, mask1, mask2;
+	size_t i, *cnt, sum, c;
+	int64_t top[3] = { 0, 0, 0 };
+	int b, k, w1, w2;
+
+	for (i = 0; i < m; i++)
+		for (k = 0; k < 3; k++) {
+			if (v[4 * i + k] < 0) {
+				qsort(v, m, 4 * sizeof *v, cmp3);
+				return CRM_EX_OK;
+			}
+			top[k] |= v[4 * i + k];
+		}
+	w1 = width(top[1]);
+	w2 = width(top[2]);
+	if (width(top[0]) + w1 + w2 > 64) {
+		if (m > 0)
+			qsort(v, m, 4 * sizeof *v, cmp3);
+		return CRM_EX_OK;
+	}
+	mask1 = w1 == 0 ? 0 : UINT64_MAX >> (64 - w1);
+	mask2 = w2 == 0 ? 0 : UINT64_MAX >> (64 - w2);
+	key = malloc((m + 1) * sizeof *key);
+	tmp = malloc((m + 1) * sizeof *tmp);
+	cnt = malloc(65536 * sizeof *cnt);
+	if (key == NULL || tmp == NULL || cnt == NULL) {
+		free(key);
+		free(tmp);
+		free(cnt);
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	}
+	for (i = 0; i < m; i++) {
+		/* Shifts of 64 are undefined: in two steps. */
+		key[i] = ((uint64_t)v[4 * i] << w1 << w2) | ((uint64_t)v[4 *
+		    i + 1] << w2) | (uint64_t)v[4 * i + 2];
+		lo &= key[i];
+		hi |= key[i];
+	}
+	for (b = 0; b < 64; b += 16) {
+		/* Every key has this digit (and = or): nothing to move. */
+		if ((lo >> b & 0xffff) == (hi >> b & 0xffff))
+			continue;
+		memset(cnt, 0, 65536 * sizeof *cnt);
+		for (i = 0; i < m; i++)
+			cnt[key[i] >> b & 0xffff]++;
+		for (sum = 0, c = 0; c < 65536; c++) {
+			size_t n = cnt[c];
+
+			cnt[c] = sum;
+			sum += n;
+		}
+		for (i = 0; i < m; i++)
+			tmp[cnt[key[i] >> b & 0xffff]++] = key[i];
+		sw = key, key = tmp, tmp = sw;
+	}
+	for (i = 0; i < m; i++) {
+		v[4 * i] = (int64_t)(key[i] >> w2 >> w1);
+		v[4 * i + 1] = (int64_t)(key[i] >> w2 & mask1);
+		v[4 * i + 2] = (int64_t)(key[i] & mask2);
+	}
+	free(key);
+	free(tmp);
+	free(cnt);
+	return CRM_EX_OK;
+}
+
+/*
+ * The counts, as rows of four in *c: for the purchase models x, t_x, T in
+ * whole days and their number of customers; for Gamma-Gamma (gg) x, the
+ * mean repeat spend rounded to the store's decimals (in its smallest
+ * units: (2 repeat + x) div 2x, a half up) of the customers with a repeat
+ * spend above 0, 0 and their number.  In numeric order; with sample
+ * above 0 and more customers than it, of the customers at places 0, k,
+ * 2k ... in id order, k = ceil(customers / sample).  From temp.summ when
+ * summ is set (crm_summary made it), else straight from the statistics
+ * when the history up to now is all there is (no temp.summ at all), or
+ * from crm_summary's.  *all: the customers counted (before a sample);
+ * *any: the customers with a purchase.  Sorted and run together here: a
+ * million customers take a tenth of what SQLite's GROUP BY takes.
+ */
+static int
+count_rows(struct crm_store *st, int gg, int64_t sample, int summ,
+    int64_t **c, size_t *n, int64_t *all, int64_t *any)
+{
+	const struct crm_cli *cli = crm_store_cli(st);
 	sqlite3_stmt *s = NULL;
-	int64_t *v = NULL, i = 0;
+	int64_t *v = NULL, i = 0, k = 1, x, rep;
 	size_t m = 0, cap = 0, j, o;
-	int rc;
+	int rc, hist = 1;
 
 	*c = NULL;
 	*n = 0;
-	if ((rc = crm_prepare(st, "SELECT x, tx, T FROM temp.summ ORDER BY "
-	    "customer", &s)) != CRM_EX_OK)
+	*all = *any = 0;
+	if (!summ && (rc = crm_stats_historic(st, &hist)) != CRM_EX_OK)
 		return rc;
+	if (!summ && hist && (rc = crm_summary(st, gg)) != CRM_EX_OK)
+		return rc;
+	if (summ || hist)
+		rc = crm_prepare(st, "SELECT x, tx, T, repeat FROM temp.summ "
+		    "ORDER BY customer", &s);
+	else if (gg)	/* the columns it needs: half the time */
+		rc = crm_prepare(st, "SELECT days - 1, 0, 0, revenue - "
+		    "first_day_revenue FROM stats WHERE days > 0 ORDER BY "
+		    "customer", &s);
+	else
+		rc = crm_prepare(st, "SELECT days - 1, last_purchase / 86400 - "
+		    "first_purchase / 86400, max(?1, last_purchase) / 86400 - "
+		    "first_purchase / 86400, NULL FROM stats WHERE days > 0 "
+		    "ORDER BY customer", &s);
+	if (rc != CRM_EX_OK)
+		return rc;
+	if (!summ && !hist && !gg)
+		sqlite3_bind_int64(s, 1, cli->now);
+	if (!gg && sample > 0) {
+		if ((rc = crm_query_int(st, all, summ || hist ? "SELECT "
+		    "count(*) FROM temp.summ" : "SELECT count(*) FROM stats "
+		    "WHERE days > 0", 0)) != CRM_EX_OK)
+			goto out;
+		if (*all > sample)
+			k = (*all + sample - 1) / sample;
+	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (i++ % k != 0)
+		++*any;
+		x = sqlite3_column_int64(s, 0);
+		if (gg) {
+			rep = sqlite3_column_int64(s, 3);
+			if (x <= 0 || rep <= 0 || sqlite3_column_type(s, 3) ==
+			    SQLITE_NULL)
+				continue;
+		} else if (i++ % k != 0)
 			continue;
 		if ((rc = crm_grow(&v, &cap, m, 4 * sizeof *v)) !=
 		    CRM_EX_OK)
 			goto out;
-		v[4 * m] = sqlite3_column_int64(s, 0);
-		v[4 * m + 1] = sqlite3_column_int64(s, 1);
-		v[4 * m + 2] = sqlite3_column_int64(s, 2);
+		v[4 * m] = x;
+		if (gg) {
+			v[4 * m + 1] = rep / x + (rep % x >= x - rep % x);
+			v[4 * m + 2] = 0;
+		} else {
+			v[4 * m + 1] = sqlite3_column_int64(s, 1);
+			v[4 * m + 2] = sqlite3_column_int64(s, 2);
+		}
 		v[4 * m + 3] = 1;
 		m++;
 	}
@@ -258,8 +377,10 @@ purchase_counts(struct crm_store *st, int64_t k, int64_t **c, size_t *n)
 		goto out;
 	}
 	rc = CRM_EX_OK;
-	if (m > 0)
-		qsort(v, m, 4 * sizeof *v, cmp3);
+	if (gg || sample <= 0)
+		*all = gg ? (int64_t)m : *any;
+	if ((rc = sort_rows(v, m)) != CRM_EX_OK)
+		goto out;
 	for (o = 0, j = 0; j < m; j++) {
 		if (o > 0 && cmp3(&v[4 * (o - 1)], &v[4 * j]) == 0) {
 			v[4 * (o - 1) + 3]++;
@@ -280,95 +401,81 @@ out:
 int
 crm_counts_print(struct crm_store *st, int gg)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t *c = NULL;
+	int64_t *c = NULL, all, any;
 	size_t n = 0, i;
 	char m[64];
 	int rc, d = crm_store_decimals(st);
 
-	if ((rc = crm_summary(st, gg)) != CRM_EX_OK)
+	if ((rc = count_rows(st, gg, 0, 0, &c, &n, &all, &any)) !=
+	    CRM_EX_OK)
 		return rc;
-	if (!gg) {
-		if ((rc = purchase_counts(st, 1, &c, &n)) != CRM_EX_OK)
-			return rc;
-		for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (gg) {
+			crm_money_fmt(c[4 * i + 1], d, m, sizeof m);
+			printf("%lld\t%s\t%lld\n", (long long)c[4 * i], m,
+			    (long long)c[4 * i + 3]);
+		} else
 			printf("%lld\t%lld\t%lld\t%lld\n", (long long)c[4 * i],
 			    (long long)c[4 * i + 1], (long long)c[4 * i + 2],
 			    (long long)c[4 * i + 3]);
-		free(c);
-		return CRM_EX_OK;
 	}
-	if ((rc = gg_stmt(st, &s)) != CRM_EX_OK)
+	free(c);
+	return CRM_EX_OK;
+}
+
+/* count_rows' rows as the fit's triples, times in units of scale days. */
+static int
+triples(struct crm_store *st, enum crm_model m, int scale, int64_t sample,
+    int summ, struct crm_triple **tp, size_t *np, int64_t *all,
+    int64_t *any)
+{
+	struct crm_triple *t = NULL;
+	int64_t *c = NULL;
+	size_t n = 0, i;
+	double unit = moneyunit(st, NULL);
+	int rc, gg = m == CRM_GG;
+
+	*tp = NULL;
+	*np = 0;
+	if ((rc = count_rows(st, gg, sample, summ, &c, &n, all, any)) !=
+	    CRM_EX_OK)
 		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		crm_money_fmt(sqlite3_column_int64(s, 1), d, m, sizeof m);
-		printf("%lld\t%s\t%lld\n", (long long)sqlite3_column_int64(s,
-		    0), m, (long long)sqlite3_column_int64(s, 2));
+	if (n > 0 && (t = calloc(n, sizeof *t)) == NULL) {
+		free(c);
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+	for (i = 0; i < n; i++) {
+		t[i].x = (double)c[4 * i];
+		if (gg) {
+			t[i].tx = c[4 * i + 1] / unit;
+			t[i].T = 0;
+		} else {
+			t[i].tx = (double)c[4 * i + 1] / scale;
+			t[i].T = (double)c[4 * i + 2] / scale;
+		}
+		t[i].n = (double)c[4 * i + 3];
+	}
+	free(c);
+	*tp = t;
+	*np = n;
+	return CRM_EX_OK;
 }
 
 int
 crm_summary_triples(struct crm_store *st, enum crm_model m, int scale,
     int64_t sample, struct crm_triple **tp, size_t *np, int64_t *all)
 {
-	struct crm_triple *t = NULL;
-	sqlite3_stmt *s = NULL;
-	int64_t k = 1, *c = NULL;
-	size_t n = 0, cap = 0, i;
-	double unit = moneyunit(st, NULL);
-	int rc, gg = m == CRM_GG;
+	int64_t any;
 
-	*tp = NULL;
-	*np = 0;
-	if ((rc = crm_query_int(st, all, gg ? "SELECT count(*) FROM temp.summ "
-	    "WHERE x > 0 AND repeat > 0" : "SELECT count(*) FROM temp.summ",
-	    0)) != CRM_EX_OK)
-		return rc;
-	if (!gg) {
-		if (sample > 0 && *all > sample)
-			k = (*all + sample - 1) / sample;
-		if ((rc = purchase_counts(st, k, &c, &n)) != CRM_EX_OK)
-			return rc;
-		if (n > 0 && (t = calloc(n, sizeof *t)) == NULL) {
-			free(c);
-			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-		}
-		for (i = 0; i < n; i++) {
-			t[i].x = (double)c[4 * i];
-			t[i].tx = (double)c[4 * i + 1] / scale;
-			t[i].T = (double)c[4 * i + 2] / scale;
-			t[i].n = (double)c[4 * i + 3];
-		}
-		free(c);
-		*tp = t;
-		*np = n;
-		return CRM_EX_OK;
-	}
-	if ((rc = gg_stmt(st, &s)) != CRM_EX_OK)
-		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((rc = crm_grow(&t, &cap, n, sizeof *t)) != CRM_EX_OK)
-			goto out;
-		t[n].x = sqlite3_column_double(s, 0);
-		t[n].tx = sqlite3_column_int64(s, 1) / unit;
-		t[n].T = 0;
-		t[n].n = sqlite3_column_double(s, 2);
-		n++;
-	}
-	if (rc != SQLITE_DONE) {
-		rc = crm_sqlerr(st, rc);
-		goto out;
-	}
-	rc = CRM_EX_OK;
-	*tp = t;
-	*np = n;
-	t = NULL;
-out:
-	free(t);
-	sqlite3_finalize(s);
-	return rc;
+	return triples(st, m, scale, sample, 1, tp, np, all, &any);
+}
+
+int
+crm_counts_load(struct crm_store *st, enum crm_model m, int scale,
+    int64_t sample, struct crm_triple **tp, size_t *np, int64_t *all,
+    int64_t *any)
+{
+	return triples(st, m, scale, sample, 0, tp, np, all, any);
 }
 
 /* A field that is a number: whole (>= 0) when whole is set. */
@@ -379,6 +486,12 @@ field_num(const char *f, const struct crm_loc *at, const char *name,
 	struct crm_loc here = *at;
 	char *end;
 
+	/* Up to 15 digits: the whole number, as strtod gives it, faster. */
+	for (*v = 0, end = (char *)f; *end >= '0' && *end <= '9' &&
+	    end - f < 15; end++)
+		*v = *v * 10 + (*end - '0');
+	if (*end == '\0' && end > f)
+		return CRM_EX_OK;
 	here.field = name;
 	errno = 0;
 	*v = strtod(f, &end);
@@ -405,7 +518,9 @@ split(char *line, char **f, int max)
 		if (n == max)
 			return max + 1;
 		f[n++] = line;
-		if ((line = strchr(line, '\t')) == NULL)
+		while (*line != '\t' && *line != '\0')
+			line++;
+		if (*line == '\0')
 			return n;
 		*line++ = '\0';
 	}
@@ -415,11 +530,19 @@ split(char *line, char **f, int max)
 static int
 nextline(FILE *fp, char **line, size_t *cap, struct crm_loc *at)
 {
+	ssize_t len;
+	char *cr;
+
 	do {
-		if (getline(line, cap, fp) == -1)
+		if ((len = getline(line, cap, fp)) == -1)
 			return -1;
 		at->line++;
-		(*line)[strcspn(*line, "\r\n")] = '\0';
+		/* The line ends at its first CR or LF (LF only at the end). */
+		if (len > 0 && (*line)[len - 1] == '\n')
+			len--;
+		if ((cr = memchr(*line, '\r', (size_t)len)) != NULL)
+			len = cr - *line;
+		(*line)[len] = '\0';
 	} while (**line == '\0');
 	return 0;
 }
@@ -493,9 +616,13 @@ crm_counts_read(FILE *fp, const char *name, enum crm_model m, int scale,
 		rc = crm_err(CRM_EX_IOERR, NULL, "%s:", name);
 		goto out;
 	}
-	/* Shards' counts add up by key; the order is numeric. */
-	if (n > 0)
-		qsort(t, n, sizeof *t, cmp_triple);
+	/* Shards' counts add up by key; the order is numeric (and mostly
+	 * given: --counts prints it). */
+	for (i = 1; i < n; i++)
+		if (cmp_triple(&t[i - 1], &t[i]) > 0) {
+			qsort(t, n, sizeof *t, cmp_triple);
+			break;
+		}
 	for (i = k = 0; i < n; i++) {
 		if (k > 0 && cmp_triple(&t[k - 1], &t[i]) == 0)
 			t[k - 1].n += t[i].n;

@@ -293,7 +293,7 @@ enum crm_mode {
 };
 
 #define CRM_APPLICATION_ID	0x43524d31	/* "CRM1" */
-#define CRM_SCHEMA_VERSION	5
+#define CRM_SCHEMA_VERSION	6
 
 /*
  * Config keys libcrm keeps for itself begin with "crm." (crm-config
@@ -695,6 +695,9 @@ double	crm_model_palive(enum crm_model, const double *p, double x,
 /* Expected purchases in the next t (the same unit as tx, T). */
 double	crm_model_expected(enum crm_model, const double *p, double x,
 	    double tx, double T, double t);
+/* Both: *pa P(alive), *ex the expected purchases in t (one P(alive)). */
+void	crm_model_score(enum crm_model, const double *p, double x,
+	    double tx, double T, double t, double *pa, double *ex);
 /* Gamma-Gamma: expected spend per transaction given x repeat ones of mean mx;
  * x = 0: the population mean p*gamma/(q-1). */
 double	crm_gg_spend(const double *p, double x, double mx);
@@ -734,6 +737,16 @@ struct crm_bfgs_opt {
 	double	*Hout;		/* NULL, or n x n: the last one */
 };
 
+/* ---- dtoa.c: numbers printed exactly, fast ------------------------------ */
+
+/*
+ * v as printf("%.17g", v) prints it, byte for byte, into buf (at least
+ * CRM_G17_SIZE bytes, NUL-terminated); the length.  About ten times
+ * faster than glibc for 1e-39 <= |v| < 1e17, printf's own path otherwise.
+ */
+#define CRM_G17_SIZE	32
+int	crm_g17(char *buf, double v);
+
 /* ---- churn.c: summaries and stored fits ------------------------------- */
 
 /*
@@ -764,6 +777,15 @@ int	crm_counts_print(struct crm_store *, int gg);
  */
 int	crm_summary_triples(struct crm_store *, enum crm_model m, int scale,
 	    int64_t sample, struct crm_triple **, size_t *n, int64_t *all);
+/*
+ * The same counts in the caller's read transaction, with no crm_summary
+ * before: straight from the statistics when the history up to now is all
+ * there is, else from crm_summary's temp.summ.  *any: the customers with
+ * a purchase.
+ */
+int	crm_counts_load(struct crm_store *, enum crm_model m, int scale,
+	    int64_t sample, struct crm_triple **, size_t *n, int64_t *all,
+	    int64_t *any);
 /* Read counts lines from fp (name for errors), merged by key and sorted. */
 int	crm_counts_read(FILE *fp, const char *name, enum crm_model m,
 	    int scale, struct crm_triple **, size_t *n);

@@ -89,10 +89,26 @@ static const struct stat stats[] = {
 	    "0", "orders + 1" },
 	/* Purchase days: the frequency of the models and of RFM. */
 	{ "days", PURCHASE, 1, "count(DISTINCT ts / 86400)", "0",
+	    /*
+	     * A day is ts / 86400, as the aggregate counts it (before 1970
+	     * too: day 0 is two days of seconds wide), its purchases found
+	     * by the index.
+	     */
 	    "days + NOT EXISTS (SELECT 1 FROM purchase AS q WHERE q.customer = "
-	    "n.customer AND q.ts >= n.ts / 86400 * 86400 AND q.ts < n.ts / "
-	    "86400 * 86400 + 86400 AND q.id != n.id)" },
+	    "n.customer AND q.ts > n.ts - 172800 AND q.ts < n.ts + 172800 AND "
+	    "q.ts / 86400 = n.ts / 86400 AND q.id != n.id)" },
 	{ "revenue", PURCHASE, 1, "sum(amount)", "0", "revenue + n.amount" },
+	/*
+	 * The first purchase day's revenue (the day as days counts it):
+	 * Gamma-Gamma's m_x is the revenue after it.  Kept, not a metric.
+	 */
+	{ "first_day_revenue", PURCHASE, 1,
+	    "sum(amount) FILTER (WHERE ts / 86400 = (SELECT min(f.ts) FROM "
+	    "purchase AS f WHERE f.customer = r.customer AND f.ts <= ?1) / "
+	    "86400)", NULL,
+	    "CASE WHEN first_purchase IS NULL OR n.ts / 86400 < first_purchase "
+	    "/ 86400 THEN n.amount WHEN n.ts / 86400 = first_purchase / 86400 "
+	    "THEN first_day_revenue + n.amount ELSE first_day_revenue END" },
 	{ "last_contact", CONTACT, 1, "max(ts)", NULL, LATER("last_contact") },
 	{ "last_online", CONTACT, 1,
 	    "max(ts) FILTER (WHERE channel IN " ONLINE ")", NULL,
@@ -210,7 +226,7 @@ rows(struct crm_sql *q, int i, const char *cond)
 {
 	const struct src *r = &srcs[i];
 
-	crm_sql_add(q, "(SELECT *%s%s FROM %s WHERE %s <= ?1 AND %s)",
+	crm_sql_add(q, "(SELECT *%s%s FROM %s WHERE %s <= ?1 AND %s) AS r",
 	    r->window != NULL ? ", " : "", r->window != NULL ? r->window : "",
 	    r->table, r->time, cond);
 }

@@ -103,20 +103,14 @@ struct bgx {
 	double	lc, dlc[4];	/* log c (-INFINITY: none); d/dp */
 };
 
+/* The terms of x that P(alive) needs: m and c (A and dA left 0). */
 static void
-bg_x(enum crm_model md, const double *p, double x, struct bgx *t)
+bg_xc(enum crm_model md, const double *p, double x, struct bgx *t)
 {
-	double r = p[0], al = p[1], a = p[2], b = p[3];
-	double k = md == CRM_MBGNBD ? x + 1 : x, c;
+	double a = p[2], b = p[3], c;
 
-	t->m = r + x;
-	t->A = crm_lgamma_ratio(r, x) + r * log(al) +
-	    crm_lgamma_ratio(b, k) - crm_lgamma_ratio(a + b, k);
-	t->dA[0] = crm_digamma_ratio(r, x) + log(al);
-	t->dA[1] = r / al;
-	t->dA[2] = -crm_digamma_ratio(a + b, k);
-	t->dA[3] = crm_digamma_ratio(b, k) + t->dA[2];
-	memset(t->dlc, 0, sizeof t->dlc);
+	memset(t, 0, sizeof *t);
+	t->m = p[0] + x;
 	if (md == CRM_BGNBD && x == 0) {
 		t->lc = -INFINITY;
 		return;
@@ -125,6 +119,21 @@ bg_x(enum crm_model md, const double *p, double x, struct bgx *t)
 	t->lc = log(a / c);
 	t->dlc[2] = 1 / a;
 	t->dlc[3] = -1 / c;
+}
+
+static void
+bg_x(enum crm_model md, const double *p, double x, struct bgx *t)
+{
+	double r = p[0], al = p[1], a = p[2], b = p[3];
+	double k = md == CRM_MBGNBD ? x + 1 : x;
+
+	bg_xc(md, p, x, t);
+	t->A = crm_lgamma_ratio(r, x) + r * log(al) +
+	    crm_lgamma_ratio(b, k) - crm_lgamma_ratio(a + b, k);
+	t->dA[0] = crm_digamma_ratio(r, x) + log(al);
+	t->dA[1] = r / al;
+	t->dA[2] = -crm_digamma_ratio(a + b, k);
+	t->dA[3] = crm_digamma_ratio(b, k) + t->dA[2];
 }
 
 /*
@@ -171,13 +180,18 @@ logratio(double al, double tx, double T)
 	return log1p((T - tx) / (al + tx));
 }
 
+/* One customer's log-likelihood, or without g and with pa only P(alive)
+ * (the value returned is then not the likelihood). */
 static double
 bg_one(enum crm_model md, const double *p, double x, double tx, double T,
     double *g, double *pa)
 {
 	struct bgx t;
 
-	bg_x(md, p, x, &t);
+	if (g == NULL && pa != NULL)
+		bg_xc(md, p, x, &t);
+	else
+		bg_x(md, p, x, &t);
 	return bg_core(&t, log(p[1] + T), logratio(p[1], tx, T), 1 / (p[1] +
 	    T), 1 / (p[1] + tx), g, pa);
 }
@@ -702,13 +716,13 @@ beta_mean_h(double a, double b, double m, double tau)
 	return sum;
 }
 
-double
-crm_model_expected(enum crm_model m, const double *p, double x, double tx,
-    double T, double t)
+/* crm_model_expected, given pa = crm_model_palive(m, p, x, tx, T). */
+static double
+expected(enum crm_model m, const double *p, double x, double T, double t,
+    double pa)
 {
-	double r = p[0], al = p[1], a = p[2], b = p[3], s, be, f, pa;
+	double r = p[0], al = p[1], a = p[2], b = p[3], s, be, f;
 
-	pa = crm_model_palive(m, p, x, tx, T);
 	if (!isfinite(pa) || !(t >= 0))
 		return NAN;
 	if (t == 0)
@@ -748,6 +762,21 @@ crm_model_expected(enum crm_model m, const double *p, double x, double tx,
 			f = -expm1(-(s - 1) * f) / (s - 1);
 		return (r + x) * (be + T) / (al + T) * f * pa;
 	}
+}
+
+double
+crm_model_expected(enum crm_model m, const double *p, double x, double tx,
+    double T, double t)
+{
+	return expected(m, p, x, T, t, crm_model_palive(m, p, x, tx, T));
+}
+
+void
+crm_model_score(enum crm_model m, const double *p, double x, double tx,
+    double T, double t, double *pa, double *ex)
+{
+	*pa = crm_model_palive(m, p, x, tx, T);
+	*ex = expected(m, p, x, T, t, *pa);
 }
 
 double

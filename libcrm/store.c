@@ -272,13 +272,25 @@ static const char *const migrations[CRM_SCHEMA_VERSION] = {
 	"  what TEXT NOT NULL,"
 	"  PRIMARY KEY (hash, forget)"
 	") STRICT, WITHOUT ROWID;",
+	/*
+	 * 5 -> 6: the revenue of each customer's first purchase day (ts /
+	 * 86400, as days counts them), so that the repeat spend
+	 * Gamma-Gamma models is revenue minus it, read from stats without
+	 * a look into the history per customer.  (Day 0 spans two days of
+	 * seconds, -86399 to 86399: hence 172800.)
+	 */
+	"ALTER TABLE stats ADD COLUMN first_day_revenue INTEGER;"
+	"UPDATE stats SET first_day_revenue = (SELECT sum(amount) FROM "
+	"  purchase WHERE purchase.customer = stats.customer AND ts >= "
+	"  first_purchase AND ts < first_purchase + 172800 AND ts / 86400 = "
+	"  first_purchase / 86400) WHERE days > 0;",
 };
 
 /* What a migration does beyond SQL: migrations[v] is followed by it. */
 static int	backfill_keys(struct crm_store *);
 static int	schema5(struct crm_store *);
 static int	(*const migrate_c[CRM_SCHEMA_VERSION])(struct crm_store *) = {
-	NULL, backfill_keys, NULL, NULL, schema5,
+	NULL, backfill_keys, NULL, NULL, schema5, NULL,
 };
 
 /* Schema 2 keeps match keys: compute them for the customers there are. */

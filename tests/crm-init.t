@@ -9,7 +9,7 @@ check_out 'a second run succeeds and prints it again' "$CRM_DB" 'crm-init'
 check_out 'journal mode is WAL' wal 'sqlite3 "$CRM_DB" "PRAGMA journal_mode"'
 check_out 'application_id marks a crm store' 1129467185 \
 	'sqlite3 "$CRM_DB" "PRAGMA application_id"'
-check_out 'user_version is the schema version' 5 \
+check_out 'user_version is the schema version' 6 \
 	'sqlite3 "$CRM_DB" "PRAGMA user_version"'
 check_out 'every table is STRICT (none of the more than 10 is not)' '0|1' \
 	'sqlite3 "$CRM_DB" "SELECT count(*) FILTER (WHERE sql NOT LIKE '"'%STRICT%'"'), count(*) > 10 FROM sqlite_schema WHERE type = '"'table'"' AND name NOT LIKE '"'sqlite_%'"'"'
@@ -37,8 +37,8 @@ sqlite3 "$TMP/v1.db" <"$TESTS/data/store-v1.sql"
 check_out 'a schema 1 store is migrated when opened' \
 	"$(printf '1\tV1\tLi Wei\tgolf\tvip\n2\tV2\tAnna Smith\t\t')" \
 	'crm-ls -d "$TMP/v1.db" -F id,ref,name,attr.hobby,tags'
-check_out 'to the current version' 5 'sqlite3 "$TMP/v1.db" "PRAGMA user_version"'
-check_out 'the migration is in the audit' 'schema version 1 -> 5' \
+check_out 'to the current version' 6 'sqlite3 "$TMP/v1.db" "PRAGMA user_version"'
+check_out 'the migration is in the audit' 'schema version 1 -> 6' \
 	'sqlite3 "$TMP/v1.db" "SELECT detail FROM audit WHERE action = '"'migrate'"' ORDER BY id DESC LIMIT 1"'
 check_out 'history can be added to it' 1200.50 \
 	'crm-add -q -d "$TMP/v1.db" purchase customer_ref=V2 amount=1200.50 && crm-ls -d "$TMP/v1.db" -F monetary -w "ref = V2"'

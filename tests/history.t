@@ -2,7 +2,7 @@
 # History: purchases, contacts, tickets, surveys, points; the statistics
 # kept from them, checked against an independent implementation.
 . "${0%/*}/lib.sh"
-plan 40
+plan 46
 
 printf 'ref,name\nS1,One\nS2,Two\nS3,Three\nS4,Four\n' | crm-add -q -f - customer
 check_out 'a purchase prints its id' 1 'crm-add purchase customer=1 amount=129.90 product=tea-set qty=2 ts=2026-03-01'
@@ -54,6 +54,14 @@ for asof in 2026-02-15 2026-06-30 -; do
 	check "metrics agree with an independent computation (--asof $asof)" \
 		"/usr/bin/python3 '$TESTS/stats.py' check $asof"
 done
+check_out 'the repeat spend (crm-clv --summary) agrees with the history' \
+	"$(must /usr/bin/python3 "$TESTS/stats.py" summary)" 'crm-clv --summary'
+# Schema 6 adds stats.first_day_revenue: a schema 5 store gets it filled.
+cp "$CRM_DB" "$TMP/v5.db"
+sqlite3 "$TMP/v5.db" "ALTER TABLE stats DROP COLUMN first_day_revenue; PRAGMA user_version = 5"
+check_out 'a schema 5 store migrated keeps the same repeat spend' \
+	"$(must /usr/bin/python3 "$TESTS/stats.py" summary)" \
+	'crm-clv -d "$TMP/v5.db" --summary'
 damage_stats
 check_exit 'damaged statistics: the independent computation sees them' 1 \
 	"/usr/bin/python3 '$TESTS/stats.py' check -"
@@ -62,10 +70,42 @@ check_exit 'and so does --asof, as newest is damaged too' 1 \
 	"/usr/bin/python3 '$TESTS/stats.py' check 2026-02-15"
 check_err 'naming a metric that differs from the history' ': .* is .*, the history says '
 check 'crm-init --rebuild-stats' 'crm-init -q --rebuild-stats'
+check_out 'and the repeat spend agrees again' \
+	"$(must /usr/bin/python3 "$TESTS/stats.py" summary)" 'crm-clv --summary'
 for asof in 2026-02-15 2026-06-30 -; do
 	check "after it the metrics agree again (--asof $asof)" \
 		"/usr/bin/python3 '$TESTS/stats.py' check $asof"
 done
+# The first purchase day's revenue (stats.first_day_revenue): one purchase
+# at a time (kept by each write), and in bulk (recomputed at commit).
+# By hand: G1 buys 1.00 on the 10th, 8.00 and 16.00 on the 9th (now the
+# first day), 4.00 on the 11th: repeat days 10th and 11th, 5.00 after the
+# first day, m_x 2.50.  G2 (in bulk): 1.00 and 2.00 on the 1st, 4.00 on
+# the 2nd, 16.00 on the 5th: m_x 20.00 / 2 = 10.  G3, in 1960 (before
+# 1970: a day is ts / 86400 all the same): 5.00 and 7.00 on the 1st, 9.00
+# on the 3rd: m_x 9.
+printf 'ref,name\nG1,One\nG2,Two\nG3,Three\n' | crm-add -q -f - customer
+for p in 2026-03-10T10:00:00Z,1.00 2026-03-09T23:00:00Z,8.00 \
+    2026-03-09T01:00:00Z,16.00 2026-03-11T00:00:00Z,4.00; do
+	must crm-add purchase customer_ref=G1 ts=${p%,*} amount=${p#*,} >/dev/null
+done
+printf 'customer_ref,ts,amount\nG2,2026-04-01T10:00:00Z,1.00\nG2,2026-04-01T12:00:00Z,2.00\nG2,2026-04-02T10:00:00Z,4.00\nG2,2026-04-05,16.00\n' |
+	crm-add -q -f - purchase
+for p in 1960-01-01T10:00:00Z,5.00 1960-01-01T11:00:00Z,7.00 \
+    1960-01-03T11:00:00Z,9.00; do
+	must crm-add purchase customer_ref=G3 ts=${p%,*} amount=${p#*,} >/dev/null
+done
+check_out 'x and m_x from the first day'"'"'s revenue, by hand' \
+	"$(printf 'G1\t2\t2.5\nG2\t2\t10\nG3\t1\t9')" \
+	'crm-clv --summary --key ref | grep "^G" | cut -f1,2,5'
+check_out 'the same after --rebuild-stats' \
+	"$(printf 'G1\t2\t2.5\nG2\t2\t10\nG3\t1\t9')" \
+	'crm-init -q --rebuild-stats && crm-clv --summary --key ref | grep "^G" | cut -f1,2,5'
+cp "$CRM_DB" "$TMP/g5.db"
+sqlite3 "$TMP/g5.db" "ALTER TABLE stats DROP COLUMN first_day_revenue; PRAGMA user_version = 5"
+check_out 'and after the migration from schema 5' \
+	"$(printf 'G1\t2\t2.5\nG2\t2\t10\nG3\t1\t9')" \
+	'crm-clv -d "$TMP/g5.db" --summary --key ref | grep "^G" | cut -f1,2,5'
 check_out 'the timeline is newest first' \
 	"$(must crm-ls purchase -F ts -w 'customer = 1' -s -ts -l 3)" \
 	'crm-show 1 | grep "	purchase " | cut -f1 | sed -n 1,3p'

@@ -12,8 +12,8 @@ cat >"$TMP/table" <<'TABLE'
 recency~\?1 / 86400 - [({]*[a-z_.]*(last_purchase|max\(([a-z]+\.)?ts\))~
 frequency~count\(DISTINCT ([a-z]+\.)?ts / 86400\)~
 # sum(amount) also makes crm-report's revenue by month (the forecast) and
-# churn.c's revenue of the first purchase day (the spend model's repeat).
-monetary~sum\(([a-z]+\.)?amount\)~cmd/crm-report.c libcrm/churn.c
+# store.c's schema 6 migration, which fills first_day_revenue once.
+monetary~sum\(([a-z]+\.)?amount\)~cmd/crm-report.c libcrm/store.c
 orders~order_ref IS NULL~
 aov~\* 2 >= ~
 tenure~\?1 / 86400 - [({]*[a-z_.]*(first_purchase|min\(([a-z]+\.)?ts\))~

@@ -3,12 +3,16 @@
 
     stats.py ops SEED N          print N random writes of history (shell)
     stats.py check ASOF          compare crm-ls metrics with the history
+    stats.py summary             crm-clv --summary from the history
 
 `check` reads every history kind through `crm-ls KIND -o json` and every
 customer's metrics through `crm-ls --asof ASOF -o json`, recomputes the
 metrics from the history up to the end of ASOF (or everything, for
 ASOF "-"), and exits 1 naming the first difference; 2 when a crm-ls it
-runs fails or selects nothing.
+runs fails or selects nothing.  `summary` prints what `crm-clv --summary`
+prints as of now (KEY x t_x T m_x day: x the purchase days after the
+first, m_x the mean revenue of the purchases after the first day per
+repeat day, in currency units), from the purchases alone.
 """
 import json
 import random
@@ -224,8 +228,27 @@ def check(asof):
                          % (cid, m, c.get(m), want[m]))
 
 
+def summary():
+    today = int(datetime.now(timezone.utc).timestamp()) // 86400
+    by = {}
+    for h in ls("purchase"):
+        by.setdefault(h["customer"], []).append(
+            (secs(h["ts"]) // 86400, int(Decimal(h["amount"]) * 100)))
+    for cid in sorted(by):
+        p = by[cid]
+        first = min(d for d, _ in p)
+        last = max(d for d, _ in p)
+        x = len({d for d, _ in p}) - 1
+        repeat = sum(a for d, a in p if d != first)
+        print("%d\t%d\t%d\t%d\t%.17g\tday" % (
+            cid, x, last - first, max(today, last) - first,
+            repeat / 100 / x if x > 0 else 0.0))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "ops":
         ops(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "summary":
+        summary()
     else:
         check(sys.argv[2])

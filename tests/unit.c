@@ -1575,6 +1575,91 @@ options(void)
 	    "options: an enum's value is its index among the values");
 }
 
+/*
+ * crm_g17 against "%.17g": the expected strings are Python's '%.17g' %
+ * v (David Gay's correctly rounded dtoa, not glibc's), then a million
+ * doubles of every size against glibc's printf, neighbours of the powers
+ * of ten and ties (k + 1/8 with 18 digits: half to even) among them.
+ */
+static void
+g17s(void)
+{
+	static const struct {
+		double		 v;
+		const char	*want;
+	} t[] = {
+		{ 0.1, "0.10000000000000001" }, { 1, "1" }, { 0.5, "0.5" },
+		{ 123456789012345.125, "123456789012345.12" },
+		{ 123456789012345.375, "123456789012345.38" },
+		{ 1e-5, "1.0000000000000001e-05" }, { 0.0001, "0.0001" },
+		{ 1e16, "10000000000000000" }, { 1e17, "1e+17" },
+		{ 9.9999999999999998e-17, "9.9999999999999998e-17" },
+		{ -2.5, "-2.5" }, { 0.0, "0" }, { -0.0, "-0" },
+		{ 1.0 / 3, "0.33333333333333331" },
+		{ 2.0 / 3, "0.66666666666666663" },
+		{ 0.22851844701008328, "0.22851844701008328" },
+		{ 1e-39, "9.9999999999999993e-40" },
+		{ 1.5e300, "1.5000000000000001e+300" },
+		{ 99999999999999984.0, "99999999999999984" },
+		{ 0.00099999999999999999, "0.001" },
+	};
+	char a[64], b[CRM_G17_SIZE], first[200] = "";
+	uint64_t u = 88172645463325252ULL;
+	double v, p10;
+	long i, bad = 0;
+	int k, j, len, lenok = 1;
+	size_t m;
+
+	for (m = 0; m < sizeof t / sizeof t[0]; m++) {
+		crm_g17(b, t[m].v);
+		snprintf(a, sizeof a, "g17: %s", t[m].want);
+		ok(strcmp(b, t[m].want) == 0, a);
+	}
+	for (i = 0; i < 1000000; i++) {
+		u ^= u << 13, u ^= u >> 7, u ^= u << 17;
+		switch (i % 4) {
+		case 0:		/* any bits */
+			memcpy(&v, &u, sizeof v);
+			if (isnan(v))
+				continue;
+			break;
+		case 1:		/* 53 bits times 2^-180 .. 2^60 */
+			v = ldexp((double)(u >> 11), (int)(u % 241) - 233);
+			break;
+		case 2:		/* k + 1/8 near 1e14 .. 1e15: ties */
+			v = (double)(u % 900000000000000ULL +
+			    100000000000000ULL) + (double)(u >> 61) / 8;
+			break;
+		default:	/* a few digits over a power of ten */
+			v = (double)(u % 100000) / pow(10, (double)(u >> 59));
+			break;
+		}
+		len = crm_g17(b, v);
+		snprintf(a, sizeof a, "%.17g", v);
+		lenok &= len == (int)strlen(b);
+		if (strcmp(a, b) != 0 && bad++ == 0)
+			snprintf(first, sizeof first, " (first: %s for %s)", b,
+			    a);
+	}
+	for (k = -45; k <= 20; k++) {
+		p10 = pow(10, k);
+		for (v = p10, j = 0; j < 40; j++, v = nextafter(v, 0)) {
+			crm_g17(b, v);
+			snprintf(a, sizeof a, "%.17g", v);
+			bad += strcmp(a, b) != 0;
+		}
+		for (v = p10, j = 0; j < 40; j++, v = nextafter(v, 1e300)) {
+			crm_g17(b, -v);
+			snprintf(a, sizeof a, "%.17g", -v);
+			bad += strcmp(a, b) != 0;
+		}
+	}
+	if (bad > 0)
+		fprintf(stderr, "g17: %ld differ%s\n", bad, first);
+	ok(bad == 0, "g17: a million doubles as printf prints them");
+	ok(lenok, "g17: the length returned is the string's");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1590,6 +1675,7 @@ main(int argc, char *argv[])
 	suggests();
 	options();
 	ledger();
+	g17s();
 	if (argc > 1)
 		models(argv[1]);
 	/* lib.sh's scratch folder: stores are made there. */
