@@ -94,6 +94,7 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	struct crm_sql q = { 0 };
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
+	char *all = NULL;
 	long n = 0;
 	int rc;
 
@@ -109,20 +110,20 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 			    "customers only, without -F");
 		flist = VCARD_FIELDS;
 	}
-	if ((rc = crm_cols_parse(&cols, k, "-F", flist != NULL ? flist :
+	/* -F all: every field, the store's attributes among them. */
+	if ((flist == NULL || strcmp(flist, "all") != 0) &&
+	    (rc = crm_cols_parse(&cols, k, "-F", flist != NULL ? flist :
 	    k->deflist)) != CRM_EX_OK)
 		return rc;
 	/* Check the filter before touching the store. */
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_stats_historic(st, &q.hist)) != CRM_EX_OK)
 		goto out;
+	if (cols.n == 0 && ((rc = crm_fields_all(st, k, &all)) != CRM_EX_OK ||
+	    (rc = crm_cols_parse(&cols, k, "-F", all)) != CRM_EX_OK))
+		goto out;
 	crm_sql_add(&q, "SELECT ");
-	for (int i = 0; i < cols.n; i++) {
-		const struct crm_field *f;
-
-		crm_sql_add(&q, "%s", i ? ", " : "");
-		crm_field_sql(&q, k, cols.names[i], &f);
-	}
+	crm_cols_select(&q, k, &cols, cli->fmt == CRM_FMT_JSON);
 	crm_sql_add(&q, " FROM %s", k->from);
 	if (cli->where != NULL) {
 		crm_sql_add(&q, " WHERE ");
@@ -164,6 +165,7 @@ out:
 	sqlite3_finalize(s);
 	crm_sql_free(&q);
 	crm_cols_free(&cols);
+	free(all);
 	crm_store_close(st);
 	return rc;
 }

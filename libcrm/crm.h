@@ -415,6 +415,7 @@ enum {
 	 * after the end of tomorrow (UTC) by the real clock, not --asof.
 	 */
 	CRM_F_EVENT = 1 << 9,
+	CRM_F_LIST = 1 << 10,		/* comma-joined; a JSON array */
 };
 
 /* A stored field derived from another on every write (a match key). */
@@ -562,6 +563,8 @@ int	crm_merge_undo(struct crm_store *, int64_t merge,
 
 /* The number of a scheme (rfm, value, presale, service), -1 if unknown. */
 int	crm_tier_scheme(const char *);
+/* The name of scheme n, NULL past the last. */
+const char *crm_tier_name(int);
 /*
  * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
  * now; RFM counts purchases after since (INT64_MIN: all).  With store,
@@ -801,6 +804,8 @@ enum crm_vt {
 	CRM_V_STR,
 	CRM_V_NUM,	/* printed bare in JSON */
 	CRM_V_BOOL,
+	CRM_V_LIST,	/* comma-separated: an array of strings in JSON */
+	CRM_V_JSON,	/* JSON text, written as it is in JSON */
 };
 
 struct crm_out;
@@ -811,6 +816,11 @@ struct crm_out *crm_out_new(FILE *, enum crm_fmt, int header, int ncols,
 /* One cell of the current row; the writer copies what it keeps. */
 void	crm_out_cell(struct crm_out *, enum crm_vt, const char *);
 void	crm_out_endrow(struct crm_out *);
+/*
+ * In JSON, end the row leaving its object open, for the caller to add
+ * members and the closing brace; else as crm_out_endrow.
+ */
+void	crm_out_endrow_open(struct crm_out *);
 /* A number cell formatted with fmt, like "%.4f". */
 void	crm_out_num(struct crm_out *, const char *fmt, double);
 /* Flush (table output is laid out here) and free.  Accepts NULL. */
@@ -818,6 +828,8 @@ void	crm_out_free(struct crm_out *);
 /* Write s escaped for TSV, and as a JSON string. */
 void	crm_tsv_put(FILE *, const char *);
 void	crm_json_put(FILE *, const char *);
+/* Write "a,b" as the JSON array ["a","b"] ("" is []). */
+void	crm_json_list(FILE *, const char *);
 /* Parse a -o argument; -1 when unknown. */
 int	crm_fmt_parse(const char *);
 
@@ -918,6 +930,7 @@ struct crm_cols {
 	int			  n;
 	char			**names;
 	const struct crm_field	**fields;	/* NULL for attr/tag columns */
+	int			  json;		/* selected for JSON */
 };
 /*
  * Parse "id,name,attr.x" for kind; unknown names, or more than
@@ -944,6 +957,31 @@ int	crm_out_rows(struct crm_store *, struct crm_out *,
 /* Emit one result row (columns from first) through out. */
 void	crm_cols_row(const struct crm_cols *, struct sqlite3_stmt *, int first,
 	    int decimals, struct crm_out *);
+
+/* ---- record.c: a record with every field (crm(7) "JSON records") ------ */
+
+/*
+ * The fields of -F all for kind k, comma-separated into *list (malloc'd):
+ * every field but the match keys, in the kind's order, with attr.KEY for
+ * each key the store holds before the metrics, and tier.SCHEME for each
+ * scheme after them (customers).
+ */
+int	crm_fields_all(struct crm_store *, const struct crm_kind *,
+	    char **list);
+/*
+ * Append the SQL of cols (alias c) to q, separated by commas; json: each
+ * tier.SCHEME as its JSON object, written so by crm_cols_row.
+ */
+void	crm_cols_select(struct crm_sql *, const struct crm_kind *,
+	    struct crm_cols *, int json);
+/*
+ * Record id of kind k with every field as one JSON object on fp, as crm-ls
+ * -F all -o json writes it; open: without its closing brace and newline,
+ * for the caller to add members.  CRM_EX_NONE (not printed) when there is
+ * no such record.
+ */
+int	crm_record_json(struct crm_store *, const struct crm_kind *,
+	    int64_t id, FILE *, int open);
 
 /* ---- filter.c: the filter language --------------------------------------- */
 

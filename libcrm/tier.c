@@ -32,6 +32,13 @@ crm_tier_scheme(const char *name)
 	return -1;
 }
 
+const char *
+crm_tier_name(int n)
+{
+	return n >= 0 && n < (int)(sizeof schemes / sizeof schemes[0]) ?
+	    schemes[n] : NULL;
+}
+
 /* Three labels from a setting like "A,B,C". */
 static int
 labels(struct crm_store *st, const char *key, char lab[3][32])
