@@ -976,12 +976,17 @@ void	crm_cols_select(struct crm_sql *, const struct crm_kind *,
 	    struct crm_cols *, int json);
 /*
  * Record id of kind k with every field as one JSON object on fp, as crm-ls
- * -F all -o json writes it; open: without its closing brace and newline,
- * for the caller to add members.  CRM_EX_NONE (not printed) when there is
- * no such record.
+ * -F all -o json writes it, but with no newline; open: without its closing
+ * brace either, for the caller to add members.  CRM_EX_NONE (not printed)
+ * when there is no such record.
  */
 int	crm_record_json(struct crm_store *, const struct crm_kind *,
 	    int64_t id, FILE *, int open);
+/* Every tier a customer was given, oldest first: a JSON array of tiers. */
+int	crm_tiers_json(struct crm_store *, int64_t customer, FILE *);
+/* Every record of history kind k of a customer so, comma-separated. */
+int	crm_records_json(struct crm_store *, const struct crm_kind *,
+	    int64_t customer, FILE *);
 
 /* ---- filter.c: the filter language --------------------------------------- */
 

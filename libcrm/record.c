@@ -69,15 +69,18 @@ out:
  * the score a number when it is one (all of crm-tier(1)'s are), the day
  * of the run.
  */
+#define TIER \
+	"json_object('scheme', r.scheme, 'tier', t.tier, 'score', CASE WHEN " \
+	    "json_valid(t.score) AND json_type(t.score) IN ('integer', " \
+	    "'real') THEN json(t.score) ELSE t.score END, 'asof', " \
+	    "date(r.asof, 'unixepoch')) FROM tier AS t JOIN tier_run AS r ON " \
+	    "r.id = t.run"
+
 static void
 tier(struct crm_sql *q, const char *scheme)
 {
-	crm_sql_add(q, "(SELECT json_object('scheme', r.scheme, 'tier', "
-	    "t.tier, 'score', CASE WHEN json_valid(t.score) AND "
-	    "json_type(t.score) IN ('integer', 'real') THEN json(t.score) "
-	    "ELSE t.score END, 'asof', date(r.asof, 'unixepoch')) FROM tier "
-	    "AS t JOIN tier_run AS r ON r.id = t.run WHERE t.customer = c.id "
-	    "AND t.run = (SELECT max(id) FROM tier_run WHERE scheme = ");
+	crm_sql_add(q, "(SELECT " TIER " WHERE t.customer = c.id AND t.run = "
+	    "(SELECT max(id) FROM tier_run WHERE scheme = ");
 	crm_sql_text(q, scheme);
 	crm_sql_add(q, "))");
 }
@@ -99,9 +102,14 @@ crm_cols_select(struct crm_sql *q, const struct crm_kind *k,
 	}
 }
 
-int
-crm_record_json(struct crm_store *st, const struct crm_kind *k, int64_t id,
-    FILE *fp, int open)
+/*
+ * The records of k whose column col is id, in id order, as JSON objects
+ * with every field, comma-separated; open: the last without its closing
+ * brace and newline.  *n: how many.
+ */
+static int
+records(struct crm_store *st, const struct crm_kind *k, const char *col,
+    int64_t id, FILE *fp, int open, long *n)
 {
 	struct crm_cols cols = { 0 };
 	struct crm_sql q = { 0 };
@@ -110,31 +118,34 @@ crm_record_json(struct crm_store *st, const struct crm_kind *k, int64_t id,
 	char *list = NULL;
 	int rc;
 
+	*n = 0;
 	if ((rc = crm_fields_all(st, k, &list)) != CRM_EX_OK ||
 	    (rc = crm_cols_parse(&cols, k, "-F", list)) != CRM_EX_OK ||
 	    (rc = crm_stats_historic(st, &q.hist)) != CRM_EX_OK)
 		goto out;
 	crm_sql_add(&q, "SELECT ");
 	crm_cols_select(&q, k, &cols, 1);
-	crm_sql_add(&q, " FROM %s WHERE c.id = ", k->from);
+	crm_sql_add(&q, " FROM %s WHERE c.%s = ", k->from, col);
 	crm_sql_int(&q, id);
+	crm_sql_add(&q, " ORDER BY c.id");
 	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ? CRM_EX_NONE : crm_sqlerr(st, rc);
-		goto out;
-	}
 	if ((o = crm_out_new(fp, CRM_FMT_JSON, 0, cols.n,
 	    (const char *const *)cols.names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	crm_cols_row(&cols, s, 0, crm_store_decimals(st), o);
-	if (open)
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((*n)++ > 0)
+			putc(',', fp);
+		crm_cols_row(&cols, s, 0, crm_store_decimals(st), o);
+		/* JSON Lines end each object with a newline; here only the
+		 * caller's last. */
 		crm_out_endrow_open(o);
-	else
-		crm_out_endrow(o);
-	rc = CRM_EX_OK;
+		if (!open)
+			putc('}', fp);
+	}
+	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 out:
 	crm_out_free(o);
 	sqlite3_finalize(s);
@@ -142,4 +153,44 @@ out:
 	crm_cols_free(&cols);
 	free(list);
 	return rc;
+}
+
+int
+crm_record_json(struct crm_store *st, const struct crm_kind *k, int64_t id,
+    FILE *fp, int open)
+{
+	long n;
+	int rc;
+
+	if ((rc = records(st, k, "id", id, fp, open, &n)) != CRM_EX_OK)
+		return rc;
+	return n > 0 ? CRM_EX_OK : CRM_EX_NONE;
+}
+
+int
+crm_records_json(struct crm_store *st, const struct crm_kind *k,
+    int64_t customer, FILE *fp)
+{
+	long n;
+
+	return records(st, k, "customer", customer, fp, 0, &n);
+}
+
+int
+crm_tiers_json(struct crm_store *st, int64_t customer, FILE *fp)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, n = 0;
+
+	if ((rc = crm_prepare(st, "SELECT " TIER " WHERE t.customer = ?1 "
+	    "ORDER BY r.id", &s)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, customer);
+	putc('[', fp);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fprintf(fp, "%s%s", n++ ? "," : "", (const char *)
+		    sqlite3_column_text(s, 0));
+	putc(']', fp);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 }
