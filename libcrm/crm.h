@@ -855,7 +855,7 @@ struct crm_tab {
 	char		**cols;
 	char		*num;		/* per column: a number */
 	char		**cells;
-	char		*money;		/* per cell: money (a string in JSON) */
+	char		*money;		/* per cell: money */
 	size_t		 ncells, cap;
 	enum crm_chart	 chart;
 	int		 val, val2;	/* chart columns; val2 -1: none */
