@@ -29,7 +29,7 @@ static const struct common {
 	{ 'H', "header", 0, "-H           print a header line in tsv" },
 	{ 'f', "file", 1, "-f FILE      read records from FILE (- is "
 	    "standard input)" },
-	{ 'i', "input", 1, "-i FMT       input format: csv, tsv or vcard "
+	{ 'i', "input", 1, "-i FMT       input format: csv, tsv, vcard or json "
 	    "(default: from the start)" },
 	{ 'n', "dry-run", 0, "-n           dry run: validate and report, "
 	    "write nothing" },
@@ -414,6 +414,8 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 				cli->infmt = CRM_IN_TSV;
 			else if (strcmp(optarg, "vcard") == 0)
 				cli->infmt = CRM_IN_VCARD;
+			else if (strcmp(optarg, "json") == 0)
+				cli->infmt = CRM_IN_JSON;
 			else {
 				crm_err(0, NULL, "-i: unknown format \"%s\"",
 				    optarg);

@@ -50,6 +50,7 @@ enum crm_infmt {
 	CRM_IN_CSV,
 	CRM_IN_TSV,
 	CRM_IN_VCARD,
+	CRM_IN_JSON,	/* JSON Lines (crm-add) */
 };
 
 /* Long-only option values handed back by crm_cli_next. */
@@ -532,6 +533,35 @@ const char *crm_csv_name(const struct crm_csv *);
 void	crm_csv_progress(const struct crm_csv *, int64_t *done,
 	    int64_t *total);
 void	crm_csv_close(struct crm_csv *);
+
+/* ---- jsonl.c: reading JSON Lines through json-c ------------------------ */
+
+struct crm_jsonl;
+
+/* A member of a line's object. */
+enum crm_jtype {
+	CRM_J_NULL,
+	CRM_J_TEXT,	/* a string, or a number as it was written */
+	CRM_J_LIST,	/* an array of names: value joined by commas */
+	CRM_J_OTHER,	/* true, false, an object, another array */
+};
+struct crm_jmember {
+	const char	*name;
+	const char	*value;		/* NULL unless text or a list */
+	enum crm_jtype	 type;
+};
+
+/* Open path ("-" for stdin); CRM_EX_NOINPUT for a missing file. */
+int	crm_jsonl_open(struct crm_jsonl **, const char *path);
+/*
+ * The members of the next line's object, valid until the next call (blank
+ * lines skipped); *line its line.  CRM_EX_OK, CRM_EX_NONE at the end, or
+ * CRM_EX_DATAERR (printed, file:line) for a line that is not one object.
+ */
+int	crm_jsonl_next(struct crm_jsonl *, int *n,
+	    const struct crm_jmember **, long *line);
+const char *crm_jsonl_name(const struct crm_jsonl *);
+void	crm_jsonl_close(struct crm_jsonl *);
 
 /* ---- norm.c: keys of likely duplicates ------------------------------- */
 
@@ -1097,6 +1127,13 @@ int	crm_tag_add(struct crm_store *, const char *tag,
 	    const struct crm_ids *, int64_t *changed);
 int	crm_tag_del(struct crm_store *, const char *tag,
 	    const struct crm_ids *, int64_t *changed);
+/*
+ * The manual tags of a customer become those of list ("a,b"; "" none): a
+ * tag not listed goes unless a rule set it; one listed a rule set becomes
+ * manual.  A name that is no tag's is CRM_EX_DATAERR, printed at at.
+ */
+int	crm_tags_manual(struct crm_store *, int64_t id, const char *list,
+	    const struct crm_loc *at);
 
 /* ---- forget.c: erasing a person, and keeping them erased -------------- */
 
