@@ -305,6 +305,13 @@ jsonslot(const struct crm_kind *k, const struct crm_jmember *m,
 		}
 		return TAGS;
 	}
+	/* An event of crm-show's timeline says its kind. */
+	if (crm_kind_owner(k) != NULL && strcmp(m->name, "type") == 0) {
+		if (m->type == CRM_J_TEXT && strcmp(m->value, k->name) == 0)
+			return SKIP;
+		crm_err(CRM_EX_DATAERR, at, "not a record of %s", k->name);
+		return -1;
+	}
 	/* crm-show's timeline, and the tiers, are not written back. */
 	if ((k->tags && strncmp(m->name, "tier.", 5) == 0 &&
 	    crm_tier_scheme(m->name + 5) >= 0) || (k == crm_kind_customer() &&

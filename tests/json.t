@@ -2,7 +2,7 @@
 # JSON records: one shape for a customer in crm-ls, crm-show, crm-export and
 # crm-add -i json (crm(7) "JSON records"), read with jq and python3.
 . "${0%/*}/lib.sh"
-plan 30
+plan 33
 
 # Li: every kind of value; a manual tag and a rule's; purchases of 12.30
 # and 5.00 (17.30, an average of 8.65 by hand); a value and an rfm tier.
@@ -133,6 +133,11 @@ check_out 'the update took: name and manual tags' '{"name":"Li Na","tags":["gold
 	'crm-ls -d "$TMP/b.db" -o json -F name,tags -w "id = 1"'
 check_out 'money is read exactly from the number as written' '{"income":0.10}' \
 	'printf "{\"name\":\"C\",\"income\":0.1}\n" | crm-add -d "$TMP/b.db" -i json -f - customer >/dev/null && crm-ls -d "$TMP/b.db" -o json -F income -w "name = \"C\""'
+check_out 'the timeline'\''s purchases import as purchases' "$(printf '2\n1')" \
+	'crm-show -o json 1 | jq -c ".timeline[] | select(.type == \"purchase\")" | crm-add -d "$TMP/b.db" -u -i json -f - purchase'
+check_exit 'a record of another kind is refused' 65 \
+	'printf "{\"type\":\"contact\",\"customer\":1,\"amount\":1}\n" | crm-add -d "$TMP/b.db" -i json -f - purchase'
+check_err 'saying so' '^crm-add: stdin:1: type: not a record of purchase$'
 check_exit 'a number with more decimals than the currency is bad data' 65 \
 	'printf "{\"name\":\"D\",\"income\":12.345}\n" | crm-add -d "$TMP/b.db" -i json -f - customer'
 check_exit 'so is a line that is not JSON' 65 \
