@@ -54,7 +54,7 @@ BINS = $(CMDS:%=$(B)/bin/%)
 # Fuzz harnesses (tests/fuzz/NAME.c): linked with tests/fuzz/replay.c
 # here, which replays files (make check); scripts/fuzz links them with
 # libFuzzer.
-FUZZ = parse ids vcard rule store restore assign
+FUZZ = parse ids vcard rule store restore assign jsonl
 TESTBINS = $(B)/bin/crm-unit $(FUZZ:%=$(B)/fuzz/%)
 MAN1 = $(CMDS:%=man/%.1)
 MAN7 = man/crm.7
