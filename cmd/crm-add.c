@@ -300,7 +300,8 @@ jsonslot(const struct crm_kind *k, const struct crm_jmember *m,
 
 	if (k->tags && strcmp(m->name, "tags") == 0) {
 		if (m->type != CRM_J_LIST && m->type != CRM_J_NULL) {
-			crm_err(CRM_EX_DATAERR, at, "not an array of tag names");
+			crm_err(CRM_EX_DATAERR, at, "not an array of tag "
+			    "names");
 			return -1;
 		}
 		return TAGS;
@@ -374,7 +375,7 @@ jsonbulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 		crm_writer_allow_forgotten(w);
 	while ((rc = crm_jsonl_next(jl, &nm, &m, &line)) == CRM_EX_OK) {
 		at.line = line;
-		/* Room for every attribute of the line, whatever came before. */
+		/* Room for every attribute of the line, whatever came first. */
 		if (r.nattr + nm > r.cap) {
 			crm_rec_free(&r);
 			if ((rc = crm_rec_init(&r, k, args->nattr + nm + 8)) !=

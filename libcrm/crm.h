@@ -547,7 +547,7 @@ enum crm_jtype {
 };
 struct crm_jmember {
 	const char	*name;
-	const char	*value;		/* NULL unless text or a list */
+	const char	*value;	/* NULL but for text or a list */
 	enum crm_jtype	 type;
 };
 
@@ -960,7 +960,7 @@ struct crm_cols {
 	int			  n;
 	char			**names;
 	const struct crm_field	**fields;	/* NULL for attr/tag columns */
-	int			  json;		/* selected for JSON */
+	int			  json;		/* selected as JSON */
 };
 /*
  * Parse "id,name,attr.x" for kind; unknown names, or more than

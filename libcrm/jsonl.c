@@ -153,7 +153,8 @@ crm_jsonl_next(struct crm_jsonl *j, int *n, const struct crm_jmember **m,
 		errno = 0;
 		if ((len = getline(&j->buf, &j->cap, j->fp)) == -1) {
 			if (ferror(j->fp))
-				return crm_err(CRM_EX_IOERR, &at, "read error:");
+				return crm_err(CRM_EX_IOERR, &at, "read "
+				    "error:");
 			return CRM_EX_NONE;
 		}
 		at.line = ++j->line;
@@ -176,8 +177,8 @@ crm_jsonl_next(struct crm_jsonl *j, int *n, const struct crm_jmember **m,
 		return crm_err(CRM_EX_DATAERR, &at, "not JSON: the line ends "
 		    "inside a value (JSON Lines: one object a line)");
 	if (e != json_tokener_success)
-		return crm_err(CRM_EX_DATAERR, &at, "not JSON: %s at column %zu",
-		    json_tokener_error_desc(e), used + 1);
+		return crm_err(CRM_EX_DATAERR, &at, "not JSON: %s at column "
+		    "%zu", json_tokener_error_desc(e), used + 1);
 	if (strspn(j->buf + used, " \t\r\n") != (size_t)len - used)
 		return crm_err(CRM_EX_DATAERR, &at, "not JSON: more after the "
 		    "object at column %zu (JSON Lines: one object a line)",

@@ -36,8 +36,8 @@ crm_fields_all(struct crm_store *st, const struct crm_kind *k, char **list)
 		/* The attributes the store holds, before the metrics. */
 		if (!attrs && (k->fields[i].flags & CRM_F_METRIC)) {
 			attrs = 1;
-			if ((rc = crm_prepare(st, "SELECT DISTINCT key FROM attr "
-			    "ORDER BY key", &s)) != CRM_EX_OK)
+			if ((rc = crm_prepare(st, "SELECT DISTINCT key FROM "
+			    "attr ORDER BY key", &s)) != CRM_EX_OK)
 				goto out;
 			while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 				fprintf(fp, "%sattr.%s", n++ ? "," : "",
