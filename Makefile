@@ -3,6 +3,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -56,10 +58,14 @@ BINS = $(CMDS:%=$(B)/bin/%)
 # libFuzzer.
 FUZZ = parse ids vcard rule store restore assign jsonl
 TESTBINS = $(B)/bin/crm-unit $(FUZZ:%=$(B)/fuzz/%)
+# Shell completion, generated from the commands' --options
+# (scripts/gen-completion).
+COMPLETION = $(B)/share/bash-completion/completions/crm \
+	$(B)/share/zsh/site-functions/_crm
 MAN1 = $(CMDS:%=man/%.1)
 MAN7 = man/crm.7
 
-all: $(BINS) $(TESTBINS)
+all: $(BINS) $(TESTBINS) $(COMPLETION)
 
 $(B)/obj/%.o: libcrm/%.c libcrm/crm.h
 	@mkdir -p $(B)/obj
@@ -87,6 +93,10 @@ $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZCOMMON) $(B)/libcrm.a \
 	@mkdir -p $(B)/fuzz
 	$(CC) $(ALL_CFLAGS) $< $(FUZZCOMMON) -o $@ $(ALL_LDFLAGS) \
 	    $(B)/libcrm.a $(LIBS)
+
+# One run writes both files (and bash's links, one per command).
+$(COMPLETION) &: scripts/gen-completion $(BINS)
+	scripts/gen-completion $(B) $(CMDS)
 
 # The restore harness runs crm-backup's own code.
 $(B)/fuzz/restore: cmd/crm-backup.c
@@ -133,11 +143,20 @@ install: all
 	for c in $(CMDS); do install -m 755 $(B)/bin/$$c $(DESTDIR)$(BINDIR)/$$c; done
 	for m in $(MAN1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	mkdir -p $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 $(B)/share/bash-completion/completions/crm \
+		$(DESTDIR)$(BASHCOMPDIR)/crm
+	for c in $(CMDS); do [ $$c = crm ] || \
+		ln -sf crm $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	install -m 644 $(B)/share/zsh/site-functions/_crm \
+		$(DESTDIR)$(ZSHCOMPDIR)/_crm
 
 uninstall:
 	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
 	rm -f $(DESTDIR)$(MANDIR)/man7/crm.7
+	for c in $(CMDS); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$c; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_crm
 
 clean:
 	rm -rf build build-san build-fuzz build-fault build-fault-san

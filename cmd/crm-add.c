@@ -1,17 +1,17 @@
 /* crm-add: add records from field=value arguments or in bulk from CSV/TSV. */
 #include <sys/time.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "crm.h"
 
-static const char usage[] =
-    "[-nqu] [-d path] [-f file] [-i csv|tsv|vcard|json] [--key field] "
-    "[--allow-forgotten] [--asof date] kind [field=value ...]";
 
 enum { OPT_KEY = CRM_OPT_OWN, OPT_ALLOW };
 
@@ -122,6 +122,106 @@ lineof(void *arg, int64_t n)
 	return line;
 }
 
+/* The column of a header's "tags": the manual tags of each row. */
+#define TAGCOL	INT_MIN
+
+/*
+ * A row's tags (comma-separated) become the customer's manual tags: the
+ * manual ones not listed go; a listed one a rule set stays the rule's.
+ */
+static int
+settags(struct crm_store *st, sqlite3_stmt **s, int64_t id, const char *list)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *fp;
+	const char *p;
+	int i, rc = CRM_EX_OK;
+
+	if (s[0] == NULL && ((rc = crm_prepare(st, "DELETE FROM tag WHERE "
+	    "customer = ?1 AND origin = 'manual' AND tag NOT IN (SELECT "
+	    "value FROM json_each(?2))", &s[0])) != CRM_EX_OK ||
+	    (rc = crm_prepare(st, "INSERT INTO tag (customer, tag, origin, "
+	    "since) SELECT ?1, value, 'manual', ?3 FROM json_each(?2) WHERE "
+	    "true ON CONFLICT (customer, tag) DO NOTHING", &s[1])) !=
+	    CRM_EX_OK))
+		return rc;
+	/* Tag names hold no quote, backslash or control character. */
+	if ((fp = open_memstream(&json, &len)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	fputs("[\"", fp);
+	for (p = list; *p != '\0'; p++) {
+		if (*p == ',')
+			fputs("\",\"", fp);
+		else
+			putc(*p, fp);
+	}
+	fputs("\"]", fp);
+	fclose(fp);
+	for (i = 0; i < 2 && rc == CRM_EX_OK; i++) {
+		sqlite3_bind_int64(s[i], 1, id);
+		sqlite3_bind_text(s[i], 2, json, -1, SQLITE_STATIC);
+		if (i == 1)
+			sqlite3_bind_int64(s[i], 3, crm_store_cli(st)->now);
+		rc = crm_step(st, s[i]);
+	}
+	free(json);
+	return rc;
+}
+
+/*
+ * An updated customer's attr.vcard.* are what its card holds now: a
+ * second e-mail deleted in the address book goes here too.
+ */
+static int
+cardattrs(struct crm_store *st, sqlite3_stmt **s, int64_t id,
+    const struct crm_rec *r)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i, n = 0, rc;
+
+	if (*s == NULL && (rc = crm_prepare(st, "DELETE FROM attr WHERE "
+	    "customer = ?1 AND key >= 'vcard.' AND key < 'vcard/' AND key "
+	    "NOT IN (SELECT value FROM json_each(?2))", s)) != CRM_EX_OK)
+		return rc;
+	/* Attribute keys hold no quote, backslash or control character. */
+	if ((fp = open_memstream(&json, &len)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	putc('[', fp);
+	for (i = 0; i < r->nattr; i++)
+		if (r->aval[i] != NULL && *r->aval[i] != '\0')
+			fprintf(fp, "%s\"%s\"", n++ ? "," : "", r->akey[i] + 5);
+	putc(']', fp);
+	fclose(fp);
+	sqlite3_bind_int64(*s, 1, id);
+	sqlite3_bind_text(*s, 2, json, -1, SQLITE_STATIC);
+	rc = crm_step(st, *s);
+	free(json);
+	return rc;
+}
+
+/* Every name of a tags column must be a tag's. */
+static int
+tagsok(const char *list, const struct crm_loc *at)
+{
+	char name[80];
+	const char *p, *e;
+	size_t n;
+
+	for (p = list;; p = e + 1) {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		if (n >= sizeof name || !crm_tag_valid(name))
+			return crm_err(CRM_EX_DATAERR, at, "\"%s\" is not a "
+			    "tag name", name);
+		if (e == NULL)
+			return CRM_EX_OK;
+	}
+}
+
 /* Map the header to fields; arguments give values for every row. */
 static int
 header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
@@ -141,6 +241,10 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 			if (fv[j] != NULL && strcmp(fv[i], fv[j]) == 0)
 				return crm_err(CRM_EX_DATAERR, &at, "the "
 				    "column is named twice");
+		if (k->tags && strcmp(fv[i], "tags") == 0) {
+			col[i] = TAGCOL;
+			continue;
+		}
 		if (k->attrs && strncmp(fv[i], "attr.", 5) == 0) {
 			if (!crm_attr_key_valid(fv[i] + 5))
 				return crm_err(CRM_EX_DATAERR, &at, "not a "
@@ -197,6 +301,8 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	struct relocate rl = { cli->infile, cli->infmt };
 	struct progress pg = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
+	sqlite3_stmt *tagst[2] = { NULL, NULL }, *cardst = NULL;
+	const char *tags, *file = cli->infile;
 	char **fv, msg[256];
 	int *col = NULL, nf, ncol = 0, i, added, rc;
 	int64_t id, total, dummy, nadd = 0, nupd = 0;
@@ -204,6 +310,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 
 	if ((rc = crm_csv_open(&csv, cli->infile, cli->infmt)) != CRM_EX_OK)
 		goto out;
+	crm_csv_store(csv, st);
 	at.file = crm_csv_name(csv);
 	if ((rc = crm_csv_next(csv, &nf, &fv, &line)) != CRM_EX_OK) {
 		if (rc == CRM_EX_NONE)
@@ -237,6 +344,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	pg.start = pg.last = pg.on ? mono() : 0;
 	pg.csv = csv;
 	while ((rc = crm_csv_next(csv, &nf, &fv, &line)) == CRM_EX_OK) {
+		at.file = crm_csv_name(csv);	/* a folder's: each file's */
 		at.line = line;
 		if (nf != ncol) {
 			rc = crm_err(CRM_EX_DATAERR, &at, "%d fields; the "
@@ -246,17 +354,26 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 		crm_rec_clear(&r);
 		for (i = 0; i < k->nfields; i++)
 			r.val[i] = args->val[i];
+		tags = NULL;
 		for (i = 0; i < nf; i++) {
-			if (col[i] >= 0)
+			if (col[i] == TAGCOL)
+				tags = fv[i];
+			else if (col[i] >= 0)
 				r.val[col[i]] = fv[i];
 			else
 				r.aval[-col[i] - 1] = fv[i];
 		}
+		at.field = "tags";
+		if (tags != NULL && (rc = tagsok(tags, &at)) != CRM_EX_OK)
+			goto out;
+		at.field = NULL;
 		for (i = 0; i < args->nattr; i++)
 			r.aval[crm_rec_attr(&r, args->akey[i])] =
 			    args->aval[i];
 		if ((rc = crm_writer_put(w, &r, &at, &id, &added)) !=
-		    CRM_EX_OK)
+		    CRM_EX_OK || (tags != NULL && (rc = settags(st, tagst, id,
+		    tags)) != CRM_EX_OK) || (!added && crm_csv_vcard(csv) &&
+		    (rc = cardattrs(st, &cardst, id, &r)) != CRM_EX_OK))
 			goto out;
 		added ? nadd++ : nupd++;
 		if (!cli->quiet && (rc = keepid(ids, id)) != CRM_EX_OK)
@@ -266,6 +383,7 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 	}
 	if (rc != CRM_EX_NONE)
 		goto out;
+	at.file = file;
 	if ((rc = crm_writer_finish(w, lineof, &rl, at.file)) != CRM_EX_OK)
 		goto out;
 	progress(&pg, rows, 1);
@@ -278,6 +396,9 @@ bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 		    "nothing written\n", crm_progname(), (long long)nadd,
 		    (long long)nupd);
 out:
+	sqlite3_finalize(tagst[0]);
+	sqlite3_finalize(tagst[1]);
+	sqlite3_finalize(cardst);
 	crm_rec_free(&r);
 	free(col);
 	crm_writer_free(w);
@@ -459,16 +580,15 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 	int i, rc, added;
 	int64_t id;
 
-	if ((k = crm_kind_find(kname)) == NULL)
-		return crm_err(CRM_EX_USAGE, NULL, "%s: no such kind of record",
-		    kname);
+	if ((rc = crm_kind_get(kname, &k)) != CRM_EX_OK)
+		return rc;
 	if ((rc = crm_rec_init(&args, k, argc)) != CRM_EX_OK)
 		goto out;
 	for (i = 0; i < argc; i++)
 		if ((rc = crm_rec_assign(&args, argv[i])) != CRM_EX_OK)
 			goto out;
 	if (cli->infile == NULL && argc == 0) {
-		rc = crm_usage(cli);
+		rc = crm_usage_err(cli, "no field=value given, nor -f");
 		goto out;
 	}
 	if ((rc = crm_store_open(&st, cli, cli->dryrun ?
@@ -515,26 +635,37 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ 'u', "update", CRM_ARG_NONE, NULL, "update: a row whose id, ref "
+	    "or e-mail (or --key) is stored changes that record", NULL, 0,
+	    0 },
+	{ OPT_KEY, "key", CRM_ARG_FIELDS, "field", "with -u, match on this "
+	    "unique key (fields separated by commas)", NULL, 0, 0 },
+	{ OPT_ALLOW, "allow-forgotten", CRM_ARG_NONE, NULL, "add or update "
+	    "customers whose ref, e-mail or phone a forgotten one had",
+	    NULL, 0, 0 },
+	{ 0, "kind", CRM_ARG_KIND, "kind", "the kind of record", NULL, 0,
+	    0 },
+	{ 0, "field=value", CRM_ARG_TEXT, "[field=value ...]", "the values "
+	    "(with -f: for every row)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "allow-forgotten", no_argument, NULL, OPT_ALLOW },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *key = NULL;
 	int c, uflag = 0, allow = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dfinqA");
-	while ((c = crm_cli_next(&cli, "u", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dfinqA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'u':
 			uflag = 1;
 			break;
 		case OPT_KEY:
-			key = optarg;
+			key = cli.arg;
 			break;
 		case OPT_ALLOW:
 			allow = 1;
@@ -545,8 +676,10 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (argc < 1 || (key != NULL && !uflag))
-		return crm_usage(&cli);
+	if (argc < 1)
+		return crm_usage_err(&cli, "the kind of record is missing");
+	if (key != NULL && !uflag)
+		return crm_usage_err(&cli, "--key: only with -u");
 	return crm_cli_end(&cli, add(&cli, argv[0], argc - 1, argv + 1,
 	    uflag, key, allow));
 }

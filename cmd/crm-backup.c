@@ -26,7 +26,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-q] [-d path] [--keep n] dir | --restore file";
 
 enum { OPT_KEEP = CRM_OPT_OWN, OPT_RESTORE };
 
@@ -1564,30 +1563,32 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_KEEP, "keep", CRM_ARG_INT, "n", "how many backups to keep "
+	    "(default 7)", NULL, 1, 100000 },
+	{ OPT_RESTORE, "restore", CRM_ARG_FILE, "file", "replace the store's "
+	    "content with this backup", NULL, 0, 0 },
+	{ 0, "dir", CRM_ARG_DIR, "[dir]", "where the backup goes (not with "
+	    "--restore)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "keep", required_argument, NULL, OPT_KEEP },
-		{ "restore", required_argument, NULL, OPT_RESTORE },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *file = NULL;
-	char *end;
 	long keep = 7;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dq");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dq");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_KEEP:
-			keep = strtol(optarg, &end, 10);
-			if (*end != '\0' || keep < 1 || keep > 100000)
-				return crm_usage(&cli);
+			keep = (long)cli.num;
 			break;
 		case OPT_RESTORE:
-			file = optarg;
+			file = cli.arg;
 			break;
 		default:
 			return crm_usage(&cli);
@@ -1595,10 +1596,14 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
+	if (file != NULL && argc > 0)
+		return crm_usage_err(&cli, "\"%s\": --restore takes no folder",
+		    argv[0]);
 	if (file != NULL)
-		return crm_cli_end(&cli, argc == 0 ? restore(&cli, file) :
-		    crm_usage(&cli));
+		return crm_cli_end(&cli, restore(&cli, file));
 	if (argc != 1)
-		return crm_usage(&cli);
+		return argc == 0 ? crm_usage_err(&cli, "the folder is "
+		    "missing") : crm_usage_err(&cli, "\"%s\": one folder at "
+		    "most", argv[1]);
 	return crm_cli_end(&cli, backup(&cli, argv[0], (int)keep));
 }

@@ -12,9 +12,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hq] [-d path] [-o fmt] [--asof date] [--min-support s] "
-    "[--min-confidence c] [--suggest id|-]";
 
 enum { OPT_SUPPORT = CRM_OPT_OWN, OPT_CONFIDENCE, OPT_SUGGEST };
 
@@ -41,20 +38,6 @@ struct basket {
 	struct rule		 *rules;
 	size_t			  nrules, caprules;
 };
-
-/* "20%" or "0.2": a fraction in [0, 1]. */
-static int
-fraction(const char *s, double *out)
-{
-	char *end;
-
-	*out = strtod(s, &end);
-	if (*end == '%') {
-		*out /= 100;
-		end++;
-	}
-	return end == s || *end != '\0' || !(*out >= 0 && *out <= 1) ? -1 : 0;
-}
 
 static int
 cmpset(const void *x, const void *y)
@@ -440,39 +423,43 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_SUPPORT, "min-support", CRM_ARG_SHARE, "s", "the share of "
+	    "orders an itemset must be in (default 1%)", NULL, 0, 0 },
+	{ OPT_CONFIDENCE, "min-confidence", CRM_ARG_SHARE, "c", "the share "
+	    "of the antecedent's orders holding the consequent (default "
+	    "20%)", NULL, 0, 0 },
+	{ OPT_SUGGEST, "suggest", CRM_ARG_ID, "id|-", "what to offer this "
+	    "customer (- reads ids on standard input)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "min-support", required_argument, NULL, OPT_SUPPORT },
-		{ "min-confidence", required_argument, NULL, OPT_CONFIDENCE },
-		{ "suggest", required_argument, NULL, OPT_SUGGEST },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	double ms = 0.01, mc = 0.2;
 	const char *who = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dqoHA");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dqoHA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_SUPPORT:
-			if (fraction(optarg, &ms) != 0)
-				return crm_usage(&cli);
+			ms = cli.num;
 			break;
 		case OPT_CONFIDENCE:
-			if (fraction(optarg, &mc) != 0)
-				return crm_usage(&cli);
+			mc = cli.num;
 			break;
 		case OPT_SUGGEST:
-			who = optarg;
+			who = cli.arg;
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
 	if (cli.optind != argc)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "\"%s\": no operand is taken",
+		    argv[cli.optind]);
 	return crm_cli_end(&cli, basket(&cli, ms, mc, who));
 }

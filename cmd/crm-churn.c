@@ -14,12 +14,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hnq] [-d path] [-o fmt] [--asof date] [-m model] [--unit day|week] "
-    "[--threshold p] [--new] | --fit [--sample n] [--from-counts file] "
-    "[--save file] | --summary [--key id|ref] | --counts | --stdin "
-    "[--params list | --model-file file ...] [--horizon duration] | "
-    "--backtest [--holdout duration]";
 
 enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_THRESHOLD, OPT_NEW, OPT_SUMMARY,
     OPT_STDIN, OPT_PARAMS, OPT_HORIZON, OPT_BACKTEST, OPT_HOLDOUT, OPT_KEY,
@@ -491,6 +485,10 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 		return CRM_EX_OK;
 	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 4, names)) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if (crm_out_order(o, cli->sort, cli->limit) != CRM_EX_OK) {
+		crm_out_free(o);
+		return CRM_EX_USAGE;
+	}
 	for (i = 0; i < ws->n; i++) {
 		snprintf(a, sizeof a, "%lld", (long long)ws->w[i].id);
 		snprintf(b, sizeof b, "%.2f", ws->w[i].risk);
@@ -551,6 +549,7 @@ givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
 	const struct crm_model_info *mi = crm_model_info(m);
 	struct crm_fit *fits = NULL;
 	size_t n = 0, cap = 0, i;
+	char list[64];
 	int rc = CRM_EX_NONE, k;
 
 	memset(f, 0, sizeof *f);
@@ -579,10 +578,11 @@ givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
 			break;
 	if (i < n)
 		*f = fits[i];
-	else if (op->nfiles > 0)
+	else if (op->nfiles > 0) {
+		crm_model_list(list, sizeof list);
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
-		    "--model-file files", op->model != NULL ? mi->name :
-		    "bgnbd, pnbd or mbgnbd");
+		    "--model-file files", op->model != NULL ? mi->name : list);
+	}
 	else
 		rc = CRM_EX_NONE;
 out:
@@ -651,10 +651,9 @@ churn(struct crm_cli *cli, const struct opts *op)
 	int heur = name != NULL && strcmp(name, "heuristic") == 0, made = 0, rc;
 	size_t i;
 
-	if (name != NULL && !heur && (crm_model_parse(name, &m) != 0 ||
-	    m == CRM_GG))
-		return crm_err(CRM_EX_USAGE, NULL, "-m %s: no such model "
-		    "(heuristic, bgnbd, pnbd, mbgnbd)", name);
+	if (name != NULL && !heur && (rc = crm_model_get("-m", name,
+	    "heuristic", &m)) != CRM_EX_OK)
+		return rc;
 	if (heur && (op->fit || op->in || op->backtest || op->counts))
 		return crm_err(CRM_EX_USAGE, NULL, "the heuristic has nothing "
 		    "to fit or score");
@@ -783,54 +782,71 @@ conflict(const struct opts *op)
 	return NULL;
 }
 
+static const struct crm_opt opts[] = {
+	{ 'm', "model", CRM_ARG_MODEL, "model", "the model (default bgnbd)",
+	    "heuristic", 0, 0 },
+	{ OPT_UNIT, "unit", CRM_ARG_ENUM, NULL, "the time unit of a fit, of "
+	    "--params and of unnamed summary lines (default week)",
+	    "day,week", 0, 0 },
+	{ OPT_THRESHOLD, "threshold", CRM_ARG_PROB, "p", "the P(alive) below "
+	    "which a model warns (default 30%)", NULL, 0, 0 },
+	{ OPT_NEW, "new", CRM_ARG_NONE, NULL, "only the customers who crossed "
+	    "the threshold since the last --new", NULL, 0, 0 },
+	{ OPT_FIT, "fit", CRM_ARG_NONE, NULL, "fit the model, store it and "
+	    "print it", NULL, 0, 0 },
+	{ OPT_SAMPLE, "sample", CRM_ARG_INT, "n", "with --fit: fit on at "
+	    "most n customers (default 10000000)", NULL, 1, 0 },
+	{ OPT_FROM, "from-counts", CRM_ARG_FILE, "file", "fit from counts "
+	    "lines (- for standard input), with no store", NULL, 0, 0 },
+	{ OPT_SAVE, "save", CRM_ARG_FILE, "file", "with --fit: write the "
+	    "model file to file too", NULL, 0, 0 },
+	{ OPT_SUMMARY, "summary", CRM_ARG_NONE, NULL, "print a summary line "
+	    "for every customer with a purchase", NULL, 0, 0 },
+	{ OPT_KEY, "key", CRM_ARG_ENUM, NULL, "with --summary: key the lines "
+	    "by id or ref", "id,ref", 0, 0 },
+	{ OPT_COUNTS, "counts", CRM_ARG_NONE, NULL, "print the counts of the "
+	    "purchase models", NULL, 0, 0 },
+	{ OPT_STDIN, "stdin", CRM_ARG_NONE, NULL, "score summary lines read "
+	    "on standard input", NULL, 0, 0 },
+	{ OPT_PARAMS, "params", CRM_ARG_TEXT, "list", "the model's four "
+	    "parameters, comma-separated, instead of a stored fit", NULL, 0,
+	    0 },
+	{ OPT_MODELFILE, "model-file", CRM_ARG_FILE, "file", "score with a "
+	    "model file instead of a store (repeatable)", NULL, 0, 0 },
+	{ OPT_HORIZON, "horizon", CRM_ARG_DURATION, "duration", "with "
+	    "--stdin: how far ahead expected purchases count (default 52w)",
+	    NULL, 0, MAXDAYS },
+	{ OPT_BACKTEST, "backtest", CRM_ARG_NONE, NULL, "fit on the history "
+	    "before the holdout and compare with what happened", NULL, 0,
+	    0 },
+	{ OPT_HOLDOUT, "holdout", CRM_ARG_DURATION, "duration", "with "
+	    "--backtest: the holdout (default 39w)", NULL, 0, MAXDAYS },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "fit", no_argument, NULL, OPT_FIT },
-		{ "unit", required_argument, NULL, OPT_UNIT },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "new", no_argument, NULL, OPT_NEW },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "counts", no_argument, NULL, OPT_COUNTS },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "stdin", no_argument, NULL, OPT_STDIN },
-		{ "params", required_argument, NULL, OPT_PARAMS },
-		{ "model-file", required_argument, NULL, OPT_MODELFILE },
-		{ "save", required_argument, NULL, OPT_SAVE },
-		{ "from-counts", required_argument, NULL, OPT_FROM },
-		{ "sample", required_argument, NULL, OPT_SAMPLE },
-		{ "horizon", required_argument, NULL, OPT_HORIZON },
-		{ "model", required_argument, NULL, 'm' },
-		{ "backtest", no_argument, NULL, OPT_BACKTEST },
-		{ "holdout", required_argument, NULL, OPT_HOLDOUT },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct opts op = { .scale = 7, .threshold = 0.3, .sample = SAMPLE,
 	    .horizon = 364, .holdout = 273 };
 	struct crm_cli cli;
 	const char *why;
-	double days;
-	char *end;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
-	while ((c = crm_cli_next(&cli, "m:", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHslA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'm':
-			op.model = optarg;
+			op.model = cli.arg;
 			break;
 		case OPT_FIT:
 			op.fit = 1;
 			break;
 		case OPT_UNIT:
-			if (crm_opt_unit(optarg, &op.scale) != 0)
-				return crm_usage(&cli);
+			op.scale = cli.choice ? 7 : 1;
 			break;
 		case OPT_THRESHOLD:
-			if (crm_opt_prob("threshold", optarg, &op.threshold) !=
-			    0)
-				return crm_usage(&cli);
+			op.threshold = cli.num;
 			break;
 		case OPT_NEW:
 			op.fresh = 1;
@@ -842,76 +858,48 @@ main(int argc, char *argv[])
 			op.counts = 1;
 			break;
 		case OPT_KEY:
-			if (crm_opt_key(optarg, &op.byref) != 0)
-				return crm_usage(&cli);
+			op.byref = cli.choice;
 			break;
 		case OPT_STDIN:
 			op.in = 1;
 			break;
 		case OPT_PARAMS:
-			op.params = optarg;
+			op.params = cli.arg;
 			break;
 		case OPT_MODELFILE:
 			if (op.nfiles == (int)(sizeof op.files /
-			    sizeof op.files[0])) {
-				crm_err(0, NULL, "--model-file: at most %d",
-				    op.nfiles);
-				return crm_usage(&cli);
-			}
-			op.files[op.nfiles++] = optarg;
+			    sizeof op.files[0]))
+				return crm_usage_err(&cli, "--model-file: at "
+				    "most %d", op.nfiles);
+			op.files[op.nfiles++] = cli.arg;
 			break;
 		case OPT_SAVE:
-			op.save = optarg;
+			op.save = cli.arg;
 			break;
 		case OPT_FROM:
-			op.from = optarg;
+			op.from = cli.arg;
 			break;
 		case OPT_SAMPLE:
 			op.sampled = 1;
-			op.sample = strtoll(optarg, &end, 10);
-			if (*end != '\0' || end == optarg || op.sample < 1) {
-				crm_err(0, NULL, "--sample: \"%s\" is not a "
-				    "number of customers", optarg);
-				return crm_usage(&cli);
-			}
+			op.sample = (long long)cli.num;
 			break;
 		case OPT_BACKTEST:
 			op.backtest = 1;
 			break;
 		case OPT_HOLDOUT:
-			if (crm_opt_days("holdout", optarg, &days) != 0)
-				return crm_usage(&cli);
-			if (days > MAXDAYS) {
-				crm_err(0, NULL, "--holdout: \"%s\" is %.0f "
-				    "days, beyond the longest holdout, 5y (%d "
-				    "days)",
-				    optarg, days, MAXDAYS);
-				return crm_usage(&cli);
-			}
-			op.holdout = (int64_t)days;
+			op.holdout = (int64_t)cli.num;
 			break;
 		case OPT_HORIZON:
-			if (crm_opt_days("horizon", optarg, &op.horizon) != 0)
-				return crm_usage(&cli);
-			if (op.horizon > MAXDAYS) {
-				crm_err(0, NULL, "--horizon: \"%s\" is %.0f "
-				    "days, beyond the longest horizon, 5y (%d "
-				    "days)",
-				    optarg, op.horizon, MAXDAYS);
-				return crm_usage(&cli);
-			}
+			op.horizon = cli.num;
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
-	if ((why = conflict(&op)) != NULL || cli.optind != argc) {
-		if (why != NULL)
-			crm_err(0, NULL, "%s", why);
-		else
-			crm_err(0, NULL, "\"%s\": no operand is taken",
-			    argv[cli.optind]);
-		return crm_usage(&cli);
-	}
+	if ((why = conflict(&op)) != NULL)
+		return crm_usage_err(&cli, "%s", why);
+	if (cli.optind != argc)
+		return crm_usage_err(&cli, "\"%s\": no operand is taken",
+		    argv[cli.optind]);
 	return crm_cli_end(&cli, churn(&cli, &op));
 }

@@ -14,11 +14,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hnq] [-d path] [-o fmt] [--asof date] [-m model] [--unit day|week] "
-    "[--horizon duration] [--rate r] [--stdin [--params list | "
-    "--model-file file ...]] | --fit [--from-counts file] [--save file] | "
-    "--summary [--key id|ref] | --counts";
 
 /* The longest --horizon: 5y (crm-report forecast: 60m). */
 #define MAXDAYS	1825
@@ -162,6 +157,7 @@ givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 	double p[8];
 	size_t n = 0, cap = 0, i;
 	enum crm_model m = CRM_BGNBD;
+	char list[64];
 	int rc = CRM_EX_OK, k, np, hasf = 0, hasg = 0;
 
 	if (op->model != NULL)
@@ -199,10 +195,11 @@ givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 		    NULL || fits[i].model == m))
 			*f = fits[i], hasf = 1;
 	}
+	crm_model_list(list, sizeof list);
 	if (!hasf)
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
 		    "--model-file files", op->model != NULL ? op->model :
-		    "bgnbd, pnbd or mbgnbd");
+		    list);
 	else if (!hasg)
 		rc = crm_err(CRM_EX_DATAERR, NULL, "no gg block in the "
 		    "--model-file files");
@@ -322,6 +319,8 @@ value(struct crm_cli *cli, const struct opts *op)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if ((rc = crm_out_order(o, cli->sort, cli->limit)) != CRM_EX_OK)
+		goto out;
 	if (op->in) {
 		/* Summary lines in, one line out for each; none is fine. */
 		while ((rc = crm_summary_read(stdin, &line, &cap, &at,
@@ -382,74 +381,63 @@ conflict(const struct opts *op)
 	return NULL;
 }
 
+static const struct crm_opt opts[] = {
+	{ 'm', "model", CRM_ARG_MODEL, "model", "the churn model for the "
+	    "purchases (default bgnbd)", NULL, 0, 0 },
+	{ OPT_UNIT, "unit", CRM_ARG_ENUM, NULL, "the unit of --params and "
+	    "of unnamed summary lines (default week)", "day,week", 0, 0 },
+	{ OPT_HORIZON, "horizon", CRM_ARG_DURATION, "duration", "how far "
+	    "ahead (default 12m, at most 5y)", NULL, 0, MAXDAYS },
+	{ OPT_RATE, "rate", CRM_ARG_SHARE, "r", "the yearly discount rate, "
+	    "like 0.1 or 10% (default 10%)", NULL, 0, 0 },
+	{ OPT_FIT, "fit", CRM_ARG_NONE, NULL, "fit Gamma-Gamma, store it and "
+	    "print it", NULL, 0, 0 },
+	{ OPT_FROM, "from-counts", CRM_ARG_FILE, "file", "fit from "
+	    "Gamma-Gamma counts lines (- for standard input), with no store",
+	    NULL, 0, 0 },
+	{ OPT_SAVE, "save", CRM_ARG_FILE, "file", "with --fit: write the "
+	    "model file to file too", NULL, 0, 0 },
+	{ OPT_SUMMARY, "summary", CRM_ARG_NONE, NULL, "print the "
+	    "per-customer summaries", NULL, 0, 0 },
+	{ OPT_KEY, "key", CRM_ARG_ENUM, NULL, "with --summary: key the lines "
+	    "by id or ref", "id,ref", 0, 0 },
+	{ OPT_COUNTS, "counts", CRM_ARG_NONE, NULL, "print the Gamma-Gamma "
+	    "counts", NULL, 0, 0 },
+	{ OPT_STDIN, "stdin", CRM_ARG_NONE, NULL, "score summary lines read "
+	    "on standard input", NULL, 0, 0 },
+	{ OPT_PARAMS, "params", CRM_ARG_TEXT, "list", "the purchase model's "
+	    "four parameters, then Gamma-Gamma's three", NULL, 0, 0 },
+	{ OPT_MODELFILE, "model-file", CRM_ARG_FILE, "file", "score with "
+	    "model files instead of a store (repeatable)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "fit", no_argument, NULL, OPT_FIT },
-		{ "unit", required_argument, NULL, OPT_UNIT },
-		{ "horizon", required_argument, NULL, OPT_HORIZON },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "summary", no_argument, NULL, OPT_SUMMARY },
-		{ "counts", no_argument, NULL, OPT_COUNTS },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "stdin", no_argument, NULL, OPT_STDIN },
-		{ "params", required_argument, NULL, OPT_PARAMS },
-		{ "model-file", required_argument, NULL, OPT_MODELFILE },
-		{ "save", required_argument, NULL, OPT_SAVE },
-		{ "from-counts", required_argument, NULL, OPT_FROM },
-		{ "model", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
 	/* The default horizon is 12m: a month is 30 days (crm(7)). */
 	struct opts op = { .scale = 7, .horizon = 360, .rate = 0.1 };
 	struct crm_cli cli;
-	enum crm_model m;
 	const char *why;
-	char *end;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
-	while ((c = crm_cli_next(&cli, "m:", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHslA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'm':
-			if (crm_model_parse(optarg, &m) != 0 || m == CRM_GG) {
-				crm_err(0, NULL, "-m %s: no such model (bgnbd, "
-				    "pnbd, mbgnbd)", optarg);
-				return crm_usage(&cli);
-			}
-			op.model = optarg;
+			op.model = cli.arg;
 			break;
 		case OPT_FIT:
 			op.fit = 1;
 			break;
 		case OPT_UNIT:
-			if (crm_opt_unit(optarg, &op.scale) != 0)
-				return crm_usage(&cli);
+			op.scale = cli.choice ? 7 : 1;
 			break;
 		case OPT_HORIZON:
-			if (crm_opt_days("horizon", optarg, &op.horizon) != 0)
-				return crm_usage(&cli);
-			if (op.horizon > MAXDAYS) {
-				crm_err(0, NULL, "--horizon: \"%s\" is %.0f "
-				    "days, beyond the longest horizon, 5y (%d "
-				    "days)",
-				    optarg, op.horizon, MAXDAYS);
-				return crm_usage(&cli);
-			}
+			op.horizon = cli.num;
 			break;
 		case OPT_RATE:
-			op.rate = strtod(optarg, &end);
-			if (*end == '%')
-				op.rate /= 100, end++;
-			if (end == optarg || *end != '\0' || !(op.rate >= 0 &&
-			    op.rate < 10)) {
-				crm_err(0, NULL, "--rate: \"%s\" is not a "
-				    "yearly rate from 0 up to 10 (like 0.1 or "
-				    "10%%)",
-				    optarg);
-				return crm_usage(&cli);
-			}
+			op.rate = cli.num;
 			break;
 		case OPT_SUMMARY:
 			op.summary = 1;
@@ -458,41 +446,35 @@ main(int argc, char *argv[])
 			op.counts = 1;
 			break;
 		case OPT_KEY:
-			if (crm_opt_key(optarg, &op.byref) != 0)
-				return crm_usage(&cli);
+			op.byref = cli.choice;
 			break;
 		case OPT_STDIN:
 			op.in = 1;
 			break;
 		case OPT_PARAMS:
-			op.params = optarg;
+			op.params = cli.arg;
 			break;
 		case OPT_MODELFILE:
 			if (op.nfiles == (int)(sizeof op.files /
-			    sizeof op.files[0])) {
-				crm_err(0, NULL, "--model-file: at most %d",
-				    op.nfiles);
-				return crm_usage(&cli);
-			}
-			op.files[op.nfiles++] = optarg;
+			    sizeof op.files[0]))
+				return crm_usage_err(&cli, "--model-file: at "
+				    "most %d", op.nfiles);
+			op.files[op.nfiles++] = cli.arg;
 			break;
 		case OPT_SAVE:
-			op.save = optarg;
+			op.save = cli.arg;
 			break;
 		case OPT_FROM:
-			op.from = optarg;
+			op.from = cli.arg;
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
-	if ((why = conflict(&op)) != NULL || cli.optind != argc) {
-		if (why != NULL)
-			crm_err(0, NULL, "%s", why);
-		else
-			crm_err(0, NULL, "\"%s\": no operand is taken",
-			    argv[cli.optind]);
-		return crm_usage(&cli);
-	}
+	if ((why = conflict(&op)) != NULL)
+		return crm_usage_err(&cli, "%s", why);
+	if (cli.optind != argc)
+		return crm_usage_err(&cli, "\"%s\": no operand is taken",
+		    argv[cli.optind]);
 	return crm_cli_end(&cli, op.fit ? fit(&cli, &op) : value(&cli, &op));
 }

@@ -7,7 +7,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-q] [-d path] [key [value]] | --unset key";
 
 enum { OPT_UNSET = CRM_OPT_OWN };
 
@@ -173,22 +172,28 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_UNSET, "unset", CRM_ARG_SETTING, "key", "remove the setting; "
+	    "its default applies again", NULL, 0, 0 },
+	{ 0, "key", CRM_ARG_SETTING, "[key", "the setting (none: every one)",
+	    NULL, 0, 0 },
+	{ 0, "value", CRM_ARG_TEXT, "[value]]", "its new value", NULL, 0,
+	    0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "unset", required_argument, NULL, OPT_UNSET },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *unset = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dq");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dq");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_UNSET:
-			unset = optarg;
+			unset = cli.arg;
 			break;
 		default:
 			return crm_usage(&cli);
@@ -196,7 +201,11 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if (argc > 2 || (unset != NULL && argc > 0))
-		return crm_usage(&cli);
+	if (unset != NULL && argc > 0)
+		return crm_usage_err(&cli, "\"%s\": --unset takes no other "
+		    "operand", argv[0]);
+	if (argc > 2)
+		return crm_usage_err(&cli, "\"%s\": a key and a value at "
+		    "most", argv[2]);
 	return crm_cli_end(&cli, config(&cli, argc, argv, unset));
 }

@@ -5,9 +5,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-qH] [-d path] [-o fmt] | [-n] --merge keep drop ... | [-n] "
-    "[--allow-forgotten] --undo merge";
 
 enum { OPT_MERGE = CRM_OPT_OWN, OPT_UNDO, OPT_ALLOW };
 
@@ -69,7 +66,8 @@ merge(struct crm_cli *cli, const char *keep, int argc, char **argv)
 	if ((rc = crm_ids_read(&ids, argc, argv)) != CRM_EX_OK)
 		goto out;
 	if (ids.n == 0) {
-		rc = crm_usage(cli);
+		rc = crm_usage_err(cli, "--merge %s: no customer to drop",
+		    keep);
 		goto out;
 	}
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK ||
@@ -102,27 +100,33 @@ undo(struct crm_cli *cli, const char *arg, int allow)
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_MERGE, "merge", CRM_ARG_ID, "keep", "fold the customers given "
+	    "as operands (drop ...) into keep", NULL, 0, 0 },
+	{ OPT_UNDO, "undo", CRM_ARG_ID, "merge", "restore what the merge "
+	    "changed", NULL, 0, 0 },
+	{ OPT_ALLOW, "allow-forgotten", CRM_ARG_NONE, NULL, "with --undo: "
+	    "bring back values of forgotten customers too", NULL, 0, 0 },
+	{ 0, "drop", CRM_ARG_ID, "[drop ...]", "with --merge: the customers "
+	    "folded in", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "merge", required_argument, NULL, OPT_MERGE },
-		{ "undo", required_argument, NULL, OPT_UNDO },
-		{ "allow-forgotten", no_argument, NULL, OPT_ALLOW },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *keep = NULL, *undoid = NULL;
 	int c, allow = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqoH");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoH");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_MERGE:
-			keep = optarg;
+			keep = cli.arg;
 			break;
 		case OPT_UNDO:
-			undoid = optarg;
+			undoid = cli.arg;
 			break;
 		case OPT_ALLOW:
 			allow = 1;
@@ -133,12 +137,16 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
-	if ((keep != NULL && undoid != NULL) || (allow && undoid == NULL))
-		return crm_usage(&cli);
+	if (keep != NULL && undoid != NULL)
+		return crm_usage_err(&cli, "--merge and --undo: one at a time");
+	if (allow && undoid == NULL)
+		return crm_usage_err(&cli, "--allow-forgotten: only with "
+		    "--undo");
 	if (keep != NULL)
 		return crm_cli_end(&cli, merge(&cli, keep, argc, argv));
 	if (argc > 0)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "\"%s\": operands only with "
+		    "--merge", argv[0]);
 	if (undoid != NULL)
 		return crm_cli_end(&cli, undo(&cli, undoid, allow));
 	return crm_cli_end(&cli, list(&cli));

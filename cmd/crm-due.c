@@ -1,8 +1,9 @@
 /*
- * crm-due: the follow-ups due in a period (today by default): presale and
- * service grades by their cadences, each reset by the last contact of its
- * kind; open tickets whose response or resolution deadline falls in the
- * period (or has passed); birthdays.  One line per follow-up:
+ * crm-due: the follow-ups due in a period (today by default): the grades
+ * of each tier scheme with cadences (presale and service) by their
+ * cadences, each reset by the last contact of its kind; open tickets
+ * whose response or resolution deadline falls in the period (or has
+ * passed); birthdays.  One line per follow-up:
  * id, name, owner, what, why, due; sorted by due date, then id.
  */
 #include <stdio.h>
@@ -13,9 +14,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hq] [-d path] [-o fmt] [-w expr] [--asof date] [--owner name] "
-    "[--days n]";
 
 enum { OPT_OWNER = CRM_OPT_OWN, OPT_DAYS };
 
@@ -88,28 +86,32 @@ cmp(const void *a, const void *b)
 	return x->what - y->what;
 }
 
-/* The cadences of a scheme's three grades, highest first. */
+/* A scheme with follow-ups: its grades' cadences, highest first. */
 struct grades {
-	char			label[3][32];
-	struct crm_cadence	c[3][3];
-	int			n[3];
+	const struct crm_scheme	*sch;
+	int64_t			 run;	/* of the grades */
+	char			 label[3][32];
+	struct crm_cadence	 c[3][3];
+	int			 n[3];
 };
 
 static int
-grades_load(struct crm_store *st, const char *scheme, const char *keys,
+grades_load(struct crm_store *st, const struct crm_scheme *sch,
     struct grades *g)
 {
-	char key[64], buf[128], *p, *tok;
+	char key[128], buf[128], *p, *tok;
 	int i, rc;
 
+	g->sch = sch;
 	/* Labels are stored lowest first. */
-	snprintf(key, sizeof key, "tier.%s.labels", scheme);
+	snprintf(key, sizeof key, "tier.%s.labels", sch->name);
 	if ((rc = crm_setting_get(st, key, buf, sizeof buf)) != CRM_EX_OK)
 		return rc;
 	for (i = 2, p = buf; i >= 0 && (tok = strsep(&p, ",")) != NULL; i--)
 		snprintf(g->label[i], sizeof g->label[i], "%s", tok);
-	for (i = 0; i < 3; i++) {
-		snprintf(key, sizeof key, "cadence.%s.%c", scheme, keys[i]);
+	for (i = 0; i < 3 && sch->cadence[i] != '\0'; i++) {
+		snprintf(key, sizeof key, "cadence.%s.%c", sch->name,
+		    sch->cadence[i]);
 		if ((rc = crm_setting_get(st, key, buf, sizeof buf)) !=
 		    CRM_EX_OK)
 			return rc;
@@ -133,9 +135,10 @@ datestr(int64_t day, char *buf, size_t n)
  * was created when there was none.
  */
 static int
-cadence(struct due *d, const struct grades *g, const char *scheme,
-    const char *tier, sqlite3_stmt *s)
+cadence(struct due *d, const struct grades *g, const char *tier,
+    sqlite3_stmt *s)
 {
+	const char *scheme = g->sch->name;
 	static const char *const noun[] = { "contact", "online contact",
 	    "visit" };
 	int64_t id = sqlite3_column_int64(s, 0), last, day;
@@ -229,6 +232,45 @@ scope(struct crm_sql *q, struct crm_store *st, const struct crm_cli *cli,
 	return CRM_EX_OK;
 }
 
+/*
+ * The schemes with follow-ups, each with its latest stored run made by
+ * the --asof day: *g, *n of them.
+ */
+static int
+schemes(struct crm_store *st, struct crm_cli *cli, struct grades **g,
+    int *n)
+{
+	const struct crm_scheme *sch;
+	sqlite3_stmt *s = NULL;
+	int i, rc;
+
+	*n = 0;
+	for (i = 0; crm_scheme_nth(i) != NULL; i++)
+		;
+	if ((*g = calloc(i + 1, sizeof **g)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if ((rc = crm_prepare(st, "SELECT coalesce(max(id), 0) FROM tier_run "
+	    "WHERE scheme = ?1 AND asof <= ?2", &s)) != CRM_EX_OK)
+		return rc;
+	for (i = 0; (sch = crm_scheme_nth(i)) != NULL; i++) {
+		if (sch->cadence == NULL)
+			continue;
+		if ((rc = grades_load(st, sch, &(*g)[*n])) != CRM_EX_OK)
+			break;
+		sqlite3_bind_text(s, 1, sch->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, cli->now);
+		if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+			rc = crm_sqlerr(st, rc);
+			break;
+		}
+		(*g)[(*n)++].run = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		rc = CRM_EX_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* Customers with a grade or a birthday; the owner and -w select. */
 static int
 customers(struct crm_store *st, struct crm_cli *cli, struct due *d)
@@ -237,48 +279,42 @@ customers(struct crm_store *st, struct crm_cli *cli, struct due *d)
 	    "last_visit" };
 	const struct crm_kind *k = crm_kind_customer();
 	const struct crm_field *f;
-	struct grades pre, svc;
+	struct grades *g = NULL;
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	int64_t run[2];
-	int i, rc;
+	int i, n, rc;
 
-	if ((rc = grades_load(st, "presale", "ABC", &pre)) != CRM_EX_OK ||
-	    (rc = grades_load(st, "service", "DEF", &svc)) != CRM_EX_OK)
-		return rc;
+	if ((rc = schemes(st, cli, &g, &n)) != CRM_EX_OK)
+		goto out;
 	q.hist = d->hist;
 	/* A grade is the latest stored assignment made by the --asof day. */
-	if ((rc = crm_query_int(st, &run[0], "SELECT coalesce(max(id), 0) "
-	    "FROM tier_run WHERE scheme = 'presale' AND asof <= ?1", 1,
-	    cli->now)) != CRM_EX_OK || (rc = crm_query_int(st, &run[1],
-	    "SELECT coalesce(max(id), 0) FROM tier_run WHERE scheme = "
-	    "'service' AND asof <= ?1", 1, cli->now)) != CRM_EX_OK)
-		return rc;
 	crm_sql_add(&q, "SELECT c.id, c.name, c.owner, c.created");
 	for (i = 0; i < 3; i++) {
 		crm_sql_add(&q, ", ");
 		crm_field_sql(&q, k, last[i], &f);
 	}
-	crm_sql_add(&q, ", c.birthday, p.tier, v.tier FROM %s LEFT JOIN tier "
-	    "AS p ON p.customer = c.id AND p.run = ", k->from);
-	crm_sql_int(&q, run[0]);
-	crm_sql_add(&q, " LEFT JOIN tier AS v ON v.customer = c.id AND "
-	    "v.run = ");
-	crm_sql_int(&q, run[1]);
-	crm_sql_add(&q, " WHERE c.created <= ?1 AND (p.tier IS NOT NULL OR "
-	    "v.tier IS NOT NULL OR c.birthday IS NOT NULL)");
+	crm_sql_add(&q, ", c.birthday");
+	for (i = 0; i < n; i++)
+		crm_sql_add(&q, ", g%d.tier", i);
+	crm_sql_add(&q, " FROM %s", k->from);
+	for (i = 0; i < n; i++) {
+		crm_sql_add(&q, " LEFT JOIN tier AS g%d ON g%d.customer = c.id "
+		    "AND g%d.run = ", i, i, i);
+		crm_sql_int(&q, g[i].run);
+	}
+	crm_sql_add(&q, " WHERE c.created <= ?1 AND (c.birthday IS NOT NULL");
+	for (i = 0; i < n; i++)
+		crm_sql_add(&q, " OR g%d.tier IS NOT NULL", i);
+	crm_sql_add(&q, ")");
 	if ((rc = scope(&q, st, cli, d)) != CRM_EX_OK ||
 	    (rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
 		goto out;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sqlite3_column_type(s, 8) != SQLITE_NULL && (rc =
-		    cadence(d, &pre, "presale", (const char *)
-		    sqlite3_column_text(s, 8), s)) != CRM_EX_OK)
-			goto out;
-		if (sqlite3_column_type(s, 9) != SQLITE_NULL && (rc =
-		    cadence(d, &svc, "service", (const char *)
-		    sqlite3_column_text(s, 9), s)) != CRM_EX_OK)
-			goto out;
+		for (i = 0; i < n; i++)
+			if (sqlite3_column_type(s, 8 + i) != SQLITE_NULL &&
+			    (rc = cadence(d, &g[i], (const char *)
+			    sqlite3_column_text(s, 8 + i), s)) != CRM_EX_OK)
+				goto out;
 		if (sqlite3_column_type(s, 7) != SQLITE_NULL &&
 		    (rc = birthday(d, s)) != CRM_EX_OK)
 			goto out;
@@ -287,6 +323,7 @@ customers(struct crm_store *st, struct crm_cli *cli, struct due *d)
 out:
 	sqlite3_finalize(s);
 	crm_sql_free(&q);
+	free(g);
 	return rc;
 }
 
@@ -371,6 +408,9 @@ due(struct crm_cli *cli, const char *owner, int64_t days)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if (o != NULL && (rc = crm_out_order(o, cli->sort, cli->limit)) !=
+	    CRM_EX_OK)
+		goto out;
 	for (i = 0; o != NULL && i < d.n; i++) {
 		snprintf(buf, sizeof buf, "%lld", (long long)d.v[i].id);
 		crm_out_cell(o, CRM_V_NUM, buf);
@@ -395,44 +435,41 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_OWNER, "owner", CRM_ARG_TEXT, "name", "only the customers of "
+	    "this account manager", NULL, 0, 0 },
+	{ OPT_DAYS, "days", CRM_ARG_DURATION, "duration", "the period from "
+	    "the --asof day, like 7 (days), 2w or 1m (default 1)", NULL, 1,
+	    3660 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "owner", required_argument, NULL, OPT_OWNER },
-		{ "days", required_argument, NULL, OPT_DAYS },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *owner = NULL;
 	double days = 1;
-	char *end;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dwoHqA");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dwoHqslA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_OWNER:
-			owner = optarg;
+			owner = cli.arg;
 			break;
 		case OPT_DAYS:
-			/* A count of days, or a duration like 2w. */
-			days = strtod(optarg, &end);
-			if (*end != '\0' && crm_opt_days("days", optarg,
-			    &days) != 0)
-				return crm_usage(&cli);
-			if (end == optarg || days < 1 || days > 3660 ||
-			    days != (int64_t)days) {
-				crm_err(0, NULL, "--days: \"%s\" is not a "
-				    "whole number of days from 1", optarg);
-				return crm_usage(&cli);
-			}
+			days = cli.num;
+			if (days != (int64_t)days)
+				return crm_usage_err(&cli, "--days: \"%s\" is "
+				    "not a whole number of days", cli.arg);
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
 	if (cli.optind != argc)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "\"%s\": no operand is taken",
+		    argv[cli.optind]);
 	return crm_cli_end(&cli, due(&cli, owner, (int64_t)days));
 }

@@ -11,7 +11,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-d path] --subject id";
 
 enum { OPT_SUBJECT = CRM_OPT_OWN };
 
@@ -135,28 +134,33 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_SUBJECT, "subject", CRM_ARG_ID, "id", "the customer", NULL, 0,
+	    0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "subject", required_argument, NULL, OPT_SUBJECT },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *subject = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "d");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "d");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_SUBJECT:
-			subject = optarg;
+			subject = cli.arg;
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
-	if (subject == NULL || cli.optind != argc)
-		return crm_usage(&cli);
+	if (subject == NULL)
+		return crm_usage_err(&cli, "--subject is missing");
+	if (cli.optind != argc)
+		return crm_usage_err(&cli, "\"%s\": no operand is taken",
+		    argv[cli.optind]);
 	return crm_cli_end(&cli, export(&cli, subject));
 }

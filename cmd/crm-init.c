@@ -6,7 +6,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-q] [-d path] [--rebuild-stats | --check]";
 
 enum { OPT_REBUILD = CRM_OPT_OWN, OPT_CHECK };
 
@@ -119,19 +118,22 @@ check(struct crm_cli *cli)
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_REBUILD, "rebuild-stats", CRM_ARG_NONE, NULL, "recompute "
+	    "every customer's statistics from the history", NULL, 0, 0 },
+	{ OPT_CHECK, "check", CRM_ARG_NONE, NULL, "read the whole store and "
+	    "check it", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "rebuild-stats", no_argument, NULL, OPT_REBUILD },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	int c, rebuild = 0, chk = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dq");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dq");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_REBUILD:
 			rebuild = 1;
@@ -143,7 +145,11 @@ main(int argc, char *argv[])
 			return crm_usage(&cli);
 		}
 	}
-	if (cli.optind != argc || (rebuild && chk))
-		return crm_usage(&cli);
+	if (cli.optind != argc)
+		return crm_usage_err(&cli, "\"%s\": no operand is taken",
+		    argv[cli.optind]);
+	if (rebuild && chk)
+		return crm_usage_err(&cli, "--rebuild-stats and --check: one "
+		    "at a time");
 	return crm_cli_end(&cli, chk ? check(&cli) : init(&cli, rebuild));
 }

@@ -7,13 +7,25 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hq] [-d path] [-w expr] [-F fields] [-s [-]field,...] [-l limit] "
-    "[-o fmt] [--asof date] [kind]";
+enum { OPT_DIR = CRM_OPT_OWN };
+
+static const struct crm_opt opts[] = {
+	{ 'F', "fields", CRM_ARG_FIELDS, "fields", "the fields to print, "
+	    "comma-separated (-F help lists them)", NULL, 0, 0 },
+	{ 's', "sort", CRM_ARG_SORT, "[-]field,...", "sort by these fields "
+	    "(- before one: descending), then by id", NULL, 0, 0 },
+	{ 'l', "limit", CRM_ARG_INT, "limit", "print at most limit records",
+	    NULL, 0, 0 },
+	{ OPT_DIR, "dir", CRM_ARG_DIR, "dir", "with -o vcard: one .vcf file "
+	    "per card in dir, named by a hash of its UID", NULL, 0, 0 },
+	{ 0, "kind", CRM_ARG_KIND, "[kind]", "the kind of record (default: "
+	    "customer)", NULL, 0, 0 },
+	{ 0 },
+};
 
 static const char *const typenames[] = {
 	"id", "text", "integer", "one of", "date", "date-time", "money",
-	"e-mail", "phone", "number", "days",
+	"e-mail", "phone", "number", "days", "id of",
 };
 
 /* -F help: the fields of the kind, for people and completion scripts. */
@@ -26,6 +38,8 @@ fields(const struct crm_kind *k)
 	for (i = 0; i < k->nfields; i++) {
 		f = &k->fields[i];
 		printf("%s\t%s", f->name, typenames[f->type]);
+		if (f->type == CRM_T_REF)
+			printf(" %s", f->refkind);
 		if (f->type == CRM_T_ENUM)
 			for (j = 0; f->values[j] != NULL; j++)
 				printf("%s%s", j ? "," : " ", f->values[j]);
@@ -42,21 +56,22 @@ fields(const struct crm_kind *k)
 }
 
 #define VCARD_FIELDS	"ref,name,email,phone,company,city,region,country," \
-	"birthday,notes"
+	"birthday,notes,id"
 
 /* One vCard from a row of VCARD_FIELDS (in crm_vcard_fields' order). */
-static void
-card(const struct crm_cols *cols, sqlite3_stmt *s)
+static int
+card(struct crm_vcard_out *vo, const struct crm_cols *cols, sqlite3_stmt *s)
 {
-	const char *v[CRM_VCARD_NF];
-	char buf[CRM_VCARD_NF][64];
+	const char *v[CRM_VCARD_NOUT];
+	char buf[CRM_VCARD_NOUT][64];
 	enum crm_vt t;
 	int i;
 
-	for (i = 0; i < CRM_VCARD_NF; i++)
+	for (i = 0; i < CRM_VCARD_NOUT; i++)
 		v[i] = crm_cols_text(cols, s, i, 0, 2, buf[i], sizeof buf[i],
 		    &t);
-	crm_vcard_put(stdout, v);
+	return crm_vcard_out_put(vo, sqlite3_column_int64(s, CRM_VCARD_NOUT),
+	    v);
 }
 
 static int
@@ -86,9 +101,10 @@ sortby(struct crm_sql *q, const struct crm_kind *k, const char *list)
 
 static int
 ls(struct crm_cli *cli, const char *kname, const char *flist,
-    const char *sort, long limit)
+    const char *sort, long limit, const char *dir)
 {
 	const struct crm_kind *k;
+	struct crm_vcard_out *vo = NULL;
 	struct crm_store *st = NULL;
 	struct crm_cols cols = { 0 };
 	struct crm_sql q = { 0 };
@@ -98,9 +114,8 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	long n = 0;
 	int rc;
 
-	if ((k = crm_kind_find(kname)) == NULL)
-		return crm_err(CRM_EX_USAGE, NULL, "%s: no such kind of record",
-		    kname);
+	if ((rc = crm_kind_get(kname, &k)) != CRM_EX_OK)
+		return rc;
 	if (flist != NULL && strcmp(flist, "help") == 0)
 		return fields(k);
 	if (cli->fmt == CRM_FMT_VCARD) {
@@ -109,7 +124,8 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 			return crm_err(CRM_EX_USAGE, NULL, "-o vcard: "
 			    "customers only, without -F");
 		flist = VCARD_FIELDS;
-	}
+	} else if (dir != NULL)
+		return crm_err(CRM_EX_USAGE, NULL, "--dir: only with -o vcard");
 	/* -F all: every field, the store's attributes among them. */
 	if ((flist == NULL || strcmp(flist, "all") != 0) &&
 	    (rc = crm_cols_parse(&cols, k, "-F", flist != NULL ? flist :
@@ -139,7 +155,9 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 		crm_sql_add(&q, " LIMIT ");
 		crm_sql_int(&q, limit);
 	}
-	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
+	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK ||
+	    (cli->fmt == CRM_FMT_VCARD && (rc = crm_vcard_out_open(&vo, st,
+	    dir)) != CRM_EX_OK))
 		goto out;
 	if (!cli->quiet && cli->fmt != CRM_FMT_VCARD && (o = crm_out_new(stdout,
 	    cli->fmt, cli->header,
@@ -152,7 +170,8 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 		if (cli->quiet)
 			break;
 		if (cli->fmt == CRM_FMT_VCARD) {
-			card(&cols, s);
+			if ((rc = card(vo, &cols, s)) != CRM_EX_OK)
+				goto out;
 			continue;
 		}
 		crm_cols_row(&cols, s, 0, crm_store_decimals(st), o);
@@ -161,6 +180,7 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? (n > 0 ? CRM_EX_OK :
 	    CRM_EX_NONE) : crm_sqlerr(st, rc);
 out:
+	crm_vcard_out_close(vo);
 	crm_out_free(o);
 	sqlite3_finalize(s);
 	crm_sql_free(&q);
@@ -173,34 +193,25 @@ out:
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "fields", required_argument, NULL, 'F' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
-	const char *flist = NULL, *sort = NULL;
+	const char *flist = NULL, *sort = NULL, *dir = NULL;
 	long limit = -1;
-	char *end;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dwoHqAV");
-	while ((c = crm_cli_next(&cli, "F:s:l:", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dwoHqAV");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'F':
-			flist = optarg;
+			flist = cli.arg;
 			break;
 		case 's':
-			sort = optarg;
+			sort = cli.arg;
+			break;
+		case OPT_DIR:
+			dir = cli.arg;
 			break;
 		case 'l':
-			limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 0) {
-				crm_err(0, NULL, "-l: \"%s\" is not a count",
-				    optarg);
-				return crm_usage(&cli);
-			}
+			limit = (long)cli.num;
 			break;
 		default:
 			return crm_usage(&cli);
@@ -209,7 +220,8 @@ main(int argc, char *argv[])
 	argc -= cli.optind;
 	argv += cli.optind;
 	if (argc > 1)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "\"%s\": one kind at most",
+		    argv[1]);
 	return crm_cli_end(&cli, ls(&cli, argc ? argv[0] : "customer", flist,
-	    sort, limit));
+	    sort, limit, dir));
 }

@@ -14,9 +14,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hnq] [-d path] [-o fmt] [--asof date] [earn [--rate points/units] | "
-    "expire]";
 
 /* What expire writes: the reason starts so. */
 #define EXPIRED	"expired"
@@ -477,22 +474,27 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_RATE, "rate", CRM_ARG_TEXT, "points/units", "with earn: points "
+	    "per currency units, like 1/10", NULL, 0, 0 },
+	{ 0, "action", CRM_ARG_ENUM, "[earn | expire]", "earn points for "
+	    "purchases, or expire them (none: print balances)",
+	    "earn,expire", 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *rate = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_RATE:
-			rate = optarg;
+			rate = cli.arg;
 			break;
 		default:
 			return crm_usage(&cli);
@@ -500,11 +502,17 @@ main(int argc, char *argv[])
 	}
 	argc -= cli.optind;
 	argv += cli.optind;
+	if (argc > 1)
+		return crm_usage_err(&cli, "\"%s\": one action at most",
+		    argv[1]);
 	if (argc == 1 && strcmp(argv[0], "earn") == 0)
 		return crm_cli_end(&cli, earn(&cli, rate));
-	if (argc == 1 && strcmp(argv[0], "expire") == 0 && rate == NULL)
+	if (argc == 1 && strcmp(argv[0], "expire") != 0)
+		return crm_usage_err(&cli, "\"%s\": neither earn nor expire",
+		    argv[0]);
+	if (rate != NULL)
+		return crm_usage_err(&cli, "--rate: only with earn");
+	if (argc == 1)
 		return crm_cli_end(&cli, expire(&cli));
-	if (argc > 0 || rate != NULL)
-		return crm_usage(&cli);
 	return crm_cli_end(&cli, balances(&cli));
 }

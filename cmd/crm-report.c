@@ -2,18 +2,9 @@
  * crm-report: reports as of the end of the --asof day.  Each report is one
  * or more tables, printed as tsv (a header, then one row per line), csv,
  * json (JSON Lines with the report's name), table (aligned, with bars) or
- * html (one self-contained page with inline SVG charts).
- *
- *	summary		customers, active, revenue, aov, repeat rate, ...
- *	segments	customers and revenue by any fields (--by)
- *	tiers		tier sizes and the migration from the run before
- *	cohort		retention by first-purchase period
- *	sla		ticket response and resolution against the promise
- *	satisfaction	CSAT, NPS, expectation x satisfaction
- *	effort		contacts per service grade against the targets
- *	churn		at-risk customers and revenue by tier and owner
- *	forecast	expected purchases and revenue by month
- *	all		every one of them
+ * html (one self-contained page with inline SVG charts).  The reports are
+ * the rows of reports[], at the end: a report is its function and its row
+ * there (and its entry in crm-report(1)); "all" runs every row.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -26,10 +17,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hq] [-d path] [-o fmt] [-w expr] [--asof date] [--by fields] "
-    "[--scheme name] [--period month|quarter|week] [--window duration] "
-    "[--horizon duration] [--threshold p] report";
 
 enum {
 	OPT_BY = CRM_OPT_OWN, OPT_SCHEME, OPT_PERIOD, OPT_WINDOW,
@@ -44,6 +31,7 @@ struct ctx {
 	int			 rev;	/* temp.rev is made */
 	int			 latest;	/* temp.latest is made */
 	int			 dec;
+	int			 all;	/* a page of every report */
 	const char		*by;
 	const char		*scheme;
 	const char		*period;
@@ -230,8 +218,8 @@ grades(struct ctx *x, const char *scheme, int64_t *run)
 		sqlite3_bind_int64(s, 1, *run);
 		return done(x, s, sqlite3_step(s));
 	}
-	if ((rc = crm_tier_assign(x->st, crm_tier_scheme(scheme), INT64_MIN, 0,
-	    &n, &cnt)) != CRM_EX_OK)
+	if ((rc = crm_tier_assign(x->st, crm_scheme_find(scheme), INT64_MIN,
+	    0, &n, &cnt)) != CRM_EX_OK)
 		return rc;
 	return crm_exec(x->st, "INSERT INTO temp.grade SELECT customer, tier "
 	    "FROM temp.tnew");
@@ -1362,70 +1350,94 @@ forecast(struct ctx *x)
 	    CRM_EX_OK;
 }
 
-/* ---- main ---------------------------------------------------------------- */
+/* ---- the table of reports -------------------------------------------- */
 
-static const char *const reports[] = { "summary", "segments", "tiers",
-    "cohort", "sla", "satisfaction", "effort", "churn", "forecast", NULL };
-
+/*
+ * The tiers of --scheme (value by default); in a page of them all without
+ * --scheme, those of every scheme with a run.
+ */
 static int
-one(struct ctx *x, const char *name, int all)
+tiers_report(struct ctx *x)
 {
-	static const char *const schemes[] = { "value", "rfm", "presale",
-	    "service" };
+	const struct crm_scheme *sch;
 	int rc, i, any = 0;
 
-	if (strcmp(name, "summary") == 0)
-		return summary(x);
-	if (strcmp(name, "segments") == 0)
-		return segments(x);
-	if (strcmp(name, "tiers") == 0) {
-		if (!all || x->scheme != NULL)
-			return tiers(x, x->scheme != NULL ? x->scheme :
-			    "value", 0);
-		/* Every scheme with a run. */
-		for (i = 0; i < 4; i++) {
-			if ((rc = tiers(x, schemes[i], 1)) == CRM_EX_OK)
-				any = 1;
-			else if (rc != CRM_EX_NONE)
-				return rc;
-		}
-		return any ? CRM_EX_OK : CRM_EX_NONE;
+	if (!x->all || x->scheme != NULL)
+		return tiers(x, x->scheme != NULL ? x->scheme : "value", 0);
+	for (i = 0; (sch = crm_scheme_nth(i)) != NULL; i++) {
+		if ((rc = tiers(x, sch->name, 1)) == CRM_EX_OK)
+			any = 1;
+		else if (rc != CRM_EX_NONE)
+			return rc;
 	}
-	if (strcmp(name, "cohort") == 0)
-		return cohort(x);
-	if (strcmp(name, "sla") == 0)
-		return sla(x);
-	if (strcmp(name, "satisfaction") == 0)
-		return satisfaction(x);
-	if (strcmp(name, "effort") == 0)
-		return effort(x);
-	if (strcmp(name, "churn") == 0) {
-		const char *keep = x->scheme;
-		if (x->scheme == NULL)
-			x->scheme = "value";
-		rc = churn(x);
-		x->scheme = keep;
-		return rc;
-	}
-	return forecast(x);
+	return any ? CRM_EX_OK : CRM_EX_NONE;
 }
+
+/* Churn risk by the tiers of --scheme (value by default). */
+static int
+churn_report(struct ctx *x)
+{
+	const char *keep = x->scheme;
+	int rc;
+
+	if (x->scheme == NULL)
+		x->scheme = "value";
+	rc = churn(x);
+	x->scheme = keep;
+	return rc;
+}
+
+/*
+ * Every report, in the order "all" prints them.  A report prints its
+ * tables into x->page and returns CRM_EX_OK, or CRM_EX_NONE when it has
+ * nothing to show (left out of "all").
+ */
+static const struct report {
+	const char	*name;
+	const char	*does;		/* one line, for help */
+	int		(*run)(struct ctx *);
+} reports[] = {
+	{ "summary", "customers, active, revenue, aov, repeat rate, NPS, CSAT",
+	    summary },
+	{ "segments", "customers and revenue by any fields (--by)",
+	    segments },
+	{ "tiers", "tier sizes and the migration from the run before",
+	    tiers_report },
+	{ "cohort", "retention by first-purchase period", cohort },
+	{ "sla", "ticket response and resolution against the promise", sla },
+	{ "satisfaction", "CSAT, NPS, expectation x satisfaction",
+	    satisfaction },
+	{ "effort", "contacts per service grade against the targets", effort },
+	{ "churn", "at-risk customers and revenue by tier and owner",
+	    churn_report },
+	{ "forecast", "expected purchases and revenue by month", forecast },
+};
+
+#define NREPORTS	(int)(sizeof reports / sizeof reports[0])
+
+/* ---- main ---------------------------------------------------------------- */
 
 static int
 report(struct ctx *x, const char *name)
 {
-	int rc = CRM_EX_OK, i, all = strcmp(name, "all") == 0;
+	const char *names[NREPORTS + 1];
+	const struct crm_scheme *sch;
+	int rc = CRM_EX_OK, i, one = -1;
 	char day[32];
 
-	for (i = 0; reports[i] != NULL; i++)
-		if (strcmp(reports[i], name) == 0)
-			break;
-	if (reports[i] == NULL && !all)
-		return crm_err(CRM_EX_USAGE, NULL, "%s: no such report (%s)",
-		    name, "summary, segments, tiers, cohort, sla, "
-		    "satisfaction, effort, churn, forecast, all");
-	if (x->scheme != NULL && crm_tier_scheme(x->scheme) < 0)
-		return crm_err(CRM_EX_USAGE, NULL, "--scheme %s: no such "
-		    "scheme (rfm, value, presale, service)", x->scheme);
+	x->all = strcmp(name, "all") == 0;
+	for (i = 0; i < NREPORTS; i++) {
+		names[i] = reports[i].name;
+		if (strcmp(reports[i].name, name) == 0)
+			one = i;
+	}
+	names[NREPORTS] = "all";
+	if (one < 0 && !x->all)
+		return crm_nosuch(CRM_EX_USAGE, NULL, name, "report", names,
+		    NREPORTS + 1);
+	if (x->scheme != NULL && (rc = crm_scheme_get("--scheme", x->scheme,
+	    &sch)) != CRM_EX_OK)
+		return rc;
 	if (strcmp(x->period, "month") != 0 && strcmp(x->period, "quarter") !=
 	    0 && strcmp(x->period, "week") != 0)
 		return crm_err(CRM_EX_USAGE, NULL, "--period %s: month, "
@@ -1445,17 +1457,13 @@ report(struct ctx *x, const char *name)
 	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK ||
 	    (rc = select_customers(x)) != CRM_EX_OK)
 		goto out;
-	for (i = all ? 0 : -1; rc == CRM_EX_OK; i++) {
-		const char *r = i < 0 ? name : reports[i];
-
-		if (r == NULL)
-			break;
-		rc = one(x, r, all);
+	if (!x->all)
+		rc = reports[one].run(x);
+	for (i = 0; x->all && i < NREPORTS && rc == CRM_EX_OK; i++) {
+		rc = reports[i].run(x);
 		/* In a page of them all, a report with nothing is left out. */
-		if (all && rc == CRM_EX_NONE)
+		if (rc == CRM_EX_NONE)
 			rc = CRM_EX_OK;
-		if (i < 0)
-			break;
 	}
 	if (rc != CRM_EX_OK)
 		goto out;
@@ -1469,22 +1477,42 @@ out:
 	return rc;
 }
 
+/* Not const: the report operand's values are the table's names. */
+static struct crm_opt opts[] = {
+	{ OPT_BY, "by", CRM_ARG_FIELDS, "fields", "segments: the fields to "
+	    "group by (default owner)", NULL, 0, 0 },
+	{ OPT_SCHEME, "scheme", CRM_ARG_SCHEME, "name", "tiers: the tier "
+	    "scheme (default value)", NULL, 0, 0 },
+	{ OPT_PERIOD, "period", CRM_ARG_ENUM, NULL, "cohort: the period of "
+	    "the cohorts (default month)", "month,quarter,week", 0, 0 },
+	{ OPT_WINDOW, "window", CRM_ARG_DURATION, "duration", "sla, "
+	    "satisfaction, effort: the period counted (default 90d)", NULL,
+	    0, 0 },
+	{ OPT_HORIZON, "horizon", CRM_ARG_DURATION, "duration", "forecast: "
+	    "how far ahead (default 90d)", NULL, 0, 0 },
+	{ OPT_THRESHOLD, "threshold", CRM_ARG_PROB, "p", "churn: the P(alive) "
+	    "below which a customer is at risk (default 30%)", NULL, 0, 0 },
+	{ 0, "report", CRM_ARG_ENUM, "report", "the report, or all of them "
+	    "in one", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "scheme", required_argument, NULL, OPT_SCHEME },
-		{ "period", required_argument, NULL, OPT_PERIOD },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ "horizon", required_argument, NULL, OPT_HORIZON },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	struct ctx x = { 0 };
-	int c;
+	char names[512];
+	size_t len;
+	int c, i;
 
+	for (i = 0, len = 0; i < NREPORTS; i++)
+		len += snprintf(names + len, sizeof names - len, "%s,",
+		    reports[i].name);
+	snprintf(names + len, sizeof names - len, "all");
+	for (i = 0; opts[i].c != 0 || opts[i].name != NULL; i++)
+		if (opts[i].c == 0 && strcmp(opts[i].name, "report") == 0)
+			opts[i].values = names;
 	x.cli = &cli;
 	crm_page_init(&x.page, 2);
 	x.by = "owner";
@@ -1492,36 +1520,35 @@ main(int argc, char *argv[])
 	x.window = 90;
 	x.horizon = 90;
 	x.threshold = 0.3;
-	crm_cli_begin(&cli, argc, argv, usage, "dwoHqAW");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dwoHqAW");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_BY:
-			x.by = optarg;
+			x.by = cli.arg;
 			break;
 		case OPT_SCHEME:
-			x.scheme = optarg;
+			x.scheme = cli.arg;
 			break;
 		case OPT_PERIOD:
-			x.period = optarg;
+			x.period = cli.arg;
 			break;
 		case OPT_WINDOW:
-			if (crm_opt_days("window", optarg, &x.window) != 0)
-				return crm_usage(&cli);
+			x.window = cli.num;
 			break;
 		case OPT_HORIZON:
-			if (crm_opt_days("horizon", optarg, &x.horizon) != 0)
-				return crm_usage(&cli);
+			x.horizon = cli.num;
 			break;
 		case OPT_THRESHOLD:
-			if (crm_opt_prob("threshold", optarg, &x.threshold) !=
-			    0)
-				return crm_usage(&cli);
+			x.threshold = cli.num;
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
+	if (cli.optind == argc)
+		return crm_usage_err(&cli, "the report is missing");
 	if (cli.optind != argc - 1)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "\"%s\": one report at most",
+		    argv[cli.optind + 1]);
 	return crm_cli_end(&cli, report(&x, argv[cli.optind]));
 }

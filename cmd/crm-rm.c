@@ -7,7 +7,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-nq] [--forget] [-d path] [kind] [id ...]";
 
 enum { OPT_FORGET = CRM_OPT_OWN };
 
@@ -81,18 +80,24 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_FORGET, "forget", CRM_ARG_NONE, NULL, "erase the customer's "
+	    "personal data instead of the record", NULL, 0, 0 },
+	{ 0, "kind", CRM_ARG_KIND, "[kind]", "the kind of record (default: "
+	    "customer)", NULL, 0, 0 },
+	{ 0, "id", CRM_ARG_ID, "[id ...]", "the records (none: ids on "
+	    "standard input)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "forget", no_argument, NULL, OPT_FORGET },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	int c, forget = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnq");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnq");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_FORGET:
 			forget = 1;

@@ -5,8 +5,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-nq] [-d path] [--allow-forgotten] "
-    "[--asof date] [kind] [id ...] field=value ...";
 
 enum { OPT_ALLOW = CRM_OPT_OWN };
 
@@ -52,7 +50,7 @@ set(struct crm_cli *cli, int argc, char **argv, int allow)
 		nset++;
 	}
 	if (nset == 0) {
-		rc = crm_usage(cli);
+		rc = crm_usage_err(cli, "no field=value given");
 		goto out;
 	}
 	if ((rc = crm_ids_read(&ids, nid, idv)) != CRM_EX_OK)
@@ -91,18 +89,26 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_ALLOW, "allow-forgotten", CRM_ARG_NONE, NULL, "write values "
+	    "of forgotten customers all the same", NULL, 0, 0 },
+	{ 0, "kind", CRM_ARG_KIND, "[kind]", "the kind of record (default: "
+	    "customer)", NULL, 0, 0 },
+	{ 0, "id", CRM_ARG_ID, "[id ...]", "the records (none: ids on "
+	    "standard input)", NULL, 0, 0 },
+	{ 0, "field=value", CRM_ARG_TEXT, "field=value ...", "the new "
+	    "values", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "allow-forgotten", no_argument, NULL, OPT_ALLOW },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	int c, allow = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqA");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnqA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_ALLOW:
 			allow = 1;
@@ -114,6 +120,6 @@ main(int argc, char *argv[])
 	argc -= cli.optind;
 	argv += cli.optind;
 	if (argc < 1)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "no field=value given");
 	return crm_cli_end(&cli, set(&cli, argc, argv, allow));
 }

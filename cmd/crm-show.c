@@ -11,7 +11,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-d path] [-o fmt] [--asof date] [customer ...]";
 
 /* Where name/value pairs go: tsv lines or a table (JSON: record.c). */
 struct shower {
@@ -105,123 +104,45 @@ fields(struct shower *sh, const struct crm_kind *k, sqlite3_stmt *s,
 	}
 }
 
-/* "3d 4h", "2h 5m", "12m": how long a ticket waited. */
-static void
-span(int64_t secs, char *buf, size_t n)
-{
-	int64_t d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60;
-
-	if (secs < 0)
-		snprintf(buf, n, "-");
-	else if (d > 0)
-		snprintf(buf, n, "%lldd %lldh", (long long)d, (long long)h);
-	else if (h > 0)
-		snprintf(buf, n, "%lldh %lldm", (long long)h, (long long)m);
-	else
-		snprintf(buf, n, "%lldm", (long long)m);
-}
-
-/* One line of timeline for people: what happened, in a few words. */
-static void
-summary(FILE *fp, const char *kind, sqlite3_stmt *s, int decimals)
-{
-	char a[64], b[64];
-	const char *t;
-
-#define T(i)	((const char *)sqlite3_column_text(s, i))
-#define NUL(i)	(sqlite3_column_type(s, i) == SQLITE_NULL)
-	if (strcmp(kind, "purchase") == 0) {
-		/* id customer customer_ref ts amount product qty order_ref */
-		crm_money_fmt(sqlite3_column_int64(s, 4), decimals, a,
-		    sizeof a);
-		fprintf(fp, "%s", a);
-		if (!NUL(5))
-			fprintf(fp, " %s", T(5));
-		if (!NUL(6) && sqlite3_column_int64(s, 6) != 1)
-			fprintf(fp, " x%s", T(6));
-		if (!NUL(7))
-			fprintf(fp, " (order %s)", T(7));
-	} else if (strcmp(kind, "contact") == 0) {
-		/* id customer customer_ref ts channel direction by note */
-		fprintf(fp, "%s", T(4));
-		if (!NUL(5))
-			fprintf(fp, " %s", T(5));
-		if (!NUL(6))
-			fprintf(fp, " by %s", T(6));
-		if (!NUL(7))
-			fprintf(fp, ": %s", T(7));
-	} else if (strcmp(kind, "ticket") == 0) {
-		/* id customer customer_ref opened kind severity subject
-		 * first_response resolved status */
-		fprintf(fp, "%s", T(4));
-		if (!NUL(5))
-			fprintf(fp, " severity %s", T(5));
-		if (!NUL(6))
-			fprintf(fp, ": %s", T(6));
-		if (!NUL(7)) {
-			span(sqlite3_column_int64(s, 7) -
-			    sqlite3_column_int64(s, 3), a, sizeof a);
-			fprintf(fp, "; first response after %s", a);
-		}
-		if (!NUL(8)) {
-			span(sqlite3_column_int64(s, 8) -
-			    sqlite3_column_int64(s, 3), b, sizeof b);
-			fprintf(fp, "; resolved after %s", b);
-		}
-		t = NUL(9) ? "open" : T(9);
-		fprintf(fp, " [%s]", t);
-	} else if (strcmp(kind, "survey") == 0) {
-		/* id customer customer_ref ts kind score comment */
-		fprintf(fp, "%s %s", T(4), T(5));
-		if (!NUL(6))
-			fprintf(fp, ": %s", T(6));
-	} else {
-		/* id customer customer_ref ts delta reason */
-		fprintf(fp, "%+lld points", (long long)sqlite3_column_int64(s,
-		    4));
-		if (!NUL(5))
-			fprintf(fp, ": %s", T(5));
-	}
-#undef T
-#undef NUL
-}
-
-/* The history of a customer, newest first, ties by kind then id. */
+/*
+ * The history of a customer, newest first, ties by kind (by name), then
+ * id: every kind on the timeline (struct crm_kind's when and says).
+ */
 static int
 timeline(struct crm_store *st, struct shower *sh, int64_t id)
 {
-	/* Up to the end of the --asof day (?2): nothing after counts. */
-	static const char sql[] =
-	    "SELECT * FROM (SELECT ts, 'purchase', id FROM purchase WHERE "
-	    "customer = ?1 UNION ALL SELECT ts, 'contact', id FROM contact "
-	    "WHERE "
-	    "customer = ?1 UNION ALL SELECT opened, 'ticket', id FROM ticket "
-	    "WHERE customer = ?1 UNION ALL SELECT ts, 'survey', id FROM survey "
-	    "WHERE customer = ?1 UNION ALL SELECT ts, 'points', id FROM points "
-	    "WHERE customer = ?1) WHERE ?2 IS NULL OR ts <= ?2 "
-	    "ORDER BY 1 DESC, 2, 3 DESC";
-	sqlite3_stmt *s = NULL, *rec[8] = { 0 };
+	struct crm_sql q = { 0 };
+	sqlite3_stmt *s = NULL, **rec = NULL;
 	const struct crm_kind *k;
 	char when[40], *text = NULL;
 	size_t len;
-	int rc, n, ev = 0;
+	int rc, n, nk, ev = 0;
 	FILE *mem;
 
-	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
-		return rc;
+	crm_sql_add(&q, "SELECT * FROM (");
+	for (nk = 0; (k = crm_kind_nth(nk)) != NULL; nk++)
+		if (k->when != NULL)
+			crm_sql_add(&q, "%sSELECT %s AS ts, '%s', id, %d FROM "
+			    "%s WHERE customer = ?1", ev++ ? " UNION ALL " :
+			    "", k->when, k->name, nk, k->table);
+	/* Up to the end of the --asof day (?2): nothing after counts. */
+	crm_sql_add(&q, ") WHERE ?2 IS NULL OR ts <= ?2 ORDER BY 1 DESC, 2, "
+	    "3 DESC");
+	ev = 0;
+	if ((rec = calloc(nk, sizeof *rec)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
+		goto out;
 	sqlite3_bind_int64(s, 1, id);
 	if (crm_store_cli(st)->asofset)
 		sqlite3_bind_int64(s, 2, crm_store_cli(st)->now);
 	if (sh->fmt == CRM_FMT_JSON)
 		fputs(sh->n++ ? ",\"timeline\":[" : "{\"timeline\":[", stdout);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(s, 1);
-
-		for (n = 0; (k = crm_kind_nth(n)) != NULL; n++)
-			if (strcmp(k->name, kind) == 0)
-				break;
-		if (k == NULL || n >= 8)
-			continue;
+		n = sqlite3_column_int(s, 3);
+		k = crm_kind_nth(n);
 		if (rec[n] == NULL && (rc = selectall(st, k, 0, 0, &rec[n])) !=
 		    CRM_EX_OK)
 			goto out;
@@ -238,7 +159,7 @@ timeline(struct crm_store *st, struct shower *sh, int64_t id)
 			    2), stdout, 1)) != CRM_EX_OK)
 				goto out;
 			fputs(",\"type\":", stdout);
-			crm_json_put(stdout, kind);
+			crm_json_put(stdout, k->name);
 			putchar('}');
 		} else {
 			if ((mem = open_memstream(&text, &len)) == NULL) {
@@ -246,10 +167,10 @@ timeline(struct crm_store *st, struct shower *sh, int64_t id)
 				    "memory");
 				goto out;
 			}
-			fprintf(mem, "%s %s%s", kind, (const char *)
+			fprintf(mem, "%s %s%s", k->name, (const char *)
 			    sqlite3_column_text(s, 2), sh->fmt == CRM_FMT_TSV ?
 			    "\t" : ": ");
-			summary(mem, kind, rec[n], sh->decimals);
+			k->says(mem, rec[n], sh->decimals);
 			fclose(mem);
 			/* One line: when, what, in a few words. */
 			if (sh->fmt == CRM_FMT_TSV)
@@ -265,9 +186,11 @@ timeline(struct crm_store *st, struct shower *sh, int64_t id)
 		putchar(']');
 	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 out:
-	for (n = 0; n < 8; n++)
+	for (n = 0; rec != NULL && n < nk; n++)
 		sqlite3_finalize(rec[n]);
+	free(rec);
 	sqlite3_finalize(s);
+	crm_sql_free(&q);
 	return rc;
 }
 
@@ -449,14 +372,19 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ 0, "customer", CRM_ARG_TEXT, "[customer ...]", "an id, e-mail or "
+	    "ref (none: read from standard input)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
 	struct crm_cli cli;
-	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "doA");
-	while ((c = crm_cli_next(&cli, "", NULL)) != -1)
+	crm_cli_begin(&cli, argc, argv, opts, "doA");
+	if (crm_cli_next(&cli) != -1)
 		return crm_usage(&cli);
 	argc -= cli.optind;
 	argv += cli.optind;

@@ -7,8 +7,6 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-nqr] [-d path] [--asof date] tag [id ...] | "
-    "-l [-H] [-o fmt] [id ...] | -R tag [expr] | --rules | --apply";
 
 enum { OPT_RULES = CRM_OPT_OWN, OPT_APPLY };
 
@@ -273,23 +271,33 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ 'r', "remove", CRM_ARG_NONE, NULL, "remove the tag (with -R: the "
+	    "rule)", NULL, 0, 0 },
+	{ 'l', "list", CRM_ARG_NONE, NULL, "list the tags of the customers "
+	    "given (none: every customer)", NULL, 0, 0 },
+	{ 'R', "rule", CRM_ARG_TEXT, "tag", "define the rule tag as the "
+	    "filter given as operand (with -r: drop it)", NULL, 0, 0 },
+	{ OPT_RULES, "rules", CRM_ARG_NONE, NULL, "list the rules and how "
+	    "many customers carry each", NULL, 0, 0 },
+	{ OPT_APPLY, "apply", CRM_ARG_NONE, NULL, "evaluate every rule as of "
+	    "the --asof day", NULL, 0, 0 },
+	{ 0, "tag", CRM_ARG_TEXT, "[tag | expr]", "the tag; with -R, the "
+	    "rule's filter (crm(7))", NULL, 0, 0 },
+	{ 0, "id", CRM_ARG_ID, "[id ...]", "the customers (none: ids on "
+	    "standard input)", NULL, 0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "remove", no_argument, NULL, 'r' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "rule", required_argument, NULL, 'R' },
-		{ "rules", no_argument, NULL, OPT_RULES },
-		{ "apply", no_argument, NULL, OPT_APPLY },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *rtag = NULL;
 	int c, rflag = 0, lflag = 0, rulesflag = 0, applyflag = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
-	while ((c = crm_cli_next(&cli, "rlR:", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'r':
 			rflag = 1;
@@ -298,7 +306,7 @@ main(int argc, char *argv[])
 			lflag = 1;
 			break;
 		case 'R':
-			rtag = optarg;
+			rtag = cli.arg;
 			break;
 		case OPT_RULES:
 			rulesflag = 1;
@@ -313,21 +321,30 @@ main(int argc, char *argv[])
 	argc -= cli.optind;
 	argv += cli.optind;
 	if (lflag + rulesflag + applyflag + (rtag != NULL) > 1)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "-l, -R, --rules and --apply: one "
+		    "at a time");
 	if (rtag != NULL) {
-		if ((rflag && argc != 0) || (!rflag && argc != 1))
-			return crm_usage(&cli);
+		if (rflag && argc != 0)
+			return crm_usage_err(&cli, "\"%s\": -R -r takes no "
+			    "filter", argv[0]);
+		if (!rflag && argc != 1)
+			return crm_usage_err(&cli, "-R %s: one filter, quoted",
+			    rtag);
 		return crm_cli_end(&cli, rule(&cli, rtag, rflag ? NULL :
 		    argv[0]));
 	}
+	if ((rulesflag || applyflag || lflag) && rflag)
+		return crm_usage_err(&cli, "-r: not with %s", lflag ? "-l" :
+		    rulesflag ? "--rules" : "--apply");
+	if ((rulesflag || applyflag) && argc > 0)
+		return crm_usage_err(&cli, "\"%s\": %s takes no operand",
+		    argv[0], rulesflag ? "--rules" : "--apply");
 	if (rulesflag || applyflag)
-		return crm_cli_end(&cli, rflag || argc > 0 ? crm_usage(&cli) :
-		    rulesflag ? rules(&cli) : apply(&cli));
+		return crm_cli_end(&cli, rulesflag ? rules(&cli) : apply(&cli));
 	if (lflag)
-		return crm_cli_end(&cli, rflag ? crm_usage(&cli) :
-		    list(&cli, argc, argv));
+		return crm_cli_end(&cli, list(&cli, argc, argv));
 	if (argc < 1)
-		return crm_usage(&cli);
+		return crm_usage_err(&cli, "the tag is missing");
 	return crm_cli_end(&cli, tag(&cli, argv[0], argc - 1, argv + 1,
 	    rflag));
 }

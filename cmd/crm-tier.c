@@ -1,4 +1,4 @@
-/* crm-tier: assign tiers by a scheme (rfm, value, presale, service). */
+/* crm-tier: assign tiers by a scheme (libcrm/scheme.c lists them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +7,6 @@
 
 #include "crm.h"
 
-static const char usage[] =
-    "[-Hnq] [-d path] [-o fmt] [--asof date] [--window duration] "
-    "[--changes] scheme";
 
 enum { OPT_WINDOW = CRM_OPT_OWN, OPT_CHANGES };
 
@@ -18,6 +15,7 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 {
 	static const char *const cols[] = { "id", "tier", "score" };
 	static const char *const moves[] = { "id", "from", "to" };
+	const struct crm_scheme *sch;
 	struct crm_store *st = NULL;
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
@@ -25,25 +23,25 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 	const char *why;
 	int64_t run, since = INT64_MIN;
 	long n, shown = 0;
-	int scheme, rc;
+	char types[] = "nss";
+	int rc;
 
-	if ((scheme = crm_tier_scheme(name)) < 0)
-		return crm_err(CRM_EX_USAGE, NULL, "%s: no such scheme (rfm, "
-		    "value, presale, service)", name);
+	if ((rc = crm_scheme_get(NULL, name, &sch)) != CRM_EX_OK)
+		return rc;
 	if (window != NULL) {
 		if (crm_dur_parse(window, &dur, &why) != 0)
 			return crm_err(CRM_EX_USAGE, NULL, "--window: \"%s\" "
 			    "%s", window, why);
-		if (scheme > 1)
-			return crm_err(CRM_EX_USAGE, NULL, "--window applies "
-			    "to rfm and value");
+		if (!sch->window)
+			return crm_err(CRM_EX_USAGE, NULL, "--window: the %s "
+			    "scheme counts no window", name);
 	}
 	if ((rc = crm_store_open(&st, cli, CRM_CHANGE)) != CRM_EX_OK)
 		goto out;
 	/* From now as the store has it: its today, when it pins one. */
 	if (window != NULL)
 		since = cli->now - crm_dur_secs(&dur);
-	if ((rc = crm_tier_assign(st, scheme, since, !cli->dryrun, &run,
+	if ((rc = crm_tier_assign(st, sch, since, !cli->dryrun, &run,
 	    &n)) != CRM_EX_OK)
 		goto out;
 	/* --changes: only the moves since the scheme's previous run. */
@@ -65,9 +63,9 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	/* The service score is a number; the others are labels or text. */
-	if ((rc = crm_out_rows(st, o, s, !changes && scheme == 3 ? "nsn" :
-	    "nss", &shown)) != CRM_EX_OK)
+	/* A score is a number or text, as the scheme says. */
+	types[2] = changes ? 's' : sch->score;
+	if ((rc = crm_out_rows(st, o, s, types, &shown)) != CRM_EX_OK)
 		goto out;
 	crm_out_free(o);
 	o = NULL;
@@ -89,23 +87,34 @@ out:
 	return rc;
 }
 
+static const struct crm_opt opts[] = {
+	{ OPT_WINDOW, "window", CRM_ARG_DURATION, "duration", "for rfm: the "
+	    "period the scores count (default: all history)", NULL, 0, 0 },
+	{ OPT_CHANGES, "changes", CRM_ARG_NONE, NULL, "print only the "
+	    "customers whose tier moved since the previous run", NULL, 0,
+	    0 },
+	{ 0, "scheme", CRM_ARG_SCHEME, "scheme", "the tier scheme", NULL,
+	    0, 0 },
+	{ 0 },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ "changes", no_argument, NULL, OPT_CHANGES },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *window = NULL;
+	char wbuf[64];
 	int c, changes = 0;
 
-	crm_cli_begin(&cli, argc, argv, usage, "dnqoHA");
-	while ((c = crm_cli_next(&cli, "", lopts)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_WINDOW:
-			window = optarg;
+			/* A bare number is days, as in every duration. */
+			snprintf(wbuf, sizeof wbuf, "%s%s", cli.arg,
+			    cli.arg[strspn(cli.arg, "0123456789")] == '\0' ?
+			    "d" : "");
+			window = wbuf;
 			break;
 		case OPT_CHANGES:
 			changes = 1;
@@ -117,6 +126,8 @@ main(int argc, char *argv[])
 	argc -= cli.optind;
 	argv += cli.optind;
 	if (argc != 1)
-		return crm_usage(&cli);
+		return argc == 0 ? crm_usage_err(&cli, "the scheme is "
+		    "missing") : crm_usage_err(&cli, "\"%s\": one scheme at "
+		    "most", argv[1]);
 	return crm_cli_end(&cli, tier(&cli, argv[0], window, changes));
 }

@@ -12,6 +12,7 @@
 static const char usage[] = "[-d path] [--asof date] command [argument ...] "
     "| help command";
 
+/* does: a printf format, given the list of tier schemes (tier.c). */
 static const struct {
 	const char	*name;
 	const char	*does;
@@ -25,7 +26,7 @@ static const struct {
 	{ "rm", "delete records; --forget erases personal data" },
 	{ "tag", "add, remove and list tags" },
 	{ "dedupe", "find likely duplicate customers; merge them" },
-	{ "tier", "assign tiers: rfm, value, presale, service" },
+	{ "tier", "assign tiers: %s" },
 	{ "churn", "churn warnings; BG/NBD, Pareto/NBD fits" },
 	{ "clv", "expected purchases, spend and lifetime value" },
 	{ "backup", "online backup of the store, verified; restore" },
@@ -39,11 +40,22 @@ static const struct {
 static void
 list(FILE *fp)
 {
+	char schemes[256];
 	size_t i;
 
+	crm_scheme_list(schemes, sizeof schemes);
 	fprintf(fp, "usage: crm %s\ncommands:\n", usage);
-	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		fprintf(fp, "  %-8s %s\n", cmds[i].name, cmds[i].does);
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		fprintf(fp, "  %-8s ", cmds[i].name);
+		fprintf(fp, cmds[i].does, schemes);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "options (as --options lists them):\n"
+	    "  -d PATH       the store, for the command\n"
+	    "      --asof DATE the day, for the command\n"
+	    "  -h, --help    the commands\n"
+	    "      --version the version\n"
+	    "      --options the options, one per line, for scripts\n");
 	fprintf(fp, "crm help COMMAND shows its manual; see crm(1), crm(7)\n");
 }
 
@@ -167,7 +179,7 @@ main(int argc, char *argv[])
 	const char *db = NULL, *asof = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, usage, "");
+	crm_cli_begin(&cli, argc, argv, NULL, "");
 	/*
 	 * Options stop at the command ('+'): `crm add -f x` is crm-add's
 	 * -f, while `crm -d x ls` gives crm-ls -d x, as git -C does.
@@ -192,28 +204,34 @@ main(int argc, char *argv[])
 			return crm_cli_end(&cli, CRM_EX_OK);
 		case 'O':
 			/* The options above, as every command lists its own. */
-			printf("-h\n-d ARG\n--db ARG (-d)\n--asof ARG\n"
-			    "--help (-h)\n--version\n--options\n");
+			printf("option\t-h\t--help\t-\t-\tthe commands\n"
+			    "option\t-d\t--db\tpath\t-\tthe store, for the "
+			    "command\n"
+			    "option\t-\t--asof\tdate\t-\tthe day, for the "
+			    "command\n"
+			    "option\t-\t--version\t-\t-\tthe version\n"
+			    "option\t-\t--options\t-\t-\tthe options, one "
+			    "per line, for scripts\noperand\t-\tcommand\tenum\t"
+			    "help");
+			for (size_t i = 0; i < sizeof cmds / sizeof cmds[0];
+			    i++)
+				printf(",%s", cmds[i].name);
+			printf("\tthe command, or help and a command\n");
 			return crm_cli_end(&cli, CRM_EX_OK);
 		case ':':
-			crm_err(0, NULL, "option %s needs an argument",
+			return crm_usage_err(&cli, "option %s needs an argument",
 			    argv[optind - 1]);
-			list(stderr);
-			return CRM_EX_USAGE;
 		default:
-			crm_err(0, NULL, "unknown option %s", argv[optind - 1]);
-			list(stderr);
-			return CRM_EX_USAGE;
+			return crm_usage_err(&cli, "unknown option %s",
+			    argv[optind - 1]);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
-		if (db != NULL || asof != NULL) {
-			crm_err(0, NULL, "the options are for a command");
-			list(stderr);
-			return CRM_EX_USAGE;
-		}
+		if (db != NULL || asof != NULL)
+			return crm_usage_err(&cli, "the options are for a "
+			    "command");
 		list(stdout);
 		return crm_cli_end(&cli, CRM_EX_OK);
 	}

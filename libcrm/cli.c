@@ -1,4 +1,5 @@
 /* cli.c: the common options, usage, errors and the program name. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
@@ -15,27 +16,58 @@
 static const char *progname = "crm";
 
 /* The common options of DESIGN.md, in the order -h lists them. */
-static const struct common {
-	int		 c;
-	const char	*name;
-	int		 arg;
-	const char	*help;
-} commons[] = {
-	{ 'd', "db", 1, "-d PATH      the store (else $CRM_DB, else "
-	    "$XDG_DATA_HOME/crm/crm.db)" },
-	{ 'w', "where", 1, "-w EXPR      select with the filter language "
-	    "(crm(7))" },
-	{ 'o', "output", 1, "-o FMT       output: tsv, csv, json, table" },
-	{ 'H', "header", 0, "-H           print a header line in tsv" },
-	{ 'f', "file", 1, "-f FILE      read records from FILE (- is "
-	    "standard input)" },
-	{ 'i', "input", 1, "-i FMT       input format: csv, tsv, vcard or json "
-	    "(default: from the start)" },
-	{ 'n', "dry-run", 0, "-n           dry run: validate and report, "
-	    "write nothing" },
-	{ 'q', "quiet", 0, "-q           quiet: only the exit status" },
-	{ 'A', "asof", 1, "--asof DATE  compute as of the end of DATE "
-	    "(default: now)" },
+static const struct crm_opt commons[] = {
+	{ 'd', "db", CRM_ARG_PATH, "path", "the store (else $CRM_DB, else "
+	    "$XDG_DATA_HOME/crm/crm.db)", NULL, 0, 0 },
+	{ 'w', "where", CRM_ARG_EXPR, "expr", "select with the filter "
+	    "language (crm(7))", NULL, 0, 0 },
+	{ 'o', "output", CRM_ARG_ENUM, "fmt", "output format",
+	    "tsv,csv,json,table", 0, 0 },
+	{ 'H', "header", CRM_ARG_NONE, NULL, "print a header line in tsv",
+	    NULL, 0, 0 },
+	{ 'f', "file", CRM_ARG_FILE, "file", "read records from FILE (- is "
+	    "standard input)", NULL, 0, 0 },
+	{ 'i', "input", CRM_ARG_ENUM, "fmt", "input format (default: from "
+	    "the start)", "csv,tsv,vcard,json", 0, 0 },
+	{ 'n', "dry-run", CRM_ARG_NONE, NULL, "dry run: validate and "
+	    "report, write nothing", NULL, 0, 0 },
+	{ 'q', "quiet", CRM_ARG_NONE, NULL, "quiet: only the exit status",
+	    NULL, 0, 0 },
+	{ 's', "sort", CRM_ARG_SORT, "[-]column,...", "sort the rows by "
+	    "these columns (- before one: descending)", NULL, 0, 0 },
+	{ 'l', "limit", CRM_ARG_INT, "n", "print at most n rows", NULL, 0,
+	    0 },
+	{ CRM_OPT_ASOF, "asof", CRM_ARG_DATE, "date", "compute as of the end "
+	    "of DATE (default: now)", NULL, 0, 0 },
+};
+
+/* -o of the commands that write vCards ('V') or a page ('W'). */
+static const struct crm_opt outv = { 'o', "output", CRM_ARG_ENUM, "fmt",
+	"output format", "tsv,csv,json,table,vcard", 0, 0 };
+static const struct crm_opt outw = { 'o', "output", CRM_ARG_ENUM, "fmt",
+	"output format", "tsv,csv,json,table,html", 0, 0 };
+
+/* The options every command has (crm(7)), listed last. */
+static const struct crm_opt everys[] = {
+	{ 'h', "help", CRM_ARG_NONE, NULL, "this help", NULL, 0, 0 },
+	{ CRM_OPT_VERSION, "version", CRM_ARG_NONE, NULL, "the version",
+	    NULL, 0, 0 },
+	{ CRM_OPT_OPTIONS, "options", CRM_ARG_NONE, NULL, "the options and "
+	    "operands, one per line, for scripts", NULL, 0, 0 },
+};
+
+/* What --options calls each kind of value. */
+static const char *const argnames[] = {
+	[CRM_ARG_NONE] = "-", [CRM_ARG_TEXT] = "text",
+	[CRM_ARG_PATH] = "path", [CRM_ARG_FILE] = "file",
+	[CRM_ARG_DIR] = "dir", [CRM_ARG_EXPR] = "expr",
+	[CRM_ARG_FIELDS] = "fields", [CRM_ARG_SORT] = "sort",
+	[CRM_ARG_ID] = "id", [CRM_ARG_INT] = "int",
+	[CRM_ARG_DURATION] = "duration", [CRM_ARG_SHARE] = "share",
+	[CRM_ARG_PROB] = "prob", [CRM_ARG_MONEY] = "money",
+	[CRM_ARG_DATE] = "date", [CRM_ARG_ENUM] = "enum",
+	[CRM_ARG_KIND] = "enum", [CRM_ARG_SETTING] = "enum",
+	[CRM_ARG_SCHEME] = "enum", [CRM_ARG_MODEL] = "enum",
 };
 
 const char *
@@ -45,7 +77,7 @@ crm_progname(void)
 }
 
 static void
-vmsg(const struct crm_loc *at, const char *fmt, va_list ap)
+vmsg(const struct crm_loc *at, int usage, const char *fmt, va_list ap)
 {
 	size_t n = strlen(fmt);
 	int e = errno;
@@ -62,6 +94,9 @@ vmsg(const struct crm_loc *at, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')
 		fprintf(stderr, " %s", strerror(e));
+	/* A usage error says where to look, on the same line. */
+	if (usage)
+		fprintf(stderr, "; try '%s -h'", progname);
 	fputc('\n', stderr);
 }
 
@@ -71,7 +106,7 @@ crm_err(int rc, const struct crm_loc *at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(at, fmt, ap);
+	vmsg(at, rc == CRM_EX_USAGE, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -82,7 +117,7 @@ crm_warn(const struct crm_loc *at, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(at, fmt, ap);
+	vmsg(at, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -125,8 +160,8 @@ dbdefault(struct crm_cli *cli)
 }
 
 void
-crm_cli_begin(struct crm_cli *cli, int argc, char **argv, const char *usage,
-    const char *common)
+crm_cli_begin(struct crm_cli *cli, int argc, char **argv,
+    const struct crm_opt *opts, const char *common)
 {
 	const char *p, *e;
 	struct passwd *pw;
@@ -143,9 +178,10 @@ crm_cli_begin(struct crm_cli *cli, int argc, char **argv, const char *usage,
 	cli->argc = argc;
 	cli->argv = argv;
 	cli->optind = 1;
-	cli->usage = usage;
+	cli->opts = opts;
 	cli->common = common;
 	cli->fmt = CRM_FMT_TSV;
+	cli->limit = -1;
 	cli->clock = (int64_t)time(NULL);
 	cli->now = cli->clock;
 	dbdefault(cli);
@@ -173,57 +209,259 @@ crm_cli_begin(struct crm_cli *cli, int argc, char **argv, const char *usage,
 	}
 }
 
-static void
-printusage(const struct crm_cli *cli, FILE *fp)
+/* An operand's row in a command's table: no option character, a name. */
+static int
+isoperand(const struct crm_opt *o)
 {
+	return o->c == 0 && o->name != NULL;
+}
+
+/*
+ * The i-th option cli takes: the common ones it asked for, its own, then
+ * -h, --version and --options; NULL past the last.
+ */
+static const struct crm_opt *
+optat(const struct crm_cli *cli, size_t i)
+{
+	const struct crm_opt *o;
+	size_t k;
+
+	for (k = 0; k < sizeof commons / sizeof commons[0]; k++) {
+		o = &commons[k];
+		if (strchr(cli->common, o->c == CRM_OPT_ASOF ? 'A' : o->c) ==
+		    NULL)
+			continue;
+		if (i-- == 0)
+			return o->c != 'o' ? o : strchr(cli->common, 'V') !=
+			    NULL ? &outv : strchr(cli->common, 'W') != NULL ?
+			    &outw : o;
+	}
+	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+		if (!isoperand(o) && i-- == 0)
+			return o;
+	return i < sizeof everys / sizeof everys[0] ? &everys[i] : NULL;
+}
+
+static const struct crm_opt *
+optof(const struct crm_cli *cli, int c)
+{
+	const struct crm_opt *o;
 	size_t i;
 
-	fprintf(fp, "usage: %s %s\n", progname, cli->usage);
-	fprintf(fp, "common options:\n");
-	for (i = 0; i < sizeof commons / sizeof commons[0]; i++)
-		if (strchr(cli->common, commons[i].c) != NULL)
-			fprintf(fp, "  %s%s\n", commons[i].help,
-			    commons[i].c != 'o' ? "" : strchr(cli->common,
-			    'V') != NULL ? ", vcard" : strchr(cli->common,
-			    'W') != NULL ? ", html" : "");
-	fprintf(fp, "  -h, --help   this usage; --version: the version; "
-	    "--options: the options\n");
-	fprintf(fp, "see %s(1)\n", progname);
+	for (i = 0; (o = optat(cli, i)) != NULL; i++)
+		if (o->c == c)
+			return o;
+	return NULL;
+}
+
+static int
+isshort(int c)
+{
+	return c > 0 && c < 0x80 && c != ':' && c != '?' && c != '-';
+}
+
+/* An option's value as usage and -h show it: its name, else a|b|c. */
+static void
+putmeta(FILE *fp, const struct crm_opt *o)
+{
+	const char *p;
+
+	if (o->meta != NULL) {
+		fputs(o->meta, fp);
+		return;
+	}
+	for (p = o->values != NULL ? o->values : "value"; *p != '\0'; p++)
+		fputc(*p == ',' ? '|' : *p, fp);
+}
+
+/* The usage line: flags, options with values, long ones, operands. */
+static void
+putusage(const struct crm_cli *cli, FILE *fp, const char *tail)
+{
+	const struct crm_opt *o;
+	char flags[128];
+	size_t i, j, n = 0;
+
+	fprintf(fp, "usage: %s", progname);
+	for (i = 0; (o = optat(cli, i)) != NULL && n + 1 < sizeof flags; i++)
+		if (isshort(o->c) && o->c != 'h' && o->arg == CRM_ARG_NONE) {
+			/* sorted as ASCII: "Hnq" */
+			for (j = n++; j > 0 && flags[j - 1] > o->c; j--)
+				flags[j] = flags[j - 1];
+			flags[j] = (char)o->c;
+		}
+	flags[n] = '\0';
+	if (n > 0)
+		fprintf(fp, " [-%s]", flags);
+	for (i = 0; (o = optat(cli, i)) != NULL; i++)
+		if (isshort(o->c) && o->arg != CRM_ARG_NONE) {
+			fprintf(fp, " [-%c ", o->c);
+			putmeta(fp, o);
+			fputc(']', fp);
+		}
+	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
+		if (isshort(o->c) || o->c == CRM_OPT_VERSION ||
+		    o->c == CRM_OPT_OPTIONS)
+			continue;
+		fprintf(fp, " [--%s", o->name);
+		if (o->arg != CRM_ARG_NONE) {
+			fputc(' ', fp);
+			putmeta(fp, o);
+		}
+		fputc(']', fp);
+	}
+	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+		if (isoperand(o))
+			fprintf(fp, " %s", o->meta != NULL ? o->meta : o->name);
+	fprintf(fp, "%s\n", tail);
+}
+
+/* -h: the usage line, then every option and operand with its help. */
+static void
+help(const struct crm_cli *cli)
+{
+	const struct crm_opt *o;
+	char left[64];
+	size_t i;
+	int n;
+
+	putusage(cli, stdout, "");
+	printf("options:\n");
+	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
+		n = snprintf(left, sizeof left, "%s%c%s%s%s", isshort(o->c) ?
+		    "-" : " ", isshort(o->c) ? o->c : ' ', isshort(o->c) &&
+		    o->name != NULL ? ", " : "  ", o->name != NULL ? "--" : "",
+		    o->name != NULL ? o->name : "");
+		printf("  %s", left);
+		if (o->arg != CRM_ARG_NONE) {
+			putchar(' ');
+			putmeta(stdout, o);
+			n += 1 + (int)(o->meta != NULL ? strlen(o->meta) :
+			    o->values != NULL ? strlen(o->values) : 5);
+		}
+		printf("%*s %s\n", n < 24 ? 24 - n : 0, "", o->help);
+	}
+	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+		if (isoperand(o))
+			printf("  %-24s %s\n", o->name, o->help);
+	printf("see %s(1)\n", progname);
+}
+
+/*
+ * The choices of o, comma-separated, into buf (n bytes): from its kind's
+ * table (kinds, settings, fields, schemes, models), or its own values;
+ * NULL when the set is open.
+ */
+static const char *
+choices(const struct crm_opt *o, char *buf, size_t n)
+{
+	const struct crm_kind *k;
+	const struct crm_setting *st;
+	const struct crm_scheme *sch;
+	size_t len = 0;
+	int i;
+
+#define ADD(name) \
+	len += snprintf(buf + len, len < n ? n - len : 0, "%s%s", \
+	    len ? "," : "", (name))
+	buf[0] = '\0';
+	switch (o->arg) {
+	case CRM_ARG_KIND:
+		for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
+			ADD(k->name);
+		break;
+	case CRM_ARG_SETTING:
+		for (i = 0; (st = crm_setting_nth(i)) != NULL; i++)
+			ADD(st->key);
+		break;
+	case CRM_ARG_FIELDS:
+		k = crm_kind_customer();
+		for (i = 0; i < k->nfields; i++)
+			ADD(k->fields[i].name);
+		break;
+	case CRM_ARG_SCHEME:
+		for (i = 0; (sch = crm_scheme_nth(i)) != NULL; i++)
+			ADD(sch->name);
+		break;
+	case CRM_ARG_MODEL:
+		if (o->values != NULL)
+			ADD(o->values);
+		for (i = 0; i < CRM_NMODELS; i++)
+			if (i != CRM_GG)
+				ADD(crm_model_info(i)->name);
+		break;
+	default:
+		return o->values;
+	}
+#undef ADD
+	return len < n ? buf : NULL;
+}
+
+/* The values --options lists for o. */
+static void
+putvalues(const struct crm_opt *o)
+{
+	char buf[1024];
+	const char *v = choices(o, buf, sizeof buf);
+
+	fputs(v != NULL ? v : "-", stdout);
+}
+
+static void
+listone(const char *type, const struct crm_opt *o)
+{
+	printf("%s\t", type);
+	if (isshort(o->c))
+		printf("-%c\t", o->c);
+	else
+		printf("-\t");
+	printf("%s%s\t%s\t", isoperand(o) || o->name == NULL ? "" : "--",
+	    o->name != NULL ? o->name : "-", argnames[o->arg]);
+	putvalues(o);
+	printf("\t%s\n", o->help != NULL ? o->help : "-");
+}
+
+/*
+ * --options: every option, then every operand, one per line of six
+ * tab-separated fields (crm(7)): what completion and the man page test
+ * read.
+ */
+static void
+listopts(const struct crm_cli *cli)
+{
+	const struct crm_opt *o;
+	size_t i;
+
+	for (i = 0; (o = optat(cli, i)) != NULL; i++)
+		listone("option", o);
+	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+		if (isoperand(o))
+			listone("operand", o);
 }
 
 int
 crm_usage(const struct crm_cli *cli)
 {
-	printusage(cli, stderr);
+	char tail[160];
+
+	if (!cli->told) {
+		snprintf(tail, sizeof tail, "; try '%s -h'", progname);
+		fprintf(stderr, "%s: ", progname);
+		putusage(cli, stderr, tail);
+	}
 	return CRM_EX_USAGE;
 }
 
 int
-crm_opt_days(const char *name, const char *arg, double *days)
+crm_usage_err(const struct crm_cli *cli, const char *fmt, ...)
 {
-	struct crm_dur d;
-	const char *why;
+	va_list ap;
 
-	if (crm_dur_parse(arg, &d, &why) != 0) {
-		crm_err(0, NULL, "--%s: \"%s\" %s", name, arg, why);
-		return -1;
-	}
-	*days = crm_dur_secs(&d) / 86400.0;
-	return 0;
-}
-
-int
-crm_opt_prob(const char *name, const char *arg, double *p)
-{
-	char *end;
-
-	*p = strtod(arg, &end);
-	if (end == arg || *end != '\0' || !(*p > 0 && *p < 1)) {
-		crm_err(0, NULL, "--%s: \"%s\" is not a probability between 0 "
-		    "and 1", name, arg);
-		return -1;
-	}
-	return 0;
+	(void)cli;
+	va_start(ap, fmt);
+	vmsg(NULL, 1, fmt, ap);
+	va_end(ap);
+	return CRM_EX_USAGE;
 }
 
 int
@@ -238,112 +476,280 @@ crm_opt_unit(const char *arg, int *scale)
 	return 0;
 }
 
-int
-crm_opt_key(const char *arg, int *byref)
+/* A share: 0.3 or 30%; a bare number above 1 is refused, not 100 times. */
+static int
+share(const char *arg, double *v)
 {
-	if (strcmp(arg, "ref") != 0 && strcmp(arg, "id") != 0) {
-		crm_err(0, NULL, "--key: \"%s\" is neither id nor ref", arg);
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (end == arg || errno != 0 || isspace((unsigned char)*arg))
 		return -1;
+	if (*end == '%') {
+		*v /= 100;
+		end++;
 	}
-	*byref = strcmp(arg, "ref") == 0;
-	return 0;
+	return *end == '\0' && *v >= 0 && *v <= 1 ? 0 : -1;
 }
 
-/* Build the merged short and long option tables once. */
-static void
-buildopts(struct crm_cli *cli, const char *own, const struct option *ownlong)
+/* The index of arg among the comma-separated values, -1 when none. */
+static int
+choose(const char *values, const char *arg, const char **near)
 {
-	size_t i, n = 0, k = 0;
+	const char *names[64];
+	char buf[1024], *p, *tok;
+	size_t n = 0;
+	int i;
 
-	cli->optbuf[k++] = ':';
-	cli->optbuf[k++] = 'h';
-	for (i = 0; i < sizeof commons / sizeof commons[0]; i++) {
-		if (strchr(cli->common, commons[i].c) == NULL)
-			continue;
-		if (commons[i].c != 'A') {
-			cli->optbuf[k++] = (char)commons[i].c;
-			if (commons[i].arg)
-				cli->optbuf[k++] = ':';
-		}
-		cli->lopts[n].name = commons[i].name;
-		cli->lopts[n].has_arg = commons[i].arg ? required_argument :
-		    no_argument;
-		cli->lopts[n].flag = NULL;
-		cli->lopts[n].val = commons[i].c == 'A' ? CRM_OPT_ASOF :
-		    commons[i].c;
-		n++;
-	}
-	snprintf(cli->optbuf + k, sizeof cli->optbuf - k, "%s", own);
-	cli->lopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
-	cli->lopts[n++] = (struct option){ "version", no_argument, NULL,
-	    CRM_OPT_VERSION };
-	cli->lopts[n++] = (struct option){ "options", no_argument, NULL,
-	    CRM_OPT_OPTIONS };
-	for (i = 0; ownlong != NULL && ownlong[i].name != NULL &&
-	    n + 1 < sizeof cli->lopts / sizeof cli->lopts[0]; i++)
-		cli->lopts[n++] = ownlong[i];
-	memset(&cli->lopts[n], 0, sizeof cli->lopts[n]);
+	*near = NULL;
+	snprintf(buf, sizeof buf, "%s", values);
+	for (p = buf; n < 64 && (tok = strsep(&p, ",")) != NULL;)
+		names[n++] = tok;
+	for (i = 0; i < (int)n; i++)
+		if (strcmp(names[i], arg) == 0)
+			return i;
+	if ((*near = crm_suggest(arg, names, n)) != NULL)
+		*near = values + (*near - buf);
+	return -1;
 }
 
 /*
- * --options: the options getopt is given, one per line: -c or --name,
- * " ARG" when it takes one, and " (-c)" after a long name of -c.
+ * Parse the value of o as its kind says into cli (arg, num, when,
+ * choice); print the one-line reason and return -1 when it is bad.
  */
-static void
-listopts(const struct crm_cli *cli)
-{
-	const struct option *l;
-	const char *p;
-
-	for (p = cli->optbuf + 1; *p != '\0'; p++)
-		if (*p != ':')
-			printf("-%c%s\n", *p, p[1] == ':' ? " ARG" : "");
-	for (l = cli->lopts; l->name != NULL; l++) {
-		printf("--%s%s", l->name, l->has_arg == required_argument ?
-		    " ARG" : l->has_arg == optional_argument ? " [ARG]" : "");
-		if (l->flag == NULL && l->val > 0 && l->val < 0x100 &&
-		    l->val != ':' && strchr(cli->optbuf + 1, l->val) != NULL)
-			printf(" (-%c)", l->val);
-		putchar('\n');
-	}
-}
-
 static int
-asof(struct crm_cli *cli, const char *arg)
+value(struct crm_cli *cli, const struct crm_opt *o, const char *as,
+    const char *arg)
 {
-	const char *why;
+	const char *why = NULL, *near, *values;
+	struct crm_dur d;
+	char *end, buf[1024];
 	int64_t t;
+	size_t n;
 
-	if (crm_date_parse(arg, cli->now, &t, &why) != 0) {
-		crm_err(0, NULL, "--asof: \"%s\": %s", arg, why);
-		return -1;
+	cli->arg = arg;
+	cli->num = 0;
+	cli->choice = -1;
+	switch (o->arg) {
+	case CRM_ARG_INT:
+		errno = 0;
+		cli->num = (double)strtoll(arg, &end, 10);
+		if (end == arg || *end != '\0' || errno != 0 ||
+		    isspace((unsigned char)*arg) || cli->num < o->min ||
+		    (o->max > o->min && cli->num > o->max)) {
+			if (o->max > o->min)
+				return crm_usage_err(cli, "%s: \"%s\" is not a "
+				    "whole number from %.0f to %.0f", as, arg,
+				    o->min, o->max), -1;
+			return crm_usage_err(cli, "%s: \"%s\" is not a whole "
+			    "number from %.0f", as, arg, o->min), -1;
+		}
+		break;
+	case CRM_ARG_DURATION:
+		/* A bare whole number is days. */
+		n = strspn(arg, "0123456789");
+		if (n > 0 && n < 10 && arg[n] == '\0')
+			cli->num = (double)strtol(arg, NULL, 10);
+		else if (crm_dur_parse(arg, &d, &why) == 0)
+			cli->num = crm_dur_secs(&d) / 86400.0;
+		else
+			return crm_usage_err(cli, "%s: \"%s\" %s", as, arg,
+			    why), -1;
+		if (cli->num < o->min)
+			return crm_usage_err(cli, "%s: \"%s\" is %g days, "
+			    "under the shortest, %.0f", as, arg, cli->num,
+			    o->min), -1;
+		if (o->max > o->min && cli->num > o->max)
+			return crm_usage_err(cli, "%s: \"%s\" is %.0f days, "
+			    "beyond the longest, %.0f days", as, arg,
+			    cli->num, o->max), -1;
+		break;
+	case CRM_ARG_SHARE:
+		if (share(arg, &cli->num) != 0)
+			return crm_usage_err(cli, "%s: \"%s\" is not a share "
+			    "from 0 to 1 (like 0.3 or 30%%)", as, arg), -1;
+		break;
+	case CRM_ARG_PROB:
+		if (share(arg, &cli->num) != 0 || cli->num == 0 ||
+		    cli->num == 1)
+			return crm_usage_err(cli, "%s: \"%s\" is not a "
+			    "probability between 0 and 1 (like 0.3 or 30%%)",
+			    as, arg), -1;
+		break;
+	case CRM_ARG_DATE:
+		if (crm_date_parse(arg, cli->now, &t, &why) != 0)
+			return crm_usage_err(cli, "%s: \"%s\" %s", as, arg,
+			    why), -1;
+		cli->when = t;
+		break;
+	case CRM_ARG_ENUM:
+	case CRM_ARG_SCHEME:
+	case CRM_ARG_MODEL:
+		if ((values = choices(o, buf, sizeof buf)) == NULL)
+			return crm_usage_err(cli, "%s: too many choices", as),
+			    -1;
+		if ((cli->choice = choose(values, arg, &near)) >= 0)
+			break;
+		if (near != NULL)
+			return crm_usage_err(cli, "%s: \"%s\" is not one of "
+			    "%s (did you mean %.*s?)", as, arg, values,
+			    (int)strcspn(near, ","), near), -1;
+		return crm_usage_err(cli, "%s: \"%s\" is not one of %s", as,
+		    arg, values), -1;
+	case CRM_ARG_KIND:
+		if (crm_kind_find(arg) == NULL)
+			return crm_usage_err(cli, "%s: \"%s\" is no kind of "
+			    "record", as, arg), -1;
+		break;
+	default:
+		if (*arg == '\0' && o->arg == CRM_ARG_PATH)
+			return crm_usage_err(cli, "%s: an empty path", as),
+			    -1;
+		break;
 	}
-	/* The end of that day: everything dated on or before it counts. */
-	cli->now = crm_day_of(t) * 86400 + 86399;
-	cli->asofset = 1;
 	return 0;
 }
 
-int
-crm_cli_next(struct crm_cli *cli, const char *own,
-    const struct option *ownlong)
+/* A common option, its value parsed: into cli. */
+static void
+common(struct crm_cli *cli, int c)
 {
-	int c, f;
+	switch (c) {
+	case CRM_OPT_ASOF:
+		/* The end of that day: everything dated on or before it. */
+		cli->now = crm_day_of(cli->when) * 86400 + 86399;
+		cli->asofset = 1;
+		break;
+	case 'd':
+		setdb(cli, cli->arg);
+		break;
+	case 'w':
+		cli->where = cli->arg;
+		break;
+	case 'f':
+		cli->infile = cli->arg;
+		break;
+	case 'o':
+		cli->fmt = (enum crm_fmt)crm_fmt_parse(cli->arg);
+		cli->fmtset = 1;
+		break;
+	case 'i':
+		cli->infmt = (enum crm_infmt)(CRM_IN_CSV + cli->choice);
+		break;
+	case 'H':
+		cli->header = 1;
+		break;
+	case 'n':
+		cli->dryrun = 1;
+		break;
+	case 'q':
+		cli->quiet = 1;
+		break;
+	case 's':
+		cli->sort = cli->arg;
+		break;
+	case 'l':
+		cli->limit = (long)cli->num;
+		break;
+	}
+}
 
-	if (cli->optind == 1 && cli->optbuf[0] == '\0') {
-		buildopts(cli, own, ownlong);
+/* "--feilds: no such option (did you mean --fields?)" */
+static void
+unknown(const struct crm_cli *cli, const char *word)
+{
+	const struct crm_opt *o;
+	const char *names[256], *near = NULL;
+	char name[128];
+	size_t i, n = 0;
+
+	if (strncmp(word, "--", 2) == 0) {
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(word + 2,
+		    "="), word + 2);
+		for (i = 0; (o = optat(cli, i)) != NULL && n < 256; i++)
+			if (o->name != NULL)
+				names[n++] = o->name;
+		near = crm_suggest(name, names, n);
+		word = name;
+	}
+	if (near != NULL)
+		crm_usage_err(cli, "--%s: no such option (did you mean "
+		    "--%s?)", word, near);
+	else
+		crm_usage_err(cli, "%s%s: no such option", word == name ?
+		    "--" : "", word);
+}
+
+int
+crm_cli_next(struct crm_cli *cli)
+{
+	const struct crm_opt *o;
+	size_t i, k = 0, n = 0;
+	char as[128];
+	int c, li;
+
+	while (optat(cli, n) != NULL)
+		n++;
+	/* Built anew each time from the tables: no limit but the table. */
+	char sopts[3 * n + 3];
+	struct option lopts[n + 1];
+
+	sopts[k++] = ':';
+	for (i = 0; i < n; i++) {
+		o = optat(cli, i);
+		if (isshort(o->c)) {
+			sopts[k++] = (char)o->c;
+			if (o->arg != CRM_ARG_NONE)
+				sopts[k++] = ':';
+		}
+		lopts[i] = (struct option){ o->name != NULL ? o->name : "",
+		    o->arg != CRM_ARG_NONE ? required_argument : no_argument,
+		    NULL, o->c };
+	}
+	sopts[k] = '\0';
+	lopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	if (cli->optind == 1 && !cli->started) {
+		cli->started = 1;
 		opterr = 0;
 		optind = 1;
 	}
 	for (;;) {
-		c = getopt_long(cli->argc, cli->argv, cli->optbuf, cli->lopts,
-		    NULL);
+		li = -1;
+		c = getopt_long(cli->argc, cli->argv, sopts, lopts, &li);
 		cli->optind = optind;
-		switch (c) {
-		case -1:
+		if (c == -1)
 			return -1;
+		if (c == '?') {
+			if (optopt != 0 && optopt < 0x100)
+				snprintf(as, sizeof as, "-%c", optopt);
+			else
+				snprintf(as, sizeof as, "%s",
+				    cli->argv[optind - 1]);
+			unknown(cli, as);
+			cli->told = 1;
+			return '?';
+		}
+		if (li >= 0)
+			snprintf(as, sizeof as, "--%s", lopts[li].name);
+		else if (c == ':' && strncmp(cli->argv[optind - 1], "--",
+		    2) == 0)
+			snprintf(as, sizeof as, "%.*s", (int)strcspn(
+			    cli->argv[optind - 1], "="), cli->argv[optind - 1]);
+		else if (c == ':')
+			snprintf(as, sizeof as, "-%c", optopt);
+		else
+			snprintf(as, sizeof as, "-%c", c);
+		if (c == ':') {
+			o = optof(cli, optopt);
+			crm_usage_err(cli, "%s: needs a value (%s)", as,
+			    o != NULL && o->meta != NULL ? o->meta : "value");
+			cli->told = 1;
+			return '?';
+		}
+		switch (c) {
 		case 'h':
-			printusage(cli, stdout);
+			help(cli);
 			exit(crm_cli_end(cli, CRM_EX_OK));
 		case CRM_OPT_VERSION:
 			printf("%s (crm) %s\n", progname, CRM_VERSION);
@@ -351,89 +757,23 @@ crm_cli_next(struct crm_cli *cli, const char *own,
 		case CRM_OPT_OPTIONS:
 			listopts(cli);
 			exit(crm_cli_end(cli, CRM_EX_OK));
-		case ':':
-			crm_err(0, NULL, "option %s needs an argument",
-			    cli->argv[optind - 1]);
+		}
+		if ((o = optof(cli, c)) == NULL)
+			return c;
+		cli->opt = o;
+		if (o->arg != CRM_ARG_NONE && value(cli, o, as, optarg) != 0) {
+			cli->told = 1;
 			return '?';
-		case '?':
-			if (optopt != 0)
-				crm_err(0, NULL, "unknown option -%c", optopt);
-			else
-				crm_err(0, NULL, "unknown option %s",
-				    cli->argv[optind - 1]);
-			return '?';
-		case CRM_OPT_ASOF:
-			if (asof(cli, optarg) != 0)
-				return '?';
+		}
+		if (o->arg == CRM_ARG_NONE)
+			cli->arg = NULL;
+		/* A common option: not the command's own. */
+		if ((o >= commons && o < commons + sizeof commons /
+		    sizeof commons[0]) || o == &outv || o == &outw) {
+			common(cli, c);
 			continue;
 		}
-		if (c >= 0x100 || strchr(cli->common, c) == NULL)
-			return c;
-		switch (c) {
-		case 'd':
-			if (*optarg == '\0') {
-				crm_err(CRM_EX_USAGE, NULL,
-				    "-d: an empty path");
-				return '?';
-			}
-			setdb(cli, optarg);
-			break;
-		case 'w':
-			cli->where = optarg;
-			break;
-		case 'f':
-			cli->infile = optarg;
-			break;
-		case 'o':
-			if ((f = crm_fmt_parse(optarg)) < 0) {
-				crm_err(0, NULL, "-o: unknown format \"%s\"",
-				    optarg);
-				return '?';
-			}
-			/* Cards hold customers: only commands that say so. */
-			if (f == CRM_FMT_VCARD &&
-			    strchr(cli->common, 'V') == NULL) {
-				crm_err(0, NULL, "-o vcard: only crm-ls writes "
-				    "vCards");
-				return '?';
-			}
-			/* A page: only reports. */
-			if (f == CRM_FMT_HTML &&
-			    strchr(cli->common, 'W') == NULL) {
-				crm_err(0, NULL, "-o html: only crm-report "
-				    "writes pages");
-				return '?';
-			}
-			cli->fmt = (enum crm_fmt)f;
-			cli->fmtset = 1;
-			break;
-		case 'i':
-			if (strcmp(optarg, "csv") == 0)
-				cli->infmt = CRM_IN_CSV;
-			else if (strcmp(optarg, "tsv") == 0)
-				cli->infmt = CRM_IN_TSV;
-			else if (strcmp(optarg, "vcard") == 0)
-				cli->infmt = CRM_IN_VCARD;
-			else if (strcmp(optarg, "json") == 0)
-				cli->infmt = CRM_IN_JSON;
-			else {
-				crm_err(0, NULL, "-i: unknown format \"%s\"",
-				    optarg);
-				return '?';
-			}
-			break;
-		case 'H':
-			cli->header = 1;
-			break;
-		case 'n':
-			cli->dryrun = 1;
-			break;
-		case 'q':
-			cli->quiet = 1;
-			break;
-		default:
-			return c;
-		}
+		return c;
 	}
 }
 

@@ -61,6 +61,94 @@ enum {
 	CRM_OPT_OWN = 0x200	/* commands number their own from here */
 };
 
+/* The kind of an option's value: how libcrm parses it and --options. */
+enum crm_arg {
+	CRM_ARG_NONE,		/* a flag: no value */
+	CRM_ARG_TEXT,		/* any text, in cli->arg */
+	CRM_ARG_PATH,		/* the store's path; not empty */
+	CRM_ARG_FILE,		/* a file to read or write */
+	CRM_ARG_DIR,
+	CRM_ARG_EXPR,		/* the filter language (crm(7)) */
+	CRM_ARG_FIELDS,		/* comma-separated field names */
+	CRM_ARG_SORT,		/* [-]field,... */
+	CRM_ARG_ID,		/* a record's id */
+	CRM_ARG_INT,		/* a whole number from min (to max), cli->num */
+	CRM_ARG_DURATION,	/* 30d, 12w, 6m, 1y, 24h or bare days: days */
+	CRM_ARG_SHARE,		/* 0.3 or 30%, from 0 to 1: cli->num */
+	CRM_ARG_PROB,		/* the same, strictly between 0 and 1 */
+	CRM_ARG_MONEY,		/* an amount, checked by the command */
+	CRM_ARG_DATE,		/* crm_date_parse: cli->when */
+	CRM_ARG_ENUM,		/* one of values: its index in cli->choice */
+	CRM_ARG_KIND,		/* a kind of record's name */
+	CRM_ARG_SETTING,	/* a store setting's key (crm-config) */
+	CRM_ARG_SCHEME,		/* a tier scheme: one of scheme.c's table */
+	CRM_ARG_MODEL,		/* a purchase model of model.c's table; values,
+				   when set, are names the command adds */
+};
+
+/*
+ * One row of a command's option table, which is all a command writes
+ * about its options: libcrm derives from the table getopt's short string
+ * and long array, the parsing of values (one message shape for a bad
+ * one), -h (the usage line, then every option with its help), the
+ * usage line of a usage error and --options (the listing completion and
+ * tests/synopsis.py read).  A command declares
+ *
+ *	static const struct crm_opt opts[] = {
+ *		{ 'F', "fields", CRM_ARG_FIELDS, "fields", "the fields to "
+ *		    "print (-F help lists them)", NULL, 0, 0 },
+ *		{ OPT_RATE, "rate", CRM_ARG_SHARE, "r", "the yearly "
+ *		    "discount rate (default 10%)", NULL, 0, 0 },
+ *		{ 'l', "limit", CRM_ARG_INT, "n", "at most n rows", NULL,
+ *		    0, 0 },
+ *		{ OPT_UNIT, "unit", CRM_ARG_ENUM, NULL, "the fit's time "
+ *		    "unit", "day,week", 0, 0 },
+ *		{ 0, "kind", CRM_ARG_KIND, "[kind]", "the kind of record "
+ *		    "(default: customer)", NULL, 0, 0 },
+ *		{ 0 },
+ *	};
+ *
+ * c is the short letter, or CRM_OPT_OWN + n for a long-only option; name
+ * the long name (NULL: short only).  A row with c 0 and a name is an
+ * operand: meta is how the usage line shows it (in table order), and
+ * --options lists it for completion.  min and max bound INT and
+ * DURATION values (in days) when max > min; INT has min alone when max
+ * is not above it.  --options lists the values of ENUM, of KIND (the
+ * kinds), of SETTING (the keys) and of FIELDS without values (the
+ * customer's fields).  The table ends with { 0 }.
+ *
+ * main() then reads
+ *
+ *	crm_cli_begin(&cli, argc, argv, opts, "dwoHqA");
+ *	while ((c = crm_cli_next(&cli)) != -1) {
+ *		switch (c) {
+ *		case 'l':
+ *			limit = (long)cli.num;
+ *			break;
+ *		case OPT_UNIT:
+ *			scale = cli.choice ? 7 : 1;
+ *			break;
+ *		default:
+ *			return crm_usage(&cli);
+ *		}
+ *	}
+ *	if (argc - cli.optind > 1)
+ *		return crm_usage_err(&cli, "\"%s\": one kind at most",
+ *		    argv[cli.optind + 1]);
+ *
+ * and its switch holds only its own options, their values parsed.
+ */
+struct crm_opt {
+	int		 c;
+	const char	*name;
+	enum crm_arg	 arg;
+	const char	*meta;		/* the value's name in usage and -h */
+	const char	*help;		/* one line */
+	const char	*values;	/* ENUM's, comma-separated; else NULL or
+					   what completion offers */
+	double		 min, max;
+};
+
 /*
  * The parsed common options of DESIGN.md "The common interface".
  * crm_cli_begin reads the environment once; nothing below it does.
@@ -69,7 +157,7 @@ struct crm_cli {
 	int		 argc;
 	char		**argv;
 	int		 optind;
-	const char	*usage;
+	const struct crm_opt *opts;	/* the command's own and operands */
 	const char	*common;	/* the common options it takes */
 	const char	*dbpath;	/* -d, $CRM_DB or the XDG default */
 	const char	*where;		/* -w */
@@ -80,6 +168,8 @@ struct crm_cli {
 	int		 header;	/* -H */
 	int		 dryrun;	/* -n */
 	int		 quiet;		/* -q */
+	const char	*sort;		/* -s: crm_out_order's */
+	long		 limit;		/* -l; -1 when not given */
 	int		 asofset;	/* --asof given */
 	int64_t		 now;		/* the clock or the end of --asof */
 	int		 today;		/* now is the store's today */
@@ -88,36 +178,45 @@ struct crm_cli {
 	const char	*user;		/* $CRM_USER or the login name */
 	int		 busy_ms;	/* $CRM_BUSY_TIMEOUT */
 	char		 dbbuf[4096];
-	char		 optbuf[128];
-	struct option	 lopts[48];
+	/* The option crm_cli_next returned last, and its parsed value. */
+	const struct crm_opt *opt;
+	const char	*arg;		/* its text; NULL for a flag */
+	double		 num;		/* INT, DURATION (days), SHARE, PROB */
+	int64_t		 when;		/* DATE, Unix seconds */
+	int		 choice;	/* ENUM: the index among values */
+	int		 started;
+	int		 told;		/* a usage error was printed */
 };
 
 /*
- * Start parsing: common is the set of common short options that apply
- * ('A' for --asof; 'V' lets -o take vcard, 'W' html).
+ * Start parsing: opts is the command's table (above); common is the set
+ * of common short options that apply ('A' for --asof; 's' and 'l' sort
+ * and limit crm_out's rows by crm_out_order; 'V' lets -o take vcard, 'W'
+ * html).
  */
-void	crm_cli_begin(struct crm_cli *, int, char **, const char *usage,
-	    const char *common);
+void	crm_cli_begin(struct crm_cli *, int, char **,
+	    const struct crm_opt *opts, const char *common);
 /*
- * getopt_long over the common options merged with the command's own;
- * returns the command's own option characters (or CRM_OPT_OWN + n for
- * long-only ones), '?' for an unknown one, -1 at the end.  Common ones
- * are handled inside; -h and --version exit here.
+ * getopt_long over the common options and the command's table, with GNU
+ * permutation; returns the command's own option (its c) with its value
+ * parsed into cli, '?' after printing a usage error (an unknown option,
+ * with "did you mean", a missing or bad value), -1 at the end.  Common
+ * ones are handled inside; -h, --version and --options exit here.
  */
-int	crm_cli_next(struct crm_cli *, const char *own,
-	    const struct option *ownlong);
-/* Print usage on stderr and return CRM_EX_USAGE. */
+int	crm_cli_next(struct crm_cli *);
+/*
+ * A usage error: the one line crm_cli_next printed, else the usage line,
+ * on stderr.  Returns CRM_EX_USAGE.
+ */
 int	crm_usage(const struct crm_cli *);
 /*
- * Option values: a duration in days (printing "--name: "arg" why" when
- * it is not one), and --unit day|week as 1 or 7.  0, or -1 when bad.
+ * "prog: what is wrong; try 'prog -h'" on stderr; CRM_EX_USAGE.  (Every
+ * crm_err(CRM_EX_USAGE, ...) ends its line so too.)
  */
-int	crm_opt_days(const char *name, const char *arg, double *days);
-/* A probability strictly between 0 and 1 (the same way). */
-int	crm_opt_prob(const char *name, const char *arg, double *p);
+int	crm_usage_err(const struct crm_cli *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* --unit day|week (and a fit file's unit) as 1 or 7; -1 when neither. */
 int	crm_opt_unit(const char *arg, int *scale);
-/* --key id|ref as 0 or 1 in *byref (printing why when neither). */
-int	crm_opt_key(const char *arg, int *byref);
 /*
  * The store's today (crm-config today), a YYYY-MM-DD day: now becomes its
  * end, as with --asof, for a command that takes --asof and was not given
@@ -475,9 +574,23 @@ struct crm_kind {
 	 * NULL when none.
 	 */
 	const char		*key;
+	/*
+	 * On a customer's timeline (crm-show): when, the column of its
+	 * time; says, a few words on what happened, from a row of its
+	 * stored fields in the kind's order (each field with a column, and
+	 * customer_ref; none derived).  NULL: not on the timeline.
+	 */
+	const char		*when;
+	void			(*says)(FILE *, struct sqlite3_stmt *,
+				    int decimals);
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
+/*
+ * *k the kind named name, else CRM_EX_USAGE after saying so, with the
+ * nearest name or the list of them.
+ */
+int	crm_kind_get(const char *name, const struct crm_kind **k);
 const struct crm_kind *crm_kind_customer(void);
 /* The n-th kind, NULL past the last. */
 const struct crm_kind *crm_kind_nth(int);
@@ -518,7 +631,8 @@ struct crm_csv;
 
 /*
  * Open path ("-" for stdin).  fmt CRM_IN_AUTO takes TSV when the header
- * line holds a tab.  Returns CRM_EX_NOINPUT for a missing file.
+ * line holds a tab.  A folder is read as vCards, its *.vcf files in the
+ * order of their names.  Returns CRM_EX_NOINPUT for a missing file.
  */
 int	crm_csv_open(struct crm_csv **, const char *path, enum crm_infmt);
 /*
@@ -533,6 +647,10 @@ const char *crm_csv_name(const struct crm_csv *);
 void	crm_csv_progress(const struct crm_csv *, int64_t *done,
 	    int64_t *total);
 void	crm_csv_close(struct crm_csv *);
+/* 1 when the input is read as vCards. */
+int	crm_csv_vcard(const struct crm_csv *);
+/* For vCards: the store they go to (see crm_vcard_store). */
+void	crm_csv_store(struct crm_csv *, struct crm_store *);
 
 /* ---- jsonl.c: reading JSON Lines through json-c ------------------------ */
 
@@ -589,19 +707,73 @@ int	crm_merge(struct crm_store *, int64_t keep, const int64_t *drop,
 int	crm_merge_undo(struct crm_store *, int64_t merge,
 	    int allow_forgotten);
 
-/* ---- tier.c: tier schemes ------------------------------------------- */
+/* ---- scheme.c, tier.c, tier-*.c: tier schemes ------------------------ */
 
-/* The number of a scheme (rfm, value, presale, service), -1 if unknown. */
+struct crm_sql;
+
+/*
+ * A tier scheme: its file in libcrm (tier-NAME.c) defines it, and one row
+ * of scheme.c's table makes it known to crm-tier, crm-report, crm-due, the
+ * filter's tier.NAME and the lists in help and errors.  Its settings
+ * (tier.NAME.*, cadence.NAME.*) are rows of settings.c's table.
+ */
+struct crm_scheme {
+	const char		*name;
+	const char		*does;		/* one line, for help */
+	/*
+	 * Into q, the SELECT of (customer, tier, score) as of ?1, in
+	 * customer order; hist: metrics from history (q->hist is set);
+	 * since: purchases after it count (INT64_MIN: all).
+	 */
+	int			(*sql)(struct crm_store *, struct crm_sql *q,
+				    int hist, int64_t since);
+	int			 window;	/* takes --window (since) */
+	char			 score;		/* n: a number; s: text */
+	/*
+	 * Grades with follow-ups (crm-due): the letters of its cadence
+	 * settings cadence.NAME.X, highest grade first ("ABC"), whose
+	 * labels tier.NAME.labels holds lowest first; NULL when none.
+	 */
+	const char		*cadence;
+};
+
+/* scheme.c: the n-th scheme of the table, NULL past the last. */
+const struct crm_scheme *crm_scheme_nth(int);
+/* The scheme named name, NULL if none. */
+const struct crm_scheme *crm_scheme_find(const char *name);
+/*
+ * *sch the scheme named name, else CRM_EX_USAGE after saying so, with
+ * opt first ("--scheme"; may be NULL) and the nearest name or the list.
+ */
+int	crm_scheme_get(const char *opt, const char *name,
+	    const struct crm_scheme **sch);
+/* "rfm, value, presale, service" into buf. */
+void	crm_scheme_list(char *buf, size_t n);
+/* The number of a scheme (its row in the table), -1 if unknown. */
 int	crm_tier_scheme(const char *);
-/* The name of scheme n, NULL past the last. */
-const char *crm_tier_name(int);
+/* tier.c, for the schemes' files: three labels, n numbers of a setting. */
+int	crm_tier_labels(struct crm_store *, const char *key, char lab[3][32]);
+int	crm_tier_numbers(struct crm_store *, const char *key, double *,
+	    int n);
+/*
+ * Each buyer's id, r (days since the last purchase), f (purchase days)
+ * and m (revenue) as of ?1, counting purchases after since.
+ */
+void	crm_tier_buyers(struct crm_sql *, int hist, int64_t since);
+/* SQL: minor units in column m as a decimal string (m > 0). */
+void	crm_tier_money(struct crm_sql *, const char *m, int decimals);
+/* SQL: CASE WHEN v op c1 THEN l1 WHEN v op c2 THEN l2 ELSE l3 END. */
+void	crm_tier_grade(struct crm_sql *, const char *v, const char *op,
+	    double c1, const char *l1, double c2, const char *l2,
+	    const char *l3);
 /*
  * Assign tiers of a scheme into temp.tnew (customer, tier, score) as of
- * now; RFM counts purchases after since (INT64_MIN: all).  With store,
- * they become a run (*run its id).  *n: customers assigned.
+ * now; a scheme with a window counts purchases after since (INT64_MIN:
+ * all).  With store, they become a run (*run its id).  *n: customers
+ * assigned.
  */
-int	crm_tier_assign(struct crm_store *, int scheme, int64_t since,
-	    int store, int64_t *run, long *n);
+int	crm_tier_assign(struct crm_store *, const struct crm_scheme *,
+	    int64_t since, int store, int64_t *run, long *n);
 
 /* ---- rule.c: rule tags -------------------------------------------------- */
 
@@ -626,6 +798,15 @@ struct crm_model_info {
 const struct crm_model_info *crm_model_info(enum crm_model);
 /* 0 and *m set, or -1 for an unknown name. */
 int	crm_model_parse(const char *name, enum crm_model *m);
+/*
+ * *m the purchase model (any but gg) named name, else CRM_EX_USAGE after
+ * saying so: opt first, then the nearest name or the list of them, extra
+ * (a name the caller takes itself, or NULL) listed first.
+ */
+int	crm_model_get(const char *opt, const char *name, const char *extra,
+	    enum crm_model *m);
+/* The purchase models' names into buf: "bgnbd, pnbd or mbgnbd". */
+void	crm_model_list(char *buf, size_t n);
 
 /* Compressed sufficient statistics: purchase models x, tx, T (in the fit's
  * unit) with weight n; Gamma-Gamma x and m_x (in tx) with weight n. */
@@ -811,18 +992,50 @@ int	crm_ratio_cmp(uint64_t p1, uint64_t q1, uint64_t p2, uint64_t q2);
 
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
 
-#define CRM_VCARD_NF	10
-/* ref name email phone company city region country birthday notes */
+/*
+ * The columns a card reads as: ref name email phone company city region
+ * country birthday notes (the first CRM_VCARD_NOUT, which a card is also
+ * written from), id (a UID crm made for this store), tags (CATEGORIES
+ * that are tag names) and the attr.vcard.* columns of what else is kept.
+ */
+#define CRM_VCARD_NOUT	10
+#define CRM_VCARD_NF	62
 extern const char *const crm_vcard_fields[CRM_VCARD_NF];
 struct crm_vcard;
+struct crm_vcard_out;
 
-/* Write one card from values by crm_vcard_fields (NULL: unset). */
-void	crm_vcard_put(FILE *, const char *const v[CRM_VCARD_NF]);
+/*
+ * Cards of a store's customers, to stdout or, with dir, one file each in
+ * dir named by the SHA-256 of the UID (made when missing).
+ */
+int	crm_vcard_out_open(struct crm_vcard_out **, struct crm_store *,
+	    const char *dir);
+/*
+ * Write customer id's card from values by crm_vcard_fields (NULL: unset),
+ * with its manual tags and attr.vcard.* attributes.
+ */
+int	crm_vcard_out_put(struct crm_vcard_out *, int64_t id,
+	    const char *const v[CRM_VCARD_NOUT]);
+void	crm_vcard_out_close(struct crm_vcard_out *);
+/*
+ * The UID of a customer without a ref: urn:uuid: and a name-based UUID
+ * (version 5, SHA-1) of the id in the store's namespace, which is the
+ * HMAC-SHA256 of "crm vCard UID" under the store's forget key: the same
+ * on every export, different in every store.  buf: at least 46 bytes.
+ */
+int	crm_vcard_uid(struct crm_store *, int64_t id, char *buf, size_t);
 /* 1 when the text starts a vCard. */
 int	crm_vcard_sniff(const char *, size_t);
 /* Read cards through gl, a getline(3) over the input. */
 int	crm_vcard_open(struct crm_vcard **, ssize_t (*gl)(void *, char **,
 	    size_t *), void *, const char *name);
+/*
+ * The store the cards go to: a UID crm_vcard_uid made for one of its
+ * customers then gives that id rather than a ref.
+ */
+void	crm_vcard_store(struct crm_vcard *, struct crm_store *);
+/* Read on from the start of another file, called name. */
+void	crm_vcard_reset(struct crm_vcard *, const char *name);
 /* The next card's values; CRM_EX_NONE at the end. */
 int	crm_vcard_next(struct crm_vcard *, char ***vals, long *start);
 void	crm_vcard_close(struct crm_vcard *);
@@ -853,6 +1066,13 @@ void	crm_out_endrow(struct crm_out *);
 void	crm_out_endrow_open(struct crm_out *);
 /* A number cell formatted with fmt, like "%.4f". */
 void	crm_out_num(struct crm_out *, const char *fmt, double);
+/*
+ * -s and -l: sort the rows by the columns of sort ("[-]name,...", -
+ * descending; numbers as numbers, empty cells last) and write at most
+ * limit of them (-1: all).  sort may be NULL.  CRM_EX_USAGE, printed,
+ * for a column the output has not.
+ */
+int	crm_out_order(struct crm_out *, const char *sort, long limit);
 /* Flush (table output is laid out here) and free.  Accepts NULL. */
 void	crm_out_free(struct crm_out *);
 /* Write s escaped for TSV, and as a JSON string. */
@@ -1217,5 +1437,12 @@ void	crm_forgotten_close(struct crm_forgotten *);
  */
 const char *crm_suggest(const char *word, const char *const *names,
 	    size_t n);
+/*
+ * "OPT WORD: no such WHAT (did you mean NAME?)" by crm_err, or without a
+ * near name "(every, name, there, is)"; returns rc.  opt may be NULL:
+ * "rfx: no such scheme (did you mean rfm?)".
+ */
+int	crm_nosuch(int rc, const char *opt, const char *word,
+	    const char *what, const char *const *names, size_t n);
 
 #endif /* CRM_H */

@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,9 @@ struct crm_csv {
 	int			 nhdr;
 	int64_t			 done, total;
 	struct crm_vcard	*vc;		/* reading vCards instead */
+	struct dirent		**files;	/* a folder's *.vcf, sorted */
+	int			 nfiles, nextfile;
+	char			*fname;		/* the one being read */
 	int			 vcstate;	/* 0: header next, 1: cards */
 };
 
@@ -195,6 +199,16 @@ onrecord(int ch, void *data)
 	c->between = 1;
 }
 
+/* The files a folder of cards is read from. */
+static int
+vcf(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 4 &&
+	    strcasecmp(d->d_name + n - 4, ".vcf") == 0;
+}
+
 int
 crm_csv_open(struct crm_csv **out, const char *path, enum crm_infmt fmt)
 {
@@ -217,6 +231,17 @@ crm_csv_open(struct crm_csv **out, const char *path, enum crm_infmt fmt)
 	if (strcmp(path, "-") == 0) {
 		c->fp = stdin;
 		c->name = "stdin";
+	} else if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		/* A folder of cards (a vdir), each file read in turn. */
+		c->name = path;
+		if (fmt == CRM_IN_CSV || fmt == CRM_IN_TSV)
+			return crm_err(CRM_EX_USAGE, &at, "a folder: only "
+			    "vCards (*.vcf) are read from one");
+		if ((c->nfiles = scandir(path, &c->files, vcf, alphasort)) <
+		    0)
+			return crm_err(CRM_EX_IOERR, &at, "cannot read the "
+			    "folder:");
+		return crm_vcard_open(&c->vc, rawline, c, c->name);
 	} else {
 		c->name = path;
 		if ((c->fp = fopen(path, "rb")) == NULL)
@@ -257,7 +282,7 @@ crm_csv_open(struct crm_csv **out, const char *path, enum crm_infmt fmt)
 const char *
 crm_csv_name(const struct crm_csv *c)
 {
-	return c->name;
+	return c->fname != NULL ? c->fname : c->name;
 }
 
 void
@@ -328,6 +353,34 @@ keep_header(struct crm_csv *c)
 	c->nhdr = c->nf;
 }
 
+/* The folder's next file: 0, or -1 when none is left (or an error). */
+static int
+nextfile(struct crm_csv *c, int *rc)
+{
+	struct crm_loc at = { NULL, 0, NULL };
+	const char *dir = c->name;
+	size_t n;
+
+	if (c->nextfile >= c->nfiles)
+		return -1;
+	n = strlen(dir) + strlen(c->files[c->nextfile]->d_name) + 2;
+	free(c->fname);
+	if ((c->fname = malloc(n)) == NULL) {
+		*rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		return -1;
+	}
+	snprintf(c->fname, n, "%s/%s", dir, c->files[c->nextfile++]->d_name);
+	at.file = c->fname;
+	if ((c->fp = fopen(c->fname, "rb")) == NULL) {
+		*rc = crm_err(CRM_EX_IOERR, &at, "cannot open:");
+		return -1;
+	}
+	c->blen = c->bpos = 0;
+	c->eof = 0;
+	crm_vcard_reset(c->vc, c->fname);
+	return 0;
+}
+
 /* Cards as records: a header naming the fields, then one per card. */
 static int
 vcard(struct crm_csv *c, int *nf, char ***fv, long *line)
@@ -341,10 +394,23 @@ vcard(struct crm_csv *c, int *nf, char ***fv, long *line)
 		*line = 1;
 		return CRM_EX_OK;
 	}
-	if ((rc = crm_vcard_next(c->vc, fv, line)) != CRM_EX_OK)
+	for (;;) {
+		rc = CRM_EX_NONE;
+		if (c->fp == NULL && nextfile(c, &rc) != 0)
+			return rc;
+		if ((rc = crm_vcard_next(c->vc, fv, line)) != CRM_EX_NONE ||
+		    c->files == NULL)
+			break;
+		if (ferror(c->fp))
+			return crm_err(CRM_EX_IOERR, NULL, "%s: read error",
+			    c->fname);
+		fclose(c->fp);
+		c->fp = NULL;
+	}
+	if (rc != CRM_EX_OK)
 		return rc;
 	return ferror(c->fp) ? crm_err(CRM_EX_IOERR, NULL, "%s: read error",
-	    c->name) : CRM_EX_OK;
+	    c->fname != NULL ? c->fname : c->name) : CRM_EX_OK;
 }
 
 int
@@ -423,6 +489,10 @@ crm_csv_close(struct crm_csv *c)
 	crm_vcard_close(c->vc);
 	if (c->fp != NULL && c->fp != stdin)
 		fclose(c->fp);
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c->fname);
 	for (i = 0; i < c->nhdr; i++)
 		free(c->hdr[i]);
 	free(c->hdr);
@@ -432,4 +502,17 @@ crm_csv_close(struct crm_csv *c)
 	free(c->fnull);
 	free(c->fv);
 	free(c);
+}
+
+int
+crm_csv_vcard(const struct crm_csv *c)
+{
+	return c->vc != NULL;
+}
+
+void
+crm_csv_store(struct crm_csv *c, struct crm_store *st)
+{
+	if (c->vc != NULL)
+		crm_vcard_store(c->vc, st);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -56,6 +57,9 @@ crm_ids_read(struct crm_ids *ids, int argc, char **argv)
 	}
 	if (argc > 0)
 		return CRM_EX_OK;
+	/* Someone at a terminal, not a pipe, is asked for ids: say so. */
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
+		crm_warn(NULL, "reading ids from standard input (^D to end)");
 	while ((n = getline(&line, &cap, stdin)) != -1) {
 		at.line++;
 		/* The first field: up to a tab, blank or comma. */

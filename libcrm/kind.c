@@ -320,6 +320,110 @@ static const char points_guard[] =
     "ts, id) AS b FROM points WHERE customer = ?1) WHERE b < 0 ORDER BY ts, "
     "id LIMIT 1";
 
+/* "3d 4h", "2h 5m", "12m": how long a ticket waited. */
+static void
+span(int64_t secs, char *buf, size_t n)
+{
+	int64_t d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60;
+
+	if (secs < 0)
+		snprintf(buf, n, "-");
+	else if (d > 0)
+		snprintf(buf, n, "%lldd %lldh", (long long)d, (long long)h);
+	else if (h > 0)
+		snprintf(buf, n, "%lldh %lldm", (long long)h, (long long)m);
+	else
+		snprintf(buf, n, "%lldm", (long long)m);
+}
+
+/*
+ * What each kind says on a timeline, from the row of its stored fields
+ * (struct crm_kind's says).
+ */
+#define T(i)	((const char *)sqlite3_column_text(s, i))
+#define NUL(i)	(sqlite3_column_type(s, i) == SQLITE_NULL)
+
+/* id customer customer_ref ts amount product qty order_ref */
+static void
+purchase_says(FILE *fp, sqlite3_stmt *s, int decimals)
+{
+	char a[64];
+
+	crm_money_fmt(sqlite3_column_int64(s, 4), decimals, a, sizeof a);
+	fprintf(fp, "%s", a);
+	if (!NUL(5))
+		fprintf(fp, " %s", T(5));
+	if (!NUL(6) && sqlite3_column_int64(s, 6) != 1)
+		fprintf(fp, " x%s", T(6));
+	if (!NUL(7))
+		fprintf(fp, " (order %s)", T(7));
+}
+
+/* id customer customer_ref ts channel direction by note */
+static void
+contact_says(FILE *fp, sqlite3_stmt *s, int decimals)
+{
+	(void)decimals;
+	fprintf(fp, "%s", T(4));
+	if (!NUL(5))
+		fprintf(fp, " %s", T(5));
+	if (!NUL(6))
+		fprintf(fp, " by %s", T(6));
+	if (!NUL(7))
+		fprintf(fp, ": %s", T(7));
+}
+
+/*
+ * id customer customer_ref opened kind severity subject first_response
+ * resolved status
+ */
+static void
+ticket_says(FILE *fp, sqlite3_stmt *s, int decimals)
+{
+	char a[64];
+
+	(void)decimals;
+	fprintf(fp, "%s", T(4));
+	if (!NUL(5))
+		fprintf(fp, " severity %s", T(5));
+	if (!NUL(6))
+		fprintf(fp, ": %s", T(6));
+	if (!NUL(7)) {
+		span(sqlite3_column_int64(s, 7) - sqlite3_column_int64(s, 3),
+		    a, sizeof a);
+		fprintf(fp, "; first response after %s", a);
+	}
+	if (!NUL(8)) {
+		span(sqlite3_column_int64(s, 8) - sqlite3_column_int64(s, 3),
+		    a, sizeof a);
+		fprintf(fp, "; resolved after %s", a);
+	}
+	fprintf(fp, " [%s]", NUL(9) ? "open" : T(9));
+}
+
+/* id customer customer_ref ts kind score comment */
+static void
+survey_says(FILE *fp, sqlite3_stmt *s, int decimals)
+{
+	(void)decimals;
+	fprintf(fp, "%s %s", T(4), T(5));
+	if (!NUL(6))
+		fprintf(fp, ": %s", T(6));
+}
+
+/* id customer customer_ref ts delta reason purchase */
+static void
+points_says(FILE *fp, sqlite3_stmt *s, int decimals)
+{
+	(void)decimals;
+	fprintf(fp, "%+lld points", (long long)sqlite3_column_int64(s, 4));
+	if (!NUL(5))
+		fprintf(fp, ": %s", T(5));
+}
+
+#undef T
+#undef NUL
+
 #define N(a)	(int)(sizeof a / sizeof a[0])
 
 static const struct crm_kind kinds[] = {
@@ -327,28 +431,28 @@ static const struct crm_kind kinds[] = {
 	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
 	    customer_fields, N(customer_fields),
 	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    NULL, NULL, NULL, customer_derive, NULL, NULL },
+	    NULL, NULL, NULL, customer_derive, NULL, NULL, NULL, NULL },
 	{ "purchase", "purchase", "purchase AS c", purchase_fields,
 	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
 	    0, 0, NULL, purchase_incr, NULL, NULL, NULL,
 	    /* One line of an order per product: a file imported twice. */
-	    "order_ref,product" },
+	    "order_ref,product", "ts", purchase_says },
 	{ "contact", "contact", "contact AS c", contact_fields,
 	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    NULL, contact_incr, NULL, NULL, NULL, NULL },
+	    NULL, contact_incr, NULL, NULL, NULL, NULL, "ts", contact_says },
 	/* Closing a ticket stamps when it was resolved. */
 	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
 	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, "
 	    "'open'), resolved = CASE WHEN status = 'closed' AND resolved IS "
 	    "NULL THEN ?2 ELSE resolved END WHERE id = ?1", ticket_incr, NULL,
-	    NULL, NULL, NULL },
+	    NULL, NULL, NULL, "opened", ticket_says },
 	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
 	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_incr,
-	    survey_check, NULL, NULL, NULL },
+	    survey_check, NULL, NULL, NULL, "ts", survey_says },
 	{ "points", "points", "points AS c", points_fields, N(points_fields),
 	    "id,customer,ts,delta,reason", 0, 0, NULL, points_incr,
-	    NULL, NULL, points_guard, NULL },
+	    NULL, NULL, points_guard, NULL, "ts", points_says },
 };
 
 const struct crm_kind *
@@ -377,6 +481,20 @@ crm_kind_find(const char *name)
 		if (strcmp(kinds[i].name, name) == 0)
 			return &kinds[i];
 	return NULL;
+}
+
+int
+crm_kind_get(const char *name, const struct crm_kind **k)
+{
+	const char *names[N(kinds)];
+	int i;
+
+	if ((*k = crm_kind_find(name)) != NULL)
+		return CRM_EX_OK;
+	for (i = 0; i < N(kinds); i++)
+		names[i] = kinds[i].name;
+	return crm_nosuch(CRM_EX_USAGE, NULL, name, "kind of record", names,
+	    N(kinds));
 }
 
 const struct crm_kind *

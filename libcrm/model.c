@@ -47,6 +47,40 @@ crm_model_parse(const char *name, enum crm_model *m)
 	return -1;
 }
 
+int
+crm_model_get(const char *opt, const char *name, const char *extra,
+    enum crm_model *m)
+{
+	const char *names[CRM_NMODELS + 1];
+	size_t n = 0;
+	int i;
+
+	if (crm_model_parse(name, m) == 0 && *m != CRM_GG)
+		return CRM_EX_OK;
+	if (extra != NULL)
+		names[n++] = extra;
+	for (i = 0; i < CRM_NMODELS; i++)
+		if (i != CRM_GG)
+			names[n++] = info[i].name;
+	return crm_nosuch(CRM_EX_USAGE, opt, name, "model", names, n);
+}
+
+void
+crm_model_list(char *buf, size_t n)
+{
+	const char *names[CRM_NMODELS];
+	size_t len = 0;
+	int i, k = 0;
+
+	for (i = 0; i < CRM_NMODELS; i++)
+		if (i != CRM_GG)
+			names[k++] = info[i].name;
+	buf[0] = '\0';
+	for (i = 0; i < k && len < n; i++)
+		len += snprintf(buf + len, n - len, "%s%s", i == 0 ? "" : i ==
+		    k - 1 ? " or " : ", ", names[i]);
+}
+
 /* log(1 + e^d) */
 static double
 log1pexp(double d)

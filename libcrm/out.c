@@ -22,6 +22,19 @@ struct crm_out {
 	char		**cells;
 	char		 *numeric;	/* by column: right-aligned */
 	size_t		  ncells, cap;
+	/* -s and -l: rows kept until sorted; at most limit written */
+	long		  limit;	/* -1: every row */
+	int		  nkeys;
+	int		  keys[16], desc[16];
+	struct orow	 *orows;
+	size_t		  norows, orowcap;
+	struct orow	 *cur;
+};
+
+/* A row kept for sorting: its cells as given, and their types. */
+struct orow {
+	char		**cells;
+	enum crm_vt	 *vt;
 };
 
 int
@@ -143,6 +156,7 @@ crm_out_new(FILE *fp, enum crm_fmt fmt, int header, int ncols,
 		return NULL;
 	}
 	o->fp = fp;
+	o->limit = -1;
 	o->fmt = fmt;
 	o->header = header;
 	o->ncols = ncols;
@@ -203,6 +217,155 @@ tablecell(const char *s)
 	return t;
 }
 
+/* A cell of the row being kept for -s. */
+static void
+hold(struct crm_out *o, enum crm_vt t, const char *s)
+{
+	struct orow *r;
+
+	if (o->cur == NULL && (o->cur = calloc(1, sizeof *o->cur)) != NULL &&
+	    ((o->cur->cells = calloc(o->ncols + 1, sizeof *o->cur->cells)) ==
+	    NULL || (o->cur->vt = calloc(o->ncols + 1, sizeof *o->cur->vt)) ==
+	    NULL)) {
+		free(o->cur->cells);
+		free(o->cur);
+		o->cur = NULL;
+	}
+	r = o->cur;
+	if (r != NULL && o->col < o->ncols) {
+		r->cells[o->col] = s != NULL ? strdup(s) : NULL;
+		r->vt[o->col] = r->cells[o->col] != NULL ? t : CRM_V_NULL;
+	}
+	o->col++;
+}
+
+static void
+holdrow(struct crm_out *o)
+{
+	if (o->cur == NULL)
+		hold(o, CRM_V_NULL, NULL);
+	if (o->cur != NULL && crm_grow(&o->orows, &o->orowcap, o->norows,
+	    sizeof *o->orows) == CRM_EX_OK)
+		o->orows[o->norows++] = *o->cur;
+	else if (o->cur != NULL) {
+		for (int c = 0; c < o->ncols; c++)
+			free(o->cur->cells[c]);
+		free(o->cur->cells);
+		free(o->cur->vt);
+	}
+	free(o->cur);
+	o->cur = NULL;
+	o->col = 0;
+}
+
+/* Numbers as numbers, else text; an empty cell last either way. */
+static int
+cmpcell(const char *a, const char *b, int desc)
+{
+	char *ea, *eb;
+	double x, y;
+	int d;
+
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	x = strtod(a, &ea);
+	y = strtod(b, &eb);
+	if (ea != a && *ea == '\0' && eb != b && *eb == '\0')
+		d = (x > y) - (x < y);
+	else
+		d = strcmp(a, b);
+	return desc ? -d : d;
+}
+
+static int
+cmprow(const struct crm_out *o, const struct orow *a, const struct orow *b)
+{
+	int k, d;
+
+	for (k = 0; k < o->nkeys; k++)
+		if ((d = cmpcell(a->cells[o->keys[k]], b->cells[o->keys[k]],
+		    o->desc[k])) != 0)
+			return d;
+	return 0;
+}
+
+/* A merge sort: stable, so equal rows keep the command's order. */
+static void
+msort(const struct crm_out *o, struct orow *v, struct orow *tmp, size_t n)
+{
+	size_t h = n / 2, i = 0, j = h, k = 0;
+
+	if (n < 2)
+		return;
+	msort(o, v, tmp, h);
+	msort(o, v + h, tmp, n - h);
+	while (i < h && j < n)
+		tmp[k++] = cmprow(o, &v[j], &v[i]) < 0 ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+}
+
+int
+crm_out_order(struct crm_out *o, const char *sort, long limit)
+{
+	const char *p, *near;
+	char name[128];
+	size_t n;
+	int c, desc;
+
+	o->limit = limit;
+	for (p = sort; p != NULL && *p != '\0'; p += n + (p[n] == ',')) {
+		desc = *p == '-';
+		p += desc;
+		n = strcspn(p, ",");
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		for (c = 0; c < o->ncols; c++)
+			if (strcmp(o->names[c], name) == 0)
+				break;
+		if (c == o->ncols || o->nkeys == 16) {
+			near = crm_suggest(name, (const char *const *)o->names,
+			    (size_t)o->ncols);
+			return crm_err(CRM_EX_USAGE, NULL, "-s: \"%s\": no "
+			    "such column%s%s%s", name, near != NULL ?
+			    " (did you mean " : "", near != NULL ? near : "",
+			    near != NULL ? "?)" : "");
+		}
+		o->keys[o->nkeys] = c;
+		o->desc[o->nkeys++] = desc;
+	}
+	return CRM_EX_OK;
+}
+
+/* Write the kept rows, sorted, through the writer. */
+static void
+flushrows(struct crm_out *o)
+{
+	struct orow *tmp;
+	size_t i;
+	int c;
+
+	if ((tmp = malloc((o->norows + 1) * sizeof *tmp)) != NULL)
+		msort(o, o->orows, tmp, o->norows);
+	free(tmp);
+	o->nkeys = 0;
+	for (i = 0; i < o->norows; i++) {
+		for (c = 0; c < o->ncols; c++) {
+			crm_out_cell(o, o->orows[i].vt[c],
+			    o->orows[i].cells[c]);
+			free(o->orows[i].cells[c]);
+		}
+		crm_out_endrow(o);
+		free(o->orows[i].cells);
+		free(o->orows[i].vt);
+	}
+	free(o->orows);
+	o->orows = NULL;
+	o->norows = 0;
+}
+
 void
 crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 {
@@ -211,6 +374,14 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 
 	if (s == NULL)
 		t = CRM_V_NULL;
+	if (o->nkeys > 0) {
+		hold(o, t, s);
+		return;
+	}
+	if (o->limit >= 0 && o->rows >= o->limit) {
+		o->col++;
+		return;
+	}
 	switch (o->fmt) {
 	case CRM_FMT_TABLE:
 		if (t == CRM_V_NUM && o->col < o->ncols)
@@ -273,6 +444,14 @@ crm_out_endrow_open(struct crm_out *o)
 void
 crm_out_endrow(struct crm_out *o)
 {
+	if (o->nkeys > 0) {
+		holdrow(o);
+		return;
+	}
+	if (o->limit >= 0 && o->rows >= o->limit) {
+		o->col = 0;
+		return;
+	}
 	switch (o->fmt) {
 	case CRM_FMT_TABLE:
 		while (o->col < o->ncols) {
@@ -351,6 +530,8 @@ crm_out_free(struct crm_out *o)
 
 	if (o == NULL)
 		return;
+	if (o->nkeys > 0)
+		flushrows(o);
 	if (o->fmt == CRM_FMT_TABLE)
 		table(o);
 	for (i = 0; i < o->ncells; i++)

@@ -23,8 +23,8 @@ shown(const struct crm_field *f)
 int
 crm_fields_all(struct crm_store *st, const struct crm_kind *k, char **list)
 {
+	const struct crm_scheme *sch;
 	sqlite3_stmt *s = NULL;
-	const char *name;
 	size_t len = 0;
 	FILE *fp;
 	int i, n = 0, rc = CRM_EX_OK, attrs = !k->attrs;
@@ -51,8 +51,8 @@ crm_fields_all(struct crm_store *st, const struct crm_kind *k, char **list)
 		if (shown(&k->fields[i]))
 			fprintf(fp, "%s%s", n++ ? "," : "", k->fields[i].name);
 	}
-	for (i = 0; k->tags && (name = crm_tier_name(i)) != NULL; i++)
-		fprintf(fp, ",tier.%s", name);
+	for (i = 0; k->tags && (sch = crm_scheme_nth(i)) != NULL; i++)
+		fprintf(fp, ",tier.%s", sch->name);
 out:
 	sqlite3_finalize(s);
 	if (fclose(fp) != 0 && rc == CRM_EX_OK)

@@ -61,3 +61,23 @@ crm_suggest(const char *word, const char *const *names, size_t n)
 	}
 	return bestd > 0 && bestd <= most ? best : NULL;
 }
+
+int
+crm_nosuch(int rc, const char *opt, const char *word, const char *what,
+    const char *const *names, size_t n)
+{
+	const char *near = crm_suggest(word, names, n);
+	char list[512];
+	size_t i, len = 0;
+
+	if (near != NULL)
+		return crm_err(rc, NULL, "%s%s%s: no such %s (did you mean "
+		    "%s?)", opt != NULL ? opt : "", opt != NULL ? " " : "",
+		    word, what, near);
+	list[0] = '\0';
+	for (i = 0; i < n && names[i] != NULL && len < sizeof list; i++)
+		len += snprintf(list + len, sizeof list - len, "%s%s",
+		    i > 0 ? ", " : "", names[i]);
+	return crm_err(rc, NULL, "%s%s%s: no such %s (%s)", opt != NULL ? opt :
+	    "", opt != NULL ? " " : "", word, what, list);
+}

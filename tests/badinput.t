@@ -27,7 +27,7 @@ twice.csv	1	name	named twice
 extra.csv	2	-	3 fields; the header names 2
 afterquote.csv	4	-	malformed quoting
 attrname.csv	1	attr.bad key	not a valid attribute name
-computed.csv	1	tags	computed
+computed.csv	1	monetary	computed
 date.tsv	3	birthday	is not a date'
 plan $(( $(printf '%s\n' "$table" | wc -l) * 3 ))
 

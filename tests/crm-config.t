@@ -12,7 +12,7 @@ check_err 'which names the settings there are (no strerror tacked on)' \
 	'^crm-config: colour: no such setting; crm knows these$'
 check_exit 'a misspelt key is a usage error' 64 'crm-config curency CNY'
 check_err 'naming the setting meant, alone' \
-	'^crm-config: curency: no such setting \(did you mean currency\?\)$'
+	'^crm-config: curency: no such setting \(did you mean currency\?\); try .crm-config -h.$'
 check_out 'and nothing else' 1 \
 	'crm-config curency CNY 2>"$TMP/e" || [ $? = 64 ]; wc -l <"$TMP/e"'
 check_out 'every change is audited' 1 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'config'"'"'

@@ -86,5 +86,5 @@ check 'a closed pipe ends quietly' \
 # SQLite refuses a result of more than 2,000 columns (it was exit 70).
 check_exit '-F with more than 500 fields is a usage error' 64 \
 	"crm-ls -F $(awk 'BEGIN { for (i = 0; i < 501; i++) printf "%sname", i ? "," : "" }')"
-check_err 'which says so' '^crm-ls: -F: more than 500 fields$'
+check_err 'which says so' '^crm-ls: -F: more than 500 fields; try .crm-ls -h.$'
 done_testing

@@ -224,5 +224,5 @@ check_out 'and JSON objects with all 100 city members' 100 \
 	"crm-report $A -o json segments --by $by | sed -n 1p | grep -o '\"city\":' | wc -l"
 check_exit 'segments --by more than 500 fields is a usage error' 64 \
 	"crm-report $A segments --by $(awk 'BEGIN { for (i = 0; i < 501; i++) printf "%scity", i ? "," : "" }')"
-check_err 'which says so' '^crm-report: --by: more than 500 fields$'
+check_err 'which says so' '^crm-report: --by: more than 500 fields; try .crm-report -h.$'
 done_testing

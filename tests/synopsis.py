@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """synopsis.py COMMAND PAGE: the options COMMAND's parser accepts, the
-options of its usage string and those of the SYNOPSIS of its man page are
-the same.
+options of its usage line and those of the SYNOPSIS of its man page are
+the same; every one is explained in -h (with its help line) and in the
+OPTIONS section of the page, which explains no other.
 
 The parser's are what `COMMAND --options` prints: the option tables
-crm_cli_next hands getopt (common and own, merged), one per line: -c or
---name, " ARG" when it takes one, " (-c)" after the long name of -c.  Long
-names of short options (--db for -d) and the options every command has
-(-h, --help, --version, --options; crm(7)) are not repeated in a SYNOPSIS.
+crm_cli_next hands getopt, one per line of six tab-separated fields
+(option or operand, -c or -, --name or -, the value's kind, its values,
+the help line).  Long names of short options (--db for -d) and the
+options every command has (-h, --help, --version, --options; crm(7)) are
+not repeated in a SYNOPSIS.
 """
 import re
 import subprocess
@@ -36,19 +38,28 @@ def options(words):
 
 
 cmd, page = sys.argv[1], open(sys.argv[2]).read()
-parser, names = set(), set()
+parser, names, rows = set(), set(), []
 for line in run(cmd, "--options").splitlines():
-    m = re.fullmatch(r"(--?[\w-]+)( \[?ARG\]?)?( \(-.\))?", line)
-    if not m:
+    f = line.split("\t")
+    if (len(f) != 6 or f[0] not in ("option", "operand")
+            or not all(f)
+            or f[0] == "option" and not (
+                re.fullmatch(r"-|-[^-\s]", f[1])
+                and re.fullmatch(r"-|--[\w-]+", f[2])
+                and (f[1], f[2]) != ("-", "-"))):
         sys.exit("%s --options: malformed line %r" % (cmd, line))
-    names.add(m.group(1))
-    if not m.group(3):
-        parser.add(m.group(1))
+    if f[0] != "option":
+        continue
+    names.update(n for n in f[1:3] if n != "-")
+    rows.append(f)
+    # the long name of a short option is not repeated in a SYNOPSIS
+    parser.add(f[1] if f[1] != "-" else f[2])
 if not EVERY <= names:
     sys.exit("%s --options: %s missing" % (cmd, sorted(EVERY - names)))
 parser -= EVERY
 
-usage = run(cmd, "-h").splitlines()[0]
+helptext = run(cmd, "-h")
+usage = helptext.splitlines()[0]
 if not usage.startswith("usage: "):
     sys.exit("%s -h: the first line is not a usage: %r" % (cmd, usage))
 usage = usage.split(None, 2)[2] if len(usage.split()) > 2 else ""
@@ -61,6 +72,33 @@ for m in re.finditer(r"\bFl (\S+)", syn):
     man |= options(["--" + flag[1:]] if flag.startswith("-") else ["-" + flag])
 
 bad = []
+# -h: every option on a line with its name and its help
+for f in rows:
+    name = f[1] if f[1] != "-" else f[2]
+    if not any(re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(name), l)
+               and l.rstrip().endswith(f[5])
+               for l in helptext.splitlines()[1:]):
+        bad.append("-h does not explain %s (%s)" % (name, f[5]))
+
+# OPTIONS: the .It lines of the section name every option, and no other
+if ".Sh OPTIONS" not in page:
+    sys.exit("%s: the page has no OPTIONS section" % cmd)
+sec = page.split(".Sh OPTIONS", 1)[1].split("\n.Sh ", 1)[0]
+doc = set()
+for line in sec.splitlines():
+    if line.startswith(".It "):
+        for m in re.finditer(r"\bFl (\S+)", line):
+            flag = m.group(1)
+            doc |= options(["--" + flag[1:]] if flag.startswith("-")
+                           else ["-" + flag])
+undoc = sorted(n for n in parser | EVERY if n not in doc
+               and not any(n in (f[1], f[2]) and f[2] in doc for f in rows))
+if undoc:
+    bad.append("the OPTIONS section does not explain %s" % " ".join(undoc))
+if doc - names:
+    bad.append("the OPTIONS section explains %s, which the parser refuses"
+               % " ".join(sorted(doc - names)))
+
 for name, have in (("usage", use), ("SYNOPSIS", man)):
     if parser - have:
         bad.append("the parser accepts %s, not in the %s"

@@ -79,5 +79,5 @@ check 'crm-config --unset today unpins as well' \
 	'crm-config today 1998-06-30 && crm-config --unset today &&
 	! crm-config today'
 check_exit 'a misspelt setting' 64 'crm-config --unset tody'
-check_err 'gets the nearest' '^crm-config: tody: no such setting \(did you mean today\?\)$'
+check_err 'gets the nearest' '^crm-config: tody: no such setting \(did you mean today\?\); try .crm-config -h.$'
 done_testing

@@ -873,8 +873,8 @@ syncfull(void)
 
 	snprintf(path, sizeof path, "%s/unit-%ld.db", tmp != NULL ? tmp :
 	    "/tmp", (long)getpid());
-	crm_cli_begin(&cli, 3, args, "", "d");
-	while (crm_cli_next(&cli, "", NULL) != -1)
+	crm_cli_begin(&cli, 3, args, NULL, "d");
+	while (crm_cli_next(&cli) != -1)
 		;
 	cli.quiet = 1;
 	ok(crm_store_open(&st, &cli, CRM_WRITE) == CRM_EX_OK &&
@@ -989,8 +989,8 @@ store(struct crm_cli *cli, char *path)
 	struct crm_store *st = NULL;
 
 	optind = 1;
-	crm_cli_begin(cli, 3, av, "[-d path]", "d");
-	while (crm_cli_next(cli, "", NULL) != -1)
+	crm_cli_begin(cli, 3, av, NULL, "d");
+	while (crm_cli_next(cli) != -1)
 		;
 	if (crm_store_open(&st, cli, CRM_WRITE) != CRM_EX_OK) {
 		crm_store_close(st);
@@ -1173,6 +1173,77 @@ suggests(void)
 	    "suggest: two edits in a two-letter word are too many");
 }
 
+/* Run crm_cli_next over argv with opts; the last value it returned. */
+static int
+parse(struct crm_cli *cli, const struct crm_opt *opts, char **argv,
+    int argc, int *nopts)
+{
+	int c, last = 0;
+
+	crm_cli_begin(cli, argc, argv, opts, "d");
+	*nopts = 0;
+	while ((c = crm_cli_next(cli)) != -1) {
+		if (c == '?')
+			return '?';
+		last = c;
+		++*nopts;
+	}
+	return last;
+}
+
+/* Option tables: no limit on their length; shares as 0.3 or 30%. */
+static void
+options(void)
+{
+	static struct crm_opt big[72];
+	static char names[70][8];
+	struct crm_opt sh[] = {
+		{ 'r', "rate", CRM_ARG_SHARE, "r", "a share", NULL, 0, 0 },
+		{ 'p', "prob", CRM_ARG_PROB, "p", "a probability", NULL, 0,
+		    0 },
+		{ 'k', "keep", CRM_ARG_INT, "n", "a count", NULL, 1, 9 },
+		{ 'u', "unit", CRM_ARG_ENUM, NULL, "a unit", "day,week", 0,
+		    0 },
+		{ 0 },
+	};
+	char *a1[] = { "crm-unit", "--o69", "--o0", "x", "--o35", NULL };
+	char *a2[] = { "crm-unit", "-r", "30%", NULL };
+	char *a3[] = { "crm-unit", "--rate=0.3", NULL };
+	char *a4[] = { "crm-unit", "-r", "5", NULL };
+	char *a5[] = { "crm-unit", "--rate", "101%", NULL };
+	char *a6[] = { "crm-unit", "-p", "1", NULL };
+	char *a7[] = { "crm-unit", "-p", "99.5%", NULL };
+	char *a8[] = { "crm-unit", "-k", "10", NULL };
+	char *a9[] = { "crm-unit", "-u", "week", "--unit", "day", NULL };
+	struct crm_cli cli;
+	int i, n;
+
+	for (i = 0; i < 70; i++) {
+		snprintf(names[i], sizeof names[i], "o%d", i);
+		big[i] = (struct crm_opt){ CRM_OPT_OWN + i, names[i],
+		    CRM_ARG_NONE, NULL, "one of many", NULL, 0, 0 };
+	}
+	ok(parse(&cli, big, a1, 5, &n) == CRM_OPT_OWN + 35 && n == 3 &&
+	    cli.optind == 4, "options: a table of 70 long options, none "
+	    "dropped (the 48 of old)");
+	ok(parse(&cli, sh, a2, 3, &n) == 'r' && cli.num == 0.3,
+	    "options: a share of 30% is 0.3");
+	ok(parse(&cli, sh, a3, 2, &n) == 'r' && cli.num == 0.3,
+	    "options: a share of 0.3 is 0.3");
+	ok(parse(&cli, sh, a4, 3, &n) == '?', "options: a bare share above "
+	    "1 is refused, not 500%");
+	ok(parse(&cli, sh, a5, 3, &n) == '?', "options: a share of 101% is "
+	    "refused");
+	ok(parse(&cli, sh, a6, 3, &n) == '?', "options: a probability of 1 "
+	    "is refused");
+	ok(parse(&cli, sh, a7, 3, &n) == 'p' && fabs(cli.num - 0.995) <
+	    1e-15, "options: a probability of 99.5% is 0.995");
+	ok(parse(&cli, sh, a8, 3, &n) == '?', "options: a count above its "
+	    "bound is refused");
+	ok(parse(&cli, sh, a9, 5, &n) == 'u' && n == 2 && cli.choice == 0,
+	    "options: an enum's value is its index among the values");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1186,6 +1257,7 @@ main(int argc, char *argv[])
 	syncfull();
 	ratios();
 	suggests();
+	options();
 	if (argc > 1)
 		models(argv[1]);
 	/* lib.sh's scratch folder: stores are made there. */

@@ -77,7 +77,7 @@ fz_cli(struct crm_cli *cli, const char *path)
 
 	setenv("CRM_USER", "fuzz", 1);
 	unsetenv("CRM_BUSY_TIMEOUT");
-	crm_cli_begin(cli, 1, argv, "", "d");
+	crm_cli_begin(cli, 1, argv, NULL, "d");
 	cli->dbpath = path;
 	cli->busy_ms = 0;
 	/* 2026-07-01T00:00:00Z: the same input behaves the same way. */

@@ -1,0 +1,115 @@
+#!/bin/sh
+# docs/ARCHITECTURE.md's recipes, followed: in a scratch copy of the tree,
+# a throwaway report (one function and one row in cmd/crm-report.c, an
+# entry in crm-report(1)) and a throwaway tier scheme (libcrm/tier-big.c,
+# a row in libcrm/scheme.c, an entry in crm-tier(1)), touching no other
+# file; the copy builds, and every command and list knows them.
+. "${0%/*}/lib.sh"
+plan 12
+TOP=$(cd "$TESTS/.." && pwd)
+T=$TMP/tree
+mkdir "$T" "$T/tests"
+cp -R "$TOP/Makefile" "$TOP/libcrm" "$TOP/cmd" "$TOP/man" "$T/"
+cp "$TOP/tests/lib.sh" "$TOP/tests/tables.t" "$T/tests/"
+
+# ---- the report: its function, its row, its entry ---------------------
+cat >"$TMP/owners.c" <<'EOF'
+
+/* Customers by owner (the recipe test's report). */
+static int
+owners(struct ctx *x)
+{
+	static const char *const cols[] = { "owner", "customers" };
+	struct crm_tab *t = crm_tab_new(&x->page, "owners", "Owners", 2,
+	    cols, "sn");
+	sqlite3_stmt *s = NULL;
+	char b[64];
+	int rc;
+
+	if (t == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if ((rc = prepf(x, &s, "SELECT coalesce(owner, '-'), count(*) FROM "
+	    "customer WHERE created <= ?1%s GROUP BY 1 ORDER BY 1",
+	    in(x, "id", b, sizeof b))) != CRM_EX_OK)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		crm_tab_col(t, s, 0, 0);
+		crm_tab_col(t, s, 1, 0);
+	}
+	return done(x, s, rc);
+}
+EOF
+sed -i -e "/^\/\* ---- the table of reports/r $TMP/owners.c" \
+    -e '/^} reports\[\] = {$/a\	{ "owners", "customers by owner", owners },' \
+    "$T/cmd/crm-report.c"
+sed -i '/^\.It Cm summary$/i .It Cm owners\nCustomers by owner.' \
+    "$T/man/crm-report.1"
+
+# ---- the scheme: its file, its row, its entry -------------------------
+cat >"$T/libcrm/tier-big.c" <<'EOF'
+/* tier-big.c: the recipe test's scheme: big spenders, by revenue. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crm.h"
+
+static int
+big(struct crm_store *st, struct crm_sql *q, int hist, int64_t since)
+{
+	(void)st;
+	crm_sql_add(q, "SELECT id, CASE WHEN m >= 10000 THEN 'big' ELSE "
+	    "'small' END, f FROM (");
+	crm_tier_buyers(q, hist, since);
+	crm_sql_add(q, ") ORDER BY 1");
+	return CRM_EX_OK;
+}
+
+const struct crm_scheme crm_scheme_big = {
+	"big", "big spenders: revenue from 100", big, 1, 'n', NULL,
+};
+EOF
+sed -i -e '/^static const struct crm_scheme \*const schemes\[\] = {$/i extern const struct crm_scheme crm_scheme_big;' \
+    -e '/^	&crm_scheme_service,$/a\	&crm_scheme_big,' "$T/libcrm/scheme.c"
+awk '/^\.El$/ && !done { print ".It Cm big"; print "Revenue from 100: big, else small."; done = 1 } { print }' \
+    "$T/man/crm-tier.1" >"$TMP/crm-tier.1" && mv "$TMP/crm-tier.1" "$T/man/crm-tier.1"
+
+# ---- build only what the checks run ------------------------------------
+B=$T/build
+check 'the copy with the new report and scheme builds, with no warning' \
+	"make -s -C '$T' -j2 B=build \$(printf ' build/bin/%s' \
+	crm crm-init crm-add crm-ls crm-tier crm-report crm-churn) >'$TMP/make' 2>&1 &&
+	! grep -i warning '$TMP/make'"
+# The checks below must run the copy's commands, not the tree's.
+[ -x "$B/bin/crm-report" ] && [ -x "$B/bin/crm-tier" ] ||
+	_bail "the copy did not build"
+PATH=$B/bin:$PATH
+
+crm-init >/dev/null 2>&1
+# Three customers, two owners; a spends 150, b 40, c nothing.
+printf 'ref,name,owner,created\na,A,ann,2025-12-01\nb,B,bob,2025-12-01\nc,C,bob,2025-12-01\n' |
+	crm-add -q -f - customer
+printf 'customer_ref,ts,amount\na,2026-01-05,100\na,2026-02-01,50\nb,2026-01-10,40\n' |
+	crm-add -q -f - purchase
+
+check_out 'the new report runs: customers by owner, counted by hand' \
+	"$(printf 'owner\tcustomers\nann\t1\nbob\t2')" \
+	'crm-report --asof 2026-03-01 owners'
+check_out 'and comes in a page of them all' 'Owners' \
+	"crm-report --asof 2026-03-01 -o table all | grep -x Owners"
+check_exit 'a near miss of it is a usage error' 64 'crm-report ownrs'
+check_err 'that names it' 'ownrs: no such report \(did you mean owners\?\); try .crm-report -h.$'
+check_out 'the new scheme assigns tiers: a spent 150, b 40; days 2 and 1' \
+	"$(printf '1\tbig\t2\n2\tsmall\t1')" 'crm-tier --asof 2026-03-01 big'
+check_out 'the filter knows tier.big once a run is stored' 'A' \
+	"crm-ls -F name -w 'tier.big = \"big\"'"
+# One big, one small of two: shares 0.5 each; revenue 150 and 40 of 190
+# (0.7895, 0.2105); both new, there being no run before.
+check_out 'crm-report --scheme takes it' \
+	"$(printf 'tier\tcustomers\tshare\trevenue\trevenue_share\tnew\nbig\t1\t0.5000\t150.00\t0.7895\t1\nsmall\t1\t0.5000\t40.00\t0.2105\t1')" \
+	'crm-report --asof 2026-03-01 --scheme big tiers'
+check_exit 'a near miss of it is a usage error' 64 'crm-tier bgi'
+check_err 'that names it' 'bgi: no such scheme \(did you mean big\?\); try .crm-tier -h.$'
+check 'crm lists it among the schemes of crm-tier' \
+	"crm | grep -q '^  tier .*service, big\$'"
+check 'the copy'\''s manual and tables agree (its tests/tables.t passes)' \
+	"CRM_BUILD='$B' prove '$T/tests/tables.t'"
