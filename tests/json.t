@@ -2,7 +2,7 @@
 # JSON records: one shape for a customer in crm-ls, crm-show, crm-export and
 # crm-add -i json (crm(7) "JSON records"), read with jq and python3.
 . "${0%/*}/lib.sh"
-plan 33
+plan 35
 
 # Li: every kind of value; a manual tag and a rule's; purchases of 12.30
 # and 5.00 (17.30, an average of 8.65 by hand); a value and an rfm tier.
@@ -114,6 +114,11 @@ check_out 'its amount a number with its minor digits' '"amount":12.30,' \
 check_out 'crm-ls -F all -o csv: a column for every field' \
 	"id,ref,name,email,phone,company,industry,country,region,city,gender,birthday,income,occupation,source,owner,stage,intent,progress,expected_close,created,notes,tags,rule_tags,attr.color,recency,frequency,monetary,aov,tenure,first_purchase,last_purchase,last_contact,last_online,last_visit,last_inbound,open_tickets,csat,nps,expectation,satisfaction,points,p_alive,tier.rfm,tier.value,tier.presale,tier.service" \
 	'crm-ls -F all -o csv | sed -n 1p | tr -d "\r"'
+check_out 'the tags column imports back as manual tags, and only those' \
+	"$(printf '1\tvip\tmanual')" \
+	'crm-ls -F id,name,tags -o csv -w "id = 1" | crm-add -d "$TMP/c.db" -q -f - customer && crm-tag -d "$TMP/c.db" -l 1 | cut -f1-3'
+check_exit 'so a rule tag does not come back as manual' 1 \
+	'crm-ls -d "$TMP/c.db" -q -w tag.big'
 check_out 'its tags column holds the manual tags, rule_tags the rule'\''s' 'vip,big' \
 	'crm-ls -F all -o csv -w "id = 1" | /usr/bin/python3 -c "import csv, sys; r = list(csv.DictReader(sys.stdin)); print(r[0][\"tags\"] + \",\" + r[0][\"rule_tags\"])"'
 
