@@ -11,7 +11,8 @@ enum { OPT_DIR = CRM_OPT_OWN };
 
 static const struct crm_opt opts[] = {
 	{ 'F', "fields", CRM_ARG_FIELDS, "fields", "the fields to print, "
-	    "comma-separated (-F help lists them)", NULL, 0, 0 },
+	    "comma-separated (-F help lists them, -F all prints every one)",
+	    NULL, 0, 0 },
 	{ 's', "sort", CRM_ARG_SORT, "[-]field,...", "sort by these fields "
 	    "(- before one: descending), then by id", NULL, 0, 0 },
 	{ 'l', "limit", CRM_ARG_INT, "limit", "print at most limit records",
