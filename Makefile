@@ -15,7 +15,11 @@ SQLITE_LIBS != pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3
 # HMAC-SHA256 of forgotten customers' keys (forget.c): OpenSSL's libcrypto.
 CRYPTO_CFLAGS != pkg-config --cflags libcrypto 2>/dev/null || true
 CRYPTO_LIBS != pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto
-LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) -lcsv -lm
+# JSON Lines input (jsonl.c, crm-add -i json): json-c, which keeps each
+# number's text, so money is read exactly.
+JSONC_CFLAGS != pkg-config --cflags json-c 2>/dev/null || true
+JSONC_LIBS != pkg-config --libs json-c 2>/dev/null || echo -ljson-c
+LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) $(JSONC_LIBS) -lcsv -lm
 FUZZ_SECONDS = 60
 
 # make check SANITIZE=1: the same suite under AddressSanitizer and UBSan,
@@ -40,7 +44,7 @@ FAULTOBJ = $(B)/obj/fault.o
 endif
 
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS) \
-	$(FAULTDEF) -Ilibcrm
+	$(JSONC_CFLAGS) $(FAULTDEF) -Ilibcrm
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 LIBSRC = $(wildcard libcrm/*.c)
@@ -52,7 +56,7 @@ BINS = $(CMDS:%=$(B)/bin/%)
 # Fuzz harnesses (tests/fuzz/NAME.c): linked with tests/fuzz/replay.c
 # here, which replays files (make check); scripts/fuzz links them with
 # libFuzzer.
-FUZZ = parse ids vcard rule store restore assign
+FUZZ = parse ids vcard rule store restore assign jsonl
 TESTBINS = $(B)/bin/crm-unit $(FUZZ:%=$(B)/fuzz/%)
 # Shell completion, generated from the commands' --options
 # (scripts/gen-completion).

@@ -406,6 +406,165 @@ out:
 	return rc;
 }
 
+/*
+ * Where a member of a JSON record goes: a field's index, ATTR for an
+ * attribute, TAGS for the manual tags, SKIP for what the record shape
+ * computes (crm(7) "JSON records"); -1 with the error printed.
+ */
+enum { ATTR = -2, TAGS = -3, SKIP = -4 };
+
+static int
+jsonslot(const struct crm_kind *k, const struct crm_jmember *m,
+    const struct crm_loc *at)
+{
+	const struct crm_field *f;
+
+	if (k->tags && strcmp(m->name, "tags") == 0) {
+		if (m->type != CRM_J_LIST && m->type != CRM_J_NULL) {
+			crm_err(CRM_EX_DATAERR, at, "not an array of tag "
+			    "names");
+			return -1;
+		}
+		return TAGS;
+	}
+	/* An event of crm-show's timeline says its kind. */
+	if (crm_kind_owner(k) != NULL && strcmp(m->name, "type") == 0) {
+		if (m->type == CRM_J_TEXT && strcmp(m->value, k->name) == 0)
+			return SKIP;
+		crm_err(CRM_EX_DATAERR, at, "not a record of %s", k->name);
+		return -1;
+	}
+	/* crm-show's timeline, and the tiers, are not written back. */
+	if ((k->tags && strncmp(m->name, "tier.", 5) == 0 &&
+	    crm_scheme_find(m->name + 5) != NULL) || (k == crm_kind_customer() &&
+	    strcmp(m->name, "timeline") == 0))
+		return SKIP;
+	f = crm_kind_field(k, m->name);
+	if (f != NULL && ((f->flags & CRM_F_LIST) || (f->column == NULL &&
+	    !(f->flags & CRM_F_REFKEY)) || (f->flags & CRM_F_DERIVED)))
+		return SKIP;
+	if (m->type != CRM_J_TEXT && m->type != CRM_J_NULL) {
+		crm_err(CRM_EX_DATAERR, at, "not a string, a number or null");
+		return -1;
+	}
+	if (k->attrs && strncmp(m->name, "attr.", 5) == 0) {
+		if (crm_attr_key_valid(m->name + 5))
+			return ATTR;
+		crm_err(CRM_EX_DATAERR, at, "not a valid attribute name");
+		return -1;
+	}
+	if (f == NULL) {
+		crm_err(CRM_EX_DATAERR, at, "no such field of %s", k->name);
+		return -1;
+	}
+	if ((f->flags & CRM_F_READONLY) && f->type != CRM_T_ID) {
+		crm_err(CRM_EX_DATAERR, at, "is computed and cannot be "
+		    "imported");
+		return -1;
+	}
+	return crm_kind_index(k, f);
+}
+
+/*
+ * -i json: JSON Lines of the record shape crm-ls -F all -o json writes,
+ * one record a line; members the shape computes are left out.
+ */
+static int
+jsonbulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
+    const struct crm_rec *args, enum crm_wmode mode, const char *key,
+    struct idlist *ids, int allow)
+{
+	const struct crm_jmember *m;
+	struct crm_jsonl *jl = NULL;
+	struct crm_writer *w = NULL;
+	struct crm_rec r = { 0 };
+	struct crm_loc at = { NULL, 0, NULL };
+	const char *tags;
+	char msg[256];
+	int nm, i, slot, added, rc;
+	int64_t id, nadd = 0, nupd = 0;
+	long line;
+
+	if ((rc = crm_jsonl_open(&jl, cli->infile)) != CRM_EX_OK)
+		goto out;
+	at.file = crm_jsonl_name(jl);
+	if ((rc = crm_rec_init(&r, k, args->nattr + 8)) != CRM_EX_OK ||
+	    (rc = crm_writer_new(&w, st, k, mode, 1, 0)) != CRM_EX_OK ||
+	    (key != NULL && (rc = crm_writer_key(w, key)) != CRM_EX_OK))
+		goto out;
+	if (allow)
+		crm_writer_allow_forgotten(w);
+	while ((rc = crm_jsonl_next(jl, &nm, &m, &line)) == CRM_EX_OK) {
+		at.line = line;
+		/* Room for every attribute of the line, whatever came first. */
+		if (r.nattr + nm > r.cap) {
+			crm_rec_free(&r);
+			if ((rc = crm_rec_init(&r, k, args->nattr + nm + 8)) !=
+			    CRM_EX_OK)
+				goto out;
+		}
+		crm_rec_clear(&r);
+		for (i = 0; i < k->nfields; i++)
+			r.val[i] = args->val[i];
+		for (i = 0; i < args->nattr; i++)
+			r.aval[crm_rec_attr(&r, args->akey[i])] =
+			    args->aval[i];
+		tags = NULL;
+		for (i = 0; i < nm; i++) {
+			at.field = m[i].name;
+			if ((slot = jsonslot(k, &m[i], &at)) == -1) {
+				rc = CRM_EX_DATAERR;
+				goto out;
+			}
+			if (slot >= 0 && args->val[slot] != NULL) {
+				rc = crm_err(CRM_EX_USAGE, &at, "given both in "
+				    "the record and as an argument");
+				goto out;
+			}
+			if (slot >= 0)
+				r.val[slot] = m[i].value;
+			else if (slot == TAGS)
+				tags = m[i].value;
+			else if (slot == ATTR &&
+			    (slot = crm_rec_attr(&r, m[i].name)) >= 0)
+				r.aval[slot] = m[i].value;
+			else if (slot != SKIP) {
+				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+				    "memory");
+				goto out;
+			}
+		}
+		at.field = NULL;
+		if ((rc = crm_writer_put(w, &r, &at, &id, &added)) !=
+		    CRM_EX_OK)
+			goto out;
+		at.field = "tags";
+		if (tags != NULL && (rc = crm_tags_manual(st, id, tags, &at)) !=
+		    CRM_EX_OK)
+			goto out;
+		added ? nadd++ : nupd++;
+		if (!cli->quiet && (rc = keepid(ids, id)) != CRM_EX_OK)
+			goto out;
+	}
+	if (rc != CRM_EX_NONE)
+		goto out;
+	if ((rc = crm_writer_finish(w, NULL, NULL, at.file)) != CRM_EX_OK)
+		goto out;
+	snprintf(msg, sizeof msg, "%s: %lld added, %lld updated", at.file,
+	    (long long)nadd, (long long)nupd);
+	rc = crm_audit(st, k->name, 0, mode == CRM_W_UPSERT ? "import -u" :
+	    "import", msg);
+	if (rc == CRM_EX_OK && cli->dryrun && !cli->quiet)
+		fprintf(stderr, "%s: dry run: %lld to add, %lld to update; "
+		    "nothing written\n", crm_progname(), (long long)nadd,
+		    (long long)nupd);
+out:
+	crm_rec_free(&r);
+	crm_writer_free(w);
+	crm_jsonl_close(jl);
+	return rc;
+}
+
 static int
 add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
     const char *key, int allow)
@@ -436,8 +595,8 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 	    CRM_CHANGE : CRM_WRITE)) != CRM_EX_OK)
 		goto out;
 	if (cli->infile != NULL) {
-		if ((rc = bulk(cli, st, k, &args, mode, key, &ids, allow)) !=
-		    CRM_EX_OK)
+		if ((rc = (cli->infmt == CRM_IN_JSON ? jsonbulk : bulk)(cli, st,
+		    k, &args, mode, key, &ids, allow)) != CRM_EX_OK)
 			goto out;
 	} else {
 		if ((rc = crm_writer_new(&w, st, k, mode, 0, 0)) != CRM_EX_OK ||

@@ -16,10 +16,8 @@ enum { OPT_SUBJECT = CRM_OPT_OWN };
 
 /* The rows of sql (?1 = the customer) as JSON objects, comma-separated. */
 static int
-rows(struct crm_store *st, const char *sql, int64_t id,
-    const struct crm_kind *k, int single)
+rows(struct crm_store *st, const char *sql, int64_t id)
 {
-	const struct crm_field *f;
 	sqlite3_stmt *s = NULL;
 	const char *v;
 	enum crm_vt t;
@@ -32,14 +30,11 @@ rows(struct crm_store *st, const char *sql, int64_t id,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		fputs(n++ ? ",{" : "{", stdout);
 		for (c = 0; c < sqlite3_column_count(s); c++) {
-			f = k != NULL ? crm_kind_field(k, sqlite3_column_name(s,
-			    c)) : NULL;
-			if (f == NULL && sqlite3_column_type(s, c) ==
-			    SQLITE_INTEGER)
+			if (sqlite3_column_type(s, c) == SQLITE_INTEGER)
 				v = (const char *)sqlite3_column_text(s, c),
 				    t = CRM_V_NUM;
 			else
-				v = crm_field_text(f, s, c,
+				v = crm_field_text(NULL, s, c,
 				    crm_store_decimals(st), buf, sizeof buf,
 				    &t);
 			if (c > 0)
@@ -54,27 +49,10 @@ rows(struct crm_store *st, const char *sql, int64_t id,
 				crm_json_put(stdout, v);
 		}
 		putchar('}');
-		if (single)
-			break;
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? CRM_EX_OK :
 	    crm_sqlerr(st, rc);
-}
-
-/* SELECT the stored fields of kind k. */
-static void
-columns(struct crm_sql *q, const struct crm_kind *k)
-{
-	int i, n = 0;
-
-	crm_sql_add(q, "SELECT ");
-	for (i = 0; i < k->nfields; i++)
-		if (k->fields[i].column != NULL &&
-		    !(k->fields[i].flags & CRM_F_DERIVED))
-			crm_sql_add(q, "%s%s AS \"%s\"", n++ ? ", " : "",
-			    k->fields[i].column, k->fields[i].name);
-	crm_sql_add(q, " FROM %s", k->table);
 }
 
 static int
@@ -98,36 +76,29 @@ export(struct crm_cli *cli, const char *arg)
 	ids.v = NULL;
 	if (rc != CRM_EX_OK)
 		goto out;
+	/* The customer as crm-show and crm-ls -F all write it. */
 	fputs("{\"customer\":", stdout);
-	columns(&q, crm_kind_customer());
-	crm_sql_add(&q, " WHERE id = ?1");
-	if ((rc = rows(st, q.buf, id, crm_kind_customer(), 1)) != CRM_EX_OK)
+	if ((rc = crm_record_json(st, crm_kind_customer(), id, stdout, 0)) !=
+	    CRM_EX_OK)
 		goto out;
 	fputs(",\"attributes\":[", stdout);
 	if ((rc = rows(st, "SELECT key, value FROM attr WHERE customer = ?1 "
-	    "ORDER BY key", id, NULL, 0)) != CRM_EX_OK)
+	    "ORDER BY key", id)) != CRM_EX_OK)
 		goto out;
 	fputs("],\"tags\":[", stdout);
 	if ((rc = rows(st, "SELECT tag, origin, date(since, 'unixepoch') AS "
-	    "since FROM tag WHERE customer = ?1 ORDER BY tag", id, NULL, 0)) !=
+	    "since FROM tag WHERE customer = ?1 ORDER BY tag", id)) !=
 	    CRM_EX_OK)
 		goto out;
-	fputs("],\"tiers\":[", stdout);
-	if ((rc = rows(st, "SELECT r.scheme, t.tier, t.score, date(r.asof, "
-	    "'unixepoch') AS asof FROM tier AS t JOIN tier_run AS r ON r.id = "
-	    "t.run WHERE t.customer = ?1 ORDER BY r.id", id, NULL, 0)) !=
-	    CRM_EX_OK)
+	fputs("],\"tiers\":", stdout);
+	if ((rc = crm_tiers_json(st, id, stdout)) != CRM_EX_OK)
 		goto out;
-	putchar(']');
 	/* Every kind of history, in the kind table's order. */
 	for (i = 1; (k = crm_kind_nth(i)) != NULL; i++) {
 		if (crm_kind_owner(k) == NULL)
 			continue;
-		crm_sql_free(&q);
-		columns(&q, k);
-		crm_sql_add(&q, " WHERE customer = ?1 ORDER BY id");
 		printf(",\"%s\":[", k->name);
-		if ((rc = rows(st, q.buf, id, k, 0)) != CRM_EX_OK)
+		if ((rc = crm_records_json(st, k, id, stdout)) != CRM_EX_OK)
 			goto out;
 		putchar(']');
 	}
@@ -143,7 +114,7 @@ export(struct crm_cli *cli, const char *arg)
 	    "m.ts, 'unixepoch') AS ts, m.keep, r.customer, r.what, r.data "
 	    "FROM merge_row AS r JOIN merge AS m ON m.id = r.merge WHERE "
 	    "r.what != 'move' AND r.customer IN (SELECT customer FROM "
-	    "temp.person) ORDER BY r.merge, r.rowid", id, NULL, 0)) !=
+	    "temp.person) ORDER BY r.merge, r.rowid", id)) !=
 	    CRM_EX_OK)
 		goto out;
 	crm_sql_free(&q);
@@ -154,7 +125,7 @@ export(struct crm_cli *cli, const char *arg)
 	    "kind, id FROM temp.person_rec)");
 	crm_sql_add(&q, " ORDER BY id");
 	fputs("],\"audit\":[", stdout);
-	if ((rc = rows(st, q.buf, id, NULL, 0)) != CRM_EX_OK)
+	if ((rc = rows(st, q.buf, id)) != CRM_EX_OK)
 		goto out;
 	fputs("]}\n", stdout);
 out:

@@ -11,7 +11,8 @@ enum { OPT_DIR = CRM_OPT_OWN };
 
 static const struct crm_opt opts[] = {
 	{ 'F', "fields", CRM_ARG_FIELDS, "fields", "the fields to print, "
-	    "comma-separated (-F help lists them)", NULL, 0, 0 },
+	    "comma-separated (-F help lists them, -F all prints every one)",
+	    NULL, 0, 0 },
 	{ 's', "sort", CRM_ARG_SORT, "[-]field,...", "sort by these fields "
 	    "(- before one: descending), then by id", NULL, 0, 0 },
 	{ 'l', "limit", CRM_ARG_INT, "limit", "print at most limit records",
@@ -111,6 +112,7 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	struct crm_sql q = { 0 };
 	struct crm_out *o = NULL;
 	sqlite3_stmt *s = NULL;
+	char *all = NULL;
 	long n = 0;
 	int rc;
 
@@ -126,20 +128,20 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 		flist = VCARD_FIELDS;
 	} else if (dir != NULL)
 		return crm_err(CRM_EX_USAGE, NULL, "--dir: only with -o vcard");
-	if ((rc = crm_cols_parse(&cols, k, "-F", flist != NULL ? flist :
+	/* -F all: every field, the store's attributes among them. */
+	if ((flist == NULL || strcmp(flist, "all") != 0) &&
+	    (rc = crm_cols_parse(&cols, k, "-F", flist != NULL ? flist :
 	    k->deflist)) != CRM_EX_OK)
 		return rc;
 	/* Check the filter before touching the store. */
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_stats_historic(st, &q.hist)) != CRM_EX_OK)
 		goto out;
+	if (cols.n == 0 && ((rc = crm_fields_all(st, k, &all)) != CRM_EX_OK ||
+	    (rc = crm_cols_parse(&cols, k, "-F", all)) != CRM_EX_OK))
+		goto out;
 	crm_sql_add(&q, "SELECT ");
-	for (int i = 0; i < cols.n; i++) {
-		const struct crm_field *f;
-
-		crm_sql_add(&q, "%s", i ? ", " : "");
-		crm_field_sql(&q, k, cols.names[i], &f);
-	}
+	crm_cols_select(&q, k, &cols, cli->fmt == CRM_FMT_JSON);
 	crm_sql_add(&q, " FROM %s", k->from);
 	if (cli->where != NULL) {
 		crm_sql_add(&q, " WHERE ");
@@ -185,6 +187,7 @@ out:
 	sqlite3_finalize(s);
 	crm_sql_free(&q);
 	crm_cols_free(&cols);
+	free(all);
 	crm_store_close(st);
 	return rc;
 }

@@ -12,7 +12,7 @@
 #include "crm.h"
 
 
-/* Where name/value pairs go: tsv lines, a table, or a JSON object. */
+/* Where name/value pairs go: tsv lines or a table (JSON: record.c). */
 struct shower {
 	enum crm_fmt	 fmt;
 	struct crm_out	*table;
@@ -28,15 +28,6 @@ pair(struct shower *sh, const char *name, enum crm_vt t, const char *v)
 	if (v == NULL)
 		return;
 	switch (sh->fmt) {
-	case CRM_FMT_JSON:
-		fputs(sh->n++ ? "," : "{", stdout);
-		crm_json_put(stdout, name);
-		putchar(':');
-		if (t == CRM_V_NUM)
-			fputs(v, stdout);
-		else
-			crm_json_put(stdout, v);
-		break;
 	case CRM_FMT_TABLE:
 	case CRM_FMT_CSV:
 		/* Values of many kinds share the column: none right-aligned. */
@@ -120,7 +111,6 @@ fields(struct shower *sh, const struct crm_kind *k, sqlite3_stmt *s,
 static int
 timeline(struct crm_store *st, struct shower *sh, int64_t id)
 {
-	struct shower one = *sh;
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL, **rec = NULL;
 	const struct crm_kind *k;
@@ -163,11 +153,13 @@ timeline(struct crm_store *st, struct shower *sh, int64_t id)
 		}
 		crm_time_fmt(sqlite3_column_int64(s, 0), when, sizeof when);
 		if (sh->fmt == CRM_FMT_JSON) {
-			/* Every field of the record, with its type. */
+			/* The record as crm-ls -F all writes it, typed. */
 			fputs(ev++ ? "," : "", stdout);
-			one.n = 0;
-			pair(&one, "type", CRM_V_STR, k->name);
-			fields(&one, k, rec[n], 0);
+			if ((rc = crm_record_json(st, k, sqlite3_column_int64(s,
+			    2), stdout, 1)) != CRM_EX_OK)
+				goto out;
+			fputs(",\"type\":", stdout);
+			crm_json_put(stdout, k->name);
 			putchar('}');
 		} else {
 			if ((mem = open_memstream(&text, &len)) == NULL) {
@@ -208,8 +200,19 @@ show1(struct crm_store *st, struct shower *sh, int64_t id)
 	static const char *const names[] = { "field", "value" };
 	const struct crm_kind *k = crm_kind_customer();
 	sqlite3_stmt *s = NULL;
-	int rc, ntags = 0;
+	int rc;
 
+	/* JSON: the record crm-ls -F all writes, and its timeline. */
+	if (sh->fmt == CRM_FMT_JSON) {
+		if ((rc = crm_record_json(st, k, id, stdout, 1)) == CRM_EX_NONE)
+			rc = crm_err(CRM_EX_NONE, NULL, "%lld: no such "
+			    "customer", (long long)id);
+		sh->n = 1;
+		if (rc == CRM_EX_OK && (rc = timeline(st, sh, id)) ==
+		    CRM_EX_OK)
+			fputs("}\n", stdout);
+		return rc;
+	}
 	if ((rc = selectall(st, k, sh->hist, 0, &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_int64(s, 99, id);
@@ -243,19 +246,9 @@ show1(struct crm_store *st, struct shower *sh, int64_t id)
 	    "customer = ? ORDER BY tag", &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
-	if (sh->fmt == CRM_FMT_JSON)
-		fputs(",\"tags\":[", stdout);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sh->fmt != CRM_FMT_JSON) {
-			pair(sh, "tag", CRM_V_STR, (const char *)
-			    sqlite3_column_text(s, 1));
-			continue;
-		}
-		fputs(ntags++ ? "," : "", stdout);
-		crm_json_put(stdout, (const char *)sqlite3_column_text(s, 0));
-	}
-	if (sh->fmt == CRM_FMT_JSON)
-		putchar(']');
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		pair(sh, "tag", CRM_V_STR, (const char *)
+		    sqlite3_column_text(s, 1));
 	sqlite3_finalize(s);
 	s = NULL;
 	/* Tiers: the latest run of each scheme that placed the customer. */
@@ -275,21 +268,9 @@ show1(struct crm_store *st, struct shower *sh, int64_t id)
 	if ((rc = selectall(st, k, sh->hist, 1, &s)) != CRM_EX_OK)
 		goto out;
 	sqlite3_bind_int64(s, 99, id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		struct shower stats = *sh;
-
-		if (sh->fmt == CRM_FMT_JSON) {
-			fputs(",\"stats\":", stdout);
-			stats.n = 0;
-		}
-		fields(&stats, k, s, 1);
-		if (sh->fmt == CRM_FMT_JSON)
-			fputs(stats.n ? "}" : "{}", stdout);
-	}
-	if ((rc = timeline(st, sh, id)) != CRM_EX_OK)
-		goto out;
-	if (sh->fmt == CRM_FMT_JSON)
-		fputs("}\n", stdout);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		fields(sh, k, s, 1);
+	rc = timeline(st, sh, id);
 out:
 	crm_out_free(sh->table);
 	sh->table = NULL;

@@ -25,7 +25,7 @@ static const struct crm_opt commons[] = {
 	{ 'f', "file", CRM_ARG_FILE, "file", "read records from FILE (- is "
 	    "standard input)", NULL, 0, 0 },
 	{ 'i', "input", CRM_ARG_ENUM, "fmt", "input format (default: from "
-	    "the start)", "csv,tsv,vcard", 0, 0 },
+	    "the start)", "csv,tsv,vcard,json", 0, 0 },
 	{ 'n', "dry-run", CRM_ARG_NONE, NULL, "dry run: validate and "
 	    "report, write nothing", NULL, 0, 0 },
 	{ 'q', "quiet", CRM_ARG_NONE, NULL, "quiet: only the exit status",

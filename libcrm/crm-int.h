@@ -212,6 +212,13 @@ void	crm_vcard_close(struct crm_vcard *);
 /* ---- out.c: the writers -------------------------------------------------- */
 /* Parse a -o argument; -1 when unknown. */
 int	crm_fmt_parse(const char *);
+/*
+ * In JSON, end the row leaving its object open, for the caller to add
+ * members and the closing brace; else as crm_out_endrow.
+ */
+void	crm_out_endrow_open(struct crm_out *);
+/* Write "a,b" as the JSON array ["a","b"] ("" is []). */
+void	crm_json_list(FILE *, const char *);
 
 /* ---- query.c: SQL text with bound values -------------------------------- */
 void	crm_sql_double(struct crm_sql *, double);

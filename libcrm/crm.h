@@ -51,6 +51,7 @@ enum crm_infmt {
 	CRM_IN_CSV,
 	CRM_IN_TSV,
 	CRM_IN_VCARD,
+	CRM_IN_JSON,	/* JSON Lines (crm-add) */
 };
 
 /* Long-only option values handed back by crm_cli_next. */
@@ -455,6 +456,7 @@ enum {
 	 * after the end of tomorrow (UTC) by the real clock, not --asof.
 	 */
 	CRM_F_EVENT = 1 << 9,
+	CRM_F_LIST = 1 << 10,		/* comma-joined; a JSON array */
 };
 
 /* A stored field derived from another on every write (a match key). */
@@ -573,6 +575,35 @@ void	crm_csv_close(struct crm_csv *);
 int	crm_csv_vcard(const struct crm_csv *);
 /* For vCards: the store they go to (see crm_vcard_store). */
 void	crm_csv_store(struct crm_csv *, struct crm_store *);
+
+/* ---- jsonl.c: reading JSON Lines through json-c ------------------------ */
+
+struct crm_jsonl;
+
+/* A member of a line's object. */
+enum crm_jtype {
+	CRM_J_NULL,
+	CRM_J_TEXT,	/* a string, or a number as it was written */
+	CRM_J_LIST,	/* an array of names: value joined by commas */
+	CRM_J_OTHER,	/* true, false, an object, another array */
+};
+struct crm_jmember {
+	const char	*name;
+	const char	*value;	/* NULL but for text or a list */
+	enum crm_jtype	 type;
+};
+
+/* Open path ("-" for stdin); CRM_EX_NOINPUT for a missing file. */
+int	crm_jsonl_open(struct crm_jsonl **, const char *path);
+/*
+ * The members of the next line's object, valid until the next call (blank
+ * lines skipped); *line its line.  CRM_EX_OK, CRM_EX_NONE at the end, or
+ * CRM_EX_DATAERR (printed, file:line) for a line that is not one object.
+ */
+int	crm_jsonl_next(struct crm_jsonl *, int *n,
+	    const struct crm_jmember **, long *line);
+const char *crm_jsonl_name(const struct crm_jsonl *);
+void	crm_jsonl_close(struct crm_jsonl *);
 
 /* ---- norm.c: keys of likely duplicates ------------------------------- */
 
@@ -897,6 +928,8 @@ enum crm_vt {
 	CRM_V_STR,
 	CRM_V_NUM,	/* printed bare in JSON */
 	CRM_V_BOOL,
+	CRM_V_LIST,	/* comma-separated: an array of strings in JSON */
+	CRM_V_JSON,	/* JSON text, written as it is in JSON */
 };
 
 struct crm_out;
@@ -944,7 +977,7 @@ struct crm_tab {
 	char		**cols;
 	char		*num;		/* per column: a number */
 	char		**cells;
-	char		*money;		/* per cell: money (a string in JSON) */
+	char		*money;		/* per cell: money */
 	size_t		 ncells, cap;
 	enum crm_chart	 chart;
 	int		 val, val2;	/* chart columns; val2 -1: none */
@@ -1095,6 +1128,7 @@ struct crm_cols {
 	int			  n;
 	char			**names;
 	const struct crm_field	**fields;	/* NULL for attr/tag columns */
+	int			  json;		/* selected as JSON */
 };
 /*
  * Parse "id,name,attr.x" for kind; unknown names, or more than
@@ -1121,6 +1155,36 @@ int	crm_out_rows(struct crm_store *, struct crm_out *,
 /* Emit one result row (columns from first) through out. */
 void	crm_cols_row(const struct crm_cols *, struct sqlite3_stmt *, int first,
 	    int decimals, struct crm_out *);
+
+/* ---- record.c: a record with every field (crm(7) "JSON records") ------ */
+
+/*
+ * The fields of -F all for kind k, comma-separated into *list (malloc'd):
+ * every field but the match keys, in the kind's order, with attr.KEY for
+ * each key the store holds before the metrics, and tier.SCHEME for each
+ * scheme after them (customers).
+ */
+int	crm_fields_all(struct crm_store *, const struct crm_kind *,
+	    char **list);
+/*
+ * Append the SQL of cols (alias c) to q, separated by commas; json: each
+ * tier.SCHEME as its JSON object, written so by crm_cols_row.
+ */
+void	crm_cols_select(struct crm_sql *, const struct crm_kind *,
+	    struct crm_cols *, int json);
+/*
+ * Record id of kind k with every field as one JSON object on fp, as crm-ls
+ * -F all -o json writes it, but with no newline; open: without its closing
+ * brace either, for the caller to add members.  CRM_EX_NONE (not printed)
+ * when there is no such record.
+ */
+int	crm_record_json(struct crm_store *, const struct crm_kind *,
+	    int64_t id, FILE *, int open);
+/* Every tier a customer was given, oldest first: a JSON array of tiers. */
+int	crm_tiers_json(struct crm_store *, int64_t customer, FILE *);
+/* Every record of history kind k of a customer so, comma-separated. */
+int	crm_records_json(struct crm_store *, const struct crm_kind *,
+	    int64_t customer, FILE *);
 
 /* ---- filter.c: the filter language --------------------------------------- */
 
@@ -1231,6 +1295,13 @@ int	crm_tag_add(struct crm_store *, const char *tag,
 	    const struct crm_ids *, int64_t *changed);
 int	crm_tag_del(struct crm_store *, const char *tag,
 	    const struct crm_ids *, int64_t *changed);
+/*
+ * The manual tags of a customer become those of list ("a,b"; "" none): a
+ * tag not listed goes unless a rule set it; one listed a rule set becomes
+ * manual.  A name that is no tag's is CRM_EX_DATAERR, printed at at.
+ */
+int	crm_tags_manual(struct crm_store *, int64_t id, const char *list,
+	    const struct crm_loc *at);
 
 /* ---- forget.c: erasing a person, and keeping them erased -------------- */
 

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crm.h"
+#include "crm-int.h"
 
 /* 5^q, 0 <= q <= 55, as its high and low 64 bits. */
 static const uint64_t pow5[56][2] = {

@@ -81,10 +81,18 @@ static const struct crm_field customer_fields[] = {
 	{ "phone_key", "phone_key", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_DERIVED | CRM_F_PERSONAL, "phone_key",
 	    NULL },
-	/* Computed: every tag, comma-joined in order. */
-	{ "tags", NULL, "(SELECT group_concat(tag, ',') FROM (SELECT tag "
-	    "FROM tag WHERE tag.customer = c.id ORDER BY tag))", NULL,
-	    CRM_T_TEXT, 0, 0, NULL, NULL, CRM_F_READONLY, "tags", NULL },
+	/*
+	 * Computed lists, comma-joined in order (arrays in JSON): the manual
+	 * tags, which a tags column imports back, and those rules set.
+	 */
+	{ "tags", NULL, "coalesce((SELECT group_concat(tag, ',') FROM (SELECT "
+	    "tag FROM tag WHERE tag.customer = c.id AND origin = 'manual' "
+	    "ORDER BY tag)), '')", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	    CRM_F_READONLY | CRM_F_LIST, "tags", NULL },
+	{ "rule_tags", NULL, "coalesce((SELECT group_concat(tag, ',') FROM "
+	    "(SELECT tag FROM tag WHERE tag.customer = c.id AND origin != "
+	    "'manual' ORDER BY tag)), '')", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	    CRM_F_READONLY | CRM_F_LIST, "rule_tags", NULL },
 	/* Day counts: whole calendar days up to the --asof day. */
 	METRIC("recency", CRM_T_DAYS),
 	METRIC("frequency", CRM_T_INT),

@@ -108,6 +108,25 @@ crm_json_put(FILE *fp, const char *s)
 	putc('"', fp);
 }
 
+void
+crm_json_list(FILE *fp, const char *s)
+{
+	const char *p, *e;
+	char *item;
+
+	putc('[', fp);
+	for (p = s; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		if ((item = strndup(p, e - p)) == NULL)
+			break;
+		if (p != s)
+			putc(',', fp);
+		crm_json_put(fp, item);
+		free(item);
+	}
+	putc(']', fp);
+}
+
 static void
 csv_put(FILE *fp, const char *s)
 {
@@ -377,8 +396,10 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 		putc(':', fp);
 		if (t == CRM_V_NULL)
 			fputs("null", fp);
-		else if (t == CRM_V_NUM || t == CRM_V_BOOL)
+		else if (t == CRM_V_NUM || t == CRM_V_BOOL || t == CRM_V_JSON)
 			fputs(s, fp);
+		else if (t == CRM_V_LIST)
+			crm_json_list(fp, s);
 		else
 			crm_json_put(fp, s);
 		break;
@@ -405,6 +426,19 @@ crm_out_num(struct crm_out *o, const char *fmt, double v)
 
 	snprintf(buf, sizeof buf, fmt, v);
 	crm_out_cell(o, CRM_V_NUM, buf);
+}
+
+void
+crm_out_endrow_open(struct crm_out *o)
+{
+	if (o->fmt != CRM_FMT_JSON) {
+		crm_out_endrow(o);
+		return;
+	}
+	if (o->col == 0)
+		putc('{', o->fp);
+	o->col = 0;
+	o->rows++;
 }
 
 void

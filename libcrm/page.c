@@ -266,11 +266,10 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 	for (r = 0; r < crm_tab_rows(t); r++) {
 		if (json)
 			crm_out_cell(o, CRM_V_STR, t->name);
-		/* Money is a decimal string in JSON, as crm-ls writes it. */
+		/* Money is a number in JSON too, as crm-ls writes it. */
 		for (c = 0; c < t->ncols; c++)
-			crm_out_cell(o, t->num[c] && !(json &&
-			    t->money[r * t->ncols + c]) ? CRM_V_NUM :
-			    CRM_V_STR, crm_tab_at(t, r, c));
+			crm_out_cell(o, t->num[c] ? CRM_V_NUM : CRM_V_STR,
+			    crm_tab_at(t, r, c));
 		if (extra) {
 			bar(b, sizeof b, mx > 0 ? fabs(num(t, r, t->val)) /
 			    mx : 0, 20);

@@ -142,9 +142,13 @@ crm_field_text(const struct crm_field *f, sqlite3_stmt *s, int c,
 		crm_time_fmt(sqlite3_column_int64(s, c), buf, n);
 		return buf;
 	case CRM_T_MONEY:
+		/* A JSON number with every minor digit: 12.30. */
+		*t = CRM_V_NUM;
 		crm_money_fmt(sqlite3_column_int64(s, c), decimals, buf, n);
 		return buf;
 	default:
+		if (f != NULL && (f->flags & CRM_F_LIST))
+			*t = CRM_V_LIST;
 		break;
 	}
 	return (const char *)sqlite3_column_text(s, c);
@@ -154,6 +158,13 @@ const char *
 crm_cols_text(const struct crm_cols *cols, sqlite3_stmt *s, int i, int first,
     int decimals, char *buf, size_t n, enum crm_vt *t)
 {
+	/* A tier is an object in JSON (crm_cols_select). */
+	if (cols->json && cols->fields[i] == NULL &&
+	    strncmp(cols->names[i], "tier.", 5) == 0) {
+		*t = sqlite3_column_type(s, first + i) == SQLITE_NULL ?
+		    CRM_V_NULL : CRM_V_JSON;
+		return (const char *)sqlite3_column_text(s, first + i);
+	}
 	/* tag.NAME is a truth value. */
 	if (cols->fields[i] == NULL &&
 	    strncmp(cols->names[i], "tag.", 4) == 0 &&

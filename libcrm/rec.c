@@ -1764,3 +1764,50 @@ crm_tag_del(struct crm_store *st, const char *tag, const struct crm_ids *ids,
 	return tagop(st, "DELETE FROM tag WHERE customer = ?1 AND tag = ?2 "
 	    "AND ?3 IS NOT NULL", tag, ids, changed);
 }
+
+/*
+ * The manual tags of customer id become those of list (comma-separated,
+ * "" for none): the manual ones not listed go, the listed ones are added
+ * or, when a rule set them, made manual (as crm_tag_add); a rule's tag
+ * not listed stays the rule's.
+ */
+int
+crm_tags_manual(struct crm_store *st, int64_t id, const char *list,
+    const struct crm_loc *at)
+{
+	sqlite3_stmt *s = NULL;
+	struct crm_ids one = { NULL, 1, 1 };
+	char *dup, *p, *tag;
+	int64_t changed;
+	int rc;
+
+	if ((dup = strdup(list)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	for (p = dup; *dup != '\0' && (tag = strsep(&p, ",")) != NULL;)
+		if (!crm_tag_valid(tag)) {
+			rc = crm_err(CRM_EX_DATAERR, at, "\"%s\" is not a tag "
+			    "name", tag);
+			goto out;
+		}
+	free(dup);
+	if ((dup = strdup(list)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	/* Each name once in ',list,', so instr finds whole names only. */
+	if ((rc = crm_prepare(st, "DELETE FROM tag WHERE customer = ?1 AND "
+	    "origin = 'manual' AND instr(',' || ?2 || ',', ',' || tag || ',') "
+	    "= 0", &s)) != CRM_EX_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, list, -1, SQLITE_STATIC);
+	if ((rc = crm_step(st, s)) != CRM_EX_OK)
+		goto out;
+	one.v = &id;
+	for (p = dup; *dup != '\0' && (tag = strsep(&p, ",")) != NULL;)
+		if ((rc = crm_tag_add(st, tag, &one, &changed)) != CRM_EX_OK)
+			goto out;
+	rc = CRM_EX_OK;
+out:
+	sqlite3_finalize(s);
+	free(dup);
+	return rc;
+}

@@ -60,14 +60,16 @@ assert rows[0] == [\"id\", \"name\", \"notes\"], rows
 assert rows[2] == [\"2\", \"Smith, Anna\", \"two\nlines\"], rows
 assert rows[1][2] == \"likes \\\"green\\\" tea\", rows
 assert len(rows) == 5" "$TMP/o.csv"'
-check '-o json: JSON Lines, unset as null, numbers as numbers, money as text' \
+check '-o json: JSON Lines, unset as null, numbers as numbers, money a number with its minor digits, tags an array' \
 	'crm-ls -o json -F id,name,intent,income,birthday,tags,tag.vip > "$TMP/o.json" && /usr/bin/python3 -c "
 import json, sys
-o = [json.loads(l) for l in open(sys.argv[1])]
+from decimal import Decimal
+o = [json.loads(l, parse_float=Decimal) for l in open(sys.argv[1])]
 assert len(o) == 4
-assert o[0] == {\"id\": 1, \"name\": \"张伟\", \"intent\": 4, \"income\": \"1200.50\", \"birthday\": \"1990-01-31\", \"tags\": \"vip\", \"tag.vip\": True}, o[0]
+assert o[0] == {\"id\": 1, \"name\": \"张伟\", \"intent\": 4, \"income\": Decimal(\"1200.50\"), \"birthday\": \"1990-01-31\", \"tags\": [\"vip\"], \"tag.vip\": True}, o[0]
+assert str(o[0][\"income\"]) == \"1200.50\", o[0]
 assert o[1][\"tag.vip\"] is False, o[1]
-assert o[2][\"intent\"] is None and o[2][\"tags\"] is None, o[2]" "$TMP/o.json"'
+assert o[2][\"intent\"] is None and o[2][\"tags\"] == [], o[2]" "$TMP/o.json"'
 check '-o table aligns CJK by display width' 'crm-ls -o table -F name,city > "$TMP/o.txt" && /usr/bin/python3 -c "
 import sys, unicodedata
 w = lambda s: sum(2 if unicodedata.east_asian_width(c) in \"WF\" else 1 for c in s)

@@ -4,8 +4,8 @@
 # without libFuzzer (tests/fuzz/replay.c) and, with SANITIZE=1, under ASan
 # and UBSan.  scripts/fuzz runs the same harnesses with libFuzzer.
 . "${0%/*}/lib.sh"
-plan 7
-for h in parse ids vcard rule store restore assign; do
+plan 8
+for h in parse ids vcard rule store restore assign jsonl; do
 	n=$(ls "$TESTS/fuzz/corpus/$h" | wc -l)
 	# Each file replayed prints one line: a harness that dies (a signal,
 	# a sanitizer's report) stops short of n lines or exits non-zero.

@@ -143,13 +143,14 @@ crm-report $A -o csv segments --by owner | /usr/bin/python3 -c '
 import csv, sys
 r = list(csv.reader(sys.stdin))
 assert r[0] == [\"owner\", \"customers\", \"revenue\", \"share\"] and r[1] == [\"bob\", \"2\", \"210.00\", \"0.5060\"], r'"
-check 'json: JSON Lines naming their report, numbers as numbers, money as decimal strings' "
+check 'json: JSON Lines naming their report, numbers as numbers, money as numbers with their minor digits' "
 crm-report $A -o json all | /usr/bin/python3 -c '
 import json, sys
-rows = [json.loads(l) for l in sys.stdin]
+from decimal import Decimal
+rows = [json.loads(l, parse_float=Decimal) for l in sys.stdin]
 assert {r[\"report\"] for r in rows} >= {\"summary\", \"sla\", \"segments\", \"cohort\", \"tiers\", \"satisfaction\", \"effort\", \"churn\", \"forecast\"}, rows[:3]
 s = {r[\"name\"]: r[\"value\"] for r in rows if r[\"report\"] == \"summary\"}
-assert s[\"customers\"] == 4 and s[\"revenue\"] == \"415.00\" and s[\"repeat_rate\"] == 0.6667, s'"
+assert s[\"customers\"] == 4 and str(s[\"revenue\"]) == \"415.00\" and str(s[\"repeat_rate\"]) == \"0.6667\", s'"
 check 'html: one valid page, tables and charts, no script, nothing fetched' "
 crm-report $A -o html all | /usr/bin/python3 -c '
 import sys

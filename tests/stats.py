@@ -143,7 +143,10 @@ def ls(*args):
     if out.returncode != 0:
         fail("%s: exit %d: %s" % (" ".join(cmd), out.returncode,
                                   out.stderr.strip()))
-    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    # Money is a JSON number written with its minor digits: kept as that
+    # text ("17.30"), so the digits are compared too.
+    rows = [json.loads(line, parse_float=str)
+            for line in out.stdout.splitlines()]
     if not rows:
         fail("%s: printed nothing" % " ".join(cmd))
     return rows
