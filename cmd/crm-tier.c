@@ -63,6 +63,9 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if (o != NULL && (rc = crm_out_order(o, cli->sort, cli->limit)) !=
+	    CRM_EX_OK)
+		goto out;
 	/* A score is a number or text, as the scheme says. */
 	types[2] = changes ? 's' : sch->score;
 	if ((rc = crm_out_rows(st, o, s, types, &shown)) != CRM_EX_OK)
@@ -106,7 +109,7 @@ main(int argc, char *argv[])
 	char wbuf[64];
 	int c, changes = 0;
 
-	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHAsl");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_WINDOW:

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-tier: the four schemes on hand-computed cases, runs, --changes.
 . "${0%/*}/lib.sh"
-plan 24
+plan 26
 
 { echo ref,name,stage,intent,progress,expected_close
   for i in 1 2 3 4 5 6 7 8 9 10; do echo "K$i,Cust $i,customer,,,"; done
@@ -40,6 +40,13 @@ tiers() {
 K='K1 K2 K3 K4 K5 K6 K7 K8 K9 K10'
 check_out 'value: A while the share before is under 80 %, B under 95 %' 'A|A|A|B|B|B|C|C|C|C' "tiers value 2 $K"
 check_out 'value: the score is the revenue' '500.00' 'tiers value 3 K1'
+# -s and -l on the printed customers; sort(1) orders the same run by hand.
+check_out '-s -score -l 3: the three highest scores, highest first' \
+	"$(crm-tier -n $A value | sort -t "$(printf '\t')" -k3,3nr -k1,1n | head -3)" \
+	"crm-tier -n $A -s -score -l 3 value"
+check_out '-s tier,-id: by tier, then by id descending' \
+	"$(crm-tier -n $A value | sort -t "$(printf '\t')" -k2,2 -k1,1nr | cut -f1 | paste -sd ' ')" \
+	"crm-tier -n $A -s tier,-id value | cut -f1 | paste -sd ' '"
 check_out 'rfm scores: R reversed, equal values share a score' \
 	'555|555|444|444|333|333|222|222|111|111' "tiers rfm 3 $K"
 check_out 'rfm segments from the R x F grid' \
