@@ -15,7 +15,10 @@ SQLITE_LIBS != pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3
 # HMAC-SHA256 of forgotten customers' keys (forget.c): OpenSSL's libcrypto.
 CRYPTO_CFLAGS != pkg-config --cflags libcrypto 2>/dev/null || true
 CRYPTO_LIBS != pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto
-LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) -lcsv -lm
+# -o xlsx (xlsx.c): libxlsxwriter, which brings zlib.
+XLSX_CFLAGS != pkg-config --cflags xlsxwriter 2>/dev/null || true
+XLSX_LIBS != pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz
+LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) $(XLSX_LIBS) -lcsv -lm
 FUZZ_SECONDS = 60
 
 # make check SANITIZE=1: the same suite under AddressSanitizer and UBSan,
@@ -40,6 +43,7 @@ FAULTOBJ = $(B)/obj/fault.o
 endif
 
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS) \
+	$(XLSX_CFLAGS) \
 	$(FAULTDEF) -Ilibcrm
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
