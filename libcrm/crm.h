@@ -1078,7 +1078,8 @@ void	crm_xlsx_num(struct crm_xlsx *, enum crm_xt, double);
 /* End the row; a full sheet goes on in another.  The status so far. */
 int	crm_xlsx_endrow(struct crm_xlsx *);
 /*
- * Write the workbook (rc CRM_EX_OK) or drop it, and free; accepts NULL.
+ * Write the workbook (rc CRM_EX_OK, or CRM_EX_NONE: nothing selected) or
+ * drop it, and free; accepts NULL.
  * Returns rc, else the first error.
  */
 int	crm_xlsx_close(struct crm_xlsx *, int rc);

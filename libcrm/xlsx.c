@@ -354,7 +354,7 @@ crm_xlsx_close(struct crm_xlsx *x, int rc)
 {
 	lxw_error e;
 	size_t i;
-	int c;
+	int c, ok;
 
 	if (x == NULL)
 		return rc;
@@ -362,19 +362,22 @@ crm_xlsx_close(struct crm_xlsx *x, int rc)
 		finish(&x->sheets[i]);
 		free(x->sheets[i].width);
 	}
+	/* Nothing selected still writes the header (as csv does). */
+	ok = rc == CRM_EX_OK || rc == CRM_EX_NONE;
 	/* A workbook without a sheet does not open: give it an empty one. */
-	if (x->nsheets == 0 && rc == CRM_EX_OK)
+	if (x->nsheets == 0)
 		workbook_add_worksheet(x->wb, NULL);
-	if ((e = workbook_close(x->wb)) != LXW_NO_ERROR && rc == CRM_EX_OK)
+	if ((e = workbook_close(x->wb)) != LXW_NO_ERROR && ok)
 		rc = crm_err(CRM_EX_IOERR, NULL, "%s: %s", x->tmp ? "standard "
 		    "output" : x->path, lxw_strerror(e));
-	if (rc == CRM_EX_OK && x->err != CRM_EX_OK)
+	if (ok && x->err != CRM_EX_OK)
 		rc = x->err;
+	ok = rc == CRM_EX_OK || rc == CRM_EX_NONE;
 	if (x->tmp) {
-		if (rc == CRM_EX_OK)
-			rc = copyout(x->path);
+		if (ok && (c = copyout(x->path)) != CRM_EX_OK)
+			rc = c;
 		unlink(x->path);
-	} else if (rc != CRM_EX_OK)
+	} else if (!ok)
 		unlink(x->path);
 	for (c = 0; c < x->ncols; c++)
 		free(x->cols[c]);
