@@ -1402,16 +1402,16 @@ static const struct report {
 	const char	*does;		/* one line, for help */
 	int		(*run)(struct ctx *);
 	/* Its tables (--table, crm-report(1)), the main one first; NULL:
-	 * the tier schemes. */
+	 * one, named after the report.  tiers has one per scheme. */
 	const char	*tables;
 } reports[] = {
 	{ "summary", "customers, active, revenue, aov, repeat rate, NPS, CSAT",
-	    summary, "summary" },
+	    summary, NULL },
 	{ "segments", "customers and revenue by any fields (--by)",
-	    segments, "segments" },
+	    segments, NULL },
 	{ "tiers", "tier sizes and the migration from the run before",
 	    tiers_report, NULL },
-	{ "cohort", "retention by first-purchase period", cohort, "cohort" },
+	{ "cohort", "retention by first-purchase period", cohort, NULL },
 	{ "sla", "ticket response and resolution against the promise", sla,
 	    "sla,response" },
 	{ "satisfaction", "CSAT, NPS, expectation x satisfaction",
@@ -1421,7 +1421,7 @@ static const struct report {
 	{ "churn", "at-risk customers and revenue by tier and owner",
 	    churn_report, "tier,owner" },
 	{ "forecast", "expected purchases and revenue by month", forecast,
-	    "forecast" },
+	    NULL },
 };
 
 #define NREPORTS	(int)(sizeof reports / sizeof reports[0])
@@ -1441,7 +1441,7 @@ pick_table(struct ctx *x, const struct report *r)
 	size_t n = 0;
 	int rc;
 
-	if (r->tables == NULL) {
+	if (r->run == tiers_report) {
 		if ((rc = crm_scheme_get("--table", x->table, &sch)) !=
 		    CRM_EX_OK)
 			return rc;
@@ -1452,7 +1452,8 @@ pick_table(struct ctx *x, const struct report *r)
 		x->scheme = x->table;
 		return CRM_EX_OK;
 	}
-	snprintf(buf, sizeof buf, "%s", r->tables);
+	snprintf(buf, sizeof buf, "%s", r->tables != NULL ? r->tables :
+	    r->name);
 	for (p = buf; n < 16 && (tok = strsep(&p, ",")) != NULL;)
 		if (strcmp((names[n++] = tok), x->table) == 0)
 			return CRM_EX_OK;

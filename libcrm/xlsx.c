@@ -216,11 +216,14 @@ crm_xlsx_sheet(struct crm_xlsx *x, const char *name, const char *title,
 	free(x->cols);
 	x->ncols = 0;
 	if ((x->cols = calloc(ncols + 1, sizeof *x->cols)) == NULL)
-		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	for (c = 0; c < ncols; c++)
+		return (x->err = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+		    "memory"));
+	for (c = 0; c < ncols; c++) {
 		if ((x->cols[c] = strdup(cols[c])) == NULL)
-			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	x->ncols = ncols;
+			return (x->err = crm_err(CRM_EX_SOFTWARE, NULL, "out "
+			    "of memory"));
+		x->ncols = c + 1;
+	}
 	snprintf(x->name, sizeof x->name, "%s", name);
 	return (x->err = newsheet(x, title, note));
 }
