@@ -1401,27 +1401,36 @@ static const struct report {
 	const char	*name;
 	const char	*does;		/* one line, for help */
 	int		(*run)(struct ctx *);
-	/* Its tables (--table, crm-report(1)), the main one first; NULL:
-	 * one, named after the report.  tiers has one per scheme. */
-	const char	*tables;
 } reports[] = {
 	{ "summary", "customers, active, revenue, aov, repeat rate, NPS, CSAT",
-	    summary, NULL },
+	    summary },
 	{ "segments", "customers and revenue by any fields (--by)",
-	    segments, NULL },
+	    segments },
 	{ "tiers", "tier sizes and the migration from the run before",
-	    tiers_report, NULL },
-	{ "cohort", "retention by first-purchase period", cohort, NULL },
-	{ "sla", "ticket response and resolution against the promise", sla,
-	    "sla,response" },
+	    tiers_report },
+	{ "cohort", "retention by first-purchase period", cohort },
+	{ "sla", "ticket response and resolution against the promise", sla },
 	{ "satisfaction", "CSAT, NPS, expectation x satisfaction",
-	    satisfaction, "satisfaction,grid,scores" },
-	{ "effort", "contacts per service grade against the targets", effort,
-	    "grade,owner" },
+	    satisfaction },
+	{ "effort", "contacts per service grade against the targets", effort },
 	{ "churn", "at-risk customers and revenue by tier and owner",
-	    churn_report, "tier,owner" },
-	{ "forecast", "expected purchases and revenue by month", forecast,
-	    NULL },
+	    churn_report },
+	{ "forecast", "expected purchases and revenue by month", forecast },
+};
+
+/*
+ * The tables of the reports that have more than one (--table,
+ * crm-report(1)), the main one first.  Any other report has one, named
+ * after it; tiers has one per scheme, named after the scheme.
+ */
+static const struct {
+	const char	*report;
+	const char	*tables;
+} tables[] = {
+	{ "sla", "sla,response" },
+	{ "satisfaction", "satisfaction,grid,scores" },
+	{ "effort", "grade,owner" },
+	{ "churn", "tier,owner" },
 };
 
 #define NREPORTS	(int)(sizeof reports / sizeof reports[0])
@@ -1452,8 +1461,11 @@ pick_table(struct ctx *x, const struct report *r)
 		x->scheme = x->table;
 		return CRM_EX_OK;
 	}
-	snprintf(buf, sizeof buf, "%s", r->tables != NULL ? r->tables :
-	    r->name);
+	snprintf(buf, sizeof buf, "%s", r->name);
+	for (n = 0; n < sizeof tables / sizeof tables[0]; n++)
+		if (strcmp(tables[n].report, r->name) == 0)
+			snprintf(buf, sizeof buf, "%s", tables[n].tables);
+	n = 0;
 	for (p = buf; n < 16 && (tok = strsep(&p, ",")) != NULL;)
 		if (strcmp((names[n++] = tok), x->table) == 0)
 			return CRM_EX_OK;
