@@ -216,10 +216,11 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	    (cli->fmt == CRM_FMT_VCARD && (rc = crm_vcard_out_open(&vo, st,
 	    dir)) != CRM_EX_OK))
 		goto out;
-	if (!cli->quiet && cli->fmt == CRM_FMT_XLSX && ((rc = crm_setting_get(st,
-	    "currency", cur, sizeof cur)) != CRM_EX_OK || (rc =
-	    crm_xlsx_open(&xo, to, cur, crm_store_decimals(st))) != CRM_EX_OK ||
-	    (rc = crm_xlsx_sheet(xo, k->name, NULL, NULL, cols.n,
+	/* A workbook of one sheet, named after the kind; no title. */
+	if (!cli->quiet && cli->fmt == CRM_FMT_XLSX && ((rc =
+	    crm_setting_get(st, "currency", cur, sizeof cur)) != CRM_EX_OK ||
+	    (rc = crm_xlsx_open(&xo, to, cur, crm_store_decimals(st))) !=
+	    CRM_EX_OK || (rc = crm_xlsx_sheet(xo, k->name, NULL, NULL, cols.n,
 	    (const char *const *)cols.names)) != CRM_EX_OK))
 		goto out;
 	if (!cli->quiet && cli->fmt != CRM_FMT_VCARD && cli->fmt !=

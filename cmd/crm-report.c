@@ -1548,8 +1548,8 @@ write_page(struct ctx *x)
 	if (x->dir != NULL)
 		return write_dir(x);
 	if (x->cli->fmt == CRM_FMT_XLSX) {
-		if ((rc = crm_setting_get(x->st, "currency", cur, sizeof cur)) !=
-		    CRM_EX_OK)
+		if ((rc = crm_setting_get(x->st, "currency", cur,
+		    sizeof cur)) != CRM_EX_OK)
 			return rc;
 		return crm_page_xlsx(&x->page, x->to, cur);
 	}
