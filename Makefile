@@ -19,7 +19,10 @@ CRYPTO_LIBS != pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto
 # number's text, so money is read exactly.
 JSONC_CFLAGS != pkg-config --cflags json-c 2>/dev/null || true
 JSONC_LIBS != pkg-config --libs json-c 2>/dev/null || echo -ljson-c
-LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) $(JSONC_LIBS) -lcsv -lm
+# -o xlsx (xlsx.c): libxlsxwriter, which brings zlib.
+XLSX_CFLAGS != pkg-config --cflags xlsxwriter 2>/dev/null || true
+XLSX_LIBS != pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz
+LIBS = $(SQLITE_LIBS) $(CRYPTO_LIBS) $(JSONC_LIBS) $(XLSX_LIBS) -lcsv -lm
 FUZZ_SECONDS = 60
 
 # make check SANITIZE=1: the same suite under AddressSanitizer and UBSan,
@@ -44,7 +47,8 @@ FAULTOBJ = $(B)/obj/fault.o
 endif
 
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS) \
-	$(JSONC_CFLAGS) $(FAULTDEF) -Ilibcrm
+	$(JSONC_CFLAGS) $(XLSX_CFLAGS) \
+	$(FAULTDEF) -Ilibcrm
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 LIBSRC = $(wildcard libcrm/*.c)

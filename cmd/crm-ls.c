@@ -7,7 +7,7 @@
 
 #include "crm.h"
 
-enum { OPT_DIR = CRM_OPT_OWN };
+enum { OPT_DIR = CRM_OPT_OWN, OPT_TO };
 
 static const struct crm_opt opts[] = {
 	{ 'F', "fields", CRM_ARG_FIELDS, "fields", "the fields to print, "
@@ -19,6 +19,8 @@ static const struct crm_opt opts[] = {
 	    NULL, 0, 0 },
 	{ OPT_DIR, "dir", CRM_ARG_DIR, "dir", "with -o vcard: one .vcf file "
 	    "per card in dir, named by a hash of its UID", NULL, 0, 0 },
+	{ OPT_TO, "to", CRM_ARG_FILE, "file", "with -o xlsx: write the "
+	    "workbook to file rather than standard output", NULL, 0, 0 },
 	{ 0, "kind", CRM_ARG_KIND, "[kind]", "the kind of record (default: "
 	    "customer)", NULL, 0, 0 },
 	{ 0 },
@@ -75,6 +77,58 @@ card(struct crm_vcard_out *vo, const struct crm_cols *cols, sqlite3_stmt *s)
 	    v);
 }
 
+/* One row into a sheet: each cell typed by its field. */
+static void
+sheet_row(struct crm_xlsx *x, const struct crm_cols *cols, sqlite3_stmt *s,
+    int decimals)
+{
+	const struct crm_field *f;
+	double unit = 1;
+	int i;
+
+	for (i = 0; i < decimals; i++)
+		unit *= 10;
+	for (i = 0; i < cols->n; i++) {
+		f = cols->fields[i];
+		if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+			crm_xlsx_text(x, NULL);
+			continue;
+		}
+		if (f == NULL) {
+			/* tag.NAME is a truth value; attr.KEY text. */
+			if (strncmp(cols->names[i], "tag.", 4) == 0)
+				crm_xlsx_num(x, CRM_X_BOOL,
+				    sqlite3_column_int(s, i));
+			else
+				crm_xlsx_text(x, (const char *)
+				    sqlite3_column_text(s, i));
+			continue;
+		}
+		switch (f->type) {
+		case CRM_T_ID:
+		case CRM_T_REF:
+		case CRM_T_INT:
+		case CRM_T_DAYS:
+		case CRM_T_REAL:
+			crm_xlsx_num(x, CRM_X_NUM, sqlite3_column_double(s, i));
+			break;
+		case CRM_T_MONEY:
+			crm_xlsx_num(x, CRM_X_MONEY, (double)
+			    sqlite3_column_int64(s, i) / unit);
+			break;
+		case CRM_T_DATE:
+		case CRM_T_TIME:
+			crm_xlsx_num(x, f->type == CRM_T_DATE ? CRM_X_DATE :
+			    CRM_X_TIME, (double)sqlite3_column_int64(s, i));
+			break;
+		default:
+			crm_xlsx_text(x, (const char *)sqlite3_column_text(s,
+			    i));
+			break;
+		}
+	}
+}
+
 static int
 sortby(struct crm_sql *q, const struct crm_kind *k, const char *list)
 {
@@ -103,10 +157,12 @@ sortby(struct crm_sql *q, const struct crm_kind *k, const char *list)
 
 static int
 ls(struct crm_cli *cli, const char *kname, const char *flist,
-    const char *sort, long limit, const char *dir)
+    const char *sort, long limit, const char *dir, const char *to)
 {
 	const struct crm_kind *k;
 	struct crm_vcard_out *vo = NULL;
+	struct crm_xlsx *xo = NULL;
+	char cur[8];
 	struct crm_store *st = NULL;
 	struct crm_cols cols = { 0 };
 	struct crm_sql q = { 0 };
@@ -128,6 +184,8 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 		flist = VCARD_FIELDS;
 	} else if (dir != NULL)
 		return crm_err(CRM_EX_USAGE, NULL, "--dir: only with -o vcard");
+	if (to != NULL && cli->fmt != CRM_FMT_XLSX)
+		return crm_err(CRM_EX_USAGE, NULL, "--to: only with -o xlsx");
 	/* -F all: every field, the store's attributes among them. */
 	if ((flist == NULL || strcmp(flist, "all") != 0) &&
 	    (rc = crm_cols_parse(&cols, k, "-F", flist != NULL ? flist :
@@ -161,7 +219,15 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 	    (cli->fmt == CRM_FMT_VCARD && (rc = crm_vcard_out_open(&vo, st,
 	    dir)) != CRM_EX_OK))
 		goto out;
-	if (!cli->quiet && cli->fmt != CRM_FMT_VCARD && (o = crm_out_new(stdout,
+	/* A workbook of one sheet, named after the kind; no title. */
+	if (!cli->quiet && cli->fmt == CRM_FMT_XLSX && ((rc =
+	    crm_setting_get(st, "currency", cur, sizeof cur)) != CRM_EX_OK ||
+	    (rc = crm_xlsx_open(&xo, to, cur, crm_store_decimals(st))) !=
+	    CRM_EX_OK || (rc = crm_xlsx_sheet(xo, k->name, NULL, NULL, cols.n,
+	    (const char *const *)cols.names)) != CRM_EX_OK))
+		goto out;
+	if (!cli->quiet && cli->fmt != CRM_FMT_VCARD && cli->fmt !=
+	    CRM_FMT_XLSX && (o = crm_out_new(stdout,
 	    cli->fmt, cli->header,
 	    cols.n, (const char *const *)cols.names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
@@ -176,12 +242,19 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 				goto out;
 			continue;
 		}
+		if (xo != NULL) {
+			sheet_row(xo, &cols, s, crm_store_decimals(st));
+			if ((rc = crm_xlsx_endrow(xo)) != CRM_EX_OK)
+				goto out;
+			continue;
+		}
 		crm_cols_row(&cols, s, 0, crm_store_decimals(st), o);
 		crm_out_endrow(o);
 	}
 	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? (n > 0 ? CRM_EX_OK :
 	    CRM_EX_NONE) : crm_sqlerr(st, rc);
 out:
+	rc = crm_xlsx_close(xo, rc);
 	crm_vcard_out_close(vo);
 	crm_out_free(o);
 	sqlite3_finalize(s);
@@ -196,7 +269,7 @@ int
 main(int argc, char *argv[])
 {
 	struct crm_cli cli;
-	const char *flist = NULL, *sort = NULL, *dir = NULL;
+	const char *flist = NULL, *sort = NULL, *dir = NULL, *to = NULL;
 	long limit = -1;
 	int c;
 
@@ -212,6 +285,9 @@ main(int argc, char *argv[])
 		case OPT_DIR:
 			dir = cli.arg;
 			break;
+		case OPT_TO:
+			to = cli.arg;
+			break;
 		case 'l':
 			limit = (long)cli.num;
 			break;
@@ -225,5 +301,5 @@ main(int argc, char *argv[])
 		return crm_usage_err(&cli, "\"%s\": one kind at most",
 		    argv[1]);
 	return crm_cli_end(&cli, ls(&cli, argc ? argv[0] : "customer", flist,
-	    sort, limit, dir));
+	    sort, limit, dir, to));
 }

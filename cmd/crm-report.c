@@ -6,6 +6,9 @@
  * the rows of reports[], at the end: a report is its function and its row
  * there (and its entry in crm-report(1)); "all" runs every row.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,7 +23,7 @@
 
 enum {
 	OPT_BY = CRM_OPT_OWN, OPT_SCHEME, OPT_PERIOD, OPT_WINDOW,
-	OPT_HORIZON, OPT_THRESHOLD
+	OPT_HORIZON, OPT_THRESHOLD, OPT_TABLE, OPT_DIR, OPT_TO
 };
 
 struct ctx {
@@ -35,6 +38,9 @@ struct ctx {
 	const char		*by;
 	const char		*scheme;
 	const char		*period;
+	const char		*table;	/* --table: the one to write */
+	const char		*dir;	/* --dir: a file per table there */
+	const char		*to;	/* --to: the file to write */
 	double			 window, horizon, threshold;
 	struct crm_page		 page;
 };
@@ -368,11 +374,9 @@ summary(struct ctx *x)
 		kvm(t, "aov", crm_money_avg(rev, orders));
 	else
 		kv(t, "aov", NULL);
-	if (sqlite3_column_int64(s, 2) > 0)
-		kvf(t, "repeat_rate", "%.4f", (double)sqlite3_column_int64(s,
-		    3) / sqlite3_column_int64(s, 2));
-	else
-		kv(t, "repeat_rate", NULL);
+	crm_tab_cell(t, "repeat_rate");
+	crm_tab_share(t, (double)sqlite3_column_int64(s, 3),
+	    (double)sqlite3_column_int64(s, 2));
 	kvf(t, "open_tickets", "%lld", sqlite3_column_int64(s, 6));
 	sqlite3_finalize(s);
 	if ((rc = scores(x, &s)) != CRM_EX_OK)
@@ -526,7 +530,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	else
 		snprintf(title, sizeof title, "Tiers: %s (run %lld)", scheme,
 		    (long long)run[0]);
-	t = crm_tab_new(&x->page, "tiers", title, 6 + nfrom,
+	t = crm_tab_new(&x->page, scheme, title, 6 + nfrom,
 	    (const char *const *)names, types);
 	for (i = 0; i < nfrom; i++)
 		free(names[5 + i]);
@@ -696,8 +700,8 @@ cohort(struct ctx *x)
 		crm_tab_int(t, size[i]);
 		for (j = 0; j < np; j++)
 			if (i + j < np)
-				crm_tab_cellf(t, "%.4f", (double)cnt[i * np +
-				    j] / size[i]);
+				crm_tab_pct(t, (double)cnt[i * np + j] /
+				    size[i]);
 			else
 				crm_tab_cell(t, NULL);
 	}
@@ -813,7 +817,7 @@ sla(struct ctx *x)
 	else
 		kv(t, "median_resolution_hours", NULL);
 	/* How long first responses took: the distribution. */
-	d = crm_tab_new(&x->page, "sla", "Time to the first response", 2,
+	d = crm_tab_new(&x->page, "response", "Time to the first response", 2,
 	    dcols, "sn");
 	crm_tab_chart(d, CRM_CH_BAR, 1);
 	if ((rc = prepf(x, &s, "SELECT CASE WHEN coalesce(" RESP " > ?1, 1) "
@@ -880,7 +884,7 @@ satisfaction(struct ctx *x)
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		return rc;
-	if ((g = crm_tab_new(&x->page, "satisfaction", "Expectation x "
+	if ((g = crm_tab_new(&x->page, "grid", "Expectation x "
 	    "satisfaction (customers)", 4, gcols, "snnn")) != NULL) {
 		crm_tab_chart(g, CRM_CH_HEAT, 1);
 		snprintf(g->note, sizeof g->note, "high expectation, low "
@@ -902,7 +906,7 @@ satisfaction(struct ctx *x)
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		return rc;
-	d = crm_tab_new(&x->page, "satisfaction", "Answers by score", 3,
+	d = crm_tab_new(&x->page, "scores", "Answers by score", 3,
 	    dcols, "nnn");
 	crm_tab_chart(d, CRM_CH_BAR, 1);
 	for (i = 0; i <= 10; i++) {
@@ -928,9 +932,9 @@ effort_row(struct crm_tab *t, int64_t customers, int64_t contacts,
 
 	crm_tab_int(t, customers);
 	crm_tab_int(t, contacts);
-	crm_tab_cellf(t, "%.4f", sh);
-	crm_tab_cellf(t, "%.4f", target);
-	crm_tab_cellf(t, "%.4f", sh - target);
+	crm_tab_pct(t, sh);
+	crm_tab_pct(t, target);
+	crm_tab_pct(t, sh - target);
 }
 
 static int
@@ -961,7 +965,7 @@ effort(struct ctx *x)
 		return rc;
 	snprintf(buf, sizeof buf, "Contact effort by service grade, the last "
 	    "%g days", x->window);
-	if ((tot = crm_tab_new(&x->page, "effort", buf, 6, cols + 1,
+	if ((tot = crm_tab_new(&x->page, "grade", buf, 6, cols + 1,
 	    "snnnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	snprintf(tot->note, sizeof tot->note, "grades from %s; targets "
@@ -971,7 +975,7 @@ effort(struct ctx *x)
 	crm_tab_chart(tot, CRM_CH_BAR, 3);
 	snprintf(buf, sizeof buf, "Contact effort by owner and grade, the last "
 	    "%g days", x->window);
-	if ((t = crm_tab_new(&x->page, "effort", buf, 7, cols,
+	if ((t = crm_tab_new(&x->page, "owner", buf, 7, cols,
 	    "ssnnnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	/* Per owner and grade; the owner's contacts in all grades beside. */
@@ -1100,8 +1104,8 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 	int rc, byowner = strcmp(col, "c.owner") == 0;
 
 	snprintf(title, sizeof title, "Churn risk by %s", name);
-	if ((t = crm_tab_new(&x->page, "churn", title, 5, cols[byowner],
-	    "snnnn")) == NULL)
+	if ((t = crm_tab_new(&x->page, byowner ? "owner" : "tier", title, 5,
+	    cols[byowner], "snnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	snprintf(t->note, sizeof t->note, "%s; revenue at risk is what they "
 	    "spent so far", how);
@@ -1327,7 +1331,8 @@ forecast(struct ctx *x)
 		snprintf(t->note, sizeof t->note, "no usable model fit stored "
 		    "(crm-churn --fit stores one when the data allow a fit): "
 		    "the history only");
-	people = x->cli->fmt == CRM_FMT_TABLE || x->cli->fmt == CRM_FMT_HTML;
+	people = x->cli->fmt == CRM_FMT_TABLE || x->cli->fmt == CRM_FMT_HTML ||
+	    x->cli->fmt == CRM_FMT_XLSX;
 	for (k = -12; k <= nm; k++) {
 		int64_t n = mon0 + k;
 		/* The horizon ends before the month does. */
@@ -1434,9 +1439,148 @@ static const struct report {
 	{ "forecast", "expected purchases and revenue by month", forecast },
 };
 
+/*
+ * The tables of the reports that have more than one (--table,
+ * crm-report(1)), the main one first.  Any other report has one, named
+ * after it; tiers has one per scheme, named after the scheme.
+ */
+static const struct {
+	const char	*report;
+	const char	*tables;
+} tables[] = {
+	{ "sla", "sla,response" },
+	{ "satisfaction", "satisfaction,grid,scores" },
+	{ "effort", "grade,owner" },
+	{ "churn", "tier,owner" },
+};
+
 #define NREPORTS	(int)(sizeof reports / sizeof reports[0])
 
 /* ---- main ---------------------------------------------------------------- */
+
+/*
+ * --table of report r: one of its tables (tiers': a scheme, which then is
+ * --scheme too).
+ */
+static int
+pick_table(struct ctx *x, const struct report *r)
+{
+	const struct crm_scheme *sch;
+	const char *names[16];
+	char buf[128], *p, *tok;
+	size_t n = 0;
+	int rc;
+
+	if (r->run == tiers_report) {
+		if ((rc = crm_scheme_get("--table", x->table, &sch)) !=
+		    CRM_EX_OK)
+			return rc;
+		if (x->scheme != NULL && strcmp(x->scheme, x->table) != 0)
+			return crm_err(CRM_EX_USAGE, NULL, "--table %s: tiers "
+			    "gives the table of --scheme %s", x->table,
+			    x->scheme);
+		x->scheme = x->table;
+		return CRM_EX_OK;
+	}
+	snprintf(buf, sizeof buf, "%s", r->name);
+	for (n = 0; n < sizeof tables / sizeof tables[0]; n++)
+		if (strcmp(tables[n].report, r->name) == 0)
+			snprintf(buf, sizeof buf, "%s", tables[n].tables);
+	n = 0;
+	for (p = buf; n < 16 && (tok = strsep(&p, ",")) != NULL;)
+		if (strcmp((names[n++] = tok), x->table) == 0)
+			return CRM_EX_OK;
+	return crm_nosuch(CRM_EX_USAGE, "--table", x->table, "table", names,
+	    n);
+}
+
+/* What the options ask of the output, checked before any work. */
+static int
+check_output(struct ctx *x)
+{
+	enum crm_fmt f = x->cli->fmt;
+
+	if (x->table != NULL && x->all)
+		return crm_err(CRM_EX_USAGE, NULL, "--table: with one report, "
+		    "not all");
+	if (x->dir != NULL && f != CRM_FMT_CSV && f != CRM_FMT_TSV && f !=
+	    CRM_FMT_JSON)
+		return crm_err(CRM_EX_USAGE, NULL, "--dir: with -o csv, tsv or "
+		    "json");
+	if (x->dir != NULL && x->to != NULL)
+		return crm_err(CRM_EX_USAGE, NULL, "--dir and --to: one or the "
+		    "other");
+	/* Strict CSV readers take one table a file. */
+	if (f == CRM_FMT_CSV && x->all && x->dir == NULL)
+		return crm_err(CRM_EX_USAGE, NULL, "-o csv all: one file per "
+		    "table: give --dir, or name one report");
+	return CRM_EX_OK;
+}
+
+/* Each table to a file of its own in --dir: REPORT[-TABLE].fmt. */
+static int
+write_dir(struct ctx *x)
+{
+	static const char *const ext[] = { "tsv", "csv", "json" };
+	struct crm_loc at = { x->dir, 0, NULL };
+	struct crm_tab *t;
+	char path[4096];
+	FILE *fp;
+	int n;
+
+	if (mkdir(x->dir, 0777) != 0 && errno != EEXIST)
+		return crm_err(CRM_EX_IOERR, &at, ":");
+	for (t = x->page.tabs; t != NULL; t = t->next) {
+		if (strcmp(t->report, t->name) == 0)
+			n = snprintf(path, sizeof path, "%s/%s.%s", x->dir,
+			    t->name, ext[x->cli->fmt]);
+		else
+			n = snprintf(path, sizeof path, "%s/%s-%s.%s", x->dir,
+			    t->report, t->name, ext[x->cli->fmt]);
+		at.file = path;
+		if (n < 0 || (size_t)n >= sizeof path)
+			return crm_err(CRM_EX_USAGE, &at, "too long");
+		if ((fp = fopen(path, "w")) == NULL)
+			return crm_err(CRM_EX_IOERR, &at, ":");
+		crm_tab_write(t, fp, x->cli->fmt);
+		if (ferror(fp) | (fclose(fp) != 0))
+			return crm_err(CRM_EX_IOERR, &at, ":");
+	}
+	return CRM_EX_OK;
+}
+
+/* The page, as the options ask: to stdout, --to or --dir. */
+static int
+write_page(struct ctx *x)
+{
+	struct crm_loc at = { x->to, 0, NULL };
+	struct crm_tab *t = x->page.tabs;
+	char cur[8];
+	FILE *fp = stdout;
+	int rc;
+
+	if (x->table != NULL)
+		for (; t != NULL && strcmp(t->name, x->table) != 0; t = t->next)
+			;
+	/* One table: --table's, else in csv the report's main one. */
+	if (x->table != NULL || (x->cli->fmt == CRM_FMT_CSV && x->dir ==
+	    NULL))
+		crm_page_only(&x->page, t);
+	if (x->dir != NULL)
+		return write_dir(x);
+	if (x->cli->fmt == CRM_FMT_XLSX) {
+		if ((rc = crm_setting_get(x->st, "currency", cur,
+		    sizeof cur)) != CRM_EX_OK)
+			return rc;
+		return crm_page_xlsx(&x->page, x->to, cur);
+	}
+	if (x->to != NULL && (fp = fopen(x->to, "w")) == NULL)
+		return crm_err(CRM_EX_IOERR, &at, ":");
+	crm_page_write(&x->page, fp, x->cli->fmt, x->cli->now);
+	if (fp != stdout && (ferror(fp) | (fclose(fp) != 0)))
+		return crm_err(CRM_EX_IOERR, &at, ":");
+	return CRM_EX_OK;
+}
 
 static int
 report(struct ctx *x, const char *name)
@@ -1456,6 +1600,9 @@ report(struct ctx *x, const char *name)
 	if (one < 0 && !x->all)
 		return crm_nosuch(CRM_EX_USAGE, NULL, name, "report", names,
 		    NREPORTS + 1);
+	if ((rc = check_output(x)) != CRM_EX_OK || (x->table != NULL &&
+	    (rc = pick_table(x, &reports[one])) != CRM_EX_OK))
+		return rc;
 	if (x->scheme != NULL && (rc = crm_scheme_get("--scheme", x->scheme,
 	    &sch)) != CRM_EX_OK)
 		return rc;
@@ -1478,9 +1625,12 @@ report(struct ctx *x, const char *name)
 	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK ||
 	    (rc = select_customers(x)) != CRM_EX_OK)
 		goto out;
-	if (!x->all)
+	if (!x->all) {
+		x->page.report = reports[one].name;
 		rc = reports[one].run(x);
+	}
 	for (i = 0; x->all && i < NREPORTS && rc == CRM_EX_OK; i++) {
+		x->page.report = reports[i].name;
 		rc = reports[i].run(x);
 		/* In a page of them all, a report with nothing is left out. */
 		if (rc == CRM_EX_NONE)
@@ -1488,9 +1638,9 @@ report(struct ctx *x, const char *name)
 	}
 	if (rc != CRM_EX_OK)
 		goto out;
-	if (!x->cli->quiet)
-		crm_page_write(&x->page, stdout, x->cli->fmt, x->cli->now);
-	if (x->page.oom)
+	if (!x->cli->quiet && !x->page.oom)
+		rc = write_page(x);
+	if (rc == CRM_EX_OK && x->page.oom)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 out:
 	crm_page_free(&x->page);
@@ -1513,6 +1663,12 @@ static struct crm_opt opts[] = {
 	    "how far ahead (default 90d)", NULL, 0, 0 },
 	{ OPT_THRESHOLD, "threshold", CRM_ARG_PROB, "p", "churn: the P(alive) "
 	    "below which a customer is at risk (default 30%)", NULL, 0, 0 },
+	{ OPT_TABLE, "table", CRM_ARG_TEXT, "name", "write this table of the "
+	    "report alone (crm-report(1) lists them)", NULL, 0, 0 },
+	{ OPT_DIR, "dir", CRM_ARG_DIR, "dir", "with -o csv, tsv or json: one "
+	    "file per table in dir, named after it", NULL, 0, 0 },
+	{ OPT_TO, "to", CRM_ARG_FILE, "file", "write to file rather than "
+	    "standard output", NULL, 0, 0 },
 	{ 0, "report", CRM_ARG_ENUM, "report", "the report, or all of them "
 	    "in one", NULL, 0, 0 },
 	{ 0 },
@@ -1561,6 +1717,15 @@ main(int argc, char *argv[])
 			break;
 		case OPT_THRESHOLD:
 			x.threshold = cli.num;
+			break;
+		case OPT_TABLE:
+			x.table = cli.arg;
+			break;
+		case OPT_DIR:
+			x.dir = cli.arg;
+			break;
+		case OPT_TO:
+			x.to = cli.arg;
 			break;
 		default:
 			return crm_usage(&cli);

@@ -40,9 +40,9 @@ static const struct crm_opt commons[] = {
 
 /* -o of the commands that write vCards ('V') or a page ('W'). */
 static const struct crm_opt outv = { 'o', "output", CRM_ARG_ENUM, "fmt",
-	"output format", "tsv,csv,json,table,vcard", 0, 0 };
+	"output format", "tsv,csv,json,table,vcard,xlsx", 0, 0 };
 static const struct crm_opt outw = { 'o', "output", CRM_ARG_ENUM, "fmt",
-	"output format", "tsv,csv,json,table,html", 0, 0 };
+	"output format", "tsv,csv,json,table,html,xlsx", 0, 0 };
 
 /* The options every command has (crm(7)), listed last. */
 static const struct crm_opt everys[] = {

@@ -44,6 +44,7 @@ enum crm_fmt {
 	CRM_FMT_TABLE,
 	CRM_FMT_VCARD,
 	CRM_FMT_HTML,	/* crm-report: one self-contained page */
+	CRM_FMT_XLSX,	/* crm-ls, crm-report: a workbook (xlsx.c) */
 };
 
 enum crm_infmt {
@@ -955,6 +956,46 @@ void	crm_out_free(struct crm_out *);
 void	crm_tsv_put(FILE *, const char *);
 void	crm_json_put(FILE *, const char *);
 
+/* ---- xlsx.c: spreadsheets (libxlsxwriter) ------------------------------ */
+
+/* How a number cell shows. */
+enum crm_xt {
+	CRM_X_NUM,	/* as it is */
+	CRM_X_INT,
+	CRM_X_MONEY,	/* in the store's currency format */
+	CRM_X_SHARE,	/* a fraction, shown as a percentage */
+	CRM_X_DATE,	/* from Unix seconds: a date */
+	CRM_X_TIME,	/* from Unix seconds: a date and time (UTC) */
+	CRM_X_BOOL,	/* 0 false, else true */
+};
+
+struct crm_xlsx;
+
+/*
+ * A workbook to path, or with path NULL to standard output (through a
+ * temporary file; CRM_EX_USAGE, printed, when it is a terminal).  Money
+ * shows with currency (an ISO 4217 code, or NULL) and decimals.
+ */
+int	crm_xlsx_open(struct crm_xlsx **, const char *path,
+	    const char *currency, int decimals);
+/*
+ * The next sheet, called name (made valid and unique), of ncols columns
+ * called cols; title (NULL: none) and note above the header.
+ */
+int	crm_xlsx_sheet(struct crm_xlsx *, const char *name, const char *title,
+	    const char *note, int ncols, const char *const *cols);
+/* The next cell of the row: text (never a formula; NULL: empty), a number. */
+void	crm_xlsx_text(struct crm_xlsx *, const char *);
+void	crm_xlsx_num(struct crm_xlsx *, enum crm_xt, double);
+/* End the row; a full sheet goes on in another.  The status so far. */
+int	crm_xlsx_endrow(struct crm_xlsx *);
+/*
+ * Write the workbook (rc CRM_EX_OK, or CRM_EX_NONE: nothing selected) or
+ * drop it, and free; accepts NULL.
+ * Returns rc, else the first error.
+ */
+int	crm_xlsx_close(struct crm_xlsx *, int rc);
+
 /* ---- page.c: reports' tables, as text or one HTML page --------------- */
 
 /* How a table is drawn besides its rows (table bars, HTML charts). */
@@ -970,7 +1011,8 @@ struct crm_page;
 /* A table of text cells (NULL: unset), row after row. */
 struct crm_tab {
 	struct crm_page	*page;
-	char		 name[32];	/* the report: json "report", HTML */
+	char		 report[32];	/* the report that made it */
+	char		 name[32];	/* the table's within the report */
 	char		 title[128];
 	char		 note[256];	/* what the numbers rest on */
 	int		 ncols;
@@ -978,6 +1020,7 @@ struct crm_tab {
 	char		*num;		/* per column: a number */
 	char		**cells;
 	char		*money;		/* per cell: money */
+	char		*share;		/* per cell: a share (xlsx: percent) */
 	size_t		 ncells, cap;
 	enum crm_chart	 chart;
 	int		 val, val2;	/* chart columns; val2 -1: none */
@@ -992,10 +1035,14 @@ struct crm_page {
 	int		  decimals;
 	int		  oom;
 	char		  note[160];	/* the page's, above its tables */
+	const char	 *report;	/* the report making tables now */
 };
 
 void	crm_page_init(struct crm_page *, int decimals);
-/* A new last table; types has 'n' for a number column, 's' for text. */
+/*
+ * A new last table of the page's report (pg->report; NULL: name), called
+ * name within it; types has 'n' for a number column, 's' for text.
+ */
 struct crm_tab *crm_tab_new(struct crm_page *, const char *name,
 	    const char *title, int ncols, const char *const *cols,
 	    const char *types);
@@ -1010,9 +1057,22 @@ void	crm_tab_cellf(struct crm_tab *, const char *fmt, ...)
 void	crm_tab_int(struct crm_tab *, int64_t);
 void	crm_tab_money(struct crm_tab *, int64_t);
 void	crm_tab_share(struct crm_tab *, double part, double whole);
+/* A share given as a fraction, with 4 decimals. */
+void	crm_tab_pct(struct crm_tab *, double);
 void	crm_tab_col(struct crm_tab *, struct sqlite3_stmt *, int c, int money);
 /* Write every table in fmt (html: one page as of asof). */
 void	crm_page_write(struct crm_page *, FILE *, enum crm_fmt, int64_t asof);
+/* One table alone, as its page would write it (tsv, csv or json). */
+void	crm_tab_write(struct crm_tab *, FILE *, enum crm_fmt);
+/* Keep table t alone in the page (the others are freed). */
+void	crm_page_only(struct crm_page *, struct crm_tab *t);
+/*
+ * The page as a workbook (crm_xlsx_open's path and currency): a sheet
+ * per table, called report.table (report alone when they are the same),
+ * its title and note above the header.
+ */
+int	crm_page_xlsx(struct crm_page *, const char *path,
+	    const char *currency);
 void	crm_page_free(struct crm_page *);
 
 /* ---- query.c: SQL text with bound values -------------------------------- */

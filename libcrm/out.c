@@ -41,7 +41,7 @@ int
 crm_fmt_parse(const char *s)
 {
 	static const char *const names[] = { "tsv", "csv", "json", "table",
-	    "vcard", "html" };
+	    "vcard", "html", "xlsx" };
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)

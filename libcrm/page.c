@@ -40,6 +40,8 @@ crm_tab_new(struct crm_page *pg, const char *name, const char *title,
 		return NULL;
 	}
 	t->page = pg;
+	snprintf(t->report, sizeof t->report, "%s", pg->report != NULL ?
+	    pg->report : name);
 	snprintf(t->name, sizeof t->name, "%s", name);
 	snprintf(t->title, sizeof t->title, "%s", title);
 	t->ncols = ncols;
@@ -84,9 +86,15 @@ crm_tab_cell(struct crm_tab *t, const char *s)
 			return;
 		}
 		t->money = nm;
+		if ((nm = realloc(t->share, cap)) == NULL) {
+			t->page->oom = 1;
+			return;
+		}
+		t->share = nm;
 		t->cap = cap;
 	}
 	t->money[t->ncells] = 0;
+	t->share[t->ncells] = 0;
 	if ((t->cells[t->ncells] = s != NULL ? strdup(s) : NULL) == NULL &&
 	    s != NULL)
 		t->page->oom = 1;
@@ -128,7 +136,15 @@ crm_tab_share(struct crm_tab *t, double part, double whole)
 	if (whole == 0)
 		crm_tab_cell(t, NULL);
 	else
-		crm_tab_cellf(t, "%.4f", part / whole);
+		crm_tab_pct(t, part / whole);
+}
+
+void
+crm_tab_pct(struct crm_tab *t, double v)
+{
+	crm_tab_cellf(t, "%.4f", v);
+	if (t != NULL && t->ncells > 0 && !t->page->oom)
+		t->share[t->ncells - 1] = 1;
 }
 
 void
@@ -166,6 +182,7 @@ tab_free(struct crm_tab *t)
 		free(t->cols[c]);
 	free(t->cells);
 	free(t->money);
+	free(t->share);
 	free(t->cols);
 	free(t->num);
 	free(t);
@@ -230,7 +247,7 @@ static void
 text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 {
 	struct crm_out *o;
-	const char *names[t->ncols + 2];	/* report, cells, bar */
+	const char *names[t->ncols + 3];	/* report, table, cells, bar */
 	char **cols = t->cols, b[256];
 	int c, extra = 0, json = fmt == CRM_FMT_JSON, table =
 	    fmt == CRM_FMT_TABLE;
@@ -252,20 +269,25 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 		}
 	} else if (!first && fmt != CRM_FMT_JSON)
 		putc('\n', fp);
+	/* A JSON row names its report and its table in it. */
 	for (c = 0; c < t->ncols; c++)
-		names[c + json] = cols[c];
-	if (json)
+		names[c + 2 * json] = cols[c];
+	if (json) {
 		names[0] = "report";
+		names[1] = "table";
+	}
 	if (extra)
 		names[t->ncols] = "";
-	o = crm_out_new(fp, fmt, 1, t->ncols + json + extra, names);
+	o = crm_out_new(fp, fmt, 1, t->ncols + 2 * json + extra, names);
 	if (o == NULL) {
 		t->page->oom = 1;
 		return;
 	}
 	for (r = 0; r < crm_tab_rows(t); r++) {
-		if (json)
+		if (json) {
+			crm_out_cell(o, CRM_V_STR, t->report);
 			crm_out_cell(o, CRM_V_STR, t->name);
+		}
 		/* Money is a number in JSON too, as crm-ls writes it. */
 		for (c = 0; c < t->ncols; c++)
 			crm_out_cell(o, t->num[c] ? CRM_V_NUM : CRM_V_STR,
@@ -485,7 +507,7 @@ html(struct crm_page *pg, FILE *fp, int64_t asof)
 	fputs("</nav>\n", fp);
 	for (t = pg->tabs, n = 0; t != NULL; t = t->next, n++) {
 		fprintf(fp, "<section id=\"t%d\" class=\"%s\">\n<h2>", n,
-		    t->name);
+		    t->report);
 		esc(fp, t->title);
 		fputs("</h2>\n", fp);
 		if (t->note[0] != '\0') {
@@ -538,6 +560,83 @@ crm_page_write(struct crm_page *pg, FILE *fp, enum crm_fmt fmt,
 		fprintf(fp, "(%s)\n\n", pg->note);
 	for (t = pg->tabs; t != NULL; t = t->next, first = 0)
 		text(fp, fmt, t, first);
+}
+
+void
+crm_tab_write(struct crm_tab *t, FILE *fp, enum crm_fmt fmt)
+{
+	text(fp, fmt, t, 1);
+}
+
+void
+crm_page_only(struct crm_page *pg, struct crm_tab *keep)
+{
+	struct crm_tab *t, *next;
+
+	for (t = pg->tabs; t != NULL; t = next) {
+		next = t->next;
+		if (t != keep)
+			tab_free(t);
+	}
+	pg->tabs = keep;
+	pg->tail = &pg->tabs;
+	if (keep != NULL) {
+		keep->next = NULL;
+		pg->tail = &keep->next;
+	}
+}
+
+/* A report's cell in a sheet: numbers typed, the rest as text. */
+static void
+xlsx_cell(struct crm_xlsx *x, const struct crm_tab *t, size_t r, int c)
+{
+	const char *v = crm_tab_at(t, r, c);
+	size_t i = r * t->ncols + c;
+	char *end;
+	double d;
+
+	if (v == NULL) {
+		crm_xlsx_text(x, NULL);
+		return;
+	}
+	d = strtod(v, &end);
+	/* A number column holds labels too (the forecast's months). */
+	if (!t->num[c] || end == v || *end != '\0')
+		crm_xlsx_text(x, v);
+	else
+		crm_xlsx_num(x, t->money[i] ? CRM_X_MONEY : t->share[i] ?
+		    CRM_X_SHARE : CRM_X_NUM, d);
+}
+
+int
+crm_page_xlsx(struct crm_page *pg, const char *path, const char *currency)
+{
+	struct crm_xlsx *x = NULL;
+	struct crm_tab *t;
+	char name[80];
+	size_t r;
+	int c, rc;
+
+	if ((rc = crm_xlsx_open(&x, path, currency, pg->decimals)) !=
+	    CRM_EX_OK)
+		return rc;
+	for (t = pg->tabs; t != NULL && rc == CRM_EX_OK; t = t->next) {
+		if (strcmp(t->report, t->name) == 0)
+			snprintf(name, sizeof name, "%s", t->name);
+		else
+			snprintf(name, sizeof name, "%s.%s", t->report,
+			    t->name);
+		if ((rc = crm_xlsx_sheet(x, name, t->title, t->note[0] !=
+		    '\0' ? t->note : NULL, t->ncols,
+		    (const char *const *)t->cols)) != CRM_EX_OK)
+			break;
+		for (r = 0; r < crm_tab_rows(t) && rc == CRM_EX_OK; r++) {
+			for (c = 0; c < t->ncols; c++)
+				xlsx_cell(x, t, r, c);
+			rc = crm_xlsx_endrow(x);
+		}
+	}
+	return crm_xlsx_close(x, rc);
 }
 
 void

@@ -42,7 +42,7 @@ known() {
 	    sort | paste -sd ' '
 }
 crm-add -q customer name=Ada
-formats='csv json table tsv vcard'	# crm-ls(1): -o tsv, csv, json, table or vcard
+formats='csv json table tsv vcard xlsx'	# crm-ls(1): -o tsv, csv, json, table, xlsx or vcard
 schemes=$(must known crm-tier)
 reports=$(must known crm-report)
 is 'the schemes crm-tier knows, as its error lists them' "$schemes" \
@@ -65,7 +65,7 @@ check_out 'crm-ls --f<TAB>' --fields 'comp crm-ls --f'
 check_out 'crm-ls -o <TAB>: the formats of crm-ls(1)' "$formats" 'comp crm-ls -o ""'
 check 'and crm-ls takes each' \
 	'for f in $(comp crm-ls -o ""); do crm-ls -o $f >/dev/null || exit 1; done'
-check_out 'crm-report -o <TAB>: html too, no vcard' 'csv html json table tsv' \
+check_out 'crm-report -o <TAB>: html too, no vcard' 'csv html json table tsv xlsx' \
 	'comp crm-report -o ""'
 check_out 'crm-tier -o <TAB>: neither' 'csv json table tsv' 'comp crm-tier -o ""'
 check_out 'crm-ls --output=<TAB>' "$formats" 'comp crm-ls --output ='
