@@ -301,6 +301,11 @@ void	crm_money_fmt(int64_t v, int decimals, char *buf, size_t);
 int	crm_utf8_valid(const char *s, size_t n);
 /* Terminal display width of a UTF-8 string (East Asian wide = 2). */
 size_t	crm_utf8_width(const char *s);
+/*
+ * The bytes of the longest start of s at most width columns wide, whole
+ * characters (with the marks that combine with the last); *w its width.
+ */
+size_t	crm_utf8_cut(const char *s, size_t width, size_t *w);
 
 /* ---- store.c: the SQLite store ------------------------------------------ */
 
@@ -1016,6 +1021,7 @@ enum crm_vt {
 	CRM_V_STR,
 	CRM_V_NUM,	/* printed bare in JSON */
 	CRM_V_BOOL,
+	CRM_V_MONEY,	/* an amount: a decimal string, right-aligned */
 };
 
 struct crm_out;
@@ -1042,6 +1048,11 @@ void	crm_tsv_put(FILE *, const char *);
 void	crm_json_put(FILE *, const char *);
 /* Parse a -o argument; -1 when unknown. */
 int	crm_fmt_parse(const char *);
+/*
+ * 1 when fp may be given escapes (bold): a terminal, TERM set and not
+ * "dumb", NO_COLOR unset or empty (no-color.org).
+ */
+int	crm_color(FILE *);
 
 /* ---- page.c: reports' tables, as text or one HTML page --------------- */
 

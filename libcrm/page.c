@@ -171,15 +171,6 @@ tab_free(struct crm_tab *t)
 	free(t);
 }
 
-
-static int
-color(FILE *fp)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(fileno(fp)) && (nc == NULL || *nc == '\0');
-}
-
 /* A bar of w eighths of a cell wide, in Unicode block elements. */
 static void
 bar(char *buf, size_t n, double frac, int width)
@@ -240,7 +231,7 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 	if (table) {
 		if (!first)
 			putc('\n', fp);
-		fprintf(fp, color(fp) ? "\033[1m%s\033[0m\n" : "%s\n",
+		fprintf(fp, crm_color(fp) ? "\033[1m%s\033[0m\n" : "%s\n",
 		    t->title);
 		if (t->note[0] != '\0')
 			fprintf(fp, "(%s)\n", t->note);

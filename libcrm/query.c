@@ -249,6 +249,7 @@ crm_field_text(const struct crm_field *f, sqlite3_stmt *s, int c,
 		crm_time_fmt(sqlite3_column_int64(s, c), buf, n);
 		return buf;
 	case CRM_T_MONEY:
+		*t = CRM_V_MONEY;
 		crm_money_fmt(sqlite3_column_int64(s, c), decimals, buf, n);
 		return buf;
 	default:
