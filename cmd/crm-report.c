@@ -20,7 +20,7 @@
 
 enum {
 	OPT_BY = CRM_OPT_OWN, OPT_SCHEME, OPT_PERIOD, OPT_WINDOW,
-	OPT_HORIZON, OPT_THRESHOLD
+	OPT_HORIZON, OPT_THRESHOLD, OPT_REDACT
 };
 
 struct ctx {
@@ -32,6 +32,7 @@ struct ctx {
 	int			 latest;	/* temp.latest is made */
 	int			 dec;
 	int			 all;	/* a page of every report */
+	int			 redact;	/* --redact */
 	const char		*by;
 	const char		*scheme;
 	const char		*period;
@@ -405,6 +406,8 @@ segments(struct ctx *x)
 		goto out;
 	}
 	crm_tab_chart(t, CRM_CH_BAR, by.n + 1);
+	for (i = 0; i < by.n; i++)
+		crm_tab_mask(t, i, crm_field_mask(by.fields[i], by.names[i]));
 	crm_sql_add(&q, "SELECT ");
 	for (i = 0; i < by.n; i++) {
 		field(x, &q, by.names[i]);
@@ -1449,6 +1452,7 @@ report(struct ctx *x, const char *name)
 		return rc;
 	x->dec = crm_store_decimals(x->st);
 	crm_page_init(&x->page, x->dec);
+	x->page.redact = x->redact;
 	if (x->cli->today && x->cli->todaynote) {
 		crm_date_fmt(x->cli->now, day, sizeof day);
 		snprintf(x->page.note, sizeof x->page.note, "as of %s, the "
@@ -1492,6 +1496,8 @@ static struct crm_opt opts[] = {
 	    "how far ahead (default 90d)", NULL, 0, 0 },
 	{ OPT_THRESHOLD, "threshold", CRM_ARG_PROB, "p", "churn: the P(alive) "
 	    "below which a customer is at risk (default 30%)", NULL, 0, 0 },
+	{ OPT_REDACT, "redact", CRM_ARG_NONE, NULL, "mask names, e-mails and "
+	    "phones in every table (J*** S****)", NULL, 0, 0 },
 	{ 0, "report", CRM_ARG_ENUM, "report", "the report, or all of them "
 	    "in one", NULL, 0, 0 },
 	{ 0 },
@@ -1540,6 +1546,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_THRESHOLD:
 			x.threshold = cli.num;
+			break;
+		case OPT_REDACT:
+			x.redact = 1;
 			break;
 		default:
 			return crm_usage(&cli);

@@ -65,22 +65,46 @@ crm_tab_chart(struct crm_tab *t, enum crm_chart chart, int val)
 }
 
 void
+crm_tab_mask(struct crm_tab *t, int c, enum crm_mask how)
+{
+	if (t == NULL || c < 0 || c >= t->ncols)
+		return;
+	if (t->mask == NULL && (t->mask = calloc(t->ncols, 1)) == NULL) {
+		t->page->oom = 1;
+		return;
+	}
+	t->mask[c] = (char)how;
+}
+
+void
 crm_tab_cell(struct crm_tab *t, const char *s)
 {
-	char **nc, *nm;
+	char **nc, *nm, *masked = NULL;
 	size_t cap;
 
 	if (t == NULL)
 		return;
+	/* Masked as it comes, so every format writes the same. */
+	if (s != NULL && t->page->redact && t->mask != NULL &&
+	    t->mask[t->ncells % t->ncols] != CRM_MASK_NONE) {
+		if ((masked = crm_redact(s, (enum crm_mask)t->mask[t->ncells %
+		    t->ncols])) == NULL) {
+			t->page->oom = 1;
+			return;
+		}
+		s = masked;
+	}
 	if (t->ncells == t->cap) {
 		cap = t->cap ? t->cap * 2 : 64;
 		if ((nc = realloc(t->cells, cap * sizeof *nc)) == NULL) {
 			t->page->oom = 1;
+			free(masked);
 			return;
 		}
 		t->cells = nc;
 		if ((nm = realloc(t->money, cap)) == NULL) {
 			t->page->oom = 1;
+			free(masked);
 			return;
 		}
 		t->money = nm;
@@ -91,6 +115,7 @@ crm_tab_cell(struct crm_tab *t, const char *s)
 	    s != NULL)
 		t->page->oom = 1;
 	t->ncells++;
+	free(masked);
 }
 
 void
@@ -168,6 +193,7 @@ tab_free(struct crm_tab *t)
 	free(t->money);
 	free(t->cols);
 	free(t->num);
+	free(t->mask);
 	free(t);
 }
 
