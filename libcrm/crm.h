@@ -1034,6 +1034,8 @@ void	crm_out_cell(struct crm_out *, enum crm_vt, const char *);
 void	crm_out_endrow(struct crm_out *);
 /* A number cell formatted with fmt, like "%.4f". */
 void	crm_out_num(struct crm_out *, const char *fmt, double);
+/* -o table: column c at least w columns wide, whatever its first rows. */
+void	crm_out_minwidth(struct crm_out *, int c, size_t w);
 /*
  * -s and -l: sort the rows by the columns of sort ("[-]name,...", -
  * descending; numbers as numbers, empty cells last) and write at most

@@ -28,6 +28,7 @@ struct crm_out {
 	char		 *numeric;	/* by column: right-aligned */
 	size_t		  ncells, cap;
 	size_t		 *width;	/* by column; NULL until laid out */
+	size_t		 *minw;		/* by column: crm_out_minwidth's */
 	size_t		 *pos;		/* by column: where it starts */
 	size_t		  x;		/* the display column the row is at */
 	/* -s and -l: rows kept until sorted; at most limit written */
@@ -433,6 +434,15 @@ crm_out_num(struct crm_out *o, const char *fmt, double v)
 }
 
 void
+crm_out_minwidth(struct crm_out *o, int c, size_t w)
+{
+	if (o == NULL || c < 0 || c >= o->ncols || (o->minw == NULL &&
+	    (o->minw = calloc(o->ncols, sizeof *o->minw)) == NULL))
+		return;
+	o->minw[c] = w;
+}
+
+void
 crm_out_endrow(struct crm_out *o)
 {
 	if (o->nkeys > 0) {
@@ -520,8 +530,11 @@ layout(struct crm_out *o)
 	    (o->width = calloc(o->ncols, sizeof *o->width)) == NULL ||
 	    (o->pos = calloc(o->ncols, sizeof *o->pos)) == NULL)
 		return;
-	for (c = 0; c < o->ncols; c++)
+	for (c = 0; c < o->ncols; c++) {
 		o->width[c] = crm_utf8_width(o->names[c]);
+		if (o->minw != NULL && o->minw[c] > o->width[c])
+			o->width[c] = o->minw[c];
+	}
 	nrows = o->ncells / o->ncols;
 	for (i = 0; i < nrows * o->ncols; i++)
 		if (o->cells[i] != NULL &&
@@ -563,6 +576,7 @@ crm_out_free(struct crm_out *o)
 	free(o->names);
 	free(o->numeric);
 	free(o->width);
+	free(o->minw);
 	free(o->pos);
 	free(o);
 }

@@ -15,6 +15,8 @@
 
 #include "crm.h"
 
+#define BARW	20	/* a table's bars: the longest, in columns */
+
 void
 crm_page_init(struct crm_page *pg, int decimals)
 {
@@ -280,6 +282,9 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 		t->page->oom = 1;
 		return;
 	}
+	/* The longest bar may come after the rows that set the widths. */
+	if (extra)
+		crm_out_minwidth(o, t->ncols, BARW);
 	for (r = 0; r < crm_tab_rows(t); r++) {
 		if (json)
 			crm_out_cell(o, CRM_V_STR, t->name);
@@ -290,7 +295,7 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 			    CRM_V_STR, crm_tab_at(t, r, c));
 		if (extra) {
 			bar(b, sizeof b, mx > 0 ? fabs(num(t, r, t->val)) /
-			    mx : 0, 20);
+			    mx : 0, BARW);
 			crm_out_cell(o, CRM_V_STR, b);
 		}
 		crm_out_endrow(o);
