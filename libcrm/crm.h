@@ -1022,6 +1022,7 @@ enum crm_vt {
 	CRM_V_NUM,	/* printed bare in JSON */
 	CRM_V_BOOL,
 	CRM_V_MONEY,	/* an amount: a decimal string, right-aligned */
+	CRM_V_KEY,	/* text naming a record (ref, e-mail): never cut */
 };
 
 struct crm_out;

@@ -387,7 +387,8 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 	switch (o->fmt) {
 	case CRM_FMT_TABLE:
 		tc = t == CRM_V_NULL ? NULL : tablecell(s);
-		/* Only text is cut to its column: never an id or an amount. */
+		/* Only text is cut to its column: never an id, a key (ref,
+		 * e-mail) or an amount. */
 		if (o->width != NULL)
 			tcell(o, o->col, tc, t == CRM_V_STR, 0);
 		else if (o->col < o->ncols) {

@@ -253,6 +253,9 @@ crm_field_text(const struct crm_field *f, sqlite3_stmt *s, int c,
 		crm_money_fmt(sqlite3_column_int64(s, c), decimals, buf, n);
 		return buf;
 	default:
+		/* A ref or an e-mail is whole or useless. */
+		if (f != NULL && (f->flags & (CRM_F_UNIQUE | CRM_F_REFKEY)))
+			*t = CRM_V_KEY;
 		break;
 	}
 	return (const char *)sqlite3_column_text(s, c);

@@ -35,26 +35,27 @@ check 'crm-clv: expected_spend and clv aligned right (every row as long)' \
 	awk "NR == 2 { n = length } NR > 1 && length != n { exit 1 } END { exit NR != 51 }" "$TMP/clv"'
 
 # Streaming: 1,000 customers set the widths (id 4: "1000"; name 4, its
-# header; income 6, its header; city 4); the rows after them are not
-# looked at.  Row 1001: "Bartholomew" cut to 3 columns and an ellipsis;
-# its income, wider than 6, written whole, pushing city two columns on.
-# Row 1002: 山田太郎 is 8 columns: 山 (2) fits in 3, 田 would not.
+# header; income 6, its header; city 4; ref 5: "r1000"); the rows after
+# them are not looked at.  Row 1001: "Bartholomew" cut to 3 columns and
+# an ellipsis; its income, wider than 6, written whole, pushing city two
+# columns on, and its ref (a key, as an e-mail) whole too.  Row 1002:
+# 山田太郎 is 8 columns: 山 (2) fits in 3, 田 would not.
 crm-init -q -d "$TMP/s.db"
 {
-	echo name,income,city
-	for i in $(seq 1000); do echo a,1.00,x; done
-	echo Bartholomew,123456789.00,x
-	echo 山田太郎,1.00,x
-	echo 'Zoë Ångström,2.00,x'
+	echo ref,name,income,city
+	for i in $(seq 1000); do echo r$i,a,1.00,x; done
+	echo R-1001-LONG,Bartholomew,123456789.00,x
+	echo ,山田太郎,1.00,x
+	echo ',Zoë Ångström,2.00,x'
 } >"$TMP/c.csv"
 crm-add -q -d "$TMP/s.db" -f "$TMP/c.csv" customer
-check_out 'the first 1,000 rows set the widths; later text is cut with …, money whole' \
-	"$(printf 'id    name  income  city\n1000  a       1.00  x\n1001  Bar…  123456789.00  x\n1002  山…     1.00  x\n1003  Zoë…    2.00  x')" \
-	'crm-ls -d "$TMP/s.db" -o table -F id,name,income,city >"$TMP/t" && sed -n "1p;1001,\$p" "$TMP/t"'
+check_out 'the first 1,000 rows set the widths; later text is cut with …, money and refs whole' \
+	"$(printf 'id    name  income  city  ref\n1000  a       1.00  x     r1000\n1001  Bar…  123456789.00  x  R-1001-LONG\n1002  山…     1.00  x\n1003  Zoë…    2.00  x')" \
+	'crm-ls -d "$TMP/s.db" -o table -F id,name,income,city,ref >"$TMP/t" && sed -n "1p;1001,\$p" "$TMP/t"'
 # Within the first 1,000 rows the widest sets the width: nothing is cut.
 check_out 'a table of fewer rows is laid out whole, nothing cut' \
-	"$(printf 'id    name         income        city\n1001  Bartholomew  123456789.00  x\n1002  山田太郎             1.00  x')" \
-	'crm-ls -d "$TMP/s.db" -o table -F id,name,income,city -w "id >= 1001 and id <= 1002"'
+	"$(printf 'id    name         income        city  ref\n1001  Bartholomew  123456789.00  x     R-1001-LONG\n1002  山田太郎             1.00  x')" \
+	'crm-ls -d "$TMP/s.db" -o table -F id,name,income,city,ref -w "id >= 1001 and id <= 1002"'
 check_out 'no rows, no lone header (exit 1)' '' \
 	'rc=0; crm-ls -d "$TMP/s.db" -o table -w "id > 9999" || rc=$?; [ $rc = 1 ]'
 
