@@ -1112,7 +1112,7 @@ struct crm_page {
 	struct crm_tab	 *tabs, **tail;
 	int		  decimals;
 	int		  oom;
-	int		  redact;	/* mask the columns crm_tab_mask names */
+	int		  redact;	/* mask crm_tab_mask's columns */
 	char		  note[160];	/* the page's, above its tables */
 };
 
