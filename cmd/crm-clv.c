@@ -232,8 +232,8 @@ emit(struct crm_out *o, const char *key, double ex, double sp, double v,
 	}
 	crm_out_cell(o, CRM_V_NUM, key);
 	crm_out_cell(o, isfinite(ex) ? CRM_V_NUM : CRM_V_NULL, a);
-	crm_out_cell(o, isfinite(sp) ? CRM_V_STR : CRM_V_NULL, b);
-	crm_out_cell(o, isfinite(v) ? CRM_V_STR : CRM_V_NULL, c);
+	crm_out_cell(o, isfinite(sp) ? CRM_V_MONEY : CRM_V_NULL, b);
+	crm_out_cell(o, isfinite(v) ? CRM_V_MONEY : CRM_V_NULL, c);
 	crm_out_endrow(o);
 }
 

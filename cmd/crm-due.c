@@ -402,7 +402,8 @@ due(struct crm_cli *cli, const char *owner, int64_t days)
 	    (rc = customers(st, cli, &d)) != CRM_EX_OK ||
 	    (rc = tickets(st, cli, &d)) != CRM_EX_OK)
 		goto out;
-	qsort(d.v, d.n, sizeof *d.v, cmp);
+	if (d.n > 0)	/* no qsort of an empty array (a null base) */
+		qsort(d.v, d.n, sizeof *d.v, cmp);
 	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 6,
 	    names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");

@@ -23,7 +23,7 @@
 
 enum {
 	OPT_BY = CRM_OPT_OWN, OPT_SCHEME, OPT_PERIOD, OPT_WINDOW,
-	OPT_HORIZON, OPT_THRESHOLD, OPT_TABLE, OPT_DIR, OPT_TO
+	OPT_HORIZON, OPT_THRESHOLD, OPT_TABLE, OPT_DIR, OPT_TO, OPT_REDACT
 };
 
 struct ctx {
@@ -35,6 +35,7 @@ struct ctx {
 	int			 latest;	/* temp.latest is made */
 	int			 dec;
 	int			 all;	/* a page of every report */
+	int			 redact;	/* --redact */
 	const char		*by;
 	const char		*scheme;
 	const char		*period;
@@ -425,6 +426,8 @@ segments(struct ctx *x)
 		goto out;
 	}
 	crm_tab_chart(t, CRM_CH_BAR, by.n + 1);
+	for (i = 0; i < by.n; i++)
+		crm_tab_mask(t, i, crm_field_mask(by.fields[i], by.names[i]));
 	crm_sql_add(&q, "SELECT ");
 	for (i = 0; i < by.n; i++) {
 		field(x, &q, by.names[i]);
@@ -1617,6 +1620,7 @@ report(struct ctx *x, const char *name)
 		return rc;
 	x->dec = crm_store_decimals(x->st);
 	crm_page_init(&x->page, x->dec);
+	x->page.redact = x->redact;
 	if (x->cli->today && x->cli->todaynote) {
 		crm_date_fmt(x->cli->now, day, sizeof day);
 		snprintf(x->page.note, sizeof x->page.note, "as of %s, the "
@@ -1669,6 +1673,8 @@ static struct crm_opt opts[] = {
 	    "file per table in dir, named after it", NULL, 0, 0 },
 	{ OPT_TO, "to", CRM_ARG_FILE, "file", "write to file rather than "
 	    "standard output", NULL, 0, 0 },
+	{ OPT_REDACT, "redact", CRM_ARG_NONE, NULL, "mask names, e-mails and "
+	    "phones in every table (J*** S****)", NULL, 0, 0 },
 	{ 0, "report", CRM_ARG_ENUM, "report", "the report, or all of them "
 	    "in one", NULL, 0, 0 },
 	{ 0 },
@@ -1726,6 +1732,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TO:
 			x.to = cli.arg;
+			break;
+		case OPT_REDACT:
+			x.redact = 1;
 			break;
 		default:
 			return crm_usage(&cli);

@@ -45,6 +45,11 @@ int	crm_utf8_valid(const char *s, size_t n);
 
 /* Terminal display width of a UTF-8 string (East Asian wide = 2). */
 size_t	crm_utf8_width(const char *s);
+/*
+ * The bytes of the longest start of s at most width columns wide, whole
+ * characters (with the marks that combine with the last); *w its width.
+ */
+size_t	crm_utf8_cut(const char *s, size_t width, size_t *w);
 
 /* ---- store.c: the SQLite store ------------------------------------------ */
 /*
@@ -217,6 +222,15 @@ int	crm_fmt_parse(const char *);
  * members and the closing brace; else as crm_out_endrow.
  */
 void	crm_out_endrow_open(struct crm_out *);
+/*
+ * 1 when fp may be given escapes (bold): a terminal, TERM set and not
+ * "dumb", NO_COLOR unset or empty (no-color.org).
+ */
+int	crm_color(FILE *);
+/* s masked (malloc'd; NULL for NULL or out of memory). */
+char	*crm_redact(const char *s, enum crm_mask);
+/* -o table: column c at least w columns wide, whatever its first rows. */
+void	crm_out_minwidth(struct crm_out *, int c, size_t w);
 /* Write "a,b" as the JSON array ["a","b"] ("" is []). */
 void	crm_json_list(FILE *, const char *);
 

@@ -931,6 +931,8 @@ enum crm_vt {
 	CRM_V_BOOL,
 	CRM_V_LIST,	/* comma-separated: an array of strings in JSON */
 	CRM_V_JSON,	/* JSON text, written as it is in JSON */
+	CRM_V_MONEY,	/* an amount: a number with its minor digits, right */
+	CRM_V_KEY,	/* text naming a record (ref, e-mail): never cut */
 };
 
 struct crm_out;
@@ -996,6 +998,23 @@ int	crm_xlsx_endrow(struct crm_xlsx *);
  */
 int	crm_xlsx_close(struct crm_xlsx *, int rc);
 
+
+/* ---- redact.c: masks for pages that travel ----------------------------- */
+
+enum crm_mask {
+	CRM_MASK_NONE,
+	CRM_MASK_NAME,	/* John Smith: J*** S****, each word's first letter */
+	CRM_MASK_EMAIL,	/* john@example.com: j***@example.com */
+	CRM_MASK_PHONE,	/* +34 91 342 8228: +** ** *** **28 */
+};
+
+/*
+ * The mask of a field (f), or of an attr.KEY column (f NULL, col its
+ * name): name, e-mail and phone fields and their match keys; attributes
+ * whose key says mail, tel, phone or name (attr.vcard.email.2).
+ */
+enum crm_mask crm_field_mask(const struct crm_field *f, const char *col);
+
 /* ---- page.c: reports' tables, as text or one HTML page --------------- */
 
 /* How a table is drawn besides its rows (table bars, HTML charts). */
@@ -1026,6 +1045,7 @@ struct crm_tab {
 	int		 val, val2;	/* chart columns; val2 -1: none */
 	int		 scale;		/* heat: the colour scale from here */
 	int		 pct;		/* heat: values are shares */
+	char		*mask;		/* per column: enum crm_mask, or NULL */
 	struct crm_tab	*next;
 };
 
@@ -1034,6 +1054,7 @@ struct crm_page {
 	struct crm_tab	 *tabs, **tail;
 	int		  decimals;
 	int		  oom;
+	int		  redact;	/* mask crm_tab_mask's columns */
 	char		  note[160];	/* the page's, above its tables */
 	const char	 *report;	/* the report making tables now */
 };
@@ -1046,6 +1067,11 @@ void	crm_page_init(struct crm_page *, int decimals);
 struct crm_tab *crm_tab_new(struct crm_page *, const char *name,
 	    const char *title, int ncols, const char *const *cols,
 	    const char *types);
+/*
+ * Column c holds names, e-mails or phones: on a page with redact set its
+ * cells are kept masked (crm_redact), whatever the format.
+ */
+void	crm_tab_mask(struct crm_tab *, int c, enum crm_mask);
 /* Draw it as chart of column val (a heat map's shades: from val). */
 void	crm_tab_chart(struct crm_tab *, enum crm_chart, int val);
 /* The next cell: text, printf-made, a count, money, part / whole with 4

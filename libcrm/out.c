@@ -1,14 +1,19 @@
 /*
  * out.c: the writers.  tsv (escaped, one record per line), csv (RFC 4180
- * with a header), json (JSON Lines) and table (aligned by display width).
+ * with a header), json (JSON Lines) and table (aligned by display width,
+ * streamed: the first TABLE_PROBE rows set the widths).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <csv.h>
 
 #include "crm-int.h"
+
+/* The rows a table keeps to set its columns' widths; the rest stream. */
+#define TABLE_PROBE	1000
 
 struct crm_out {
 	FILE		 *fp;
@@ -18,10 +23,14 @@ struct crm_out {
 	char		**names;
 	int		  col;
 	long		  rows;
-	/* table: every cell kept until the widths are known */
+	/* table: the first TABLE_PROBE rows kept until the widths are known */
 	char		**cells;
 	char		 *numeric;	/* by column: right-aligned */
 	size_t		  ncells, cap;
+	size_t		 *width;	/* by column; NULL until laid out */
+	size_t		 *minw;		/* by column: crm_out_minwidth's */
+	size_t		 *pos;		/* by column: where it starts */
+	size_t		  x;		/* the display column the row is at */
 	/* -s and -l: rows kept until sorted; at most limit written */
 	long		  limit;	/* -1: every row */
 	int		  nkeys;
@@ -37,6 +46,9 @@ struct orow {
 	enum crm_vt	 *vt;
 };
 
+static void	tcell(struct crm_out *, int, const char *, int, int);
+static void	layout(struct crm_out *);
+
 int
 crm_fmt_parse(const char *s)
 {
@@ -48,6 +60,15 @@ crm_fmt_parse(const char *s)
 		if (strcmp(s, names[i]) == 0)
 			return (int)i;
 	return -1;
+}
+
+int
+crm_color(FILE *fp)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return isatty(fileno(fp)) && (nc == NULL || *nc == '\0') &&
+	    term != NULL && *term != '\0' && strcmp(term, "dumb") != 0;
 }
 
 void
@@ -384,10 +405,16 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 	}
 	switch (o->fmt) {
 	case CRM_FMT_TABLE:
-		if (t == CRM_V_NUM && o->col < o->ncols)
-			o->numeric[o->col] = 1;
 		tc = t == CRM_V_NULL ? NULL : tablecell(s);
-		keep(o, tc);
+		/* Only text is cut to its column: never an id, a key (ref,
+		 * e-mail) or an amount. */
+		if (o->width != NULL)
+			tcell(o, o->col, tc, t == CRM_V_STR, 0);
+		else if (o->col < o->ncols) {
+			if (t == CRM_V_NUM || t == CRM_V_MONEY)
+				o->numeric[o->col] = 1;
+			keep(o, tc);
+		}
 		free(tc);
 		break;
 	case CRM_FMT_JSON:
@@ -396,7 +423,8 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 		putc(':', fp);
 		if (t == CRM_V_NULL)
 			fputs("null", fp);
-		else if (t == CRM_V_NUM || t == CRM_V_BOOL || t == CRM_V_JSON)
+		else if (t == CRM_V_NUM || t == CRM_V_MONEY || t == CRM_V_BOOL ||
+		    t == CRM_V_JSON)
 			fputs(s, fp);
 		else if (t == CRM_V_LIST)
 			crm_json_list(fp, s);
@@ -442,6 +470,15 @@ crm_out_endrow_open(struct crm_out *o)
 }
 
 void
+crm_out_minwidth(struct crm_out *o, int c, size_t w)
+{
+	if (o == NULL || c < 0 || c >= o->ncols || (o->minw == NULL &&
+	    (o->minw = calloc(o->ncols, sizeof *o->minw)) == NULL))
+		return;
+	o->minw[c] = w;
+}
+
+void
 crm_out_endrow(struct crm_out *o)
 {
 	if (o->nkeys > 0) {
@@ -454,10 +491,15 @@ crm_out_endrow(struct crm_out *o)
 	}
 	switch (o->fmt) {
 	case CRM_FMT_TABLE:
-		while (o->col < o->ncols) {
-			keep(o, NULL);
-			o->col++;
+		if (o->width != NULL) {
+			putc('\n', o->fp);
+			o->x = 0;
+			break;
 		}
+		for (; o->col < o->ncols; o->col++)
+			keep(o, NULL);
+		if (o->ncols > 0 && o->ncells / o->ncols >= TABLE_PROBE)
+			layout(o);
 		break;
 	case CRM_FMT_JSON:
 		fputs(o->col == 0 ? "{}\n" : "}\n", o->fp);
@@ -473,53 +515,81 @@ crm_out_endrow(struct crm_out *o)
 	o->rows++;
 }
 
-/* Blanks are written only before text, so no line ends in blanks. */
+/*
+ * Cell c of the row, s (NULL: empty), at its column's place: numbers to
+ * the right (not in the header, head), text to the left.  Blanks are
+ * written only before text, so no line ends in blanks.  Text wider than
+ * its column is cut with an ellipsis when cut is set; anything else wider
+ * is written whole and pushes the rest of its row to the right.
+ */
 static void
-put(FILE *fp, size_t *pend, const char *s)
+tcell(struct crm_out *o, int c, const char *s, int cut, int head)
 {
-	if (*s == '\0')
+	size_t at, cw, n;
+	int more = 0;
+
+	if (s == NULL || *s == '\0' || c >= o->ncols)
 		return;
-	for (; *pend > 0; (*pend)--)
-		putc(' ', fp);
-	fputs(s, fp);
+	at = o->pos[c];
+	cw = crm_utf8_width(s);
+	n = strlen(s);
+	if (cut && cw > o->width[c]) {
+		n = o->width[c] > 0 ? crm_utf8_cut(s, o->width[c] - 1, &cw) :
+		    0;
+		cw++;
+		more = 1;
+	}
+	if (o->numeric[c] && !head && cw < o->width[c])
+		at += o->width[c] - cw;
+	if (o->x > 0 && at < o->x + 2)
+		at = o->x + 2;
+	for (; o->x < at; o->x++)
+		putc(' ', o->fp);
+	fwrite(s, 1, n, o->fp);
+	if (more)
+		fputs("\u2026", o->fp);
+	o->x += cw;
 }
 
+/*
+ * The widths from the header and the rows kept, then the header and
+ * those rows; the rows after them are written as they come.  Like every
+ * format, nothing for nothing: no lone header.
+ */
 static void
-table(struct crm_out *o)
+layout(struct crm_out *o)
 {
-	size_t *w, i, r, nrows, cw, pend;
-	const char *s;
+	size_t i, r, nrows, cw;
 	int c;
 
-	/* Like every format, nothing for nothing: no lone header. */
-	if (o->ncells == 0 || (w = calloc(o->ncols + 1, sizeof *w)) == NULL)
+	if (o->ncells == 0 || o->ncols == 0 ||
+	    (o->width = calloc(o->ncols, sizeof *o->width)) == NULL ||
+	    (o->pos = calloc(o->ncols, sizeof *o->pos)) == NULL)
 		return;
-	for (c = 0; c < o->ncols; c++)
-		w[c] = crm_utf8_width(o->names[c]);
-	nrows = o->ncols > 0 ? o->ncells / o->ncols : 0;
+	for (c = 0; c < o->ncols; c++) {
+		o->width[c] = crm_utf8_width(o->names[c]);
+		if (o->minw != NULL && o->minw[c] > o->width[c])
+			o->width[c] = o->minw[c];
+	}
+	nrows = o->ncells / o->ncols;
 	for (i = 0; i < nrows * o->ncols; i++)
 		if (o->cells[i] != NULL &&
-		    (cw = crm_utf8_width(o->cells[i])) > w[i % o->ncols])
-			w[i % o->ncols] = cw;
+		    (cw = crm_utf8_width(o->cells[i])) > o->width[i % o->ncols])
+			o->width[i % o->ncols] = cw;
+	for (c = 1; c < o->ncols; c++)
+		o->pos[c] = o->pos[c - 1] + o->width[c - 1] + 2;
 	for (r = 0; r <= nrows; r++) {
-		pend = 0;
-		for (c = 0; c < o->ncols; c++) {
-			s = r == 0 ? o->names[c] : o->cells[(r - 1) *
-			    o->ncols + c];
-			if (s == NULL)
-				s = "";
-			cw = crm_utf8_width(s);
-			if (c > 0)
-				pend += 2;
-			if (o->numeric[c] && r > 0)
-				pend += w[c] - cw;
-			put(o->fp, &pend, s);
-			if (!o->numeric[c] || r == 0)
-				pend += w[c] - cw;
-		}
+		for (c = 0; c < o->ncols; c++)
+			tcell(o, c, r == 0 ? o->names[c] : o->cells[(r - 1) *
+			    o->ncols + c], 0, r == 0);
 		putc('\n', o->fp);
+		o->x = 0;
 	}
-	free(w);
+	for (i = 0; i < o->ncells; i++)
+		free(o->cells[i]);
+	free(o->cells);
+	o->cells = NULL;
+	o->ncells = o->cap = 0;
 }
 
 void
@@ -532,8 +602,8 @@ crm_out_free(struct crm_out *o)
 		return;
 	if (o->nkeys > 0)
 		flushrows(o);
-	if (o->fmt == CRM_FMT_TABLE)
-		table(o);
+	if (o->fmt == CRM_FMT_TABLE && o->width == NULL)
+		layout(o);
 	for (i = 0; i < o->ncells; i++)
 		free(o->cells[i]);
 	free(o->cells);
@@ -541,5 +611,8 @@ crm_out_free(struct crm_out *o)
 		free(o->names[c]);
 	free(o->names);
 	free(o->numeric);
+	free(o->width);
+	free(o->minw);
+	free(o->pos);
 	free(o);
 }

@@ -15,6 +15,8 @@
 
 #include "crm-int.h"
 
+#define BARW	20	/* a table's bars: the longest, in columns */
+
 void
 crm_page_init(struct crm_page *pg, int decimals)
 {
@@ -67,22 +69,46 @@ crm_tab_chart(struct crm_tab *t, enum crm_chart chart, int val)
 }
 
 void
+crm_tab_mask(struct crm_tab *t, int c, enum crm_mask how)
+{
+	if (t == NULL || c < 0 || c >= t->ncols)
+		return;
+	if (t->mask == NULL && (t->mask = calloc(t->ncols, 1)) == NULL) {
+		t->page->oom = 1;
+		return;
+	}
+	t->mask[c] = (char)how;
+}
+
+void
 crm_tab_cell(struct crm_tab *t, const char *s)
 {
-	char **nc, *nm;
+	char **nc, *nm, *masked = NULL;
 	size_t cap;
 
 	if (t == NULL)
 		return;
+	/* Masked as it comes, so every format writes the same. */
+	if (s != NULL && t->page->redact && t->mask != NULL &&
+	    t->mask[t->ncells % t->ncols] != CRM_MASK_NONE) {
+		if ((masked = crm_redact(s, (enum crm_mask)t->mask[t->ncells %
+		    t->ncols])) == NULL) {
+			t->page->oom = 1;
+			return;
+		}
+		s = masked;
+	}
 	if (t->ncells == t->cap) {
 		cap = t->cap ? t->cap * 2 : 64;
 		if ((nc = realloc(t->cells, cap * sizeof *nc)) == NULL) {
 			t->page->oom = 1;
+			free(masked);
 			return;
 		}
 		t->cells = nc;
 		if ((nm = realloc(t->money, cap)) == NULL) {
 			t->page->oom = 1;
+			free(masked);
 			return;
 		}
 		t->money = nm;
@@ -99,6 +125,7 @@ crm_tab_cell(struct crm_tab *t, const char *s)
 	    s != NULL)
 		t->page->oom = 1;
 	t->ncells++;
+	free(masked);
 }
 
 void
@@ -185,16 +212,8 @@ tab_free(struct crm_tab *t)
 	free(t->share);
 	free(t->cols);
 	free(t->num);
+	free(t->mask);
 	free(t);
-}
-
-
-static int
-color(FILE *fp)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(fileno(fp)) && (nc == NULL || *nc == '\0');
 }
 
 /* A bar of w eighths of a cell wide, in Unicode block elements. */
@@ -257,7 +276,7 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 	if (table) {
 		if (!first)
 			putc('\n', fp);
-		fprintf(fp, color(fp) ? "\033[1m%s\033[0m\n" : "%s\n",
+		fprintf(fp, crm_color(fp) ? "\033[1m%s\033[0m\n" : "%s\n",
 		    t->title);
 		if (t->note[0] != '\0')
 			fprintf(fp, "(%s)\n", t->note);
@@ -283,6 +302,9 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 		t->page->oom = 1;
 		return;
 	}
+	/* The longest bar may come after the rows that set the widths. */
+	if (extra)
+		crm_out_minwidth(o, t->ncols, BARW);
 	for (r = 0; r < crm_tab_rows(t); r++) {
 		if (json) {
 			crm_out_cell(o, CRM_V_STR, t->report);
@@ -294,7 +316,7 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 			    crm_tab_at(t, r, c));
 		if (extra) {
 			bar(b, sizeof b, mx > 0 ? fabs(num(t, r, t->val)) /
-			    mx : 0, 20);
+			    mx : 0, BARW);
 			crm_out_cell(o, CRM_V_STR, b);
 		}
 		crm_out_endrow(o);

@@ -149,6 +149,10 @@ crm_field_text(const struct crm_field *f, sqlite3_stmt *s, int c,
 	default:
 		if (f != NULL && (f->flags & CRM_F_LIST))
 			*t = CRM_V_LIST;
+		/* A ref or an e-mail is whole or useless. */
+		else if (f != NULL && (f->flags & (CRM_F_UNIQUE |
+		    CRM_F_REFKEY)))
+			*t = CRM_V_KEY;
 		break;
 	}
 	return (const char *)sqlite3_column_text(s, c);

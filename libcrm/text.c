@@ -127,3 +127,30 @@ crm_utf8_width(const char *str)
 	}
 	return w;
 }
+
+size_t
+crm_utf8_cut(const char *str, size_t width, size_t *w)
+{
+	const unsigned char *s = (const unsigned char *)str, *p;
+	size_t at = 0;
+	uint32_t c;
+	int k, cw;
+
+	*w = 0;
+	for (p = s; *p != '\0';) {
+		c = *p;
+		k = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ?
+		    2 : (c & 0xf8) == 0xf0 ? 3 : 0;
+		if (k > 0)
+			c &= k == 1 ? 0x1f : k == 2 ? 0x0f : 0x07;
+		p++;
+		while (k-- > 0 && (*p & 0xc0) == 0x80)
+			c = c << 6 | (*p++ & 0x3f);
+		cw = cwidth(c);
+		if (*w + (size_t)cw > width)
+			break;
+		*w += (size_t)cw;
+		at = (size_t)(p - s);
+	}
+	return at;
+}

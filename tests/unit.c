@@ -1660,6 +1660,66 @@ g17s(void)
 	ok(lenok, "g17: the length returned is the string's");
 }
 
+/* -o table's streaming and cuts, and --redact's masks (crm(7),
+ * crm-report(1): the documented examples). */
+static void
+tables(void)
+{
+	static const char *const names[] = { "n", "bar" };
+	struct crm_out *o;
+	char *buf = NULL, *m, *last;
+	size_t len = 0, w;
+	FILE *fp;
+	int i;
+
+	ok(crm_utf8_cut("\u5c71\u7530\u592a\u90ce", 3, &w) == 3 && w == 2,
+	    "cut: 3 columns of 山田太郎 are 山 (3 bytes, 2 columns)");
+	ok(crm_utf8_cut("abc", 5, &w) == 3 && w == 3, "cut: all of abc fits");
+	ok(crm_utf8_cut("e\u0301x", 1, &w) == 3 && w == 1,
+	    "cut: a combining mark stays with its letter");
+	/* 1,000 rows set the widths; the bar column is 5 wide all the same:
+	 * row 1001's n (2 digits, in a 1-column column) is whole and
+	 * pushes its 5-column bar on, uncut. */
+	if ((fp = open_memstream(&buf, &len)) == NULL ||
+	    (o = crm_out_new(fp, CRM_FMT_TABLE, 1, 2, names)) == NULL) {
+		ok(0, "table: a memory stream");
+		return;
+	}
+	crm_out_minwidth(o, 1, 5);
+	for (i = 0; i < 1000; i++) {
+		crm_out_cell(o, CRM_V_NUM, "1");
+		crm_out_cell(o, CRM_V_STR, "x");
+		crm_out_endrow(o);
+	}
+	crm_out_cell(o, CRM_V_NUM, "22");
+	crm_out_cell(o, CRM_V_STR, "xxxxx");
+	crm_out_endrow(o);
+	crm_out_cell(o, CRM_V_NUM, "3");
+	crm_out_cell(o, CRM_V_STR, "xxxxxxxx");
+	crm_out_endrow(o);
+	crm_out_free(o);
+	fclose(fp);
+	last = buf != NULL ? strstr(buf, "22  ") : NULL;
+	ok(buf != NULL && strncmp(buf, "n  bar\n1  x\n", 12) == 0 &&
+	    last != NULL && strcmp(last, "22  xxxxx\n3  xxxx\u2026\n") == 0,
+	    "table: a minimum width holds after 1,000 rows; longer text cut");
+	free(buf);
+	m = crm_redact("John Smith", CRM_MASK_NAME);
+	ok(m != NULL && strcmp(m, "J*** S****") == 0, "redact: J*** S****");
+	free(m);
+	m = crm_redact("john.smith@example.com", CRM_MASK_EMAIL);
+	ok(m != NULL && strcmp(m, "j***@example.com") == 0,
+	    "redact: j***@example.com");
+	free(m);
+	m = crm_redact("+34 91 342 8228", CRM_MASK_PHONE);
+	ok(m != NULL && strcmp(m, "+** ** *** **28") == 0,
+	    "redact: +** ** *** **28");
+	free(m);
+	m = crm_redact("", CRM_MASK_EMAIL);
+	ok(m != NULL && strcmp(m, "") == 0, "redact: empty stays empty");
+	free(m);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1676,6 +1736,7 @@ main(int argc, char *argv[])
 	options();
 	ledger();
 	g17s();
+	tables();
 	if (argc > 1)
 		models(argv[1]);
 	/* lib.sh's scratch folder: stores are made there. */
