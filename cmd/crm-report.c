@@ -792,9 +792,10 @@ cohort(struct ctx *x)
 	/* The first period is always 1: the shades are for the later ones. */
 	t->scale = 3;
 	t->pct = 1;
-	t->axis[0] = x->period[0] == 'w' ? "Weeks since the first purchase" :
-	    x->period[0] == 'q' ? "Quarters since the first purchase" :
-	    "Months since the first purchase";
+	t->axis[0] = x->period[0] == 'w' ? "Weeks since the first purchase "
+	    "(% of the cohort buying)" : x->period[0] == 'q' ? "Quarters since "
+	    "the first purchase (% of the cohort buying)" : "Months since the "
+	    "first purchase (% of the cohort buying)";
 	for (i = first; i < np; i++) {
 		if (size[i] == 0)
 			continue;

@@ -18,7 +18,7 @@
 #include "crm.h"
 
 #define TOPN	10	/* a longer bar chart: the top 10 and "others" */
-#define CHW	640	/* a chart's width in its viewBox */
+#define CHW	520	/* a chart's width in its viewBox */
 #define CHARW	7.2	/* the width of a narrow character at 12px */
 
 enum unit { U_TEXT, U_NUM, U_MONEY, U_SHARE };
@@ -289,7 +289,7 @@ svg_open(FILE *fp, int w, double h, const char *label)
 {
 	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" "
 	    "viewBox=\"0 0 %d %.0f\" width=\"100%%\" style=\"max-width:%dpx\" "
-	    "role=\"img\" aria-label=\"", w, h, w);
+	    "role=\"img\" aria-label=\"", w, h, w * 13 / 10);
 	esc(fp, label);
 	fputs("\">\n", fp);
 }
@@ -377,16 +377,18 @@ svg_bars(FILE *fp, const struct crm_tab *t)
 			}
 		nb = TOPN + 1;
 	}
+	/* "others" has no bar: its sum would dwarf the top ones. */
 	for (i = 0; i < nb; i++)
 		for (k = 0; k < nser; k++)
-			mx = fmax(mx, b[i].v[k]);
+			if (b[i].others == 0)
+				mx = fmax(mx, b[i].v[k]);
 	step = step_of(mx, 4);
 	mx = step * ceil(mx / step);
 	if (mx <= 0)
 		mx = step;
-	rh = nser == 2 ? 30 : 22;
-	lw = 170;
-	bw = CHW - lw - 86;
+	rh = nser == 2 ? 34 : 22;
+	lw = 150;
+	bw = CHW - lw - 80;
 	y0 = nser == 2 ? 40 : 24;
 	h = y0 + nb * rh + 44;
 	axis_title(pg, t->cols[t->val], u, title, sizeof title);
@@ -422,7 +424,7 @@ svg_bars(FILE *fp, const struct crm_tab *t)
 		fputs("</title>\n", fp);
 		text(fp, "label", lw - 6, y0 + i * rh + rh / 2 + 4, "end", lab);
 		for (k = 0; k < nser; k++) {
-			w = b[i].v[k] / mx * bw;
+			w = b[i].others > 0 ? 0 : b[i].v[k] / mx * bw;
 			x = y0 + i * rh + 3 + k * (rh - 6) / nser;
 			if (!b[i].has[k])
 				continue;
@@ -495,10 +497,12 @@ svg_columns(FILE *fp, const struct crm_tab *t)
 			esc(fp, lab);
 			fputs("</title></rect>\n", fp);
 		}
+		/* Centred under its column, inside the plot's width. */
 		if (r % every == 0 && at(t, r, 0) != NULL) {
 			snprintf(lab, sizeof lab, "%.7s", at(t, r, 0));
-			text(fp, "tick", x + cw / 2, top + ch + 16, "middle",
-			    lab);
+			v = width(lab) / 2 + 2;
+			text(fp, "tick", fmin(fmax(x + cw / 2, lw + v), CHW - v),
+			    top + ch + 16, "middle", lab);
 		}
 	}
 	fprintf(fp, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%d\" "
@@ -531,7 +535,7 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 		    ""), 160) + 12);
 	w = lw + nc * cw + 8;
 	svg_open(fp, (int)ceil(w), top + n * rh + 8, t->title);
-	text(fp, "tick axis-title", lw, 12, NULL, t->axis[0] != NULL ?
+	text(fp, "tick axis-title", 4, 12, NULL, t->axis[0] != NULL ?
 	    t->axis[0] : "");
 	for (c = t->val; c < t->ncols; c++) {
 		human(t->cols[c], h, sizeof h);
@@ -733,7 +737,7 @@ static const char css[] =
     "*{box-sizing:border-box}\n"
     "body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;"
     "max-width:72em;padding:.8em;color:#1a1a1a}\n"
-    "h1,h2,h3,p,th,td,summary,a{overflow-wrap:anywhere}\n"
+    "h1,h2,h3,p,th,td,summary,a,code{overflow-wrap:anywhere}\n"
     "h1{font-size:1.5em;margin:.2em 0}\n"
     "h2{font-size:1.25em;margin:1.6em 0 .4em;border-bottom:2px solid "
     "#bbb}\n"
@@ -742,7 +746,7 @@ static const char css[] =
     ".tiles{display:grid;grid-template-columns:repeat(auto-fill,"
     "minmax(10em,1fr));gap:.6em;margin:1em 0 .3em}\n"
     ".tile{border:1px solid #bbb;border-radius:6px;padding:.4em .6em;"
-    "min-width:0}\n"
+    "min-width:0}.tile p,.tile h3{overflow-wrap:break-word}\n"
     ".tile h3{margin:0;font-size:.85em;font-weight:normal;color:#444}\n"
     ".tile .v{font-size:1.35em;font-weight:600;margin:.1em 0}\n"
     ".tile .d{font-size:.8em;margin:0;color:#444}\n"
