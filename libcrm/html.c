@@ -679,15 +679,25 @@ tile_change(const struct crm_tile *tl, char *buf, size_t n)
 	const char *arrow = d > 0 ? "\u25b2\u00a0+" : d < 0 ? "\u25bc\u00a0" :
 	    "\u25b6\u00a0";
 
+	/* Up from nothing: no percentage. */
+	if (tl->has[0] && tl->has[1] && tl->v[1] == 0 && d != 0 &&
+	    (tl->kind == CRM_TILE_COUNT || tl->kind == CRM_TILE_MONEY)) {
+		snprintf(buf, n, "%sfrom 0", d > 0 ? "\u25b2\u00a0up " :
+		    "\u25bc\u00a0down ");
+		return;
+	}
+
 	if (!tl->has[0] || !tl->has[1])
 		snprintf(buf, n, "no figure to compare");
+	else if (d == 0)
+		snprintf(buf, n, "%sno change", arrow);
 	else if (tl->kind == CRM_TILE_SHARE)
 		snprintf(buf, n, "%s%.1f\u00a0pts", arrow, d * 100);
 	else if (tl->kind == CRM_TILE_SCORE)
 		snprintf(buf, n, "%s%.*f\u00a0pts", arrow, fabs(tl->v[0]) >= 10
 		    ? 1 : 2, d);
 	else if (tl->v[1] == 0)
-		snprintf(buf, n, "%s%s", arrow, d == 0 ? "0" : "from 0");
+		snprintf(buf, n, "%s0\u00a0%%", arrow);
 	else
 		snprintf(buf, n, "%s%.1f\u00a0%%", arrow, 100 * d /
 		    fabs(tl->v[1]));
@@ -829,12 +839,8 @@ crm_html_write(const struct crm_page *pg, FILE *fp, int64_t asof)
 		fputs("</code>", fp);
 	}
 	fputs("</h1>\n<p class=\"sub\">", fp);
-	if (pg->where != NULL) {
-		fputs("The customers where <code>", fp);
-		esc(fp, pg->where);
-		fputs("</code>", fp);
-	} else
-		fputs("All customers", fp);
+	fputs(pg->where != NULL ? "Only the customers that -w selects" :
+	    "All customers", fp);
 	fprintf(fp, ", as of the end of %s; store <code>", day);
 	esc(fp, pg->store);
 	fputs("</code>.</p>\n", fp);
