@@ -1628,9 +1628,9 @@ static struct crm_opt opts[] = {
 	    "scheme (default value)", NULL, 0, 0 },
 	{ OPT_PERIOD, "period", CRM_ARG_ENUM, NULL, "cohort: the period of "
 	    "the cohorts (default month)", "month,quarter,week", 0, 0 },
-	{ OPT_WINDOW, "window", CRM_ARG_DURATION, "duration", "effort: the "
-	    "period counted (default 90d); html: the tiles' period (30d)",
-	    NULL, 0, 0 },
+	{ OPT_WINDOW, "window", CRM_ARG_DURATION, "duration", "sla, "
+	    "satisfaction, effort: the period counted (default 90d); html's "
+	    "tiles: the period compared (default 30d)", NULL, 0, 0 },
 	{ OPT_HORIZON, "horizon", CRM_ARG_DURATION, "duration", "forecast: "
 	    "how far ahead (default 90d)", NULL, 0, 0 },
 	{ OPT_THRESHOLD, "threshold", CRM_ARG_PROB, "p", "churn: the P(alive) "
