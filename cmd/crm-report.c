@@ -416,10 +416,10 @@ tiles_at(struct ctx *x, int k, int64_t day, int64_t win, double resol)
 	if ((rc = prepf(x, &s, "SELECT count(*) FILTER (WHERE kind = 'nps'), "
 	    "count(*) FILTER (WHERE kind = 'nps' AND score >= 9) - count(*) "
 	    "FILTER (WHERE kind = 'nps' AND score <= 6), avg(score) FILTER "
-	    "(WHERE kind = 'csat') FROM (SELECT kind, score, row_number() OVER "
-	    "(PARTITION BY customer, kind ORDER BY ts DESC, id DESC) AS rn FROM "
-	    "survey WHERE ts <= ?1 AND kind IN ('nps', 'csat')%s) WHERE rn = 1",
-	    b1)) != CRM_EX_OK)
+	    "(WHERE kind = 'csat') FROM (SELECT kind, score, row_number() "
+	    "OVER (PARTITION BY customer, kind ORDER BY ts DESC, id DESC) AS "
+	    "rn FROM survey WHERE ts <= ?1 AND kind IN ('nps', 'csat')%s) "
+	    "WHERE rn = 1", b1)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, day);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
@@ -449,7 +449,8 @@ tiles(struct ctx *x)
 {
 	static const struct crm_tile def[CRM_TILES] = {
 		{ "Customers", CRM_TILE_COUNT, 0, { 0 }, { 0 } },
-		{ "Active (bought in a year)", CRM_TILE_COUNT, 0, { 0 }, { 0 } },
+		{ "Active (bought in a year)", CRM_TILE_COUNT, 0, { 0 },
+		    { 0 } },
 		{ "Revenue", CRM_TILE_MONEY, 1, { 0 }, { 0 } },
 		{ "Average order value", CRM_TILE_MONEY, 1, { 0 }, { 0 } },
 		{ "Repeat rate", CRM_TILE_SHARE, 0, { 0 }, { 0 } },

@@ -234,7 +234,8 @@ width(const char *s)
 		else if ((*p & 0xe0) == 0xc0 && p[1] != '\0') {
 			cp = (unsigned)(*p & 0x1f) << 6 | (p[1] & 0x3f);
 			p += 2;
-		} else if ((*p & 0xf0) == 0xe0 && p[1] != '\0' && p[2] != '\0') {
+		} else if ((*p & 0xf0) == 0xe0 && p[1] != '\0' &&
+		    p[2] != '\0') {
 			cp = (unsigned)(*p & 0x0f) << 12 |
 			    (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
 			p += 3;
@@ -434,8 +435,8 @@ svg_bars(FILE *fp, const struct crm_tab *t)
 			compact(b[i].v[k], u, pg->decimals, lab, sizeof lab);
 			fprintf(fp, "<text class=\"value\" x=\"%.1f\" "
 			    "y=\"%.1f\"%s>", lw + w + 4, x + (rh - 6) / nser -
-			    (nser == 2 ? 2.5 : 4), nser == 2 ? " font-size=\"10\""
-			    : "");
+			    (nser == 2 ? 2.5 : 4), nser == 2 ?
+			    " font-size=\"10\"" : "");
 			esc(fp, lab);
 			fputs("</text>\n", fp);
 		}
@@ -493,7 +494,8 @@ svg_columns(FILE *fp, const struct crm_tab *t)
 			    cw / 2, top + ch - v, cw / 2 - 1, v);
 			esc(fp, at(t, r, 0));
 			fputs(": ", fp);
-			show(num(t, r, col[k]), u, pg->decimals, lab, sizeof lab);
+			show(num(t, r, col[k]), u, pg->decimals, lab,
+			    sizeof lab);
 			esc(fp, lab);
 			fputs("</title></rect>\n", fp);
 		}
@@ -501,8 +503,8 @@ svg_columns(FILE *fp, const struct crm_tab *t)
 		if (r % every == 0 && at(t, r, 0) != NULL) {
 			snprintf(lab, sizeof lab, "%.7s", at(t, r, 0));
 			v = width(lab) / 2 + 2;
-			text(fp, "tick", fmin(fmax(x + cw / 2, lw + v), CHW - v),
-			    top + ch + 16, "middle", lab);
+			text(fp, "tick", fmin(fmax(x + cw / 2, lw + v),
+			    CHW - v), top + ch + 16, "middle", lab);
 		}
 	}
 	fprintf(fp, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%d\" "
@@ -553,8 +555,9 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 				continue;
 			x = lw + (c - t->val) * cw;
 			v = mx > 0 ? fmin(num(t, r, c) / mx, 1) : 0;
-			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			    "height=\"%.1f\" fill=\"rgb(%d,%d,%d)\"><title>", x,
+			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"%.1f\" height=\"%.1f\" "
+			    "fill=\"rgb(%d,%d,%d)\"><title>", x,
 			    y, cw - 2, rh - 2, (int)(240 - 232 * v),
 			    (int)(246 - 198 * v), (int)(252 - 145 * v));
 			esc(fp, at(t, r, 0));
