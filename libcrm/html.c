@@ -555,19 +555,12 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 				continue;
 			x = lw + (c - t->val) * cw;
 			v = mx > 0 ? fmin(num(t, r, c) / mx, 1) : 0;
-			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" "
-			    "width=\"%.1f\" height=\"%.1f\" "
-			    "fill=\"rgb(%d,%d,%d)\"><title>", x,
-			    y, cw - 2, rh - 2, (int)(240 - 232 * v),
-			    (int)(246 - 198 * v), (int)(252 - 145 * v));
-			esc(fp, at(t, r, 0));
-			fputs(", ", fp);
-			esc(fp, t->pct ? t->cols[c] + 1 : t->cols[c]);
-			fputs(": ", fp);
-			show(num(t, r, c), t->pct ? U_SHARE : U_NUM,
-			    t->page->decimals, lab, sizeof lab);
-			esc(fp, lab);
-			fputs("</title></rect>\n", fp);
+			/* No title: the value is in the cell, all in the table. */
+			fprintf(fp, "<rect x=\"%.0f\" y=\"%.0f\" "
+			    "width=\"%.0f\" height=\"%.0f\" "
+			    "fill=\"rgb(%d,%d,%d)\"/>\n", x, y, cw - 2, rh - 2,
+			    (int)(240 - 232 * v), (int)(246 - 198 * v),
+			    (int)(252 - 145 * v));
 			/* The value in the cell, white on the dark ones. */
 			if (t->pct)
 				snprintf(lab, sizeof lab, "%ld",
@@ -575,10 +568,9 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 			else
 				compact(num(t, r, c), U_NUM, 0, lab,
 				    sizeof lab);
-			fprintf(fp, "<text class=\"cell%s\" x=\"%.1f\" "
-			    "y=\"%.1f\" text-anchor=\"middle\" "
-			    "font-size=\"10\">", v > 0.5 ? " dark" : "", x +
-			    cw / 2 - 1, y + 13);
+			fprintf(fp, "<text class=\"cell%s\" x=\"%.0f\" "
+			    "y=\"%.0f\">", v > 0.5 ? " dark" : "", x + cw / 2 -
+			    1, y + 13);
 			esc(fp, lab);
 			fputs("</text>\n", fp);
 		}
@@ -586,29 +578,45 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 	fputs("</svg>\n", fp);
 }
 
-/* One table, folded: human headers, units, separators, percentages. */
+/*
+ * One table, folded: human headers, units, separators, percentages (the
+ * header says "(%)"; a name-value table says it in the cell).  Numbers
+ * are right-aligned by the table's class nK when every column from K on
+ * is one (a class per cell otherwise): the bytes of a long table.
+ */
 static void
 table(FILE *fp, const struct crm_tab *t)
 {
 	const struct crm_page *pg = t->page;
 	enum unit *u;
 	size_t r, i;
-	int c, kv = t->ncols == 2 && strcmp(t->cols[0], "name") == 0;
+	int c, k, kv = t->ncols == 2 && strcmp(t->cols[0], "name") == 0;
 	char h[128], buf[96];
 
 	if ((u = calloc(t->ncols, sizeof *u)) == NULL)
 		return;
 	for (c = 0; c < t->ncols; c++)
 		u[c] = unit_of(t, c);
-	fprintf(fp, "<details><summary>Table (%zu row%s)</summary>\n"
-	    "<div class=\"scroll\"><table>\n<thead><tr>", rows(t), rows(t) ==
-	    1 ? "" : "s");
+	for (k = t->ncols; k > 0 && t->num[k - 1]; k--)
+		;
+	for (c = 0; c < k; c++)
+		if (t->num[c])
+			k = -1;
+	if (k >= 0 && k <= 4)
+		fprintf(fp, "<details><summary>Table (%zu row%s)</summary>\n"
+		    "<div class=\"scroll\"><table class=\"n%d\">\n<thead><tr>",
+		    rows(t), rows(t) == 1 ? "" : "s", k);
+	else
+		fprintf(fp, "<details><summary>Table (%zu row%s)</summary>\n"
+		    "<div class=\"scroll\"><table>\n<thead><tr>", rows(t),
+		    rows(t) == 1 ? "" : "s");
 	for (c = 0; c < t->ncols; c++) {
 		if (kv)
 			snprintf(h, sizeof h, "%s", c == 0 ? "" : "Value");
 		else
 			axis_title(pg, t->cols[c], u[c], h, sizeof h);
-		fputs(u[c] != U_TEXT ? "<th class=\"n\">" : "<th>", fp);
+		fputs(u[c] != U_TEXT && (k < 0 || k > 4) ? "<th class=\"n\">" :
+		    "<th>", fp);
 		esc(fp, h);
 		fputs("</th>", fp);
 	}
@@ -617,7 +625,8 @@ table(FILE *fp, const struct crm_tab *t)
 		fputs("<tr>", fp);
 		for (c = 0; c < t->ncols; c++) {
 			i = r * t->ncols + c;
-			fputs(t->num[c] ? "<td class=\"n\">" : "<td>", fp);
+			fputs(t->num[c] && (k < 0 || k > 4) ? "<td class=\"n\">" :
+			    "<td>", fp);
 			if (t->cells[i] == NULL)
 				fputs(c == 0 && t->none[0] != '\0' ? t->none :
 				    "", fp);
@@ -625,8 +634,11 @@ table(FILE *fp, const struct crm_tab *t)
 				human(t->cells[i], h, sizeof h);
 				esc(fp, h);
 			} else if (t->share != NULL && t->share[i]) {
-				show(atof(t->cells[i]), U_SHARE, 0, buf,
-				    sizeof buf);
+				show(atof(t->cells[i]), kv ? U_SHARE : U_NUM,
+				    0, buf, sizeof buf);
+				if (!kv)
+					snprintf(buf, sizeof buf, "%.1f",
+					    atof(t->cells[i]) * 100);
 				esc(fp, buf);
 			} else if (t->money[i] || t->num[c]) {
 				group(t->cells[i], buf, sizeof buf);
@@ -768,6 +780,7 @@ static const char css[] =
     "svg.chart{display:block;width:100%;height:auto;margin:.4em 0}\n"
     "svg text{fill:#1a1a1a;font-size:12px}\n"
     "svg .tick,svg .legend{fill:#444}svg .cell.dark{fill:#fff}\n"
+    "svg .cell{font-size:10px;text-anchor:middle}\n"
     "svg .grid{stroke:#e2e2e2}svg .axis{stroke:#555}\n"
     /* Okabe and Ito: blue and orange, apart for colour-blind readers. */
     "svg .s0{fill:#0072b2}svg .s1{fill:#e69f00}\n"
@@ -776,7 +789,10 @@ static const char css[] =
     "table{border-collapse:collapse;margin:.3em 0;font-size:.9em}\n"
     "th,td{padding:.2em .6em;border-bottom:1px solid #e6e6e6;"
     "text-align:left;vertical-align:top}\n"
-    "th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "th.n,td.n,.n0 :is(td,th),.n1 :is(td,th):nth-child(n+2),"
+    ".n2 :is(td,th):nth-child(n+3),.n3 :is(td,th):nth-child(n+4),"
+    ".n4 :is(td,th):nth-child(n+5){text-align:right;"
+    "font-variant-numeric:tabular-nums}\n"
     "@media print{nav,details{display:none}body{max-width:none;"
     "font-size:11pt}section.report{break-before:page}"
     "svg.chart{break-inside:avoid}}\n";

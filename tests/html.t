@@ -70,7 +70,7 @@ check_out 'tiles with -w: the selection only (ann: a b; active a b, then a b)' \
 
 # ---- what the issue found wrong ------------------------------------------
 check 'every table is folded beneath its chart (<details>)' \
-	'[ "$(grep -c "<table>" "$TMP/r.html")" -eq "$(grep -c "<details>" "$TMP/r.html")" ] &&
+	'[ "$(grep -c "<table[ >]" "$TMP/r.html")" -eq "$(grep -c "<details>" "$TMP/r.html")" ] &&
 	[ "$(grep -c "<details>" "$TMP/r.html")" -ge 12 ]'
 check 'every SVG has a viewBox and the width of its container' \
 	'n=$(grep -c "<svg" "$TMP/r.html") && [ "$n" -ge 8 ] &&
@@ -87,7 +87,7 @@ check 'the currency of crm-config currency names money axes' \
 check_out 'human labels, not field names (repeat_rate, revenue_at_risk...)' '0' \
 	'sed -n "/<body>/,\$p" "$TMP/r.html" | { grep -c "repeat_rate\|revenue_at_risk\|expected_revenue\|median_response_hours\|>share<" || true; }'
 check 'shares are percentages: the repeat rate 0.6667 is 66.7 %' \
-	'sect summary "$TMP/r.html" | grep "<td class=\"n\">66\.7.%</td>" >/dev/null'
+	'sect summary "$TMP/r.html" | grep "<td>66\.7.%</td>" >/dev/null'
 check 'but tsv keeps the field name and the share' \
 	'crm-report $A summary | grep -qx "repeat_rate	0.6667"'
 check 'the forecast has a y axis with ticks in the currency' \
@@ -137,7 +137,7 @@ crm-add -q purchase customer_ref=z ts=2026-06-15 amount=5.00
 M=--asof=2026-06-30
 crm-report $M -o html all >"$TMP/m.html"
 check 'thousands separators: o0..o4 bought 2 x 1234.50 = 2,469.00' \
-	'sect segments "$TMP/m.html" | grep "<td class=\"n\">2,469.00</td>" >/dev/null'
+	'sect segments "$TMP/m.html" | grep "<td>2,469.00</td>" >/dev/null'
 check_out 'a long list: the top 10 and "others" in the chart, all 15 in the table' \
 	'11 others (5) 15' \
 	'sect segments "$TMP/m.html" | awk "/<svg/,/<\/svg>/" | grep -c "<text class=\"label\"" | tr "\n" " ";
