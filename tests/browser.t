@@ -33,7 +33,7 @@ check_out 'demo -w: the same, for a selection' '' \
 	'browser demo-selection "$TMP/north.html"'
 
 # ---- a store of hostile values -------------------------------------------
-long=$(printf 'Maximilian-Alexander-%.0s' 1 2 3 4 5 6 7 8 9 10)
+long=$(printf 'MaximilianAlexander%.0s' 1 2 3 4 5 6 7 8 9 10)
 crm-init -q
 {
 	echo 'ref,name,owner,region,created'
