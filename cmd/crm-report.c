@@ -23,7 +23,8 @@
 
 enum {
 	OPT_BY = CRM_OPT_OWN, OPT_SCHEME, OPT_PERIOD, OPT_WINDOW,
-	OPT_HORIZON, OPT_THRESHOLD, OPT_TABLE, OPT_DIR, OPT_TO, OPT_REDACT
+	OPT_HORIZON, OPT_THRESHOLD, OPT_TABLE, OPT_DIR, OPT_TO, OPT_REDACT,
+	OPT_COHORTS
 };
 
 struct ctx {
@@ -43,6 +44,8 @@ struct ctx {
 	const char		*dir;	/* --dir: a file per table there */
 	const char		*to;	/* --to: the file to write */
 	double			 window, horizon, threshold;
+	int			 windowset;	/* --window given */
+	long			 cohorts;	/* the last so many; 0: all */
 	struct crm_page		 page;
 };
 
@@ -387,6 +390,116 @@ summary(struct ctx *x)
 	return done(x, s, CRM_EX_OK);
 }
 
+/* ---- the HTML page's headline tiles ------------------------------------ */
+
+/*
+ * The tiles as of day (k 0) or a --window before it (k 1): customers,
+ * active buyers, revenue and AOV over the window ending then, repeat rate,
+ * NPS and CSAT of the latest answers by then, open complaints past the
+ * resolution promise.
+ */
+static int
+tiles_at(struct ctx *x, int k, int64_t day, int64_t win, double resol)
+{
+	struct crm_tile *tl = x->page.tiles;
+	sqlite3_stmt *s = NULL;
+	char b1[64], b2[64];
+	int rc;
+
+	in(x, "customer", b1, sizeof b1);
+	in(x, "id", b2, sizeof b2);
+	if ((rc = prepf(x, &s, "SELECT (SELECT count(*) FROM customer WHERE "
+	    "created <= ?1%s), count(*) FILTER (WHERE last / 86400 > ?1 / "
+	    "86400 - 365), count(*), count(*) FILTER (WHERE days >= 2), "
+	    "coalesce(sum(rev), 0), coalesce(sum(orders), 0) FROM (SELECT "
+	    "max(ts) AS last, count(DISTINCT ts / 86400) AS days, sum(amount) "
+	    "FILTER (WHERE ts > ?2) AS rev, count(DISTINCT order_ref) FILTER "
+	    "(WHERE ts > ?2) + count(*) FILTER (WHERE ts > ?2 AND order_ref IS "
+	    "NULL) AS orders FROM purchase WHERE ts <= ?1%s GROUP BY "
+	    "customer)", b2, b1)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, day);
+	sqlite3_bind_int64(s, 2, day - win);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		return done(x, s, rc);
+	tl[0].v[k] = (double)sqlite3_column_int64(s, 0);
+	tl[1].v[k] = (double)sqlite3_column_int64(s, 1);
+	tl[2].v[k] = (double)sqlite3_column_int64(s, 4);
+	tl[0].has[k] = tl[1].has[k] = tl[2].has[k] = 1;
+	if ((tl[3].has[k] = sqlite3_column_int64(s, 5) > 0))
+		tl[3].v[k] = (double)crm_money_avg(sqlite3_column_int64(s, 4),
+		    sqlite3_column_int64(s, 5));
+	if ((tl[4].has[k] = sqlite3_column_int64(s, 2) > 0))
+		tl[4].v[k] = (double)sqlite3_column_int64(s, 3) /
+		    sqlite3_column_int64(s, 2);
+	sqlite3_finalize(s);
+	if ((rc = prepf(x, &s, "SELECT count(*) FILTER (WHERE kind = 'nps'), "
+	    "count(*) FILTER (WHERE kind = 'nps' AND score >= 9) - count(*) "
+	    "FILTER (WHERE kind = 'nps' AND score <= 6), avg(score) FILTER "
+	    "(WHERE kind = 'csat') FROM (SELECT kind, score, row_number() "
+	    "OVER (PARTITION BY customer, kind ORDER BY ts DESC, id DESC) AS "
+	    "rn FROM survey WHERE ts <= ?1 AND kind IN ('nps', 'csat')%s) "
+	    "WHERE rn = 1", b1)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, day);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+		return done(x, s, rc);
+	if ((tl[5].has[k] = sqlite3_column_int64(s, 0) > 0))
+		tl[5].v[k] = 100.0 * sqlite3_column_int64(s, 1) /
+		    sqlite3_column_int64(s, 0);
+	if ((tl[6].has[k] = sqlite3_column_type(s, 2) != SQLITE_NULL))
+		tl[6].v[k] = sqlite3_column_double(s, 2);
+	sqlite3_finalize(s);
+	if ((rc = prepf(x, &s, "SELECT count(*) FROM ticket WHERE kind = "
+	    "'complaint' AND opened <= ?1 AND coalesce(resolved > ?1, 1) AND "
+	    "opened + ?2 < ?1%s", b1)) != CRM_EX_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, day);
+	sqlite3_bind_int64(s, 2, (int64_t)(resol * 3600));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		tl[7].v[k] = (double)sqlite3_column_int64(s, 0);
+		tl[7].has[k] = 1;
+	}
+	return done(x, s, rc);
+}
+
+/* The page's tiles: now, and the same a --window (30 days) before. */
+static int
+tiles(struct ctx *x)
+{
+	static const struct crm_tile def[CRM_TILES] = {
+		{ "Customers", CRM_TILE_COUNT, 0, { 0 }, { 0 } },
+		{ "Active (bought in a year)", CRM_TILE_COUNT, 0, { 0 },
+		    { 0 } },
+		{ "Revenue", CRM_TILE_MONEY, 1, { 0 }, { 0 } },
+		{ "Average order value", CRM_TILE_MONEY, 1, { 0 }, { 0 } },
+		{ "Repeat rate", CRM_TILE_SHARE, 0, { 0 }, { 0 } },
+		{ "NPS", CRM_TILE_SCORE, 0, { 0 }, { 0 } },
+		{ "CSAT", CRM_TILE_SCORE, 0, { 0 }, { 0 } },
+		{ "Open complaints over the promise", CRM_TILE_COUNT, 0, { 0 },
+		    { 0 } },
+	};
+	static char rev[64], aov[64];
+	double resol;
+	int64_t win;
+	int rc;
+
+	x->page.window = x->windowset ? x->window : 30;
+	win = (int64_t)llround(x->page.window * 86400);
+	memcpy(x->page.tiles, def, sizeof def);
+	snprintf(rev, sizeof rev, "Revenue, last %g days", x->page.window);
+	snprintf(aov, sizeof aov, "Average order value, last %g days",
+	    x->page.window);
+	x->page.tiles[2].label = rev;
+	x->page.tiles[3].label = aov;
+	x->page.ntiles = CRM_TILES;
+	if ((rc = crm_setting_num(x->st, "sla.resolution", &resol)) !=
+	    CRM_EX_OK || (rc = tiles_at(x, 0, x->cli->now, win, resol)) !=
+	    CRM_EX_OK)
+		return rc;
+	return tiles_at(x, 1, x->cli->now - win, win, resol);
+}
+
 /* ---- segments ----------------------------------------------------------- */
 
 static int
@@ -622,7 +735,7 @@ cohort(struct ctx *x)
 	int64_t now, lo = INT64_MAX, cur = 0, f = 0, p, np, last = -1;
 	int64_t *cnt = NULL, *size = NULL;
 	char **names = NULL, *types = NULL, buf[32], title[96];
-	int64_t i, j;
+	int64_t i, j, first = 0;
 	int rc;
 
 	now = period_of(x->period, crm_day_of(x->cli->now));
@@ -672,10 +785,17 @@ cohort(struct ctx *x)
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		goto out;
 	s = NULL;
+	/* --cohorts N: the newest N cohorts, and the periods they span. */
+	first = 0;
+	for (i = np - 1, j = 0; x->cohorts > 0 && i >= 0; i--)
+		if (size[i] > 0 && ++j == x->cohorts) {
+			first = i;
+			break;
+		}
 	names[0] = "cohort";
 	names[1] = "size";
 	memcpy(types, "sn", 2);
-	for (j = 0; j < np; j++) {
+	for (j = 0; j < np - first; j++) {
 		snprintf(buf, sizeof buf, "%c%lld", x->period[0] == 'w' ? 'w' :
 		    x->period[0] == 'q' ? 'q' : 'm', (long long)j);
 		if ((names[2 + j] = strdup(buf)) == NULL) {
@@ -686,7 +806,7 @@ cohort(struct ctx *x)
 	}
 	snprintf(title, sizeof title, "Cohorts by first-purchase %s: share "
 	    "buying in each %s since", x->period, x->period);
-	if ((t = crm_tab_new(&x->page, "cohort", title, np + 2,
+	if ((t = crm_tab_new(&x->page, "cohort", title, np - first + 2,
 	    (const char *const *)names, types)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
@@ -695,15 +815,19 @@ cohort(struct ctx *x)
 	/* The first period is always 1: the shades are for the later ones. */
 	t->scale = 3;
 	t->pct = 1;
-	for (i = 0; i < np; i++) {
+	t->axis[0] = x->period[0] == 'w' ? "Weeks since the first purchase "
+	    "(% of the cohort buying)" : x->period[0] == 'q' ? "Quarters since "
+	    "the first purchase (% of the cohort buying)" : "Months since the "
+	    "first purchase (% of the cohort buying)";
+	for (i = first; i < np; i++) {
 		if (size[i] == 0)
 			continue;
 		period_name(x->period, lo + i, buf, sizeof buf);
 		crm_tab_cell(t, buf);
 		crm_tab_int(t, size[i]);
-		for (j = 0; j < np; j++)
+		for (j = 0; j < np - first; j++)
 			if (i + j < np)
-				crm_tab_pct(t, (double)cnt[i * np + j] /
+				crm_tab_frac(t, (double)cnt[i * np + j] /
 				    size[i]);
 			else
 				crm_tab_cell(t, NULL);
@@ -713,7 +837,7 @@ cohort(struct ctx *x)
 out:
 	sqlite3_finalize(s);
 	if (names != NULL)
-		for (j = 0; j < np; j++)
+		for (j = 0; j < np - first; j++)
 			free(names[2 + j]);
 	free(names);
 	free(types);
@@ -912,6 +1036,9 @@ satisfaction(struct ctx *x)
 	d = crm_tab_new(&x->page, "scores", "Answers by score", 3,
 	    dcols, "nnn");
 	crm_tab_chart(d, CRM_CH_BAR, 1);
+	/* HTML charts both: NPS 0 to 10 beside CSAT 1 to 5. */
+	if (d != NULL)
+		d->val2 = 2;
 	for (i = 0; i <= 10; i++) {
 		crm_tab_int(d, i);
 		crm_tab_int(d, dist[i][0]);
@@ -935,9 +1062,9 @@ effort_row(struct crm_tab *t, int64_t customers, int64_t contacts,
 
 	crm_tab_int(t, customers);
 	crm_tab_int(t, contacts);
-	crm_tab_pct(t, sh);
-	crm_tab_pct(t, target);
-	crm_tab_pct(t, sh - target);
+	crm_tab_frac(t, sh);
+	crm_tab_frac(t, target);
+	crm_tab_frac(t, sh - target);
 }
 
 static int
@@ -1113,6 +1240,9 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 	snprintf(t->note, sizeof t->note, "%s; revenue at risk is what they "
 	    "spent so far", how);
 	crm_tab_chart(t, CRM_CH_BAR, 2);
+	/* Buyers the tier run left out have no tier. */
+	snprintf(t->none, sizeof t->none, "%s", byowner ? "(no owner)" :
+	    "(not in the tier run)");
 	crm_sql_add(&q, "SELECT %s, count(*), count(r.customer), "
 	    "coalesce(sum(m.revenue) FILTER (WHERE r.customer IS NOT NULL), 0) "
 	    "FROM temp.rev AS m JOIN customer AS c ON c.id = m.customer LEFT "
@@ -1621,6 +1751,15 @@ report(struct ctx *x, const char *name)
 	x->dec = crm_store_decimals(x->st);
 	crm_page_init(&x->page, x->dec);
 	x->page.redact = x->redact;
+	x->page.store = x->cli->dbpath;
+	x->page.where = x->cli->where;
+	/* A page: the newest 24 cohorts unless --cohorts says otherwise. */
+	if (x->cohorts < 0)
+		x->cohorts = x->cli->fmt == CRM_FMT_HTML ? 24 : 0;
+	if (x->cli->fmt == CRM_FMT_HTML && (rc = crm_setting_get(x->st,
+	    "currency", x->page.currency, sizeof x->page.currency)) !=
+	    CRM_EX_OK)
+		goto out;
 	if (x->cli->today && x->cli->todaynote) {
 		crm_date_fmt(x->cli->now, day, sizeof day);
 		snprintf(x->page.note, sizeof x->page.note, "as of %s, the "
@@ -1628,6 +1767,10 @@ report(struct ctx *x, const char *name)
 	}
 	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK ||
 	    (rc = select_customers(x)) != CRM_EX_OK)
+		goto out;
+	/* The page opens with the headline tiles. */
+	if (x->cli->fmt == CRM_FMT_HTML && (x->all || strcmp(name, "summary")
+	    == 0) && (rc = tiles(x)) != CRM_EX_OK)
 		goto out;
 	if (!x->all) {
 		x->page.report = reports[one].name;
@@ -1661,8 +1804,8 @@ static struct crm_opt opts[] = {
 	{ OPT_PERIOD, "period", CRM_ARG_ENUM, NULL, "cohort: the period of "
 	    "the cohorts (default month)", "month,quarter,week", 0, 0 },
 	{ OPT_WINDOW, "window", CRM_ARG_DURATION, "duration", "sla, "
-	    "satisfaction, effort: the period counted (default 90d)", NULL,
-	    0, 0 },
+	    "satisfaction, effort: the period counted (default 90d); html's "
+	    "tiles: the period compared (default 30d)", NULL, 0, 0 },
 	{ OPT_HORIZON, "horizon", CRM_ARG_DURATION, "duration", "forecast: "
 	    "how far ahead (default 90d)", NULL, 0, 0 },
 	{ OPT_THRESHOLD, "threshold", CRM_ARG_PROB, "p", "churn: the P(alive) "
@@ -1675,6 +1818,8 @@ static struct crm_opt opts[] = {
 	    "standard output", NULL, 0, 0 },
 	{ OPT_REDACT, "redact", CRM_ARG_NONE, NULL, "mask names, e-mails and "
 	    "phones in every table (J*** S****)", NULL, 0, 0 },
+	{ OPT_COHORTS, "cohorts", CRM_ARG_INT, "n", "cohort: the newest N "
+	    "cohorts only (html: 24 unless given)", NULL, 1, 0 },
 	{ 0, "report", CRM_ARG_ENUM, "report", "the report, or all of them "
 	    "in one", NULL, 0, 0 },
 	{ 0 },
@@ -1703,6 +1848,7 @@ main(int argc, char *argv[])
 	x.window = 90;
 	x.horizon = 90;
 	x.threshold = 0.3;
+	x.cohorts = -1;
 	crm_cli_begin(&cli, argc, argv, opts, "dwoHqAW");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
@@ -1717,6 +1863,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_WINDOW:
 			x.window = cli.num;
+			x.windowset = 1;
+			break;
+		case OPT_COHORTS:
+			x.cohorts = (long)cli.num;
 			break;
 		case OPT_HORIZON:
 			x.horizon = cli.num;

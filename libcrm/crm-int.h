@@ -331,4 +331,8 @@ int	crm_forgotten_check(struct crm_forgotten *, const struct crm_rec *r,
 int	crm_forgotten_merge(struct crm_forgotten *, int64_t merge);
 
 void	crm_forgotten_close(struct crm_forgotten *);
+/* ---- html.c: crm-report's page, a dashboard ---------------------------- */
+/* The page as of asof: tiles, then each report's chart and its table. */
+void	crm_html_write(const struct crm_page *, FILE *, int64_t asof);
+
 #endif /* CRM_INT_H */

@@ -1046,8 +1046,28 @@ struct crm_tab {
 	int		 scale;		/* heat: the colour scale from here */
 	int		 pct;		/* heat: values are shares */
 	char		*mask;		/* per column: enum crm_mask, or NULL */
+	char		 none[40];	/* HTML: an unset first cell's label */
+	const char	*axis[2];	/* HTML: the x and y axes' titles */
 	struct crm_tab	*next;
 };
+
+/* A headline figure of the HTML page: as of now and a --window before. */
+enum crm_tile_kind {
+	CRM_TILE_COUNT,
+	CRM_TILE_MONEY,		/* in minor units */
+	CRM_TILE_SHARE,		/* 0 to 1, shown as a percentage */
+	CRM_TILE_SCORE,		/* NPS, CSAT: points */
+};
+
+struct crm_tile {
+	const char	*label;
+	enum crm_tile_kind kind;
+	int		 flow;		/* over the window, not as of its end */
+	int		 has[2];	/* now, before: known */
+	double		 v[2];
+};
+
+#define CRM_TILES	8
 
 /* The tables of a page, in order; oom once a cell could not be kept. */
 struct crm_page {
@@ -1057,6 +1077,13 @@ struct crm_page {
 	int		  redact;	/* mask crm_tab_mask's columns */
 	char		  note[160];	/* the page's, above its tables */
 	const char	 *report;	/* the report making tables now */
+	/* HTML only: the headline tiles and what the heading names. */
+	struct crm_tile	  tiles[CRM_TILES];
+	int		  ntiles;
+	double		  window;	/* days between the tiles' two days */
+	char		  currency[16];
+	const char	 *store;
+	const char	 *where;
 };
 
 void	crm_page_init(struct crm_page *, int decimals);
@@ -1083,8 +1110,8 @@ void	crm_tab_cellf(struct crm_tab *, const char *fmt, ...)
 void	crm_tab_int(struct crm_tab *, int64_t);
 void	crm_tab_money(struct crm_tab *, int64_t);
 void	crm_tab_share(struct crm_tab *, double part, double whole);
-/* A share given as a fraction, with 4 decimals. */
-void	crm_tab_pct(struct crm_tab *, double);
+/* A share already divided: 4 decimals, a percentage in HTML and xlsx. */
+void	crm_tab_frac(struct crm_tab *, double);
 void	crm_tab_col(struct crm_tab *, struct sqlite3_stmt *, int c, int money);
 /* Write every table in fmt (html: one page as of asof). */
 void	crm_page_write(struct crm_page *, FILE *, enum crm_fmt, int64_t asof);
@@ -1100,6 +1127,7 @@ void	crm_page_only(struct crm_page *, struct crm_tab *t);
 int	crm_page_xlsx(struct crm_page *, const char *path,
 	    const char *currency);
 void	crm_page_free(struct crm_page *);
+
 
 /* ---- query.c: SQL text with bound values -------------------------------- */
 

@@ -1,8 +1,7 @@
 /*
  * page.c: reports' tables, written as tsv (a header, then a row per line),
  * csv, json (JSON Lines naming their report), table (aligned, a title, a
- * note and a bar per row) or one self-contained HTML page with inline SVG
- * charts: bars, columns over time and heat maps.
+ * note and a bar per row) or, by html.c, one self-contained HTML page.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -158,20 +157,20 @@ crm_tab_money(struct crm_tab *t, int64_t v)
 }
 
 void
+crm_tab_frac(struct crm_tab *t, double v)
+{
+	crm_tab_cellf(t, "%.4f", v);
+	if (t != NULL && t->ncells > 0 && !t->page->oom)
+		t->share[t->ncells - 1] = 1;
+}
+
+void
 crm_tab_share(struct crm_tab *t, double part, double whole)
 {
 	if (whole == 0)
 		crm_tab_cell(t, NULL);
 	else
-		crm_tab_pct(t, part / whole);
-}
-
-void
-crm_tab_pct(struct crm_tab *t, double v)
-{
-	crm_tab_cellf(t, "%.4f", v);
-	if (t != NULL && t->ncells > 0 && !t->page->oom)
-		t->share[t->ncells - 1] = 1;
+		crm_tab_frac(t, part / whole);
 }
 
 void
@@ -234,21 +233,13 @@ bar(char *buf, size_t n, double frac, int width)
 		snprintf(buf + len, n - len, "%s", part[eighths % 8]);
 }
 
-/* A cell as a number (0 when unset), and as text (or, unset, dflt). */
+/* A cell as a number (0 when unset). */
 static double
 num(const struct crm_tab *t, size_t r, int c)
 {
 	const char *v = crm_tab_at(t, r, c);
 
 	return v != NULL ? atof(v) : 0;
-}
-
-static const char *
-str(const struct crm_tab *t, size_t r, int c, const char *dflt)
-{
-	const char *v = crm_tab_at(t, r, c);
-
-	return v != NULL ? v : dflt;
 }
 
 static double
@@ -324,248 +315,6 @@ text(FILE *fp, enum crm_fmt fmt, struct crm_tab *t, int first)
 	crm_out_free(o);
 }
 
-static void
-esc(FILE *fp, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		default:
-			putc(*s, fp);
-		}
-}
-
-/* Horizontal bars: a label and a value per row. */
-static void
-svg_bars(FILE *fp, const struct crm_tab *t)
-{
-	size_t r, n = crm_tab_rows(t);
-	double mx = tab_max(t, t->val), w;
-	int h = 22, lw = 160, bw = 420;
-
-	if (n == 0 || n > 60)
-		return;
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%zu\" role=\"img\" aria-label=\"", lw + bw + 90,
-	    n * h + 8);
-	esc(fp, t->cols[t->val]);
-	fputs(" by ", fp);
-	esc(fp, t->cols[0]);
-	fputs("\">\n", fp);
-	for (r = 0; r < n; r++) {
-		w = mx > 0 ? fabs(num(t, r, t->val)) / mx * bw : 0;
-		fprintf(fp, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">",
-		    lw - 6, r * h + 19);
-		esc(fp, str(t, r, 0, "(none)"));
-		fprintf(fp, "</text><rect x=\"%d\" y=\"%zu\" width=\"%.1f\" "
-		    "height=\"%d\" class=\"b\"/><text x=\"%.1f\" y=\"%zu\">",
-		    lw, r * h + 6, w, h - 6, lw + w + 4, r * h + 19);
-		esc(fp, str(t, r, t->val, ""));
-		fputs("</text>\n", fp);
-	}
-	fputs("</svg>\n", fp);
-}
-
-/* Columns over time: val, and val2 beside it in another colour. */
-static void
-svg_columns(FILE *fp, const struct crm_tab *t)
-{
-	size_t r, n = crm_tab_rows(t), x;
-	double mx = fmax(tab_max(t, t->val), tab_max(t, t->val2)), v;
-	int cw = 36, ch = 200, top = 24, k, c;
-
-	if (n == 0)
-		return;
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%zu\" "
-	    "height=\"%d\" role=\"img\" aria-label=\"", n * cw + 40,
-	    ch + top + 70);
-	esc(fp, t->cols[t->val]);
-	fputs(" and ", fp);
-	esc(fp, t->cols[t->val2]);
-	fputs(" by ", fp);
-	esc(fp, t->cols[0]);
-	fputs("\">\n<rect x=\"8\" y=\"4\" width=\"12\" height=\"12\" "
-	    "class=\"b\"/><text x=\"24\" y=\"15\">", fp);
-	esc(fp, t->cols[t->val]);
-	fputs("</text><rect x=\"160\" y=\"4\" width=\"12\" height=\"12\" "
-	    "class=\"f\"/><text x=\"176\" y=\"15\">", fp);
-	esc(fp, t->cols[t->val2]);
-	fputs("</text>\n", fp);
-	for (r = 0; r < n; r++) {
-		x = 20 + r * cw;
-		for (k = 0; k < 2; k++) {
-			c = k == 0 ? t->val : t->val2;
-			if (crm_tab_at(t, r, c) == NULL)
-				continue;
-			v = mx > 0 ? fabs(num(t, r, c)) / mx * ch : 0;
-			fprintf(fp, "<rect x=\"%zu\" y=\"%.1f\" width=\"%d\" "
-			    "height=\"%.1f\" class=\"%s\"><title>", x + k *
-			    (cw / 2 - 2), top + ch - v, cw / 2 - 3, v, k == 0 ?
-			    "b" : "f");
-			esc(fp, str(t, r, 0, ""));
-			fputs(": ", fp);
-			esc(fp, str(t, r, c, ""));
-			fputs("</title></rect>\n", fp);
-		}
-		fprintf(fp, "<text x=\"%zu\" y=\"%d\" transform=\"rotate(60 "
-		    "%zu,%d)\">", x + 4, top + ch + 12, x + 4, top + ch + 12);
-		esc(fp, str(t, r, 0, ""));
-		fputs("</text>\n", fp);
-	}
-	fputs("</svg>\n", fp);
-}
-
-/* A heat map: rows by label, columns val onwards, shade by value. */
-static void
-svg_heat(FILE *fp, const struct crm_tab *t)
-{
-	size_t r, n = crm_tab_rows(t);
-	double mx = 0, v;
-	int c, x, cw = 34, rh = 20, lw = 110;
-
-	for (c = t->scale; c < t->ncols; c++)
-		mx = fmax(mx, tab_max(t, c));
-	/* Wide enough for the column names. */
-	for (c = t->val; c < t->ncols; c++)
-		if ((int)strlen(t->cols[c]) * 7 + 6 > cw)
-			cw = (int)strlen(t->cols[c]) * 7 + 6;
-	if (n == 0 || n > 200 || t->ncols - t->val > 120)
-		return;
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%zu\" role=\"img\" aria-label=\"", lw + (t->ncols -
-	    t->val) * cw + 10, (n + 1) * rh + 8);
-	esc(fp, t->title);
-	fputs("\">\n", fp);
-	for (c = t->val; c < t->ncols; c++) {
-		fprintf(fp, "<text x=\"%d\" y=\"14\" text-anchor=\"middle\">",
-		    lw + (c - t->val) * cw + cw / 2);
-		esc(fp, t->cols[c]);
-		fputs("</text>\n", fp);
-	}
-	for (r = 0; r < n; r++) {
-		fprintf(fp, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">",
-		    lw - 6, (r + 1) * rh + 14);
-		esc(fp, str(t, r, 0, ""));
-		fputs("</text>\n", fp);
-		for (c = t->val; c < t->ncols; c++) {
-			if (crm_tab_at(t, r, c) == NULL)
-				continue;
-			x = lw + (c - t->val) * cw;
-			v = mx > 0 ? fmin(num(t, r, c) / mx, 1) : 0;
-			fprintf(fp, "<rect x=\"%d\" y=\"%zu\" width=\"%d\" "
-			    "height=\"%d\" fill=\"rgb(%d,%d,%d)\"><title>", x,
-			    (r + 1) * rh, cw - 2, rh - 2, (int)(235 - 200 * v),
-			    (int)(240 - 140 * v), (int)(250 - 60 * v));
-			esc(fp, str(t, r, 0, ""));
-			fputs(" ", fp);
-			esc(fp, t->cols[c]);
-			fputs(": ", fp);
-			esc(fp, crm_tab_at(t, r, c));
-			/* The value in the cell, white on the dark ones. */
-			fprintf(fp, "</title></rect><text x=\"%d\" y=\"%zu\" "
-			    "text-anchor=\"middle\" font-size=\"10\"%s>", x +
-			    cw / 2 - 1, (r + 1) * rh + 13, v > 0.6 ?
-			    " style=\"fill:#fff\"" : "");
-			if (t->pct)
-				fprintf(fp, "%ld", lround(num(t, r, c) * 100));
-			else
-				esc(fp, crm_tab_at(t, r, c));
-			fputs("</text>\n", fp);
-		}
-	}
-	fputs("</svg>\n", fp);
-}
-
-static const char css[] =
-    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:72em;"
-    "padding:0 1em;color:#222}\n"
-    "h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;"
-    "border-bottom:1px solid #ccc}\n"
-    "table{border-collapse:collapse;margin:.5em 0 1em}\n"
-    "th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left}\n"
-    "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-    "p.note{color:#666;font-size:.9em}\n"
-    "svg{display:block;margin:.5em 0;font-size:12px}\n"
-    "svg text{fill:#333}.b{fill:#4a7fb5}.f{fill:#e39a3b}\n"
-    "nav a{margin-right:1em}\n";
-
-/* One page: a table of contents, then each table with its chart. */
-static void
-html(struct crm_page *pg, FILE *fp, int64_t asof)
-{
-	struct crm_tab *t;
-	char day[32];
-	size_t r;
-	int c, n;
-
-	crm_date_fmt(asof, day, sizeof day);
-	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width\">\n<title>crm report as of %s"
-	    "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>crm report "
-	    "as of %s</h1>\n", day, css, day);
-	if (pg->note[0] != '\0') {
-		fputs("<p class=\"note\">", fp);
-		esc(fp, pg->note);
-		fputs("</p>\n", fp);
-	}
-	fputs("<nav>", fp);
-	for (t = pg->tabs, n = 0; t != NULL; t = t->next, n++) {
-		fprintf(fp, "<a href=\"#t%d\">", n);
-		esc(fp, t->title);
-		fputs("</a>", fp);
-	}
-	fputs("</nav>\n", fp);
-	for (t = pg->tabs, n = 0; t != NULL; t = t->next, n++) {
-		fprintf(fp, "<section id=\"t%d\" class=\"%s\">\n<h2>", n,
-		    t->report);
-		esc(fp, t->title);
-		fputs("</h2>\n", fp);
-		if (t->note[0] != '\0') {
-			fputs("<p class=\"note\">", fp);
-			esc(fp, t->note);
-			fputs("</p>\n", fp);
-		}
-		if (t->chart == CRM_CH_BAR)
-			svg_bars(fp, t);
-		else if (t->chart == CRM_CH_COLUMNS)
-			svg_columns(fp, t);
-		else if (t->chart == CRM_CH_HEAT)
-			svg_heat(fp, t);
-		fputs("<table>\n<thead><tr>", fp);
-		for (c = 0; c < t->ncols; c++) {
-			fputs("<th>", fp);
-			esc(fp, t->cols[c]);
-			fputs("</th>", fp);
-		}
-		fputs("</tr></thead>\n<tbody>\n", fp);
-		for (r = 0; r < crm_tab_rows(t); r++) {
-			fputs("<tr>", fp);
-			for (c = 0; c < t->ncols; c++) {
-				fputs(t->num[c] ? "<td class=\"n\">" : "<td>",
-				    fp);
-				esc(fp, crm_tab_at(t, r, c));
-				fputs("</td>", fp);
-			}
-			fputs("</tr>\n", fp);
-		}
-		fputs("</tbody>\n</table>\n</section>\n", fp);
-	}
-	fprintf(fp, "<p class=\"note\">Made by crm-report %s.</p>\n</body>\n"
-	    "</html>\n", CRM_VERSION);
-}
-
 void
 crm_page_write(struct crm_page *pg, FILE *fp, enum crm_fmt fmt,
     int64_t asof)
@@ -574,7 +323,7 @@ crm_page_write(struct crm_page *pg, FILE *fp, enum crm_fmt fmt,
 	int first = 1;
 
 	if (fmt == CRM_FMT_HTML) {
-		html(pg, fp, asof);
+		crm_html_write(pg, fp, asof);
 		return;
 	}
 	/* Only a table has notes; tsv, csv and json are data alone. */

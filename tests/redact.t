@@ -3,7 +3,7 @@
 # every report, in every format (crm-report(1) --redact gives the masks;
 # each expected one below is written by hand from it).
 . "${0%/*}/lib.sh"
-plan 13
+plan 15
 by=name,email,phone,email_key,phone_key,attr.vcard.email.2
 crm-add -q customer ref=Z name='Zebulon Quixote' email=zebulon.q@example.com \
 	phone='+1 555 0173 9862' owner=alice city=Oslo \
@@ -75,6 +75,13 @@ check_out '-o csv --dir: no name, e-mail or phone in any file of all' '' \
 	"crm-report --redact --by $by -o csv --dir \"\$TMP/csv\" all &&
 	cat \"\$TMP\"/csv/*.csv >\"\$TMP/all.csv\" &&
 	grep -H -F -f \"\$TMP/secret\" \"\$TMP\"/csv/*.csv || :"
+# -w naming a person: the page's title and heading do not repeat it.
+check_out 'html: a -w naming an e-mail is not shown under --redact' 0 \
+	"crm-report --redact -w 'email = \"zq@example.com\"' -o html summary |
+	grep -c -F zq@example.com || :"
+check_out 'but is without it' 2 \
+	"crm-report -w 'email = \"zq@example.com\"' -o html summary |
+	grep -c -F zq@example.com || :"
 masks() {  # masks FILE: how many of the five masks FILE holds
 	n=0
 	for m in 'Z****** Q******' 'z***@example.com' '+* *** **** **62' \
