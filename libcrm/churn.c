@@ -313,7 +313,7 @@ count_rows(struct crm_store *st, int gg, int64_t sample, int summ,
 {
 	const struct crm_cli *cli = crm_store_cli(st);
 	sqlite3_stmt *s = NULL;
-	int64_t *v = NULL, i = 0, k = 1, x, rep;
+	int64_t *v = NULL, i = 0, k = 1, x, rep = 0;
 	size_t m = 0, cap = 0, j, o;
 	int rc, hist = 1;
 
