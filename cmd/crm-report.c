@@ -402,24 +402,43 @@ static int
 tiles_at(struct ctx *x, int k, int64_t day, int64_t win, double resol)
 {
 	struct crm_tile *tl = x->page.tiles;
+	struct crm_sql all = { 0 }, w = { 0 }, sv = { 0 }, oc = { 0 };
+	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
-	char b1[64], b2[64];
+	char b1[64], b2[64], late[96];
 	int rc;
 
 	in(x, "customer", b1, sizeof b1);
 	in(x, "id", b2, sizeof b2);
-	if ((rc = prepf(x, &s, "SELECT (SELECT count(*) FROM customer WHERE "
-	    "created <= ?1%s), count(*) FILTER (WHERE last / 86400 > ?1 / "
-	    "86400 - 365), count(*), count(*) FILTER (WHERE days >= 2), "
-	    "coalesce(sum(rev), 0), coalesce(sum(orders), 0) FROM (SELECT "
-	    "max(ts) AS last, count(DISTINCT ts / 86400) AS days, sum(amount) "
-	    "FILTER (WHERE ts > ?2) AS rev, count(DISTINCT order_ref) FILTER "
-	    "(WHERE ts > ?2) + count(*) FILTER (WHERE ts > ?2 AND order_ref IS "
-	    "NULL) AS orders FROM purchase WHERE ts <= ?1%s GROUP BY "
-	    "customer)", b2, b1)) != CRM_EX_OK)
+	/* Every metric is metric.c's; a day before now reads the history. */
+	all.hist = w.hist = sv.hist = oc.hist = k > 0 || x->hist;
+	crm_metric_rows(&all, "recency,frequency", INT64_MIN, b1);
+	crm_metric_rows(&w, "monetary,orders", day - win, b1);
+	crm_metric_rows(&sv, "nps,csat", INT64_MIN, b1);
+	/* Complaints open at the day, opened over the promise (?2) before. */
+	snprintf(late, sizeof late, " AND opened + ?2 < ?1%s", b1);
+	crm_metric_rows(&oc, "open_complaints", INT64_MIN, late);
+	crm_sql_add(&q, "WITH a AS (%s), w AS (%s), v AS (%s), o AS (%s) "
+	    "SELECT (SELECT count(*) FROM customer WHERE created <= ?1%s), "
+	    "(SELECT count(*) FILTER (WHERE recency < 365) FROM a), "
+	    "(SELECT count(*) FROM a), (SELECT count(*) FILTER (WHERE "
+	    "frequency >= 2) FROM a), (SELECT coalesce(sum(monetary), 0) FROM "
+	    "w), (SELECT coalesce(sum(orders), 0) FROM w), (SELECT count(nps) "
+	    "FROM v), (SELECT count(*) FILTER (WHERE nps >= 9) - count(*) "
+	    "FILTER (WHERE nps <= 6) FROM v), (SELECT avg(csat) FROM v), "
+	    "(SELECT coalesce(sum(open_complaints), 0) FROM o)", all.buf,
+	    w.buf, sv.buf, oc.buf, b2);
+	rc = q.buf != NULL ? prep(x, q.buf, &s) : crm_err(CRM_EX_SOFTWARE,
+	    NULL, "out of memory");
+	crm_sql_free(&all);
+	crm_sql_free(&w);
+	crm_sql_free(&sv);
+	crm_sql_free(&oc);
+	crm_sql_free(&q);
+	if (rc != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, day);
-	sqlite3_bind_int64(s, 2, day - win);
+	sqlite3_bind_int64(s, 2, (int64_t)(resol * 3600));
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
 		return done(x, s, rc);
 	tl[0].v[k] = (double)sqlite3_column_int64(s, 0);
@@ -432,35 +451,14 @@ tiles_at(struct ctx *x, int k, int64_t day, int64_t win, double resol)
 	if ((tl[4].has[k] = sqlite3_column_int64(s, 2) > 0))
 		tl[4].v[k] = (double)sqlite3_column_int64(s, 3) /
 		    sqlite3_column_int64(s, 2);
-	sqlite3_finalize(s);
-	if ((rc = prepf(x, &s, "SELECT count(*) FILTER (WHERE kind = 'nps'), "
-	    "count(*) FILTER (WHERE kind = 'nps' AND score >= 9) - count(*) "
-	    "FILTER (WHERE kind = 'nps' AND score <= 6), avg(score) FILTER "
-	    "(WHERE kind = 'csat') FROM (SELECT kind, score, row_number() "
-	    "OVER (PARTITION BY customer, kind ORDER BY ts DESC, id DESC) AS "
-	    "rn FROM survey WHERE ts <= ?1 AND kind IN ('nps', 'csat')%s) "
-	    "WHERE rn = 1", b1)) != CRM_EX_OK)
-		return rc;
-	sqlite3_bind_int64(s, 1, day);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-		return done(x, s, rc);
-	if ((tl[5].has[k] = sqlite3_column_int64(s, 0) > 0))
-		tl[5].v[k] = 100.0 * sqlite3_column_int64(s, 1) /
-		    sqlite3_column_int64(s, 0);
-	if ((tl[6].has[k] = sqlite3_column_type(s, 2) != SQLITE_NULL))
-		tl[6].v[k] = sqlite3_column_double(s, 2);
-	sqlite3_finalize(s);
-	if ((rc = prepf(x, &s, "SELECT count(*) FROM ticket WHERE kind = "
-	    "'complaint' AND opened <= ?1 AND coalesce(resolved > ?1, 1) AND "
-	    "opened + ?2 < ?1%s", b1)) != CRM_EX_OK)
-		return rc;
-	sqlite3_bind_int64(s, 1, day);
-	sqlite3_bind_int64(s, 2, (int64_t)(resol * 3600));
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		tl[7].v[k] = (double)sqlite3_column_int64(s, 0);
-		tl[7].has[k] = 1;
-	}
-	return done(x, s, rc);
+	if ((tl[5].has[k] = sqlite3_column_int64(s, 6) > 0))
+		tl[5].v[k] = 100.0 * sqlite3_column_int64(s, 7) /
+		    sqlite3_column_int64(s, 6);
+	if ((tl[6].has[k] = sqlite3_column_type(s, 8) != SQLITE_NULL))
+		tl[6].v[k] = sqlite3_column_double(s, 8);
+	tl[7].v[k] = (double)sqlite3_column_int64(s, 9);
+	tl[7].has[k] = 1;
+	return done(x, s, CRM_EX_OK);
 }
 
 /* The page's tiles: now, and the same a --window (30 days) before. */

@@ -10,14 +10,14 @@
 plan 26
 
 # The store of tests/report.t, and complaints past the promise (72 h):
-# one opened 03-01 never resolved, one opened 03-20 and resolved 04-10
+# one opened 03-01 never resolved, one opened 03-20 and closed 04-10
 # (past it on 03-31, not on 04-30), one opened 04-25 (past it on 04-28); a
 # question past it does not count.
 . "$TESTS/data/report-store.sh"
 for t in "a 2026-03-01T00:00:00Z -" "b 2026-03-20T00:00:00Z 2026-04-10T00:00:00Z" \
 	"d 2026-04-25T00:00:00Z -"; do
 	set -- $t
-	if [ "$3" = - ]; then r=; else r="resolved=$3"; fi
+	if [ "$3" = - ]; then r=; else r="resolved=$3 status=closed"; fi
 	crm-add -q ticket customer_ref=$1 opened=$2 $r kind=complaint subject=late
 done
 crm-add -q ticket customer_ref=a opened=2026-03-01 kind=question subject=q
