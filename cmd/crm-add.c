@@ -436,8 +436,8 @@ jsonslot(const struct crm_kind *k, const struct crm_jmember *m,
 	}
 	/* crm-show's timeline, and the tiers, are not written back. */
 	if ((k->tags && strncmp(m->name, "tier.", 5) == 0 &&
-	    crm_scheme_find(m->name + 5) != NULL) || (k == crm_kind_customer() &&
-	    strcmp(m->name, "timeline") == 0))
+	    crm_scheme_find(m->name + 5) != NULL) ||
+	    (k == crm_kind_customer() && strcmp(m->name, "timeline") == 0))
 		return SKIP;
 	f = crm_kind_field(k, m->name);
 	if (f != NULL && ((f->flags & CRM_F_LIST) || (f->column == NULL &&

@@ -219,8 +219,8 @@ main(int argc, char *argv[])
 			printf("\tthe command, or help and a command\n");
 			return crm_cli_end(&cli, CRM_EX_OK);
 		case ':':
-			return crm_usage_err(&cli, "option %s needs an argument",
-			    argv[optind - 1]);
+			return crm_usage_err(&cli, "option %s needs an "
+			    "argument", argv[optind - 1]);
 		default:
 			return crm_usage_err(&cli, "unknown option %s",
 			    argv[optind - 1]);

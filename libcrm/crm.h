@@ -473,7 +473,7 @@ struct crm_field {
 	const char		*name;		/* as users write it */
 	const char		*column;	/* stored column, or NULL */
 	const char		*expr;		/* SQL computing it; ?1 = now */
-	const char		*hexpr;		/* unused: metric.c has the SQL */
+	const char		*hexpr;		/* unused: see metric.c */
 	enum crm_type		 type;
 	int64_t			 min, max;	/* CRM_T_INT range */
 	const char *const	*values;	/* CRM_T_ENUM */
@@ -690,9 +690,11 @@ enum crm_model { CRM_BGNBD, CRM_PNBD, CRM_MBGNBD, CRM_GG, CRM_NMODELS };
 
 struct crm_model_info {
 	const char	*name;		/* bgnbd pnbd mbgnbd gg */
-	const char	*title;		/* BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma */
+	/* BG/NBD, Pareto/NBD, MBG/NBD, Gamma-Gamma */
+	const char	*title;
 	int		 np;		/* 4, 4, 4, 3 */
-	const char	*param[4];	/* r alpha a b | r alpha s beta | p q gamma */
+	/* r alpha a b | r alpha s beta | p q gamma */
+	const char	*param[4];
 };
 const struct crm_model_info *crm_model_info(enum crm_model);
 /* 0 and *m set, or -1 for an unknown name. */
@@ -715,7 +717,8 @@ struct crm_triple { double x, tx, T, n; };
 struct crm_fit {
 	enum crm_model	 model;
 	int		 scale;		/* days per unit: 1 day, 7 week */
-	double		 p[4], se[4];	/* se: NAN when unknown (a stored fit) */
+	/* se: NAN when unknown (a stored fit) */
+	double		 p[4], se[4];
 	double		 ll;		/* log-likelihood */
 	double		 n;		/* customers (sum of weights) */
 	int64_t		 asof;		/* the --asof time (unix seconds) */

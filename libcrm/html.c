@@ -555,7 +555,8 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 				continue;
 			x = lw + (c - t->val) * cw;
 			v = mx > 0 ? fmin(num(t, r, c) / mx, 1) : 0;
-			/* No title: the value is in the cell, all in the table. */
+			/* No title: the value is in the cell, all in the
+			 * table. */
 			fprintf(fp, "<rect x=\"%.0f\" y=\"%.0f\" "
 			    "width=\"%.0f\" height=\"%.0f\" "
 			    "fill=\"rgb(%d,%d,%d)\"/>\n", x, y, cw - 2, rh - 2,
@@ -625,8 +626,8 @@ table(FILE *fp, const struct crm_tab *t)
 		fputs("<tr>", fp);
 		for (c = 0; c < t->ncols; c++) {
 			i = r * t->ncols + c;
-			fputs(t->num[c] && (k < 0 || k > 4) ? "<td class=\"n\">" :
-			    "<td>", fp);
+			fputs(t->num[c] && (k < 0 || k > 4) ?
+			    "<td class=\"n\">" : "<td>", fp);
 			if (t->cells[i] == NULL)
 				fputs(c == 0 && t->none[0] != '\0' ? t->none :
 				    "", fp);
@@ -875,8 +876,8 @@ crm_html_write(const struct crm_page *pg, FILE *fp, int64_t asof)
 	tiles(pg, fp, asof);
 	fputs("<nav>", fp);
 	for (t = pg->tabs; t != NULL; t = e) {
-		for (e = t->next; e != NULL && strcmp(e->report, t->report) == 0;
-		    e = e->next)
+		for (e = t->next; e != NULL && strcmp(e->report,
+		    t->report) == 0; e = e->next)
 			;
 		human(t->report, h, sizeof h);
 		fprintf(fp, "<a href=\"#r-%s\">", t->report);
@@ -885,8 +886,8 @@ crm_html_write(const struct crm_page *pg, FILE *fp, int64_t asof)
 	}
 	fputs("</nav>\n", fp);
 	for (t = pg->tabs; t != NULL; t = e) {
-		for (e = t->next; e != NULL && strcmp(e->report, t->report) == 0;
-		    e = e->next)
+		for (e = t->next; e != NULL && strcmp(e->report,
+		    t->report) == 0; e = e->next)
 			;
 		report(fp, t, e);
 	}

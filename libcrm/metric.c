@@ -23,7 +23,8 @@
 #define OPEN(r, t) \
 	"(" r "status = 'open' OR " r "resolved > " t ")"
 /* The score of the latest survey of a kind (latest: srcs' window). */
-#define LATEST(k)	"max(score) FILTER (WHERE kind = '" k "' AND latest = 1)"
+#define LATEST(k) \
+	"max(score) FILTER (WHERE kind = '" k "' AND latest = 1)"
 /* ... and after one more survey n, the latest of its kind (srcs). */
 #define LATER_SCORE(k) \
 	"CASE WHEN n.kind = '" k "' THEN n.score ELSE " k " END"
@@ -85,7 +86,8 @@ static const struct stat stats[] = {
 	{ "purchases", PURCHASE, 1, "count(*)", "0", "purchases + 1" },
 	/* Orders: one per order_ref, and each purchase without one. */
 	{ "orders", PURCHASE, 1,
-	    "count(DISTINCT order_ref) + count(*) FILTER (WHERE order_ref IS NULL)",
+	    "count(DISTINCT order_ref) + count(*) FILTER (WHERE order_ref IS "
+	    "NULL)",
 	    "0", "orders + 1" },
 	/* Purchase days: the frequency of the models and of RFM. */
 	{ "days", PURCHASE, 1, "count(DISTINCT ts / 86400)", "0",

@@ -423,8 +423,8 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 		putc(':', fp);
 		if (t == CRM_V_NULL)
 			fputs("null", fp);
-		else if (t == CRM_V_NUM || t == CRM_V_MONEY || t == CRM_V_BOOL ||
-		    t == CRM_V_JSON)
+		else if (t == CRM_V_NUM || t == CRM_V_MONEY ||
+		    t == CRM_V_BOOL || t == CRM_V_JSON)
 			fputs(s, fp);
 		else if (t == CRM_V_LIST)
 			crm_json_list(fp, s);
