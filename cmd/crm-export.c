@@ -43,7 +43,7 @@ rows(struct crm_store *st, const char *sql, int64_t id)
 			putchar(':');
 			if (t == CRM_V_NULL)
 				fputs("null", stdout);
-			else if (t == CRM_V_NUM)
+			else if (t == CRM_V_NUM || t == CRM_V_MONEY)
 				fputs(v, stdout);
 			else
 				crm_json_put(stdout, v);

@@ -30,10 +30,13 @@ pair(struct shower *sh, const char *name, enum crm_vt t, const char *v)
 	switch (sh->fmt) {
 	case CRM_FMT_TABLE:
 	case CRM_FMT_CSV:
-		/* Values of many kinds share the column: none right-aligned. */
+		/*
+		 * Values of many kinds share the column: an amount is
+		 * right-aligned in it, the rest left.
+		 */
 		crm_out_cell(sh->table, CRM_V_STR, name);
-		crm_out_cell(sh->table, sh->fmt == CRM_FMT_CSV ? t : CRM_V_STR,
-		    v);
+		crm_out_cell(sh->table, sh->fmt == CRM_FMT_CSV ||
+		    t == CRM_V_MONEY ? t : CRM_V_STR, v);
 		crm_out_endrow(sh->table);
 		break;
 	default:

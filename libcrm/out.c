@@ -26,6 +26,7 @@ struct crm_out {
 	/* table: the first TABLE_PROBE rows kept until the widths are known */
 	char		**cells;
 	char		 *numeric;	/* by column: right-aligned */
+	char		 *right;	/* by kept cell: an amount, right */
 	size_t		  ncells, cap;
 	size_t		 *width;	/* by column; NULL until laid out */
 	size_t		 *minw;		/* by column: crm_out_minwidth's */
@@ -46,7 +47,7 @@ struct orow {
 	enum crm_vt	 *vt;
 };
 
-static void	tcell(struct crm_out *, int, const char *, int, int);
+static void	tcell(struct crm_out *, int, const char *, int, int, int);
 static void	layout(struct crm_out *);
 
 int
@@ -198,9 +199,9 @@ crm_out_new(FILE *fp, enum crm_fmt fmt, int header, int ncols,
 }
 
 static void
-keep(struct crm_out *o, const char *s)
+keep(struct crm_out *o, const char *s, int right)
 {
-	char **nc;
+	char **nc, *nr;
 	size_t cap;
 
 	if (o->ncells == o->cap) {
@@ -208,8 +209,12 @@ keep(struct crm_out *o, const char *s)
 		if ((nc = realloc(o->cells, cap * sizeof *nc)) == NULL)
 			return;
 		o->cells = nc;
+		if ((nr = realloc(o->right, cap)) == NULL)
+			return;
+		o->right = nr;
 		o->cap = cap;
 	}
+	o->right[o->ncells] = (char)right;
 	o->cells[o->ncells++] = s != NULL ? strdup(s) : NULL;
 }
 
@@ -407,13 +412,16 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 	case CRM_FMT_TABLE:
 		tc = t == CRM_V_NULL ? NULL : tablecell(s);
 		/* Only text is cut to its column: never an id, a key (ref,
-		 * e-mail) or an amount. */
+		 * e-mail) or an amount.  A number makes its column right-
+		 * aligned; an amount is right-aligned wherever it is, even
+		 * among text (crm-show's values). */
 		if (o->width != NULL)
-			tcell(o, o->col, tc, t == CRM_V_STR, 0);
+			tcell(o, o->col, tc, t == CRM_V_STR, 0,
+			    t == CRM_V_MONEY);
 		else if (o->col < o->ncols) {
-			if (t == CRM_V_NUM || t == CRM_V_MONEY)
+			if (t == CRM_V_NUM)
 				o->numeric[o->col] = 1;
-			keep(o, tc);
+			keep(o, tc, t == CRM_V_MONEY);
 		}
 		free(tc);
 		break;
@@ -497,7 +505,7 @@ crm_out_endrow(struct crm_out *o)
 			break;
 		}
 		for (; o->col < o->ncols; o->col++)
-			keep(o, NULL);
+			keep(o, NULL, 0);
 		if (o->ncols > 0 && o->ncells / o->ncols >= TABLE_PROBE)
 			layout(o);
 		break;
@@ -523,7 +531,7 @@ crm_out_endrow(struct crm_out *o)
  * is written whole and pushes the rest of its row to the right.
  */
 static void
-tcell(struct crm_out *o, int c, const char *s, int cut, int head)
+tcell(struct crm_out *o, int c, const char *s, int cut, int head, int right)
 {
 	size_t at, cw, n;
 	int more = 0;
@@ -539,7 +547,7 @@ tcell(struct crm_out *o, int c, const char *s, int cut, int head)
 		cw++;
 		more = 1;
 	}
-	if (o->numeric[c] && !head && cw < o->width[c])
+	if ((o->numeric[c] || right) && !head && cw < o->width[c])
 		at += o->width[c] - cw;
 	if (o->x > 0 && at < o->x + 2)
 		at = o->x + 2;
@@ -581,14 +589,17 @@ layout(struct crm_out *o)
 	for (r = 0; r <= nrows; r++) {
 		for (c = 0; c < o->ncols; c++)
 			tcell(o, c, r == 0 ? o->names[c] : o->cells[(r - 1) *
-			    o->ncols + c], 0, r == 0);
+			    o->ncols + c], 0, r == 0, r > 0 &&
+			    o->right[(r - 1) * o->ncols + c]);
 		putc('\n', o->fp);
 		o->x = 0;
 	}
 	for (i = 0; i < o->ncells; i++)
 		free(o->cells[i]);
 	free(o->cells);
+	free(o->right);
 	o->cells = NULL;
+	o->right = NULL;
 	o->ncells = o->cap = 0;
 }
 
@@ -607,6 +618,7 @@ crm_out_free(struct crm_out *o)
 	for (i = 0; i < o->ncells; i++)
 		free(o->cells[i]);
 	free(o->cells);
+	free(o->right);
 	for (c = 0; c < o->ncols; c++)
 		free(o->names[c]);
 	free(o->names);

@@ -142,8 +142,8 @@ crm_field_text(const struct crm_field *f, sqlite3_stmt *s, int c,
 		crm_time_fmt(sqlite3_column_int64(s, c), buf, n);
 		return buf;
 	case CRM_T_MONEY:
-		/* A JSON number with every minor digit: 12.30. */
-		*t = CRM_V_NUM;
+		/* A JSON number with every minor digit (12.30), right. */
+		*t = CRM_V_MONEY;
 		crm_money_fmt(sqlite3_column_int64(s, c), decimals, buf, n);
 		return buf;
 	default:

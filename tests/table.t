@@ -6,7 +6,7 @@
 # NO_COLOR (no-color.org).  Every expected line is laid out by hand from
 # the rule beside it.
 . "${0%/*}/lib.sh"
-plan 12
+plan 13
 term() { /usr/bin/python3 "$TESTS/terminal.py" "$@"; }
 
 crm-init -q -d "$TMP/m.db"
@@ -19,6 +19,15 @@ check_out 'crm-ls: money aligned right' \
 check_out 'and with -s (rows kept to sort, then laid out alike)' \
 	"$(printf 'id  name  income   intent\n 2  Bo    1234.00\n 1  Ann      5.50       3')" \
 	'crm-ls -d "$TMP/m.db" -o table -F id,name,income,intent -s -income'
+# crm-show's value column holds values of every kind: an amount in it is
+# right-aligned to the column, the rest stays left.
+check_out 'crm-show: money right in a column of many kinds, text left' \
+	'1 1 1' \
+	'crm-show -d "$TMP/m.db" -o table 2 | awk "
+	/^created / { c = length(\$0) } /^income / { i = length(\$0) }
+	/^monetary / { m = length(\$0) } /^id / { d = index(\$0, \"2\") }
+	/^name / { n = index(\$0, \"Bo\") }
+	END { print (i == c) \" \" (m == c) \" \" (n == d) }"'
 # crm-clv's spend and value are money too: a fit over the CDNOW sample
 # (as tests/flow.t makes it); only the alignment is looked at, every row
 # ending in the same column as right-aligned cells do.
