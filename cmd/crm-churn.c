@@ -640,27 +640,14 @@ fit(struct crm_cli *cli, const struct opts *op, enum crm_model m)
 	struct crm_store *st = NULL;
 	struct crm_triple *t = NULL;
 	struct crm_fit f;
-	FILE *fp = stdin;
 	int64_t all = 0, any = 0;
 	size_t n = 0;
 	int rc;
 
 	if (op->from != NULL) {
-		if (strcmp(op->from, "-") != 0 && (fp = fopen(op->from, "r")) ==
-		    NULL)
-			return crm_err(errno == ENOENT ? CRM_EX_NOINPUT :
-			    CRM_EX_IOERR, NULL, "%s:", op->from);
-		rc = crm_counts_read(fp, fp == stdin ? "stdin" : op->from, m,
-		    op->scale, &t, &n);
-		if (fp != stdin)
-			fclose(fp);
-		if (rc != CRM_EX_OK)
+		if ((rc = crm_counts_file(op->from, m, op->scale, &t, &n)) !=
+		    CRM_EX_OK)
 			goto out;
-		if (n == 0) {
-			rc = crm_err(CRM_EX_NONE, NULL, "no counts: nothing to "
-			    "fit");
-			goto out;
-		}
 		memset(&f, 0, sizeof f);
 		if ((rc = crm_model_fit(m, t, n, &f, isatty(2))) != CRM_EX_OK)
 			goto out;

@@ -104,27 +104,14 @@ fit(struct crm_cli *cli, const struct opts *op)
 	struct crm_store *st = NULL;
 	struct crm_triple *t = NULL;
 	struct crm_fit f;
-	FILE *fp = stdin;
 	int64_t all = 0, any = 0;
 	size_t n = 0;
 	int rc;
 
 	if (op->from != NULL) {
-		if (strcmp(op->from, "-") != 0 && (fp = fopen(op->from, "r")) ==
-		    NULL)
-			return crm_err(errno == ENOENT ? CRM_EX_NOINPUT :
-			    CRM_EX_IOERR, NULL, "%s:", op->from);
-		rc = crm_counts_read(fp, fp == stdin ? "stdin" : op->from,
-		    CRM_GG, op->scale, &t, &n);
-		if (fp != stdin)
-			fclose(fp);
-		if (rc != CRM_EX_OK)
+		if ((rc = crm_counts_file(op->from, CRM_GG, op->scale, &t,
+		    &n)) != CRM_EX_OK)
 			goto out;
-		if (n == 0) {
-			rc = crm_err(CRM_EX_NONE, NULL, "no counts: nothing to "
-			    "fit");
-			goto out;
-		}
 		if ((rc = fitgg(t, n, (double)n, op->scale, cli->now, &f)) !=
 		    CRM_EX_OK)
 			goto out;

@@ -560,6 +560,25 @@ cmp_triple(const void *a, const void *b)
 }
 
 int
+crm_counts_file(const char *path, enum crm_model m, int scale,
+    struct crm_triple **t, size_t *n)
+{
+	FILE *fp = stdin;
+	int rc;
+
+	if (strcmp(path, "-") != 0 && (fp = fopen(path, "r")) == NULL)
+		return crm_err(errno == ENOENT ? CRM_EX_NOINPUT : CRM_EX_IOERR,
+		    NULL, "%s:", path);
+	rc = crm_counts_read(fp, fp == stdin ? "stdin" : path, m, scale, t,
+	    n);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc == CRM_EX_OK && *n == 0)
+		rc = crm_err(CRM_EX_NONE, NULL, "no counts: nothing to fit");
+	return rc;
+}
+
+int
 crm_counts_read(FILE *fp, const char *name, enum crm_model m, int scale,
     struct crm_triple **tp, size_t *np)
 {

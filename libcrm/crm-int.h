@@ -335,4 +335,9 @@ void	crm_forgotten_close(struct crm_forgotten *);
 /* The page as of asof: tiles, then each report's chart and its table. */
 void	crm_html_write(const struct crm_page *, FILE *, int64_t asof);
 
+/* ---- churn.c: counts -------------------------------------------------- */
+/* Read counts lines from fp (name for errors), merged by key and sorted. */
+int	crm_counts_read(FILE *fp, const char *name, enum crm_model m,
+	    int scale, struct crm_triple **, size_t *n);
+
 #endif /* CRM_INT_H */

@@ -821,9 +821,13 @@ int	crm_summary_triples(struct crm_store *, enum crm_model m, int scale,
 int	crm_counts_load(struct crm_store *, enum crm_model m, int scale,
 	    int64_t sample, struct crm_triple **, size_t *n, int64_t *all,
 	    int64_t *any);
-/* Read counts lines from fp (name for errors), merged by key and sorted. */
-int	crm_counts_read(FILE *fp, const char *name, enum crm_model m,
-	    int scale, struct crm_triple **, size_t *n);
+/*
+ * Counts lines from the file path ("-": standard input), merged by key and
+ * sorted, for a fit: no file is CRM_EX_NOINPUT, no counts in it
+ * CRM_EX_NONE, each said on stderr.
+ */
+int	crm_counts_file(const char *path, enum crm_model m, int scale,
+	    struct crm_triple **, size_t *n);
 /* A summary line as read: key points into the line. */
 struct crm_summ {
 	char	*key;

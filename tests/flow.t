@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 105
+plan 109
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -267,6 +267,12 @@ check_out 'and stores no Gamma-Gamma fit' 0 "sqlite3 \"\$CRM_DB\" \"SELECT count
 check_out 'written, it is stored' 1 \
 	"crm-clv $A -o table >/dev/null && sqlite3 \"\$CRM_DB\" \"SELECT count(*) FROM fit WHERE model = 'gg'\""
 # Nothing at all to fit is exit 1, with one message.
+check_exit 'no counts on standard input: exit 1' 1 \
+	'crm-churn --fit --from-counts - </dev/null'
+check_err 'saying there is nothing to fit' \
+	'^crm-churn: no counts: nothing to fit$'
+check_exit 'crm-clv alike' 1 'crm-clv --fit --from-counts - </dev/null'
+check_err 'with the same reason' '^crm-clv: no counts: nothing to fit$'
 crm-add -d "$TMP/empty.db" -q customer name=Nobody
 check_out 'an empty store: nothing to fit, exit 1, one message' \
 	'crm-churn: no purchases up to the --asof day: nothing to fit' \
