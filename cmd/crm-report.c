@@ -46,7 +46,7 @@ struct ctx {
 	double			 window, horizon, threshold;
 	int			 windowset;	/* --window given */
 	long			 cohorts;	/* the last so many; 0: all */
-	struct crm_page		 page;
+	struct crm_page		*page;
 };
 
 /* ---- SQL with ?1 bound to the end of the --asof day ------------------- */
@@ -63,13 +63,20 @@ prep(struct ctx *x, const char *sql, sqlite3_stmt **s)
 	return CRM_EX_OK;
 }
 
+/* CRM_EX_OK, or the error once a cell of the page could not be kept. */
+static int
+kept(struct ctx *x)
+{
+	return crm_page_oom(x->page) ? crm_err(CRM_EX_SOFTWARE, NULL, "out of "
+	    "memory") : CRM_EX_OK;
+}
+
 static int
 done(struct ctx *x, sqlite3_stmt *s, int rc)
 {
 	sqlite3_finalize(s);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == CRM_EX_OK)
-		return x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of "
-		    "memory") : CRM_EX_OK;
+		return kept(x);
 	return crm_sqlerr(x->st, rc);
 }
 
@@ -345,7 +352,7 @@ static int
 summary(struct ctx *x)
 {
 	static const char *const cols[] = { "name", "value" };
-	struct crm_tab *t = crm_tab_new(&x->page, "summary", "Summary", 2,
+	struct crm_tab *t = crm_tab_new(x->page, "summary", "Summary", 2,
 	    cols, "sn");
 	struct crm_sql b = { 0 }, tk = { 0 };
 	sqlite3_stmt *s = NULL;
@@ -393,15 +400,15 @@ summary(struct ctx *x)
 /* ---- the HTML page's headline tiles ------------------------------------ */
 
 /*
- * The tiles as of day (k 0) or a --window before it (k 1): customers,
+ * Tiles tl as of day (k 0) or a --window before it (k 1): customers,
  * active buyers, revenue and AOV over the window ending then, repeat rate,
  * NPS and CSAT of the latest answers by then, open complaints past the
  * resolution promise.
  */
 static int
-tiles_at(struct ctx *x, int k, int64_t day, int64_t win, double resol)
+tiles_at(struct ctx *x, struct crm_tile *tl, int k, int64_t day, int64_t win,
+    double resol)
 {
-	struct crm_tile *tl = x->page.tiles;
 	struct crm_sql all = { 0 }, w = { 0 }, sv = { 0 }, oc = { 0 };
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
@@ -477,25 +484,24 @@ tiles(struct ctx *x)
 		{ "Open complaints over the promise", CRM_TILE_COUNT, 0, { 0 },
 		    { 0 } },
 	};
-	static char rev[64], aov[64];
-	double resol;
-	int64_t win;
+	struct crm_tile tl[CRM_TILES];
+	char rev[64], aov[64];
+	double resol, window = x->windowset ? x->window : 30;
+	int64_t win = (int64_t)llround(window * 86400);
 	int rc;
 
-	x->page.window = x->windowset ? x->window : 30;
-	win = (int64_t)llround(x->page.window * 86400);
-	memcpy(x->page.tiles, def, sizeof def);
-	snprintf(rev, sizeof rev, "Revenue, last %g days", x->page.window);
-	snprintf(aov, sizeof aov, "Average order value, last %g days",
-	    x->page.window);
-	x->page.tiles[2].label = rev;
-	x->page.tiles[3].label = aov;
-	x->page.ntiles = CRM_TILES;
+	memcpy(tl, def, sizeof def);
+	snprintf(rev, sizeof rev, "Revenue, last %g days", window);
+	snprintf(aov, sizeof aov, "Average order value, last %g days", window);
+	tl[2].label = rev;
+	tl[3].label = aov;
 	if ((rc = crm_setting_num(x->st, "sla.resolution", &resol)) !=
-	    CRM_EX_OK || (rc = tiles_at(x, 0, x->cli->now, win, resol)) !=
-	    CRM_EX_OK)
+	    CRM_EX_OK || (rc = tiles_at(x, tl, 0, x->cli->now, win, resol)) !=
+	    CRM_EX_OK || (rc = tiles_at(x, tl, 1, x->cli->now - win, win,
+	    resol)) != CRM_EX_OK)
 		return rc;
-	return tiles_at(x, 1, x->cli->now - win, win, resol);
+	crm_page_tiles(x->page, tl, CRM_TILES, window);
+	return CRM_EX_OK;
 }
 
 /* ---- segments ----------------------------------------------------------- */
@@ -531,7 +537,7 @@ segments(struct ctx *x)
 	names[by.n + 2] = "share";
 	memcpy(types + by.n, "nnn", 3);
 	snprintf(title, sizeof title, "Segments by %s", x->by);
-	if ((t = crm_tab_new(&x->page, "segments", title, by.n + 3,
+	if ((t = crm_tab_new(x->page, "segments", title, by.n + 3,
 	    (const char *const *)names, types)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
@@ -617,7 +623,12 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if ((from[nfrom++] = strdup((const char *)sqlite3_column_text(s,
 		    0))) == NULL)
-			x->page.oom = 1;
+			break;
+	if (rc == SQLITE_ROW) {
+		sqlite3_finalize(s);
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		goto out;
 	names[0] = "tier";
@@ -644,7 +655,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 	else
 		snprintf(title, sizeof title, "Tiers: %s (run %lld)", scheme,
 		    (long long)run[0]);
-	t = crm_tab_new(&x->page, scheme, title, 6 + nfrom,
+	t = crm_tab_new(x->page, scheme, title, 6 + nfrom,
 	    (const char *const *)names, types);
 	for (i = 0; i < nfrom; i++)
 		free(names[5 + i]);
@@ -653,8 +664,7 @@ tiers(struct ctx *x, const char *scheme, int quiet)
 		goto out;
 	}
 	if (run[1] == 0)
-		snprintf(t->note, sizeof t->note, "the first %s run: no moves "
-		    "yet", scheme);
+		crm_tab_note(t, "the first %s run: no moves yet", scheme);
 	crm_tab_chart(t, CRM_CH_BAR, 1);
 	/* Each tier, its revenue, the run's totals, then the moves. */
 	crm_sql_add(&q, "SELECT n.tier, count(*), coalesce(sum(m.revenue), 0), "
@@ -804,19 +814,18 @@ cohort(struct ctx *x)
 	}
 	snprintf(title, sizeof title, "Cohorts by first-purchase %s: share "
 	    "buying in each %s since", x->period, x->period);
-	if ((t = crm_tab_new(&x->page, "cohort", title, np - first + 2,
+	if ((t = crm_tab_new(x->page, "cohort", title, np - first + 2,
 	    (const char *const *)names, types)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
 	crm_tab_chart(t, CRM_CH_HEAT, 2);
 	/* The first period is always 1: the shades are for the later ones. */
-	t->scale = 3;
-	t->pct = 1;
-	t->axis[0] = x->period[0] == 'w' ? "Weeks since the first purchase "
+	crm_tab_heat(t, 3, 1);
+	crm_tab_axis(t, x->period[0] == 'w' ? "Weeks since the first purchase "
 	    "(% of the cohort buying)" : x->period[0] == 'q' ? "Quarters since "
 	    "the first purchase (% of the cohort buying)" : "Months since the "
-	    "first purchase (% of the cohort buying)";
+	    "first purchase (% of the cohort buying)");
 	for (i = first; i < np; i++) {
 		if (size[i] == 0)
 			continue;
@@ -830,8 +839,7 @@ cohort(struct ctx *x)
 			else
 				crm_tab_cell(t, NULL);
 	}
-	rc = x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
-	    CRM_EX_OK;
+	rc = kept(x);
 out:
 	sqlite3_finalize(s);
 	if (names != NULL)
@@ -878,7 +886,7 @@ sla(struct ctx *x)
 	static const char *const dcols[] = { "first_response", "tickets" };
 	static const char *const bucket[] = { "0-1h", "1-4h", "4-8h",
 	    "8-24h", "24-48h", "48h+", "none yet" };
-	struct crm_tab *t = crm_tab_new(&x->page, "sla", "Tickets against the "
+	struct crm_tab *t = crm_tab_new(x->page, "sla", "Tickets against the "
 	    "promise", 2, cols, "sn"), *d;
 	sqlite3_stmt *s = NULL;
 	double resp, resol, med;
@@ -890,10 +898,8 @@ sla(struct ctx *x)
 	    (rc = crm_setting_num(x->st, "sla.resolution", &resol)) !=
 	    CRM_EX_OK)
 		return rc;
-	if (t != NULL)
-		snprintf(t->note, sizeof t->note, "a first response within %g "
-		    "hours meets the promise (at the deadline too), a "
-		    "resolution within %g", resp, resol);
+	crm_tab_note(t, "a first response within %g hours meets the promise "
+	    "(at the deadline too), a resolution within %g", resp, resol);
 	in(x, "customer", b, sizeof b);
 	if ((rc = prepf(x, &s, "SELECT count(*), "
 	    "count(*) FILTER (WHERE " RESP " <= ?1), "
@@ -942,7 +948,7 @@ sla(struct ctx *x)
 	else
 		kv(t, "median_resolution_hours", NULL);
 	/* How long first responses took: the distribution. */
-	d = crm_tab_new(&x->page, "response", "Time to the first response", 2,
+	d = crm_tab_new(x->page, "response", "Time to the first response", 2,
 	    dcols, "sn");
 	crm_tab_chart(d, CRM_CH_BAR, 1);
 	if ((rc = prepf(x, &s, "SELECT CASE WHEN coalesce(" RESP " > ?1, 1) "
@@ -978,7 +984,7 @@ satisfaction(struct ctx *x)
 	static const char *const dcols[] = { "score", "nps", "csat" };
 	static const char *const band[] = { "low (1-4)", "mid (5-7)",
 	    "high (8-10)" };
-	struct crm_tab *t = crm_tab_new(&x->page, "satisfaction",
+	struct crm_tab *t = crm_tab_new(x->page, "satisfaction",
 	    "Satisfaction (latest answer per customer)", 2, cols, "sn"), *g, *d;
 	sqlite3_stmt *s = NULL;
 	int64_t grid[3][3] = { { 0 } }, dist[11][2] = { { 0 } };
@@ -1009,12 +1015,11 @@ satisfaction(struct ctx *x)
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		return rc;
-	if ((g = crm_tab_new(&x->page, "grid", "Expectation x "
-	    "satisfaction (customers)", 4, gcols, "snnn")) != NULL) {
-		crm_tab_chart(g, CRM_CH_HEAT, 1);
-		snprintf(g->note, sizeof g->note, "high expectation, low "
-		    "satisfaction first: they are the ones to win back");
-	}
+	g = crm_tab_new(x->page, "grid", "Expectation x satisfaction "
+	    "(customers)", 4, gcols, "snnn");
+	crm_tab_chart(g, CRM_CH_HEAT, 1);
+	crm_tab_note(g, "high expectation, low satisfaction first: they are "
+	    "the ones to win back");
 	for (i = 2; i >= 0; i--) {
 		crm_tab_cell(g, band[i]);
 		for (j = 0; j < 3; j++)
@@ -1031,12 +1036,11 @@ satisfaction(struct ctx *x)
 	}
 	if ((rc = done(x, s, rc)) != CRM_EX_OK)
 		return rc;
-	d = crm_tab_new(&x->page, "scores", "Answers by score", 3,
+	d = crm_tab_new(x->page, "scores", "Answers by score", 3,
 	    dcols, "nnn");
 	crm_tab_chart(d, CRM_CH_BAR, 1);
 	/* HTML charts both: NPS 0 to 10 beside CSAT 1 to 5. */
-	if (d != NULL)
-		d->val2 = 2;
+	crm_tab_val2(d, 2);
 	for (i = 0; i <= 10; i++) {
 		crm_tab_int(d, i);
 		crm_tab_int(d, dist[i][0]);
@@ -1045,8 +1049,7 @@ satisfaction(struct ctx *x)
 		else
 			crm_tab_cell(d, NULL);
 	}
-	return x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
-	    CRM_EX_OK;
+	return kept(x);
 }
 
 /* ---- effort ---------------------------------------------------------- */
@@ -1093,17 +1096,16 @@ effort(struct ctx *x)
 		return rc;
 	snprintf(buf, sizeof buf, "Contact effort by service grade, the last "
 	    "%g days", x->window);
-	if ((tot = crm_tab_new(&x->page, "grade", buf, 6, cols + 1,
+	if ((tot = crm_tab_new(x->page, "grade", buf, 6, cols + 1,
 	    "snnnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	snprintf(tot->note, sizeof tot->note, "grades from %s; targets "
-	    "%g/%g/%g (effort.targets)", run > 0 ? "the latest service run" :
-	    "the latest answers (no service run stored)", target[0], target[1],
-	    target[2]);
+	crm_tab_note(tot, "grades from %s; targets %g/%g/%g (effort.targets)",
+	    run > 0 ? "the latest service run" : "the latest answers (no "
+	    "service run stored)", target[0], target[1], target[2]);
 	crm_tab_chart(tot, CRM_CH_BAR, 3);
 	snprintf(buf, sizeof buf, "Contact effort by owner and grade, the last "
 	    "%g days", x->window);
-	if ((t = crm_tab_new(&x->page, "owner", buf, 7, cols,
+	if ((t = crm_tab_new(x->page, "owner", buf, 7, cols,
 	    "ssnnnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	/* Per owner and grade; the owner's contacts in all grades beside. */
@@ -1143,8 +1145,7 @@ effort(struct ctx *x)
 		crm_tab_cell(tot, lab[i]);
 		effort_row(tot, gn[i], gc[i], gc[0] + gc[1] + gc[2], target[i]);
 	}
-	rc = x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
-	    CRM_EX_OK;
+	rc = kept(x);
 out:
 	sqlite3_finalize(s);
 	crm_sql_free(&q);
@@ -1232,15 +1233,13 @@ churn_by(struct ctx *x, const char *col, const char *name, const char *how)
 	int rc, byowner = strcmp(col, "c.owner") == 0;
 
 	snprintf(title, sizeof title, "Churn risk by %s", name);
-	if ((t = crm_tab_new(&x->page, byowner ? "owner" : "tier", title, 5,
+	if ((t = crm_tab_new(x->page, byowner ? "owner" : "tier", title, 5,
 	    cols[byowner], "snnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	snprintf(t->note, sizeof t->note, "%s; revenue at risk is what they "
-	    "spent so far", how);
+	crm_tab_note(t, "%s; revenue at risk is what they spent so far", how);
 	crm_tab_chart(t, CRM_CH_BAR, 2);
 	/* Buyers the tier run left out have no tier. */
-	snprintf(t->none, sizeof t->none, "%s", byowner ? "(no owner)" :
-	    "(not in the tier run)");
+	crm_tab_none(t, byowner ? "(no owner)" : "(not in the tier run)");
 	crm_sql_add(&q, "SELECT %s, count(*), count(r.customer), "
 	    "coalesce(sum(m.revenue) FILTER (WHERE r.customer IS NOT NULL), 0) "
 	    "FROM temp.rev AS m JOIN customer AS c ON c.id = m.customer LEFT "
@@ -1405,11 +1404,11 @@ forecast(struct ctx *x)
 			break;
 		}
 	}
-	if ((t = crm_tab_new(&x->page, "forecast", "Purchases and revenue by "
+	if ((t = crm_tab_new(x->page, "forecast", "Purchases and revenue by "
 	    "month, with the forecast", 5, cols, "snnnn")) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	crm_tab_chart(t, CRM_CH_COLUMNS, 2);
-	t->val2 = 4;
+	crm_tab_val2(t, 4);
 	/* The twelve months before and the month of the --asof day. */
 	memset(hist, 0, sizeof hist);
 	in(x, "customer", b, sizeof b);
@@ -1453,15 +1452,14 @@ forecast(struct ctx *x)
 			snprintf(note, sizeof note, "; %lld customers left "
 			    "out: the fit gives them no finite expectation",
 			    (long long)lost);
-		snprintf(t->note, sizeof t->note, "expected by the newest %s "
-		    "fit (as crm-clv), spend by %s; the --asof day's month is "
-		    "split at it, the horizon's last month cut at its end%s",
+		crm_tab_note(t, "expected by the newest %s fit (as crm-clv), "
+		    "spend by %s; the --asof day's month is split at it, the "
+		    "horizon's last month cut at its end%s",
 		    crm_model_info(f.model)->title, hasgg ? "Gamma-Gamma" :
 		    "the mean per purchase day", note);
 	} else
-		snprintf(t->note, sizeof t->note, "no usable model fit stored "
-		    "(crm-churn --fit stores one when the data allow a fit): "
-		    "the history only");
+		crm_tab_note(t, "no usable model fit stored (crm-churn --fit "
+		    "stores one when the data allow a fit): the history only");
 	people = x->cli->fmt == CRM_FMT_TABLE || x->cli->fmt == CRM_FMT_HTML ||
 	    x->cli->fmt == CRM_FMT_XLSX;
 	for (k = -12; k <= nm; k++) {
@@ -1503,8 +1501,7 @@ forecast(struct ctx *x)
 			crm_tab_cell(t, NULL);
 		}
 	}
-	return x->page.oom ? crm_err(CRM_EX_SOFTWARE, NULL, "out of memory") :
-	    CRM_EX_OK;
+	return kept(x);
 }
 
 /* ---- the table of reports -------------------------------------------- */
@@ -1661,13 +1658,14 @@ write_dir(struct ctx *x)
 
 	if (mkdir(x->dir, 0777) != 0 && errno != EEXIST)
 		return crm_err(CRM_EX_IOERR, &at, ":");
-	for (t = x->page.tabs; t != NULL; t = t->next) {
-		if (strcmp(t->report, t->name) == 0)
+	for (t = crm_page_tabs(x->page); t != NULL; t = crm_tab_next(t)) {
+		if (strcmp(crm_tab_report(t), crm_tab_name(t)) == 0)
 			n = snprintf(path, sizeof path, "%s/%s.%s", x->dir,
-			    t->name, ext[x->cli->fmt]);
+			    crm_tab_name(t), ext[x->cli->fmt]);
 		else
 			n = snprintf(path, sizeof path, "%s/%s-%s.%s", x->dir,
-			    t->report, t->name, ext[x->cli->fmt]);
+			    crm_tab_report(t), crm_tab_name(t),
+			    ext[x->cli->fmt]);
 		at.file = path;
 		if (n < 0 || (size_t)n >= sizeof path)
 			return crm_err(CRM_EX_USAGE, &at, "too long");
@@ -1685,29 +1683,29 @@ static int
 write_page(struct ctx *x)
 {
 	struct crm_loc at = { x->to, 0, NULL };
-	struct crm_tab *t = x->page.tabs;
+	struct crm_tab *t = crm_page_tabs(x->page);
 	char cur[8];
 	FILE *fp = stdout;
 	int rc;
 
 	if (x->table != NULL)
-		for (; t != NULL && strcmp(t->name, x->table) != 0; t = t->next)
-			;
+		while (t != NULL && strcmp(crm_tab_name(t), x->table) != 0)
+			t = crm_tab_next(t);
 	/* One table: --table's, else in csv the report's main one. */
 	if (x->table != NULL || (x->cli->fmt == CRM_FMT_CSV && x->dir ==
 	    NULL))
-		crm_page_only(&x->page, t);
+		crm_page_only(x->page, t);
 	if (x->dir != NULL)
 		return write_dir(x);
 	if (x->cli->fmt == CRM_FMT_XLSX) {
 		if ((rc = crm_setting_get(x->st, "currency", cur,
 		    sizeof cur)) != CRM_EX_OK)
 			return rc;
-		return crm_page_xlsx(&x->page, x->to, cur);
+		return crm_page_xlsx(x->page, x->to, cur);
 	}
 	if (x->to != NULL && (fp = fopen(x->to, "w")) == NULL)
 		return crm_err(CRM_EX_IOERR, &at, ":");
-	crm_page_write(&x->page, fp, x->cli->fmt, x->cli->now);
+	crm_page_write(x->page, fp, x->cli->fmt, x->cli->now);
 	if (fp != stdout && (ferror(fp) | (fclose(fp) != 0)))
 		return crm_err(CRM_EX_IOERR, &at, ":");
 	return CRM_EX_OK;
@@ -1719,7 +1717,7 @@ report(struct ctx *x, const char *name)
 	const char *names[NREPORTS + 1];
 	const struct crm_scheme *sch;
 	int rc = CRM_EX_OK, i, one = -1;
-	char day[32];
+	char day[32], cur[16];
 
 	x->all = strcmp(name, "all") == 0;
 	for (i = 0; i < NREPORTS; i++) {
@@ -1747,21 +1745,23 @@ report(struct ctx *x, const char *name)
 	if ((rc = crm_store_open(&x->st, x->cli, CRM_READ)) != CRM_EX_OK)
 		return rc;
 	x->dec = crm_store_decimals(x->st);
-	crm_page_init(&x->page, x->dec);
-	x->page.redact = x->redact;
-	x->page.store = x->cli->dbpath;
-	x->page.where = x->cli->where;
+	if ((x->page = crm_page_new(x->dec, x->redact)) == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
 	/* A page: the newest 24 cohorts unless --cohorts says otherwise. */
 	if (x->cohorts < 0)
 		x->cohorts = x->cli->fmt == CRM_FMT_HTML ? 24 : 0;
-	if (x->cli->fmt == CRM_FMT_HTML && (rc = crm_setting_get(x->st,
-	    "currency", x->page.currency, sizeof x->page.currency)) !=
-	    CRM_EX_OK)
-		goto out;
+	if (x->cli->fmt == CRM_FMT_HTML) {
+		if ((rc = crm_setting_get(x->st, "currency", cur,
+		    sizeof cur)) != CRM_EX_OK)
+			goto out;
+		crm_page_html(x->page, x->cli->dbpath, x->cli->where, cur);
+	}
 	if (x->cli->today && x->cli->todaynote) {
 		crm_date_fmt(x->cli->now, day, sizeof day);
-		snprintf(x->page.note, sizeof x->page.note, "as of %s, the "
-		    "store's today, set by crm-config today", day);
+		crm_page_note(x->page, "as of %s, the store's today, set by "
+		    "crm-config today", day);
 	}
 	if ((rc = crm_stats_historic(x->st, &x->hist)) != CRM_EX_OK ||
 	    (rc = select_customers(x)) != CRM_EX_OK)
@@ -1771,11 +1771,11 @@ report(struct ctx *x, const char *name)
 	    == 0) && (rc = tiles(x)) != CRM_EX_OK)
 		goto out;
 	if (!x->all) {
-		x->page.report = reports[one].name;
+		crm_page_report(x->page, reports[one].name);
 		rc = reports[one].run(x);
 	}
 	for (i = 0; x->all && i < NREPORTS && rc == CRM_EX_OK; i++) {
-		x->page.report = reports[i].name;
+		crm_page_report(x->page, reports[i].name);
 		rc = reports[i].run(x);
 		/* In a page of them all, a report with nothing is left out. */
 		if (rc == CRM_EX_NONE)
@@ -1783,12 +1783,12 @@ report(struct ctx *x, const char *name)
 	}
 	if (rc != CRM_EX_OK)
 		goto out;
-	if (!x->cli->quiet && !x->page.oom)
+	if (!x->cli->quiet && !crm_page_oom(x->page))
 		rc = write_page(x);
-	if (rc == CRM_EX_OK && x->page.oom)
+	if (rc == CRM_EX_OK && crm_page_oom(x->page))
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 out:
-	crm_page_free(&x->page);
+	crm_page_free(x->page);
 	crm_store_close(x->st);
 	return rc;
 }
@@ -1840,7 +1840,6 @@ main(int argc, char *argv[])
 		if (opts[i].c == 0 && strcmp(opts[i].name, "report") == 0)
 			opts[i].values = names;
 	x.cli = &cli;
-	crm_page_init(&x.page, 2);
 	x.by = "owner";
 	x.period = "month";
 	x.window = 90;

@@ -340,4 +340,47 @@ void	crm_html_write(const struct crm_page *, FILE *, int64_t asof);
 int	crm_counts_read(FILE *fp, const char *name, enum crm_model m,
 	    int scale, struct crm_triple **, size_t *n);
 
+/* ---- page.c: a page's tables, for page.c and html.c (page) ------------- */
+/* A table of text cells (NULL: unset), row after row. */
+struct crm_tab {
+	struct crm_page	*page;
+	char		 report[32];	/* the report that made it */
+	char		 name[32];	/* the table's within the report */
+	char		 title[128];
+	char		 note[256];	/* what the numbers rest on */
+	int		 ncols;
+	char		**cols;
+	char		*num;		/* per column: a number */
+	char		**cells;
+	char		*money;		/* per cell: money */
+	char		*share;		/* per cell: a share (xlsx: percent) */
+	size_t		 ncells, cap;
+	enum crm_chart	 chart;
+	int		 val, val2;	/* chart columns; val2 -1: none */
+	int		 scale;		/* heat: the colour scale from here */
+	int		 pct;		/* heat: values are shares */
+	char		*mask;		/* per column: enum crm_mask, or NULL */
+	char		 none[40];	/* HTML: an unset first cell's label */
+	char		 axis[96];	/* HTML: the x axis's title, or "" */
+	struct crm_tab	*next;
+};
+
+/* The tables of a page, in order; oom once a cell could not be kept. */
+struct crm_page {
+	struct crm_tab	 *tabs, **tail;
+	int		  decimals;
+	int		  oom;
+	int		  redact;	/* mask crm_tab_mask's columns */
+	char		  note[160];	/* the page's, above its tables */
+	char		  report[32];	/* the report making tables now */
+	/* HTML only: the headline tiles and what the heading names. */
+	struct crm_tile	  tiles[CRM_TILES];
+	char		  labels[CRM_TILES][64];	/* the tiles' */
+	int		  ntiles;
+	double		  window;	/* days between the tiles' two days */
+	char		  currency[16];
+	char		 *store;
+	char		 *where;
+};
+
 #endif /* CRM_INT_H */

@@ -1032,31 +1032,15 @@ enum crm_chart {
 	CRM_CH_HEAT,	/* a heat map of the columns from val */
 };
 
+/*
+ * A page: the tables of the reports in order, written in one format.  Its
+ * tables and itself are opaque (crm-int.h): commands make and fill them
+ * through the functions below.  Every crm_tab_ function accepts a NULL
+ * table (crm_tab_new's when out of memory) and does nothing then; the
+ * page remembers it (crm_page_oom).
+ */
 struct crm_page;
-
-/* A table of text cells (NULL: unset), row after row. */
-struct crm_tab {
-	struct crm_page	*page;
-	char		 report[32];	/* the report that made it */
-	char		 name[32];	/* the table's within the report */
-	char		 title[128];
-	char		 note[256];	/* what the numbers rest on */
-	int		 ncols;
-	char		**cols;
-	char		*num;		/* per column: a number */
-	char		**cells;
-	char		*money;		/* per cell: money */
-	char		*share;		/* per cell: a share (xlsx: percent) */
-	size_t		 ncells, cap;
-	enum crm_chart	 chart;
-	int		 val, val2;	/* chart columns; val2 -1: none */
-	int		 scale;		/* heat: the colour scale from here */
-	int		 pct;		/* heat: values are shares */
-	char		*mask;		/* per column: enum crm_mask, or NULL */
-	char		 none[40];	/* HTML: an unset first cell's label */
-	const char	*axis[2];	/* HTML: the x and y axes' titles */
-	struct crm_tab	*next;
-};
+struct crm_tab;
 
 /* A headline figure of the HTML page: as of now and a --window before. */
 enum crm_tile_kind {
@@ -1076,31 +1060,46 @@ struct crm_tile {
 
 #define CRM_TILES	8
 
-/* The tables of a page, in order; oom once a cell could not be kept. */
-struct crm_page {
-	struct crm_tab	 *tabs, **tail;
-	int		  decimals;
-	int		  oom;
-	int		  redact;	/* mask crm_tab_mask's columns */
-	char		  note[160];	/* the page's, above its tables */
-	const char	 *report;	/* the report making tables now */
-	/* HTML only: the headline tiles and what the heading names. */
-	struct crm_tile	  tiles[CRM_TILES];
-	int		  ntiles;
-	double		  window;	/* days between the tiles' two days */
-	char		  currency[16];
-	const char	 *store;
-	const char	 *where;
-};
-
-void	crm_page_init(struct crm_page *, int decimals);
 /*
- * A new last table of the page's report (pg->report; NULL: name), called
- * name within it; types has 'n' for a number column, 's' for text.
+ * An empty page of money with decimals; redact: keep crm_tab_mask's
+ * columns masked.  NULL when out of memory.
+ */
+struct crm_page *crm_page_new(int decimals, int redact);
+/*
+ * HTML only: the store and the -w expression its heading names, and the
+ * currency of its money (each copied; NULL: none).
+ */
+void	crm_page_html(struct crm_page *, const char *store, const char *where,
+	    const char *currency);
+/* The page's note, above its tables (table and html). */
+void	crm_page_note(struct crm_page *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* The report whose tables crm_tab_new makes from now on (copied). */
+void	crm_page_report(struct crm_page *, const char *name);
+/*
+ * HTML only: the headline tiles (n at most CRM_TILES, labels copied),
+ * window days apart.
+ */
+void	crm_page_tiles(struct crm_page *, const struct crm_tile *, int n,
+	    double window);
+/* 1 once something could not be kept for want of memory. */
+int	crm_page_oom(const struct crm_page *);
+/*
+ * A new last table of the page's report (crm_page_report; none: name),
+ * called name within it; types has 'n' for a number column, 's' for text.
  */
 struct crm_tab *crm_tab_new(struct crm_page *, const char *name,
 	    const char *title, int ncols, const char *const *cols,
 	    const char *types);
+/* The page's tables in order: the first (NULL: none), the next. */
+struct crm_tab *crm_page_tabs(const struct crm_page *);
+struct crm_tab *crm_tab_next(const struct crm_tab *);
+/* A table's name, and its report's. */
+const char *crm_tab_name(const struct crm_tab *);
+const char *crm_tab_report(const struct crm_tab *);
+/* What the numbers rest on: under the title (table, html, xlsx). */
+void	crm_tab_note(struct crm_tab *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /*
  * Column c holds names, e-mails or phones: on a page with redact set its
  * cells are kept masked (crm_redact), whatever the format.
@@ -1108,6 +1107,17 @@ struct crm_tab *crm_tab_new(struct crm_page *, const char *name,
 void	crm_tab_mask(struct crm_tab *, int c, enum crm_mask);
 /* Draw it as chart of column val (a heat map's shades: from val). */
 void	crm_tab_chart(struct crm_tab *, enum crm_chart, int val);
+/* A bar or columns chart's second series: column c beside val. */
+void	crm_tab_val2(struct crm_tab *, int c);
+/*
+ * A heat map's shades from column scale on (the columns before it are
+ * shown unshaded); pct: its cells are shares, headed as percentages.
+ */
+void	crm_tab_heat(struct crm_tab *, int scale, int pct);
+/* HTML: the title of a chart's x axis (copied). */
+void	crm_tab_axis(struct crm_tab *, const char *title);
+/* HTML: the label of a row whose first cell is unset ("(none)"). */
+void	crm_tab_none(struct crm_tab *, const char *label);
 /* The next cell: text, printf-made, a count, money, part / whole with 4
  * decimals (unset when whole is 0), or column c of a row (money: minor
  * units). */
@@ -1133,6 +1143,7 @@ void	crm_page_only(struct crm_page *, struct crm_tab *t);
  */
 int	crm_page_xlsx(struct crm_page *, const char *path,
 	    const char *currency);
+/* The page and its tables; accepts NULL. */
 void	crm_page_free(struct crm_page *);
 
 

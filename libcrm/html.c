@@ -510,7 +510,7 @@ svg_columns(FILE *fp, const struct crm_tab *t)
 	fprintf(fp, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%d\" "
 	    "y2=\"%.1f\"/>\n", lw, top + ch, CHW - 4, top + ch);
 	text(fp, "tick axis-title", lw + (CHW - lw) / 2, top + ch + 38,
-	    "middle", t->axis[0] != NULL ? t->axis[0] : "Month");
+	    "middle", t->axis[0] != '\0' ? t->axis : "Month");
 	fputs("</svg>\n", fp);
 }
 
@@ -537,8 +537,7 @@ svg_heat(FILE *fp, const struct crm_tab *t)
 		    ""), 160) + 12);
 	w = lw + nc * cw + 8;
 	svg_open(fp, (int)ceil(w), top + n * rh + 8, t->title);
-	text(fp, "tick axis-title", 4, 12, NULL, t->axis[0] != NULL ?
-	    t->axis[0] : "");
+	text(fp, "tick axis-title", 4, 12, NULL, t->axis);
 	for (c = t->val; c < t->ncols; c++) {
 		human(t->cols[c], h, sizeof h);
 		/* Cohorts' columns m0, m1...: the periods since, as numbers. */

@@ -16,12 +16,76 @@
 
 #define BARW	20	/* a table's bars: the longest, in columns */
 
-void
-crm_page_init(struct crm_page *pg, int decimals)
+struct crm_page *
+crm_page_new(int decimals, int redact)
 {
-	memset(pg, 0, sizeof *pg);
+	struct crm_page *pg;
+
+	if ((pg = calloc(1, sizeof *pg)) == NULL)
+		return NULL;
 	pg->tail = &pg->tabs;
 	pg->decimals = decimals;
+	pg->redact = redact;
+	return pg;
+}
+
+/* *dst becomes a copy of s (NULL: none); the page remembers a failure. */
+static void
+keep(struct crm_page *pg, char **dst, const char *s)
+{
+	free(*dst);
+	*dst = NULL;
+	if (s != NULL && (*dst = strdup(s)) == NULL)
+		pg->oom = 1;
+}
+
+void
+crm_page_html(struct crm_page *pg, const char *store, const char *where,
+    const char *currency)
+{
+	keep(pg, &pg->store, store);
+	keep(pg, &pg->where, where);
+	snprintf(pg->currency, sizeof pg->currency, "%s", currency != NULL ?
+	    currency : "");
+}
+
+void
+crm_page_note(struct crm_page *pg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pg->note, sizeof pg->note, fmt, ap);
+	va_end(ap);
+}
+
+void
+crm_page_report(struct crm_page *pg, const char *name)
+{
+	snprintf(pg->report, sizeof pg->report, "%s", name != NULL ? name :
+	    "");
+}
+
+void
+crm_page_tiles(struct crm_page *pg, const struct crm_tile *tl, int n,
+    double window)
+{
+	int i;
+
+	pg->ntiles = n < 0 ? 0 : n > CRM_TILES ? CRM_TILES : n;
+	for (i = 0; i < pg->ntiles; i++) {
+		pg->tiles[i] = tl[i];
+		snprintf(pg->labels[i], sizeof pg->labels[i], "%s",
+		    tl[i].label != NULL ? tl[i].label : "");
+		pg->tiles[i].label = pg->labels[i];
+	}
+	pg->window = window;
+}
+
+int
+crm_page_oom(const struct crm_page *pg)
+{
+	return pg->oom;
 }
 
 struct crm_tab *
@@ -41,7 +105,7 @@ crm_tab_new(struct crm_page *pg, const char *name, const char *title,
 		return NULL;
 	}
 	t->page = pg;
-	snprintf(t->report, sizeof t->report, "%s", pg->report != NULL ?
+	snprintf(t->report, sizeof t->report, "%s", pg->report[0] != '\0' ?
 	    pg->report : name);
 	snprintf(t->name, sizeof t->name, "%s", name);
 	snprintf(t->title, sizeof t->title, "%s", title);
@@ -57,6 +121,42 @@ crm_tab_new(struct crm_page *pg, const char *name, const char *title,
 	return t;
 }
 
+struct crm_tab *
+crm_page_tabs(const struct crm_page *pg)
+{
+	return pg->tabs;
+}
+
+struct crm_tab *
+crm_tab_next(const struct crm_tab *t)
+{
+	return t != NULL ? t->next : NULL;
+}
+
+const char *
+crm_tab_name(const struct crm_tab *t)
+{
+	return t != NULL ? t->name : NULL;
+}
+
+const char *
+crm_tab_report(const struct crm_tab *t)
+{
+	return t != NULL ? t->report : NULL;
+}
+
+void
+crm_tab_note(struct crm_tab *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(t->note, sizeof t->note, fmt, ap);
+	va_end(ap);
+}
+
 void
 crm_tab_chart(struct crm_tab *t, enum crm_chart chart, int val)
 {
@@ -65,6 +165,36 @@ crm_tab_chart(struct crm_tab *t, enum crm_chart chart, int val)
 	t->chart = chart;
 	t->val = val;
 	t->scale = val;
+}
+
+void
+crm_tab_val2(struct crm_tab *t, int c)
+{
+	if (t != NULL && c >= 0 && c < t->ncols)
+		t->val2 = c;
+}
+
+void
+crm_tab_heat(struct crm_tab *t, int scale, int pct)
+{
+	if (t == NULL)
+		return;
+	t->scale = scale;
+	t->pct = pct;
+}
+
+void
+crm_tab_axis(struct crm_tab *t, const char *title)
+{
+	if (t != NULL)
+		snprintf(t->axis, sizeof t->axis, "%s", title);
+}
+
+void
+crm_tab_none(struct crm_tab *t, const char *label)
+{
+	if (t != NULL)
+		snprintf(t->none, sizeof t->none, "%s", label);
 }
 
 void
@@ -150,9 +280,11 @@ crm_tab_money(struct crm_tab *t, int64_t v)
 {
 	char buf[32];
 
+	if (t == NULL)
+		return;
 	crm_money_fmt(v, t->page->decimals, buf, sizeof buf);
 	crm_tab_cell(t, buf);
-	if (t != NULL && t->ncells > 0 && !t->page->oom)
+	if (t->ncells > 0 && !t->page->oom)
 		t->money[t->ncells - 1] = 1;
 }
 
@@ -336,7 +468,8 @@ crm_page_write(struct crm_page *pg, FILE *fp, enum crm_fmt fmt,
 void
 crm_tab_write(struct crm_tab *t, FILE *fp, enum crm_fmt fmt)
 {
-	text(fp, fmt, t, 1);
+	if (t != NULL)
+		text(fp, fmt, t, 1);
 }
 
 void
@@ -415,10 +548,13 @@ crm_page_free(struct crm_page *pg)
 {
 	struct crm_tab *t, *next;
 
+	if (pg == NULL)
+		return;
 	for (t = pg->tabs; t != NULL; t = next) {
 		next = t->next;
 		tab_free(t);
 	}
-	pg->tabs = NULL;
-	pg->tail = &pg->tabs;
+	free(pg->store);
+	free(pg->where);
+	free(pg);
 }

@@ -20,7 +20,7 @@ static int
 owners(struct ctx *x)
 {
 	static const char *const cols[] = { "owner", "customers" };
-	struct crm_tab *t = crm_tab_new(&x->page, "owners", "Owners", 2,
+	struct crm_tab *t = crm_tab_new(x->page, "owners", "Owners", 2,
 	    cols, "sn");
 	sqlite3_stmt *s = NULL;
 	char b[64];
