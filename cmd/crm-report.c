@@ -34,6 +34,7 @@ struct ctx {
 	int			 sel;	/* -w: temp.sel holds the customers */
 	int			 rev;	/* temp.rev is made */
 	int			 latest;	/* temp.latest is made */
+	int64_t			 lsince;	/* ... of the answers after */
 	int			 dec;
 	int			 all;	/* a page of every report */
 	int			 redact;	/* --redact */
@@ -144,28 +145,39 @@ prepf(struct ctx *x, sqlite3_stmt **s, const char *fmt, ...)
 	return prep(x, sql, s);
 }
 
+/* The start of the --window: it holds what is after it, up to ?1. */
+static int64_t
+since(struct ctx *x)
+{
+	return x->cli->now - (int64_t)llround(x->window * 86400);
+}
+
 /*
  * temp.latest (customer, kind, score): each customer's latest survey
- * answer of each kind by the --asof day.
+ * answer of each kind by the --asof day, of those after since (INT64_MIN:
+ * all).
  */
 static int
-latest(struct ctx *x)
+latest(struct ctx *x, int64_t since)
 {
 	struct crm_sql q = { 0 };
 	sqlite3_stmt *s = NULL;
+	char b[64];
 	int rc;
 
-	char b[64];
-
-	if (x->latest)
+	if (x->latest && x->lsince == since)
 		return CRM_EX_OK;
+	x->latest = 0;
+	if ((rc = crm_exec(x->st, "DROP TABLE IF EXISTS temp.latest")) !=
+	    CRM_EX_OK)
+		return rc;
 	/* The metrics csat, nps, expectation, satisfaction, a row each. */
 	q.hist = x->hist;
 	crm_sql_add(&q, "CREATE TEMP TABLE latest AS SELECT customer, k.kind, "
 	    "CASE k.kind WHEN 'csat' THEN csat WHEN 'nps' THEN nps WHEN "
 	    "'expectation' THEN expectation ELSE satisfaction END AS score "
 	    "FROM (");
-	crm_metric_rows(&q, "csat,nps,expectation,satisfaction", INT64_MIN,
+	crm_metric_rows(&q, "csat,nps,expectation,satisfaction", since,
 	    in(x, "customer", b, sizeof b));
 	crm_sql_add(&q, ") AS m, (SELECT 'csat' AS kind UNION ALL SELECT "
 	    "'nps' UNION ALL SELECT 'expectation' UNION ALL SELECT "
@@ -174,8 +186,10 @@ latest(struct ctx *x)
 	crm_sql_free(&q);
 	if (rc != CRM_EX_OK)
 		return rc;
-	if ((rc = done(x, s, sqlite3_step(s))) == CRM_EX_OK)
+	if ((rc = done(x, s, sqlite3_step(s))) == CRM_EX_OK) {
 		x->latest = 1;
+		x->lsince = since;
+	}
 	return rc;
 }
 
@@ -308,14 +322,14 @@ static const char scores_sql[] =
     "avg(score) FILTER (WHERE kind = 'expectation'), "
     "avg(score) FILTER (WHERE kind = 'satisfaction') FROM temp.latest";
 
-/* The row of scores_sql, on s; the caller finalizes it. */
+/* The row of scores_sql over latest(since), on s; the caller finalizes it. */
 static int
-scores(struct ctx *x, sqlite3_stmt **s)
+scores(struct ctx *x, int64_t since, sqlite3_stmt **s)
 {
 	int rc;
 
 	*s = NULL;
-	if ((rc = latest(x)) != CRM_EX_OK ||
+	if ((rc = latest(x, since)) != CRM_EX_OK ||
 	    (rc = prep(x, scores_sql, s)) != CRM_EX_OK)
 		return rc;
 	if ((rc = sqlite3_step(*s)) != SQLITE_ROW) {
@@ -390,7 +404,7 @@ summary(struct ctx *x)
 	    (double)sqlite3_column_int64(s, 2));
 	kvf(t, "open_tickets", "%lld", sqlite3_column_int64(s, 6));
 	sqlite3_finalize(s);
-	if ((rc = scores(x, &s)) != CRM_EX_OK)
+	if ((rc = scores(x, INT64_MIN, &s)) != CRM_EX_OK)
 		return rc;
 	kv_nps(t, s);
 	kv_mean(t, "csat", s, 5);
@@ -886,13 +900,16 @@ sla(struct ctx *x)
 	static const char *const dcols[] = { "first_response", "tickets" };
 	static const char *const bucket[] = { "0-1h", "1-4h", "4-8h",
 	    "8-24h", "24-48h", "48h+", "none yet" };
-	struct crm_tab *t = crm_tab_new(x->page, "sla", "Tickets against the "
-	    "promise", 2, cols, "sn"), *d;
+	struct crm_tab *t, *d;
 	sqlite3_stmt *s = NULL;
 	double resp, resol, med;
 	int64_t n;
-	char b[64];
+	char b[96], sel[64], title[96];
 	int rc, i;
+
+	snprintf(title, sizeof title, "Tickets against the promise, the last "
+	    "%g days", x->window);
+	t = crm_tab_new(x->page, "sla", title, 2, cols, "sn");
 
 	if ((rc = crm_setting_num(x->st, "sla.response", &resp)) != CRM_EX_OK ||
 	    (rc = crm_setting_num(x->st, "sla.resolution", &resol)) !=
@@ -900,7 +917,9 @@ sla(struct ctx *x)
 		return rc;
 	crm_tab_note(t, "a first response within %g hours meets the promise "
 	    "(at the deadline too), a resolution within %g", resp, resol);
-	in(x, "customer", b, sizeof b);
+	/* The tickets opened in the --window, of the -w selection's. */
+	snprintf(b, sizeof b, " AND opened > %lld%s", (long long)since(x),
+	    in(x, "customer", sel, sizeof sel));
 	if ((rc = prepf(x, &s, "SELECT count(*), "
 	    "count(*) FILTER (WHERE " RESP " <= ?1), "
 	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened <= "
@@ -984,13 +1003,17 @@ satisfaction(struct ctx *x)
 	static const char *const dcols[] = { "score", "nps", "csat" };
 	static const char *const band[] = { "low (1-4)", "mid (5-7)",
 	    "high (8-10)" };
-	struct crm_tab *t = crm_tab_new(x->page, "satisfaction",
-	    "Satisfaction (latest answer per customer)", 2, cols, "sn"), *g, *d;
+	struct crm_tab *t, *g, *d;
 	sqlite3_stmt *s = NULL;
 	int64_t grid[3][3] = { { 0 } }, dist[11][2] = { { 0 } };
+	char title[96];
 	int rc, i, j, sc;
 
-	if ((rc = scores(x, &s)) != CRM_EX_OK)
+	snprintf(title, sizeof title, "Satisfaction (latest answer per "
+	    "customer), the last %g days", x->window);
+	t = crm_tab_new(x->page, "satisfaction", title, 2, cols, "sn");
+	/* Each customer's latest answers given in the --window. */
+	if ((rc = scores(x, since(x), &s)) != CRM_EX_OK)
 		return rc;
 	kvf(t, "nps_answers", "%lld", sqlite3_column_int64(s, 0));
 	kvf(t, "promoters", "%lld", sqlite3_column_int64(s, 1));

@@ -2,7 +2,7 @@
 # crm-report: every report's numbers on a small hand-made store
 # (tests/data/report-store.sh), worked out by hand below, as of 2026-04-30.
 . "${0%/*}/lib.sh"
-plan 44
+plan 54
 
 . "$TESTS/data/report-store.sh"
 A=--asof=2026-04-30
@@ -225,4 +225,69 @@ check_out 'and JSON objects with all 100 city members' 100 \
 check_exit 'segments --by more than 500 fields is a usage error' 64 \
 	"crm-report $A segments --by $(awk 'BEGIN { for (i = 0; i < 501; i++) printf "%scity", i ? "," : "" }')"
 check_err 'which says so' '^crm-report: --by: more than 500 fields; try .crm-report -h.$'
+# --window, a third store built here, its numbers worked out by hand.  As of
+# 2026-06-30 (its end, 23:59:59), --window 30d holds 06-01 00:00:00 to the end
+# of the day; the default 90 days hold 04-02 on.  Promises: 24 h, 72 h.
+export CRM_DB="$TMP/window.db"
+printf 'ref,name,created\nP,Pi,2026-01-01\nQ,Qi,2026-01-01\nR,Ro,2026-01-01\nS,Su,2026-01-01\nT,Ty,2026-01-01\n' |
+	crm-add -q -f - customer
+# P: answered in 1 h, resolved in 24 h, before the 30 days; Q: opened at the
+# first second of them, answered in 2 h, resolved in 96 h; R: one second
+# before them, never answered; S: answered in 25 h, not resolved, its 72 h
+# not over; T: opened 04-01, before the 90 days too, never answered.
+printf '%s\n' customer_ref,opened,first_response,resolved,status,kind,subject \
+	P,2026-05-20T09:00:00Z,2026-05-20T10:00:00Z,2026-05-21T09:00:00Z,closed,question,p \
+	Q,2026-06-01T00:00:00Z,2026-06-01T02:00:00Z,2026-06-05T00:00:00Z,closed,question,q \
+	R,2026-05-31T23:59:59Z,,,open,question,r \
+	S,2026-06-29T12:00:00Z,2026-06-30T13:00:00Z,,open,question,s \
+	T,2026-04-01T12:00:00Z,,,open,question,t | crm-add -q -f - ticket
+printf '%s\n' customer_ref,kind,score,ts \
+	P,nps,10,2026-05-15 P,nps,3,2026-06-10 Q,nps,2,2026-05-20 Q,nps,9,2026-06-05 \
+	R,nps,0,2026-05-31T23:59:59Z S,nps,8,2026-06-01T00:00:00Z T,nps,9,2026-04-01T12:00:00Z \
+	P,csat,4,2026-06-10 P,csat,2,2026-06-30T23:00:00Z R,csat,1,2026-05-01 S,csat,5,2026-06-20 \
+	P,expectation,9,2026-06-10 P,satisfaction,2,2026-06-10 Q,expectation,8,2026-05-10 Q,satisfaction,9,2026-06-05 |
+	crm-add -q -f - survey
+A=--asof=2026-06-30
+# 30 days: Q and S.  Responded both; met Q (2 h), breached S (25 h); nothing
+# open past 24 h; resolved Q, in 96 h: breached; S's 72 h end 07-02.
+# Medians: (2 h + 25 h) / 2 = 13.5 h, and 96 h.
+check_out 'sla --window 30d: the tickets opened in the 30 days to the end of the day' \
+	'name,value tickets,2 responded,2 met,1 breached,1 open_overdue,0 resolved,1 resolution_met,0 resolution_breached,1 unresolved_overdue,0 median_response_hours,13.50 median_resolution_hours,96.00' \
+	"$R sla --window 30d"
+check_out 'and their first responses: Q 2 h, S 25 h' \
+	'first_response,tickets 0-1h,0 1-4h,1 4-8h,0 8-24h,0 24-48h,1 48h+,0 none yet,0' "$T 2 sla --window 30d"
+# 90 days: P Q R S, not T.  Responded P Q S, met P (1 h) and Q; R unanswered
+# past 24 h and unresolved past 72 h; resolved P (24 h: met) and Q (96 h).
+# Medians: 1 h, 2 h, 25 h: 2 h; (24 h + 96 h) / 2 = 60 h.
+check_out 'sla: 90 days by default' \
+	'name,value tickets,4 responded,3 met,2 breached,1 open_overdue,1 resolved,2 resolution_met,1 resolution_breached,1 unresolved_overdue,1 median_response_hours,2.00 median_resolution_hours,60.00' \
+	"$R sla"
+check_out 'sla --window 365d: T too, unanswered and unresolved' \
+	'name,value tickets,5 responded,3 met,2 breached,1 open_overdue,2 resolved,2 resolution_met,1 resolution_breached,1 unresolved_overdue,2 median_response_hours,2.00 median_resolution_hours,60.00' \
+	"$R sla --window 365d"
+# 30 days, each customer's latest answer given in them: nps P 3, Q 9, S 8
+# (R's 0 a second before): 1 - 1 of 3 = 0.0; csat P 2, S 5: 3.50;
+# expectation P 9 (Q's 8 is older); satisfaction P 2, Q 9: 5.50.
+check_out 'satisfaction --window 30d: the latest answers given in the 30 days' \
+	'name,value nps_answers,3 promoters,1 passives,1 detractors,1 nps,0.0 csat_answers,2 csat,3.50 expectation,9.00 satisfaction,5.50' \
+	"$R satisfaction --window 30d"
+check_out 'and the grid of P alone: expected 9, got 2' \
+	'expectation,satisfaction_low,satisfaction_mid,satisfaction_high high (8-10),1,0,0 mid (5-7),0,0,0 low (1-4),0,0,0' \
+	"$T 2 satisfaction --window 30d"
+# 90 days: nps P 3, Q 9, R 0, S 8 (not T's 9): (1 - 2) / 4 = -25.0; csat P 2,
+# R 1, S 5: 8 / 3 = 2.67; expectation P 9, Q 8: 8.50; Q is high, high.
+check_out 'satisfaction: 90 days by default' \
+	'name,value nps_answers,4 promoters,1 passives,1 detractors,2 nps,-25.0 csat_answers,3 csat,2.67 expectation,8.50 satisfaction,5.50' \
+	"$R satisfaction"
+check_out 'and the grid: P, and Q expected 8 and got 9' \
+	'expectation,satisfaction_low,satisfaction_mid,satisfaction_high high (8-10),1,0,1 mid (5-7),0,0,0 low (1-4),0,0,0' \
+	"$T 2 satisfaction"
+# summary: every latest answer, T's too: nps P 3, Q 9, R 0, S 8, T 9: (2 - 2)
+# / 5 = 0.0; run before satisfaction in all, which still counts its 90 days.
+check_out 'all: summary over every latest answer, satisfaction over its --window' \
+	'0.0 -25.0' \
+	"crm-report $A all | awk -F'\t' '\$1 == \"nps\" { print \$2 }' | paste -sd ' '"
+check_out 'the titles name the period' \
+	'Tickets against the promise, the last 30 days|Satisfaction (latest answer per customer), the last 30 days' \
+	"echo \"\$(crm-report $A -o table --window 30d sla | head -n 1)|\$(crm-report $A -o table --window 30d satisfaction | head -n 1)\""
 done_testing
