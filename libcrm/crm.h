@@ -1036,8 +1036,8 @@ enum crm_chart {
  * A page: the tables of the reports in order, written in one format.  Its
  * tables and itself are opaque (crm-int.h): commands make and fill them
  * through the functions below.  Every crm_tab_ function accepts a NULL
- * table (crm_tab_new's when out of memory) and does nothing then; the
- * page remembers it (crm_page_oom).
+ * table (crm_tab_new's when out of memory, which the page remembers:
+ * crm_page_oom) and does nothing then (or returns NULL).
  */
 struct crm_page;
 struct crm_tab;
