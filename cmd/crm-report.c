@@ -904,7 +904,7 @@ sla(struct ctx *x)
 	sqlite3_stmt *s = NULL;
 	double resp, resol, med;
 	int64_t n;
-	char b[96], sel[64], title[96];
+	char b[96], w[40], sel[64], title[96];
 	int rc, i;
 
 	snprintf(title, sizeof title, "Tickets against the promise, the last "
@@ -917,24 +917,29 @@ sla(struct ctx *x)
 		return rc;
 	crm_tab_note(t, "a first response within %g hours meets the promise "
 	    "(at the deadline too), a resolution within %g", resp, resol);
-	/* The tickets opened in the --window, of the -w selection's. */
-	snprintf(b, sizeof b, " AND opened > %lld%s", (long long)since(x),
-	    in(x, "customer", sel, sizeof sel));
-	if ((rc = prepf(x, &s, "SELECT count(*), "
-	    "count(*) FILTER (WHERE " RESP " <= ?1), "
-	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened <= "
-	    "?2), "
-	    "count(*) FILTER (WHERE " RESP " <= ?1 AND " RESP " - opened > "
-	    "?2), "
+	/*
+	 * The tickets opened in the --window, of the -w selection's; the
+	 * overdue ones at the end of the day (the backlog), however old.
+	 */
+	snprintf(w, sizeof w, "opened > %lld", (long long)since(x));
+	snprintf(b, sizeof b, " AND %s%s", w, in(x, "customer", sel,
+	    sizeof sel));
+	if ((rc = prepf(x, &s, "SELECT count(*) FILTER (WHERE %s), "
+	    "count(*) FILTER (WHERE %s AND " RESP " <= ?1), "
+	    "count(*) FILTER (WHERE %s AND " RESP " <= ?1 AND " RESP " - "
+	    "opened <= ?2), "
+	    "count(*) FILTER (WHERE %s AND " RESP " <= ?1 AND " RESP " - "
+	    "opened > ?2), "
 	    "count(*) FILTER (WHERE coalesce(" RESP " > ?1, 1) AND opened + ?2 "
 	    "< ?1), "
-	    "count(*) FILTER (WHERE resolved <= ?1), "
-	    "count(*) FILTER (WHERE resolved <= ?1 AND resolved - opened <= "
-	    "?3), "
-	    "count(*) FILTER (WHERE resolved <= ?1 AND resolved - opened > "
-	    "?3), "
+	    "count(*) FILTER (WHERE %s AND resolved <= ?1), "
+	    "count(*) FILTER (WHERE %s AND resolved <= ?1 AND resolved - "
+	    "opened <= ?3), "
+	    "count(*) FILTER (WHERE %s AND resolved <= ?1 AND resolved - "
+	    "opened > ?3), "
 	    "count(*) FILTER (WHERE coalesce(resolved > ?1, 1) AND opened + ?3 "
-	    "< ?1) FROM ticket WHERE opened <= ?1%s", b)) != CRM_EX_OK)
+	    "< ?1) FROM ticket WHERE opened <= ?1%s", w, w, w, w, w, w, w,
+	    sel)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 2, (int64_t)(resp * 3600));
 	sqlite3_bind_int64(s, 3, (int64_t)(resol * 3600));

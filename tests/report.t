@@ -248,21 +248,23 @@ printf '%s\n' customer_ref,kind,score,ts \
 	P,expectation,9,2026-06-10 P,satisfaction,2,2026-06-10 Q,expectation,8,2026-05-10 Q,satisfaction,9,2026-06-05 |
 	crm-add -q -f - survey
 A=--asof=2026-06-30
-# 30 days: Q and S.  Responded both; met Q (2 h), breached S (25 h); nothing
-# open past 24 h; resolved Q, in 96 h: breached; S's 72 h end 07-02.
+# 30 days: Q and S.  Responded both; met Q (2 h), breached S (25 h); resolved
+# Q, in 96 h: breached; S's 72 h end 07-02.  Overdue at the end of the day,
+# whenever opened (the backlog, in every window): R and T, unanswered and
+# unresolved.
 # Medians: (2 h + 25 h) / 2 = 13.5 h, and 96 h.
 check_out 'sla --window 30d: the tickets opened in the 30 days to the end of the day' \
-	'name,value tickets,2 responded,2 met,1 breached,1 open_overdue,0 resolved,1 resolution_met,0 resolution_breached,1 unresolved_overdue,0 median_response_hours,13.50 median_resolution_hours,96.00' \
+	'name,value tickets,2 responded,2 met,1 breached,1 open_overdue,2 resolved,1 resolution_met,0 resolution_breached,1 unresolved_overdue,2 median_response_hours,13.50 median_resolution_hours,96.00' \
 	"$R sla --window 30d"
 check_out 'and their first responses: Q 2 h, S 25 h' \
 	'first_response,tickets 0-1h,0 1-4h,1 4-8h,0 8-24h,0 24-48h,1 48h+,0 none yet,0' "$T 2 sla --window 30d"
-# 90 days: P Q R S, not T.  Responded P Q S, met P (1 h) and Q; R unanswered
-# past 24 h and unresolved past 72 h; resolved P (24 h: met) and Q (96 h).
+# 90 days: P Q R S, not T.  Responded P Q S, met P (1 h) and Q; resolved P
+# (24 h: met) and Q (96 h); overdue R and T, as in every window.
 # Medians: 1 h, 2 h, 25 h: 2 h; (24 h + 96 h) / 2 = 60 h.
 check_out 'sla: 90 days by default' \
-	'name,value tickets,4 responded,3 met,2 breached,1 open_overdue,1 resolved,2 resolution_met,1 resolution_breached,1 unresolved_overdue,1 median_response_hours,2.00 median_resolution_hours,60.00' \
+	'name,value tickets,4 responded,3 met,2 breached,1 open_overdue,2 resolved,2 resolution_met,1 resolution_breached,1 unresolved_overdue,2 median_response_hours,2.00 median_resolution_hours,60.00' \
 	"$R sla"
-check_out 'sla --window 365d: T too, unanswered and unresolved' \
+check_out 'sla --window 365d: T counted too' \
 	'name,value tickets,5 responded,3 met,2 breached,1 open_overdue,2 resolved,2 resolution_met,1 resolution_breached,1 unresolved_overdue,2 median_response_hours,2.00 median_resolution_hours,60.00' \
 	"$R sla --window 365d"
 # 30 days, each customer's latest answer given in them: nps P 3, Q 9, S 8
