@@ -907,6 +907,71 @@ out:
 }
 
 int
+crm_fit_pick(const struct crm_fitopts *op, enum crm_model m,
+    struct crm_fit *f, struct crm_fit *g)
+{
+	struct crm_fit *fits = NULL;
+	size_t n = 0, cap = 0, i;
+	char list[64];
+	int rc = CRM_EX_OK, k, hasf = 0, hasg = g == NULL;
+
+	for (k = 0; k < op->nfiles; k++)
+		if ((rc = crm_fit_file(op->files[k], &fits, &n, &cap)) !=
+		    CRM_EX_OK)
+			goto out;
+	/* The last block of each wins: a later file overrides. */
+	for (i = n; i-- > 0; ) {
+		if (!hasg && fits[i].model == CRM_GG)
+			*g = fits[i], hasg = 1;
+		else if (!hasf && fits[i].model != CRM_GG && (op->model ==
+		    NULL || fits[i].model == m))
+			*f = fits[i], hasf = 1;
+	}
+	crm_model_list(list, sizeof list);
+	if (!hasf)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
+		    "--model-file files", op->model != NULL ?
+		    crm_model_info(m)->name : list);
+	else if (!hasg)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "no gg block in the "
+		    "--model-file files");
+out:
+	free(fits);
+	return rc;
+}
+
+const char *
+crm_fitopts_conflict(const struct crm_fitopts *op)
+{
+	static const char *const name[] = { "--fit", "--summary", "--counts",
+	    "--stdin", "--backtest" };
+	static char buf[64];
+	const int on[] = { op->fit, op->summary, op->counts, op->in,
+	    op->backtest };
+	int i, first = -1;
+
+	for (i = 0; i < 5; i++) {
+		if (!on[i])
+			continue;
+		if (first >= 0) {
+			snprintf(buf, sizeof buf, "%s and %s exclude each "
+			    "other", name[first], name[i]);
+			return buf;
+		}
+		first = i;
+	}
+	if (op->byref && !op->summary)
+		return "--key goes with --summary";
+	if ((op->params != NULL || op->nfiles > 0) && !op->in)
+		return "--params and --model-file go with --stdin";
+	if (op->params != NULL && op->nfiles > 0)
+		return "--params and --model-file exclude each other";
+	if ((op->save != NULL || op->from != NULL) && !op->fit)
+		return "--save and --from-counts go with --fit";
+	return NULL;
+}
+
+int
 crm_fit_store(struct crm_store *st, const struct crm_fit *f)
 {
 	sqlite3_stmt *s = NULL;

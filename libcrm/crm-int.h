@@ -340,4 +340,14 @@ void	crm_html_write(const struct crm_page *, FILE *, int64_t asof);
 int	crm_counts_read(FILE *fp, const char *name, enum crm_model m,
 	    int scale, struct crm_triple **, size_t *n);
 
+/* ---- lists: churn.c's crm_fit_pick reads the model files ---------------- */
+/*
+ * Append the model blocks of the file at path to *fits (*n of *cap):
+ * CRM_EX_OK, else the error (printed) with file:line.
+ */
+int	crm_fit_file(const char *path, struct crm_fit **fits, size_t *n,
+	    size_t *cap);
+/* The purchase models' names into buf (model.c): "bgnbd, pnbd or mbgnbd". */
+void	crm_model_list(char *buf, size_t n);
+
 #endif /* CRM_INT_H */
