@@ -167,22 +167,23 @@ givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 /*
  * One customer's row: people (-o table) get the purchases to six
  * decimals and money to the store's; the other formats every digit
- * (%.17g), as --stdin prints them.  Not finite: an empty cell.
+ * (%.17g, by crm_g17), as --stdin prints them.  Not finite: an empty
+ * cell.
  */
 static void
 emit(struct crm_out *o, const char *key, double ex, double sp, double v,
     int people, int decimals)
 {
-	char a[64], b[64], c[64];
+	char a[CRM_G17_SIZE], b[CRM_G17_SIZE], c[CRM_G17_SIZE];
 
 	if (people) {
 		snprintf(a, sizeof a, "%.6f", ex);
 		snprintf(b, sizeof b, "%.*f", decimals, sp);
 		snprintf(c, sizeof c, "%.*f", decimals, v);
 	} else {
-		snprintf(a, sizeof a, "%.17g", ex);
-		snprintf(b, sizeof b, "%.17g", sp);
-		snprintf(c, sizeof c, "%.17g", v);
+		crm_g17(a, ex);
+		crm_g17(b, sp);
+		crm_g17(c, v);
 	}
 	crm_out_cell(o, CRM_V_NUM, key);
 	crm_out_cell(o, isfinite(ex) ? CRM_V_NUM : CRM_V_NULL, a);

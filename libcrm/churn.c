@@ -144,6 +144,7 @@ crm_summary_print(struct crm_store *st, int byref)
 	sqlite3_stmt *s = NULL;
 	int64_t bad = 0, x;
 	double unit = moneyunit(st, NULL);
+	char mx[CRM_G17_SIZE];
 	int rc;
 
 	if ((rc = crm_summary(st, 1)) != CRM_EX_OK)
@@ -179,10 +180,11 @@ crm_summary_print(struct crm_store *st, int byref)
 			printf("%s", (const char *)sqlite3_column_text(s, 1));
 		else
 			printf("%lld", (long long)sqlite3_column_int64(s, 0));
-		printf("\t%lld\t%lld\t%lld\t%.17g\tday\n", (long long)x,
+		crm_g17(mx, crm_summary_mx(sqlite3_column_int64(s, 5), x,
+		    unit));
+		printf("\t%lld\t%lld\t%lld\t%s\tday\n", (long long)x,
 		    (long long)sqlite3_column_int64(s, 3),
-		    (long long)sqlite3_column_int64(s, 4),
-		    crm_summary_mx(sqlite3_column_int64(s, 5), x, unit));
+		    (long long)sqlite3_column_int64(s, 4), mx);
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
@@ -717,20 +719,25 @@ void
 crm_fit_print(FILE *fp, const struct crm_fit *f)
 {
 	const struct crm_model_info *mi = crm_model_info(f->model);
-	char day[32];
+	char day[32], a[CRM_G17_SIZE], b[CRM_G17_SIZE];
 	int i;
 
+	/* Every number as %.17g prints it, by crm_g17: it reads back. */
 	crm_date_fmt(f->asof, day, sizeof day);
 	fprintf(fp, "model\t%s\nunit\t%s\nasof\t%s\n", mi->name, f->scale ==
 	    7 ? "week" : "day", day);
 	for (i = 0; i < mi->np; i++) {
-		fprintf(fp, "%s\t%.17g", mi->param[i], f->p[i]);
-		if (isfinite(f->se[i]))
-			fprintf(fp, "\t%.17g", f->se[i]);
+		crm_g17(a, f->p[i]);
+		fprintf(fp, "%s\t%s", mi->param[i], a);
+		if (isfinite(f->se[i])) {
+			crm_g17(a, f->se[i]);
+			fprintf(fp, "\t%s", a);
+		}
 		fputc('\n', fp);
 	}
-	fprintf(fp, "loglik\t%.17g\nn\t%.17g\niterations\t%d\n", f->ll, f->n,
-	    f->iter);
+	crm_g17(a, f->ll);
+	crm_g17(b, f->n);
+	fprintf(fp, "loglik\t%s\nn\t%s\niterations\t%d\n", a, b, f->iter);
 }
 
 int
