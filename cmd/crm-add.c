@@ -290,122 +290,6 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 	return CRM_EX_OK;
 }
 
-static int
-bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
-    const struct crm_rec *args, enum crm_wmode mode, const char *key,
-    struct idlist *ids, int allow)
-{
-	struct crm_csv *csv = NULL;
-	struct crm_writer *w = NULL;
-	struct crm_rec r = { 0 };
-	struct relocate rl = { cli->infile, cli->infmt };
-	struct progress pg = { 0 };
-	struct crm_loc at = { NULL, 0, NULL };
-	sqlite3_stmt *tagst[2] = { NULL, NULL }, *cardst = NULL;
-	const char *tags, *file = cli->infile;
-	char **fv, msg[256];
-	int *col = NULL, nf, ncol = 0, i, added, rc;
-	int64_t id, total, dummy, nadd = 0, nupd = 0;
-	long rows = 0, line;
-
-	if ((rc = crm_csv_open(&csv, cli->infile, cli->infmt)) != CRM_EX_OK)
-		goto out;
-	crm_csv_store(csv, st);
-	at.file = crm_csv_name(csv);
-	if ((rc = crm_csv_next(csv, &nf, &fv, &line)) != CRM_EX_OK) {
-		if (rc == CRM_EX_NONE)
-			rc = crm_err(CRM_EX_DATAERR, &at, "empty: a header "
-			    "line naming the fields comes first");
-		goto out;
-	}
-	ncol = nf;
-	if ((col = calloc(nf + 1, sizeof *col)) == NULL ||
-	    (rc = crm_rec_init(&r, k, nf + args->nattr)) != CRM_EX_OK) {
-		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-		goto out;
-	}
-	if ((rc = header(&r, args, nf, fv, col, at.file, mode)) != CRM_EX_OK)
-		goto out;
-	crm_csv_progress(csv, &dummy, &total);
-	/*
-	 * Deferred indexes report a duplicate by record number, mapped to
-	 * its line by re-reading the file: not for stdin, nor when ids are
-	 * given (record numbers then no longer follow from ids).
-	 */
-	for (i = 0; i < ncol; i++)
-		if (col[i] == 0 || strcmp(cli->infile, "-") == 0)
-			total = 0;
-	if ((rc = crm_writer_new(&w, st, k, mode, 1, total)) != CRM_EX_OK ||
-	    (key != NULL && (rc = crm_writer_key(w, key)) != CRM_EX_OK))
-		goto out;
-	if (allow)
-		crm_writer_allow_forgotten(w);
-	pg.on = isatty(2) && !cli->quiet;
-	pg.start = pg.last = pg.on ? mono() : 0;
-	pg.csv = csv;
-	while ((rc = crm_csv_next(csv, &nf, &fv, &line)) == CRM_EX_OK) {
-		at.file = crm_csv_name(csv);	/* a folder's: each file's */
-		at.line = line;
-		if (nf != ncol) {
-			rc = crm_err(CRM_EX_DATAERR, &at, "%d fields; the "
-			    "header names %d", nf, ncol);
-			goto out;
-		}
-		crm_rec_clear(&r);
-		for (i = 0; i < k->nfields; i++)
-			r.val[i] = args->val[i];
-		tags = NULL;
-		for (i = 0; i < nf; i++) {
-			if (col[i] == TAGCOL)
-				tags = fv[i];
-			else if (col[i] >= 0)
-				r.val[col[i]] = fv[i];
-			else
-				r.aval[-col[i] - 1] = fv[i];
-		}
-		at.field = "tags";
-		if (tags != NULL && (rc = tagsok(tags, &at)) != CRM_EX_OK)
-			goto out;
-		at.field = NULL;
-		for (i = 0; i < args->nattr; i++)
-			r.aval[crm_rec_attr(&r, args->akey[i])] =
-			    args->aval[i];
-		if ((rc = crm_writer_put(w, &r, &at, &id, &added)) !=
-		    CRM_EX_OK || (tags != NULL && (rc = settags(st, tagst, id,
-		    tags)) != CRM_EX_OK) || (!added && crm_csv_vcard(csv) &&
-		    (rc = cardattrs(st, &cardst, id, &r)) != CRM_EX_OK))
-			goto out;
-		added ? nadd++ : nupd++;
-		if (!cli->quiet && (rc = keepid(ids, id)) != CRM_EX_OK)
-			goto out;
-		if ((++rows & 1023) == 0)
-			progress(&pg, rows, 0);
-	}
-	if (rc != CRM_EX_NONE)
-		goto out;
-	at.file = file;
-	if ((rc = crm_writer_finish(w, lineof, &rl, at.file)) != CRM_EX_OK)
-		goto out;
-	progress(&pg, rows, 1);
-	snprintf(msg, sizeof msg, "%s: %lld added, %lld updated", at.file,
-	    (long long)nadd, (long long)nupd);
-	rc = crm_audit(st, k->name, 0, mode == CRM_W_UPSERT ? "import -u" :
-	    "import", msg);
-	if (rc == CRM_EX_OK && cli->dryrun && !cli->quiet)
-		fprintf(stderr, "%s: dry run: %lld to add, %lld to update; "
-		    "nothing written\n", crm_progname(), (long long)nadd,
-		    (long long)nupd);
-out:
-	sqlite3_finalize(tagst[0]);
-	sqlite3_finalize(tagst[1]);
-	sqlite3_finalize(cardst);
-	crm_rec_free(&r);
-	free(col);
-	crm_writer_free(w);
-	crm_csv_close(csv);
-	return rc;
-}
-
 /*
  * Where a member of a JSON record goes: a field's index, ATTR for an
  * attribute, TAGS for the manual tags, SKIP for what the record shape
@@ -466,90 +350,213 @@ jsonslot(const struct crm_kind *k, const struct crm_jmember *m,
 }
 
 /*
- * -i json: JSON Lines of the record shape crm-ls -F all -o json writes,
- * one record a line; members the shape computes are left out.
+ * The records of -f: CSV, TSV or vCards (crm_csv) with their header, or
+ * JSON Lines (-i json), each line naming its members.
+ */
+struct input {
+	struct crm_csv		*csv;
+	struct crm_jsonl	*jl;
+	int			*col;	/* csv: the header's fields */
+	int			 ncol;
+};
+
+/*
+ * Open the input of -f; for CSV read the header and size r for it.  *total
+ * the bytes there are to read when a duplicate can be found again by its
+ * record number (lineof), else 0.
  */
 static int
-jsonbulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
+inopen(struct input *in, struct crm_store *st, struct crm_rec *r,
+    const struct crm_kind *k, const struct crm_rec *args,
+    enum crm_wmode mode, struct crm_loc *at, int64_t *total)
+{
+	const struct crm_cli *cli = crm_store_cli(st);
+	char **fv;
+	int64_t dummy;
+	long line;
+	int nf, i, rc;
+
+	*total = 0;
+	if (cli->infmt == CRM_IN_JSON) {
+		if ((rc = crm_jsonl_open(&in->jl, cli->infile)) != CRM_EX_OK)
+			return rc;
+		at->file = crm_jsonl_name(in->jl);
+		return crm_rec_init(r, k, args->nattr + 8);
+	}
+	if ((rc = crm_csv_open(&in->csv, cli->infile, cli->infmt)) !=
+	    CRM_EX_OK)
+		return rc;
+	crm_csv_store(in->csv, st);
+	at->file = crm_csv_name(in->csv);
+	if ((rc = crm_csv_next(in->csv, &nf, &fv, &line)) != CRM_EX_OK)
+		return rc == CRM_EX_NONE ? crm_err(CRM_EX_DATAERR, at,
+		    "empty: a header line naming the fields comes first") : rc;
+	in->ncol = nf;
+	if ((in->col = calloc(nf + 1, sizeof *in->col)) == NULL ||
+	    crm_rec_init(r, k, nf + args->nattr) != CRM_EX_OK)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if ((rc = header(r, args, nf, fv, in->col, at->file, mode)) !=
+	    CRM_EX_OK)
+		return rc;
+	crm_csv_progress(in->csv, &dummy, total);
+	/*
+	 * Deferred indexes report a duplicate by record number, mapped to
+	 * its line by re-reading the file: not for stdin, nor when ids are
+	 * given (record numbers then no longer follow from ids).
+	 */
+	for (i = 0; i < nf; i++)
+		if (in->col[i] == 0 || strcmp(cli->infile, "-") == 0)
+			*total = 0;
+	return CRM_EX_OK;
+}
+
+/* A CSV row into r: the header's columns, then the arguments' values. */
+static int
+csvrow(struct input *in, struct crm_rec *r, const struct crm_rec *args,
+    const char **tags, struct crm_loc *at)
+{
+	char **fv;
+	long line;
+	int nf, i, rc;
+
+	if ((rc = crm_csv_next(in->csv, &nf, &fv, &line)) != CRM_EX_OK)
+		return rc;
+	at->file = crm_csv_name(in->csv);	/* a folder's: each file's */
+	at->line = line;
+	if (nf != in->ncol)
+		return crm_err(CRM_EX_DATAERR, at, "%d fields; the header "
+		    "names %d", nf, in->ncol);
+	for (i = 0; i < r->kind->nfields; i++)
+		r->val[i] = args->val[i];
+	for (i = 0; i < nf; i++) {
+		if (in->col[i] == TAGCOL)
+			*tags = fv[i];
+		else if (in->col[i] >= 0)
+			r->val[in->col[i]] = fv[i];
+		else
+			r->aval[-in->col[i] - 1] = fv[i];
+	}
+	at->field = "tags";
+	if (*tags != NULL && (rc = tagsok(*tags, at)) != CRM_EX_OK)
+		return rc;
+	at->field = NULL;
+	for (i = 0; i < args->nattr; i++)
+		r->aval[crm_rec_attr(r, args->akey[i])] = args->aval[i];
+	return CRM_EX_OK;
+}
+
+/* A JSON line into r: the arguments' values, then the line's members. */
+static int
+jsonrow(struct input *in, struct crm_rec *r, const struct crm_rec *args,
+    const char **tags, struct crm_loc *at)
+{
+	const struct crm_kind *k = r->kind;
+	const struct crm_jmember *m;
+	long line;
+	int nm, i, slot, rc;
+
+	if ((rc = crm_jsonl_next(in->jl, &nm, &m, &line)) != CRM_EX_OK)
+		return rc;
+	at->line = line;
+	/* Room for every attribute of the line, whatever came first. */
+	if (r->nattr + nm > r->cap) {
+		crm_rec_free(r);
+		if ((rc = crm_rec_init(r, k, args->nattr + nm + 8)) !=
+		    CRM_EX_OK)
+			return rc;
+	}
+	crm_rec_clear(r);
+	for (i = 0; i < k->nfields; i++)
+		r->val[i] = args->val[i];
+	for (i = 0; i < args->nattr; i++)
+		r->aval[crm_rec_attr(r, args->akey[i])] = args->aval[i];
+	for (i = 0; i < nm; i++) {
+		at->field = m[i].name;
+		if ((slot = jsonslot(k, &m[i], at)) == -1)
+			return CRM_EX_DATAERR;
+		if (slot >= 0 && args->val[slot] != NULL)
+			return crm_err(CRM_EX_USAGE, at, "given both in the "
+			    "record and as an argument");
+		if (slot >= 0)
+			r->val[slot] = m[i].value;
+		else if (slot == TAGS)
+			*tags = m[i].value;
+		else if (slot == ATTR &&
+		    (slot = crm_rec_attr(r, m[i].name)) >= 0)
+			r->aval[slot] = m[i].value;
+		else if (slot != SKIP)
+			return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	}
+	at->field = NULL;
+	return CRM_EX_OK;
+}
+
+/*
+ * -f: every record of the input written in the command's transaction,
+ * its id kept for printing after the commit.  A CSV row's tags keep a
+ * rule's tag the rule's, a JSON record's are its manual tags (crm-add(1)).
+ */
+static int
+bulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
     const struct crm_rec *args, enum crm_wmode mode, const char *key,
     struct idlist *ids, int allow)
 {
-	const struct crm_jmember *m;
-	struct crm_jsonl *jl = NULL;
+	struct input in = { NULL, NULL, NULL, 0 };
 	struct crm_writer *w = NULL;
 	struct crm_rec r = { 0 };
+	struct relocate rl = { cli->infile, cli->infmt };
+	struct progress pg = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
+	sqlite3_stmt *tagst[2] = { NULL, NULL }, *cardst = NULL;
 	const char *tags;
 	char msg[256];
-	int nm, i, slot, added, rc;
-	int64_t id, nadd = 0, nupd = 0;
-	long line;
+	int added, rc;
+	int64_t id, total, nadd = 0, nupd = 0;
+	long rows = 0;
 
-	if ((rc = crm_jsonl_open(&jl, cli->infile)) != CRM_EX_OK)
-		goto out;
-	at.file = crm_jsonl_name(jl);
-	if ((rc = crm_rec_init(&r, k, args->nattr + 8)) != CRM_EX_OK ||
-	    (rc = crm_writer_new(&w, st, k, mode, 1, 0)) != CRM_EX_OK ||
+	if ((rc = inopen(&in, st, &r, k, args, mode, &at, &total)) !=
+	    CRM_EX_OK ||
+	    (rc = crm_writer_new(&w, st, k, mode, 1, total)) != CRM_EX_OK ||
 	    (key != NULL && (rc = crm_writer_key(w, key)) != CRM_EX_OK))
 		goto out;
 	if (allow)
 		crm_writer_allow_forgotten(w);
-	while ((rc = crm_jsonl_next(jl, &nm, &m, &line)) == CRM_EX_OK) {
-		at.line = line;
-		/* Room for every attribute of the line, whatever came first. */
-		if (r.nattr + nm > r.cap) {
-			crm_rec_free(&r);
-			if ((rc = crm_rec_init(&r, k, args->nattr + nm + 8)) !=
-			    CRM_EX_OK)
-				goto out;
-		}
-		crm_rec_clear(&r);
-		for (i = 0; i < k->nfields; i++)
-			r.val[i] = args->val[i];
-		for (i = 0; i < args->nattr; i++)
-			r.aval[crm_rec_attr(&r, args->akey[i])] =
-			    args->aval[i];
+	pg.on = isatty(2) && !cli->quiet && in.csv != NULL;
+	pg.start = pg.last = pg.on ? mono() : 0;
+	pg.csv = in.csv;
+	for (;;) {
 		tags = NULL;
-		for (i = 0; i < nm; i++) {
-			at.field = m[i].name;
-			if ((slot = jsonslot(k, &m[i], &at)) == -1) {
-				rc = CRM_EX_DATAERR;
-				goto out;
-			}
-			if (slot >= 0 && args->val[slot] != NULL) {
-				rc = crm_err(CRM_EX_USAGE, &at, "given both in "
-				    "the record and as an argument");
-				goto out;
-			}
-			if (slot >= 0)
-				r.val[slot] = m[i].value;
-			else if (slot == TAGS)
-				tags = m[i].value;
-			else if (slot == ATTR &&
-			    (slot = crm_rec_attr(&r, m[i].name)) >= 0)
-				r.aval[slot] = m[i].value;
-			else if (slot != SKIP) {
-				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
-				    "memory");
-				goto out;
-			}
-		}
-		at.field = NULL;
+		crm_rec_clear(&r);
+		if ((rc = (in.csv != NULL ? csvrow : jsonrow)(&in, &r, args,
+		    &tags, &at)) != CRM_EX_OK)
+			break;
 		if ((rc = crm_writer_put(w, &r, &at, &id, &added)) !=
 		    CRM_EX_OK)
 			goto out;
 		at.field = "tags";
-		if (tags != NULL && (rc = crm_tags_manual(st, id, tags, &at)) !=
+		if (tags != NULL && (rc = in.csv != NULL ? settags(st, tagst,
+		    id, tags) : crm_tags_manual(st, id, tags, &at)) !=
 		    CRM_EX_OK)
+			goto out;
+		at.field = NULL;
+		if (!added && in.csv != NULL && crm_csv_vcard(in.csv) &&
+		    (rc = cardattrs(st, &cardst, id, &r)) != CRM_EX_OK)
 			goto out;
 		added ? nadd++ : nupd++;
 		if (!cli->quiet && (rc = keepid(ids, id)) != CRM_EX_OK)
 			goto out;
+		if ((++rows & 1023) == 0)
+			progress(&pg, rows, 0);
 	}
 	if (rc != CRM_EX_NONE)
 		goto out;
-	if ((rc = crm_writer_finish(w, NULL, NULL, at.file)) != CRM_EX_OK)
+	/* A duplicate found at the end is named by the file and its line. */
+	if (in.csv != NULL)
+		at.file = cli->infile;
+	if ((rc = crm_writer_finish(w, in.csv != NULL ? lineof : NULL, &rl,
+	    at.file)) != CRM_EX_OK)
 		goto out;
+	progress(&pg, rows, 1);
 	snprintf(msg, sizeof msg, "%s: %lld added, %lld updated", at.file,
 	    (long long)nadd, (long long)nupd);
 	rc = crm_audit(st, k->name, 0, mode == CRM_W_UPSERT ? "import -u" :
@@ -559,9 +566,14 @@ jsonbulk(struct crm_cli *cli, struct crm_store *st, const struct crm_kind *k,
 		    "nothing written\n", crm_progname(), (long long)nadd,
 		    (long long)nupd);
 out:
+	sqlite3_finalize(tagst[0]);
+	sqlite3_finalize(tagst[1]);
+	sqlite3_finalize(cardst);
 	crm_rec_free(&r);
+	free(in.col);
 	crm_writer_free(w);
-	crm_jsonl_close(jl);
+	crm_csv_close(in.csv);
+	crm_jsonl_close(in.jl);
 	return rc;
 }
 
@@ -595,8 +607,8 @@ add(struct crm_cli *cli, const char *kname, int argc, char **argv, int uflag,
 	    CRM_CHANGE : CRM_WRITE)) != CRM_EX_OK)
 		goto out;
 	if (cli->infile != NULL) {
-		if ((rc = (cli->infmt == CRM_IN_JSON ? jsonbulk : bulk)(cli, st,
-		    k, &args, mode, key, &ids, allow)) != CRM_EX_OK)
+		if ((rc = bulk(cli, st, k, &args, mode, key, &ids,
+		    allow)) != CRM_EX_OK)
 			goto out;
 	} else {
 		if ((rc = crm_writer_new(&w, st, k, mode, 0, 0)) != CRM_EX_OK ||

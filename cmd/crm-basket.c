@@ -388,6 +388,9 @@ basket(struct crm_cli *cli, double ms, double mc, const char *who)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if (o != NULL && (rc = crm_out_order(o, cli->sort, cli->limit)) !=
+	    CRM_EX_OK)
+		goto out;
 	if (who != NULL) {
 		for (i = 0; i < ids.n && rc == CRM_EX_OK; i++)
 			rc = suggest(st, &b, ids.v[i], o, &shown);
@@ -442,7 +445,7 @@ main(int argc, char *argv[])
 	const char *who = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, opts, "dqoHA");
+	crm_cli_begin(&cli, argc, argv, opts, "dqoHslA");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_SUPPORT:

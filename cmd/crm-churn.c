@@ -25,21 +25,12 @@ enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_THRESHOLD, OPT_NEW, OPT_SUMMARY,
 #define MAXDAYS	1825
 
 struct opts {
-	const char	*model;		/* NULL: bgnbd */
-	int		 scale;		/* 1 day, 7 week */
+	struct crm_fitopts fo;		/* model NULL: bgnbd */
 	double		 threshold;
 	int		 fresh;		/* --new */
-	int		 fit, summary, counts, in;
-	int		 byref;		/* --key ref */
-	const char	*params;
-	const char	*save;		/* --save */
-	const char	*from;		/* --from-counts */
-	const char	*files[16];	/* --model-file */
-	int		 nfiles;
 	int64_t		 sample;
 	int		 sampled;	/* --sample given */
 	double		 horizon;	/* days */
-	int		 backtest;
 	int64_t		 holdout;	/* days */
 };
 
@@ -206,7 +197,7 @@ fitcounts(enum crm_model m, const struct opts *op, int64_t now,
 	}
 	if ((rc = crm_model_fit(m, t, n, f, isatty(2))) != CRM_EX_OK)
 		goto out;
-	f->scale = op->scale;
+	f->scale = op->fo.scale;
 	f->asof = now;
 out:
 	free(t);
@@ -223,7 +214,7 @@ fitnow(struct crm_store *st, enum crm_model m, const struct opts *op,
 	size_t n = 0;
 	int rc;
 
-	if ((rc = crm_summary_triples(st, m, op->scale, op->sample, &t, &n,
+	if ((rc = crm_summary_triples(st, m, op->fo.scale, op->sample, &t, &n,
 	    &all)) != CRM_EX_OK)
 		return rc;
 	return fitcounts(m, op, now, t, n, all, f);
@@ -549,7 +540,7 @@ score(const struct opts *op, const struct crm_fit *f)
 
 	if ((memo = calloc(NMEMO, sizeof *memo)) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
-	while ((rc = crm_summary_read(stdin, &line, &cap, &at, op->scale,
+	while ((rc = crm_summary_read(stdin, &line, &cap, &at, op->fo.scale,
 	    &sm)) == CRM_EX_OK) {
 		v[0] = sm.x;
 		v[1] = crm_unit_conv(sm.tx, sm.scale, f->scale);
@@ -590,47 +581,26 @@ static int
 givenfit(const struct opts *op, enum crm_model m, struct crm_fit *f)
 {
 	const struct crm_model_info *mi = crm_model_info(m);
-	struct crm_fit *fits = NULL;
-	size_t n = 0, cap = 0, i;
-	char list[64];
-	int rc = CRM_EX_NONE, k;
+	int k;
 
 	memset(f, 0, sizeof *f);
-	if (op->params != NULL) {
-		f->model = m;
-		f->scale = op->scale;
-		for (k = 0; k < 4; k++)
-			f->p[k] = f->se[k] = NAN;
-		if (crm_setting_numbers(op->params, f->p, mi->np) != mi->np)
-			return crm_err(CRM_EX_USAGE, NULL, "--params: %d "
-			    "numbers, %s, %s, %s, %s", mi->np, mi->param[0],
-			    mi->param[1], mi->param[2], mi->param[3]);
-		for (k = 0; k < mi->np; k++)
-			if (!(f->p[k] > 0))
-				return crm_err(CRM_EX_USAGE, NULL, "--params: "
-				    "%s must be above 0", mi->param[k]);
-		return CRM_EX_OK;
-	}
-	for (k = 0; k < op->nfiles; k++)
-		if ((rc = crm_fit_file(op->files[k], &fits, &n, &cap)) !=
-		    CRM_EX_OK)
-			goto out;
-	for (i = n; i-- > 0; )
-		if (op->model != NULL ? fits[i].model == m : fits[i].model !=
-		    CRM_GG)
-			break;
-	if (i < n)
-		*f = fits[i];
-	else if (op->nfiles > 0) {
-		crm_model_list(list, sizeof list);
-		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
-		    "--model-file files", op->model != NULL ? mi->name : list);
-	}
-	else
-		rc = CRM_EX_NONE;
-out:
-	free(fits);
-	return rc;
+	if (op->fo.nfiles > 0)
+		return crm_fit_pick(&op->fo, m, f, NULL);
+	if (op->fo.params == NULL)
+		return CRM_EX_NONE;
+	f->model = m;
+	f->scale = op->fo.scale;
+	for (k = 0; k < 4; k++)
+		f->p[k] = f->se[k] = NAN;
+	if (crm_setting_numbers(op->fo.params, f->p, mi->np) != mi->np)
+		return crm_err(CRM_EX_USAGE, NULL, "--params: %d numbers, %s, "
+		    "%s, %s, %s", mi->np, mi->param[0], mi->param[1],
+		    mi->param[2], mi->param[3]);
+	for (k = 0; k < mi->np; k++)
+		if (!(f->p[k] > 0))
+			return crm_err(CRM_EX_USAGE, NULL, "--params: %s must "
+			    "be above 0", mi->param[k]);
+	return CRM_EX_OK;
 }
 
 /* --fit: from the store or from counts; store unless -n; print. */
@@ -644,19 +614,19 @@ fit(struct crm_cli *cli, const struct opts *op, enum crm_model m)
 	size_t n = 0;
 	int rc;
 
-	if (op->from != NULL) {
-		if ((rc = crm_counts_file(op->from, m, op->scale, &t, &n)) !=
-		    CRM_EX_OK)
+	if (op->fo.from != NULL) {
+		if ((rc = crm_counts_file(op->fo.from, m, op->fo.scale, &t,
+		    &n)) != CRM_EX_OK)
 			goto out;
 		memset(&f, 0, sizeof f);
 		if ((rc = crm_model_fit(m, t, n, &f, isatty(2))) != CRM_EX_OK)
 			goto out;
-		f.scale = op->scale;
+		f.scale = op->fo.scale;
 		f.asof = cli->now;
 	} else {
 		/* Read in the transaction, fit outside it. */
 		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-		    (rc = crm_counts_load(st, m, op->scale, op->sample, &t,
+		    (rc = crm_counts_load(st, m, op->fo.scale, op->sample, &t,
 		    &n, &all, &any)) != CRM_EX_OK ||
 		    (rc = crm_store_end(st)) != CRM_EX_OK)
 			goto out;
@@ -665,7 +635,7 @@ fit(struct crm_cli *cli, const struct opts *op, enum crm_model m)
 		if (rc != CRM_EX_OK)
 			goto out;
 	}
-	if ((op->save != NULL && (rc = crm_fit_save(op->save, &f)) !=
+	if ((op->fo.save != NULL && (rc = crm_fit_save(op->fo.save, &f)) !=
 	    CRM_EX_OK) ||
 	    (st != NULL && !cli->dryrun && (rc = crm_fit_store(st, &f)) !=
 	    CRM_EX_OK))
@@ -684,7 +654,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 	struct crm_store *st = NULL;
 	struct crm_fit f;
 	struct warnings ws = { 0 };
-	const char *name = op->model;
+	const char *name = op->fo.model;
 	enum crm_model m = CRM_BGNBD;
 	int heur = name != NULL && strcmp(name, "heuristic") == 0, made = 0, rc;
 	size_t i;
@@ -692,15 +662,16 @@ churn(struct crm_cli *cli, const struct opts *op)
 	if (name != NULL && !heur && (rc = crm_model_get("-m", name,
 	    "heuristic", &m)) != CRM_EX_OK)
 		return rc;
-	if (heur && (op->fit || op->in || op->backtest || op->counts))
+	if (heur && (op->fo.fit || op->fo.in || op->fo.backtest ||
+	    op->fo.counts))
 		return crm_err(CRM_EX_USAGE, NULL, "the heuristic has nothing "
 		    "to fit or score");
 	if (heur && op->sampled)
 		return crm_err(CRM_EX_USAGE, NULL, "--sample: the heuristic "
 		    "fits nothing");
-	if (op->fit)
+	if (op->fo.fit)
 		return fit(cli, op, m);
-	if (op->in && (rc = givenfit(op, m, &f)) != CRM_EX_NONE)
+	if (op->fo.in && (rc = givenfit(op, m, &f)) != CRM_EX_NONE)
 		return rc == CRM_EX_OK ? score(op, &f) : rc;
 	/*
 	 * Everything is read in one read transaction and fitted outside any:
@@ -709,21 +680,21 @@ churn(struct crm_cli *cli, const struct opts *op)
 	 */
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 		goto out;
-	if (op->summary) {
-		rc = crm_summary_print(st, op->byref);
+	if (op->fo.summary) {
+		rc = crm_summary_print(st, op->fo.byref);
 		goto out;
 	}
-	if (op->counts) {
+	if (op->fo.counts) {
 		rc = crm_counts_print(st, 0);
 		goto out;
 	}
-	if (op->backtest) {
+	if (op->fo.backtest) {
 		rc = backtest(cli, st, m, op);
 		goto out;
 	}
 	if (!heur) {
 		/* Fitting now and scoring both read this one summary. */
-		if (!op->in && (rc = crm_summary(st, 0)) != CRM_EX_OK)
+		if (!op->fo.in && (rc = crm_summary(st, 0)) != CRM_EX_OK)
 			goto out;
 		/*
 		 * The stored fit of -m, else the newest of any purchase
@@ -738,7 +709,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 			    crm_model_info(f.model)->name);
 			goto out;
 		}
-		if (rc == CRM_EX_NONE && !op->in) {
+		if (rc == CRM_EX_NONE && !op->fo.in) {
 			if ((rc = crm_store_end(st)) != CRM_EX_OK ||
 			    (rc = fitnow(st, m, op, cli->now, &f)) !=
 			    CRM_EX_OK ||
@@ -756,7 +727,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 		}
 		if (rc != CRM_EX_OK)
 			goto out;
-		if (op->in) {
+		if (op->fo.in) {
 			rc = score(op, &f);
 			goto out;
 		}
@@ -798,22 +769,16 @@ out:
 static const char *
 conflict(const struct opts *op)
 {
-	if (op->fit + op->summary + op->counts + op->in + op->backtest > 1)
-		return "--fit, --summary, --counts, --stdin and --backtest "
-		    "exclude each other";
-	if (op->fresh && (op->fit || op->summary || op->counts || op->in))
+	const struct crm_fitopts *fo = &op->fo;
+	const char *why;
+
+	if ((why = crm_fitopts_conflict(fo)) != NULL)
+		return why;
+	if (op->fresh && (fo->fit || fo->summary || fo->counts || fo->in))
 		return "--new goes with warnings, not with --fit, --summary, "
 		    "--counts or --stdin";
-	if (op->byref && !op->summary)
-		return "--key goes with --summary";
-	if ((op->params != NULL || op->nfiles > 0) && !op->in)
-		return "--params and --model-file go with --stdin";
-	if (op->params != NULL && op->nfiles > 0)
-		return "--params and --model-file exclude each other";
-	if ((op->save != NULL || op->from != NULL) && !op->fit)
-		return "--save and --from-counts go with --fit";
-	if (op->sampled && (op->in || op->summary || op->counts ||
-	    op->from != NULL))
+	if (op->sampled && (fo->in || fo->summary || fo->counts ||
+	    fo->from != NULL))
 		return "--sample does nothing with --stdin, --summary, "
 		    "--counts or --from-counts: it samples the customers of a "
 		    "fit made from the store";
@@ -865,7 +830,7 @@ static const struct crm_opt opts[] = {
 int
 main(int argc, char *argv[])
 {
-	struct opts op = { .scale = 7, .threshold = 0.3, .sample = SAMPLE,
+	struct opts op = { .fo.scale = 7, .threshold = 0.3, .sample = SAMPLE,
 	    .horizon = 364, .holdout = 273 };
 	struct crm_cli cli;
 	const char *why;
@@ -875,13 +840,13 @@ main(int argc, char *argv[])
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'm':
-			op.model = cli.arg;
+			op.fo.model = cli.arg;
 			break;
 		case OPT_FIT:
-			op.fit = 1;
+			op.fo.fit = 1;
 			break;
 		case OPT_UNIT:
-			op.scale = cli.choice ? 7 : 1;
+			op.fo.scale = cli.choice ? 7 : 1;
 			break;
 		case OPT_THRESHOLD:
 			op.threshold = cli.num;
@@ -890,39 +855,39 @@ main(int argc, char *argv[])
 			op.fresh = 1;
 			break;
 		case OPT_SUMMARY:
-			op.summary = 1;
+			op.fo.summary = 1;
 			break;
 		case OPT_COUNTS:
-			op.counts = 1;
+			op.fo.counts = 1;
 			break;
 		case OPT_KEY:
-			op.byref = cli.choice;
+			op.fo.byref = cli.choice;
 			break;
 		case OPT_STDIN:
-			op.in = 1;
+			op.fo.in = 1;
 			break;
 		case OPT_PARAMS:
-			op.params = cli.arg;
+			op.fo.params = cli.arg;
 			break;
 		case OPT_MODELFILE:
-			if (op.nfiles == (int)(sizeof op.files /
-			    sizeof op.files[0]))
+			if (op.fo.nfiles == (int)(sizeof op.fo.files /
+			    sizeof op.fo.files[0]))
 				return crm_usage_err(&cli, "--model-file: at "
-				    "most %d", op.nfiles);
-			op.files[op.nfiles++] = cli.arg;
+				    "most %d", op.fo.nfiles);
+			op.fo.files[op.fo.nfiles++] = cli.arg;
 			break;
 		case OPT_SAVE:
-			op.save = cli.arg;
+			op.fo.save = cli.arg;
 			break;
 		case OPT_FROM:
-			op.from = cli.arg;
+			op.fo.from = cli.arg;
 			break;
 		case OPT_SAMPLE:
 			op.sampled = 1;
 			op.sample = (long long)cli.num;
 			break;
 		case OPT_BACKTEST:
-			op.backtest = 1;
+			op.fo.backtest = 1;
 			break;
 		case OPT_HOLDOUT:
 			op.holdout = (int64_t)cli.num;

@@ -23,17 +23,9 @@ enum { OPT_FIT = CRM_OPT_OWN, OPT_UNIT, OPT_HORIZON, OPT_RATE, OPT_SUMMARY,
     OPT_FROM };
 
 struct opts {
-	const char	*model;		/* NULL: the newest fit of any */
-	int		 scale;		/* --unit: of --params, short lines */
+	struct crm_fitopts fo;		/* model NULL: the newest fit of any */
 	double		 horizon;	/* days */
 	double		 rate;		/* yearly discount rate */
-	int		 fit, summary, counts, in;
-	int		 byref;		/* --key ref */
-	const char	*params;
-	const char	*save;		/* --save */
-	const char	*from;		/* --from-counts */
-	const char	*files[16];	/* --model-file */
-	int		 nfiles;
 };
 
 /*
@@ -108,20 +100,20 @@ fit(struct crm_cli *cli, const struct opts *op)
 	size_t n = 0;
 	int rc;
 
-	if (op->from != NULL) {
-		if ((rc = crm_counts_file(op->from, CRM_GG, op->scale, &t,
+	if (op->fo.from != NULL) {
+		if ((rc = crm_counts_file(op->fo.from, CRM_GG, op->fo.scale, &t,
 		    &n)) != CRM_EX_OK)
 			goto out;
-		if ((rc = fitgg(t, n, (double)n, op->scale, cli->now, &f)) !=
+		if ((rc = fitgg(t, n, (double)n, op->fo.scale, cli->now, &f)) !=
 		    CRM_EX_OK)
 			goto out;
 	} else if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-	    (rc = crm_counts_load(st, CRM_GG, op->scale, 0, &t, &n, &all,
+	    (rc = crm_counts_load(st, CRM_GG, op->fo.scale, 0, &t, &n, &all,
 	    &any)) != CRM_EX_OK || (rc = crm_store_end(st)) != CRM_EX_OK ||
-	    (rc = fitgg(t, n, (double)any, op->scale, cli->now, &f)) !=
+	    (rc = fitgg(t, n, (double)any, op->fo.scale, cli->now, &f)) !=
 	    CRM_EX_OK)
 		goto out;
-	if ((op->save != NULL && (rc = crm_fit_save(op->save, &f)) !=
+	if ((op->fo.save != NULL && (rc = crm_fit_save(op->fo.save, &f)) !=
 	    CRM_EX_OK) ||
 	    (st != NULL && !cli->dryrun && (rc = crm_fit_store(st, &f)) !=
 	    CRM_EX_OK))
@@ -142,80 +134,56 @@ out:
 static int
 givenfits(const struct opts *op, struct crm_fit *f, struct crm_fit *g)
 {
-	struct crm_fit *fits = NULL;
 	double p[8];
-	size_t n = 0, cap = 0, i;
 	enum crm_model m = CRM_BGNBD;
-	char list[64];
-	int rc = CRM_EX_OK, k, np, hasf = 0, hasg = 0;
+	int k, np;
 
-	if (op->model != NULL)
-		crm_model_parse(op->model, &m);
+	if (op->fo.model != NULL)
+		crm_model_parse(op->fo.model, &m);
 	np = crm_model_info(m)->np;
 	memset(f, 0, sizeof *f);
 	memset(g, 0, sizeof *g);
-	if (op->params != NULL) {
-		if (crm_setting_numbers(op->params, p, 8) != np + 3)
-			return crm_err(CRM_EX_USAGE, NULL, "--params: %d "
-			    "numbers, the %s model's %d and Gamma-Gamma's "
-			    "p, q, gamma", np + 3, crm_model_info(m)->name, np);
-		for (k = 0; k < np + 3; k++)
-			if (!(p[k] > 0))
-				return crm_err(CRM_EX_USAGE, NULL, "--params: "
-				    "every number is above 0");
-		f->model = m;
-		g->model = CRM_GG;
-		f->scale = g->scale = op->scale;
-		for (k = 0; k < 4; k++) {
-			f->p[k] = k < np ? p[k] : NAN;
-			g->p[k] = k < 3 ? p[np + k] : NAN;
-			f->se[k] = g->se[k] = NAN;
-		}
-		return CRM_EX_OK;
+	if (op->fo.params == NULL)
+		return crm_fit_pick(&op->fo, m, f, g);
+	if (crm_setting_numbers(op->fo.params, p, 8) != np + 3)
+		return crm_err(CRM_EX_USAGE, NULL, "--params: %d numbers, the "
+		    "%s model's %d and Gamma-Gamma's p, q, gamma", np + 3,
+		    crm_model_info(m)->name, np);
+	for (k = 0; k < np + 3; k++)
+		if (!(p[k] > 0))
+			return crm_err(CRM_EX_USAGE, NULL, "--params: every "
+			    "number is above 0");
+	f->model = m;
+	g->model = CRM_GG;
+	f->scale = g->scale = op->fo.scale;
+	for (k = 0; k < 4; k++) {
+		f->p[k] = k < np ? p[k] : NAN;
+		g->p[k] = k < 3 ? p[np + k] : NAN;
+		f->se[k] = g->se[k] = NAN;
 	}
-	for (k = 0; k < op->nfiles; k++)
-		if ((rc = crm_fit_file(op->files[k], &fits, &n, &cap)) !=
-		    CRM_EX_OK)
-			goto out;
-	for (i = n; i-- > 0; ) {
-		if (!hasg && fits[i].model == CRM_GG)
-			*g = fits[i], hasg = 1;
-		else if (!hasf && fits[i].model != CRM_GG && (op->model ==
-		    NULL || fits[i].model == m))
-			*f = fits[i], hasf = 1;
-	}
-	crm_model_list(list, sizeof list);
-	if (!hasf)
-		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
-		    "--model-file files", op->model != NULL ? op->model :
-		    list);
-	else if (!hasg)
-		rc = crm_err(CRM_EX_DATAERR, NULL, "no gg block in the "
-		    "--model-file files");
-out:
-	free(fits);
-	return rc;
+	return CRM_EX_OK;
 }
 
 /*
  * One customer's row: people (-o table) get the purchases to six
  * decimals and money to the store's; the other formats every digit
- * (%.17g), as --stdin prints them.  Not finite: an empty cell.
+ * (%.17g, by crm_g17), as --stdin prints them.  Not finite: an empty
+ * cell.
  */
 static void
 emit(struct crm_out *o, const char *key, double ex, double sp, double v,
     int people, int decimals)
 {
-	char a[64], b[64], c[64];
+	char a[CRM_G17_SIZE], b[CRM_G17_SIZE], c[CRM_G17_SIZE];
 
 	if (people) {
 		snprintf(a, sizeof a, "%.6f", ex);
 		snprintf(b, sizeof b, "%.*f", decimals, sp);
 		snprintf(c, sizeof c, "%.*f", decimals, v);
 	} else {
-		snprintf(a, sizeof a, "%.17g", ex);
-		snprintf(b, sizeof b, "%.17g", sp);
-		snprintf(c, sizeof c, "%.17g", v);
+		crm_g17(a, ex);
+		crm_g17(b, sp);
+		crm_g17(c, v);
 	}
 	crm_out_cell(o, CRM_V_NUM, key);
 	crm_out_cell(o, isfinite(ex) ? CRM_V_NUM : CRM_V_NULL, a);
@@ -250,13 +218,14 @@ value(struct crm_cli *cli, const struct opts *op)
 	sqlite3_stmt *s = NULL;
 	struct crm_loc at = { "stdin", 0, NULL };
 	struct crm_summ sm;
+	const char *name;
 	double unit = 1;
 	char *line = NULL, id[32];
 	size_t cap = 0;
 	int rc, k, d = 2, people = cli->fmt == CRM_FMT_TABLE, made = 0;
 	long n = 0;
 
-	if (op->in && (op->params != NULL || op->nfiles > 0)) {
+	if (op->fo.in && (op->fo.params != NULL || op->fo.nfiles > 0)) {
 		/* No store at all. */
 		if ((rc = givenfits(op, &f, &g)) != CRM_EX_OK)
 			goto out;
@@ -268,24 +237,25 @@ value(struct crm_cli *cli, const struct opts *op)
 		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 			goto out;
 		d = crm_store_decimals(st);
-		if (op->summary || op->counts) {
-			rc = op->summary ? crm_summary_print(st, op->byref) :
-			    crm_counts_print(st, 1);
+		if (op->fo.summary || op->fo.counts) {
+			rc = op->fo.summary ? crm_summary_print(st,
+			    op->fo.byref) : crm_counts_print(st, 1);
 			goto out;
 		}
 		/* The purchases' model: -m, else the newest fit of any. */
-		if ((rc = crm_fit_load(st, op->model, &f)) == CRM_EX_NONE)
+		name = op->fo.model;
+		if ((rc = crm_fit_load(st, name, &f)) == CRM_EX_NONE)
 			rc = crm_err(CRM_EX_DATAERR, NULL, "no stored %s fit: "
-			    "crm-churn%s%s --fit first", op->model != NULL ?
-			    op->model : "churn model", op->model != NULL ?
-			    " -m " : "", op->model != NULL ? op->model : "");
+			    "crm-churn%s%s --fit first", name != NULL ? name :
+			    "churn model", name != NULL ? " -m " : "", name !=
+			    NULL ? name : "");
 		if (rc != CRM_EX_OK)
 			goto out;
 		/* Fitting Gamma-Gamma now and valuing read this summary. */
-		if (!op->in && (rc = crm_summary(st, 1)) != CRM_EX_OK)
+		if (!op->fo.in && (rc = crm_summary(st, 1)) != CRM_EX_OK)
 			goto out;
 		if ((rc = crm_fit_load(st, "gg", &g)) == CRM_EX_NONE) {
-			if (op->in) {
+			if (op->fo.in) {
 				rc = crm_err(CRM_EX_DATAERR, NULL, "no stored "
 				    "Gamma-Gamma fit: crm-clv --fit first");
 				goto out;
@@ -310,10 +280,10 @@ value(struct crm_cli *cli, const struct opts *op)
 	}
 	if ((rc = crm_out_order(o, cli->sort, cli->limit)) != CRM_EX_OK)
 		goto out;
-	if (op->in) {
+	if (op->fo.in) {
 		/* Summary lines in, one line out for each; none is fine. */
 		while ((rc = crm_summary_read(stdin, &line, &cap, &at,
-		    op->scale, &sm)) == CRM_EX_OK)
+		    op->fo.scale, &sm)) == CRM_EX_OK)
 			one(o, sm.key, &f, &g, sm.x, sm.tx * sm.scale, sm.T *
 			    sm.scale, sm.mx, op, people, d);
 		if (rc == CRM_EX_NONE)
@@ -352,24 +322,6 @@ out:
 	return rc;
 }
 
-/* What is wrong with the options together, or NULL. */
-static const char *
-conflict(const struct opts *op)
-{
-	if (op->fit + op->summary + op->counts + op->in > 1)
-		return "--fit, --summary, --counts and --stdin exclude each "
-		    "other";
-	if (op->byref && !op->summary)
-		return "--key goes with --summary";
-	if ((op->params != NULL || op->nfiles > 0) && !op->in)
-		return "--params and --model-file go with --stdin";
-	if (op->params != NULL && op->nfiles > 0)
-		return "--params and --model-file exclude each other";
-	if ((op->save != NULL || op->from != NULL) && !op->fit)
-		return "--save and --from-counts go with --fit";
-	return NULL;
-}
-
 static const struct crm_opt opts[] = {
 	{ 'm', "model", CRM_ARG_MODEL, "model", "the churn model for the "
 	    "purchases (default bgnbd)", NULL, 0, 0 },
@@ -405,7 +357,7 @@ int
 main(int argc, char *argv[])
 {
 	/* The default horizon is 12m: a month is 30 days (crm(7)). */
-	struct opts op = { .scale = 7, .horizon = 360, .rate = 0.1 };
+	struct opts op = { .fo.scale = 7, .horizon = 360, .rate = 0.1 };
 	struct crm_cli cli;
 	const char *why;
 	int c;
@@ -414,13 +366,13 @@ main(int argc, char *argv[])
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'm':
-			op.model = cli.arg;
+			op.fo.model = cli.arg;
 			break;
 		case OPT_FIT:
-			op.fit = 1;
+			op.fo.fit = 1;
 			break;
 		case OPT_UNIT:
-			op.scale = cli.choice ? 7 : 1;
+			op.fo.scale = cli.choice ? 7 : 1;
 			break;
 		case OPT_HORIZON:
 			op.horizon = cli.num;
@@ -429,41 +381,41 @@ main(int argc, char *argv[])
 			op.rate = cli.num;
 			break;
 		case OPT_SUMMARY:
-			op.summary = 1;
+			op.fo.summary = 1;
 			break;
 		case OPT_COUNTS:
-			op.counts = 1;
+			op.fo.counts = 1;
 			break;
 		case OPT_KEY:
-			op.byref = cli.choice;
+			op.fo.byref = cli.choice;
 			break;
 		case OPT_STDIN:
-			op.in = 1;
+			op.fo.in = 1;
 			break;
 		case OPT_PARAMS:
-			op.params = cli.arg;
+			op.fo.params = cli.arg;
 			break;
 		case OPT_MODELFILE:
-			if (op.nfiles == (int)(sizeof op.files /
-			    sizeof op.files[0]))
+			if (op.fo.nfiles == (int)(sizeof op.fo.files /
+			    sizeof op.fo.files[0]))
 				return crm_usage_err(&cli, "--model-file: at "
-				    "most %d", op.nfiles);
-			op.files[op.nfiles++] = cli.arg;
+				    "most %d", op.fo.nfiles);
+			op.fo.files[op.fo.nfiles++] = cli.arg;
 			break;
 		case OPT_SAVE:
-			op.save = cli.arg;
+			op.fo.save = cli.arg;
 			break;
 		case OPT_FROM:
-			op.from = cli.arg;
+			op.fo.from = cli.arg;
 			break;
 		default:
 			return crm_usage(&cli);
 		}
 	}
-	if ((why = conflict(&op)) != NULL)
+	if ((why = crm_fitopts_conflict(&op.fo)) != NULL)
 		return crm_usage_err(&cli, "%s", why);
 	if (cli.optind != argc)
 		return crm_usage_err(&cli, "\"%s\": no operand is taken",
 		    argv[cli.optind]);
-	return crm_cli_end(&cli, op.fit ? fit(&cli, &op) : value(&cli, &op));
+	return crm_cli_end(&cli, op.fo.fit ? fit(&cli, &op) : value(&cli, &op));
 }

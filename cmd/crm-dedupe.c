@@ -44,6 +44,9 @@ list(struct crm_cli *cli)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if (o != NULL && (rc = crm_out_order(o, cli->sort, cli->limit)) !=
+	    CRM_EX_OK)
+		goto out;
 	if ((rc = crm_dedupe_pairs(st, pair, o, &n)) == CRM_EX_OK && n == 0)
 		rc = CRM_EX_NONE;
 out:
@@ -119,7 +122,7 @@ main(int argc, char *argv[])
 	const char *keep = NULL, *undoid = NULL;
 	int c, allow = 0;
 
-	crm_cli_begin(&cli, argc, argv, opts, "dnqoH");
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHsl");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_MERGE:
@@ -142,6 +145,10 @@ main(int argc, char *argv[])
 	if (allow && undoid == NULL)
 		return crm_usage_err(&cli, "--allow-forgotten: only with "
 		    "--undo");
+	if ((keep != NULL || undoid != NULL) && (cli.sort != NULL ||
+	    cli.limit >= 0))
+		return crm_usage_err(&cli, "-s and -l: only with the listing "
+		    "of pairs");
 	if (keep != NULL)
 		return crm_cli_end(&cli, merge(&cli, keep, argc, argv));
 	if (argc > 0)

@@ -1,7 +1,10 @@
 /*
  * crm-export: everything held about one customer as one JSON document,
  * for a data-subject access request: profile, attributes, tags, tiers,
- * every record of history, and the audit entries about them.
+ * every record of history, and the audit entries about them.  The
+ * statistics among the customer's fields (recency, tenure, p_alive,
+ * points ...) are as of --asof; everything held is printed whatever the
+ * day.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,7 +150,7 @@ main(int argc, char *argv[])
 	const char *subject = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, opts, "d");
+	crm_cli_begin(&cli, argc, argv, opts, "dA");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_SUBJECT:

@@ -151,6 +151,9 @@ balances(struct crm_cli *cli)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if (ls.o != NULL && (rc = crm_out_order(ls.o, cli->sort,
+	    cli->limit)) != CRM_EX_OK)
+		goto out;
 	if ((rc = crm_ledgers(st, &l, line, &ls)) == CRM_EX_OK && ls.n == 0)
 		rc = CRM_EX_NONE;
 out:
@@ -176,7 +179,7 @@ main(int argc, char *argv[])
 	const char *rate = NULL;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHAsl");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_RATE:
@@ -191,11 +194,14 @@ main(int argc, char *argv[])
 	if (argc > 1)
 		return crm_usage_err(&cli, "\"%s\": one action at most",
 		    argv[1]);
-	if (argc == 1 && strcmp(argv[0], "earn") == 0)
-		return crm_cli_end(&cli, earn(&cli, rate));
-	if (argc == 1 && strcmp(argv[0], "expire") != 0)
+	if (argc == 1 && strcmp(argv[0], "earn") != 0 &&
+	    strcmp(argv[0], "expire") != 0)
 		return crm_usage_err(&cli, "\"%s\": neither earn nor expire",
 		    argv[0]);
+	if (argc == 1 && (cli.sort != NULL || cli.limit >= 0))
+		return crm_usage_err(&cli, "-s and -l: only with the balances");
+	if (argc == 1 && strcmp(argv[0], "earn") == 0)
+		return crm_cli_end(&cli, earn(&cli, rate));
 	if (rate != NULL)
 		return crm_usage_err(&cli, "--rate: only with earn");
 	if (argc == 1)

@@ -144,6 +144,7 @@ crm_summary_print(struct crm_store *st, int byref)
 	sqlite3_stmt *s = NULL;
 	int64_t bad = 0, x;
 	double unit = moneyunit(st, NULL);
+	char mx[CRM_G17_SIZE];
 	int rc;
 
 	if ((rc = crm_summary(st, 1)) != CRM_EX_OK)
@@ -179,10 +180,11 @@ crm_summary_print(struct crm_store *st, int byref)
 			printf("%s", (const char *)sqlite3_column_text(s, 1));
 		else
 			printf("%lld", (long long)sqlite3_column_int64(s, 0));
-		printf("\t%lld\t%lld\t%lld\t%.17g\tday\n", (long long)x,
+		crm_g17(mx, crm_summary_mx(sqlite3_column_int64(s, 5), x,
+		    unit));
+		printf("\t%lld\t%lld\t%lld\t%s\tday\n", (long long)x,
 		    (long long)sqlite3_column_int64(s, 3),
-		    (long long)sqlite3_column_int64(s, 4),
-		    crm_summary_mx(sqlite3_column_int64(s, 5), x, unit));
+		    (long long)sqlite3_column_int64(s, 4), mx);
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
@@ -717,20 +719,25 @@ void
 crm_fit_print(FILE *fp, const struct crm_fit *f)
 {
 	const struct crm_model_info *mi = crm_model_info(f->model);
-	char day[32];
+	char day[32], a[CRM_G17_SIZE], b[CRM_G17_SIZE];
 	int i;
 
+	/* Every number as %.17g prints it, by crm_g17: it reads back. */
 	crm_date_fmt(f->asof, day, sizeof day);
 	fprintf(fp, "model\t%s\nunit\t%s\nasof\t%s\n", mi->name, f->scale ==
 	    7 ? "week" : "day", day);
 	for (i = 0; i < mi->np; i++) {
-		fprintf(fp, "%s\t%.17g", mi->param[i], f->p[i]);
-		if (isfinite(f->se[i]))
-			fprintf(fp, "\t%.17g", f->se[i]);
+		crm_g17(a, f->p[i]);
+		fprintf(fp, "%s\t%s", mi->param[i], a);
+		if (isfinite(f->se[i])) {
+			crm_g17(a, f->se[i]);
+			fprintf(fp, "\t%s", a);
+		}
 		fputc('\n', fp);
 	}
-	fprintf(fp, "loglik\t%.17g\nn\t%.17g\niterations\t%d\n", f->ll, f->n,
-	    f->iter);
+	crm_g17(a, f->ll);
+	crm_g17(b, f->n);
+	fprintf(fp, "loglik\t%s\nn\t%s\niterations\t%d\n", a, b, f->iter);
 }
 
 int
@@ -904,6 +911,71 @@ out:
 	free(line);
 	fclose(fp);
 	return rc;
+}
+
+int
+crm_fit_pick(const struct crm_fitopts *op, enum crm_model m,
+    struct crm_fit *f, struct crm_fit *g)
+{
+	struct crm_fit *fits = NULL;
+	size_t n = 0, cap = 0, i;
+	char list[64];
+	int rc = CRM_EX_OK, k, hasf = 0, hasg = g == NULL;
+
+	for (k = 0; k < op->nfiles; k++)
+		if ((rc = crm_fit_file(op->files[k], &fits, &n, &cap)) !=
+		    CRM_EX_OK)
+			goto out;
+	/* The last block of each wins: a later file overrides. */
+	for (i = n; i-- > 0; ) {
+		if (!hasg && fits[i].model == CRM_GG)
+			*g = fits[i], hasg = 1;
+		else if (!hasf && fits[i].model != CRM_GG && (op->model ==
+		    NULL || fits[i].model == m))
+			*f = fits[i], hasf = 1;
+	}
+	crm_model_list(list, sizeof list);
+	if (!hasf)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "no %s block in the "
+		    "--model-file files", op->model != NULL ?
+		    crm_model_info(m)->name : list);
+	else if (!hasg)
+		rc = crm_err(CRM_EX_DATAERR, NULL, "no gg block in the "
+		    "--model-file files");
+out:
+	free(fits);
+	return rc;
+}
+
+const char *
+crm_fitopts_conflict(const struct crm_fitopts *op)
+{
+	static const char *const name[] = { "--fit", "--summary", "--counts",
+	    "--stdin", "--backtest" };
+	static char buf[64];
+	const int on[] = { op->fit, op->summary, op->counts, op->in,
+	    op->backtest };
+	int i, first = -1;
+
+	for (i = 0; i < 5; i++) {
+		if (!on[i])
+			continue;
+		if (first >= 0) {
+			snprintf(buf, sizeof buf, "%s and %s exclude each "
+			    "other", name[first], name[i]);
+			return buf;
+		}
+		first = i;
+	}
+	if (op->byref && !op->summary)
+		return "--key goes with --summary";
+	if ((op->params != NULL || op->nfiles > 0) && !op->in)
+		return "--params and --model-file go with --stdin";
+	if (op->params != NULL && op->nfiles > 0)
+		return "--params and --model-file exclude each other";
+	if ((op->save != NULL || op->from != NULL) && !op->fit)
+		return "--save and --from-counts go with --fit";
+	return NULL;
 }
 
 int

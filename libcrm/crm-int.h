@@ -383,4 +383,14 @@ struct crm_page {
 	char		 *where;
 };
 
+/* ---- lists: churn.c's crm_fit_pick reads the model files ---------------- */
+/*
+ * Append the model blocks of the file at path to *fits (*n of *cap):
+ * CRM_EX_OK, else the error (printed) with file:line.
+ */
+int	crm_fit_file(const char *path, struct crm_fit **fits, size_t *n,
+	    size_t *cap);
+/* The purchase models' names into buf (model.c): "bgnbd, pnbd or mbgnbd". */
+void	crm_model_list(char *buf, size_t n);
+
 #endif /* CRM_INT_H */

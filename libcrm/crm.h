@@ -706,8 +706,6 @@ int	crm_model_parse(const char *name, enum crm_model *m);
  */
 int	crm_model_get(const char *opt, const char *name, const char *extra,
 	    enum crm_model *m);
-/* The purchase models' names into buf: "bgnbd, pnbd or mbgnbd". */
-void	crm_model_list(char *buf, size_t n);
 
 /* Compressed sufficient statistics: purchase models x, tx, T (in the fit's
  * unit) with weight n; Gamma-Gamma x and m_x (in tx) with weight n. */
@@ -846,11 +844,33 @@ int	crm_summary_read(FILE *fp, char **line, size_t *cap,
 void	crm_fit_print(FILE *, const struct crm_fit *);
 int	crm_fit_save(const char *path, const struct crm_fit *);
 /*
- * Append the model blocks of the file at path to *fits (*n of *cap):
- * CRM_EX_OK, else the error (printed) with file:line.
+ * What crm-churn and crm-clv share of their options, as their parsers fill
+ * it in: what to do (one of fit, summary, counts, in, backtest), and where
+ * a fit to score with comes from when not from the store.
  */
-int	crm_fit_file(const char *path, struct crm_fit **fits, size_t *n,
-	    size_t *cap);
+struct crm_fitopts {
+	const char	*model;		/* -m; NULL: any purchase model */
+	int		 scale;		/* --unit: 1 day, 7 week */
+	int		 fit, summary, counts;
+	int		 in;		/* --stdin */
+	int		 backtest;	/* crm-churn's */
+	int		 byref;		/* --key ref */
+	const char	*params;	/* --params */
+	const char	*save;		/* --save */
+	const char	*from;		/* --from-counts */
+	const char	*files[16];	/* --model-file */
+	int		 nfiles;
+};
+/* What is wrong with the shared options together, or NULL. */
+const char *crm_fitopts_conflict(const struct crm_fitopts *);
+/*
+ * The fits of op's --model-file files: the last block of model m (without
+ * -m, of any purchase model) into *f and, unless g is NULL, the last
+ * Gamma-Gamma block into *g.  CRM_EX_OK, else the error, printed: a
+ * file's with file:line, or CRM_EX_DATAERR when no block fits.
+ */
+int	crm_fit_pick(const struct crm_fitopts *op, enum crm_model m,
+	    struct crm_fit *f, struct crm_fit *g);
 /*
  * Store a fit, as fitted at the --asof day on f->n customers, in a write
  * transaction of its own: the caller holds none (crm_store_end first, and

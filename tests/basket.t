@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-basket: the rules equal a brute-force enumeration; suggestions.
 . "${0%/*}/lib.sh"
-plan 11
+plan 13
 
 printf 'ref,name\nA,Ann\nB,Bob\nC,Cy\nD,Beer Only\n' | crm-add -q -f - customer
 cat >"$TMP/p.csv" <<'CSV'
@@ -78,6 +78,10 @@ check_out 'the first suggestion for a beer and chips buyer is diapers' diapers \
 # itself, chips and wine are never suggested.
 check_out 'nothing they bought is suggested' 'bread diapers milk' \
 	"crm-basket --min-support 20% --min-confidence 50% --suggest 4 | cut -f2 | sort | paste -sd ' '"
+check_out '-s -product -l 2: the last two of those by name' 'milk diapers' \
+	"crm-basket --min-support 20% --min-confidence 50% --suggest 4 -s -product -l 2 | cut -f2 | paste -sd ' '"
+check_exit '-s names a column of the suggestions: lift is none' 64 \
+	'crm-basket --min-support 20% --min-confidence 50% --suggest 4 -s lift'
 check_exit 'no rule at 90 % support: exit 1' 1 'crm-basket --min-support 90%'
 check_exit 'a malformed threshold is a usage error' 64 'crm-basket --min-support lots'
 # Ties.  Twelve orders: apple in five, zucchini in two of them; fig and

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-dedupe: likely duplicates, merging, undoing; warnings on import.
 . "${0%/*}/lib.sh"
-plan 22
+plan 24
 
 check_exit 'no customers, no pairs: exit 1' 1 'crm-init -q && crm-dedupe'
 cat >"$TMP/d.csv" <<'CSV'
@@ -25,6 +25,11 @@ crm-dedupe >"$TMP/pairs"
 check_out 'pairs: id, other, score, reason' \
 	"$(printf '1\t2\t0.98\tsame e-mail as its provider reads it; same name in the same city\n3\t4\t0.85\tsame phone number\n5\t6\t0.70\tsame name in the same city\n7\t8\t0.80\tsame name at the same company')" \
 	'cat "$TMP/pairs"'
+# The scores above: 0.98, 0.85, 0.70, 0.80.
+check_out '-s -score -l 2: the two likeliest pairs' "$(printf '1\t2\n3\t4')" \
+	'crm-dedupe -s -score -l 2 | cut -f1,2'
+check_exit '-s and -l only with the pairs: a usage error with --merge' 64 \
+	'crm-dedupe -n -s id --merge 1 2'
 check 'a namesake elsewhere with another e-mail is no pair' '[ -s "$TMP/pairs" ] && ! grep -q "	9	" "$TMP/pairs"'
 
 crm-add -q purchase customer=2 amount=5.00 ts=2026-02-02

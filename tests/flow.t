@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 109
+plan 117
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -143,6 +143,13 @@ check_exit 'a model file with a bad value is bad input' 65 \
 check_err 'saying where' "^crm-churn: $TMP/bad.model:4: alpha: \"four\" is not a number\$"
 check_exit 'a model file without the model asked for' 65 \
 	"crm-churn --stdin -m mbgnbd --model-file '$TMP/all.model' <'$TMP/sum.tsv'"
+check_err 'saying which' '^crm-churn: no mbgnbd block in the --model-file files$'
+check_out 'without -m, the last purchase block scores (pnbd after bgnbd in the file)' \
+	"$(must cat "$TMP/pn.tsv")" \
+	"CRM_DB=\"\$TMP/none.db\" crm-churn --stdin --model-file '$TMP/all.model' <'$TMP/sum.tsv'"
+check_exit 'crm-clv: model files without a Gamma-Gamma block' 65 \
+	"crm-clv --stdin --model-file '$TMP/bg.model' --model-file '$TMP/pn.model' <'$TMP/sum.tsv'"
+check_err 'saying so' '^crm-clv: no gg block in the --model-file files$'
 
 # ---- Every mapper takes empty input --------------------------------------
 check_out 'crm-churn --stdin: no lines in, none out, exit 0' '' "crm-churn --stdin -m bgnbd $A </dev/null"
@@ -249,6 +256,10 @@ check_err 'saying what is wrong' '^crm-churn: --save and --from-counts go with -
 check_exit '--params with --model-file' 64 \
 	"crm-churn --stdin --params 1,2,3,4 --model-file '$TMP/bg.model' </dev/null"
 check_err 'saying what is wrong' '^crm-churn: --params and --model-file exclude each other; try .crm-churn -h.$'
+check_exit 'crm-clv --fit --stdin' 64 "crm-clv --fit --stdin $A </dev/null"
+check_err 'naming the two' '^crm-clv: --fit and --stdin exclude each other; try .crm-clv -h.$'
+check_exit 'crm-churn --counts --backtest' 64 "crm-churn --counts --backtest $A"
+check_err 'naming the two' '^crm-churn: --counts and --backtest exclude each other; try .crm-churn -h.$'
 check_exit 'crm-clv --rate -0.5' 64 "crm-clv --rate -0.5 $A"
 check_err 'saying what is wrong' '^crm-clv: --rate: "-0.5" is not a share from 0 to 1 \(like 0.3 or 30%\); try'
 check_exit 'crm-clv --rate abc' 64 "crm-clv --rate abc $A"

@@ -2,7 +2,7 @@
 # JSON records: one shape for a customer in crm-ls, crm-show, crm-export and
 # crm-add -i json (crm(7) "JSON records"), read with jq and python3.
 . "${0%/*}/lib.sh"
-plan 35
+plan 37
 
 # Li: every kind of value; a manual tag and a rule's; purchases of 12.30
 # and 5.00 (17.30, an average of 8.65 by hand); a value and an rfm tier.
@@ -108,6 +108,14 @@ check 'a purchase is the same object in crm-ls, the timeline and crm-export' \
 	'crm-ls purchase -F all -o json | jq -Sc . >"$TMP/p.json" &&
 	crm-show -o json 1 | jq -Sc "[.timeline[] | select(.type == \"purchase\") | del(.type)] | sort_by(.id) | .[]" | cmp - "$TMP/p.json" &&
 	crm-export --subject 1 | jq -Sc ".purchase[]" | cmp - "$TMP/p.json"'
+# The last purchase is of 2026-02-02: 332 days to 2026-12-31 by hand; the
+# store's today is 2026-06-30.
+check_out 'crm-export --asof: the statistics as of that day' 332 \
+	'crm-export --asof 2026-12-31 --subject 1 | jq .customer.recency'
+check 'the customer as crm-ls -F all --asof has it; the history whole even before it' \
+	'crm-ls -F all -o json --asof 2026-12-31 -w "id = 1" | jq -Sc . >"$TMP/late.json" &&
+	crm-export --asof 2026-12-31 --subject 1 | jq -Sc .customer | cmp - "$TMP/late.json" &&
+	[ "$(crm-export --asof 2026-01-01 --subject 1 | jq ".purchase | length")" = 2 ]'
 check_out 'its amount a number with its minor digits' '"amount":12.30,' \
 	'crm-ls purchase -F all -o json -w "id = 1" | grep -o "\"amount\":[^,]*,"'
 # 8: -F all in csv: every field, the tags column the manual tags.

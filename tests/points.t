@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: earning once per purchase, rounding down, bonuses, balances.
 . "${0%/*}/lib.sh"
-plan 26
+plan 28
 
 printf 'ref,name\nS1,One\nPA,Pa\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount,product\nS1,2026-03-01,55.00,tea\nS1,2026-04-01,60.50,cups\nPA,2026-07-10,9.99,x\nPA,2026-07-20,15.00,y\n' |
@@ -37,6 +37,11 @@ check_exit 'a second run finds nothing more: exit 1' 1 'crm-points expire --asof
 check_out 'balances after: none left, what was spent and what expired' \
 	"$(printf '3\t0\t150\t90\t60\t\t\n4\t5\t15\t0\t10\t2027-01-01\t5')" \
 	"crm-points --asof 2026-03-31 | awk -F '\t' '\$1 >= 3'"
+# Balances then, from the checks above: 1 has 56, 2 has 1, 3 has 0, 4 has 5.
+check_out '-s -balance -l 2: the two largest balances, largest first' '1 4' \
+	"crm-points --asof 2026-03-31 -s -balance -l 2 | cut -f1 | paste -sd ' '"
+check_exit '-s and -l only with the balances: a usage error with expire' 64 \
+	'crm-points -n -l 1 expire --asof 2026-03-31'
 check_out 'the ledger never falls below zero, and the points metric agrees' '0 5' \
 	"echo \$(sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM (SELECT sum(delta) OVER (PARTITION BY customer ORDER BY ts, id) AS b FROM points) WHERE b < 0') \$(crm-ls --asof 2026-03-31 -F points -w 'ref = \"d\"')"
 # By hand, everything stored: S1 earned 5 + 6 + 50 (tea bonus) and redeemed
