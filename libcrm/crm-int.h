@@ -7,6 +7,8 @@
 #ifndef CRM_INT_H
 #define CRM_INT_H
 
+#include <string.h>
+
 #include "crm.h"
 
 /* ---- cli.c: options, errors, program name ---------------------------- */
@@ -14,6 +16,35 @@
 int	crm_opt_unit(const char *arg, int *scale);
 
 void	crm_progname_set(const char *);
+
+/*
+ * What parsing keeps for itself (struct crm_cli's state): the command
+ * line, the command's table, the common options it takes, whether a usage
+ * error was printed.  One per process, as getopt's state is: a cli points
+ * to it from crm_cli_begin on.
+ */
+struct crm_cli_state {
+	int		 argc;
+	char		**argv;
+	const struct crm_opt *opts;	/* the command's own and operands */
+	const char	*common;	/* the common options it takes */
+	int		 started;
+	int		 told;		/* a usage error was printed */
+	char		 dbbuf[4096];	/* dbpath, when made here */
+};
+
+/*
+ * 1 when cli's command takes the common option c (as crm_cli_begin's
+ * common string names it: 'A' for --asof); 0 for a cli crm_cli_begin
+ * did not start.  Here, not in cli.c: the store asks, and cli.c's tables
+ * name what lives above the store.
+ */
+static inline int
+crm_cli_takes(const struct crm_cli *cli, int c)
+{
+	return cli->state != NULL && cli->state->common != NULL &&
+	    strchr(cli->state->common, c) != NULL;
+}
 
 /*
  * The line both print (usage: end it with "; try 'prog -h'", as a usage

@@ -154,18 +154,17 @@ struct crm_opt {
 /*
  * The parsed common options (crm(7), "Common options").
  * crm_cli_begin reads the environment once; nothing below it does.
+ * One command line is parsed at a time, as getopt(3) parses one: the
+ * next crm_cli_begin starts over.
  */
+struct crm_cli_state;
+
 struct crm_cli {
-	int		 argc;
-	char		**argv;
 	int		 optind;
-	const struct crm_opt *opts;	/* the command's own and operands */
-	const char	*common;	/* the common options it takes */
 	const char	*dbpath;	/* -d, $CRM_DB or the XDG default */
 	const char	*where;		/* -w */
 	const char	*infile;	/* -f */
 	enum crm_fmt	 fmt;		/* -o */
-	int		 fmtset;
 	enum crm_infmt	 infmt;		/* -i */
 	int		 header;	/* -H */
 	int		 dryrun;	/* -n */
@@ -179,15 +178,13 @@ struct crm_cli {
 	int64_t		 clock;		/* the wall clock, for the audit */
 	const char	*user;		/* $CRM_USER or the login name */
 	int		 busy_ms;	/* $CRM_BUSY_TIMEOUT */
-	char		 dbbuf[4096];
-	/* The option crm_cli_next returned last, and its parsed value. */
-	const struct crm_opt *opt;
+	/* The value of the option crm_cli_next returned last, parsed. */
 	const char	*arg;		/* its text; NULL for a flag */
 	double		 num;		/* INT, DURATION (days), SHARE, PROB */
 	int64_t		 when;		/* DATE, Unix seconds */
 	int		 choice;	/* ENUM: the index among values */
-	int		 started;
-	int		 told;		/* a usage error was printed */
+	/* The parse under way (cli.c's): the command line, its tables. */
+	struct crm_cli_state *state;
 };
 
 /*
