@@ -137,6 +137,41 @@ void	crm_stats_close(struct crm_store *);
 int	crm_stats_roomy(struct crm_store *, int64_t amount, int *roomy);
 
 /* ---- kind.c: the record kinds ------------------------------------------- */
+/* A stored field derived from another on every write (a match key). */
+struct crm_derive {
+	const char	*field;
+	const char	*src;
+	int		(*fn)(const char *, char *, size_t);
+};
+
+/* What libcrm alone reads of a kind (struct crm_kind's def). */
+struct crm_kind_def {
+	const char		*table;
+	const char		*from;		/* FROM clause, aliased c */
+	/* SQL run after each write: ?1 = id, ?2 = now. */
+	const char		*fixup;
+	/* A check across fields (vals by field index); prints, returns. */
+	int			(*check)(const struct crm_kind *,
+				    const struct crm_val *,
+				    const struct crm_loc *);
+	const struct crm_derive	*derive;	/* ends with a NULL field */
+	/*
+	 * SQL checked after each write or deletion (?1 = the customer of
+	 * the record): a row (field, message) means the change breaks a
+	 * rule and is refused.
+	 */
+	const char		*guard;
+	/*
+	 * On a customer's timeline (crm_timeline_open): when, the column of
+	 * its time; says, a few words on what happened, from a row of its
+	 * stored fields in the kind's order (each field with a column, and
+	 * customer_ref; none derived).  NULL: not on the timeline.
+	 */
+	const char		*when;
+	void			(*says)(FILE *, struct sqlite3_stmt *,
+				    int decimals);
+};
+
 /* 1 when s is an e-mail address, a phone number (as fields take them). */
 int	crm_email_ok(const char *s);
 

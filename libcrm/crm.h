@@ -457,13 +457,6 @@ enum {
 	CRM_F_LIST = 1 << 10,		/* comma-joined; a JSON array */
 };
 
-/* A stored field derived from another on every write (a match key). */
-struct crm_derive {
-	const char	*field;
-	const char	*src;
-	int		(*fn)(const char *, char *, size_t);
-};
-
 struct crm_val;
 
 struct crm_field {
@@ -479,43 +472,23 @@ struct crm_field {
 	const char		*vcard;		/* vCard property, or NULL */
 };
 
+struct crm_kind_def;
+
 struct crm_kind {
 	const char		*name;
-	const char		*table;
-	const char		*from;		/* FROM clause, aliased c */
 	const struct crm_field	*fields;	/* id first */
 	int			 nfields;
 	const char		*deflist;	/* crm-ls default fields */
 	int			 attrs;		/* takes attr.KEY */
 	int			 tags;		/* takes tag.NAME */
-	/* SQL run after each write: ?1 = id, ?2 = now. */
-	const char		*fixup;
-	/* A check across fields (vals by field index); prints, returns. */
-	int			(*check)(const struct crm_kind *,
-				    const struct crm_val *,
-				    const struct crm_loc *);
-	const struct crm_derive	*derive;	/* ends with a NULL field */
-	/*
-	 * SQL checked after each write or deletion (?1 = the customer of
-	 * the record): a row (field, message) means the change breaks a
-	 * rule and is refused.
-	 */
-	const char		*guard;
 	/*
 	 * A unique key of several fields, comma-separated: unique among the
 	 * records whose first field is set (the schema's index says so too).
 	 * NULL when none.
 	 */
 	const char		*key;
-	/*
-	 * On a customer's timeline (crm-show): when, the column of its
-	 * time; says, a few words on what happened, from a row of its
-	 * stored fields in the kind's order (each field with a column, and
-	 * customer_ref; none derived).  NULL: not on the timeline.
-	 */
-	const char		*when;
-	void			(*says)(FILE *, struct sqlite3_stmt *,
-				    int decimals);
+	/* Its table, its SQL, its checks: libcrm's (crm-int.h). */
+	const struct crm_kind_def *def;
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
@@ -1155,6 +1128,11 @@ void	crm_sql_add(struct crm_sql *, const char *fmt, ...)
 /* Append a placeholder ?N bound to a value. */
 void	crm_sql_text(struct crm_sql *, const char *);
 void	crm_sql_int(struct crm_sql *, int64_t);
+/*
+ * Append " FROM " and the records of kind k, aliased c (a customer's
+ * statistics joined as s).
+ */
+void	crm_sql_from(struct crm_sql *, const struct crm_kind *);
 int	crm_sql_prepare(struct crm_store *, struct crm_sql *,
 	    struct sqlite3_stmt **);
 void	crm_sql_free(struct crm_sql *);
@@ -1302,6 +1280,36 @@ int	crm_tiers_json(struct crm_store *, int64_t customer, FILE *);
 /* Every record of history kind k of a customer so, comma-separated. */
 int	crm_records_json(struct crm_store *, const struct crm_kind *,
 	    int64_t customer, FILE *);
+
+/* An event of a customer's history (crm_timeline_next). */
+struct crm_event {
+	int64_t			 ts;	/* when */
+	const struct crm_kind	*kind;
+	int64_t			 id;	/* the record's */
+	const char		*says;	/* what happened, in a few words;
+					   good until the next call */
+};
+
+struct crm_timeline;
+
+/*
+ * The history of a customer: the records of every kind on the timeline
+ * (purchases, contacts, tickets, surveys, points) up to the end of the
+ * --asof day when given, newest first, ties by kind (by name), then the
+ * newest record first.
+ */
+int	crm_timeline_open(struct crm_timeline **, struct crm_store *,
+	    int64_t customer);
+/* The next event into *ev; CRM_EX_NONE after the last. */
+int	crm_timeline_next(struct crm_timeline *, struct crm_event *ev);
+/* Accepts NULL. */
+void	crm_timeline_close(struct crm_timeline *);
+
+/*
+ * *yes = 1 when a record of any kind holds an amount: money is stored in
+ * minor units, so the store's decimals cannot change under it.
+ */
+int	crm_money_stored(struct crm_store *, int *yes);
 
 /* ---- filter.c: the filter language --------------------------------------- */
 

@@ -237,7 +237,7 @@ span(int64_t secs, char *buf, size_t n)
 
 /*
  * What each kind says on a timeline, from the row of its stored fields
- * (struct crm_kind's says).
+ * (struct crm_kind_def's says).
  */
 #define T(i)	((const char *)sqlite3_column_text(s, i))
 #define NUL(i)	(sqlite3_column_type(s, i) == SQLITE_NULL)
@@ -325,33 +325,43 @@ points_says(FILE *fp, sqlite3_stmt *s, int decimals)
 
 #define N(a)	(int)(sizeof a / sizeof a[0])
 
+/* Each kind's table and machinery (struct crm_kind_def, crm-int.h). */
+static const struct crm_kind_def customer_def = { "customer",
+	"customer AS c LEFT JOIN stats AS s ON s.customer = c.id", NULL,
+	NULL, customer_derive, NULL, NULL, NULL };
+static const struct crm_kind_def purchase_def = { "purchase",
+	"purchase AS c", NULL, NULL, NULL, NULL, "ts", purchase_says };
+static const struct crm_kind_def contact_def = { "contact", "contact AS c",
+	NULL, NULL, NULL, NULL, "ts", contact_says };
+/* Closing a ticket stamps when it was resolved. */
+static const struct crm_kind_def ticket_def = { "ticket", "ticket AS c",
+	"UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
+	"CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
+	"resolved END WHERE id = ?1", NULL, NULL, NULL, "opened",
+	ticket_says };
+static const struct crm_kind_def survey_def = { "survey", "survey AS c",
+	NULL, survey_check, NULL, NULL, "ts", survey_says };
+static const struct crm_kind_def points_def = { "points", "points AS c",
+	NULL, NULL, NULL, points_guard, "ts", points_says };
+
 static const struct crm_kind kinds[] = {
-	{ "customer", "customer",
-	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
-	    customer_fields, N(customer_fields),
-	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    NULL, NULL, customer_derive, NULL, NULL, NULL, NULL },
-	{ "purchase", "purchase", "purchase AS c", purchase_fields,
-	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, NULL, NULL, NULL, NULL,
-	    /* One line of an order per product: a file imported twice. */
-	    "order_ref,product", "ts", purchase_says },
-	{ "contact", "contact", "contact AS c", contact_fields,
-	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    NULL, NULL, NULL, NULL, NULL, "ts", contact_says },
-	/* Closing a ticket stamps when it was resolved. */
-	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
+	{ "customer", customer_fields, N(customer_fields),
+	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1, NULL,
+	    &customer_def },
+	/* One line of an order per product: a file imported twice. */
+	{ "purchase", purchase_fields, N(purchase_fields),
+	    "id,customer,ts,amount,product,qty,order_ref", 0, 0,
+	    "order_ref,product", &purchase_def },
+	{ "contact", contact_fields, N(contact_fields),
+	    "id,customer,ts,channel,direction,by,note", 0, 0, NULL,
+	    &contact_def },
+	{ "ticket", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
-	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, "
-	    "'open'), resolved = CASE WHEN status = 'closed' AND resolved IS "
-	    "NULL THEN ?2 ELSE resolved END WHERE id = ?1", NULL, NULL, NULL,
-	    NULL, "opened", ticket_says },
-	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
-	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_check,
-	    NULL, NULL, NULL, "ts", survey_says },
-	{ "points", "points", "points AS c", points_fields, N(points_fields),
-	    "id,customer,ts,delta,reason", 0, 0, NULL, NULL, NULL,
-	    points_guard, NULL, "ts", points_says },
+	    "status", 0, 0, NULL, &ticket_def },
+	{ "survey", survey_fields, N(survey_fields),
+	    "id,customer,ts,kind,score,comment", 0, 0, NULL, &survey_def },
+	{ "points", points_fields, N(points_fields),
+	    "id,customer,ts,delta,reason", 0, 0, NULL, &points_def },
 };
 
 const struct crm_kind *
