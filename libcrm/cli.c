@@ -635,6 +635,7 @@ unknown(const struct crm_cli *cli, const char *word)
 int
 crm_cli_next(struct crm_cli *cli)
 {
+	struct crm_cli_state *x = cli->state;
 	const struct crm_opt *o;
 	size_t i, k = 0, n = 0;
 	char as[128];
@@ -660,14 +661,14 @@ crm_cli_next(struct crm_cli *cli)
 	}
 	sopts[k] = '\0';
 	lopts[n] = (struct option){ NULL, 0, NULL, 0 };
-	if (cli->optind == 1 && !cli->state->started) {
-		cli->state->started = 1;
+	if (cli->optind == 1 && !x->started) {
+		x->started = 1;
 		opterr = 0;
 		optind = 1;
 	}
 	for (;;) {
 		li = -1;
-		c = getopt_long(cli->state->argc, cli->state->argv, sopts, lopts, &li);
+		c = getopt_long(x->argc, x->argv, sopts, lopts, &li);
 		cli->optind = optind;
 		if (c == -1)
 			return -1;
@@ -676,17 +677,17 @@ crm_cli_next(struct crm_cli *cli)
 				snprintf(as, sizeof as, "-%c", optopt);
 			else
 				snprintf(as, sizeof as, "%s",
-				    cli->state->argv[optind - 1]);
+				    x->argv[optind - 1]);
 			unknown(cli, as);
-			cli->state->told = 1;
+			x->told = 1;
 			return '?';
 		}
 		if (li >= 0)
 			snprintf(as, sizeof as, "--%s", lopts[li].name);
-		else if (c == ':' && strncmp(cli->state->argv[optind - 1], "--",
+		else if (c == ':' && strncmp(x->argv[optind - 1], "--",
 		    2) == 0)
-			snprintf(as, sizeof as, "%.*s", (int)strcspn(
-			    cli->state->argv[optind - 1], "="), cli->state->argv[optind - 1]);
+			snprintf(as, sizeof as, "%.*s", (int)strcspn(x->argv[
+			    optind - 1], "="), x->argv[optind - 1]);
 		else if (c == ':')
 			snprintf(as, sizeof as, "-%c", optopt);
 		else
@@ -695,7 +696,7 @@ crm_cli_next(struct crm_cli *cli)
 			o = optof(cli, optopt);
 			crm_usage_err(cli, "%s: needs a value (%s)", as,
 			    o != NULL && o->meta != NULL ? o->meta : "value");
-			cli->state->told = 1;
+			x->told = 1;
 			return '?';
 		}
 		switch (c) {
@@ -712,7 +713,7 @@ crm_cli_next(struct crm_cli *cli)
 		if ((o = optof(cli, c)) == NULL)
 			return c;
 		if (o->arg != CRM_ARG_NONE && value(cli, o, as, optarg) != 0) {
-			cli->state->told = 1;
+			x->told = 1;
 			return '?';
 		}
 		if (o->arg == CRM_ARG_NONE)

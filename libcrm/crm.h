@@ -1296,7 +1296,7 @@ struct crm_timeline;
  * The history of a customer: the records of every kind on the timeline
  * (purchases, contacts, tickets, surveys, points) up to the end of the
  * --asof day when given, newest first, ties by kind (by name), then the
- * newest record first.
+ * newest record first.  Close *out whatever this returns.
  */
 int	crm_timeline_open(struct crm_timeline **, struct crm_store *,
 	    int64_t customer);
