@@ -10,34 +10,6 @@
 
 enum { OPT_UNSET = CRM_OPT_OWN };
 
-/* Money is stored in minor units: its decimals cannot change under it. */
-static int
-money_stored(struct crm_store *st, int *yes)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	const struct crm_kind *k;
-	char sql[256];
-	int i, n;
-
-	*yes = 0;
-	for (n = 0; (k = crm_kind_nth(n)) != NULL && !*yes; n++)
-		for (i = 0; i < k->nfields && !*yes; i++) {
-			if (k->fields[i].type != CRM_T_MONEY ||
-			    k->fields[i].column == NULL)
-				continue;
-			snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s "
-			    "IS NOT NULL LIMIT 1", k->table,
-			    k->fields[i].column);
-			if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
-				return rc;
-			*yes = sqlite3_step(s) == SQLITE_ROW;
-			sqlite3_finalize(s);
-		}
-	return CRM_EX_OK;
-}
-
 /* "no such setting": the nearest one, else every one crm knows. */
 static int
 nosuch(const char *key)
@@ -139,7 +111,7 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 	if ((rc = crm_store_open(&st, cli, CRM_WRITE)) != CRM_EX_OK)
 		goto out;
 	if (strcmp(key, "decimals") == 0) {
-		if ((rc = money_stored(st, &money)) != CRM_EX_OK)
+		if ((rc = crm_money_stored(st, &money)) != CRM_EX_OK)
 			goto out;
 		if (money && (unset != NULL ? 2 : atoi(argv[1])) !=
 		    crm_store_decimals(st)) {

@@ -296,7 +296,7 @@ customers(struct crm_store *st, struct crm_cli *cli, struct due *d)
 	crm_sql_add(&q, ", c.birthday");
 	for (i = 0; i < n; i++)
 		crm_sql_add(&q, ", g%d.tier", i);
-	crm_sql_add(&q, " FROM %s", k->from);
+	crm_sql_from(&q, k);
 	for (i = 0; i < n; i++) {
 		crm_sql_add(&q, " LEFT JOIN tier AS g%d ON g%d.customer = c.id "
 		    "AND g%d.run = ", i, i, i);
@@ -347,8 +347,9 @@ tickets(struct crm_store *st, struct crm_cli *cli, struct due *d)
 		return rc;
 	crm_sql_add(&q, "SELECT c.id, c.name, c.owner, t.id, t.kind, "
 	    "t.subject, t.opened, t.first_response IS NOT NULL AND "
-	    "t.first_response <= ?1 FROM %s JOIN ticket AS t ON t.customer "
-	    "= c.id WHERE ", k->from);
+	    "t.first_response <= ?1");
+	crm_sql_from(&q, k);
+	crm_sql_add(&q, " JOIN ticket AS t ON t.customer = c.id WHERE ");
 	crm_metric_open_ticket(&q, "t.id");
 	if ((rc = scope(&q, st, cli, d)) != CRM_EX_OK ||
 	    (rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)

@@ -200,7 +200,7 @@ ls(struct crm_cli *cli, const char *kname, const char *flist,
 		goto out;
 	crm_sql_add(&q, "SELECT ");
 	crm_cols_select(&q, k, &cols, cli->fmt == CRM_FMT_JSON);
-	crm_sql_add(&q, " FROM %s", k->from);
+	crm_sql_from(&q, k);
 	if (cli->where != NULL) {
 		crm_sql_add(&q, " WHERE ");
 		if ((rc = crm_filter_compile(&q, k, cli->where,

@@ -95,8 +95,9 @@ select_customers(struct ctx *x)
 	if (x->cli->where == NULL)
 		return CRM_EX_OK;
 	q.hist = x->hist;
-	crm_sql_add(&q, "INSERT INTO temp.sel SELECT c.id FROM %s WHERE ",
-	    crm_kind_customer()->from);
+	crm_sql_add(&q, "INSERT INTO temp.sel SELECT c.id");
+	crm_sql_from(&q, crm_kind_customer());
+	crm_sql_add(&q, " WHERE ");
 	if ((rc = crm_exec(x->st, "CREATE TEMP TABLE sel (id INTEGER PRIMARY "
 	    "KEY)")) != CRM_EX_OK || (rc = crm_filter_compile(&q,
 	    crm_kind_customer(), x->cli->where, x->dec, x->cli->now)) !=
@@ -565,8 +566,10 @@ segments(struct ctx *x)
 		crm_sql_add(&q, ", ");
 	}
 	crm_sql_add(&q, "count(*), coalesce(sum(m.revenue), 0), sum(sum("
-	    "m.revenue)) OVER () FROM %s LEFT JOIN temp.rev AS m ON m.customer "
-	    "= c.id WHERE c.created <= ?1", k->from);
+	    "m.revenue)) OVER ()");
+	crm_sql_from(&q, k);
+	crm_sql_add(&q, " LEFT JOIN temp.rev AS m ON m.customer = c.id WHERE "
+	    "c.created <= ?1");
 	where(x, &q);
 	crm_sql_add(&q, " GROUP BY ");
 	for (i = 0; i < by.n; i++)

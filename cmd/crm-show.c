@@ -80,7 +80,8 @@ selectall(struct crm_store *st, const struct crm_kind *k, int hist,
 		crm_sql_add(&q, "%s", n++ ? ", " : "");
 		crm_field_sql(&q, k, f->name, &f);
 	}
-	crm_sql_add(&q, " FROM %s WHERE c.id = ?99", k->from);
+	crm_sql_from(&q, k);
+	crm_sql_add(&q, " WHERE c.id = ?99");
 	rc = crm_sql_prepare(st, &q, s);
 	crm_sql_free(&q);
 	return rc;
@@ -107,93 +108,57 @@ fields(struct shower *sh, const struct crm_kind *k, sqlite3_stmt *s,
 	}
 }
 
-/*
- * The history of a customer, newest first, ties by kind (by name), then
- * id: every kind on the timeline (struct crm_kind's when and says).
- */
+/* The history of a customer, newest first (crm_timeline_open). */
 static int
 timeline(struct crm_store *st, struct shower *sh, int64_t id)
 {
-	struct crm_sql q = { 0 };
-	sqlite3_stmt *s = NULL, **rec = NULL;
-	const struct crm_kind *k;
+	struct crm_timeline *t = NULL;
+	struct crm_event e;
 	char when[40], *text = NULL;
 	size_t len;
-	int rc, n, nk, ev = 0;
+	int rc, ev = 0;
 	FILE *mem;
 
-	crm_sql_add(&q, "SELECT * FROM (");
-	for (nk = 0; (k = crm_kind_nth(nk)) != NULL; nk++)
-		if (k->when != NULL)
-			crm_sql_add(&q, "%sSELECT %s AS ts, '%s', id, %d FROM "
-			    "%s WHERE customer = ?1", ev++ ? " UNION ALL " :
-			    "", k->when, k->name, nk, k->table);
-	/* Up to the end of the --asof day (?2): nothing after counts. */
-	crm_sql_add(&q, ") WHERE ?2 IS NULL OR ts <= ?2 ORDER BY 1 DESC, 2, "
-	    "3 DESC");
-	ev = 0;
-	if ((rec = calloc(nk, sizeof *rec)) == NULL) {
-		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if ((rc = crm_timeline_open(&t, st, id)) != CRM_EX_OK)
 		goto out;
-	}
-	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
-		goto out;
-	sqlite3_bind_int64(s, 1, id);
-	if (crm_store_cli(st)->asofset)
-		sqlite3_bind_int64(s, 2, crm_store_cli(st)->now);
 	if (sh->fmt == CRM_FMT_JSON)
 		fputs(sh->n++ ? ",\"timeline\":[" : "{\"timeline\":[", stdout);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		n = sqlite3_column_int(s, 3);
-		k = crm_kind_nth(n);
-		if (rec[n] == NULL && (rc = selectall(st, k, 0, 0, &rec[n])) !=
-		    CRM_EX_OK)
-			goto out;
-		sqlite3_bind_int64(rec[n], 99, sqlite3_column_int64(s, 2));
-		if (sqlite3_step(rec[n]) != SQLITE_ROW) {
-			sqlite3_reset(rec[n]);
-			continue;
-		}
-		crm_time_fmt(sqlite3_column_int64(s, 0), when, sizeof when);
+	while ((rc = crm_timeline_next(t, &e)) == CRM_EX_OK) {
 		if (sh->fmt == CRM_FMT_JSON) {
 			/* The record as crm-ls -F all writes it, typed. */
 			fputs(ev++ ? "," : "", stdout);
-			if ((rc = crm_record_json(st, k, sqlite3_column_int64(s,
-			    2), stdout, 1)) != CRM_EX_OK)
+			if ((rc = crm_record_json(st, e.kind, e.id, stdout,
+			    1)) != CRM_EX_OK)
 				goto out;
 			fputs(",\"type\":", stdout);
-			crm_json_put(stdout, k->name);
+			crm_json_put(stdout, e.kind->name);
 			putchar('}');
-		} else {
-			if ((mem = open_memstream(&text, &len)) == NULL) {
-				rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of "
-				    "memory");
-				goto out;
-			}
-			fprintf(mem, "%s %s%s", k->name, (const char *)
-			    sqlite3_column_text(s, 2), sh->fmt == CRM_FMT_TSV ?
-			    "\t" : ": ");
-			k->says(mem, rec[n], sh->decimals);
-			fclose(mem);
-			/* One line: when, what, in a few words. */
-			if (sh->fmt == CRM_FMT_TSV)
-				printf("%s\t%s\n", when, text);
-			else
-				pair(sh, when, CRM_V_STR, text);
-			free(text);
-			text = NULL;
+			continue;
 		}
-		sqlite3_reset(rec[n]);
+		/* One line: when, what, in a few words. */
+		crm_time_fmt(e.ts, when, sizeof when);
+		if (sh->fmt == CRM_FMT_TSV) {
+			printf("%s\t%s %lld\t%s\n", when, e.kind->name,
+			    (long long)e.id, e.says);
+			continue;
+		}
+		if ((mem = open_memstream(&text, &len)) == NULL) {
+			rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+			goto out;
+		}
+		fprintf(mem, "%s %lld: %s", e.kind->name, (long long)e.id,
+		    e.says);
+		fclose(mem);
+		pair(sh, when, CRM_V_STR, text);
+		free(text);
+		text = NULL;
 	}
-	if (sh->fmt == CRM_FMT_JSON)
+	if (rc == CRM_EX_NONE)
+		rc = CRM_EX_OK;
+	if (rc == CRM_EX_OK && sh->fmt == CRM_FMT_JSON)
 		putchar(']');
-	rc = rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
 out:
-	for (n = 0; rec != NULL && n < nk; n++)
-		sqlite3_finalize(rec[n]);
-	free(rec);
-	sqlite3_finalize(s);
-	crm_sql_free(&q);
+	crm_timeline_close(t);
 	return rc;
 }
 

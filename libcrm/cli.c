@@ -12,6 +12,9 @@
 
 #include "crm-int.h"
 
+/* One per process, as getopt's state is (crm-int.h). */
+static struct crm_cli_state state;
+
 /* The common options of crm(7), in the order -h lists them. */
 static const struct crm_opt commons[] = {
 	{ 'd', "db", CRM_ARG_PATH, "path", "the store (else $CRM_DB, else "
@@ -77,9 +80,9 @@ setdb(struct crm_cli *cli, const char *path)
 {
 	if (path[0] != '/' && (strncmp(path, "file:", 5) == 0 ||
 	    strcmp(path, ":memory:") == 0) &&
-	    snprintf(cli->dbbuf, sizeof cli->dbbuf, "./%s", path) <
-	    (int)sizeof cli->dbbuf) {
-		cli->dbpath = cli->dbbuf;
+	    snprintf(cli->state->dbbuf, sizeof cli->state->dbbuf, "./%s",
+	    path) < (int)sizeof cli->state->dbbuf) {
+		cli->dbpath = cli->state->dbbuf;
 		return;
 	}
 	cli->dbpath = path;
@@ -88,6 +91,8 @@ setdb(struct crm_cli *cli, const char *path)
 static void
 dbdefault(struct crm_cli *cli)
 {
+	char *buf = cli->state->dbbuf;
+	size_t n = sizeof cli->state->dbbuf;
 	const char *e;
 
 	if ((e = getenv("CRM_DB")) != NULL && *e != '\0') {
@@ -96,13 +101,12 @@ dbdefault(struct crm_cli *cli)
 	}
 	/* XDG base directories: a relative XDG_DATA_HOME is ignored. */
 	if ((e = getenv("XDG_DATA_HOME")) != NULL && e[0] == '/')
-		snprintf(cli->dbbuf, sizeof cli->dbbuf, "%s/crm/crm.db", e);
+		snprintf(buf, n, "%s/crm/crm.db", e);
 	else if ((e = getenv("HOME")) != NULL && *e != '\0')
-		snprintf(cli->dbbuf, sizeof cli->dbbuf,
-		    "%s/.local/share/crm/crm.db", e);
+		snprintf(buf, n, "%s/.local/share/crm/crm.db", e);
 	else
-		snprintf(cli->dbbuf, sizeof cli->dbbuf, "crm.db");
-	cli->dbpath = cli->dbbuf;
+		snprintf(buf, n, "crm.db");
+	cli->dbpath = buf;
 }
 
 void
@@ -115,17 +119,19 @@ crm_cli_begin(struct crm_cli *cli, int argc, char **argv,
 	long v;
 
 	memset(cli, 0, sizeof *cli);
+	memset(&state, 0, sizeof state);
+	cli->state = &state;
 	if (argc > 0 && argv[0] != NULL) {
 		p = strrchr(argv[0], '/');
 		crm_progname_set(p != NULL ? p + 1 : argv[0]);
 	}
 	/* A closed pipe ends the command quietly, as head(1) expects. */
 	signal(SIGPIPE, SIG_DFL);
-	cli->argc = argc;
-	cli->argv = argv;
+	state.argc = argc;
+	state.argv = argv;
+	state.opts = opts;
+	state.common = common;
 	cli->optind = 1;
-	cli->opts = opts;
-	cli->common = common;
 	cli->fmt = CRM_FMT_TSV;
 	cli->limit = -1;
 	cli->clock = (int64_t)time(NULL);
@@ -174,15 +180,15 @@ optat(const struct crm_cli *cli, size_t i)
 
 	for (k = 0; k < sizeof commons / sizeof commons[0]; k++) {
 		o = &commons[k];
-		if (strchr(cli->common, o->c == CRM_OPT_ASOF ? 'A' : o->c) ==
+		if (strchr(cli->state->common, o->c == CRM_OPT_ASOF ? 'A' : o->c) ==
 		    NULL)
 			continue;
 		if (i-- == 0)
-			return o->c != 'o' ? o : strchr(cli->common, 'V') !=
-			    NULL ? &outv : strchr(cli->common, 'W') != NULL ?
+			return o->c != 'o' ? o : strchr(cli->state->common, 'V') !=
+			    NULL ? &outv : strchr(cli->state->common, 'W') != NULL ?
 			    &outw : o;
 	}
-	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+	for (o = cli->state->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
 		if (!isoperand(o) && i-- == 0)
 			return o;
 	return i < sizeof everys / sizeof everys[0] ? &everys[i] : NULL;
@@ -256,7 +262,7 @@ putusage(const struct crm_cli *cli, FILE *fp, const char *tail)
 		}
 		fputc(']', fp);
 	}
-	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+	for (o = cli->state->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
 		if (isoperand(o))
 			fprintf(fp, " %s", o->meta != NULL ? o->meta : o->name);
 	fprintf(fp, "%s\n", tail);
@@ -287,7 +293,7 @@ help(const struct crm_cli *cli)
 		}
 		printf("%*s %s\n", n < 24 ? 24 - n : 0, "", o->help);
 	}
-	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+	for (o = cli->state->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
 		if (isoperand(o))
 			printf("  %-24s %s\n", o->name, o->help);
 	printf("see %s(1)\n", crm_progname());
@@ -380,7 +386,7 @@ listopts(const struct crm_cli *cli)
 
 	for (i = 0; (o = optat(cli, i)) != NULL; i++)
 		listone("option", o);
-	for (o = cli->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+	for (o = cli->state->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
 		if (isoperand(o))
 			listone("operand", o);
 }
@@ -390,7 +396,7 @@ crm_usage(const struct crm_cli *cli)
 {
 	char tail[160];
 
-	if (!cli->told) {
+	if (!cli->state->told) {
 		snprintf(tail, sizeof tail, "; try '%s -h'", crm_progname());
 		fprintf(stderr, "%s: ", crm_progname());
 		putusage(cli, stderr, tail);
@@ -578,7 +584,6 @@ common(struct crm_cli *cli, int c)
 		break;
 	case 'o':
 		cli->fmt = (enum crm_fmt)crm_fmt_parse(cli->arg);
-		cli->fmtset = 1;
 		break;
 	case 'i':
 		cli->infmt = (enum crm_infmt)(CRM_IN_CSV + cli->choice);
@@ -630,6 +635,7 @@ unknown(const struct crm_cli *cli, const char *word)
 int
 crm_cli_next(struct crm_cli *cli)
 {
+	struct crm_cli_state *x = cli->state;
 	const struct crm_opt *o;
 	size_t i, k = 0, n = 0;
 	char as[128];
@@ -655,14 +661,14 @@ crm_cli_next(struct crm_cli *cli)
 	}
 	sopts[k] = '\0';
 	lopts[n] = (struct option){ NULL, 0, NULL, 0 };
-	if (cli->optind == 1 && !cli->started) {
-		cli->started = 1;
+	if (cli->optind == 1 && !x->started) {
+		x->started = 1;
 		opterr = 0;
 		optind = 1;
 	}
 	for (;;) {
 		li = -1;
-		c = getopt_long(cli->argc, cli->argv, sopts, lopts, &li);
+		c = getopt_long(x->argc, x->argv, sopts, lopts, &li);
 		cli->optind = optind;
 		if (c == -1)
 			return -1;
@@ -671,17 +677,17 @@ crm_cli_next(struct crm_cli *cli)
 				snprintf(as, sizeof as, "-%c", optopt);
 			else
 				snprintf(as, sizeof as, "%s",
-				    cli->argv[optind - 1]);
+				    x->argv[optind - 1]);
 			unknown(cli, as);
-			cli->told = 1;
+			x->told = 1;
 			return '?';
 		}
 		if (li >= 0)
 			snprintf(as, sizeof as, "--%s", lopts[li].name);
-		else if (c == ':' && strncmp(cli->argv[optind - 1], "--",
+		else if (c == ':' && strncmp(x->argv[optind - 1], "--",
 		    2) == 0)
-			snprintf(as, sizeof as, "%.*s", (int)strcspn(
-			    cli->argv[optind - 1], "="), cli->argv[optind - 1]);
+			snprintf(as, sizeof as, "%.*s", (int)strcspn(x->argv[
+			    optind - 1], "="), x->argv[optind - 1]);
 		else if (c == ':')
 			snprintf(as, sizeof as, "-%c", optopt);
 		else
@@ -690,7 +696,7 @@ crm_cli_next(struct crm_cli *cli)
 			o = optof(cli, optopt);
 			crm_usage_err(cli, "%s: needs a value (%s)", as,
 			    o != NULL && o->meta != NULL ? o->meta : "value");
-			cli->told = 1;
+			x->told = 1;
 			return '?';
 		}
 		switch (c) {
@@ -706,9 +712,8 @@ crm_cli_next(struct crm_cli *cli)
 		}
 		if ((o = optof(cli, c)) == NULL)
 			return c;
-		cli->opt = o;
 		if (o->arg != CRM_ARG_NONE && value(cli, o, as, optarg) != 0) {
-			cli->told = 1;
+			x->told = 1;
 			return '?';
 		}
 		if (o->arg == CRM_ARG_NONE)

@@ -7,6 +7,8 @@
 #ifndef CRM_INT_H
 #define CRM_INT_H
 
+#include <string.h>
+
 #include "crm.h"
 
 /* ---- cli.c: options, errors, program name ---------------------------- */
@@ -14,6 +16,35 @@
 int	crm_opt_unit(const char *arg, int *scale);
 
 void	crm_progname_set(const char *);
+
+/*
+ * What parsing keeps for itself (struct crm_cli's state): the command
+ * line, the command's table, the common options it takes, whether a usage
+ * error was printed.  One per process, as getopt's state is: a cli points
+ * to it from crm_cli_begin on.
+ */
+struct crm_cli_state {
+	int		 argc;
+	char		**argv;
+	const struct crm_opt *opts;	/* the command's own and operands */
+	const char	*common;	/* the common options it takes */
+	int		 started;
+	int		 told;		/* a usage error was printed */
+	char		 dbbuf[4096];	/* dbpath, when made here */
+};
+
+/*
+ * 1 when cli's command takes the common option c (as crm_cli_begin's
+ * common string names it: 'A' for --asof); 0 for a cli crm_cli_begin
+ * did not start.  Here, not in cli.c: the store asks, and cli.c's tables
+ * name what lives above the store.
+ */
+static inline int
+crm_cli_takes(const struct crm_cli *cli, int c)
+{
+	return cli->state != NULL && cli->state->common != NULL &&
+	    strchr(cli->state->common, c) != NULL;
+}
 
 /*
  * The line both print (usage: end it with "; try 'prog -h'", as a usage
@@ -106,6 +137,41 @@ void	crm_stats_close(struct crm_store *);
 int	crm_stats_roomy(struct crm_store *, int64_t amount, int *roomy);
 
 /* ---- kind.c: the record kinds ------------------------------------------- */
+/* A stored field derived from another on every write (a match key). */
+struct crm_derive {
+	const char	*field;
+	const char	*src;
+	int		(*fn)(const char *, char *, size_t);
+};
+
+/* What libcrm alone reads of a kind (struct crm_kind's def). */
+struct crm_kind_def {
+	const char		*table;
+	const char		*from;		/* FROM clause, aliased c */
+	/* SQL run after each write: ?1 = id, ?2 = now. */
+	const char		*fixup;
+	/* A check across fields (vals by field index); prints, returns. */
+	int			(*check)(const struct crm_kind *,
+				    const struct crm_val *,
+				    const struct crm_loc *);
+	const struct crm_derive	*derive;	/* ends with a NULL field */
+	/*
+	 * SQL checked after each write or deletion (?1 = the customer of
+	 * the record): a row (field, message) means the change breaks a
+	 * rule and is refused.
+	 */
+	const char		*guard;
+	/*
+	 * On a customer's timeline (crm_timeline_open): when, the column of
+	 * its time; says, a few words on what happened, from a row of its
+	 * stored fields in the kind's order (each field with a column, and
+	 * customer_ref; none derived).  NULL: not on the timeline.
+	 */
+	const char		*when;
+	void			(*says)(FILE *, struct sqlite3_stmt *,
+				    int decimals);
+};
+
 /* 1 when s is an e-mail address, a phone number (as fields take them). */
 int	crm_email_ok(const char *s);
 

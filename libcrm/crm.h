@@ -154,18 +154,17 @@ struct crm_opt {
 /*
  * The parsed common options (crm(7), "Common options").
  * crm_cli_begin reads the environment once; nothing below it does.
+ * One command line is parsed at a time, as getopt(3) parses one: the
+ * next crm_cli_begin starts over.
  */
+struct crm_cli_state;
+
 struct crm_cli {
-	int		 argc;
-	char		**argv;
 	int		 optind;
-	const struct crm_opt *opts;	/* the command's own and operands */
-	const char	*common;	/* the common options it takes */
 	const char	*dbpath;	/* -d, $CRM_DB or the XDG default */
 	const char	*where;		/* -w */
 	const char	*infile;	/* -f */
 	enum crm_fmt	 fmt;		/* -o */
-	int		 fmtset;
 	enum crm_infmt	 infmt;		/* -i */
 	int		 header;	/* -H */
 	int		 dryrun;	/* -n */
@@ -179,15 +178,13 @@ struct crm_cli {
 	int64_t		 clock;		/* the wall clock, for the audit */
 	const char	*user;		/* $CRM_USER or the login name */
 	int		 busy_ms;	/* $CRM_BUSY_TIMEOUT */
-	char		 dbbuf[4096];
-	/* The option crm_cli_next returned last, and its parsed value. */
-	const struct crm_opt *opt;
+	/* The value of the option crm_cli_next returned last, parsed. */
 	const char	*arg;		/* its text; NULL for a flag */
 	double		 num;		/* INT, DURATION (days), SHARE, PROB */
 	int64_t		 when;		/* DATE, Unix seconds */
 	int		 choice;	/* ENUM: the index among values */
-	int		 started;
-	int		 told;		/* a usage error was printed */
+	/* The parse under way (cli.c's): the command line, its tables. */
+	struct crm_cli_state *state;
 };
 
 /*
@@ -460,20 +457,12 @@ enum {
 	CRM_F_LIST = 1 << 10,		/* comma-joined; a JSON array */
 };
 
-/* A stored field derived from another on every write (a match key). */
-struct crm_derive {
-	const char	*field;
-	const char	*src;
-	int		(*fn)(const char *, char *, size_t);
-};
-
 struct crm_val;
 
 struct crm_field {
 	const char		*name;		/* as users write it */
 	const char		*column;	/* stored column, or NULL */
 	const char		*expr;		/* SQL computing it; ?1 = now */
-	const char		*hexpr;		/* unused: see metric.c */
 	enum crm_type		 type;
 	int64_t			 min, max;	/* CRM_T_INT range */
 	const char *const	*values;	/* CRM_T_ENUM */
@@ -483,43 +472,23 @@ struct crm_field {
 	const char		*vcard;		/* vCard property, or NULL */
 };
 
+struct crm_kind_def;
+
 struct crm_kind {
 	const char		*name;
-	const char		*table;
-	const char		*from;		/* FROM clause, aliased c */
 	const struct crm_field	*fields;	/* id first */
 	int			 nfields;
 	const char		*deflist;	/* crm-ls default fields */
 	int			 attrs;		/* takes attr.KEY */
 	int			 tags;		/* takes tag.NAME */
-	/* SQL run after each write: ?1 = id, ?2 = now. */
-	const char		*fixup;
-	/* A check across fields (vals by field index); prints, returns. */
-	int			(*check)(const struct crm_kind *,
-				    const struct crm_val *,
-				    const struct crm_loc *);
-	const struct crm_derive	*derive;	/* ends with a NULL field */
-	/*
-	 * SQL checked after each write or deletion (?1 = the customer of
-	 * the record): a row (field, message) means the change breaks a
-	 * rule and is refused.
-	 */
-	const char		*guard;
 	/*
 	 * A unique key of several fields, comma-separated: unique among the
 	 * records whose first field is set (the schema's index says so too).
 	 * NULL when none.
 	 */
 	const char		*key;
-	/*
-	 * On a customer's timeline (crm-show): when, the column of its
-	 * time; says, a few words on what happened, from a row of its
-	 * stored fields in the kind's order (each field with a column, and
-	 * customer_ref; none derived).  NULL: not on the timeline.
-	 */
-	const char		*when;
-	void			(*says)(FILE *, struct sqlite3_stmt *,
-				    int decimals);
+	/* Its table, its SQL, its checks: libcrm's (crm-int.h). */
+	const struct crm_kind_def *def;
 };
 
 const struct crm_kind *crm_kind_find(const char *name);
@@ -1190,6 +1159,11 @@ void	crm_sql_add(struct crm_sql *, const char *fmt, ...)
 /* Append a placeholder ?N bound to a value. */
 void	crm_sql_text(struct crm_sql *, const char *);
 void	crm_sql_int(struct crm_sql *, int64_t);
+/*
+ * Append " FROM " and the records of kind k, aliased c (a customer's
+ * statistics joined as s).
+ */
+void	crm_sql_from(struct crm_sql *, const struct crm_kind *);
 int	crm_sql_prepare(struct crm_store *, struct crm_sql *,
 	    struct sqlite3_stmt **);
 void	crm_sql_free(struct crm_sql *);
@@ -1337,6 +1311,36 @@ int	crm_tiers_json(struct crm_store *, int64_t customer, FILE *);
 /* Every record of history kind k of a customer so, comma-separated. */
 int	crm_records_json(struct crm_store *, const struct crm_kind *,
 	    int64_t customer, FILE *);
+
+/* An event of a customer's history (crm_timeline_next). */
+struct crm_event {
+	int64_t			 ts;	/* when */
+	const struct crm_kind	*kind;
+	int64_t			 id;	/* the record's */
+	const char		*says;	/* what happened, in a few words;
+					   good until the next call */
+};
+
+struct crm_timeline;
+
+/*
+ * The history of a customer: the records of every kind on the timeline
+ * (purchases, contacts, tickets, surveys, points) up to the end of the
+ * --asof day when given, newest first, ties by kind (by name), then the
+ * newest record first.  Close *out whatever this returns.
+ */
+int	crm_timeline_open(struct crm_timeline **, struct crm_store *,
+	    int64_t customer);
+/* The next event into *ev; CRM_EX_NONE after the last. */
+int	crm_timeline_next(struct crm_timeline *, struct crm_event *ev);
+/* Accepts NULL. */
+void	crm_timeline_close(struct crm_timeline *);
+
+/*
+ * *yes = 1 when a record of any kind holds an amount: money is stored in
+ * minor units, so the store's decimals cannot change under it.
+ */
+int	crm_money_stored(struct crm_store *, int *yes);
 
 /* ---- filter.c: the filter language --------------------------------------- */
 

@@ -245,12 +245,12 @@ crm_merge(struct crm_store *st, int64_t keep, const int64_t *drop, size_t n,
 			    "SELECT ?1, 'move', ?2, json_object('table', '%s', "
 			    "'ids', json_group_array(id)) FROM %s WHERE "
 			    "customer = ?2",
-			    h->table, h->table);
+			    h->def->table, h->def->table);
 			if ((rc = run(st, sql, *merge, drop[i], 0, NULL)) !=
 			    CRM_EX_OK)
 				return rc;
 			snprintf(sql, sizeof sql, "UPDATE %s SET customer = ?1 "
-			    "WHERE customer = ?2", h->table);
+			    "WHERE customer = ?2", h->def->table);
 			if ((rc = run(st, sql, keep, drop[i], 0, NULL)) !=
 			    CRM_EX_OK)
 				return rc;
@@ -444,7 +444,7 @@ crm_merge_undo(struct crm_store *st, int64_t merge, int allow_forgotten)
 		}
 		snprintf(sql, sizeof sql, "UPDATE %s SET customer = ?2 WHERE "
 		    "id IN (SELECT value FROM json_each(?4))",
-		    crm_kind_find(table)->table);
+		    crm_kind_find(table)->def->table);
 		if ((rc = run(st, sql, 0, sqlite3_column_int64(s, 0), 0,
 		    (const char *)sqlite3_column_text(s, 2))) != CRM_EX_OK)
 			break;

@@ -235,7 +235,7 @@ gone(struct crm_store *st)
 		    "audit WHERE kind = '%s' AND record IS NOT NULL AND NOT "
 		    "EXISTS (SELECT 1 FROM %s WHERE id = audit.record) AND "
 		    "CASE WHEN json_valid(detail) THEN json_type(detail) = "
-		    "'object' ELSE 0 END", k->name, k->table);
+		    "'object' ELSE 0 END", k->name, k->def->table);
 		if ((rc = crm_exec(st, sql)) != CRM_EX_OK)
 			return rc;
 	}
@@ -287,7 +287,8 @@ fill(struct crm_store *st)
 			continue;
 		snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO "
 		    "temp.person_rec SELECT '%s', id FROM %s WHERE customer IN "
-		    "(SELECT customer FROM temp.person)", k->name, k->table);
+		    "(SELECT customer FROM temp.person)", k->name,
+		    k->def->table);
 		if ((rc = crm_exec(st, sql)) != CRM_EX_OK)
 			return rc;
 	}
@@ -549,7 +550,7 @@ erase_kind(struct crm_store *st, const struct crm_kind *k, int64_t id)
 	const struct crm_field *f;
 	int i, n = 0;
 
-	crm_sql_add(&q, "UPDATE %s SET ", k->table);
+	crm_sql_add(&q, "UPDATE %s SET ", k->def->table);
 	for (i = 0; i < k->nfields; i++) {
 		f = &k->fields[i];
 		if (!(f->flags & CRM_F_PERSONAL) || f->column == NULL)

@@ -100,7 +100,8 @@ crm_ids_check(struct crm_store *st, const struct crm_kind *k,
 	size_t i;
 	int rc, none = 0;
 
-	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", k->table);
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?",
+	    k->def->table);
 	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 		return rc;
 	/* Every one missing is named, not only the first. */

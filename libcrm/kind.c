@@ -20,40 +20,40 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
     "proposal", "negotiation", NULL };
 
 #define TEXT(n, fl, vc) \
-	{ n, n, NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL, fl, n, vc }
+	{ n, n, NULL, CRM_T_TEXT, 0, 0, NULL, NULL, fl, n, vc }
 #define FIELD(n, t, fl) \
-	{ n, n, NULL, NULL, t, 0, 0, NULL, NULL, fl, n, NULL }
+	{ n, n, NULL, t, 0, 0, NULL, NULL, fl, n, NULL }
 #define INT(n, lo, hi, fl) \
-	{ n, n, NULL, NULL, CRM_T_INT, lo, hi, NULL, NULL, fl, n, NULL }
+	{ n, n, NULL, CRM_T_INT, lo, hi, NULL, NULL, fl, n, NULL }
 #define ENUM(n, v, fl) \
-	{ n, n, NULL, NULL, CRM_T_ENUM, 0, 0, v, NULL, fl, n, NULL }
+	{ n, n, NULL, CRM_T_ENUM, 0, 0, v, NULL, fl, n, NULL }
 #define ID \
-	{ "id", "id", NULL, NULL, CRM_T_ID, 1, INT64_MAX, NULL, NULL, \
+	{ "id", "id", NULL, CRM_T_ID, 1, INT64_MAX, NULL, NULL, \
 	    CRM_F_READONLY, "id", NULL }
 /* The customer a history record belongs to, by id or by ref. */
 #define OWNER \
-	{ "customer", "customer", NULL, NULL, CRM_T_REF, 1, INT64_MAX, NULL, \
+	{ "customer", "customer", NULL, CRM_T_REF, 1, INT64_MAX, NULL, \
 	    "customer", CRM_F_REQUIRED, "customer", NULL }, \
 	{ "customer_ref", NULL, "(SELECT ref FROM customer WHERE " \
-	    "customer.id = c.customer)", NULL, CRM_T_TEXT, 0, 0, NULL, \
+	    "customer.id = c.customer)", CRM_T_TEXT, 0, 0, NULL, \
 	    "customer", CRM_F_REFKEY, "customer_ref", NULL }
 /*
  * A metric: its SQL, from the stored statistics or from the history up to
  * the --asof day, is metric.c's.
  */
 #define METRIC(n, t) \
-	{ n, NULL, NULL, NULL, t, 0, 0, NULL, NULL, \
+	{ n, NULL, NULL, t, 0, 0, NULL, NULL, \
 	    CRM_F_READONLY | CRM_F_METRIC, n, NULL }
 
 static const struct crm_field customer_fields[] = {
 	ID,
-	{ "ref", "ref", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "ref", "ref", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_UNIQUE | CRM_F_PERSONAL, "ref", "UID" },
-	{ "name", "name", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "name", "name", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_REQUIRED | CRM_F_PERSONAL, "name", "FN" },
-	{ "email", "email", NULL, NULL, CRM_T_EMAIL, 0, 0, NULL, NULL,
+	{ "email", "email", NULL, CRM_T_EMAIL, 0, 0, NULL, NULL,
 	    CRM_F_UNIQUE | CRM_F_PERSONAL, "email", "EMAIL" },
-	{ "phone", "phone", NULL, NULL, CRM_T_PHONE, 0, 0, NULL, NULL,
+	{ "phone", "phone", NULL, CRM_T_PHONE, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "phone", "TEL" },
 	TEXT("company", CRM_F_PERSONAL, "ORG"),
 	TEXT("industry", 0, NULL),
@@ -61,7 +61,7 @@ static const struct crm_field customer_fields[] = {
 	TEXT("region", 0, NULL),
 	TEXT("city", CRM_F_PERSONAL, NULL),
 	TEXT("gender", CRM_F_PERSONAL, NULL),
-	{ "birthday", "birthday", NULL, NULL, CRM_T_DATE, 0, 0, NULL, NULL,
+	{ "birthday", "birthday", NULL, CRM_T_DATE, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "birthday", "BDAY" },
 	FIELD("income", CRM_T_MONEY, CRM_F_PERSONAL),
 	TEXT("occupation", CRM_F_PERSONAL, NULL),
@@ -72,13 +72,13 @@ static const struct crm_field customer_fields[] = {
 	ENUM("progress", progresses, 0),
 	FIELD("expected_close", CRM_T_DATE, 0),
 	FIELD("created", CRM_T_TIME, CRM_F_NOW),
-	{ "notes", "notes", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "notes", "notes", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "notes", "NOTE" },
 	/* Match keys for likely duplicates (crm-dedupe), kept on write. */
-	{ "email_key", "email_key", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "email_key", "email_key", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_DERIVED | CRM_F_PERSONAL, "email_key",
 	    NULL },
-	{ "phone_key", "phone_key", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "phone_key", "phone_key", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_DERIVED | CRM_F_PERSONAL, "phone_key",
 	    NULL },
 	/*
@@ -87,11 +87,11 @@ static const struct crm_field customer_fields[] = {
 	 */
 	{ "tags", NULL, "coalesce((SELECT group_concat(tag, ',') FROM (SELECT "
 	    "tag FROM tag WHERE tag.customer = c.id AND origin = 'manual' "
-	    "ORDER BY tag)), '')", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	    "ORDER BY tag)), '')", CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_LIST, "tags", NULL },
 	{ "rule_tags", NULL, "coalesce((SELECT group_concat(tag, ',') FROM "
 	    "(SELECT tag FROM tag WHERE tag.customer = c.id AND origin != "
-	    "'manual' ORDER BY tag)), '')", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	    "'manual' ORDER BY tag)), '')", CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_LIST, "rule_tags", NULL },
 	/* Day counts: whole calendar days up to the --asof day. */
 	METRIC("recency", CRM_T_DAYS),
@@ -144,7 +144,7 @@ static const struct crm_field contact_fields[] = {
 	ENUM("channel", channels, CRM_F_REQUIRED),
 	ENUM("direction", directions, 0),
 	/* "by" is an SQL keyword: the column is quoted. */
-	{ "by", "\"by\"", NULL, NULL, CRM_T_TEXT, 0, 0, NULL, NULL, 0, "by",
+	{ "by", "\"by\"", NULL, CRM_T_TEXT, 0, 0, NULL, NULL, 0, "by",
 	    NULL },
 	TEXT("note", CRM_F_PERSONAL, NULL),
 };
@@ -177,7 +177,7 @@ static const struct crm_field points_fields[] = {
 	INT("delta", -1000000000, 1000000000, CRM_F_REQUIRED),
 	TEXT("reason", 0, NULL),
 	/* The purchase that earned them (crm-points earn). */
-	{ "purchase", "purchase", NULL, NULL, CRM_T_INT, 0, 0, NULL,
+	{ "purchase", "purchase", NULL, CRM_T_INT, 0, 0, NULL,
 	    "purchase", CRM_F_READONLY, "purchase", NULL },
 };
 
@@ -237,7 +237,7 @@ span(int64_t secs, char *buf, size_t n)
 
 /*
  * What each kind says on a timeline, from the row of its stored fields
- * (struct crm_kind's says).
+ * (struct crm_kind_def's says).
  */
 #define T(i)	((const char *)sqlite3_column_text(s, i))
 #define NUL(i)	(sqlite3_column_type(s, i) == SQLITE_NULL)
@@ -325,33 +325,43 @@ points_says(FILE *fp, sqlite3_stmt *s, int decimals)
 
 #define N(a)	(int)(sizeof a / sizeof a[0])
 
+/* Each kind's table and machinery (struct crm_kind_def, crm-int.h). */
+static const struct crm_kind_def customer_def = { "customer",
+	"customer AS c LEFT JOIN stats AS s ON s.customer = c.id", NULL,
+	NULL, customer_derive, NULL, NULL, NULL };
+static const struct crm_kind_def purchase_def = { "purchase",
+	"purchase AS c", NULL, NULL, NULL, NULL, "ts", purchase_says };
+static const struct crm_kind_def contact_def = { "contact", "contact AS c",
+	NULL, NULL, NULL, NULL, "ts", contact_says };
+/* Closing a ticket stamps when it was resolved. */
+static const struct crm_kind_def ticket_def = { "ticket", "ticket AS c",
+	"UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
+	"CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
+	"resolved END WHERE id = ?1", NULL, NULL, NULL, "opened",
+	ticket_says };
+static const struct crm_kind_def survey_def = { "survey", "survey AS c",
+	NULL, survey_check, NULL, NULL, "ts", survey_says };
+static const struct crm_kind_def points_def = { "points", "points AS c",
+	NULL, NULL, NULL, points_guard, "ts", points_says };
+
 static const struct crm_kind kinds[] = {
-	{ "customer", "customer",
-	    "customer AS c LEFT JOIN stats AS s ON s.customer = c.id",
-	    customer_fields, N(customer_fields),
-	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1,
-	    NULL, NULL, customer_derive, NULL, NULL, NULL, NULL },
-	{ "purchase", "purchase", "purchase AS c", purchase_fields,
-	    N(purchase_fields), "id,customer,ts,amount,product,qty,order_ref",
-	    0, 0, NULL, NULL, NULL, NULL,
-	    /* One line of an order per product: a file imported twice. */
-	    "order_ref,product", "ts", purchase_says },
-	{ "contact", "contact", "contact AS c", contact_fields,
-	    N(contact_fields), "id,customer,ts,channel,direction,by,note", 0, 0,
-	    NULL, NULL, NULL, NULL, NULL, "ts", contact_says },
-	/* Closing a ticket stamps when it was resolved. */
-	{ "ticket", "ticket", "ticket AS c", ticket_fields, N(ticket_fields),
+	{ "customer", customer_fields, N(customer_fields),
+	    "id,ref,name,email,phone,company,city,stage,owner", 1, 1, NULL,
+	    &customer_def },
+	/* One line of an order per product: a file imported twice. */
+	{ "purchase", purchase_fields, N(purchase_fields),
+	    "id,customer,ts,amount,product,qty,order_ref", 0, 0,
+	    "order_ref,product", &purchase_def },
+	{ "contact", contact_fields, N(contact_fields),
+	    "id,customer,ts,channel,direction,by,note", 0, 0, NULL,
+	    &contact_def },
+	{ "ticket", ticket_fields, N(ticket_fields),
 	    "id,customer,opened,kind,severity,subject,first_response,resolved,"
-	    "status", 0, 0, "UPDATE ticket SET status = coalesce(status, "
-	    "'open'), resolved = CASE WHEN status = 'closed' AND resolved IS "
-	    "NULL THEN ?2 ELSE resolved END WHERE id = ?1", NULL, NULL, NULL,
-	    NULL, "opened", ticket_says },
-	{ "survey", "survey", "survey AS c", survey_fields, N(survey_fields),
-	    "id,customer,ts,kind,score,comment", 0, 0, NULL, survey_check,
-	    NULL, NULL, NULL, "ts", survey_says },
-	{ "points", "points", "points AS c", points_fields, N(points_fields),
-	    "id,customer,ts,delta,reason", 0, 0, NULL, NULL, NULL,
-	    points_guard, NULL, "ts", points_says },
+	    "status", 0, 0, NULL, &ticket_def },
+	{ "survey", survey_fields, N(survey_fields),
+	    "id,customer,ts,kind,score,comment", 0, 0, NULL, &survey_def },
+	{ "points", points_fields, N(points_fields),
+	    "id,customer,ts,delta,reason", 0, 0, NULL, &points_def },
 };
 
 const struct crm_kind *

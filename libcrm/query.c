@@ -76,6 +76,12 @@ crm_sql_int(struct crm_sql *q, int64_t v)
 }
 
 void
+crm_sql_from(struct crm_sql *q, const struct crm_kind *k)
+{
+	crm_sql_add(q, " FROM %s", k->def->from);
+}
+
+void
 crm_sql_double(struct crm_sql *q, double v)
 {
 	struct crm_bind *b = newbind(q);

@@ -94,7 +94,7 @@ prep_insert(struct crm_writer *w)
 	struct crm_sql q = { 0 };
 	int i, rc;
 
-	crm_sql_add(&q, "INSERT INTO %s (id", k->table);
+	crm_sql_add(&q, "INSERT INTO %s (id", k->def->table);
 	for (i = 0; i < k->nfields; i++)
 		if (settable(&k->fields[i]))
 			crm_sql_add(&q, ", %s", k->fields[i].column);
@@ -116,7 +116,7 @@ prep_update(struct crm_writer *w)
 	struct crm_sql q = { 0 };
 	int i, rc, n = 0;
 
-	crm_sql_add(&q, "UPDATE %s SET ", k->table);
+	crm_sql_add(&q, "UPDATE %s SET ", k->def->table);
 	for (i = 0; i < k->nfields; i++) {
 		if (!settable(&k->fields[i]))
 			continue;
@@ -139,7 +139,7 @@ nextid(struct crm_writer *w)
 
 	snprintf(sql, sizeof sql, "SELECT max(coalesce((SELECT seq FROM "
 	    "sqlite_sequence WHERE name = '%s'), 0), coalesce((SELECT max(id) "
-	    "FROM %s), 0)) + 1", w->kind->table, w->kind->table);
+	    "FROM %s), 0)) + 1", w->kind->def->table, w->kind->def->table);
 	return crm_query_int(w->st, &w->nextid, sql, 0);
 }
 
@@ -209,7 +209,7 @@ flush(struct crm_writer *w)
 	int r, i, n, rc;
 
 	if (w->nb == BATCH && w->bstmt == NULL) {
-		crm_sql_add(&q, "INSERT INTO %s (id", k->table);
+		crm_sql_add(&q, "INSERT INTO %s (id", k->def->table);
 		for (i = 0; i < k->nfields; i++)
 			if (settable(&k->fields[i]))
 				crm_sql_add(&q, ", %s", k->fields[i].column);
@@ -269,7 +269,7 @@ defer_indexes(struct crm_writer *w)
 	    "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
 	    &s)) != CRM_EX_OK)
 		return rc;
-	sqlite3_bind_text(s, 1, w->kind->table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, w->kind->def->table, -1, SQLITE_STATIC);
 	while (w->nidx < MAXIDX && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		names[w->nidx] = strdup((const char *)sqlite3_column_text(s,
 		    0));
@@ -305,7 +305,7 @@ prep_events(struct crm_writer *w)
 		    k->fields[i].column != NULL)
 			crm_sql_add(&q, "%s%s", n++ ? ", " : "",
 			    k->fields[i].column);
-	crm_sql_add(&q, " FROM %s WHERE id = ?1", k->table);
+	crm_sql_add(&q, " FROM %s WHERE id = ?1", k->def->table);
 	rc = n > 0 ? crm_prepare(w->st, q.buf, &w->events) : CRM_EX_OK;
 	crm_sql_free(&q);
 	return rc;
@@ -346,7 +346,7 @@ prep_key(struct crm_writer *w, const struct crm_field *const *f, int n,
 
 	sqlite3_finalize(*out);
 	*out = NULL;
-	crm_sql_add(&q, "SELECT id FROM %s WHERE %s = ?1", w->kind->table,
+	crm_sql_add(&q, "SELECT id FROM %s WHERE %s = ?1", w->kind->def->table,
 	    f[0]->column);
 	for (i = 1; i < n; i++)
 		crm_sql_add(&q, " AND %s IS ?%d", f[i]->column, i + 1);
@@ -367,7 +367,7 @@ prep_same(struct crm_writer *w)
 	struct crm_sql q = { 0 };
 	int i, rc;
 
-	crm_sql_add(&q, "SELECT id FROM %s WHERE id < ?1", k->table);
+	crm_sql_add(&q, "SELECT id FROM %s WHERE id < ?1", k->def->table);
 	for (i = 1; i < k->nfields; i++)
 		if (settable(&k->fields[i]))
 			crm_sql_add(&q, " AND %s IS ?%d", k->fields[i].column,
@@ -422,7 +422,8 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	if ((rc = prep_insert(w)) != CRM_EX_OK ||
 	    (rc = prep_update(w)) != CRM_EX_OK)
 		return rc;
-	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", k->table);
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?",
+	    k->def->table);
 	if ((rc = crm_prepare(st, sql, &w->exists)) != CRM_EX_OK)
 		return rc;
 	if (w->nkey > 0 && (rc = prep_key(w, w->key, w->nkey, &w->find)) !=
@@ -443,7 +444,7 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 			if (k->fields[i].flags & CRM_F_REFKEY)
 				w->refkey = &k->fields[i];
 		snprintf(sql, sizeof sql, "SELECT customer FROM %s WHERE id "
-		    "= ?", k->table);
+		    "= ?", k->def->table);
 		if ((rc = crm_prepare(st, "SELECT id FROM customer WHERE ref = "
 		    "?", &w->byref)) != CRM_EX_OK ||
 		    (rc = crm_prepare(st, "SELECT 1 FROM customer WHERE id = ?",
@@ -452,13 +453,13 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 		    (rc = crm_stats_touch(st, 0)) != CRM_EX_OK)
 			return rc;
 	}
-	if (k->fixup != NULL &&
-	    (rc = crm_prepare(st, k->fixup, &w->fixup)) != CRM_EX_OK)
+	if (k->def->fixup != NULL &&
+	    (rc = crm_prepare(st, k->def->fixup, &w->fixup)) != CRM_EX_OK)
 		return rc;
-	if (k->fixup != NULL && (rc = prep_events(w)) != CRM_EX_OK)
+	if (k->def->fixup != NULL && (rc = prep_events(w)) != CRM_EX_OK)
 		return rc;
-	if (k->guard != NULL &&
-	    (rc = crm_prepare(st, k->guard, &w->guard)) != CRM_EX_OK)
+	if (k->def->guard != NULL &&
+	    (rc = crm_prepare(st, k->def->guard, &w->guard)) != CRM_EX_OK)
 		return rc;
 	/* A forgotten person does not come back unnoticed. */
 	if (k == crm_kind_customer() &&
@@ -482,12 +483,12 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	if ((rc = nextid(w)) != CRM_EX_OK)
 		return rc;
 	w->first = w->nextid;
-	for (i = 0; k->derive != NULL && k->derive[i].field != NULL &&
+	for (i = 0; k->def->derive != NULL && k->def->derive[i].field != NULL &&
 	    w->nderive < 8; i++, w->nderive++) {
 		w->ddst[w->nderive] = crm_kind_index(k, crm_kind_field(k,
-		    k->derive[i].field));
+		    k->def->derive[i].field));
 		w->dsrc[w->nderive] = crm_kind_index(k, crm_kind_field(k,
-		    k->derive[i].src));
+		    k->def->derive[i].src));
 	}
 	/* Roughly 100 bytes a row: defer when the load outgrows the table. */
 	if (mode == CRM_W_ADD && sizehint > (1 << 20) &&
@@ -499,8 +500,8 @@ crm_writer_new(struct crm_writer **out, struct crm_store *st,
 	 * batched row are written before it: their foreign key is checked at
 	 * commit.
 	 */
-	if (bulk && mode == CRM_W_ADD && k->fixup == NULL && k->guard == NULL &&
-	    (w->owner != NULL || w->nidx > 0)) {
+	if (bulk && mode == CRM_W_ADD && k->def->fixup == NULL &&
+	    k->def->guard == NULL && (w->owner != NULL || w->nidx > 0)) {
 		if (k->attrs && (rc = crm_exec(st, "PRAGMA "
 		    "defer_foreign_keys = ON")) != CRM_EX_OK)
 			return rc;
@@ -638,7 +639,7 @@ collision(struct crm_writer *w, const struct crm_loc *at0, int64_t self)
 		if (!(f->flags & CRM_F_UNIQUE) || w->vals[i].isnull)
 			continue;
 		snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE %s = ? AND "
-		    "id IS NOT ?", k->table, f->column);
+		    "id IS NOT ?", k->def->table, f->column);
 		if ((rc = crm_prepare(w->st, sql, &s)) != CRM_EX_OK)
 			return rc;
 		crm_val_bind(s, 1, &w->vals[i]);
@@ -727,7 +728,7 @@ derive(struct crm_writer *w, const struct crm_rec *r)
 	int di, si, n;
 
 	for (n = 0; n < w->nderive; n++) {
-		d = &w->kind->derive[n];
+		d = &w->kind->def->derive[n];
 		di = w->ddst[n];
 		si = w->dsrc[n];
 		memset(&w->vals[di], 0, sizeof w->vals[di]);
@@ -832,7 +833,8 @@ parse_rec(struct crm_writer *w, const struct crm_rec *r,
 	derive(w, r);
 	if (w->owner != NULL && (rc = owner(w, r, at0, isnew)) != CRM_EX_OK)
 		return rc;
-	if (k->check != NULL && (rc = k->check(k, w->vals, at0)) != CRM_EX_OK)
+	if (k->def->check != NULL && (rc = k->def->check(k, w->vals, at0)) !=
+	    CRM_EX_OK)
 		return rc;
 	for (i = 0; i < r->nattr; i++) {
 		if (r->aval[i] == NULL)
@@ -1145,7 +1147,7 @@ alike_all(struct crm_writer *w, const char *file)
 	char who[128];
 	int rc;
 
-	if (w->kind->derive == NULL || w->nadded == 0)
+	if (w->kind->def->derive == NULL || w->nadded == 0)
 		return CRM_EX_OK;
 	if ((rc = crm_prepare(w->st, sql, &s)) != CRM_EX_OK)
 		return rc;
@@ -1388,7 +1390,7 @@ first_dup(struct crm_writer *w, const struct crm_field **which,
 		snprintf(sql, sizeof sql, "SELECT id, prev FROM (SELECT id, "
 		    "lag(id) OVER (PARTITION BY %s ORDER BY id) AS prev FROM "
 		    "%s WHERE %s IS NOT NULL) WHERE prev IS NOT NULL ORDER BY "
-		    "id LIMIT 1", f->column, k->table, f->column);
+		    "id LIMIT 1", f->column, k->def->table, f->column);
 		if (crm_prepare(w->st, sql, &s) != CRM_EX_OK)
 			return 0;
 		if (sqlite3_step(s) == SQLITE_ROW) {
@@ -1412,7 +1414,7 @@ first_dup(struct crm_writer *w, const struct crm_field **which,
 			crm_sql_add(&q, ", ifnull(%s, '')", w->kkey[i]->column);
 		crm_sql_add(&q, " ORDER BY id) AS prev FROM %s WHERE %s IS NOT "
 		    "NULL) WHERE prev IS NOT NULL ORDER BY id LIMIT 1",
-		    k->table, w->kkey[0]->column);
+		    k->def->table, w->kkey[0]->column);
 		if (crm_sql_prepare(w->st, &q, &s) == CRM_EX_OK &&
 		    sqlite3_step(s) == SQLITE_ROW) {
 			id = sqlite3_column_int64(s, 0);
@@ -1443,13 +1445,13 @@ same_all(struct crm_writer *w, long (*lineof)(void *, int64_t), void *arg,
 	if (w->same == NULL || w->nadded == 0)
 		return CRM_EX_OK;
 	crm_sql_add(&q, "SELECT n.id, (SELECT min(o.id) FROM %s AS o WHERE "
-	    "o.id < ?1", k->table);
+	    "o.id < ?1", k->def->table);
 	for (i = 1; i < k->nfields; i++)
 		if (settable(&k->fields[i]))
 			crm_sql_add(&q, " AND o.%s IS n.%s",
 			    k->fields[i].column, k->fields[i].column);
 	crm_sql_add(&q, ") AS o FROM %s AS n WHERE n.id >= ?1 AND n.%s IS "
-	    "NULL AND o IS NOT NULL ORDER BY n.id", k->table,
+	    "NULL AND o IS NOT NULL ORDER BY n.id", k->def->table,
 	    w->kkey[0]->column);
 	rc = crm_prepare(w->st, q.buf, &s);
 	crm_sql_free(&q);
@@ -1686,7 +1688,7 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 
 	if (crm_kind_owner(k) != NULL) {
 		snprintf(sql, sizeof sql, "SELECT customer FROM %s WHERE id = "
-		    "?", k->table);
+		    "?", k->def->table);
 		if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 			return rc;
 		sqlite3_bind_int64(s, 1, id);
@@ -1698,7 +1700,8 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 		if (rc != CRM_EX_OK)
 			return rc;
 	}
-	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", k->table);
+	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?",
+	    k->def->table);
 	if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
@@ -1706,10 +1709,10 @@ crm_rec_delete(struct crm_store *st, const struct crm_kind *k, int64_t id)
 	sqlite3_finalize(s);
 	s = NULL;
 	/* What is left of the customer's records must keep the rule. */
-	if (rc == CRM_EX_OK && k->guard != NULL && customer != 0) {
+	if (rc == CRM_EX_OK && k->def->guard != NULL && customer != 0) {
 		struct crm_loc at = { NULL, 0, NULL };
 
-		if ((rc = crm_prepare(st, k->guard, &s)) != CRM_EX_OK)
+		if ((rc = crm_prepare(st, k->def->guard, &s)) != CRM_EX_OK)
 			return rc;
 		rc = guard_check(st, s, customer, &at);
 		sqlite3_finalize(s);

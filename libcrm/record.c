@@ -126,7 +126,7 @@ records(struct crm_store *st, const struct crm_kind *k, const char *col,
 		goto out;
 	crm_sql_add(&q, "SELECT ");
 	crm_cols_select(&q, k, &cols, 1);
-	crm_sql_add(&q, " FROM %s WHERE c.%s = ", k->from, col);
+	crm_sql_add(&q, " FROM %s WHERE c.%s = ", k->def->from, col);
 	crm_sql_int(&q, id);
 	crm_sql_add(&q, " ORDER BY c.id");
 	if ((rc = crm_sql_prepare(st, &q, &s)) != CRM_EX_OK)
@@ -194,4 +194,154 @@ crm_tiers_json(struct crm_store *st, int64_t customer, FILE *fp)
 	putc(']', fp);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+}
+
+int
+crm_money_stored(struct crm_store *st, int *yes)
+{
+	const struct crm_kind *k;
+	sqlite3_stmt *s = NULL;
+	char sql[256];
+	int i, n, rc;
+
+	*yes = 0;
+	for (n = 0; (k = crm_kind_nth(n)) != NULL && !*yes; n++)
+		for (i = 0; i < k->nfields && !*yes; i++) {
+			if (k->fields[i].type != CRM_T_MONEY ||
+			    k->fields[i].column == NULL)
+				continue;
+			snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s "
+			    "IS NOT NULL LIMIT 1", k->def->table,
+			    k->fields[i].column);
+			if ((rc = crm_prepare(st, sql, &s)) != CRM_EX_OK)
+				return rc;
+			*yes = sqlite3_step(s) == SQLITE_ROW;
+			sqlite3_finalize(s);
+		}
+	return CRM_EX_OK;
+}
+
+/* A customer's history, one event at a time (crm_timeline_open). */
+struct crm_timeline {
+	struct crm_store	*st;
+	sqlite3_stmt		*s;	/* ts, kind's name, id, kind's number */
+	sqlite3_stmt		**rec;	/* each kind's stored fields of ?99 */
+	int			 nk;
+	int			 decimals;
+	char			*says;
+	size_t			 len;
+};
+
+/*
+ * The stored fields of kind k, in its order, of record ?99: each with a
+ * column and customer_ref (which names the customer), none derived, as
+ * struct crm_kind_def's says reads them.
+ */
+static int
+stored(struct crm_store *st, const struct crm_kind *k, sqlite3_stmt **s)
+{
+	struct crm_sql q = { 0 };
+	const struct crm_field *f;
+	int i, n = 0, rc;
+
+	crm_sql_add(&q, "SELECT ");
+	for (i = 0; i < k->nfields; i++) {
+		f = &k->fields[i];
+		if ((f->flags & CRM_F_DERIVED) || (f->column == NULL &&
+		    !(f->flags & CRM_F_REFKEY)))
+			continue;
+		crm_sql_add(&q, "%s", n++ ? ", " : "");
+		crm_field_sql(&q, k, f->name, &f);
+	}
+	crm_sql_from(&q, k);
+	crm_sql_add(&q, " WHERE c.id = ?99");
+	rc = crm_sql_prepare(st, &q, s);
+	crm_sql_free(&q);
+	return rc;
+}
+
+int
+crm_timeline_open(struct crm_timeline **out, struct crm_store *st,
+    int64_t customer)
+{
+	const struct crm_cli *cli = crm_store_cli(st);
+	struct crm_timeline *t;
+	struct crm_sql q = { 0 };
+	const struct crm_kind *k;
+	int rc, ev = 0;
+
+	if ((*out = t = calloc(1, sizeof *t)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	t->st = st;
+	t->decimals = crm_store_decimals(st);
+	crm_sql_add(&q, "SELECT * FROM (");
+	for (t->nk = 0; (k = crm_kind_nth(t->nk)) != NULL; t->nk++)
+		if (k->def->when != NULL)
+			crm_sql_add(&q, "%sSELECT %s AS ts, '%s', id, %d FROM "
+			    "%s WHERE customer = ?1", ev++ ? " UNION ALL " :
+			    "", k->def->when, k->name, t->nk, k->def->table);
+	/* Up to the end of the --asof day (?2): nothing after counts. */
+	crm_sql_add(&q, ") WHERE ?2 IS NULL OR ts <= ?2 ORDER BY 1 DESC, 2, "
+	    "3 DESC");
+	if ((t->rec = calloc(t->nk, sizeof *t->rec)) == NULL)
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	else if ((rc = crm_sql_prepare(st, &q, &t->s)) == CRM_EX_OK) {
+		sqlite3_bind_int64(t->s, 1, customer);
+		if (cli->asofset)
+			sqlite3_bind_int64(t->s, 2, cli->now);
+	}
+	crm_sql_free(&q);
+	return rc;
+}
+
+int
+crm_timeline_next(struct crm_timeline *t, struct crm_event *ev)
+{
+	sqlite3_stmt *r;
+	FILE *mem;
+	int n, rc;
+
+	do {
+		if ((rc = sqlite3_step(t->s)) != SQLITE_ROW)
+			return rc == SQLITE_DONE ? CRM_EX_NONE :
+			    crm_sqlerr(t->st, rc);
+		n = sqlite3_column_int(t->s, 3);
+		ev->kind = crm_kind_nth(n);
+		if (t->rec[n] == NULL && (rc = stored(t->st, ev->kind,
+		    &t->rec[n])) != CRM_EX_OK)
+			return rc;
+		r = t->rec[n];
+		sqlite3_reset(r);
+		sqlite3_bind_int64(r, 99, sqlite3_column_int64(t->s, 2));
+		if ((rc = sqlite3_step(r)) != SQLITE_ROW && rc != SQLITE_DONE)
+			return crm_sqlerr(t->st, rc);
+	} while (rc != SQLITE_ROW);
+	ev->ts = sqlite3_column_int64(t->s, 0);
+	ev->id = sqlite3_column_int64(t->s, 2);
+	free(t->says);
+	t->says = NULL;
+	if ((mem = open_memstream(&t->says, &t->len)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	ev->kind->def->says(mem, r, t->decimals);
+	rc = fclose(mem);
+	sqlite3_reset(r);
+	if (rc != 0)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	ev->says = t->says;
+	return CRM_EX_OK;
+}
+
+void
+crm_timeline_close(struct crm_timeline *t)
+{
+	int n;
+
+	if (t == NULL)
+		return;
+	for (n = 0; t->rec != NULL && n < t->nk; n++)
+		sqlite3_finalize(t->rec[n]);
+	free(t->rec);
+	sqlite3_finalize(t->s);
+	free(t->says);
+	free(t);
 }

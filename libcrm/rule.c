@@ -18,7 +18,7 @@ selector(struct crm_store *st, const char *expr, int hist, struct crm_sql *q)
 	const struct crm_kind *k = crm_kind_customer();
 
 	q->hist = hist;
-	crm_sql_add(q, "SELECT c.id FROM %s WHERE ", k->from);
+	crm_sql_add(q, "SELECT c.id FROM %s WHERE ", k->def->from);
 	return crm_filter_compile(q, k, expr, crm_store_decimals(st),
 	    crm_store_cli(st)->now);
 }

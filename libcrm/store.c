@@ -1018,7 +1018,7 @@ pin(struct crm_cli *cli, const char *day)
 	const char *why;
 	int64_t t;
 
-	if (cli->asofset || strchr(cli->common, 'A') == NULL || *day == '\0')
+	if (cli->asofset || !crm_cli_takes(cli, 'A') || *day == '\0')
 		return 0;
 	if (crm_date_parse(day, cli->now, &t, &why) != 0)
 		return -1;
@@ -1040,7 +1040,7 @@ today(struct crm_store *st, struct crm_cli *cli)
 	int rc, on;
 
 	/* Only for a command that takes --asof: no query for the others. */
-	if (strchr(cli->common, 'A') == NULL)
+	if (!crm_cli_takes(cli, 'A'))
 		return CRM_EX_OK;
 	if ((rc = crm_config_get(st, "today", &day)) != CRM_EX_OK ||
 	    day == NULL)

@@ -28,7 +28,7 @@ service(struct crm_store *st, struct crm_sql *q, int64_t since)
 	crm_sql_add(q, " + ");
 	crm_metric_sql(q, "satisfaction", "c.id");
 	crm_sql_add(q, " AS v FROM %s) WHERE v IS NOT NULL ORDER BY 1",
-	    k->from);
+	    k->def->from);
 	return CRM_EX_OK;
 }
 

@@ -2,8 +2,10 @@
 """headers.py TOP: crm.h holds what commands use, crm-int.h the rest.
 
 Prints, one per line, each function crm.h declares that no cmd/*.c
-names, each crm-int.h declares that one does, and each command that
-includes crm-int.h; nothing when the split is right.
+names, each crm-int.h declares that one does, each struct crm-int.h
+defines that one names (libcrm's own: a kind's SQL, the parse under
+way), and each command that includes crm-int.h; nothing when the split
+is right.
 """
 import glob
 import os
@@ -41,6 +43,12 @@ for n in sorted(pub):
 for n in sorted(priv):
     if uses(n):
         print("crm-int.h: %s: a command uses it" % n)
+text = re.sub(r"/\*.*?\*/", "",
+              open(os.path.join(top, "libcrm/crm-int.h")).read(), flags=re.S)
+for n in sorted(set(re.findall(r"^struct (crm_[a-z0-9_]+) \{", text,
+                               flags=re.M))):
+    if re.search(r"\bstruct %s\b" % n, used):
+        print("crm-int.h: struct %s: a command names it" % n)
 for p, text in sorted(cmds.items()):
     if '#include "crm-int.h"' in text:
         print("%s: includes crm-int.h" % os.path.relpath(p, top))

@@ -3,7 +3,7 @@
 # build says which object defines and which uses each symbol
 # (tests/modules.py); a cycle would make two concerns one.
 . "${0%/*}/lib.sh"
-plan 8
+plan 9
 
 OBJ=$CRM_BUILD/obj
 M="python3 $TESTS/modules.py"
@@ -32,6 +32,11 @@ printf '#include "crm-int.h"\nint main(void) { return 0; }\n' \
 	>"$TMP/tree/cmd/crm-x.c"
 check_out 'headers.py names a command that includes crm-int.h' \
 	'cmd/crm-x.c: includes crm-int.h' "python3 '$TESTS/headers.py' '$TMP/tree'"
+# ... and one that names a struct of libcrm's own (crm-int.h's).
+printf 'struct crm_kind_def *x;\n' >"$TMP/tree/cmd/crm-x.c"
+check_out 'headers.py names a command that names a private struct' \
+	'crm-int.h: struct crm_kind_def: a command names it' \
+	"python3 '$TESTS/headers.py' '$TMP/tree'"
 
 # The checker itself finds a cycle: a.o and b.o calling each other.
 mkdir "$TMP/objs"

@@ -38,8 +38,9 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (crm_store_open(&st, &cli, CRM_READ) != CRM_EX_OK)
 		goto out;
 	q.hist = 0;
-	crm_sql_add(&q, "SELECT c.id, c.name, c.email FROM %s WHERE ",
-	    k->from);
+	crm_sql_add(&q, "SELECT c.id, c.name, c.email");
+	crm_sql_from(&q, k);
+	crm_sql_add(&q, " WHERE ");
 	if (crm_filter_compile(&q, k, "recency < 400d or tag.vip or "
 	    "monetary >= 1", crm_store_decimals(st), cli.now) == CRM_EX_OK &&
 	    crm_sql_prepare(st, &q, &s) == CRM_EX_OK)
