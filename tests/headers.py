@@ -4,7 +4,8 @@
 Prints, one per line, each function crm.h declares that no cmd/*.c
 names, each crm-int.h declares that one does, each struct crm-int.h
 defines that one names (libcrm's own: a kind's SQL, the parse under
-way), and each command that includes crm-int.h; nothing when the split
+way) unless it is a handle: opaque in crm.h, which passes it to
+or from a function (struct crm_page), and each command that includes crm-int.h; nothing when the split
 is right.
 """
 import glob
@@ -45,8 +46,15 @@ for n in sorted(priv):
         print("crm-int.h: %s: a command uses it" % n)
 text = re.sub(r"/\*.*?\*/", "",
               open(os.path.join(top, "libcrm/crm-int.h")).read(), flags=re.S)
+pubtext = re.sub(r"/\*.*?\*/", "",
+                 open(os.path.join(top, "libcrm/crm.h")).read(), flags=re.S)
+protos = [d for d in pubtext.split(";")
+          if re.search(r"\bcrm_[a-z0-9_]+\s*\(", d)]
+opaque = set(n for n in re.findall(r"^struct (crm_[a-z0-9_]+);", pubtext,
+                                   flags=re.M)
+             if any(re.search(r"\bstruct %s\b" % n, d) for d in protos))
 for n in sorted(set(re.findall(r"^struct (crm_[a-z0-9_]+) \{", text,
-                               flags=re.M))):
+                               flags=re.M)) - opaque):
     if re.search(r"\bstruct %s\b" % n, used):
         print("crm-int.h: struct %s: a command names it" % n)
 for p, text in sorted(cmds.items()):
