@@ -21,7 +21,7 @@ static const char usage[] = "[-d path] [--asof date] command [argument ...] "
 static const struct {
 	const char	*name;
 	const char	*does;
-	int		 schemes;	/* crm lists the tier schemes after it */
+	int		 schemes;	/* crm lists the schemes after it */
 } cmds[] = {
 	{ "init", "create, upgrade or check the crm store", 0 },
 	{ "config", "read and set store settings", 0 },
