@@ -102,11 +102,12 @@ static const struct stat stats[] = {
 	{ "revenue", PURCHASE, 1, "sum(amount)", "0", "revenue + n.amount" },
 	/*
 	 * The first purchase day's revenue (the day as days counts it):
-	 * Gamma-Gamma's m_x is the revenue after it.  Kept, not a metric.
-	 * min(r.ts), of the rows summed over, is that aggregate's: the
-	 * subquery runs once a customer, finding the first day's purchases
-	 * by the index (a day is at most two days of seconds wide, as in
-	 * days), not once a purchase.
+	 * Gamma-Gamma's m_x is the revenue after it.  Kept, not a metric,
+	 * so read only over all of a customer's rows up to ?1 (the refresh
+	 * of stats).  min(r.ts) is the outer query's aggregate, so the
+	 * subquery runs once a customer, not once a purchase, and finds
+	 * the first day's purchases by the index (a day is at most two
+	 * days of seconds wide, as in days).
 	 */
 	{ "first_day_revenue", PURCHASE, 1,
 	    "(SELECT sum(f.amount) FROM purchase AS f WHERE f.customer = "
