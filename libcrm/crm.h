@@ -405,7 +405,7 @@ struct crm_setting {
 	const char	*key;
 	const char	*def;	/* NULL: no default */
 	const char	*help;
-	int		 check;
+	int		 check;	/* what it accepts (crm-int.h) */
 };
 
 /*
