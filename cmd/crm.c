@@ -10,32 +10,49 @@
 #include "crm.h"
 
 static const char usage[] = "[-d path] [--asof date] command [argument ...] "
-    "| help command";
+    "| help command | --commands";
 
-/* does: a printf format, given the list of tier schemes (tier.c). */
+/*
+ * The commands, in the order crm lists them.  What each does is said
+ * here once: crm lists it, --commands prints it for zsh's completion
+ * (scripts/gen-completion), and it is the NAME line of the command's
+ * page and its line in crm(1) (tests/tables.t compares them).
+ */
 static const struct {
 	const char	*name;
 	const char	*does;
+	int		 schemes;	/* crm lists the schemes after it */
 } cmds[] = {
-	{ "init", "create or upgrade the store, print its path" },
-	{ "config", "read and set store settings" },
-	{ "add", "add records from field=value, or CSV, TSV, vCard" },
-	{ "ls", "list records, filtered, with chosen fields" },
-	{ "show", "one customer: profile, statistics, timeline" },
-	{ "set", "change fields of records" },
-	{ "rm", "delete records; --forget erases personal data" },
-	{ "tag", "add, remove and list tags" },
-	{ "dedupe", "find likely duplicate customers; merge them" },
-	{ "tier", "assign tiers: %s" },
-	{ "churn", "churn warnings; BG/NBD, Pareto/NBD fits" },
-	{ "clv", "expected purchases, spend and lifetime value" },
-	{ "backup", "online backup of the store, verified; restore" },
-	{ "export", "everything about one customer, as JSON" },
-	{ "points", "loyalty points: earn, expire, balances" },
-	{ "basket", "products bought together; what to offer whom" },
-	{ "due", "follow-ups due today: calls, visits, offers, complaints" },
-	{ "report", "summary, segments, tiers, cohorts, SLA, forecast; HTML" },
+	{ "init", "create, upgrade or check the crm store", 0 },
+	{ "config", "read and set store settings", 0 },
+	{ "add", "add records from arguments or in bulk from CSV, TSV, vCard "
+	    "or JSON", 0 },
+	{ "ls", "list records, filtered, with chosen fields", 0 },
+	{ "show", "show a customer's profile, statistics and timeline", 0 },
+	{ "set", "change fields of records", 0 },
+	{ "rm", "delete records or erase a customer's personal data", 0 },
+	{ "tag", "add, remove and list tags on customers; rule tags", 0 },
+	{ "dedupe", "find likely duplicate customers and merge them", 0 },
+	{ "tier", "assign customers to tiers by a scheme", 1 },
+	{ "churn", "churn early warning by a heuristic or a customer-base "
+	    "model", 0 },
+	{ "clv", "expected purchases, spend and lifetime value per customer",
+	    0 },
+	{ "backup", "back up the store online, or restore a backup", 0 },
+	{ "export", "everything held about one customer, as one JSON document",
+	    0 },
+	{ "points", "loyalty points: earn them from purchases, expire them, "
+	    "list balances", 0 },
+	{ "basket", "association rules between products, and what to offer "
+	    "whom", 0 },
+	{ "due", "follow-ups due today: calls, visits, offers, complaints, "
+	    "birthdays", 0 },
+	{ "report", "reports: summary, segments, tiers, cohorts, service, "
+	    "churn, forecast", 0 },
 };
+
+/* What crm help does, for --commands. */
+static const char helpdoes[] = "show the manual of a command";
 
 static void
 list(FILE *fp)
@@ -45,17 +62,17 @@ list(FILE *fp)
 
 	crm_scheme_list(schemes, sizeof schemes);
 	fprintf(fp, "usage: crm %s\ncommands:\n", usage);
-	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-		fprintf(fp, "  %-8s ", cmds[i].name);
-		fprintf(fp, cmds[i].does, schemes);
-		fputc('\n', fp);
-	}
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		fprintf(fp, "  %-8s %s%s%s\n", cmds[i].name, cmds[i].does,
+		    cmds[i].schemes ? ": " : "", cmds[i].schemes ? schemes :
+		    "");
 	fprintf(fp, "options (as --options lists them):\n"
 	    "  -d PATH       the store, for the command\n"
 	    "      --asof DATE the day, for the command\n"
 	    "  -h, --help    the commands\n"
 	    "      --version the version\n"
-	    "      --options the options, one per line, for scripts\n");
+	    "      --options the options, one per line, for scripts\n"
+	    "      --commands the commands and what each does, one per line\n");
 	fprintf(fp, "crm help COMMAND shows its manual; see crm(1), crm(7)\n");
 }
 
@@ -173,6 +190,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "options", no_argument, NULL, 'O' },
+		{ "commands", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct crm_cli cli;
@@ -211,12 +229,21 @@ main(int argc, char *argv[])
 			    "command\n"
 			    "option\t-\t--version\t-\t-\tthe version\n"
 			    "option\t-\t--options\t-\t-\tthe options, one "
-			    "per line, for scripts\noperand\t-\tcommand\tenum\t"
-			    "help");
+			    "per line, for scripts\n"
+			    "option\t-\t--commands\t-\t-\tthe commands and "
+			    "what each does, one per line\n"
+			    "operand\t-\tcommand\tenum\thelp");
 			for (size_t i = 0; i < sizeof cmds / sizeof cmds[0];
 			    i++)
 				printf(",%s", cmds[i].name);
 			printf("\tthe command, or help and a command\n");
+			return crm_cli_end(&cli, CRM_EX_OK);
+		case 'C':
+			/* Name, tab, what it does: for zsh's completion. */
+			for (size_t i = 0; i < sizeof cmds / sizeof cmds[0];
+			    i++)
+				printf("%s\t%s\n", cmds[i].name, cmds[i].does);
+			printf("help\t%s\n", helpdoes);
 			return crm_cli_end(&cli, CRM_EX_OK);
 		case ':':
 			return crm_usage_err(&cli, "option %s needs an "

@@ -204,11 +204,14 @@ int	crm_name_key(const char *, char *, size_t);
 /* The number of a scheme (its row in the table), -1 if unknown. */
 int	crm_tier_scheme(const char *);
 
-/* tier.c, for the schemes' files: three labels, n numbers of a setting. */
-int	crm_tier_labels(struct crm_store *, const char *key, char lab[3][32]);
-
-int	crm_tier_numbers(struct crm_store *, const char *key, double *,
-	    int n);
+/*
+ * tier.c, for the schemes' files: three labels, n numbers of a setting,
+ * one of the scheme's own rows.
+ */
+int	crm_tier_labels(struct crm_store *, const struct crm_setting *,
+	    char lab[3][32]);
+int	crm_tier_numbers(struct crm_store *, const struct crm_setting *,
+	    double *, int n);
 
 /*
  * Each buyer's id, r (days since the last purchase), f (purchase days)
@@ -458,5 +461,33 @@ int	crm_fit_file(const char *path, struct crm_fit **fits, size_t *n,
 	    size_t *cap);
 /* The purchase models' names into buf (model.c): "bgnbd, pnbd or mbgnbd". */
 void	crm_model_list(char *buf, size_t n);
+
+/* ---- settings.c: a setting's row (schemes, H4) ------------------------ */
+/* What a setting accepts: struct crm_setting's check. */
+enum crm_setting_check {
+	CRM_SET_CURRENCY,	/* ISO 4217: three capitals */
+	CRM_SET_DECIMALS,	/* 0 to 4 */
+	CRM_SET_FRACTIONS,	/* two ascending fractions in [0, 1] */
+	CRM_SET_WEIGHTS,	/* three fractions in [0, 1], in any order */
+	CRM_SET_LABELS,		/* three comma-separated words */
+	CRM_SET_NUMBER,		/* a positive number */
+	CRM_SET_INTS,		/* two ascending whole numbers */
+	CRM_SET_RATE,		/* points/units, both whole and positive */
+	CRM_SET_BONUS,		/* product:points, comma-separated */
+	CRM_SET_CADENCE,	/* what:days, comma-separated (offer, ...) */
+	CRM_SET_DURATION,	/* 30d, 12w, 24m, 1y */
+	CRM_SET_DAY,		/* YYYY-MM-DD, or "" for none */
+	CRM_SET_SCHEMES,	/* no setting: where the schemes' go */
+};
+
+/*
+ * Row n of settings.c's own table, NULL past the last; the row without a
+ * key stands for every scheme's settings (settings-all.c puts them there).
+ */
+const struct crm_setting *crm_setting_row(int n);
+
+/* The stored value of the setting, else its default ("" when neither). */
+int	crm_setting_read(struct crm_store *, const struct crm_setting *,
+	    char *, size_t);
 
 #endif /* CRM_INT_H */

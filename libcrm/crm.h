@@ -396,15 +396,19 @@ int	crm_stats_rebuild(struct crm_store *);
 /* *hist = 1 when --asof is before the newest history: metrics from it. */
 int	crm_stats_historic(struct crm_store *, int *hist);
 
-/* ---- settings.c: the settings crm knows -------------------------------- */
+/* ---- settings.c, settings-all.c: the settings crm knows ---------------- */
 
 struct crm_setting {
 	const char	*key;
 	const char	*def;	/* NULL: no default */
 	const char	*help;
-	int		 check;
+	int		 check;	/* what it accepts (crm-int.h) */
 };
 
+/*
+ * Every setting crm knows: settings.c's, each scheme's among them (from
+ * its file), as crm-config lists them; NULL past the last, or no such key.
+ */
 const struct crm_setting *crm_setting_find(const char *key);
 const struct crm_setting *crm_setting_nth(int);
 /* 1 when v is a value the setting accepts. */
@@ -600,7 +604,8 @@ struct crm_sql;
  * A tier scheme: its file in libcrm (tier-NAME.c) defines it, and one row
  * of scheme.c's table makes it known to crm-tier, crm-report, crm-due, the
  * filter's tier.NAME and the lists in help and errors.  Its settings
- * (tier.NAME.*, cadence.NAME.*) are rows of settings.c's table.
+ * (tier.NAME.*, cadence.NAME.*) are rows in its file, which crm-config
+ * lists and checks with the others (crm_setting_nth).
  */
 struct crm_scheme {
 	const char		*name;
@@ -620,6 +625,8 @@ struct crm_scheme {
 	 * labels tier.NAME.labels holds lowest first; NULL when none.
 	 */
 	const char		*cadence;
+	/* Its settings, ended by a row without a key; NULL: none. */
+	const struct crm_setting *settings;
 };
 
 /* scheme.c: the n-th scheme of the table, NULL past the last. */

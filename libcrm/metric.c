@@ -102,12 +102,17 @@ static const struct stat stats[] = {
 	{ "revenue", PURCHASE, 1, "sum(amount)", "0", "revenue + n.amount" },
 	/*
 	 * The first purchase day's revenue (the day as days counts it):
-	 * Gamma-Gamma's m_x is the revenue after it.  Kept, not a metric.
+	 * Gamma-Gamma's m_x is the revenue after it.  Kept, not a metric,
+	 * so read only over all of a customer's rows up to ?1 (the refresh
+	 * of stats).  min(r.ts) is the outer query's aggregate, so the
+	 * subquery runs once a customer, not once a purchase, and finds
+	 * the first day's purchases by the index (a day is at most two
+	 * days of seconds wide, as in days).
 	 */
 	{ "first_day_revenue", PURCHASE, 1,
-	    "sum(amount) FILTER (WHERE ts / 86400 = (SELECT min(f.ts) FROM "
-	    "purchase AS f WHERE f.customer = r.customer AND f.ts <= ?1) / "
-	    "86400)", NULL,
+	    "(SELECT sum(f.amount) FROM purchase AS f WHERE f.customer = "
+	    "r.customer AND f.ts >= min(r.ts) AND f.ts < min(r.ts) + 172800 "
+	    "AND f.ts / 86400 = min(r.ts) / 86400 AND f.ts <= ?1)", NULL,
 	    "CASE WHEN first_purchase IS NULL OR n.ts / 86400 < first_purchase "
 	    "/ 86400 THEN n.amount WHEN n.ts / 86400 = first_purchase / 86400 "
 	    "THEN first_day_revenue + n.amount ELSE first_day_revenue END" },

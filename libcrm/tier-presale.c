@@ -8,6 +8,30 @@
 
 #include "crm-int.h"
 
+/*
+ * Its settings (crm-config), the maturity's read below by their rows;
+ * the follow-ups of each grade, highest first, by crm-due.
+ */
+enum { WEIGHTS, CUTS, CLOSE, LABELS };
+static const struct crm_setting settings[] = {
+	[WEIGHTS] = { "tier.presale.weights", "0.4,0.4,0.2", "weights of "
+	    "intent, progress and closeness in the maturity",
+	    CRM_SET_WEIGHTS },
+	[CUTS] = { "tier.presale.cuts", "0.4,0.7", "maturity from which a "
+	    "lead is B, then A", CRM_SET_FRACTIONS },
+	[CLOSE] = { "tier.presale.close", "30,90", "days to expected close "
+	    "for closeness 1, then 0.5", CRM_SET_INTS },
+	[LABELS] = { "tier.presale.labels", "C,B,A", "names of the presale "
+	    "grades, lowest first", CRM_SET_LABELS },
+	{ "cadence.presale.A", "offer:7", "follow-ups of the highest presale "
+	    "grade, like offer:7", CRM_SET_CADENCE },
+	{ "cadence.presale.B", "online:7,visit:14", "follow-ups of the middle "
+	    "presale grade", CRM_SET_CADENCE },
+	{ "cadence.presale.C", "online:18,visit:30", "follow-ups of the lowest "
+	    "presale grade", CRM_SET_CADENCE },
+	{ 0 },
+};
+
 static int
 presale(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
@@ -16,12 +40,11 @@ presale(struct crm_store *st, struct crm_sql *q, int64_t since)
 	int rc;
 
 	(void)since;
-	if ((rc = crm_tier_numbers(st, "tier.presale.weights", w, 3)) !=
-	    CRM_EX_OK || (rc = crm_tier_numbers(st, "tier.presale.cuts", cut,
-	    2)) != CRM_EX_OK || (rc = crm_tier_numbers(st,
-	    "tier.presale.close", close, 2)) != CRM_EX_OK ||
-	    (rc = crm_tier_labels(st, "tier.presale.labels", lab)) !=
-	    CRM_EX_OK)
+	if ((rc = crm_tier_numbers(st, &settings[WEIGHTS], w, 3)) !=
+	    CRM_EX_OK || (rc = crm_tier_numbers(st, &settings[CUTS], cut,
+	    2)) != CRM_EX_OK || (rc = crm_tier_numbers(st, &settings[CLOSE],
+	    close, 2)) != CRM_EX_OK || (rc = crm_tier_labels(st,
+	    &settings[LABELS], lab)) != CRM_EX_OK)
 		return rc;
 	/*
 	 * Maturity = w1 intent/5 + w2 progress/4 + w3 closeness; closeness
@@ -45,5 +68,5 @@ presale(struct crm_store *st, struct crm_sql *q, int64_t since)
 
 const struct crm_scheme crm_scheme_presale = {
 	"presale", "A, B, C for leads and prospects by maturity", presale, 0,
-	's', "ABC",
+	's', "ABC", settings,
 };

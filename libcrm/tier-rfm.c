@@ -43,5 +43,5 @@ rfm(struct crm_store *st, struct crm_sql *q, int64_t since)
 
 const struct crm_scheme crm_scheme_rfm = {
 	"rfm", "R, F, M scores and the segment of the R x F grid", rfm,
-	1, 's', NULL,
+	1, 's', NULL, NULL,
 };

@@ -8,6 +8,16 @@
 
 #include "crm-int.h"
 
+/* Its settings (crm-config), read below by their rows. */
+enum { CUTS, LABELS };
+static const struct crm_setting settings[] = {
+	[CUTS] = { "tier.value.cuts", "0.8,0.95", "cumulative revenue shares "
+	    "that end tiers A and B", CRM_SET_FRACTIONS },
+	[LABELS] = { "tier.value.labels", "A,B,C", "names of the three value "
+	    "tiers", CRM_SET_LABELS },
+	{ 0 },
+};
+
 static int
 value(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
@@ -15,9 +25,9 @@ value(struct crm_store *st, struct crm_sql *q, int64_t since)
 	double cut[2];
 	int rc;
 
-	if ((rc = crm_tier_numbers(st, "tier.value.cuts", cut, 2)) !=
-	    CRM_EX_OK || (rc = crm_tier_labels(st, "tier.value.labels",
-	    lab)) != CRM_EX_OK)
+	if ((rc = crm_tier_numbers(st, &settings[CUTS], cut, 2)) !=
+	    CRM_EX_OK || (rc = crm_tier_labels(st, &settings[LABELS], lab)) !=
+	    CRM_EX_OK)
 		return rc;
 	/* By revenue, descending, ties by id: the share before decides. */
 	crm_sql_add(q, "SELECT id, ");
@@ -35,5 +45,5 @@ value(struct crm_store *st, struct crm_sql *q, int64_t since)
 
 const struct crm_scheme crm_scheme_value = {
 	"value", "A, B, C by the cumulative share of revenue", value, 1, 's',
-	NULL,
+	NULL, settings,
 };

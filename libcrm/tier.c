@@ -11,34 +11,40 @@
 
 #include "crm-int.h"
 
-/* Three labels from a setting like "A,B,C". */
+/*
+ * Three labels from a setting like "A,B,C": a row of the scheme's own
+ * (read by the row, not by its key, which only settings-all.c, above the
+ * schemes, looks up).
+ */
 int
-crm_tier_labels(struct crm_store *st, const char *key, char lab[3][32])
+crm_tier_labels(struct crm_store *st, const struct crm_setting *set,
+    char lab[3][32])
 {
 	char buf[128], *p, *tok;
 	int i = 0, rc;
 
-	if ((rc = crm_setting_get(st, key, buf, sizeof buf)) != CRM_EX_OK)
+	if ((rc = crm_setting_read(st, set, buf, sizeof buf)) != CRM_EX_OK)
 		return rc;
 	for (p = buf; (tok = strsep(&p, ",")) != NULL && i < 3; i++)
 		snprintf(lab[i], sizeof lab[i], "%s", tok);
 	if (i != 3)
 		return crm_err(CRM_EX_DATAERR, NULL, "%s: \"%s\" is not three "
-		    "labels", key, buf);
+		    "labels", set->key, buf);
 	return CRM_EX_OK;
 }
 
 int
-crm_tier_numbers(struct crm_store *st, const char *key, double *d, int want)
+crm_tier_numbers(struct crm_store *st, const struct crm_setting *set,
+    double *d, int want)
 {
 	char buf[128];
 	int rc;
 
-	if ((rc = crm_setting_get(st, key, buf, sizeof buf)) != CRM_EX_OK)
+	if ((rc = crm_setting_read(st, set, buf, sizeof buf)) != CRM_EX_OK)
 		return rc;
 	if (crm_setting_numbers(buf, d, want) != want)
 		return crm_err(CRM_EX_DATAERR, NULL, "%s: \"%s\" is not %d "
-		    "numbers", key, buf, want);
+		    "numbers", set->key, buf, want);
 	return CRM_EX_OK;
 }
 

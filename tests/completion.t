@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 60
+plan 66
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -29,6 +29,8 @@ comp() {
 }
 # zcomp WORD...: what zsh's completion offers for the last WORD
 zcomp() { zsh -f "$TESTS/zcomplete.zsh" "$ZSHC" "$@" | paste -sd ' '; }
+# zdesc WORD...: what it offers with a description, name TAB description
+zdesc() { zsh -f "$TESTS/zcomplete.zsh" -d "$ZSHC" "$@"; }
 # names CMD: the option names CMD's parser lists (--options), sorted
 names() {
 	"$1" --options | awk -F '\t' '$1 == "option" {
@@ -107,7 +109,7 @@ check_out 'crm -d x.db ls -o <TAB>' "$formats" 'comp crm -d x.db ls -o ""'
 check_out 'crm --asof DAY tier <TAB>' "$schemes" \
 	'comp crm --asof 2020-01-01 tier ""'
 check_out 'crm -<TAB>: crm'\''s own options' \
-	'--asof --db --help --options --version -d -h' 'comp crm -'
+	'--asof --commands --db --help --options --version -d -h' 'comp crm -'
 mkdir "$TMP/d" "$TMP/d/sub"
 : >"$TMP/d/a.db"
 : >"$TMP/d/b.csv"
@@ -154,9 +156,31 @@ check_exit 'gen-completion refuses a listing not of six fields' 1 \
 	'"$ROOT/scripts/gen-completion" "$TMP/bad" crm'
 check_err 'and says where' '^gen-completion: crm --options:1: 5 fields, not 6'
 
+# A build whose crm --commands leaves out a command the Makefile builds.
+mkdir -p "$TMP/odd/bin"
+for c in $cmds; do ln -s "$CRM_BUILD/bin/$c" "$TMP/odd/bin/$c"; done
+rm "$TMP/odd/bin/crm"
+printf '#!/bin/sh\nif [ "$1" = --commands ]; then "%s" "$@" | grep -v "^ls"; else exec "%s" "$@"; fi\n' \
+	"$CRM_BUILD/bin/crm" "$CRM_BUILD/bin/crm" >"$TMP/odd/bin/crm"
+chmod +x "$TMP/odd/bin/crm"
+check_exit 'gen-completion refuses a crm --commands that is not the build'\''s' 1 \
+	'"$ROOT/scripts/gen-completion" "$TMP/odd" $cmds'
+check_err 'and says which' '^gen-completion: crm --commands lists .* the build .*\bls\b'
+
 check 'the zsh completion is zsh' 'zsh -n "$ZSHC/_crm"'
 check_out 'zsh: crm <TAB>' "$(comp crm '')" 'zcomp crm ""'
 check_out 'zsh: crm -d x.db tier <TAB>' "$schemes" 'zcomp crm -d x.db tier ""'
+# What each command does is said once, in crm.c's table: crm --commands
+# prints it (tests/tables.t: it is the man pages' NAME lines too).
+check_out 'crm --commands: every command of the Makefile, and help' \
+	"$(printf '%s\n' ${cmds//crm-/} help | grep -vx crm | sort | paste -sd ' ')" \
+	'crm --commands | cut -f1 | sort | paste -sd " "'
+check_out 'zsh: crm <TAB> offers each command with what it does, as crm --commands says' \
+	"$(crm --commands | sort)" 'zdesc crm ""'
+check_out 'zsh: crm help re<TAB>: a command, described' \
+	"$(crm --commands | grep '^re')" 'zdesc crm help re'
+check_out 'zsh: crm -d x.db s<TAB>: after crm'\''s own options too' \
+	"$(crm --commands | grep '^s' | sort)" 'zdesc crm -d x.db s'
 check_out 'zsh: crm-ls -o <TAB>' "$formats" 'zcomp crm-ls -o ""'
 check_out 'zsh: crm ls -<TAB>, as its parser lists them' "$(must names crm-ls)" \
 	'zcomp crm ls -'

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-config: settings, validated, with defaults.
 . "${0%/*}/lib.sh"
-plan 16
+plan 22
 
 check_out 'sets and reads a setting' CNY 'crm-config currency CNY && crm-config currency'
 check_out 'decimals defaults to 2' 2 'crm-config decimals'
@@ -15,6 +15,17 @@ check_err 'naming the setting meant, alone' \
 	'^crm-config: curency: no such setting \(did you mean currency\?\); try .crm-config -h.$'
 check_out 'and nothing else' 1 \
 	'crm-config curency CNY 2>"$TMP/e" || [ $? = 64 ]; wc -l <"$TMP/e"'
+# A scheme's settings are rows of its file (libcrm/tier-presale.c), listed,
+# checked and suggested with the others, its defaults those of crm-tier(1).
+check_out 'a scheme'\''s settings are listed, after decimals, with their defaults' \
+	"$(printf 'tier.presale.weights\t0.4,0.4,0.2\ncadence.presale.A\toffer:7')" \
+	'crm-config | grep -E "^(tier\.presale\.weights|cadence\.presale\.A)	"'
+check_out 'and read one by one' online:7,visit:14 'crm-config cadence.presale.B'
+check_exit 'three weights, not two' 65 'crm-config tier.presale.weights 0.5,0.5'
+check_exit 'each at most 1' 65 'crm-config tier.presale.weights 0.5,0.5,1.5'
+check_exit 'a misspelt setting of a scheme' 64 'crm-config tier.servce.cuts 1,2'
+check_err 'gets the nearest' \
+	'^crm-config: tier.servce.cuts: no such setting \(did you mean tier.service.cuts\?\); try .crm-config -h.$'
 check_out 'every change is audited' 1 'sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE kind = '"'config'"'"'
 check_exit '--unset removes it: reading a setting that is not set exits 1' 1 \
 	'crm-config --unset currency || exit 2; crm-config currency'

@@ -2,10 +2,12 @@
 # docs/ARCHITECTURE.md's recipes, followed: in a scratch copy of the tree,
 # a throwaway report (one function and one row in cmd/crm-report.c, an
 # entry in crm-report(1)) and a throwaway tier scheme (libcrm/tier-big.c,
-# a row in libcrm/scheme.c, an entry in crm-tier(1)), touching no other
-# file; the copy builds, and every command and list knows them.
+# a row in libcrm/scheme.c, an entry in crm-tier(1)) with a setting of
+# its own, declared and read in its file, touching no other file; the
+# copy builds, and every command and list knows them, crm-config the
+# setting.
 . "${0%/*}/lib.sh"
-plan 12
+plan 19
 TOP=$(cd "$TESTS/.." && pwd)
 T=$TMP/tree
 mkdir "$T" "$T/tests"
@@ -53,31 +55,57 @@ cat >"$T/libcrm/tier-big.c" <<'EOF'
 
 #include "crm-int.h"
 
+static const struct crm_setting settings[] = {
+	{ "tier.big.from", "100", "revenue from which a customer is big",
+	    CRM_SET_NUMBER },
+	{ 0 },
+};
+
 static int
 big(struct crm_store *st, struct crm_sql *q, int64_t since)
 {
-	(void)st;
-	crm_sql_add(q, "SELECT id, CASE WHEN m >= 10000 THEN 'big' ELSE "
-	    "'small' END, f FROM (");
+	double from;
+	int rc;
+
+	if ((rc = crm_tier_numbers(st, &settings[0], &from, 1)) != CRM_EX_OK)
+		return rc;
+	/* m in minor units, of a currency of 2 decimals */
+	crm_sql_add(q, "SELECT id, CASE WHEN m >= %.17g * 100 THEN 'big' "
+	    "ELSE 'small' END, f FROM (", from);
 	crm_tier_buyers(q, since);
 	crm_sql_add(q, ") ORDER BY 1");
 	return CRM_EX_OK;
 }
 
 const struct crm_scheme crm_scheme_big = {
-	"big", "big spenders: revenue from 100", big, 1, 'n', NULL,
+	"big", "big spenders: revenue from tier.big.from", big, 1, 'n', NULL,
+	settings,
 };
 EOF
 sed -i -e '/^static const struct crm_scheme \*const schemes\[\] = {$/i extern const struct crm_scheme crm_scheme_big;' \
     -e '/^	&crm_scheme_service,$/a\	&crm_scheme_big,' "$T/libcrm/scheme.c"
-awk '/^\.El$/ && !done { print ".It Cm big"; print "Revenue from 100: big, else small."; done = 1 } { print }' \
+awk '/^\.El$/ && !done { print ".It Cm big"
+	print "Revenue from"; print ".Cm tier.big.from"
+	print "(default 100): big, else small."; done = 1 } { print }' \
     "$T/man/crm-tier.1" >"$TMP/crm-tier.1" && mv "$TMP/crm-tier.1" "$T/man/crm-tier.1"
+
+# ---- no other file than those the recipes name ------------------------
+# changed: the files the copy adds or changes, from the top of the tree
+changed() {
+	for d in cmd libcrm man; do
+		diff -rq "$TOP/$d" "$T/$d" || [ $? -eq 1 ] || return 2
+	done | sed -e "s|^Files $TOP/\([^ ]*\) and .*|\1|" \
+	    -e "s|^Only in $T/\(.*\): |\1/|" | sort
+}
+check_out 'the copy differs from the tree in the recipes'\'' files alone' \
+	"$(printf '%s\n' cmd/crm-report.c libcrm/scheme.c libcrm/tier-big.c \
+	man/crm-report.1 man/crm-tier.1)" changed
 
 # ---- build only what the checks run ------------------------------------
 B=$T/build
 check 'the copy with the new report and scheme builds, with no warning' \
 	"make -s -C '$T' -j2 B=build \$(printf ' build/bin/%s' \
-	crm crm-init crm-add crm-ls crm-tier crm-report crm-churn) >'$TMP/make' 2>&1 &&
+	crm crm-init crm-add crm-ls crm-tier crm-report crm-churn crm-config) >'$TMP/make' 2>&1 &&
 	! grep -i warning '$TMP/make'"
 # The checks below must run the copy's commands, not the tree's.
 [ -x "$B/bin/crm-report" ] && [ -x "$B/bin/crm-tier" ] ||
@@ -107,6 +135,20 @@ check_out 'the filter knows tier.big once a run is stored' 'A' \
 check_out 'crm-report --scheme takes it' \
 	"$(printf 'tier\tcustomers\tshare\trevenue\trevenue_share\tnew\nbig\t1\t0.5000\t150.00\t0.7895\t1\nsmall\t1\t0.5000\t40.00\t0.2105\t1')" \
 	'crm-report --asof 2026-03-01 --scheme big tiers'
+check_out 'crm-config lists its setting, with its default' \
+	"$(printf 'tier.big.from\t100')" "crm-config | grep '^tier\.big\.'"
+check_exit 'and checks a value by its row: not a number' 65 \
+	'crm-config tier.big.from lots'
+check_err 'saying what it takes' \
+	'^crm-config: tier.big.from: "lots" is not valid \(revenue from which a customer is big\)$'
+check_exit 'a near miss of the setting is a usage error' 64 \
+	'crm-config tier.big.frm 30'
+check_err 'that names it' \
+	'tier.big.frm: no such setting \(did you mean tier.big.from\?\); try .crm-config -h.$'
+# Set to 30, b's 40 is big too; read by the scheme from its row.
+check_out 'crm-config sets it, and the scheme reads it: b, at 40, is big' \
+	"$(printf '1\tbig\t2\n2\tbig\t1')" \
+	'crm-config tier.big.from 30 && crm-tier --asof 2026-03-01 big'
 check_exit 'a near miss of it is a usage error' 64 'crm-tier bgi'
 check_err 'that names it' 'bgi: no such scheme \(did you mean big\?\); try .crm-tier -h.$'
 check 'crm lists it among the schemes of crm-tier' \

@@ -3,7 +3,7 @@
 # lists users see come from them and agree with the manual, and a
 # mistyped name gets the nearest one ("did you mean").
 . "${0%/*}/lib.sh"
-plan 23
+plan 25
 MAN=$TESTS/../man
 
 # list CMD...: the names an error lists at the end of its line, "(a, b)"
@@ -30,9 +30,23 @@ check_out 'the schemes crm-tier knows are those of crm-tier(1)' \
 	"$(manlist crm-tier.1)" 'list crm-tier zzzzzzzzzz'
 check_out 'crm-report --scheme knows the same schemes' \
 	"$(manlist crm-tier.1)" 'list crm-report --scheme zzzzzzzzzz tiers'
-check_out 'and crm lists them for crm-tier' \
-	"assign tiers: $(manlist crm-tier.1 | paste -sd, | sed 's/,/, /g')" \
-	"crm | sed -n 's/^  tier  *//p'"
+check_out 'and crm lists them for crm-tier, after what it does' \
+	"$(sed -n 's/^\.Nd //p' "$MAN/crm-tier.1"): $(manlist crm-tier.1 |
+	paste -sd, | sed 's/,/, /g')" "crm | sed -n 's/^  tier  *//p'"
+
+# What each command does is said once, in crm.c's table (crm --commands,
+# which zsh's completion shows): its page's NAME line and crm(1) agree.
+nd() { for c; do printf '%s\t%s\n' "$c" "$(sed -n 's/^\.Nd //p' "$MAN/crm-$c.1")"; done; }
+crmlist() {
+	awk '/^The commands are:/ { on = 1 } !on { next }
+	    /^\.El/ { exit } /^\.It Xr crm-/ { n = substr($3, 5); next }
+	    n != "" { print n "\t" $0; n = "" }' "$MAN/crm.1"
+}
+check_out 'each command'\''s NAME line is its line of crm --commands' \
+	"$(crm --commands | grep -v '^help	')" \
+	'nd $(crm --commands | cut -f1 | grep -vx help)'
+check_out 'and crm(1) lists the commands with the same lines' \
+	"$(crm --commands | grep -v '^help	')" crmlist
 check_out 'the kinds crm-add knows are those crm-add(1) names' \
 	"$(sed -n '/^The kinds are/,/^their fields/s/^\.Cm \([a-z]*\).*/\1/p' \
 	"$MAN/crm-add.1")" 'list crm-add zzzzzzzzzz name=x'

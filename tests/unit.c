@@ -1407,10 +1407,10 @@ statsdump(struct crm_store *st)
 	char *out = NULL;
 
 	if (crm_prepare(st, "SELECT group_concat(r, ';') FROM (SELECT "
-	    "printf('%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d', "
-	    "customer, first_purchase, last_purchase, purchases, orders, "
-	    "days, revenue, last_contact, last_online, last_visit, "
-	    "last_inbound, open_tickets, csat, nps, expectation, "
+	    "printf('%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,"
+	    "%d', customer, first_purchase, last_purchase, purchases, orders, "
+	    "days, revenue, first_day_revenue, last_contact, last_online, "
+	    "last_visit, last_inbound, open_tickets, csat, nps, expectation, "
 	    "satisfaction, points, newest) AS r FROM stats ORDER BY customer)",
 	    &s) == CRM_EX_OK && sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_text(s, 0) != NULL)
