@@ -9,8 +9,10 @@
 
 #include "crm.h"
 
-static const char usage[] = "[-d path] [--asof date] command [argument ...] "
-    "| help command | --commands";
+static const char usage[] = "usage: crm [-d path] [--asof date] command "
+    "[argument ...]\n"
+    "       crm help command\n"
+    "       crm --commands\n";
 
 /*
  * The commands, in the order crm lists them.  What each does is said
@@ -61,18 +63,19 @@ list(FILE *fp)
 	size_t i;
 
 	crm_scheme_list(schemes, sizeof schemes);
-	fprintf(fp, "usage: crm %s\ncommands:\n", usage);
+	fprintf(fp, "%scommands:\n", usage);
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		fprintf(fp, "  %-8s %s%s%s\n", cmds[i].name, cmds[i].does,
 		    cmds[i].schemes ? ": " : "", cmds[i].schemes ? schemes :
 		    "");
 	fprintf(fp, "options (as --options lists them):\n"
-	    "  -d PATH       the store, for the command\n"
-	    "      --asof DATE the day, for the command\n"
-	    "  -h, --help    the commands\n"
-	    "      --version the version\n"
-	    "      --options the options, one per line, for scripts\n"
-	    "      --commands the commands and what each does, one per line\n");
+	    "  -d path           the store, for the command\n"
+	    "      --asof date   the day, for the command\n"
+	    "  -h, --help        the commands\n"
+	    "      --version     the version\n"
+	    "      --options     the options, one per line, for scripts\n"
+	    "      --commands    the commands and what each does, one per "
+	    "line\n");
 	fprintf(fp, "crm help COMMAND shows its manual; see crm(1), crm(7)\n");
 }
 

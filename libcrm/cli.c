@@ -172,23 +172,25 @@ isoperand(const struct crm_opt *o)
  * The i-th option cli takes: the common ones it asked for, its own, then
  * -h, --version and --options; NULL past the last.
  */
+/* o is a row of a command's table, not the zeroed row that ends it. */
+#define OPT_MORE(o)	((o) != NULL && ((o)->c != 0 || (o)->name != NULL))
+
 static const struct crm_opt *
 optat(const struct crm_cli *cli, size_t i)
 {
+	const char *common = cli->state->common;
 	const struct crm_opt *o;
 	size_t k;
 
 	for (k = 0; k < sizeof commons / sizeof commons[0]; k++) {
 		o = &commons[k];
-		if (strchr(cli->state->common, o->c == CRM_OPT_ASOF ? 'A' : o->c) ==
-		    NULL)
+		if (strchr(common, o->c == CRM_OPT_ASOF ? 'A' : o->c) == NULL)
 			continue;
 		if (i-- == 0)
-			return o->c != 'o' ? o : strchr(cli->state->common, 'V') !=
-			    NULL ? &outv : strchr(cli->state->common, 'W') != NULL ?
-			    &outw : o;
+			return o->c != 'o' ? o : strchr(common, 'V') != NULL ?
+			    &outv : strchr(common, 'W') != NULL ? &outw : o;
 	}
-	for (o = cli->state->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+	for (o = cli->state->opts; OPT_MORE(o); o++)
 		if (!isoperand(o) && i-- == 0)
 			return o;
 	return i < sizeof everys / sizeof everys[0] ? &everys[i] : NULL;
@@ -226,15 +228,66 @@ putmeta(FILE *fp, const struct crm_opt *o)
 		fputc(*p == ',' ? '|' : *p, fp);
 }
 
-/* The usage line: flags, options with values, long ones, operands. */
+/*
+ * One word of the usage line, after a space; with wrap, a word that would
+ * pass column 80 starts a new line under the first word (as BSD's usage).
+ */
 static void
-putusage(const struct crm_cli *cli, FILE *fp, const char *tail)
+putword(FILE *fp, size_t *col, size_t indent, int wrap, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (wrap && *col > indent && *col + 1 + n > 80) {
+		fprintf(fp, "\n%*s", (int)indent, "");
+		*col = indent;
+	} else {
+		fputc(' ', fp);
+		(*col)++;
+	}
+	fputs(w, fp);
+	*col += n;
+}
+
+/* "[-c meta]", "[--name meta]" or "[--name]" into buf. */
+static void
+optword(char *buf, size_t n, const struct crm_opt *o)
+{
+	size_t k;
+	const char *p;
+
+	if (isshort(o->c))
+		k = (size_t)snprintf(buf, n, "[-%c", o->c);
+	else
+		k = (size_t)snprintf(buf, n, "[--%s", o->name);
+	if (o->arg != CRM_ARG_NONE && k + 1 < n) {
+		buf[k++] = ' ';
+		if (o->meta != NULL)
+			p = o->meta;
+		else
+			p = o->values != NULL ? o->values : "value";
+		for (; *p != '\0' && k + 2 < n; p++)
+			buf[k++] = o->meta == NULL && *p == ',' ? '|' : *p;
+	}
+	if (k + 1 < n) {
+		buf[k++] = ']';
+		buf[k] = '\0';
+	}
+}
+
+/*
+ * The usage line: flags, options with values, long ones, operands; -h's
+ * wraps at 80 columns, a usage error's stays one line.
+ */
+static void
+putusage(const struct crm_cli *cli, FILE *fp, const char *tail, int wrap)
 {
 	const struct crm_opt *o;
-	char flags[128];
-	size_t i, j, n = 0;
+	char flags[128], w[160];
+	size_t i, j, n = 0, col, indent;
 
 	fprintf(fp, "usage: %s", crm_progname());
+	col = indent = strlen("usage: ") + strlen(crm_progname()) + 1;
+	col--;
 	for (i = 0; (o = optat(cli, i)) != NULL && n + 1 < sizeof flags; i++)
 		if (isshort(o->c) && o->c != 'h' && o->arg == CRM_ARG_NONE) {
 			/* sorted as ASCII: "Hnq" */
@@ -243,28 +296,26 @@ putusage(const struct crm_cli *cli, FILE *fp, const char *tail)
 			flags[j] = (char)o->c;
 		}
 	flags[n] = '\0';
-	if (n > 0)
-		fprintf(fp, " [-%s]", flags);
+	if (n > 0) {
+		snprintf(w, sizeof w, "[-%s]", flags);
+		putword(fp, &col, indent, wrap, w);
+	}
 	for (i = 0; (o = optat(cli, i)) != NULL; i++)
 		if (isshort(o->c) && o->arg != CRM_ARG_NONE) {
-			fprintf(fp, " [-%c ", o->c);
-			putmeta(fp, o);
-			fputc(']', fp);
+			optword(w, sizeof w, o);
+			putword(fp, &col, indent, wrap, w);
 		}
 	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
 		if (isshort(o->c) || o->c == CRM_OPT_VERSION ||
 		    o->c == CRM_OPT_OPTIONS)
 			continue;
-		fprintf(fp, " [--%s", o->name);
-		if (o->arg != CRM_ARG_NONE) {
-			fputc(' ', fp);
-			putmeta(fp, o);
-		}
-		fputc(']', fp);
+		optword(w, sizeof w, o);
+		putword(fp, &col, indent, wrap, w);
 	}
-	for (o = cli->state->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+	for (o = cli->state->opts; OPT_MORE(o); o++)
 		if (isoperand(o))
-			fprintf(fp, " %s", o->meta != NULL ? o->meta : o->name);
+			putword(fp, &col, indent, wrap, o->meta != NULL ?
+			    o->meta : o->name);
 	fprintf(fp, "%s\n", tail);
 }
 
@@ -277,7 +328,7 @@ help(const struct crm_cli *cli)
 	size_t i;
 	int n;
 
-	putusage(cli, stdout, "");
+	putusage(cli, stdout, "", 1);
 	printf("options:\n");
 	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
 		n = snprintf(left, sizeof left, "%s%c%s%s%s", isshort(o->c) ?
@@ -293,7 +344,7 @@ help(const struct crm_cli *cli)
 		}
 		printf("%*s %s\n", n < 24 ? 24 - n : 0, "", o->help);
 	}
-	for (o = cli->state->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+	for (o = cli->state->opts; OPT_MORE(o); o++)
 		if (isoperand(o))
 			printf("  %-24s %s\n", o->name, o->help);
 	printf("see %s(1)\n", crm_progname());
@@ -386,7 +437,7 @@ listopts(const struct crm_cli *cli)
 
 	for (i = 0; (o = optat(cli, i)) != NULL; i++)
 		listone("option", o);
-	for (o = cli->state->opts; o != NULL && (o->c != 0 || o->name != NULL); o++)
+	for (o = cli->state->opts; OPT_MORE(o); o++)
 		if (isoperand(o))
 			listone("operand", o);
 }
@@ -399,7 +450,7 @@ crm_usage(const struct crm_cli *cli)
 	if (!cli->state->told) {
 		snprintf(tail, sizeof tail, "; try '%s -h'", crm_progname());
 		fprintf(stderr, "%s: ", crm_progname());
-		putusage(cli, stderr, tail);
+		putusage(cli, stderr, tail, 0);
 	}
 	return CRM_EX_USAGE;
 }

@@ -59,7 +59,17 @@ if not EVERY <= names:
 parser -= EVERY
 
 helptext = run(cmd, "-h")
-usage = helptext.splitlines()[0]
+lines = helptext.splitlines()
+usage = lines[0]
+# -h wraps its usage at 80 columns: the rest is indented under the first
+for more in lines[1:]:
+    if not more.startswith(" "):
+        break
+    if len(more) > 80:
+        sys.exit("%s -h: a usage line is longer than 80: %r" % (cmd, more))
+    usage += " " + more.strip()
+if len(lines[0]) > 80:
+    sys.exit("%s -h: the usage line is longer than 80: %r" % (cmd, lines[0]))
 if not usage.startswith("usage: "):
     sys.exit("%s -h: the first line is not a usage: %r" % (cmd, usage))
 usage = usage.split(None, 2)[2] if len(usage.split()) > 2 else ""
