@@ -63,6 +63,12 @@ int	crm_date_parse(const char *, int64_t now, int64_t *out,
 	    const char **why);
 
 /* ---- money.c: exact money --------------------------------------------- */
+/*
+ * The largest amount a field takes, in minor units (10,000,000,000,000.00
+ * with two decimals): a customer's purchases, and a report's totals, can
+ * then hold thousands of the largest amounts before 64 bits overflow.
+ */
+#define CRM_MONEY_MAX	INT64_C(1000000000000000)
 /* Parse "12.34" into minor units.  Exact; no floating point. */
 int	crm_money_parse(const char *s, int decimals, int64_t *out,
 	    const char **why);
@@ -103,6 +109,12 @@ int	crm_store_open_hooks(struct crm_store **, struct crm_cli *,
  */
 int	crm_store_scrub_later(struct crm_store *);
 
+/*
+ * Per-store slots, one for each concern that keeps state in the store it
+ * runs in (through its hooks): the slot's pointer, NULL until it is set.
+ */
+enum crm_slot { CRM_SLOT_STATS, CRM_NSLOTS };
+
 void	**crm_store_slot(struct crm_store *, enum crm_slot);
 
 /* ---- hooks.c: what the store runs for other concerns ------------------- */
@@ -137,6 +149,15 @@ void	crm_stats_close(struct crm_store *);
 int	crm_stats_roomy(struct crm_store *, int64_t amount, int *roomy);
 
 /* ---- kind.c: the record kinds ------------------------------------------- */
+
+/* A typed value ready to bind. */
+struct crm_val {
+	int		 isnull;
+	int		 isint;
+	int64_t		 i;
+	const char	*s;
+};
+
 /* A stored field derived from another on every write (a match key). */
 struct crm_derive {
 	const char	*field;
@@ -243,8 +264,27 @@ double	crm_lgamma_ratio(double a, double x);
 
 double	crm_digamma_ratio(double a, double x);
 
+/* Gauss-Legendre nodes and weights on [-1, 1]. */
+#define CRM_GL	12
 void	crm_gauss_legendre(const double **x, const double **w);
 
+/*
+ * Minimize fg (the value; the gradient into its last argument; not finite
+ * off the domain) from x by BFGS with a strong Wolfe line search, until
+ * the largest gradient component is at most gtol (or gtol_loose when no
+ * step decreases f further).  0 converged, -1 not, -2 f not finite at x.
+ */
+#define CRM_BFGS_MAX	4
+struct crm_bfgs_opt {
+	int	 maxit;
+	double	 gtol, gtol_loose;
+	double	 maxstep;	/* the longest first trial step in any axis */
+	void	(*progress)(void *, int iter, double f, double gmax);
+	/* NULL, or nonzero at an accepted x to stop there (returns -3) */
+	int	(*stop)(void *, const double *x);
+	const double *H;	/* NULL, or n x n: the first inverse Hessian */
+	double	*Hout;		/* NULL, or n x n: the last one */
+};
 int	crm_bfgs(double (*fg)(void *, const double *, double *), void *,
 	    int n, double *x, double *f, double *g,
 	    const struct crm_bfgs_opt *, int *iter, double *gmax);
@@ -254,6 +294,9 @@ int	crm_bfgs(double (*fg)(void *, const double *, double *), void *,
 int	crm_churn_register(struct sqlite3 *);
 
 /* ---- vcard.c: vCard 4.0 out, 3.0 and 4.0 in ---------------------------- */
+/* Every column a card reads as (crm.h, above CRM_VCARD_NOUT). */
+#define CRM_VCARD_NF	62
+extern const char *const crm_vcard_fields[CRM_VCARD_NF];
 /*
  * The UID of a customer without a ref: urn:uuid: and a name-based UUID
  * (version 5, SHA-1) of the id in the store's namespace, which is the
@@ -489,5 +532,17 @@ const struct crm_setting *crm_setting_row(int n);
 /* The stored value of the setting, else its default ("" when neither). */
 int	crm_setting_read(struct crm_store *, const struct crm_setting *,
 	    char *, size_t);
+
+/* ---- field.c, ids.c: limits ---------------------------------------------- */
+/* The most columns a -F list names (crm_cols_parse). */
+#define CRM_COLS_MAX	500
+/*
+ * A record id: 1 to CRM_ID_MAX, 2^53 - 1, the largest whole number a JSON
+ * reader's double holds exactly; an id imported above it would also leave
+ * AUTOINCREMENT no room for the next record.
+ */
+#define CRM_ID_MAX	INT64_C(9007199254740991)
+/* A new record given its id in the input: half the ids stay crm's. */
+#define CRM_ID_GIVEN_MAX	(CRM_ID_MAX / 2)
 
 #endif /* CRM_INT_H */

@@ -263,12 +263,6 @@ int64_t	crm_dur_after(const struct crm_dur *, int64_t t);
 /* ---- money.c: exact money --------------------------------------------- */
 
 /*
- * The largest amount a field takes, in minor units (10,000,000,000,000.00
- * with two decimals): a customer's purchases, and a report's totals, can
- * then hold thousands of the largest amounts before 64 bits overflow.
- */
-#define CRM_MONEY_MAX	INT64_C(1000000000000000)
-/*
  * Revenue per order: total / n rounded half up (toward +infinity at .5),
  * with no intermediate that can overflow.  0 when n <= 0.
  */
@@ -365,11 +359,6 @@ int	crm_config_unset(struct crm_store *, const char *key, int *found);
  * and the next writer's commit finishes it: the caller says so.
  */
 int	crm_store_scrub(struct crm_store *);
-/*
- * Per-store slots, one for each concern that keeps state in the store it
- * runs in (through its hooks): the slot's pointer, NULL until it is set.
- */
-enum crm_slot { CRM_SLOT_STATS, CRM_NSLOTS };
 
 /* ---- hooks.c: what the store runs for other concerns ------------------- */
 /*
@@ -461,8 +450,6 @@ enum {
 	CRM_F_LIST = 1 << 10,		/* comma-joined; a JSON array */
 };
 
-struct crm_val;
-
 struct crm_field {
 	const char		*name;		/* as users write it */
 	const char		*column;	/* stored column, or NULL */
@@ -514,14 +501,6 @@ int	crm_kind_index(const struct crm_kind *, const struct crm_field *);
 int	crm_attr_key_valid(const char *key);
 /* 1 when name is a valid tag name. */
 int	crm_tag_valid(const char *name);
-
-/* A typed value ready to bind. */
-struct crm_val {
-	int		 isnull;
-	int		 isint;
-	int64_t		 i;
-	const char	*s;
-};
 
 /* ---- csv.c: reading CSV and TSV through libcsv -------------------------- */
 
@@ -725,27 +704,6 @@ double	crm_model_clv(const struct crm_fit *f, double x, double tx_days,
 int	crm_model_fit(enum crm_model, const struct crm_triple *, size_t n,
 	    struct crm_fit *, int progress);
 
-/* ---- numeric.c: what the models compute with ------------------------- */
-/* Gauss-Legendre nodes and weights on [-1, 1]. */
-#define CRM_GL	12
-/*
- * Minimize fg (the value; the gradient into its last argument; not finite
- * off the domain) from x by BFGS with a strong Wolfe line search, until
- * the largest gradient component is at most gtol (or gtol_loose when no
- * step decreases f further).  0 converged, -1 not, -2 f not finite at x.
- */
-#define CRM_BFGS_MAX	4
-struct crm_bfgs_opt {
-	int	 maxit;
-	double	 gtol, gtol_loose;
-	double	 maxstep;	/* the longest first trial step in any axis */
-	void	(*progress)(void *, int iter, double f, double gmax);
-	/* NULL, or nonzero at an accepted x to stop there (returns -3) */
-	int	(*stop)(void *, const double *x);
-	const double *H;	/* NULL, or n x n: the first inverse Hessian */
-	double	*Hout;		/* NULL, or n x n: the last one */
-};
-
 /* ---- dtoa.c: numbers printed exactly, fast ------------------------------ */
 
 /*
@@ -906,8 +864,6 @@ int	crm_ratio_cmp(uint64_t p1, uint64_t q1, uint64_t p2, uint64_t q2);
  * that are tag names) and the attr.vcard.* columns of what else is kept.
  */
 #define CRM_VCARD_NOUT	10
-#define CRM_VCARD_NF	62
-extern const char *const crm_vcard_fields[CRM_VCARD_NF];
 struct crm_vcard;
 struct crm_vcard_out;
 
@@ -1265,10 +1221,9 @@ struct crm_cols {
 };
 /*
  * Parse "id,name,attr.x" for kind; unknown names, or more than
- * CRM_COLS_MAX of them, are a usage error, reported as of the option opt
- * ("-F").
+ * CRM_COLS_MAX (crm-int.h) of them, are a usage error, reported as of the
+ * option opt ("-F").
  */
-#define CRM_COLS_MAX	500
 int	crm_cols_parse(struct crm_cols *, const struct crm_kind *,
 	    const char *opt, const char *list);
 void	crm_cols_free(struct crm_cols *);
@@ -1367,14 +1322,6 @@ struct crm_ids {
 
 /* Ids from argv, or with none, the first field of each stdin line. */
 int	crm_ids_read(struct crm_ids *, int argc, char **argv);
-/*
- * A record id: 1 to CRM_ID_MAX, 2^53 - 1, the largest whole number a JSON
- * reader's double holds exactly; an id imported above it would also leave
- * AUTOINCREMENT no room for the next record.
- */
-#define CRM_ID_MAX	INT64_C(9007199254740991)
-/* A new record given its id in the input: half the ids stay crm's. */
-#define CRM_ID_GIVEN_MAX	(CRM_ID_MAX / 2)
 int	crm_id_parse(const char *, int64_t *);
 void	crm_ids_free(struct crm_ids *);
 /*
