@@ -100,21 +100,23 @@ static int
 line(struct crm_store *st, int64_t id, struct crm_ledger *l, void *arg)
 {
 	struct listing *ls = arg;
+	struct crm_points_sum sum;
 	char buf[32];
 	int64_t end, amount;
 
 	(void)st;
-	if (l->balance == 0 && l->earned == 0)
+	crm_ledger_sum(l, &sum);
+	if (sum.balance == 0 && sum.earned == 0)
 		return CRM_EX_OK;
 	ls->n++;
 	if (ls->o == NULL)
 		return CRM_EX_OK;
 	end = crm_ledger_expiring(l, &amount);
 	crm_out_num(ls->o, "%.0f", (double)id);
-	crm_out_num(ls->o, "%.0f", (double)l->balance);
-	crm_out_num(ls->o, "%.0f", (double)l->earned);
-	crm_out_num(ls->o, "%.0f", (double)l->redeemed);
-	crm_out_num(ls->o, "%.0f", (double)l->expired);
+	crm_out_num(ls->o, "%.0f", (double)sum.balance);
+	crm_out_num(ls->o, "%.0f", (double)sum.earned);
+	crm_out_num(ls->o, "%.0f", (double)sum.redeemed);
+	crm_out_num(ls->o, "%.0f", (double)sum.expired);
 	if (end != 0) {
 		crm_date_fmt(end, buf, sizeof buf);
 		crm_out_cell(ls->o, CRM_V_STR, buf);
@@ -138,13 +140,12 @@ balances(struct crm_cli *cli)
 	static const char *const names[] = { "id", "balance", "earned",
 	    "redeemed", "expired", "expires", "expiring" };
 	struct crm_store *st = NULL;
-	struct crm_ledger l;
+	struct crm_ledger *l = NULL;
 	struct listing ls = { NULL, 0 };
 	int rc;
 
-	memset(&l, 0, sizeof l);
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-	    (rc = crm_ledger_open(st, &l)) != CRM_EX_OK)
+	    (rc = crm_ledger_new(st, &l)) != CRM_EX_OK)
 		goto out;
 	if (!cli->quiet && (ls.o = crm_out_new(stdout, cli->fmt, cli->header,
 	    7, names)) == NULL) {
@@ -154,11 +155,11 @@ balances(struct crm_cli *cli)
 	if (ls.o != NULL && (rc = crm_out_order(ls.o, cli->sort,
 	    cli->limit)) != CRM_EX_OK)
 		goto out;
-	if ((rc = crm_ledgers(st, &l, line, &ls)) == CRM_EX_OK && ls.n == 0)
+	if ((rc = crm_ledgers(st, l, line, &ls)) == CRM_EX_OK && ls.n == 0)
 		rc = CRM_EX_NONE;
 out:
 	crm_out_free(ls.o);
-	crm_ledger_free(&l);
+	crm_ledger_free(l);
 	crm_store_close(st);
 	return rc;
 }

@@ -389,6 +389,27 @@ int	crm_metric_incr(struct crm_sql *, const char *kind);
 int	crm_metric_incr_after(struct crm_sql *, const char *kind);
 
 /* ---- points.c: the loyalty points ledger --------------------------------- */
+/* Points earned at ts, left unspent. */
+struct crm_lot {
+	int64_t	ts, left;
+};
+/*
+ * One customer's ledger, oldest first: earned points are lots, spent
+ * oldest first; what of a lot is left when its period ends expires.
+ */
+struct crm_ledger {
+	struct crm_dur	 period;	/* points.expiry */
+	int64_t		 now;		/* the end of the --asof day */
+	struct crm_lot	*lot;
+	size_t		 head, n, cap;
+	/* expiries found, not written yet: the lots, with what lapsed */
+	struct crm_lot	*due;
+	size_t		 ndue, capdue;
+	int64_t		 earned, redeemed, expired, balance;
+};
+/* crm_ledger_new's, into l (crm_ledger_clear frees what it holds). */
+int	crm_ledger_open(struct crm_store *, struct crm_ledger *l);
+void	crm_ledger_clear(struct crm_ledger *);
 /* An empty ledger whose lots last period, as of now. */
 void	crm_ledger_init(struct crm_ledger *, const struct crm_dur *period,
 	    int64_t now);

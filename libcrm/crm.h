@@ -1151,27 +1151,20 @@ void	crm_metric_open_ticket(struct crm_sql *, const char *id);
 
 /* ---- points.c: the loyalty points ledger --------------------------------- */
 
-/* Points earned at ts, left unspent. */
-struct crm_lot {
-	int64_t	ts, left;
-};
 /*
- * One customer's ledger, oldest first: earned points are lots, spent
- * oldest first; what of a lot is left when its period ends expires.
+ * One customer's ledger at a time, oldest first: earned points are lots,
+ * spent oldest first; what of a lot is left when its period ends expires.
  */
-struct crm_ledger {
-	struct crm_dur	 period;	/* points.expiry */
-	int64_t		 now;		/* the end of the --asof day */
-	struct crm_lot	*lot;
-	size_t		 head, n, cap;
-	/* expiries found, not written yet: the lots, with what lapsed */
-	struct crm_lot	*due;
-	size_t		 ndue, capdue;
-	int64_t		 earned, redeemed, expired, balance;
+struct crm_ledger;
+/* What a ledger counts, up to its day. */
+struct crm_points_sum {
+	int64_t	earned, redeemed, expired, balance;
 };
-/* The same with the store's points.expiry and --asof day. */
-int	crm_ledger_open(struct crm_store *, struct crm_ledger *);
+/* A ledger with the store's points.expiry and --asof day. */
+int	crm_ledger_new(struct crm_store *, struct crm_ledger **);
+/* Accepts NULL. */
 void	crm_ledger_free(struct crm_ledger *);
+void	crm_ledger_sum(const struct crm_ledger *, struct crm_points_sum *);
 /*
  * When the oldest points left expire (0: none left), *amount how many
  * expire that day.

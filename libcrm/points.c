@@ -53,13 +53,45 @@ crm_ledger_reset(struct crm_ledger *l)
 }
 
 void
-crm_ledger_free(struct crm_ledger *l)
+crm_ledger_clear(struct crm_ledger *l)
 {
 	free(l->lot);
 	free(l->due);
 	l->lot = l->due = NULL;
 	l->cap = l->capdue = 0;
 	crm_ledger_reset(l);
+}
+
+int
+crm_ledger_new(struct crm_store *st, struct crm_ledger **l)
+{
+	int rc;
+
+	if ((*l = calloc(1, sizeof **l)) == NULL)
+		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+	if ((rc = crm_ledger_open(st, *l)) != CRM_EX_OK) {
+		free(*l);
+		*l = NULL;
+	}
+	return rc;
+}
+
+void
+crm_ledger_free(struct crm_ledger *l)
+{
+	if (l == NULL)
+		return;
+	crm_ledger_clear(l);
+	free(l);
+}
+
+void
+crm_ledger_sum(const struct crm_ledger *l, struct crm_points_sum *sum)
+{
+	sum->earned = l->earned;
+	sum->redeemed = l->redeemed;
+	sum->expired = l->expired;
+	sum->balance = l->balance;
 }
 
 /* Append a lot (earned at ts, pts left) to *v. */
@@ -358,6 +390,6 @@ crm_points_expire(struct crm_store *st, int64_t *records, int64_t *points)
 	*points = w.points;
 out:
 	sqlite3_finalize(w.ins);
-	crm_ledger_free(&l);
+	crm_ledger_clear(&l);
 	return rc;
 }

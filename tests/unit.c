@@ -1192,7 +1192,7 @@ ledger(void)
 	 * take the 50 of the second lot and 10 of the lapsed, so 60 expire
 	 * and nothing is left.
 	 */
-	crm_ledger_free(&l);
+	crm_ledger_clear(&l);
 	crm_ledger_init(&l, &period, day("2026-03-31", 1));
 	for (i = 0; i < 4; i++)
 		rc |= crm_ledger_entry(&l, day(c[i][0], 0), atoi(c[i][1]), 0);
@@ -1232,7 +1232,7 @@ ledger(void)
 	end = crm_ledger_expiring(&l, &amount);
 	ok(rc == CRM_EX_OK && end == day("2028-01-05", 0) && amount == 7,
 	    "ledger: the lots of one day expire together (3 + 4)");
-	crm_ledger_free(&l);
+	crm_ledger_clear(&l);
 }
 
 /* A deterministic generator (Knuth's MMIX LCG): the same history each run. */
