@@ -222,6 +222,19 @@ int	crm_phone_key(const char *, char *, size_t);
 int	crm_name_key(const char *, char *, size_t);
 
 /* ---- scheme.c, tier.c, tier-*.c: tier schemes ------------------------ */
+/* What only libcrm reads of a scheme (struct crm_scheme's def). */
+struct crm_scheme_def {
+	/*
+	 * Into q, the SELECT of (customer, tier, score) as of ?1, in
+	 * customer order, the metrics from history when q->hist is set;
+	 * since: purchases after it count (INT64_MIN: all).
+	 */
+	int			(*sql)(struct crm_store *, struct crm_sql *q,
+				    int64_t since);
+	/* Its settings, ended by a row without a key; NULL: none. */
+	const struct crm_setting *settings;
+};
+
 /* The number of a scheme (its row in the table), -1 if unknown. */
 int	crm_tier_scheme(const char *);
 

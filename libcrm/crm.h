@@ -577,7 +577,7 @@ int	crm_merge_undo(struct crm_store *, int64_t merge,
 
 /* ---- scheme.c, tier.c, tier-*.c: tier schemes ------------------------ */
 
-struct crm_sql;
+struct crm_scheme_def;
 
 /*
  * A tier scheme: its file in libcrm (tier-NAME.c) defines it, and one row
@@ -589,13 +589,6 @@ struct crm_sql;
 struct crm_scheme {
 	const char		*name;
 	const char		*does;		/* one line, for help */
-	/*
-	 * Into q, the SELECT of (customer, tier, score) as of ?1, in
-	 * customer order, the metrics from history when q->hist is set;
-	 * since: purchases after it count (INT64_MIN: all).
-	 */
-	int			(*sql)(struct crm_store *, struct crm_sql *q,
-				    int64_t since);
 	int			 window;	/* takes --window (since) */
 	char			 score;		/* n: a number; s: text */
 	/*
@@ -604,8 +597,8 @@ struct crm_scheme {
 	 * labels tier.NAME.labels holds lowest first; NULL when none.
 	 */
 	const char		*cadence;
-	/* Its settings, ended by a row without a key; NULL: none. */
-	const struct crm_setting *settings;
+	/* Its SQL and its settings: libcrm's (crm-int.h). */
+	const struct crm_scheme_def *def;
 };
 
 /* scheme.c: the n-th scheme of the table, NULL past the last. */

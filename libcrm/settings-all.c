@@ -24,7 +24,7 @@ crm_setting_nth(int n)
 			continue;
 		}
 		for (j = 0; (sch = crm_scheme_nth(j)) != NULL; j++)
-			for (set = sch->settings; set != NULL &&
+			for (set = sch->def->settings; set != NULL &&
 			    set->key != NULL; set++)
 				if (n-- == 0)
 					return set;

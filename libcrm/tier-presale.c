@@ -66,7 +66,9 @@ presale(struct crm_store *st, struct crm_sql *q, int64_t since)
 	return CRM_EX_OK;
 }
 
+static const struct crm_scheme_def def = { presale, settings };
+
 const struct crm_scheme crm_scheme_presale = {
-	"presale", "A, B, C for leads and prospects by maturity", presale, 0,
-	's', "ABC", settings,
+	"presale", "A, B, C for leads and prospects by maturity",
+	0, 's', "ABC", &def,
 };

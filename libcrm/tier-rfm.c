@@ -41,7 +41,9 @@ rfm(struct crm_store *st, struct crm_sql *q, int64_t since)
 	return CRM_EX_OK;
 }
 
+static const struct crm_scheme_def def = { rfm, NULL };
+
 const struct crm_scheme crm_scheme_rfm = {
-	"rfm", "R, F, M scores and the segment of the R x F grid", rfm,
-	1, 's', NULL, NULL,
+	"rfm", "R, F, M scores and the segment of the R x F grid",
+	1, 's', NULL, &def,
 };

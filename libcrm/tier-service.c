@@ -51,7 +51,9 @@ service(struct crm_store *st, struct crm_sql *q, int64_t since)
 	return CRM_EX_OK;
 }
 
+static const struct crm_scheme_def def = { service, settings };
+
 const struct crm_scheme crm_scheme_service = {
 	"service", "D, E, F by the latest expectation and satisfaction",
-	service, 0, 'n', "DEF", settings,
+	0, 'n', "DEF", &def,
 };

@@ -43,7 +43,9 @@ value(struct crm_store *st, struct crm_sql *q, int64_t since)
 	return CRM_EX_OK;
 }
 
+static const struct crm_scheme_def def = { value, settings };
+
 const struct crm_scheme crm_scheme_value = {
-	"value", "A, B, C by the cumulative share of revenue", value, 1, 's',
-	NULL, settings,
+	"value", "A, B, C by the cumulative share of revenue",
+	1, 's', NULL, &def,
 };

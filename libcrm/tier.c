@@ -136,7 +136,7 @@ crm_tier_assign(struct crm_store *st, const struct crm_scheme *sch,
 		crm_sql_add(&q, "INSERT INTO temp.tnew SELECT * FROM (");
 	}
 	q.hist = hist;
-	rc = sch->sql(st, &q, since);
+	rc = sch->def->sql(st, &q, since);
 	crm_sql_add(&q, ")");
 	if (rc == CRM_EX_OK && (rc = crm_sql_prepare(st, &q, &s)) == CRM_EX_OK)
 		rc = crm_step(st, s);

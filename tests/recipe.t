@@ -77,9 +77,11 @@ big(struct crm_store *st, struct crm_sql *q, int64_t since)
 	return CRM_EX_OK;
 }
 
+static const struct crm_scheme_def def = { big, settings };
+
 const struct crm_scheme crm_scheme_big = {
-	"big", "big spenders: revenue from tier.big.from", big, 1, 'n', NULL,
-	settings,
+	"big", "big spenders: revenue from tier.big.from", 1, 'n', NULL,
+	&def,
 };
 EOF
 sed -i -e '/^static const struct crm_scheme \*const schemes\[\] = {$/i extern const struct crm_scheme crm_scheme_big;' \
