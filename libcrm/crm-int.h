@@ -360,6 +360,13 @@ void	crm_out_minwidth(struct crm_out *, int c, size_t w);
 void	crm_json_list(FILE *, const char *);
 
 /* ---- query.c: SQL text with bound values -------------------------------- */
+/* struct crm_sql's bound values. */
+struct crm_bind {
+	int		 isint;		/* 1 i, 2 d, 0 s */
+	int64_t		 i;
+	double		 d;
+	char		*s;
+};
 void	crm_sql_double(struct crm_sql *, double);
 
 /* ---- metric.c: the statistics of a customer's history -------------------- */

@@ -1094,12 +1094,8 @@ void	crm_page_free(struct crm_page *);
 
 /* ---- query.c: SQL text with bound values -------------------------------- */
 
-struct crm_bind {
-	int		 isint;		/* 1 i, 2 d, 0 s */
-	int64_t		 i;
-	double		 d;
-	char		*s;
-};
+/* A bound value (crm-int.h). */
+struct crm_bind;
 
 /* SQL text grown piecewise; ?1 is "now", other values bound as ?N. */
 struct crm_sql {

@@ -3,7 +3,7 @@
 # build says which object defines and which uses each symbol
 # (tests/modules.py); a cycle would make two concerns one.
 . "${0%/*}/lib.sh"
-plan 9
+plan 12
 
 OBJ=$CRM_BUILD/obj
 M="python3 $TESTS/modules.py"
@@ -37,6 +37,25 @@ printf 'struct crm_kind_def *x;\n' >"$TMP/tree/cmd/crm-x.c"
 check_out 'headers.py names a command that names a private struct' \
 	'crm-int.h: struct crm_kind_def: a command names it' \
 	"python3 '$TESTS/headers.py' '$TMP/tree'"
+
+# ... and what crm.h defines that no command names: a struct, an enum
+# (neither its tag nor a value) and a macro, as libcrm's own would be.
+rm "$TMP/tree/cmd/crm-x.c"
+printf '%s\n' '#define CRM_X_MAX 4' 'struct crm_x {' '	int n;' '};' \
+	'enum crm_y {' '	CRM_Y_A,' '};' >>"$TMP/tree/libcrm/crm.h"
+check_out 'headers.py names a struct, an enum and a macro no command names' \
+	"$(printf 'crm.h: %s: no command names it\n' 'struct crm_x' \
+	'enum crm_y' 'macro CRM_X_MAX')" \
+	"python3 '$TESTS/headers.py' '$TMP/tree'"
+# Named by a command, in code and not in a comment, they belong there.
+printf '/* struct crm_x */\nstruct crm_x x;\nint y = CRM_Y_A, z = CRM_X_MAX;\n' \
+	>"$TMP/tree/cmd/crm-x.c"
+check_out 'and none of them once a command names each' '' \
+	"python3 '$TESTS/headers.py' '$TMP/tree'"
+printf '/* struct crm_x CRM_Y_A */\nint z = CRM_X_MAX;\n' >"$TMP/tree/cmd/crm-x.c"
+check_out 'a comment naming them is no use of them' \
+	"$(printf 'crm.h: %s: no command names it\n' 'struct crm_x' \
+	'enum crm_y')" "python3 '$TESTS/headers.py' '$TMP/tree'"
 
 # The checker itself finds a cycle: a.o and b.o calling each other.
 mkdir "$TMP/objs"
