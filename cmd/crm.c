@@ -49,8 +49,8 @@ static const struct {
 	    "whom", 0 },
 	{ "due", "follow-ups due today: calls, visits, offers, complaints, "
 	    "birthdays", 0 },
-	{ "report", "reports: summary, segments, tiers, cohorts, service, "
-	    "churn, forecast", 0 },
+	{ "report", "the store's reports as of a day: text, csv, json, HTML, "
+	    "xlsx", 0 },
 };
 
 /* What crm help does, for --commands. */

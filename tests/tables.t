@@ -3,7 +3,7 @@
 # lists users see come from them and agree with the manual, and a
 # mistyped name gets the nearest one ("did you mean").
 . "${0%/*}/lib.sh"
-plan 25
+plan 32
 MAN=$TESTS/../man
 
 # list CMD...: the names an error lists at the end of its line, "(a, b)"
@@ -33,6 +33,65 @@ check_out 'crm-report --scheme knows the same schemes' \
 check_out 'and crm lists them for crm-tier, after what it does' \
 	"$(sed -n 's/^\.Nd //p' "$MAN/crm-tier.1"): $(manlist crm-tier.1 |
 	paste -sd, | sed 's/,/, /g')" "crm | sed -n 's/^  tier  *//p'"
+
+# Every other place the manual lists a table's names by hand is marked
+# (".\" list of WHAT" to ".\" end of list"); each such list holds exactly
+# the table's names, in its order.  marked WHAT: one line per list,
+# "PAGE: a,b,c", of the names after Cm (up to the next macro) in it.
+marked() {
+	(cd "$MAN" && awk -v what="$1" '
+	FNR == 1 { on = 0 }
+	$0 == ".\\\" list of " what " (tests/tables.t)" { on = 1; s = ""; next }
+	on && $0 == ".\\\" end of list" { print FILENAME ": " s; on = 0; next }
+	on { c = 0
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^\.?Cm$/) c = 1
+			else if ($i ~ /^\.?[A-Z][a-z]$/) c = 0
+			else if (c && $i ~ /^[a-z][a-z0-9_.]*$/)
+				s = s (s == "" ? "" : ",") $i }' \
+	    crm.7 $(ls *.1 | sort))
+}
+# want WHAT LIST PAGE...: what marked WHAT must print.
+want() { w=$1; shift; for p; do printf '%s: %s\n' "$p" "$w"; done; }
+schemes=$(list crm-tier zzzzzzzzzz | paste -sd,)
+kinds=$(list crm-ls zzzzzzzzzz | paste -sd,)
+history=$(list crm-ls zzzzzzzzzz | grep -vx customer | paste -sd,)
+# settings: every key crm-config knows, from its list of them
+settings() {
+	rc=0; crm-config zzzzzzzzzz 1 2>"$TMP/set.err" || rc=$?
+	[ "$rc" -eq 64 ] || { echo "exit $rc, not 64" >&2; return 1; }
+	sed -n 's/^  \([^	]*\)	.*/\1/p' "$TMP/set.err"
+}
+check 'crm-config lists its settings' "[ \$(settings | wc -l) -ge 20 ]"
+check_out 'the manual lists the schemes where crm-report(1) does' \
+	"$(want "$schemes" crm-report.1 crm-report.1)" 'marked schemes'
+check_out 'and their fields where crm(7) says what -F all is' \
+	"$(want "$(echo "$schemes" | sed 's/\([^,]*\)/tier.\1/g')" crm.7)" \
+	"marked 'tier fields'"
+check_out 'the kinds where crm-ls(1) lists them' "$(want "$kinds" crm-ls.1)" \
+	'marked kinds'
+check_out 'the kinds of history where crm(7), crm-dedupe, crm-export and crm-show do' \
+	"$(want "$history" crm.7 crm-dedupe.1 crm-export.1 crm-show.1)" \
+	"marked 'history kinds'"
+check_out 'the schemes with follow-ups (cadence.NAME.*) where crm-due(1) does' \
+	"$(want "$(settings | sed -n 's/^cadence\.\([^.]*\)\..*/\1/p' | uniq |
+	paste -sd,)" crm-due.1)" "marked 'cadence schemes'"
+# crm-config(1)'s settings: each .It of its first list names one or more
+# (cadence.presale. Ns Bro A | B | C Brc: cadence.presale.A to C).
+mansettings() {
+	awk '/^\.Bl/ { n++ } n == 1 && /^\.It Cm / { sub(/^\.It Cm /, "")
+		gsub(/ , Cm /, " , "); print } /^\.El/ && n == 1 { exit }' \
+	    "$MAN/crm-config.1" | sed 's/ , /\n/g' | while read -r k; do
+		case $k in
+		*" Ns Bro "*" Brc")
+			p=${k%% Ns Bro *}; l=${k#* Ns Bro }; l=${l% Brc}
+			for x in $(echo "$l" | tr -d '|'); do echo "$p$x"; done;;
+		*) echo "$k";;
+		esac
+	done
+}
+check_out 'crm-config(1) describes every setting crm-config knows' \
+	"$(settings | sort)" 'mansettings | sort'
 
 # What each command does is said once, in crm.c's table (crm --commands,
 # which zsh's completion shows): its page's NAME line and crm(1) agree.
