@@ -3,7 +3,7 @@
 # lists users see come from them and agree with the manual, and a
 # mistyped name gets the nearest one ("did you mean").
 . "${0%/*}/lib.sh"
-plan 32
+plan 33
 MAN=$TESTS/../man
 
 # list CMD...: the names an error lists at the end of its line, "(a, b)"
@@ -162,3 +162,24 @@ check_out 'every kind of history on the timeline, in its own words' \
 	2026-01-02T00:00:00Z 'contact 1' 'phone in by ann: hello' \
 	2026-01-01T00:00:00Z 'purchase 1' '12.50 tea x2 (order O1)')" \
 	"crm-show 1 | grep '^20'"
+
+# A report of several tables has its row in crm-report.c's tables[] (what
+# --table takes): the tables --dir writes (REPORT.csv, REPORT-TABLE.csv)
+# are those --table knows, for every report but tiers (one per scheme).
+written() {
+	for r in $(list crm-report zzzzzzzzzz | grep -vx 'all\|tiers'); do
+		rm -rf "$TMP/dir" && mkdir "$TMP/dir" || return
+		crm-report --asof 2026-02-01 -o csv --dir "$TMP/dir" "$r" ||
+			return
+		printf '%s: %s\n' "$r" "$(ls "$TMP/dir" | sed -e 's/\.csv$//' \
+		    -e "s/^$r-//" | sort | paste -sd,)"
+	done
+}
+knows() {
+	for r in $(list crm-report zzzzzzzzzz | grep -vx 'all\|tiers'); do
+		printf '%s: %s\n' "$r" "$(list crm-report --table zzzzzzzzzz \
+		    "$r" | sort | paste -sd,)"
+	done
+}
+check_out 'each report writes the tables --table knows for it' \
+	"$(knows)" written
