@@ -149,6 +149,14 @@ void	crm_stats_close(struct crm_store *);
 int	crm_stats_roomy(struct crm_store *, int64_t amount, int *roomy);
 
 /* ---- kind.c: the record kinds ------------------------------------------- */
+/*
+ * A computed field's SQL, from the record aliased c (?1 = now); a list of
+ * them ends with a NULL field.
+ */
+struct crm_expr {
+	const char	*field;
+	const char	*sql;
+};
 
 /* A typed value ready to bind. */
 struct crm_val {
@@ -191,6 +199,8 @@ struct crm_kind_def {
 	const char		*when;
 	void			(*says)(FILE *, struct sqlite3_stmt *,
 				    int decimals);
+	/* The SQL of its computed fields (no column, no metric). */
+	const struct crm_expr	*exprs;
 };
 
 /* 1 when s is an e-mail address, a phone number (as fields take them). */
@@ -207,6 +217,8 @@ int	crm_field_parse(const struct crm_field *, const char *s, int decimals,
 
 /* Bind a value to a statement parameter. */
 int	crm_val_bind(struct sqlite3_stmt *, int idx, const struct crm_val *);
+/* The SQL of a computed field f of k (struct crm_expr), NULL if none. */
+const char *crm_kind_expr(const struct crm_kind *, const struct crm_field *f);
 
 /* ---- norm.c: keys of likely duplicates ------------------------------- */
 /* E-mail as its provider reads it: case, dots and +tags where ignored. */

@@ -452,8 +452,8 @@ enum {
 
 struct crm_field {
 	const char		*name;		/* as users write it */
-	const char		*column;	/* stored column, or NULL */
-	const char		*expr;		/* SQL computing it; ?1 = now */
+	/* stored column; NULL: a metric, or computed (crm-int.h) */
+	const char		*column;
 	enum crm_type		 type;
 	int64_t			 min, max;	/* CRM_T_INT range */
 	const char *const	*values;	/* CRM_T_ENUM */

@@ -15,6 +15,7 @@ crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
     const struct crm_field **ftype)
 {
 	const struct crm_field *f;
+	const char *expr;
 
 	*ftype = NULL;
 	if (k->attrs && strncmp(name, "attr.", 5) == 0) {
@@ -56,8 +57,10 @@ crm_field_sql(struct crm_sql *q, const struct crm_kind *k, const char *name,
 		crm_sql_add(q, "c.%s", f->column);
 	else if (f->flags & CRM_F_METRIC)
 		return crm_metric_sql(q, f->name, "c.id");
+	else if ((expr = crm_kind_expr(k, f)) != NULL)
+		crm_sql_add(q, "%s", expr);
 	else
-		crm_sql_add(q, "%s", f->expr);
+		return -1;
 	return 0;
 }
 

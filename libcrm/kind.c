@@ -20,40 +20,39 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
     "proposal", "negotiation", NULL };
 
 #define TEXT(n, fl, vc) \
-	{ n, n, NULL, CRM_T_TEXT, 0, 0, NULL, NULL, fl, n, vc }
+	{ n, n, CRM_T_TEXT, 0, 0, NULL, NULL, fl, n, vc }
 #define FIELD(n, t, fl) \
-	{ n, n, NULL, t, 0, 0, NULL, NULL, fl, n, NULL }
+	{ n, n, t, 0, 0, NULL, NULL, fl, n, NULL }
 #define INT(n, lo, hi, fl) \
-	{ n, n, NULL, CRM_T_INT, lo, hi, NULL, NULL, fl, n, NULL }
+	{ n, n, CRM_T_INT, lo, hi, NULL, NULL, fl, n, NULL }
 #define ENUM(n, v, fl) \
-	{ n, n, NULL, CRM_T_ENUM, 0, 0, v, NULL, fl, n, NULL }
+	{ n, n, CRM_T_ENUM, 0, 0, v, NULL, fl, n, NULL }
 #define ID \
-	{ "id", "id", NULL, CRM_T_ID, 1, INT64_MAX, NULL, NULL, \
+	{ "id", "id", CRM_T_ID, 1, INT64_MAX, NULL, NULL, \
 	    CRM_F_READONLY, "id", NULL }
 /* The customer a history record belongs to, by id or by ref. */
 #define OWNER \
-	{ "customer", "customer", NULL, CRM_T_REF, 1, INT64_MAX, NULL, \
+	{ "customer", "customer", CRM_T_REF, 1, INT64_MAX, NULL, \
 	    "customer", CRM_F_REQUIRED, "customer", NULL }, \
-	{ "customer_ref", NULL, "(SELECT ref FROM customer WHERE " \
-	    "customer.id = c.customer)", CRM_T_TEXT, 0, 0, NULL, \
-	    "customer", CRM_F_REFKEY, "customer_ref", NULL }
+	{ "customer_ref", NULL, CRM_T_TEXT, 0, 0, NULL, "customer", \
+	    CRM_F_REFKEY, "customer_ref", NULL }
 /*
  * A metric: its SQL, from the stored statistics or from the history up to
  * the --asof day, is metric.c's.
  */
 #define METRIC(n, t) \
-	{ n, NULL, NULL, t, 0, 0, NULL, NULL, \
+	{ n, NULL, t, 0, 0, NULL, NULL, \
 	    CRM_F_READONLY | CRM_F_METRIC, n, NULL }
 
 static const struct crm_field customer_fields[] = {
 	ID,
-	{ "ref", "ref", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "ref", "ref", CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_UNIQUE | CRM_F_PERSONAL, "ref", "UID" },
-	{ "name", "name", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "name", "name", CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_REQUIRED | CRM_F_PERSONAL, "name", "FN" },
-	{ "email", "email", NULL, CRM_T_EMAIL, 0, 0, NULL, NULL,
+	{ "email", "email", CRM_T_EMAIL, 0, 0, NULL, NULL,
 	    CRM_F_UNIQUE | CRM_F_PERSONAL, "email", "EMAIL" },
-	{ "phone", "phone", NULL, CRM_T_PHONE, 0, 0, NULL, NULL,
+	{ "phone", "phone", CRM_T_PHONE, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "phone", "TEL" },
 	TEXT("company", CRM_F_PERSONAL, "ORG"),
 	TEXT("industry", 0, NULL),
@@ -61,7 +60,7 @@ static const struct crm_field customer_fields[] = {
 	TEXT("region", 0, NULL),
 	TEXT("city", CRM_F_PERSONAL, NULL),
 	TEXT("gender", CRM_F_PERSONAL, NULL),
-	{ "birthday", "birthday", NULL, CRM_T_DATE, 0, 0, NULL, NULL,
+	{ "birthday", "birthday", CRM_T_DATE, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "birthday", "BDAY" },
 	FIELD("income", CRM_T_MONEY, CRM_F_PERSONAL),
 	TEXT("occupation", CRM_F_PERSONAL, NULL),
@@ -72,26 +71,22 @@ static const struct crm_field customer_fields[] = {
 	ENUM("progress", progresses, 0),
 	FIELD("expected_close", CRM_T_DATE, 0),
 	FIELD("created", CRM_T_TIME, CRM_F_NOW),
-	{ "notes", "notes", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "notes", "notes", CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_PERSONAL, "notes", "NOTE" },
 	/* Match keys for likely duplicates (crm-dedupe), kept on write. */
-	{ "email_key", "email_key", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "email_key", "email_key", CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_DERIVED | CRM_F_PERSONAL, "email_key",
 	    NULL },
-	{ "phone_key", "phone_key", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "phone_key", "phone_key", CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_DERIVED | CRM_F_PERSONAL, "phone_key",
 	    NULL },
 	/*
 	 * Computed lists, comma-joined in order (arrays in JSON): the manual
 	 * tags, which a tags column imports back, and those rules set.
 	 */
-	{ "tags", NULL, "coalesce((SELECT group_concat(tag, ',') FROM (SELECT "
-	    "tag FROM tag WHERE tag.customer = c.id AND origin = 'manual' "
-	    "ORDER BY tag)), '')", CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "tags", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_LIST, "tags", NULL },
-	{ "rule_tags", NULL, "coalesce((SELECT group_concat(tag, ',') FROM "
-	    "(SELECT tag FROM tag WHERE tag.customer = c.id AND origin != "
-	    "'manual' ORDER BY tag)), '')", CRM_T_TEXT, 0, 0, NULL, NULL,
+	{ "rule_tags", NULL, CRM_T_TEXT, 0, 0, NULL, NULL,
 	    CRM_F_READONLY | CRM_F_LIST, "rule_tags", NULL },
 	/* Day counts: whole calendar days up to the --asof day. */
 	METRIC("recency", CRM_T_DAYS),
@@ -144,8 +139,7 @@ static const struct crm_field contact_fields[] = {
 	ENUM("channel", channels, CRM_F_REQUIRED),
 	ENUM("direction", directions, 0),
 	/* "by" is an SQL keyword: the column is quoted. */
-	{ "by", "\"by\"", NULL, CRM_T_TEXT, 0, 0, NULL, NULL, 0, "by",
-	    NULL },
+	{ "by", "\"by\"", CRM_T_TEXT, 0, 0, NULL, NULL, 0, "by", NULL },
 	TEXT("note", CRM_F_PERSONAL, NULL),
 };
 
@@ -177,7 +171,7 @@ static const struct crm_field points_fields[] = {
 	INT("delta", -1000000000, 1000000000, CRM_F_REQUIRED),
 	TEXT("reason", 0, NULL),
 	/* The purchase that earned them (crm-points earn). */
-	{ "purchase", "purchase", NULL, CRM_T_INT, 0, 0, NULL,
+	{ "purchase", "purchase", CRM_T_INT, 0, 0, NULL,
 	    "purchase", CRM_F_READONLY, "purchase", NULL },
 };
 
@@ -325,24 +319,45 @@ points_says(FILE *fp, sqlite3_stmt *s, int decimals)
 
 #define N(a)	(int)(sizeof a / sizeof a[0])
 
+/*
+ * The computed fields' SQL (struct crm_expr): a customer's tags, the
+ * manual ones (which a tags column imports back) and those rules set,
+ * comma-joined in order; a record of history's customer_ref (OWNER).
+ */
+static const struct crm_expr customer_exprs[] = {
+	{ "tags", "coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag "
+	    "FROM tag WHERE tag.customer = c.id AND origin = 'manual' ORDER "
+	    "BY tag)), '')" },
+	{ "rule_tags", "coalesce((SELECT group_concat(tag, ',') FROM (SELECT "
+	    "tag FROM tag WHERE tag.customer = c.id AND origin != 'manual' "
+	    "ORDER BY tag)), '')" },
+	{ NULL, NULL },
+};
+static const struct crm_expr owner_exprs[] = {
+	{ "customer_ref", "(SELECT ref FROM customer WHERE customer.id = "
+	    "c.customer)" },
+	{ NULL, NULL },
+};
+
 /* Each kind's table and machinery (struct crm_kind_def, crm-int.h). */
 static const struct crm_kind_def customer_def = { "customer",
 	"customer AS c LEFT JOIN stats AS s ON s.customer = c.id", NULL,
-	NULL, customer_derive, NULL, NULL, NULL };
+	NULL, customer_derive, NULL, NULL, NULL, customer_exprs };
 static const struct crm_kind_def purchase_def = { "purchase",
-	"purchase AS c", NULL, NULL, NULL, NULL, "ts", purchase_says };
+	"purchase AS c", NULL, NULL, NULL, NULL, "ts", purchase_says,
+	owner_exprs };
 static const struct crm_kind_def contact_def = { "contact", "contact AS c",
-	NULL, NULL, NULL, NULL, "ts", contact_says };
+	NULL, NULL, NULL, NULL, "ts", contact_says, owner_exprs };
 /* Closing a ticket stamps when it was resolved. */
 static const struct crm_kind_def ticket_def = { "ticket", "ticket AS c",
 	"UPDATE ticket SET status = coalesce(status, 'open'), resolved = "
 	"CASE WHEN status = 'closed' AND resolved IS NULL THEN ?2 ELSE "
 	"resolved END WHERE id = ?1", NULL, NULL, NULL, "opened",
-	ticket_says };
+	ticket_says, owner_exprs };
 static const struct crm_kind_def survey_def = { "survey", "survey AS c",
-	NULL, survey_check, NULL, NULL, "ts", survey_says };
+	NULL, survey_check, NULL, NULL, "ts", survey_says, owner_exprs };
 static const struct crm_kind_def points_def = { "points", "points AS c",
-	NULL, NULL, NULL, points_guard, "ts", points_says };
+	NULL, NULL, NULL, points_guard, "ts", points_says, owner_exprs };
 
 static const struct crm_kind kinds[] = {
 	{ "customer", customer_fields, N(customer_fields),
@@ -420,6 +435,17 @@ crm_kind_field(const struct crm_kind *k, const char *name)
 	for (i = 0; i < k->nfields; i++)
 		if (strcmp(k->fields[i].name, name) == 0)
 			return &k->fields[i];
+	return NULL;
+}
+
+const char *
+crm_kind_expr(const struct crm_kind *k, const struct crm_field *f)
+{
+	const struct crm_expr *e;
+
+	for (e = k->def->exprs; e != NULL && e->field != NULL; e++)
+		if (strcmp(e->field, f->name) == 0)
+			return e->sql;
 	return NULL;
 }
 

@@ -13,11 +13,11 @@
 
 /* Every stored field but the match keys, the computed ones, the metrics. */
 static int
-shown(const struct crm_field *f)
+shown(const struct crm_kind *k, const struct crm_field *f)
 {
 	if (f->flags & CRM_F_DERIVED)
 		return 0;
-	return f->column != NULL || f->expr != NULL ||
+	return f->column != NULL || crm_kind_expr(k, f) != NULL ||
 	    (f->flags & CRM_F_METRIC);
 }
 
@@ -49,7 +49,7 @@ crm_fields_all(struct crm_store *st, const struct crm_kind *k, char **list)
 			}
 			rc = CRM_EX_OK;
 		}
-		if (shown(&k->fields[i]))
+		if (shown(k, &k->fields[i]))
 			fprintf(fp, "%s%s", n++ ? "," : "", k->fields[i].name);
 	}
 	for (i = 0; k->tags && (sch = crm_scheme_nth(i)) != NULL; i++)
