@@ -277,11 +277,13 @@ backtest(struct crm_cli *cli, struct crm_store *st, enum crm_model m,
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 5, names)) ==
-	    NULL) {
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 5, names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if ((rc = crm_out_order(o, cli->sort, cli->limit)) != CRM_EX_OK)
+		goto out;
 	/* Each calibration customer's purchase days in the holdout, by week. */
 	if ((rc = crm_prepare(st, "SELECT s.customer, s.x, s.tx, s.T, (SELECT "
 	    "group_concat(d - ?1) FROM (SELECT DISTINCT ts / 86400 AS d FROM "
@@ -377,7 +379,7 @@ backtest(struct crm_cli *cli, struct crm_store *st, enum crm_model m,
 	rc = n > 0 ? CRM_EX_OK : CRM_EX_NONE;
 	crm_out_free(o);
 	o = NULL;
-	if (cli->fmt == CRM_FMT_TABLE)
+	if (cli->fmt == CRM_FMT_TABLE && !cli->quiet)
 		curves(pw, aw, weeks);
 out:
 	crm_out_free(o);
@@ -489,9 +491,8 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 	char a[32], b[32], c[32];
 	size_t i;
 
-	if (cli->quiet)
-		return CRM_EX_OK;
-	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 4, names)) == NULL)
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 4, names)) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	if (crm_out_order(o, cli->sort, cli->limit) != CRM_EX_OK) {
 		crm_out_free(o);
@@ -527,7 +528,7 @@ struct memo {
 };
 
 static int
-score(const struct opts *op, const struct crm_fit *f)
+score(const struct opts *op, const struct crm_fit *f, int quiet)
 {
 	struct crm_loc at = { "stdin", 0, NULL };
 	struct crm_summ sm;
@@ -564,6 +565,8 @@ score(const struct opts *op, const struct crm_fit *f)
 			mo->text[len++] = '\n';
 			mo->len = len;
 		}
+		if (quiet)
+			continue;
 		fputs(sm.key, stdout);
 		fwrite(mo->text, 1, mo->len, stdout);
 	}
@@ -672,7 +675,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 	if (op->fo.fit)
 		return fit(cli, op, m);
 	if (op->fo.in && (rc = givenfit(op, m, &f)) != CRM_EX_NONE)
-		return rc == CRM_EX_OK ? score(op, &f) : rc;
+		return rc == CRM_EX_OK ? score(op, &f, cli->quiet) : rc;
 	/*
 	 * Everything is read in one read transaction and fitted outside any:
 	 * the write lock is taken only to store a fit or, with --new, to
@@ -728,7 +731,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 		if (rc != CRM_EX_OK)
 			goto out;
 		if (op->fo.in) {
-			rc = score(op, &f);
+			rc = score(op, &f, cli->quiet);
 			goto out;
 		}
 		name = crm_model_info(f.model)->name;

@@ -940,7 +940,12 @@ enum crm_vt {
 
 struct crm_out;
 
-/* Start output of ncols columns called names to fp. */
+/*
+ * Start output of ncols columns called names to fp; fp NULL (-q): rows are
+ * taken and nothing is written.  Nothing is written before the first row
+ * or crm_out_free (csv's header, tsv's with header), so that a usage error
+ * of crm_out_order comes before any output.
+ */
 struct crm_out *crm_out_new(FILE *, enum crm_fmt, int header, int ncols,
 	    const char *const *names);
 /* One cell of the current row; the writer copies what it keeps. */
