@@ -92,7 +92,7 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 			goto out;
 		if (key == NULL) {
-			rc = listall(st);
+			rc = cli->quiet ? CRM_EX_OK : listall(st);
 			goto out;
 		}
 		if ((rc = crm_config_get(st, key, &v)) != CRM_EX_OK)

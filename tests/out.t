@@ -3,7 +3,7 @@
 # quoting or escaping.  Every expected byte is written by hand from the rule
 # beside it (crm(7) "Formats", RFC 4180, RFC 8259, RFC 6350).
 . "${0%/*}/lib.sh"
-plan 42
+plan 68
 
 crm-add -q customer ref=A1 name='Smith, Anna' notes='ends in a space ' intent=3
 crm-add -q customer ref=A3 name=' Lead' notes="$(printf 'two\nlines')"
@@ -68,5 +68,18 @@ for c in 'crm-tier rfm' 'crm-due --days 1' 'crm-dedupe' \
     'crm-basket --suggest 3 --min-support 0.1' 'crm-points'; do
 	check "${c%% *} has rows to write" "$c | grep -q ."
 	check_out "${c%% *} -q writes nothing" '' "$c -q"
+done
+# -q, "only the exit status", holds in every command that takes it: each
+# prints something without it.
+B=$TMP/q.backup
+for c in 'crm-ls' 'crm-report summary' 'crm-add customer name=Q' \
+    'crm-set -n 1 name=R' 'crm-rm -n 1' 'crm-init' 'crm-config decimals' \
+    'crm-config' 'crm-points earn --rate 1/10' 'crm-tier -n rfm' \
+    'crm-clv --summary' 'crm-churn --summary' "crm-backup \"\$B\""; do
+	check "$c prints without -q" "$c >\"\$TMP/o\" && [ -s \"\$TMP/o\" ]"
+	rm -rf "$B"
+	crm-add -q purchase customer=3 amount=20 ts=2021-01-01
+	check_out "$c -q prints nothing" '' "$c -q"
+	rm -rf "$B"
 done
 done_testing
