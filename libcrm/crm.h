@@ -426,6 +426,13 @@ int	crm_cadence_parse(const char *, struct crm_cadence *, int max);
 int	crm_setting_num(struct crm_store *, const char *key, double *);
 /* Up to max comma-separated numbers of v; their count, -1 if malformed. */
 int	crm_setting_numbers(const char *v, double *, int max);
+/*
+ * v as the setting stores it, into buf of size bytes: a list of shares
+ * written with 30% becomes 0.3 (readers see fractions only); anything
+ * else as it is.  -1 when it does not fit.
+ */
+int	crm_setting_norm(const struct crm_setting *, const char *v, char *,
+	    size_t);
 
 /* ---- kind.c: the record kinds ------------------------------------------- */
 
