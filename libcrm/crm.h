@@ -475,7 +475,8 @@ struct crm_field {
 	const char		*column;	/* stored column, or NULL */
 	const char		*expr;		/* SQL computing it; ?1 = now */
 	enum crm_type		 type;
-	int64_t			 min, max;	/* CRM_T_INT range */
+	int64_t			 min, max;	/* CRM_T_INT range; a REAL
+						   of max 1 is a share */
 	const char *const	*values;	/* CRM_T_ENUM */
 	const char		*refkind;	/* kind it refers to */
 	unsigned		 flags;

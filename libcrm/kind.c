@@ -114,8 +114,9 @@ static const struct crm_field customer_fields[] = {
 	METRIC("expectation", CRM_T_INT),
 	METRIC("satisfaction", CRM_T_INT),
 	METRIC("points", CRM_T_INT),
-	/* P(alive) by the newest stored fit of a churn model. */
-	METRIC("p_alive", CRM_T_REAL),
+	/* P(alive) by the newest stored fit of a churn model: a share. */
+	{ "p_alive", NULL, NULL, CRM_T_REAL, 0, 1, NULL, NULL,
+	    CRM_F_READONLY | CRM_F_METRIC, "p_alive", NULL },
 };
 
 static const char *const channels[] = { "phone", "email", "chat", "social",
