@@ -75,16 +75,7 @@ warn(struct warnings *ws, int64_t id, double risk, double palive,
 static int
 signals(struct crm_store *st, struct warnings *ws, double per)
 {
-	static const char *const sql[2] = {
-	    NULL,	/* open_complaints, metric.c's */
-	    "SELECT customer, group_concat(kind || ' fell from ' || prev || ' "
-	    "to ' || score, ', ') FROM (SELECT customer, kind, score, "
-	    "lag(score) OVER (PARTITION BY customer, kind ORDER BY ts, id) AS "
-	    "prev, row_number() OVER (PARTITION BY customer, kind ORDER BY ts "
-	    "DESC, id DESC) AS rn FROM survey WHERE ts <= ?1 AND kind IN "
-	    "('csat', 'nps', 'satisfaction')) WHERE rn = 1 AND score < prev "
-	    "GROUP BY customer ORDER BY customer" };
-	struct crm_sql oc = { 0 };
+	struct crm_sql oc[2] = { { 0 }, { 0 } };
 	sqlite3_stmt *s = NULL;
 	struct warning *w;
 	char buf[512], *nw;
@@ -94,11 +85,17 @@ signals(struct crm_store *st, struct warnings *ws, double per)
 
 	if (ws->n == 0)
 		return CRM_EX_OK;
-	crm_sql_add(&oc, "SELECT customer, open_complaints FROM (");
-	crm_metric_rows(&oc, "open_complaints", INT64_MIN, NULL);
-	crm_sql_add(&oc, ") WHERE open_complaints > 0 ORDER BY customer");
+	/* Both metric.c's: open_complaints, and the latest scores. */
+	crm_sql_add(&oc[0], "SELECT customer, open_complaints FROM (");
+	crm_metric_rows(&oc[0], "open_complaints", INT64_MIN, NULL);
+	crm_sql_add(&oc[0], ") WHERE open_complaints > 0 ORDER BY customer");
+	crm_sql_add(&oc[1], "SELECT customer, group_concat(kind || ' fell "
+	    "from ' || prev || ' to ' || score, ', ') FROM (");
+	crm_metric_scores(&oc[1], "csat,nps,satisfaction");
+	crm_sql_add(&oc[1], ") WHERE score < prev GROUP BY customer ORDER BY "
+	    "customer");
 	for (q = 0; q < 2 && rc == CRM_EX_OK; q++) {
-		rc = crm_prepare(st, q == 0 ? oc.buf : sql[q], &s);
+		rc = crm_prepare(st, oc[q].buf, &s);
 		if (rc != CRM_EX_OK)
 			break;
 		sqlite3_bind_int64(s, 1, crm_store_cli(st)->now);
@@ -136,7 +133,8 @@ signals(struct crm_store *st, struct warnings *ws, double per)
 		sqlite3_finalize(s);
 		s = NULL;
 	}
-	crm_sql_free(&oc);
+	crm_sql_free(&oc[0]);
+	crm_sql_free(&oc[1]);
 	if (rc != CRM_EX_OK)
 		return rc;
 	for (i = 0; per > 0 && i < ws->n; i++)

@@ -1205,6 +1205,13 @@ int	crm_metric_rows(struct crm_sql *, const char *names, int64_t since,
  * end of day ?1, as open_tickets counts it.
  */
 void	crm_metric_open_ticket(struct crm_sql *, const char *id);
+/*
+ * Append "SELECT customer, kind, score, prev": for the survey metrics in
+ * names ("csat,nps"), each customer's latest score of that kind up to ?1,
+ * as the metric has it, and the score before it (NULL when none), by
+ * customer and kind.  -1: a name that is not a survey's metric.
+ */
+int	crm_metric_scores(struct crm_sql *, const char *names);
 
 /* ---- points.c: the loyalty points ledger --------------------------------- */
 
