@@ -783,8 +783,7 @@ int
 crm_cli_end(struct crm_cli *cli, int rc)
 {
 	(void)cli;
-	/* The store's today note, if no output printed it: not before a
-	 * usage error. */
+	/* The today note no output printed; dropped on a usage error. */
 	if (rc == CRM_EX_USAGE)
 		crm_note_drop();
 	else

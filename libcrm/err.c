@@ -35,7 +35,7 @@ crm_vmsg(const struct crm_loc *at, int usage, const char *fmt, va_list ap)
 
 	/* A usage error is the only line; anything else follows the note. */
 	if (usage)
-		note[0] = '\0';
+		crm_note_drop();
 	else
 		crm_note_flush();
 	fprintf(stderr, "%s: ", progname);
@@ -76,7 +76,6 @@ crm_warn(const struct crm_loc *at, const char *fmt, ...)
 	crm_vmsg(at, 0, fmt, ap);
 	va_end(ap);
 }
-
 
 void
 crm_note_defer(const char *fmt, ...)
