@@ -383,8 +383,10 @@ basket(struct crm_cli *cli, double ms, double mc, const char *who)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header,
-	    who != NULL ? 4 : 5, who != NULL ? snames : rnames)) == NULL) {
+	/* -q: an output that writes nothing, so -s is still checked. */
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, who != NULL ? 4 : 5, who != NULL ? snames :
+	    rnames)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}

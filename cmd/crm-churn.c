@@ -75,16 +75,7 @@ warn(struct warnings *ws, int64_t id, double risk, double palive,
 static int
 signals(struct crm_store *st, struct warnings *ws, double per)
 {
-	static const char *const sql[2] = {
-	    NULL,	/* open_complaints, metric.c's */
-	    "SELECT customer, group_concat(kind || ' fell from ' || prev || ' "
-	    "to ' || score, ', ') FROM (SELECT customer, kind, score, "
-	    "lag(score) OVER (PARTITION BY customer, kind ORDER BY ts, id) AS "
-	    "prev, row_number() OVER (PARTITION BY customer, kind ORDER BY ts "
-	    "DESC, id DESC) AS rn FROM survey WHERE ts <= ?1 AND kind IN "
-	    "('csat', 'nps', 'satisfaction')) WHERE rn = 1 AND score < prev "
-	    "GROUP BY customer ORDER BY customer" };
-	struct crm_sql oc = { 0 };
+	struct crm_sql oc[2] = { { 0 }, { 0 } };
 	sqlite3_stmt *s = NULL;
 	struct warning *w;
 	char buf[512], *nw;
@@ -94,11 +85,17 @@ signals(struct crm_store *st, struct warnings *ws, double per)
 
 	if (ws->n == 0)
 		return CRM_EX_OK;
-	crm_sql_add(&oc, "SELECT customer, open_complaints FROM (");
-	crm_metric_rows(&oc, "open_complaints", INT64_MIN, NULL);
-	crm_sql_add(&oc, ") WHERE open_complaints > 0 ORDER BY customer");
+	/* Both metric.c's: open_complaints, and the latest scores. */
+	crm_sql_add(&oc[0], "SELECT customer, open_complaints FROM (");
+	crm_metric_rows(&oc[0], "open_complaints", INT64_MIN, NULL);
+	crm_sql_add(&oc[0], ") WHERE open_complaints > 0 ORDER BY customer");
+	crm_sql_add(&oc[1], "SELECT customer, group_concat(kind || ' fell "
+	    "from ' || prev || ' to ' || score, ', ') FROM (");
+	crm_metric_scores(&oc[1], "csat,nps,satisfaction");
+	crm_sql_add(&oc[1], ") WHERE score < prev GROUP BY customer ORDER BY "
+	    "customer");
 	for (q = 0; q < 2 && rc == CRM_EX_OK; q++) {
-		rc = crm_prepare(st, q == 0 ? oc.buf : sql[q], &s);
+		rc = crm_prepare(st, oc[q].buf, &s);
 		if (rc != CRM_EX_OK)
 			break;
 		sqlite3_bind_int64(s, 1, crm_store_cli(st)->now);
@@ -136,7 +133,8 @@ signals(struct crm_store *st, struct warnings *ws, double per)
 		sqlite3_finalize(s);
 		s = NULL;
 	}
-	crm_sql_free(&oc);
+	crm_sql_free(&oc[0]);
+	crm_sql_free(&oc[1]);
 	if (rc != CRM_EX_OK)
 		return rc;
 	for (i = 0; per > 0 && i < ws->n; i++)
@@ -277,11 +275,13 @@ backtest(struct crm_cli *cli, struct crm_store *st, enum crm_model m,
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
-	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 5, names)) ==
-	    NULL) {
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 5, names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if ((rc = crm_out_order(o, cli->sort, cli->limit)) != CRM_EX_OK)
+		goto out;
 	/* Each calibration customer's purchase days in the holdout, by week. */
 	if ((rc = crm_prepare(st, "SELECT s.customer, s.x, s.tx, s.T, (SELECT "
 	    "group_concat(d - ?1) FROM (SELECT DISTINCT ts / 86400 AS d FROM "
@@ -377,7 +377,7 @@ backtest(struct crm_cli *cli, struct crm_store *st, enum crm_model m,
 	rc = n > 0 ? CRM_EX_OK : CRM_EX_NONE;
 	crm_out_free(o);
 	o = NULL;
-	if (cli->fmt == CRM_FMT_TABLE)
+	if (cli->fmt == CRM_FMT_TABLE && !cli->quiet)
 		curves(pw, aw, weeks);
 out:
 	crm_out_free(o);
@@ -489,9 +489,8 @@ output(const struct crm_cli *cli, const struct warnings *ws)
 	char a[32], b[32], c[32];
 	size_t i;
 
-	if (cli->quiet)
-		return CRM_EX_OK;
-	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 4, names)) == NULL)
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 4, names)) == NULL)
 		return crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 	if (crm_out_order(o, cli->sort, cli->limit) != CRM_EX_OK) {
 		crm_out_free(o);
@@ -527,7 +526,7 @@ struct memo {
 };
 
 static int
-score(const struct opts *op, const struct crm_fit *f)
+score(const struct opts *op, const struct crm_fit *f, int quiet)
 {
 	struct crm_loc at = { "stdin", 0, NULL };
 	struct crm_summ sm;
@@ -564,6 +563,8 @@ score(const struct opts *op, const struct crm_fit *f)
 			mo->text[len++] = '\n';
 			mo->len = len;
 		}
+		if (quiet)
+			continue;
 		fputs(sm.key, stdout);
 		fwrite(mo->text, 1, mo->len, stdout);
 	}
@@ -672,7 +673,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 	if (op->fo.fit)
 		return fit(cli, op, m);
 	if (op->fo.in && (rc = givenfit(op, m, &f)) != CRM_EX_NONE)
-		return rc == CRM_EX_OK ? score(op, &f) : rc;
+		return rc == CRM_EX_OK ? score(op, &f, cli->quiet) : rc;
 	/*
 	 * Everything is read in one read transaction and fitted outside any:
 	 * the write lock is taken only to store a fit or, with --new, to
@@ -728,7 +729,7 @@ churn(struct crm_cli *cli, const struct opts *op)
 		if (rc != CRM_EX_OK)
 			goto out;
 		if (op->fo.in) {
-			rc = score(op, &f);
+			rc = score(op, &f, cli->quiet);
 			goto out;
 		}
 		name = crm_model_info(f.model)->name;

@@ -273,8 +273,8 @@ value(struct crm_cli *cli, const struct opts *op)
 	}
 	for (k = 0; k < d; k++)
 		unit *= 10;
-	if ((o = crm_out_new(stdout, cli->fmt, cli->header, 4, names)) ==
-	    NULL) {
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 4, names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}

@@ -74,7 +74,7 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 	const struct crm_setting *set = NULL;
 	struct crm_store *st = NULL;
 	const char *key = unset != NULL ? unset : argc > 0 ? argv[0] : NULL;
-	char *v = NULL, msg[512];
+	char *v = NULL, msg[512], norm[256];
 	int rc, found, money, cleared = 0;
 
 	if (key != NULL && (set = crm_setting_find(key)) == NULL)
@@ -92,7 +92,7 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 		if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 			goto out;
 		if (key == NULL) {
-			rc = listall(st);
+			rc = cli->quiet ? CRM_EX_OK : listall(st);
 			goto out;
 		}
 		if ((rc = crm_config_get(st, key, &v)) != CRM_EX_OK)
@@ -131,9 +131,14 @@ config(struct crm_cli *cli, int argc, char **argv, const char *unset)
 		}
 		snprintf(msg, sizeof msg, "%s unset", key);
 	} else {
-		if ((rc = crm_config_set(st, key, argv[1])) != CRM_EX_OK)
+		/* Shares as fractions: 80% is stored 0.8. */
+		if (crm_setting_norm(set, argv[1], norm, sizeof norm) != 0) {
+			rc = crm_err(CRM_EX_DATAERR, NULL, "%s: too long", key);
 			goto out;
-		snprintf(msg, sizeof msg, "%s = %s", key, argv[1]);
+		}
+		if ((rc = crm_config_set(st, key, norm)) != CRM_EX_OK)
+			goto out;
+		snprintf(msg, sizeof msg, "%s = %s", key, norm);
 	}
 	if ((rc = crm_audit(st, "config", 0, "set", msg)) != CRM_EX_OK)
 		goto out;

@@ -39,8 +39,9 @@ list(struct crm_cli *cli)
 
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK)
 		goto out;
-	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 4,
-	    names)) == NULL) {
+	/* -q: an output that writes nothing, so -s is still checked. */
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 4, names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}

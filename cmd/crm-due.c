@@ -405,8 +405,9 @@ due(struct crm_cli *cli, const char *owner, int64_t days)
 		goto out;
 	if (d.n > 0)	/* no qsort of an empty array (a null base) */
 		qsort(d.v, d.n, sizeof *d.v, cmp);
-	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 6,
-	    names)) == NULL) {
+	/* -q: an output that writes nothing, so -s is still checked. */
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 6, names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}

@@ -147,8 +147,9 @@ balances(struct crm_cli *cli)
 	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
 	    (rc = crm_ledger_new(st, &l)) != CRM_EX_OK)
 		goto out;
-	if (!cli->quiet && (ls.o = crm_out_new(stdout, cli->fmt, cli->header,
-	    7, names)) == NULL) {
+	/* -q: an output that writes nothing, so -s is still checked. */
+	if ((ls.o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 7, names)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}

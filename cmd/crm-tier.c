@@ -58,8 +58,9 @@ tier(struct crm_cli *cli, const char *name, const char *window, int changes)
 		if (run > 0)
 			sqlite3_bind_int64(s, 2, run);
 	}
-	if (!cli->quiet && (o = crm_out_new(stdout, cli->fmt, cli->header, 3,
-	    changes ? moves : cols)) == NULL) {
+	/* -q: an output that writes nothing, so -s is still checked. */
+	if ((o = crm_out_new(cli->quiet ? NULL : stdout, cli->fmt,
+	    cli->header, 3, changes ? moves : cols)) == NULL) {
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}

@@ -145,7 +145,7 @@ crm_summary_print(struct crm_store *st, int byref)
 	int64_t bad = 0, x;
 	double unit = moneyunit(st, NULL);
 	char mx[CRM_G17_SIZE];
-	int rc;
+	int rc, quiet = crm_store_cli(st)->quiet;
 
 	if ((rc = crm_summary(st, 1)) != CRM_EX_OK)
 		return rc;
@@ -174,7 +174,8 @@ crm_summary_print(struct crm_store *st, int byref)
 	    "s.repeat FROM temp.summ AS s JOIN customer AS c ON c.id = "
 	    "s.customer ORDER BY s.customer", &s)) != CRM_EX_OK)
 		return rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	/* -q: checked and computed, not printed. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && !quiet) {
 		x = sqlite3_column_int64(s, 2);
 		if (byref)
 			printf("%s", (const char *)sqlite3_column_text(s, 1));
@@ -187,7 +188,8 @@ crm_summary_print(struct crm_store *st, int byref)
 		    (long long)sqlite3_column_int64(s, 4), mx);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? CRM_EX_OK : crm_sqlerr(st, rc);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? CRM_EX_OK :
+	    crm_sqlerr(st, rc);
 }
 
 double
@@ -411,7 +413,7 @@ crm_counts_print(struct crm_store *st, int gg)
 	if ((rc = count_rows(st, gg, 0, 0, &c, &n, &all, &any)) !=
 	    CRM_EX_OK)
 		return rc;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !crm_store_cli(st)->quiet; i++) {
 		if (gg) {
 			crm_money_fmt(c[4 * i + 1], d, m, sizeof m);
 			printf("%lld\t%s\t%lld\n", (long long)c[4 * i], m,

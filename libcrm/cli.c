@@ -783,6 +783,11 @@ int
 crm_cli_end(struct crm_cli *cli, int rc)
 {
 	(void)cli;
+	/* The today note no output printed; dropped on a usage error. */
+	if (rc == CRM_EX_USAGE)
+		crm_note_drop();
+	else
+		crm_note_flush();
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* The reader went away (| head): that is not an error. */
 		if (errno == EPIPE)

@@ -52,6 +52,16 @@ crm_cli_takes(const struct crm_cli *cli, int c)
  */
 void	crm_vmsg(const struct crm_loc *, int usage, const char *fmt, va_list)
 	    __attribute__((format(printf, 3, 0)));
+/*
+ * A note held until the command's arguments are known good (err.c): the
+ * first output (crm_out), any other message or crm_cli_end prints it; a
+ * usage error drops it, so that a usage error stays one line.
+ */
+void	crm_note_defer(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* Print the held note, if any, on stderr; or forget it. */
+void	crm_note_flush(void);
+void	crm_note_drop(void);
 
 /* ---- date.c: dates, times and durations -------------------------------- */
 /*

@@ -415,6 +415,13 @@ int	crm_cadence_parse(const char *, struct crm_cadence *, int max);
 int	crm_setting_num(struct crm_store *, const char *key, double *);
 /* Up to max comma-separated numbers of v; their count, -1 if malformed. */
 int	crm_setting_numbers(const char *v, double *, int max);
+/*
+ * v as the setting stores it, into buf of size bytes: a list of shares
+ * written with 30% becomes 0.3 (readers see fractions only); anything
+ * else as it is.  -1 when it does not fit.
+ */
+int	crm_setting_norm(const struct crm_setting *, const char *v, char *,
+	    size_t);
 
 /* ---- kind.c: the record kinds ------------------------------------------- */
 
@@ -455,7 +462,8 @@ struct crm_field {
 	/* stored column; NULL: a metric, or computed (crm-int.h) */
 	const char		*column;
 	enum crm_type		 type;
-	int64_t			 min, max;	/* CRM_T_INT range */
+	int64_t			 min, max;	/* CRM_T_INT range; a REAL
+						   of max 1 is a share */
 	const char *const	*values;	/* CRM_T_ENUM */
 	const char		*refkind;	/* kind it refers to */
 	unsigned		 flags;
@@ -889,7 +897,12 @@ enum crm_vt {
 
 struct crm_out;
 
-/* Start output of ncols columns called names to fp. */
+/*
+ * Start output of ncols columns called names to fp; fp NULL (-q): rows are
+ * taken and nothing is written.  Nothing is written before the first row
+ * or crm_out_free (csv's header, tsv's with header), so that a usage error
+ * of crm_out_order comes before any output.
+ */
 struct crm_out *crm_out_new(FILE *, enum crm_fmt, int header, int ncols,
 	    const char *const *names);
 /* One cell of the current row; the writer copies what it keeps. */
@@ -1137,6 +1150,13 @@ int	crm_metric_rows(struct crm_sql *, const char *names, int64_t since,
  * end of day ?1, as open_tickets counts it.
  */
 void	crm_metric_open_ticket(struct crm_sql *, const char *id);
+/*
+ * Append "SELECT customer, kind, score, prev": for the survey metrics in
+ * names ("csat,nps"), each customer's latest score of that kind up to ?1,
+ * as the metric has it, and the score before it (NULL when none), by
+ * customer and kind.  -1: a name that is not a survey's metric.
+ */
+int	crm_metric_scores(struct crm_sql *, const char *names);
 
 /* ---- points.c: the loyalty points ledger --------------------------------- */
 

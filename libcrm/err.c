@@ -10,8 +10,10 @@
 
 #include "crm-int.h"
 
-/* The program name: the only mutable global, set once. */
+/* The program name, set once. */
 static const char *progname = "crm";
+/* crm_note_defer's note, waiting for the first output; "" when none. */
+static char note[256];
 
 void
 crm_progname_set(const char *name)
@@ -31,6 +33,11 @@ crm_vmsg(const struct crm_loc *at, int usage, const char *fmt, va_list ap)
 	size_t n = strlen(fmt);
 	int e = errno;
 
+	/* A usage error is the only line; anything else follows the note. */
+	if (usage)
+		crm_note_drop();
+	else
+		crm_note_flush();
 	fprintf(stderr, "%s: ", progname);
 	if (at != NULL && at->file != NULL) {
 		if (at->line > 0)
@@ -70,3 +77,27 @@ crm_warn(const struct crm_loc *at, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+crm_note_defer(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(note, sizeof note, fmt, ap);
+	va_end(ap);
+}
+
+void
+crm_note_flush(void)
+{
+	if (note[0] == '\0')
+		return;
+	fprintf(stderr, "%s: %s\n", progname, note);
+	note[0] = '\0';
+}
+
+void
+crm_note_drop(void)
+{
+	note[0] = '\0';
+}

@@ -111,7 +111,7 @@ wordch(unsigned char c)
 {
 	/* strchr finds the terminating NUL too: test c first. */
 	return c != 0 && (isalnum(c) || c >= 0x80 ||
-	    strchr("_.:@+-/", c) != NULL);
+	    strchr("_.:@+-/%", c) != NULL);
 }
 
 /* Read the next token into x->t and x->text. */
@@ -189,7 +189,7 @@ literal(struct fx *x, const struct crm_field *f, int glob)
 	int64_t v;
 	double r;
 	char *end;
-	int i, rc;
+	int i, rc, share;
 
 	if (x->t != T_WORD && x->t != T_STR)
 		return err(x, "expected a value%s", "");
@@ -209,10 +209,21 @@ literal(struct fx *x, const struct crm_field *f, int glob)
 		crm_sql_int(x->q, n);
 		break;
 	case CRM_T_REAL:
+		/* A share (max 1): 0.3 and 30% alike, never a bare 30. */
+		share = f->max == 1;
 		errno = 0;
 		r = strtod(s, &end);
+		if (share && *s != '\0' && end != s && strcmp(end, "%") == 0) {
+			r /= 100;
+			end++;
+		} else if (share && *s != '\0' && *end == '\0' && r > 1)
+			return err(x, "%s is a share: a bare number above 1 is "
+			    "not one (write 0.3 or 30%%)", s);
 		if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(r))
 			return err(x, "\"%s\" is not a number", s);
+		if (share && (r < 0 || r > 1))
+			return err(x, "%s is not a share: 0 to 1, or 0%% to "
+			    "100%%", s);
 		crm_sql_double(x->q, r);
 		break;
 	case CRM_T_DAYS:

@@ -43,6 +43,10 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
 #define METRIC(n, t) \
 	{ n, NULL, t, 0, 0, NULL, NULL, \
 	    CRM_F_READONLY | CRM_F_METRIC, n, NULL }
+/* A share, 0 to 1: the filter takes 0.3 and 30% alike (filter.c). */
+#define SHARE_METRIC(n) \
+	{ n, NULL, NULL, CRM_T_REAL, 0, 1, NULL, NULL, \
+	    CRM_F_READONLY | CRM_F_METRIC, n, NULL }
 
 static const struct crm_field customer_fields[] = {
 	ID,
@@ -110,7 +114,7 @@ static const struct crm_field customer_fields[] = {
 	METRIC("satisfaction", CRM_T_INT),
 	METRIC("points", CRM_T_INT),
 	/* P(alive) by the newest stored fit of a churn model. */
-	METRIC("p_alive", CRM_T_REAL),
+	SHARE_METRIC("p_alive"),
 };
 
 static const char *const channels[] = { "phone", "email", "chat", "social",

@@ -548,3 +548,34 @@ crm_metric_open_ticket(struct crm_sql *q, const char *id)
 	crm_sql_add(q, "%s IN (SELECT id FROM ticket WHERE opened <= ?1 AND "
 	    OPEN("", "?1") ")", id);
 }
+
+int
+crm_metric_scores(struct crm_sql *q, const char *names)
+{
+	char buf[128], cond[256], *p, *tok;
+	unsigned src;
+	size_t len;
+	int m;
+
+	if (strlen(names) >= sizeof buf)
+		return -1;
+	snprintf(buf, sizeof buf, "%s", names);
+	len = (size_t)snprintf(cond, sizeof cond, "kind IN (");
+	for (p = buf; (tok = strsep(&p, ",")) != NULL;) {
+		/* A survey's metric: the latest score of the kind it names. */
+		if ((m = metricno(tok)) < 0)
+			return -1;
+		(void)uses(m, &src);
+		if (src != 1U << SURVEY || len + strlen(tok) + 5 >= sizeof cond)
+			return -1;
+		len += (size_t)snprintf(cond + len, sizeof cond - len, "%s'%s'",
+		    tok == buf ? "" : ", ", tok);
+	}
+	snprintf(cond + len, sizeof cond - len, ")");
+	crm_sql_add(q, "SELECT customer, kind, max(score) FILTER (WHERE "
+	    "latest = 1) AS score, max(score) FILTER (WHERE latest = 2) AS "
+	    "prev FROM ");
+	rows(q, SURVEY, cond);
+	crm_sql_add(q, " GROUP BY customer, kind");
+	return 0;
+}

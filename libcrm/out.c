@@ -19,6 +19,7 @@ struct crm_out {
 	FILE		 *fp;
 	enum crm_fmt	  fmt;
 	int		  header;
+	int		  headed;	/* the header is written (or not due) */
 	int		  ncols;
 	char		**names;
 	int		  col;
@@ -162,6 +163,34 @@ csv_put(FILE *fp, const char *s)
 		fputs(s, fp);
 }
 
+/*
+ * The first output: the store's today note, held until now (a usage error
+ * found before any output drops it), then csv's header and tsv's under
+ * -H.  Not in crm_out_new, so that crm_out_order's usage error comes
+ * before any output.
+ */
+static void
+head(struct crm_out *o)
+{
+	int i;
+
+	if (o->headed)
+		return;
+	o->headed = 1;
+	crm_note_flush();
+	if (o->fmt != CRM_FMT_CSV && (o->fmt != CRM_FMT_TSV || !o->header))
+		return;
+	for (i = 0; i < o->ncols; i++) {
+		if (i > 0)
+			putc(o->fmt == CRM_FMT_CSV ? ',' : '\t', o->fp);
+		if (o->fmt == CRM_FMT_CSV)
+			csv_put(o->fp, o->names[i]);
+		else
+			crm_tsv_put(o->fp, o->names[i]);
+	}
+	fputs(o->fmt == CRM_FMT_CSV ? "\r\n" : "\n", o->fp);
+}
+
 struct crm_out *
 crm_out_new(FILE *fp, enum crm_fmt fmt, int header, int ncols,
     const char *const *names)
@@ -184,17 +213,8 @@ crm_out_new(FILE *fp, enum crm_fmt fmt, int header, int ncols,
 	o->ncols = ncols;
 	for (i = 0; i < ncols; i++)
 		o->names[i] = strdup(names[i]);
-	if (fmt == CRM_FMT_CSV || (fmt == CRM_FMT_TSV && header)) {
-		for (i = 0; i < ncols; i++) {
-			if (i > 0)
-				putc(fmt == CRM_FMT_CSV ? ',' : '\t', fp);
-			if (fmt == CRM_FMT_CSV)
-				csv_put(fp, names[i]);
-			else
-				crm_tsv_put(fp, names[i]);
-		}
-		fputs(fmt == CRM_FMT_CSV ? "\r\n" : "\n", fp);
-	}
+	/* -q: rows are taken and dropped; -s and -l are still checked. */
+	o->headed = fp == NULL;
 	return o;
 }
 
@@ -354,6 +374,9 @@ crm_out_order(struct crm_out *o, const char *sort, long limit)
 		if (c == o->ncols || o->nkeys == 16) {
 			near = crm_suggest(name, (const char *const *)o->names,
 			    (size_t)o->ncols);
+			/* A usage error: nothing at all is written. */
+			o->fp = NULL;
+			o->headed = 1;
 			return crm_err(CRM_EX_USAGE, NULL, "-s: \"%s\": no "
 			    "such column%s%s%s", name, near != NULL ?
 			    " (did you mean " : "", near != NULL ? near : "",
@@ -400,11 +423,12 @@ crm_out_cell(struct crm_out *o, enum crm_vt t, const char *s)
 
 	if (s == NULL)
 		t = CRM_V_NULL;
+	head(o);
 	if (o->nkeys > 0) {
 		hold(o, t, s);
 		return;
 	}
-	if (o->limit >= 0 && o->rows >= o->limit) {
+	if (o->fp == NULL || (o->limit >= 0 && o->rows >= o->limit)) {
 		o->col++;
 		return;
 	}
@@ -467,7 +491,7 @@ crm_out_num(struct crm_out *o, const char *fmt, double v)
 void
 crm_out_endrow_open(struct crm_out *o)
 {
-	if (o->fmt != CRM_FMT_JSON) {
+	if (o->fmt != CRM_FMT_JSON || o->fp == NULL) {
 		crm_out_endrow(o);
 		return;
 	}
@@ -489,11 +513,12 @@ crm_out_minwidth(struct crm_out *o, int c, size_t w)
 void
 crm_out_endrow(struct crm_out *o)
 {
+	head(o);
 	if (o->nkeys > 0) {
 		holdrow(o);
 		return;
 	}
-	if (o->limit >= 0 && o->rows >= o->limit) {
+	if (o->fp == NULL || (o->limit >= 0 && o->rows >= o->limit)) {
 		o->col = 0;
 		return;
 	}
@@ -611,9 +636,10 @@ crm_out_free(struct crm_out *o)
 
 	if (o == NULL)
 		return;
+	head(o);
 	if (o->nkeys > 0)
 		flushrows(o);
-	if (o->fmt == CRM_FMT_TABLE && o->width == NULL)
+	if (o->fmt == CRM_FMT_TABLE && o->width == NULL && o->fp != NULL)
 		layout(o);
 	for (i = 0; i < o->ncells; i++)
 		free(o->cells[i]);

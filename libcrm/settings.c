@@ -78,6 +78,39 @@ crm_setting_numbers(const char *v, double *out, int max)
 	}
 }
 
+/*
+ * A list of shares: each 0.3 or 30% alike (crm(7)); -1 if malformed.  A
+ * bare number above 1 is left for the caller to refuse (shares are at
+ * most 1).
+ */
+static int
+shares(const char *v, double *out, int max)
+{
+	char *end;
+	int n = 0;
+
+	for (;;) {
+		if (n == max)
+			return -1;
+		errno = 0;
+		out[n] = strtod(v, &end);
+		if (end == v || errno != 0 || !isfinite(out[n]))
+			return -1;
+		if (*end == '%') {
+			out[n] /= 100;
+			end++;
+		}
+		n++;
+		v = end;
+		while (*v == ' ')
+			v++;
+		if (*v == '\0')
+			return n;
+		if (*v++ != ',')
+			return -1;
+	}
+}
+
 int
 crm_setting_valid(const struct crm_setting *s, const char *v)
 {
@@ -100,12 +133,13 @@ crm_setting_valid(const struct crm_setting *s, const char *v)
 		return v[0] != '\0' && v[i - 1] != ',' && strstr(v, ",,") ==
 		    NULL && n == 3;
 	case CRM_SET_WEIGHTS:
-		return crm_setting_numbers(v, d, 8) == 3 && d[0] >= 0 &&
+		return shares(v, d, 8) == 3 && d[0] >= 0 &&
 		    d[1] >= 0 && d[2] >= 0 && d[0] <= 1 && d[1] <= 1 &&
 		    d[2] <= 1;
 	case CRM_SET_FRACTIONS:
 	case CRM_SET_INTS:
-		if ((n = crm_setting_numbers(v, d, 8)) < 0)
+		if ((n = s->check == CRM_SET_FRACTIONS ? shares(v, d, 8) :
+		    crm_setting_numbers(v, d, 8)) < 0)
 			return 0;
 		for (i = 0; i < n; i++)
 			if (d[i] < 0 || (s->check == CRM_SET_FRACTIONS &&
@@ -210,4 +244,28 @@ crm_setting_read(struct crm_store *st, const struct crm_setting *s,
 	snprintf(buf, n, "%s", v != NULL ? v : s->def != NULL ? s->def : "");
 	free(v);
 	return CRM_EX_OK;
+}
+
+int
+crm_setting_norm(const struct crm_setting *s, const char *v, char *buf,
+    size_t size)
+{
+	double d[8];
+	size_t len = 0;
+	int n, i;
+
+	if ((s->check != CRM_SET_WEIGHTS && s->check != CRM_SET_FRACTIONS) ||
+	    strchr(v, '%') == NULL || (n = shares(v, d, 8)) < 0) {
+		if ((size_t)snprintf(buf, size, "%s", v) >= size)
+			return -1;
+		return 0;
+	}
+	/* 15 digits: 95% is stored 0.95, as if written so. */
+	for (i = 0; i < n; i++) {
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
+		    "%s%.15g", i > 0 ? "," : "", d[i]);
+		if (len >= size)
+			return -1;
+	}
+	return 0;
 }

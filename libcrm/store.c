@@ -1049,7 +1049,8 @@ today(struct crm_store *st, struct crm_cli *cli)
 		rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is not a day "
 		    "(crm-config today)", day);
 	else if (on && !cli->quiet && !cli->todaynote)
-		crm_warn(NULL, "as of %s, the store's today (crm-config "
+		/* Held until the arguments are known good (err.c). */
+		crm_note_defer("as of %s, the store's today (crm-config "
 		    "today)", day);
 	free(day);
 	return rc;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-config: settings, validated, with defaults.
 . "${0%/*}/lib.sh"
-plan 22
+plan 30
 
 check_out 'sets and reads a setting' CNY 'crm-config currency CNY && crm-config currency'
 check_out 'decimals defaults to 2' 2 'crm-config decimals'
@@ -36,4 +36,19 @@ check_out 'and amounts print without decimals' 10 \
 	'crm-add -q customer name=B income=10 && crm-ls -F income -w "name = B"'
 check_exit 'decimals cannot change under stored amounts' 65 'crm-config decimals 2'
 check_exit 'reading from a missing store exits 66' 66 'crm-config -d "$TMP/none.db" currency'
+# Shares: 80% and 0.8 alike (crm(7)), stored as the fraction, so a reader
+# of the store sees 0.8,0.95 either way; a bare number above 1 is refused.
+check_out 'cuts as percentages are stored as fractions' 0.8,0.95 \
+	'crm-config tier.value.cuts 80%,95% && crm-config tier.value.cuts'
+check_out 'weights too' 0.4,0.4,0.2 \
+	"crm-config tier.presale.weights '40%,40%,20%' && crm-config tier.presale.weights"
+check_out 'and effort targets' 0.7,0.2,0.1 \
+	'crm-config effort.targets 70%,20%,10% && crm-config effort.targets'
+check_out 'a fraction and a percentage mix' 0.25,0.9 \
+	'crm-config tier.value.cuts 0.25,90% && crm-config tier.value.cuts'
+check_out 'and the audit log says what was stored' 'tier.value.cuts = 0.25,0.9' \
+	"sqlite3 \"\$CRM_DB\" \"SELECT detail FROM audit WHERE kind = 'config' ORDER BY id DESC LIMIT 1\""
+check_exit 'a bare number above 1 is not a share' 65 'crm-config effort.targets 70,20,10'
+check_exit 'nor a percentage above 100' 65 'crm-config tier.value.cuts 80%,150%'
+check_exit 'nor a sign after the percent' 65 'crm-config tier.value.cuts 80%%,95%'
 done_testing

@@ -7,7 +7,7 @@
 # SQLite's refusal (70).  The 1 MiB inputs are in unit.c (the argument
 # list of a command stops at 128 KiB).
 . "${0%/*}/lib.sh"
-plan 43
+plan 50
 
 cat >"$TMP/p.csv" <<'CSV'
 customer_ref,ts,amount
@@ -151,6 +151,19 @@ check_out 'p_alive >= 0.3 lists those printed at or above it' \
 check_exit 'a p_alive compared with what is not a number: usage error' 64 \
     "crm-ls -w 'p_alive < 0.3x'"
 check_err 'it names the value' '"0.3x" is not a number'
+# A share takes 0.3 and 30% alike (crm(7)); a bare number above 1 is
+# refused, not compared (p_alive < 30 held for every customer).
+check_out 'p_alive < 30% lists those below 0.3' \
+    "$(cat "$TMP/low")" "crm-ls $B -F id -w 'p_alive < 30%'"
+check_out 'and in a list of values' "$(cat "$TMP/high")" \
+    "crm-ls $B -F id -w 'not p_alive < 30% or p_alive in (50%)'"
+check_exit 'p_alive < 30: usage error' 64 "crm-ls $B -w 'p_alive < 30'"
+check_err 'saying a bare number above 1 is not a share' \
+    '^crm-ls: -w: 30 is a share: a bare number above 1 is not one \(write 0.3 or 30%\) \(at column 11 of "p_alive < 30"\); try .crm-ls -h.$'
+check_exit 'nor is 150%' 64 "crm-ls $B -w 'p_alive < 150%'"
+check_err 'a share is 0 to 1' '150% is not a share: 0 to 1, or 0% to 100%'
+check_exit 'a percentage of a number that is no share: not a number' 64 \
+    "crm-ls $B -w 'frequency < 30%'"
 
 
 # Did you mean: the nearest field by edit distance (one edit in a short

@@ -6,7 +6,7 @@
 # files; fits from counts without a store; crm-report's forecast adds up to
 # crm-clv's values.
 . "${0%/*}/lib.sh"
-plan 117
+plan 148
 
 M="/usr/bin/python3 $TESTS/models.py"
 near() {  # near DESC GOT WANT RELTOL
@@ -204,6 +204,24 @@ check 'crm-clv -m pnbd: no empty cell' \
 	"crm-clv -m pnbd $A >\"\$TMP/c\" && awk -F'\t' 'NF == 4 && \$2 != \"\" && \$4 != \"\" { n++ } END { exit n != 2357 }' \"\$TMP/c\""
 check 'backtest with Pareto/NBD: no nan' \
 	"crm-churn -m pnbd --backtest --holdout 39w $W >\"\$TMP/b\" && ! grep -qi nan \"\$TMP/b\" && grep -q '^x	0	1411	0\\.[0-9]' \"\$TMP/b\""
+
+# ---- -s before any output; -q writes nothing -------------------------------
+# A bad -s is a usage error found before the header (crm_out_order runs
+# before anything is written): nothing on stdout, one line on stderr.
+for c in 'crm-churn' 'crm-churn --backtest --holdout 39w' 'crm-clv'; do
+	for f in '-H -l 2' '-o csv'; do
+		check_exit "$c $f -s bogus: exit 64" 64 "$c $f -s bogus $W"
+		check_stdout "$c $f -s bogus: nothing written" ''
+	done
+done
+check_err 'one line: the reason' '^crm-clv: -s: "bogus": no such column; try .crm-clv -h.$'
+# -q: only the exit status, from every listing (each prints without it).
+for c in 'crm-churn' 'crm-churn --backtest --holdout 39w' 'crm-churn --summary' \
+    'crm-churn --counts' 'crm-clv -l 1' 'crm-clv --summary' 'crm-clv --counts' \
+    'crm-churn --stdin <"$TMP/sum.tsv"' 'crm-clv --stdin <"$TMP/sum.tsv"'; do
+	check "$c has something to print" "$c $W >\"\$TMP/o\" && [ -s \"\$TMP/o\" ]"
+	check_out "$c -q prints nothing" '' "$c -q $W"
+done
 
 # ---- Limits, refusals and what they say -----------------------------------
 # The newest stored fit is the Pareto/NBD one just made: plain crm-churn

@@ -27,11 +27,12 @@ last_visit~channel = 'visit'~
 last_inbound~direction = 'in'~
 open_tickets~status = 'open'~
 open_complaints~kind = 'complaint'~
-# crm-churn's signal compares the latest score with the one before it.
-csat~ORDER BY ([a-z]+\.)?ts DESC, ([a-z]+\.)?id DESC~cmd/crm-churn.c
-nps~ORDER BY ([a-z]+\.)?ts DESC, ([a-z]+\.)?id DESC~cmd/crm-churn.c
-expectation~ORDER BY ([a-z]+\.)?ts DESC, ([a-z]+\.)?id DESC~cmd/crm-churn.c
-satisfaction~ORDER BY ([a-z]+\.)?ts DESC, ([a-z]+\.)?id DESC~cmd/crm-churn.c
+# crm-churn's signal (the latest score below the one before) reads them
+# through crm_metric_scores, metric.c's.
+csat~ORDER BY ([a-z]+\.)?ts DESC, ([a-z]+\.)?id DESC~
+nps~ORDER BY ([a-z]+\.)?ts DESC, ([a-z]+\.)?id DESC~
+expectation~ORDER BY ([a-z]+\.)?ts DESC, ([a-z]+\.)?id DESC~
+satisfaction~ORDER BY ([a-z]+\.)?ts DESC, ([a-z]+\.)?id DESC~
 # kind.c's guard sums the ledger at every time: a balance never below 0.
 points~sum\(([a-z]+\.)?delta\)~libcrm/kind.c
 p_alive~crm_palive\(f\.model~

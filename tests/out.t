@@ -3,7 +3,7 @@
 # quoting or escaping.  Every expected byte is written by hand from the rule
 # beside it (crm(7) "Formats", RFC 4180, RFC 8259, RFC 6350).
 . "${0%/*}/lib.sh"
-plan 7
+plan 68
 
 crm-add -q customer ref=A1 name='Smith, Anna' notes='ends in a space ' intent=3
 crm-add -q customer ref=A3 name=' Lead' notes="$(printf 'two\nlines')"
@@ -41,4 +41,45 @@ x=$(printf '%0100d' 0 | tr 0 x)
 crm-add -q customer ref=L name=Long notes="$x"
 printf 'NOTE:%s\r\n %s\r\n' "$(printf '%070d' 0 | tr 0 x)" "$(printf '%030d' 0 | tr 0 x)" >"$TMP/want"
 same 'vcard: folded after 75 octets' "crm-ls -o vcard -w 'ref = \"L\"' | grep -A1 '^NOTE'"
+
+# A bad -s is a usage error before any output (crm_out_order runs before
+# the header is written): no header under -H or -o csv, exit 64.  Each
+# command has rows to write here, so the header would come.
+crm-add -q purchase customer=1 ts=2020-01-01 amount=10 product=a
+crm-add -q purchase customer=1 ts=2020-01-01 amount=10 product=b
+crm-add -q purchase customer=2 ts=2020-01-01 amount=10 product=a
+crm-add -q purchase customer=2 ts=2020-01-01 amount=10 product=b
+crm-add -q purchase customer=3 ts=2020-01-01 amount=10 product=a
+crm-add -q customer ref=A7 name=Y phone=+15550100
+crm-add -q customer ref=A8 name=Z phone=+15550100
+crm-add -q ticket customer=1 opened=2020-01-01 kind=complaint subject=x
+crm-points -q earn --rate 1/10
+for c in 'crm-tier -s bogus rfm' 'crm-due -s bogus --days 1' \
+    'crm-points -s bogus' 'crm-dedupe -s bogus' \
+    'crm-basket --suggest 3 --min-support 0.1 -s bogus'; do
+	for f in -H '-o csv'; do
+		check_exit "${c%% *} $f: a bad -s exits 64" 64 "$c $f"
+		check_stdout "${c%% *} $f: and writes nothing first" ''
+	done
+	# -q: nothing is written, and -s is still checked.
+	check_exit "${c%% *} -q: a bad -s exits 64 too" 64 "$c -q"
+done
+for c in 'crm-tier rfm' 'crm-due --days 1' 'crm-dedupe' \
+    'crm-basket --suggest 3 --min-support 0.1' 'crm-points'; do
+	check "${c%% *} has rows to write" "$c | grep -q ."
+	check_out "${c%% *} -q writes nothing" '' "$c -q"
+done
+# -q, "only the exit status", holds in every command that takes it: each
+# prints something without it.
+B=$TMP/q.backup
+for c in 'crm-ls' 'crm-report summary' 'crm-add customer name=Q' \
+    'crm-set -n 1 name=R' 'crm-rm -n 1' 'crm-init' 'crm-config decimals' \
+    'crm-config' 'crm-points earn --rate 1/10' 'crm-tier -n rfm' \
+    'crm-clv --summary' 'crm-churn --summary' "crm-backup \"\$B\""; do
+	check "$c prints without -q" "$c >\"\$TMP/o\" && [ -s \"\$TMP/o\" ]"
+	rm -rf "$B"
+	crm-add -q purchase customer=3 amount=20 ts=2021-01-01
+	check_out "$c -q prints nothing" '' "$c -q"
+	rm -rf "$B"
+done
 done_testing

@@ -2,7 +2,7 @@
 # Churn and lifetime value on the CDNOW sample against the published fits;
 # shard scoring (scripts/scale-out: tests/scale.t); the heuristic and --new on a hand-made case.
 . "${0%/*}/lib.sh"
-plan 64
+plan 66
 
 # The 2,357 customers of the sample, and their purchases.
 awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
@@ -108,6 +108,25 @@ check_out 'a complaint resolved after --asof was open on it' \
 check_out 'and is not once resolved' \
 	'no purchase for 72d, 7.2x the usual gap of 10d' \
 	'crm-churn -m heuristic --asof 2026-06-01 | cut -f4'
+# A latest score below the one before it, per kind, as of the --asof day
+# (the csat/nps/satisfaction metrics' "latest": by time, then id): csat
+# 5 then 3 fell; nps 6 then 9 rose; expectation is no such signal; the
+# satisfaction of 06-20 is after the day, so 4 is still its latest.
+crm-add -q survey customer_ref=L2 kind=csat score=5 ts=2026-04-01
+crm-add -q survey customer_ref=L2 kind=csat score=3 ts=2026-04-02
+crm-add -q survey customer_ref=L2 kind=nps score=6 ts=2026-04-01
+crm-add -q survey customer_ref=L2 kind=nps score=9 ts=2026-04-03
+crm-add -q survey customer_ref=L2 kind=expectation score=5 ts=2026-04-01
+crm-add -q survey customer_ref=L2 kind=expectation score=1 ts=2026-04-02
+crm-add -q survey customer_ref=L2 kind=satisfaction score=7 ts=2026-04-01
+crm-add -q survey customer_ref=L2 kind=satisfaction score=4 ts=2026-04-03
+crm-add -q survey customer_ref=L2 kind=satisfaction score=9 ts=2026-06-20
+check_out 'a score that fell is a signal, as of the day' \
+	'no purchase for 72d, 7.2x the usual gap of 10d; csat fell from 5 to 3, satisfaction fell from 7 to 4' \
+	'crm-churn -m heuristic --asof 2026-06-01 | cut -f4'
+check_out 'and not once a later score is higher (the day after 06-20)' \
+	'no purchase for 102d, 10.2x the usual gap of 10d; csat fell from 5 to 3' \
+	'crm-churn -m heuristic --asof 2026-07-01 | cut -f4'
 # ---- Against the papers and tests/models.py: the models written again from
 # the papers, apart from libcrm/model.c (Python's math module only).
 export CRM_DB="$TMP/crm.db"

@@ -4,7 +4,7 @@
 # of the end of that day and says so (in the note of a report that has
 # one, else on stderr); --asof still wins; `crm-config today ''` unpins.
 . "${0%/*}/lib.sh"
-plan 37
+plan 45
 
 crm-add -q customer name=A
 crm-add -q customer name=B
@@ -67,6 +67,19 @@ check 'crm-config today 1998-06-30 again' 'crm-config today 1998-06-30'
 check_out 'a record added without a time is dated the end of the day' \
 	1998-06-30T23:59:59Z \
 	'crm-add -q purchase customer=2 amount=1 && crm-ls purchase -F ts -w "id = 4"'
+# A usage error found once the store is open is the only line: the note
+# waits for the arguments to be known good (the first output or the end).
+for c in 'crm-ls -s citty' "crm-ls -w 'citty = \"x\"'" \
+    'crm-report --by citty segments' "crm-tag -R foo 'citty = \"x\"'" \
+    'crm-points earn --rate abc' 'crm-tier -H -s bogus rfm'; do
+	check_out "$c: exit 64, one line on stderr, no note" '64 1' \
+	    "rc=0; $c 2>\"\$TMP/e\" || rc=\$?; echo \$rc \$(wc -l <\"\$TMP/e\")"
+done
+check_out 'that line says what is wrong' \
+	"crm-tier: -s: \"bogus\": no such column; try 'crm-tier -h'" 'cat "$TMP/e"'
+check_out 'nothing found: the note still says which day, then exit 1' \
+	"1 crm-ls: as of 1998-06-30, the store's today (crm-config today)" \
+	"rc=0; crm-ls -w 'id = 99' 2>\"\$TMP/e\" || rc=\$?; echo \$rc \$(cat \"\$TMP/e\")"
 check "crm-config today '' unpins it" "crm-config today ''"
 check_exit 'and it is unset' 1 'crm-config today'
 # Unpinned: as of the calendar's day, when both purchases of customer 1
