@@ -45,7 +45,7 @@ static const char *const progresses[] = { "new", "contacted", "qualified",
 	    CRM_F_READONLY | CRM_F_METRIC, n, NULL }
 /* A share, 0 to 1: the filter takes 0.3 and 30% alike (filter.c). */
 #define SHARE_METRIC(n) \
-	{ n, NULL, NULL, CRM_T_REAL, 0, 1, NULL, NULL, \
+	{ n, NULL, CRM_T_REAL, 0, 1, NULL, NULL, \
 	    CRM_F_READONLY | CRM_F_METRIC, n, NULL }
 
 static const struct crm_field customer_fields[] = {
