@@ -1385,6 +1385,15 @@ void	crm_ids_free(struct crm_ids *);
  */
 int	crm_ids_check(struct crm_store *, const struct crm_kind *,
 	    const struct crm_ids *, int missing);
+/*
+ * fn(arg, word, at) for the first field of each line of standard input
+ * (up to a tab, blank or comma; blank lines and a first line "id", the
+ * header of crm-ls -H, skipped), at "stdin:LINE: what:", until fn fails;
+ * on a terminal it first says on stderr that ids are awaited.  For words
+ * that are not only ids (crm-show's e-mails and refs); crm_ids_read uses it.
+ */
+int	crm_ids_each(int (*fn)(void *, char *, const struct crm_loc *),
+	    void *arg, const char *what);
 
 /* ---- rec.c: writing records -------------------------------------------- */
 
