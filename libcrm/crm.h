@@ -523,6 +523,17 @@ struct crm_val {
 	const char	*s;
 };
 
+/* 1 when a writer may set f (crm-add, crm-set, crm-import). */
+int	crm_kind_writable(const struct crm_field *);
+/* The field a writer may set nearest name (crm_suggest), or NULL. */
+const char *crm_kind_near(const struct crm_kind *, const char *name);
+/*
+ * A first operand that may name a kind (crm-set, crm-rm): *k that kind,
+ * or NULL when word is none (an id, field=value); a word one slip from a
+ * kind's name is a usage error with the name it meant.
+ */
+int	crm_kind_operand(const char *word, const struct crm_kind **k);
+
 /* ---- csv.c: reading CSV and TSV through libcsv -------------------------- */
 
 struct crm_csv;
