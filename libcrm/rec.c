@@ -697,8 +697,8 @@ owner(struct crm_writer *w, const struct crm_rec *r, const struct crm_loc *at0,
 		}
 		sqlite3_reset(w->byref);
 		if (rc == SQLITE_DONE)
-			return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is no "
-			    "customer's ref", ref);
+			return crm_err(CRM_EX_DATAERR, &at, "%s: no such "
+			    "customer", ref);
 		if (rc != SQLITE_ROW)
 			return crm_sqlerr(w->st, rc);
 		return CRM_EX_OK;
