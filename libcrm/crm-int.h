@@ -490,4 +490,10 @@ const struct crm_setting *crm_setting_row(int n);
 int	crm_setting_read(struct crm_store *, const struct crm_setting *,
 	    char *, size_t);
 
+/* ---- filter.c: the filter language --------------------------------------- */
+
+/* crm_filter_compile for an expression given to opt ("-R"), not -w. */
+int	crm_filter_compile_as(struct crm_sql *, const struct crm_kind *,
+	    const char *opt, const char *expr, int decimals, int64_t now);
+
 #endif /* CRM_INT_H */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-tag: manual tags, listing, all or nothing.
 . "${0%/*}/lib.sh"
-plan 14
+plan 17
 
 for n in A B C; do crm-add -q customer name=$n; done
 check_out 'tags the given ids' '1 3' 'crm-tag vip 1 3 && crm-ls -F id -w tag.vip | paste -sd " "'
@@ -36,4 +36,9 @@ check_out 'a rule tags and untags with an audit entry per customer' \
 	'2 tag top: tagged by its rule,2 untag top: untagged, its rule dropped' \
 	'crm-tag -R top "name = \"B\"" && crm-tag -q --apply && crm-tag -R top -r &&
 	 sqlite3 -separator " " "$CRM_DB" "SELECT record, action, detail FROM audit WHERE kind = '"'tag'"' AND record IS NOT NULL AND detail LIKE '"'top:%'"' ORDER BY id" | paste -sd, -'
+check_exit 'a rule whose filter names no field is a usage error' 64 \
+	'crm-tag -R foo "citty = \"x\""'
+check_err 'labelled -R, the option it was given to, with the field meant' \
+	'^crm-tag: -R: citty: no such field \(did you mean city\?\) \(at column 1 of '
+check_out 'and no rule was stored' 0 'sqlite3 "$CRM_DB" "SELECT count(*) FROM rule"'
 done_testing
