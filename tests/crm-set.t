@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-set: changing fields, clearing them, ids from stdin, all or nothing.
 . "${0%/*}/lib.sh"
-plan 21
+plan 23
 
 crm-add -q customer name=One city=Shanghai attr.hobby=golf intent=3
 crm-add -q customer name=Two city=Shanghai
@@ -26,6 +26,9 @@ check_err 'with no field near it, no guess' "^crm-set: shoe: no such field; try 
 check_exit 'a mistyped field is a usage error' 64 'crm-set 1 nmae=x'
 check_err 'naming the field meant' \
 	"^crm-set: nmae: no such field \\(did you mean name\\?\\); try 'crm-set -h'\$"
+check_exit 'a field near a computed one only: a usage error' 64 'crm-set 1 ordrs=1'
+check_err 'not answered with the computed field (orders), which cannot be set' \
+	"^crm-set: ordrs: no such field; try 'crm-set -h'\$"
 check_exit 'a mistyped kind is a usage error, not a field of customers' 64 \
 	'crm-set purchse 1 amount=1'
 check_err 'naming the kind meant' \
