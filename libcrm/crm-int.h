@@ -187,6 +187,9 @@ int	crm_field_parse(const struct crm_field *, const char *s, int decimals,
 /* Bind a value to a statement parameter. */
 int	crm_val_bind(struct sqlite3_stmt *, int idx, const struct crm_val *);
 
+/* The kind named name, or NULL (commands: crm_kind_get, _operand). */
+const struct crm_kind *crm_kind_find(const char *name);
+
 /* ---- norm.c: keys of likely duplicates ------------------------------- */
 /* E-mail as its provider reads it: case, dots and +tags where ignored. */
 int	crm_email_key(const char *, char *, size_t);

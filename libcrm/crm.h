@@ -495,7 +495,6 @@ struct crm_kind {
 	const struct crm_kind_def *def;
 };
 
-const struct crm_kind *crm_kind_find(const char *name);
 /*
  * *k the kind named name, else CRM_EX_USAGE after saying so, with the
  * nearest name or the list of them.
