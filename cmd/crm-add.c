@@ -229,6 +229,7 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 {
 	const struct crm_kind *k = r->kind;
 	const struct crm_field *f;
+	const char *near;
 	struct crm_loc at = { file, 1, NULL };
 	int i, j;
 
@@ -256,9 +257,10 @@ header(struct crm_rec *r, const struct crm_rec *args, int nf, char **fv,
 			continue;
 		}
 		f = crm_kind_field(k, fv[i]);
-		if (f == NULL || (f->column == NULL &&
-		    !(f->flags & CRM_F_REFKEY)) || ((f->flags &
-		    CRM_F_READONLY) && f->type != CRM_T_ID))
+		if (f == NULL && (near = crm_kind_near(k, fv[i])) != NULL)
+			return crm_err(CRM_EX_DATAERR, &at, "no such field "
+			    "(did you mean %s?)", near);
+		if (f == NULL || !crm_kind_writable(f))
 			return crm_err(CRM_EX_DATAERR, &at, "%s", f == NULL ?
 			    "no such field (free attributes are attr.KEY "
 			    "columns)" : "is computed and cannot be imported");
@@ -302,6 +304,7 @@ jsonslot(const struct crm_kind *k, const struct crm_jmember *m,
     const struct crm_loc *at)
 {
 	const struct crm_field *f;
+	const char *near;
 
 	if (k->tags && strcmp(m->name, "tags") == 0) {
 		if (m->type != CRM_J_LIST && m->type != CRM_J_NULL) {
@@ -335,6 +338,11 @@ jsonslot(const struct crm_kind *k, const struct crm_jmember *m,
 		if (crm_attr_key_valid(m->name + 5))
 			return ATTR;
 		crm_err(CRM_EX_DATAERR, at, "not a valid attribute name");
+		return -1;
+	}
+	if (f == NULL && (near = crm_kind_near(k, m->name)) != NULL) {
+		crm_err(CRM_EX_DATAERR, at, "no such field of %s (did you "
+		    "mean %s?)", k->name, near);
 		return -1;
 	}
 	if (f == NULL) {

@@ -177,6 +177,7 @@ static const struct crm_opt opts[] = {
 int
 main(int argc, char *argv[])
 {
+	static const char *const actions[] = { "earn", "expire" };
 	struct crm_cli cli;
 	const char *rate = NULL;
 	int c;
@@ -198,8 +199,8 @@ main(int argc, char *argv[])
 		    argv[1]);
 	if (argc == 1 && strcmp(argv[0], "earn") != 0 &&
 	    strcmp(argv[0], "expire") != 0)
-		return crm_usage_err(&cli, "\"%s\": neither earn nor expire",
-		    argv[0]);
+		return crm_nosuch(CRM_EX_USAGE, NULL, argv[0], "action",
+		    actions, 2);
 	if (argc == 1 && (cli.sort != NULL || cli.limit >= 0))
 		return crm_usage_err(&cli, "-s and -l: only with the balances");
 	if (argc == 1 && strcmp(argv[0], "earn") == 0)

@@ -13,15 +13,18 @@ enum { OPT_FORGET = CRM_OPT_OWN };
 static int
 rm(struct crm_cli *cli, int argc, char **argv, int forget)
 {
-	const struct crm_kind *k = crm_kind_customer();
+	const struct crm_kind *k = crm_kind_customer(), *kind = NULL;
 	struct crm_store *st = NULL;
 	struct crm_ids ids = { 0 };
 	struct crm_loc at = { NULL, 0, NULL };
 	size_t i;
 	int rc;
 
-	if (argc > 0 && crm_kind_find(argv[0]) != NULL) {
-		k = crm_kind_find(argv[0]);
+	if (argc > 0 && (rc = crm_kind_operand(argv[0], &kind)) !=
+	    CRM_EX_OK)
+		goto out;
+	if (kind != NULL) {
+		k = kind;
 		argc--;
 		argv++;
 	}

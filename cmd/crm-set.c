@@ -11,7 +11,7 @@ enum { OPT_ALLOW = CRM_OPT_OWN };
 static int
 set(struct crm_cli *cli, int argc, char **argv, int allow)
 {
-	const struct crm_kind *k = crm_kind_customer();
+	const struct crm_kind *k = crm_kind_customer(), *kind = NULL;
 	struct crm_store *st = NULL;
 	struct crm_writer *w = NULL;
 	struct crm_ids ids = { 0 };
@@ -22,9 +22,11 @@ set(struct crm_cli *cli, int argc, char **argv, int allow)
 	size_t j;
 	int64_t id;
 
-	if (argc > 0 && strchr(argv[0], '=') == NULL &&
-	    crm_kind_find(argv[0]) != NULL) {
-		k = crm_kind_find(argv[0]);
+	if (argc > 0 && (rc = crm_kind_operand(argv[0], &kind)) !=
+	    CRM_EX_OK)
+		goto out;
+	if (kind != NULL) {
+		k = kind;
 		argc--;
 		argv++;
 	}

@@ -20,6 +20,8 @@ struct shower {
 	int		 decimals;
 	int		 hist;		/* metrics from history (--asof) */
 	int		 shown;		/* customers shown so far */
+	struct crm_store *st;
+	int		 missing;	/* a customer not found */
 };
 
 static void
@@ -283,21 +285,21 @@ lookup(struct crm_store *st, const char *key, const struct crm_loc *at,
 	return rc;
 }
 
-/* Show the customer key names; *missing set when there is none. */
+/* Show the customer key names; sh->missing set when there is none. */
 static int
-one(struct crm_store *st, struct shower *sh, const char *key,
-    const struct crm_loc *at, int *missing)
+one(void *arg, char *key, const struct crm_loc *at)
 {
+	struct shower *sh = arg;
 	int64_t id;
 	int rc;
 
-	if ((rc = lookup(st, key, at, &id)) == CRM_EX_OK) {
+	if ((rc = lookup(sh->st, key, at, &id)) == CRM_EX_OK) {
 		if (sh->shown++ > 0 && sh->fmt != CRM_FMT_JSON)
 			putchar('\n');
-		rc = show1(st, sh, id);
+		rc = show1(sh->st, sh, id);
 	}
 	if (rc == CRM_EX_NONE) {
-		*missing = 1;
+		sh->missing = 1;
 		rc = CRM_EX_OK;
 	}
 	return rc;
@@ -306,37 +308,22 @@ one(struct crm_store *st, struct shower *sh, const char *key,
 static int
 show(struct crm_cli *cli, int argc, char **argv)
 {
-	struct crm_loc at = { "stdin", 0, "customer" };
-	struct crm_store *st = NULL;
-	struct shower sh = { cli->fmt, NULL, 0, 2, 0, 0 };
-	char *line = NULL, *p;
-	size_t cap = 0;
-	int i, rc, missing = 0;
+	struct shower sh = { cli->fmt, NULL, 0, 2, 0, 0, NULL, 0 };
+	int i, rc;
 
-	if ((rc = crm_store_open(&st, cli, CRM_READ)) != CRM_EX_OK ||
-	    (rc = crm_stats_historic(st, &sh.hist)) != CRM_EX_OK)
+	if ((rc = crm_store_open(&sh.st, cli, CRM_READ)) != CRM_EX_OK ||
+	    (rc = crm_stats_historic(sh.st, &sh.hist)) != CRM_EX_OK)
 		goto out;
-	sh.decimals = crm_store_decimals(st);
+	sh.decimals = crm_store_decimals(sh.st);
 	for (i = 0; i < argc && rc == CRM_EX_OK; i++)
-		rc = one(st, &sh, argv[i], NULL, &missing);
+		rc = one(&sh, argv[i], NULL);
 	/* Else the first field of each line of standard input. */
-	while (argc == 0 && rc == CRM_EX_OK &&
-	    getline(&line, &cap, stdin) != -1) {
-		at.line++;
-		line[strcspn(line, "\t ,\r\n")] = '\0';
-		p = line;
-		/* Blank lines, and the header of crm-ls -H or -o csv. */
-		if (*p == '\0' || (at.line == 1 && strcmp(p, "id") == 0))
-			continue;
-		rc = one(st, &sh, p, &at, &missing);
-	}
-	if (rc == CRM_EX_OK && argc == 0 && ferror(stdin))
-		rc = crm_err(CRM_EX_IOERR, NULL, "standard input:");
-	if (rc == CRM_EX_OK && (missing || sh.shown == 0))
+	if (argc == 0)
+		rc = crm_ids_each(one, &sh, "customer");
+	if (rc == CRM_EX_OK && (sh.missing || sh.shown == 0))
 		rc = CRM_EX_NONE;
 out:
-	free(line);
-	crm_store_close(st);
+	crm_store_close(sh.st);
 	return rc;
 }
 

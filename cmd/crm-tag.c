@@ -82,6 +82,8 @@ rules(struct crm_cli *cli)
 		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
 		goto out;
 	}
+	if (o != NULL && (rc = crm_out_order(o, cli->sort, -1)) != CRM_EX_OK)
+		goto out;
 	if ((rc = crm_out_rows(st, o, s, "ssn", &n)) == CRM_EX_OK && n == 0)
 		rc = CRM_EX_NONE;
 out:
@@ -187,6 +189,12 @@ list(struct crm_cli *cli, int argc, char **argv)
 		o = crm_out_new(stdout, cli->fmt, cli->header, 3, names2);
 	}
 	if (rc != CRM_EX_OK)
+		goto out;
+	if (o == NULL) {
+		rc = crm_err(CRM_EX_SOFTWARE, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = crm_out_order(o, cli->sort, -1)) != CRM_EX_OK)
 		goto out;
 	for (i = 0; i == 0 || i < ids.n; i++) {
 		if (argc > 0)
@@ -296,7 +304,7 @@ main(int argc, char *argv[])
 	const char *rtag = NULL;
 	int c, rflag = 0, lflag = 0, rulesflag = 0, applyflag = 0;
 
-	crm_cli_begin(&cli, argc, argv, opts, "dnqoHA");
+	crm_cli_begin(&cli, argc, argv, opts, "dnqoHAs");
 	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'r':
@@ -323,6 +331,8 @@ main(int argc, char *argv[])
 	if (lflag + rulesflag + applyflag + (rtag != NULL) > 1)
 		return crm_usage_err(&cli, "-l, -R, --rules and --apply: one "
 		    "at a time");
+	if (cli.sort != NULL && !lflag && !rulesflag)
+		return crm_usage_err(&cli, "-s: only with -l or --rules");
 	if (rtag != NULL) {
 		if (rflag && argc != 0)
 			return crm_usage_err(&cli, "\"%s\": -R -r takes no "

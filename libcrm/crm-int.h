@@ -230,6 +230,9 @@ int	crm_val_bind(struct sqlite3_stmt *, int idx, const struct crm_val *);
 /* The SQL of a computed field f of k (struct crm_expr), NULL if none. */
 const char *crm_kind_expr(const struct crm_kind *, const struct crm_field *f);
 
+/* The kind named name, or NULL (commands: crm_kind_get, _operand). */
+const struct crm_kind *crm_kind_find(const char *name);
+
 /* ---- norm.c: keys of likely duplicates ------------------------------- */
 /* E-mail as its provider reads it: case, dots and +tags where ignored. */
 int	crm_email_key(const char *, char *, size_t);
@@ -607,5 +610,11 @@ int	crm_setting_read(struct crm_store *, const struct crm_setting *,
 #define CRM_ID_MAX	INT64_C(9007199254740991)
 /* A new record given its id in the input: half the ids stay crm's. */
 #define CRM_ID_GIVEN_MAX	(CRM_ID_MAX / 2)
+
+/* ---- filter.c: the filter language --------------------------------------- */
+
+/* crm_filter_compile for an expression given to opt ("-R"), not -w. */
+int	crm_filter_compile_as(struct crm_sql *, const struct crm_kind *,
+	    const char *opt, const char *expr, int decimals, int64_t now);
 
 #endif /* CRM_INT_H */

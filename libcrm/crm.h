@@ -490,7 +490,6 @@ struct crm_kind {
 	const struct crm_kind_def *def;
 };
 
-const struct crm_kind *crm_kind_find(const char *name);
 /*
  * *k the kind named name, else CRM_EX_USAGE after saying so, with the
  * nearest name or the list of them.
@@ -509,6 +508,17 @@ int	crm_kind_index(const struct crm_kind *, const struct crm_field *);
 int	crm_attr_key_valid(const char *key);
 /* 1 when name is a valid tag name. */
 int	crm_tag_valid(const char *name);
+
+/* 1 when a writer may set f (crm-add, crm-set, crm-import). */
+int	crm_kind_writable(const struct crm_field *);
+/* The field a writer may set nearest name (crm_suggest), or NULL. */
+const char *crm_kind_near(const struct crm_kind *, const char *name);
+/*
+ * A first operand that may name a kind (crm-set, crm-rm): *k that kind,
+ * or NULL when word is none (an id, field=value); a word one slip from a
+ * kind's name is a usage error with the name it meant.
+ */
+int	crm_kind_operand(const char *word, const struct crm_kind **k);
 
 /* ---- csv.c: reading CSV and TSV through libcsv -------------------------- */
 
@@ -1334,6 +1344,15 @@ void	crm_ids_free(struct crm_ids *);
  */
 int	crm_ids_check(struct crm_store *, const struct crm_kind *,
 	    const struct crm_ids *, int missing);
+/*
+ * fn(arg, word, at) for the first field of each line of standard input
+ * (up to a tab, blank or comma; blank lines and a first line "id", the
+ * header of crm-ls -H, skipped), at "stdin:LINE: what:", until fn fails;
+ * on a terminal it first says on stderr that ids are awaited.  For words
+ * that are not only ids (crm-show's e-mails and refs); crm_ids_read uses it.
+ */
+int	crm_ids_each(int (*fn)(void *, char *, const struct crm_loc *),
+	    void *arg, const char *what);
 
 /* ---- rec.c: writing records -------------------------------------------- */
 

@@ -45,6 +45,7 @@ enum tok {
 };
 
 struct fx {
+	const char		*opt;		/* the option that gave src */
 	const char		*src;
 	const char		*p;
 	enum tok		 t;
@@ -71,8 +72,8 @@ err(struct fx *x, const char *fmt, const char *arg)
 
 	snprintf(msg, sizeof msg, fmt, arg);
 	if (len <= 2 * QUOTE)
-		return crm_err(CRM_EX_USAGE, NULL, "-w: %s (at column %zu of "
-		    "\"%s\")", msg, x->pos, x->src);
+		return crm_err(CRM_EX_USAGE, NULL, "%s: %s (at column %zu of "
+		    "\"%s\")", x->opt, msg, x->pos, x->src);
 	from = x->pos - 1 > QUOTE ? x->pos - 1 - QUOTE : 0;
 	n = (int)(len - from < 2 * QUOTE ? len - from : 2 * QUOTE);
 	/* Whole UTF-8 characters: no continuation byte at either end. */
@@ -81,8 +82,8 @@ err(struct fx *x, const char *fmt, const char *arg)
 	while (from + (size_t)n < len &&
 	    ((unsigned char)x->src[from + n] & 0xc0) == 0x80)
 		n--;
-	return crm_err(CRM_EX_USAGE, NULL, "-w: %s (at column %zu of a %zu-"
-	    "byte expression: %s\"%.*s\"%s)", msg, x->pos, len,
+	return crm_err(CRM_EX_USAGE, NULL, "%s: %s (at column %zu of a %zu-"
+	    "byte expression: %s\"%.*s\"%s)", x->opt, msg, x->pos, len,
 	    from > 0 ? "..." : "", n, x->src + from,
 	    from + (size_t)n < len ? "..." : "");
 }
@@ -532,10 +533,18 @@ int
 crm_filter_compile(struct crm_sql *q, const struct crm_kind *k,
     const char *src, int decimals, int64_t now)
 {
+	return crm_filter_compile_as(q, k, "-w", src, decimals, now);
+}
+
+int
+crm_filter_compile_as(struct crm_sql *q, const struct crm_kind *k,
+    const char *opt, const char *src, int decimals, int64_t now)
+{
 	struct fx x;
 	int rc;
 
 	memset(&x, 0, sizeof x);
+	x.opt = opt;
 	x.src = x.p = src;
 	x.q = q;
 	x.kind = k;

@@ -39,14 +39,49 @@ push(struct crm_ids *ids, int64_t v)
 }
 
 int
-crm_ids_read(struct crm_ids *ids, int argc, char **argv)
+crm_ids_each(int (*fn)(void *, char *, const struct crm_loc *), void *arg,
+    const char *what)
 {
-	struct crm_loc at = { "stdin", 0, "id" };
+	struct crm_loc at = { "stdin", 0, what };
 	char *line = NULL, *p;
 	size_t cap = 0;
-	ssize_t n;
+	int rc = CRM_EX_OK;
+
+	/* Someone at a terminal, not a pipe, is asked for ids: say so. */
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
+		crm_warn(NULL, "reading ids from standard input (^D to end)");
+	while (rc == CRM_EX_OK && getline(&line, &cap, stdin) != -1) {
+		at.line++;
+		/* The first field: up to a tab, blank or comma. */
+		line[strcspn(line, "\t ,\r\n")] = '\0';
+		p = line;
+		/* Blank lines, and the header of crm-ls -H or -o csv. */
+		if (*p == '\0' || (at.line == 1 && strcmp(p, "id") == 0))
+			continue;
+		rc = fn(arg, p, &at);
+	}
+	if (rc == CRM_EX_OK && ferror(stdin))
+		rc = crm_err(CRM_EX_IOERR, NULL, "standard input:");
+	free(line);
+	return rc;
+}
+
+static int
+read1(void *arg, char *p, const struct crm_loc *at)
+{
 	int64_t v;
-	int i, rc = CRM_EX_OK;
+
+	if (crm_id_parse(p, &v) != 0)
+		return crm_err(CRM_EX_DATAERR, at, "\"%s\" is not a record id",
+		    p);
+	return push(arg, v);
+}
+
+int
+crm_ids_read(struct crm_ids *ids, int argc, char **argv)
+{
+	int64_t v;
+	int i, rc;
 
 	for (i = 0; i < argc; i++) {
 		if (crm_id_parse(argv[i], &v) != 0)
@@ -57,31 +92,7 @@ crm_ids_read(struct crm_ids *ids, int argc, char **argv)
 	}
 	if (argc > 0)
 		return CRM_EX_OK;
-	/* Someone at a terminal, not a pipe, is asked for ids: say so. */
-	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
-		crm_warn(NULL, "reading ids from standard input (^D to end)");
-	while ((n = getline(&line, &cap, stdin)) != -1) {
-		at.line++;
-		/* The first field: up to a tab, blank or comma. */
-		line[strcspn(line, "\t ,\r\n")] = '\0';
-		p = line;
-		if (*p == '\0')
-			continue;
-		/* A header line from crm-ls -H or -o csv. */
-		if (at.line == 1 && strcmp(p, "id") == 0)
-			continue;
-		if (crm_id_parse(p, &v) != 0) {
-			rc = crm_err(CRM_EX_DATAERR, &at, "\"%s\" is not a "
-			    "record id", p);
-			break;
-		}
-		if ((rc = push(ids, v)) != CRM_EX_OK)
-			break;
-	}
-	if (rc == CRM_EX_OK && ferror(stdin))
-		rc = crm_err(CRM_EX_IOERR, NULL, "standard input:");
-	free(line);
-	return rc;
+	return crm_ids_each(read1, ids, "id");
 }
 
 void

@@ -459,6 +459,47 @@ crm_kind_index(const struct crm_kind *k, const struct crm_field *f)
 	return (int)(f - k->fields);
 }
 
+int
+crm_kind_writable(const struct crm_field *f)
+{
+	return (f->column != NULL || (f->flags & CRM_F_REFKEY)) &&
+	    (!(f->flags & CRM_F_READONLY) || f->type == CRM_T_ID);
+}
+
+const char *
+crm_kind_near(const struct crm_kind *k, const char *name)
+{
+	const char **names;
+	const char *near;
+	size_t n = 0;
+	int i;
+
+	if ((names = calloc((size_t)k->nfields + 1, sizeof *names)) == NULL)
+		return NULL;
+	for (i = 0; i < k->nfields; i++)
+		if (crm_kind_writable(&k->fields[i]))
+			names[n++] = k->fields[i].name;
+	near = crm_suggest(name, names, n);
+	free(names);
+	return near;
+}
+
+int
+crm_kind_operand(const char *word, const struct crm_kind **k)
+{
+	const char *names[N(kinds)];
+	int i;
+
+	if ((*k = crm_kind_find(word)) != NULL || strchr(word, '=') != NULL)
+		return CRM_EX_OK;
+	for (i = 0; i < N(kinds); i++)
+		names[i] = kinds[i].name;
+	/* An id is digits: no kind's name is near one. */
+	if (crm_suggest(word, names, N(kinds)) != NULL)
+		return crm_kind_get(word, k);
+	return CRM_EX_OK;
+}
+
 /* Names users type in filters: letters, digits, _ - and any non-ASCII. */
 static int
 namechars(const char *s, const char *extra)

@@ -697,8 +697,8 @@ owner(struct crm_writer *w, const struct crm_rec *r, const struct crm_loc *at0,
 		}
 		sqlite3_reset(w->byref);
 		if (rc == SQLITE_DONE)
-			return crm_err(CRM_EX_DATAERR, &at, "\"%s\" is no "
-			    "customer's ref", ref);
+			return crm_err(CRM_EX_DATAERR, &at, "%s: no such "
+			    "customer", ref);
 		if (rc != SQLITE_ROW)
 			return crm_sqlerr(w->st, rc);
 		return CRM_EX_OK;
@@ -1614,7 +1614,7 @@ int
 crm_rec_assign(struct crm_rec *r, const char *arg)
 {
 	const struct crm_field *f;
-	const char *eq = strchr(arg, '=');
+	const char *eq = strchr(arg, '='), *near;
 	char name[128];
 	int i;
 
@@ -1636,8 +1636,10 @@ crm_rec_assign(struct crm_rec *r, const char *arg)
 		return CRM_EX_OK;
 	}
 	f = crm_kind_field(r->kind, name);
-	if (f == NULL || (f->column == NULL && !(f->flags & CRM_F_REFKEY)) ||
-	    ((f->flags & CRM_F_READONLY) && f->type != CRM_T_ID))
+	if (f == NULL && (near = crm_kind_near(r->kind, name)) != NULL)
+		return crm_err(CRM_EX_USAGE, NULL, "%s: no such field (did you "
+		    "mean %s?)", name, near);
+	if (f == NULL || !crm_kind_writable(f))
 		return crm_err(CRM_EX_USAGE, NULL, "%s: %s", name, f == NULL ?
 		    "no such field" : "is computed and cannot be set");
 	i = crm_kind_index(r->kind, f);

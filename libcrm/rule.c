@@ -19,7 +19,8 @@ selector(struct crm_store *st, const char *expr, int hist, struct crm_sql *q)
 
 	q->hist = hist;
 	crm_sql_add(q, "SELECT c.id FROM %s WHERE ", k->def->from);
-	return crm_filter_compile(q, k, expr, crm_store_decimals(st),
+	/* The filter came from crm-tag -R: errors say so, not -w. */
+	return crm_filter_compile_as(q, k, "-R", expr, crm_store_decimals(st),
 	    crm_store_cli(st)->now);
 }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-add: one record from arguments, bulk CSV and TSV, -u, -n, the audit.
 . "${0%/*}/lib.sh"
-plan 39
+plan 45
 
 check_out 'adds a customer and prints its id' 1 \
 	'crm-add customer name="Li Wei" email=li.wei@example.cn city=Shanghai intent=4 attr.hobby=golf'
@@ -21,6 +21,17 @@ check_exit 'the same ref twice is refused' 65 \
 	'crm-add customer name=A ref=R1 && crm-add customer name=B ref=R1'
 check_exit 'an unknown field argument is a usage error' 64 'crm-add customer name=A shoe=42'
 check_exit 'an unknown kind is a usage error' 64 'crm-add planet name=Mars'
+check_exit 'a mistyped field argument is a usage error' 64 'crm-add -n customer nmae=x'
+check_err 'naming the field meant' \
+	"^crm-add: nmae: no such field \\(did you mean name\\?\\); try 'crm-add -h'\$"
+check_exit 'a mistyped column of a CSV header is bad input' 65 \
+	'printf "nmae\nx\n" | crm-add -f - customer'
+check_err 'at its line, naming the field meant' \
+	'^crm-add: stdin:1: nmae: no such field \(did you mean name\?\)$'
+printf '{"name":"J","emial":"j@example.org"}\n' >"$TMP/typo.json"
+check_exit 'a mistyped member of a JSON record is bad input' 65 \
+	'crm-add -i json -f "$TMP/typo.json" customer'
+check_err 'naming the field meant' 'typo.json:1: emial: no such field of customer \(did you mean email\?\)$'
 check_exit 'money with too many decimals is refused' 65 'crm-add customer name=A income=10.005'
 check_out 'money is exact' 1234567.89 \
 	'crm-add -q customer name=Rich income=1234567.89 && crm-ls -F income -w "name = \"Rich\""'

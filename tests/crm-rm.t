@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-rm: deleting, and --forget erasing personal data for real.
 . "${0%/*}/lib.sh"
-plan 15
+plan 18
 
 crm-add -q customer name=One attr.a=1
 crm-add -q customer name=Two
@@ -37,4 +37,8 @@ check 'no byte of it is left in the store files' \
 check 'the write-ahead log is empty or gone' '[ ! -s "$CRM_DB-wal" ]'
 check_out 'the kind may be named' 'forgotten 3' 'crm-rm --forget customer 3 && crm-ls -F name -w "id = 3"'
 check_exit 'a malformed id is bad input' 65 'crm-rm x1'
+check_err 'saying so' '^crm-rm: "x1" is not a record id$'
+check_exit 'a mistyped kind is a usage error, not a malformed id' 64 'crm-rm purchse 1'
+check_err 'naming the kind meant' \
+	"^crm-rm: purchse: no such kind of record \\(did you mean purchase\\?\\); try 'crm-rm -h'\$"
 done_testing

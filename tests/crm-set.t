@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-set: changing fields, clearing them, ids from stdin, all or nothing.
 . "${0%/*}/lib.sh"
-plan 14
+plan 23
 
 crm-add -q customer name=One city=Shanghai attr.hobby=golf intent=3
 crm-add -q customer name=Two city=Shanghai
@@ -22,6 +22,20 @@ check_exit 'an unknown id is bad input' 65 'crm-set 1 99 city=Rome'
 check_err 'naming the id' '99: no such customer'
 check_out 'and nothing changed' "$before" 'sqlite3 "$CRM_DB" .dump'
 check_exit 'an unknown field is a usage error' 64 'crm-set 1 shoe=42'
+check_err 'with no field near it, no guess' "^crm-set: shoe: no such field; try 'crm-set -h'\$"
+check_exit 'a mistyped field is a usage error' 64 'crm-set 1 nmae=x'
+check_err 'naming the field meant' \
+	"^crm-set: nmae: no such field \\(did you mean name\\?\\); try 'crm-set -h'\$"
+check_exit 'a field near a computed one only: a usage error' 64 'crm-set 1 ordrs=1'
+check_err 'not answered with the computed field (orders), which cannot be set' \
+	"^crm-set: ordrs: no such field; try 'crm-set -h'\$"
+check_exit 'a mistyped kind is a usage error, not a field of customers' 64 \
+	'crm-set purchse 1 amount=1'
+check_err 'naming the kind meant' \
+	"^crm-set: purchse: no such kind of record \\(did you mean purchase\\?\\); try 'crm-set -h'\$"
+check_exit 'a field of another kind: the fields of that kind are offered' 64 \
+	'crm-set purchase 1 amout=1'
+check_err 'as amount' 'amout: no such field \(did you mean amount\?\)'
 check_out 'one audit entry per changed record' 2 \
 	'crm-set 2 3 city=Oslo && sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE action = '"'set'"' AND detail LIKE '"'%Oslo%'"'"'
 check_out '-n prints the ids, writes nothing' "$(printf '2\n3\nOslo')" \

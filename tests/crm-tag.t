@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-tag: manual tags, listing, all or nothing.
 . "${0%/*}/lib.sh"
-plan 14
+plan 22
 
 for n in A B C; do crm-add -q customer name=$n; done
 check_out 'tags the given ids' '1 3' 'crm-tag vip 1 3 && crm-ls -F id -w tag.vip | paste -sd " "'
@@ -14,6 +14,13 @@ check_out '-l ID lists its tags: id, tag, origin, since' \
 	'crm-tag --asof 2026-01-02 x 1 && sqlite3 "$CRM_DB" "UPDATE tag SET since = 1767312000" && crm-tag -l 3'
 check_out '-l alone lists every tag with its count' "$(printf 'vip\t1\tmanual\tx\t1\tmanual\t大客户\t3\tmanual')" \
 	'crm-tag -l | paste -s'
+check_out '-l -s -customers,tag: the most used tag first, then by name' \
+	"$(printf '大客户\t3\nvip\t1\nx\t1')" 'crm-tag -l -s -customers,tag | cut -f1,2'
+check_out '-l ID -s -tag: its tags in reverse order of name' "$(printf '大客户\nvip')" \
+	'crm-tag -l -s -tag 3 | cut -f2'
+check_exit '-s is for the lists only: tagging with it is a usage error' 64 \
+	'crm-tag -s tag vip 2'
+check_err 'saying so' "^crm-tag: -s: only with -l or --rules; try 'crm-tag -h'\$"
 before=$(dump)
 check_exit 'an unknown id is bad input' 65 'crm-tag vip 2 42'
 check_err 'naming it' '42: no such customer'
@@ -36,4 +43,12 @@ check_out 'a rule tags and untags with an audit entry per customer' \
 	'2 tag top: tagged by its rule,2 untag top: untagged, its rule dropped' \
 	'crm-tag -R top "name = \"B\"" && crm-tag -q --apply && crm-tag -R top -r &&
 	 sqlite3 -separator " " "$CRM_DB" "SELECT record, action, detail FROM audit WHERE kind = '"'tag'"' AND record IS NOT NULL AND detail LIKE '"'top:%'"' ORDER BY id" | paste -sd, -'
+check_exit 'a rule whose filter names no field is a usage error' 64 \
+	'crm-tag -R foo "citty = \"x\""'
+check_err 'labelled -R, the option it was given to, with the field meant' \
+	'^crm-tag: -R: citty: no such field \(did you mean city\?\) \(at column 1 of '
+check_out 'and no rule was stored' 0 'sqlite3 "$CRM_DB" "SELECT count(*) FROM rule"'
+check_out '--rules -s -customers: the rule tagging the most first' 'r2 r1' \
+	'crm-tag -R r1 "name = \"A\"" && crm-tag -R r2 "name ~ \"*\"" &&
+	 crm-tag -q --apply && crm-tag --rules -s -customers | cut -f1 | paste -sd " "'
 done_testing

@@ -1,7 +1,7 @@
 #!/bin/sh
 # crm-points: earning once per purchase, rounding down, bonuses, balances.
 . "${0%/*}/lib.sh"
-plan 28
+plan 32
 
 printf 'ref,name\nS1,One\nPA,Pa\n' | crm-add -q -f - customer
 printf 'customer_ref,ts,amount,product\nS1,2026-03-01,55.00,tea\nS1,2026-04-01,60.50,cups\nPA,2026-07-10,9.99,x\nPA,2026-07-20,15.00,y\n' |
@@ -42,6 +42,11 @@ check_out '-s -balance -l 2: the two largest balances, largest first' '1 4' \
 	"crm-points --asof 2026-03-31 -s -balance -l 2 | cut -f1 | paste -sd ' '"
 check_exit '-s and -l only with the balances: a usage error with expire' 64 \
 	'crm-points -n -l 1 expire --asof 2026-03-31'
+check_exit 'a mistyped action is a usage error' 64 'crm-points earm'
+check_err 'naming the action meant' \
+	"^crm-points: earm: no such action \\(did you mean earn\\?\\); try 'crm-points -h'\$"
+check_exit 'another word: a usage error' 64 'crm-points zap'
+check_err 'listing the actions' "^crm-points: zap: no such action \\(earn, expire\\); try 'crm-points -h'\$"
 check_out 'the ledger never falls below zero, and the points metric agrees' '0 5' \
 	"echo \$(sqlite3 \"\$CRM_DB\" 'SELECT count(*) FROM (SELECT sum(delta) OVER (PARTITION BY customer ORDER BY ts, id) AS b FROM points) WHERE b < 0') \$(crm-ls --asof 2026-03-31 -F points -w 'ref = \"d\"')"
 # By hand, everything stored: S1 earned 5 + 6 + 50 (tea bonus) and redeemed

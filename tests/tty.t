@@ -3,7 +3,7 @@
 # terminal would otherwise stare at nothing; never in a pipe or a file.
 # The terminal is a pseudo-terminal of python3's pty module (terminal.py).
 . "${0%/*}/lib.sh"
-plan 9
+plan 10
 term() { /usr/bin/python3 "$TESTS/terminal.py" "$@"; }
 hint='reading ids from standard input (^D to end)'
 
@@ -32,4 +32,8 @@ check_out 'ids as arguments on a terminal: no hint, nothing waited for' '' \
 	'crm-add -q customer name=Five && PTY_WAIT=0 term crm-tag -q x 5'
 check_out 'a pipe, as every other test: nothing on stderr' '1' \
 	'echo 5 | crm-tag -q y 2>"$TMP/e2" && [ ! -s "$TMP/e2" ] && crm-ls -w "tag.y" | wc -l'
+crm-add -q customer name=Six email=six@example.com
+check_out 'crm-show too, and it reads an e-mail as well as an id' \
+	"$(printf 'crm-show: %s\nsix@example.com\nname\tSix' "$hint")" \
+	'PTY_INPUT=six@example.com term crm-show | sed -n "1,2p;/^name/p"'
 done_testing
