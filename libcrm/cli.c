@@ -38,7 +38,7 @@ static const struct crm_opt commons[] = {
 	{ 'l', "limit", CRM_ARG_INT, "n", "print at most n rows", NULL, 0,
 	    0 },
 	{ CRM_OPT_ASOF, "asof", CRM_ARG_DATE, "date", "compute as of the end "
-	    "of DATE (default: now)", NULL, 0, 0 },
+	    "of DATE (default: the store's today, else now)", NULL, 0, 0 },
 };
 
 /* -o of the commands that write vCards ('V') or a page ('W'). */
@@ -214,20 +214,6 @@ isshort(int c)
 	return c > 0 && c < 0x80 && c != ':' && c != '?' && c != '-';
 }
 
-/* An option's value as usage and -h show it: its name, else a|b|c. */
-static void
-putmeta(FILE *fp, const struct crm_opt *o)
-{
-	const char *p;
-
-	if (o->meta != NULL) {
-		fputs(o->meta, fp);
-		return;
-	}
-	for (p = o->values != NULL ? o->values : "value"; *p != '\0'; p++)
-		fputc(*p == ',' ? '|' : *p, fp);
-}
-
 /*
  * One word of the usage line, after a space; with wrap, a word that would
  * pass column 80 starts a new line under the first word (as BSD's usage).
@@ -317,37 +303,6 @@ putusage(const struct crm_cli *cli, FILE *fp, const char *tail, int wrap)
 			putword(fp, &col, indent, wrap, o->meta != NULL ?
 			    o->meta : o->name);
 	fprintf(fp, "%s\n", tail);
-}
-
-/* -h: the usage line, then every option and operand with its help. */
-static void
-help(const struct crm_cli *cli)
-{
-	const struct crm_opt *o;
-	char left[64];
-	size_t i;
-	int n;
-
-	putusage(cli, stdout, "", 1);
-	printf("options:\n");
-	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
-		n = snprintf(left, sizeof left, "%s%c%s%s%s", isshort(o->c) ?
-		    "-" : " ", isshort(o->c) ? o->c : ' ', isshort(o->c) &&
-		    o->name != NULL ? ", " : "  ", o->name != NULL ? "--" : "",
-		    o->name != NULL ? o->name : "");
-		printf("  %s", left);
-		if (o->arg != CRM_ARG_NONE) {
-			putchar(' ');
-			putmeta(stdout, o);
-			n += 1 + (int)(o->meta != NULL ? strlen(o->meta) :
-			    o->values != NULL ? strlen(o->values) : 5);
-		}
-		printf("%*s %s\n", n < 24 ? 24 - n : 0, "", o->help);
-	}
-	for (o = cli->state->opts; OPT_MORE(o); o++)
-		if (isoperand(o))
-			printf("  %-24s %s\n", o->name, o->help);
-	printf("see %s(1)\n", crm_progname());
 }
 
 /*
@@ -515,6 +470,104 @@ choose(const char *values, const char *arg, const char **near)
 	if ((*near = crm_suggest(arg, names, n)) != NULL)
 		*near = values + (*near - buf);
 	return -1;
+}
+
+/* -h's columns: the help starts at HELPCOL and wraps at 80. */
+#define HELPCOL	27
+
+/*
+ * Text from column *col on, a word at a time, wrapping at 80 columns
+ * under HELPCOL; with sep, text is a comma-separated list shown as
+ * "a, b, c".
+ */
+static void
+putwrap(size_t *col, const char *text, int sep)
+{
+	const char *p = text;
+	size_t n;
+
+	while (*p != '\0') {
+		n = sep ? strcspn(p, ",") : strcspn(p, " ");
+		if (*col > HELPCOL && *col + 1 + n + (size_t)(sep &&
+		    p[n] != '\0') > 80) {
+			printf("\n%*s", HELPCOL, "");
+			*col = HELPCOL;
+		} else if (*col > HELPCOL || p != text) {
+			putchar(' ');
+			(*col)++;
+		}
+		printf("%.*s%s", (int)n, p, sep && p[n] != '\0' ? "," : "");
+		*col += n + (sep && p[n] != '\0');
+		p += n;
+		while (*p == ' ' || *p == ',')
+			p++;
+	}
+}
+
+/*
+ * One entry of -h: left in its column, then the help, then the values
+ * the option takes when its value's name hides them ("fmt": tsv, csv).
+ */
+static void
+putentry(const char *left, const struct crm_opt *o)
+{
+	char buf[1024];
+	const char *v = NULL;
+	size_t col;
+
+	printf("  %s", left);
+	col = 2 + strlen(left);
+	if (col + 1 > HELPCOL) {
+		printf("\n%*s", HELPCOL, "");
+		col = HELPCOL;
+	} else {
+		printf("%*s", (int)(HELPCOL - col), "");
+		col = HELPCOL;
+	}
+	putwrap(&col, o->help != NULL ? o->help : "", 0);
+	if ((o->meta != NULL || isoperand(o)) && o->arg != CRM_ARG_FIELDS &&
+	    o->arg != CRM_ARG_SORT)
+		v = choices(o, buf, sizeof buf);
+	if (v != NULL && *v != '\0') {
+		putchar(':');
+		col++;
+		putwrap(&col, v, 1);
+	}
+	putchar('\n');
+}
+
+/* -h: the usage line, then every option and operand with its help. */
+static void
+help(const struct crm_cli *cli)
+{
+	const struct crm_opt *o;
+	char left[128];
+	size_t i, k;
+	const char *p;
+
+	putusage(cli, stdout, "", 1);
+	printf("options:\n");
+	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
+		snprintf(left, sizeof left, "%s%c%s%s%s", isshort(o->c) ?
+		    "-" : " ", isshort(o->c) ? o->c : ' ', isshort(o->c) &&
+		    o->name != NULL ? ", " : "  ", o->name != NULL ? "--" : "",
+		    o->name != NULL ? o->name : "");
+		if (o->arg != CRM_ARG_NONE) {
+			p = o->meta != NULL ? o->meta : o->values != NULL ?
+			    o->values : "value";
+			k = strlen(left);
+			for (left[k++] = ' '; *p != '\0' && k + 1 <
+			    sizeof left; p++)
+				left[k++] = o->meta == NULL && *p == ',' ?
+				    '|' : *p;
+			left[k] = '\0';
+		}
+		putentry(left, o);
+	}
+	for (o = cli->state->opts; OPT_MORE(o); o++)
+		if (isoperand(o))
+			putentry(o->name, o);
+	printf("see %s(1)\n", crm_progname());
 }
 
 /*
