@@ -175,6 +175,18 @@ isoperand(const struct crm_opt *o)
 /* o is a row of a command's table, not the zeroed row that ends it. */
 #define OPT_MORE(o)	((o) != NULL && ((o)->c != 0 || (o)->name != NULL))
 
+/* The command's table has an option c. */
+static int
+isown(const struct crm_cli *cli, int c)
+{
+	const struct crm_opt *o;
+
+	for (o = cli->state->opts; OPT_MORE(o); o++)
+		if (o->c == c)
+			return 1;
+	return 0;
+}
+
 static const struct crm_opt *
 optat(const struct crm_cli *cli, size_t i)
 {
@@ -193,7 +205,11 @@ optat(const struct crm_cli *cli, size_t i)
 	for (o = cli->state->opts; OPT_MORE(o); o++)
 		if (!isoperand(o) && i-- == 0)
 			return o;
-	return i < sizeof everys / sizeof everys[0] ? &everys[i] : NULL;
+	/* -h, --version, --options: unless the command has its own. */
+	for (k = 0; k < sizeof everys / sizeof everys[0]; k++)
+		if (!isown(cli, everys[k].c) && i-- == 0)
+			return &everys[k];
+	return NULL;
 }
 
 static const struct crm_opt *
@@ -540,12 +556,19 @@ putentry(const char *left, const struct crm_opt *o)
 static void
 help(const struct crm_cli *cli)
 {
+	putusage(cli, stdout, "", 1);
+	crm_cli_help(cli);
+	printf("see %s(1)\n", crm_progname());
+}
+
+void
+crm_cli_help(const struct crm_cli *cli)
+{
 	const struct crm_opt *o;
 	char left[128];
 	size_t i, k;
 	const char *p;
 
-	putusage(cli, stdout, "", 1);
 	printf("options:\n");
 	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
 		snprintf(left, sizeof left, "%s%c%s%s%s", isshort(o->c) ?
@@ -567,7 +590,6 @@ help(const struct crm_cli *cli)
 	for (o = cli->state->opts; OPT_MORE(o); o++)
 		if (isoperand(o))
 			putentry(o->name, o);
-	printf("see %s(1)\n", crm_progname());
 }
 
 /*
@@ -748,9 +770,12 @@ crm_cli_next(struct crm_cli *cli)
 	while (optat(cli, n) != NULL)
 		n++;
 	/* Built anew each time from the tables: no limit but the table. */
-	char sopts[3 * n + 3];
+	char sopts[3 * n + 4];
 	struct option lopts[n + 1];
 
+	/* '+': options stop at the first operand (crm's command). */
+	if (strchr(x->common, '+') != NULL)
+		sopts[k++] = '+';
 	sopts[k++] = ':';
 	for (i = 0; i < n; i++) {
 		o = optat(cli, i);
@@ -803,7 +828,7 @@ crm_cli_next(struct crm_cli *cli)
 			x->told = 1;
 			return '?';
 		}
-		switch (c) {
+		switch (isown(cli, c) ? 0 : c) {
 		case 'h':
 			help(cli);
 			exit(crm_cli_end(cli, CRM_EX_OK));

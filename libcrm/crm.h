@@ -191,7 +191,9 @@ struct crm_cli {
  * Start parsing: opts is the command's table (above); common is the set
  * of common short options that apply ('A' for --asof; 's' and 'l' sort
  * and limit crm_out's rows by crm_out_order; 'V' lets -o take vcard, 'W'
- * html).
+ * html; '+' stops the options at the first operand).  A row of opts for
+ * -h, --version or --options replaces the common one: crm_cli_next
+ * returns it.
  */
 void	crm_cli_begin(struct crm_cli *, int, char **,
 	    const struct crm_opt *opts, const char *common);
@@ -216,6 +218,11 @@ int	crm_usage_err(const struct crm_cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
+/*
+ * -h's list of the options and operands, each with its help, on stdout:
+ * for a command whose table has its own -h (crm lists its commands).
+ */
+void	crm_cli_help(const struct crm_cli *);
 /* err.c: the program's name, as crm_cli_begin sets it from argv[0]. */
 const char *crm_progname(void);
 /*
