@@ -250,7 +250,18 @@ putword(FILE *fp, size_t *col, size_t indent, int wrap, const char *w)
 	*col += n;
 }
 
-/* "[-c meta]", "[--name meta]" or "[--name]" into buf. */
+/* An option the command line must hold (crm.h). */
+static int
+required(const struct crm_opt *o)
+{
+	return o->arg == CRM_ARG_ID && !isoperand(o) &&
+	    o->min == CRM_OPT_REQUIRED;
+}
+
+/*
+ * "[-c meta]", "[--name meta]" or "[--name]" into buf; without the
+ * brackets when required.
+ */
 static void
 optword(char *buf, size_t n, const struct crm_opt *o)
 {
@@ -273,6 +284,10 @@ optword(char *buf, size_t n, const struct crm_opt *o)
 	if (k + 1 < n) {
 		buf[k++] = ']';
 		buf[k] = '\0';
+	}
+	if (required(o)) {
+		buf[k - 1] = '\0';
+		memmove(buf, buf + 1, k - 1);
 	}
 }
 
@@ -542,7 +557,7 @@ putentry(const char *left, const struct crm_opt *o)
 	}
 	putwrap(&col, o->help != NULL ? o->help : "", 0);
 	if ((o->meta != NULL || isoperand(o)) && o->arg != CRM_ARG_FIELDS &&
-	    o->arg != CRM_ARG_SORT)
+	    o->arg != CRM_ARG_SORT && o->arg != CRM_ARG_ID)
 		v = choices(o, buf, sizeof buf);
 	if (v != NULL && *v != '\0') {
 		putchar(':');
@@ -675,6 +690,14 @@ value(struct crm_cli *cli, const struct crm_opt *o, const char *as,
 			    (int)strcspn(near, ","), near), -1;
 		return crm_usage_err(cli, "%s: \"%s\" is not one of %s", as,
 		    arg, values), -1;
+	case CRM_ARG_ID:
+		/* "-" where the table offers it: ids on standard input. */
+		if (crm_id_parse(arg, &t) != 0 && !(strcmp(arg, "-") == 0 &&
+		    o->values != NULL && strcmp(o->values, "-") == 0))
+			return crm_usage_err(cli, "%s: \"%s\" is not an id "
+			    "(a whole number from 1)%s", as, arg, o->values !=
+			    NULL ? ", nor -" : ""), -1;
+		break;
 	case CRM_ARG_KIND:
 		if (crm_kind_find(arg) == NULL)
 			return crm_usage_err(cli, "%s: \"%s\" is no kind of "
@@ -758,6 +781,28 @@ unknown(const struct crm_cli *cli, const char *word)
 		    "--" : "", word);
 }
 
+/* -1 when every required option was given, else '?' saying which not. */
+static int
+missing(struct crm_cli *cli)
+{
+	struct crm_cli_state *x = cli->state;
+	const struct crm_opt *o;
+	int i;
+
+	for (o = x->opts; OPT_MORE(o); o++) {
+		if (!required(o))
+			continue;
+		for (i = 0; i < x->nids && x->ids[i] != o->c; i++)
+			;
+		if (i == x->nids) {
+			crm_usage_err(cli, "--%s is missing", o->name);
+			x->told = 1;
+			return '?';
+		}
+	}
+	return -1;
+}
+
 int
 crm_cli_next(struct crm_cli *cli)
 {
@@ -800,7 +845,7 @@ crm_cli_next(struct crm_cli *cli)
 		c = getopt_long(x->argc, x->argv, sopts, lopts, &li);
 		cli->optind = optind;
 		if (c == -1)
-			return -1;
+			return missing(cli);
 		if (c == '?') {
 			if (optopt != 0 && optopt < 0x100)
 				snprintf(as, sizeof as, "-%c", optopt);
@@ -844,6 +889,22 @@ crm_cli_next(struct crm_cli *cli)
 		if (o->arg != CRM_ARG_NONE && value(cli, o, as, optarg) != 0) {
 			x->told = 1;
 			return '?';
+		}
+		/*
+		 * An id names what the command acts on: given twice, one of
+		 * them would be dropped.  Any other option, the last counts.
+		 */
+		if (o->arg == CRM_ARG_ID) {
+			for (i = 0; i < (size_t)x->nids && x->ids[i] != c; i++)
+				;
+			if (i < (size_t)x->nids) {
+				crm_usage_err(cli, "%s: given twice; one id at "
+				    "a time", as);
+				x->told = 1;
+				return '?';
+			}
+			if (x->nids < (int)(sizeof x->ids / sizeof x->ids[0]))
+				x->ids[x->nids++] = c;
 		}
 		if (o->arg == CRM_ARG_NONE)
 			cli->arg = NULL;

@@ -63,6 +63,9 @@ enum {
 	CRM_OPT_OWN = 0x200	/* commands number their own from here */
 };
 
+/* An ID option's min: it must be given (struct crm_opt). */
+#define CRM_OPT_REQUIRED	1
+
 /* The kind of an option's value: how libcrm parses it and --options. */
 enum crm_arg {
 	CRM_ARG_NONE,		/* a flag: no value */
@@ -117,7 +120,9 @@ enum crm_arg {
  * DURATION values (in days) when max > min; INT has min alone when max
  * is not above it.  --options lists the values of ENUM, of KIND (the
  * kinds), of SETTING (the keys) and of FIELDS without values (the
- * customer's fields).  The table ends with { 0 }.
+ * customer's fields).  The table ends with { 0 }.  An ID is a record's
+ * id (with values "-", "-" too), given once; min CRM_OPT_REQUIRED makes
+ * an ID option required (its usage word has no brackets).
  *
  * main() then reads
  *
