@@ -68,6 +68,7 @@ static const char *const argnames[] = {
 	[CRM_ARG_DATE] = "date", [CRM_ARG_ENUM] = "enum",
 	[CRM_ARG_KIND] = "enum", [CRM_ARG_SETTING] = "enum",
 	[CRM_ARG_SCHEME] = "enum", [CRM_ARG_MODEL] = "enum",
+	[CRM_ARG_KEY] = "key",
 };
 
 /*
@@ -336,6 +337,20 @@ putusage(const struct crm_cli *cli, FILE *fp, const char *tail, int wrap)
 	fprintf(fp, "%s\n", tail);
 }
 
+/* name is an item of the comma-separated list (NULL: none). */
+static int
+inlist(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; p != NULL && *p != '\0'; p += strcspn(p, ","),
+	    p += *p == ',')
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 /*
  * The choices of o, comma-separated, into buf (n bytes): from its kind's
  * table (kinds, settings, fields, schemes, models), or its own values;
@@ -348,7 +363,7 @@ choices(const struct crm_opt *o, char *buf, size_t n)
 	const struct crm_setting *st;
 	const struct crm_scheme *sch;
 	size_t len = 0;
-	int i;
+	int i, j;
 
 #define ADD(name) \
 	len += snprintf(buf + len, len < n ? n - len : 0, "%s%s", \
@@ -371,6 +386,15 @@ choices(const struct crm_opt *o, char *buf, size_t n)
 	case CRM_ARG_SCHEME:
 		for (i = 0; (sch = crm_scheme_nth(i)) != NULL; i++)
 			ADD(sch->name);
+		break;
+	case CRM_ARG_KEY:
+		/* Each kind's unique fields and key's fields, once each. */
+		for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
+			for (j = 0; j < k->nfields; j++)
+				if (((k->fields[j].flags & CRM_F_UNIQUE) ||
+				    inlist(k->key, k->fields[j].name)) &&
+				    !inlist(buf, k->fields[j].name))
+					ADD(k->fields[j].name);
 		break;
 	case CRM_ARG_MODEL:
 		if (o->values != NULL)

@@ -89,6 +89,8 @@ enum crm_arg {
 	CRM_ARG_SCHEME,		/* a tier scheme: one of scheme.c's table */
 	CRM_ARG_MODEL,		/* a purchase model of model.c's table; values,
 				   when set, are names the command adds */
+	CRM_ARG_KEY,		/* a unique key of a kind: its fields, comma-
+				   separated; --options lists every kind's */
 };
 
 /*

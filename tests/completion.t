@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 82
+plan 85
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -112,6 +112,14 @@ check_out 'crm-set purchase 3 am<TAB>' amount= 'comp crm-set purchase 3 am'
 check_out 'crm-set 1 name=<TAB>: a value, not a field' '' 'comp crm-set 1 name='
 check_out 'crm-rm 1 <TAB>: crm-rm takes no field=value' '' 'comp crm-rm 1 ""'
 check_out 'crm add customer na<TAB>' name= 'comp crm add customer na'
+# --key: the unique keys crm-add takes (its error lists them), not every field
+check_out 'crm-add customer -u --key <TAB>: the keys of a customer' 'email ref' \
+	'comp crm-add customer -u --key ""'
+check_out 'crm-add purchase -u --key <TAB>: the fields of its key' 'order_ref product' \
+	'comp crm-add purchase -u --key ""'
+rc=0; crm-add -u --key zzzzzzzzzz customer name=Z 2>"$TMP/keys" || rc=$?
+check_out 'as crm-add'\''s error for another lists them' 'email ref' \
+	'[ $rc = 64 ] && sed -n "s/.*(\(.*\)).*/\1/p" "$TMP/keys" | tr -d , | tr " " "\n" | sort | paste -sd " "'
 check_out 'crm-ls purchase -F prod<TAB>: the fields of the kind on the line' product \
 	'comp crm-ls purchase -F prod'
 check_out 'crm-ls -F prod<TAB> purchase, the kind after' product \
