@@ -8,7 +8,7 @@
 ROOT=${TESTS%/*}
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
 set -- $cmds
-plan $((49 + 3 * ($# - 1)))
+plan $((50 + 3 * ($# - 1)))
 
 # ---- every command: a usage error is one line, --options has six fields
 for c in $cmds; do
@@ -95,6 +95,9 @@ check_out 'crm-churn -s -id -l 1 in a table: the header and one row' 2 \
 check_out 'crm-churn -l 0: nothing' '' 'crm-churn --asof 2026-06-30 -m heuristic -l 0'
 check_exit 'crm-churn -l -1 is a usage error' 64 'crm-churn -m heuristic -l -1'
 check_err 'saying a count is asked' '^crm-churn: -l: "-1" is not a whole number from 0; try'
+check "--asof's help names the store's today, its default as crm(7) says" \
+	"crm-ls --options | awk -F '\t' '\$3 == \"--asof\" { print \$6 }' | grep -q \"the store's today, else now\" &&
+	grep -A1 '^\.It Fl -asof Ar date\$' '$ROOT/man/crm.7' | grep -q \"the store's today, else now\""
 
 # ---- an id: digits above 0, parsed as every value is; given once
 check_exit 'crm-export --subject abc is a usage error' 64 'crm-export --subject abc'
