@@ -659,7 +659,7 @@ static const struct crm_opt opts[] = {
 	{ 'u', "update", CRM_ARG_NONE, NULL, "update: a row whose id, ref "
 	    "or e-mail (or --key) is stored changes that record", NULL, 0,
 	    0 },
-	{ OPT_KEY, "key", CRM_ARG_FIELDS, "field", "with -u, match on this "
+	{ OPT_KEY, "key", CRM_ARG_KEY, "field", "with -u, match on this "
 	    "unique key (fields separated by commas)", NULL, 0, 0 },
 	{ OPT_ALLOW, "allow-forgotten", CRM_ARG_NONE, NULL, "add or update "
 	    "customers whose ref, e-mail or phone a forgotten one had",

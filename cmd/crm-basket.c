@@ -435,7 +435,7 @@ static const struct crm_opt opts[] = {
 	    "of the antecedent's orders holding the consequent (default "
 	    "20%)", NULL, 0, 0 },
 	{ OPT_SUGGEST, "suggest", CRM_ARG_ID, "id|-", "what to offer this "
-	    "customer (- reads ids on standard input)", NULL, 0, 0 },
+	    "customer (- reads ids on standard input)", "-", 0, 0 },
 	{ 0 },
 };
 

@@ -138,8 +138,8 @@ out:
 }
 
 static const struct crm_opt opts[] = {
-	{ OPT_SUBJECT, "subject", CRM_ARG_ID, "id", "the customer", NULL, 0,
-	    0 },
+	{ OPT_SUBJECT, "subject", CRM_ARG_ID, "id", "the customer", NULL,
+	    CRM_OPT_REQUIRED, 0 },
 	{ 0 },
 };
 

@@ -1,6 +1,5 @@
 /* crm: the dispatcher.  `crm add ...` runs crm-add; alone, lists commands. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,26 +56,19 @@ static const struct {
 static const char helpdoes[] = "show the manual of a command";
 
 static void
-list(FILE *fp)
+list(const struct crm_cli *cli)
 {
 	char schemes[256];
 	size_t i;
 
 	crm_scheme_list(schemes, sizeof schemes);
-	fprintf(fp, "%scommands:\n", usage);
+	printf("%scommands:\n", usage);
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		fprintf(fp, "  %-8s %s%s%s\n", cmds[i].name, cmds[i].does,
+		printf("  %-8s %s%s%s\n", cmds[i].name, cmds[i].does,
 		    cmds[i].schemes ? ": " : "", cmds[i].schemes ? schemes :
 		    "");
-	fprintf(fp, "options (as --options lists them):\n"
-	    "  -d path           the store, for the command\n"
-	    "      --asof date   the day, for the command\n"
-	    "  -h, --help        the commands\n"
-	    "      --version     the version\n"
-	    "      --options     the options, one per line, for scripts\n"
-	    "      --commands    the commands and what each does, one per "
-	    "line\n");
-	fprintf(fp, "crm help COMMAND shows its manual; see crm(1), crm(7)\n");
+	crm_cli_help(cli);
+	printf("crm help COMMAND shows its manual; see crm(1), crm(7)\n");
 }
 
 /* The folder crm itself is in, into dir (n bytes); -1 when unknown. */
@@ -150,126 +142,134 @@ run(const char *name, int argc, char **argv, const char *db,
 }
 
 /*
- * The page of crm-NAME (crm.1 for crm): beside the tree crm is in (the
- * source's man/ for build/bin/crm, share/man/man1 for PREFIX/bin/crm),
- * else wherever man(1) finds it.
+ * The page of crm-NAME: NAME is a command (ls, crm-ls or crm-ls.1), crm,
+ * help or crm.1 for crm(1), 7 or crm.7 for crm(7).  Beside the tree crm
+ * is in (the source's man/ for build/bin/crm, share/man/man1 or man7 for
+ * PREFIX/bin/crm), else wherever man(1) finds it.
  */
 static int
 help(const char *name)
 {
-	static const char *const where[] = { "../../man", "../share/man/man1" };
+	static const char *const where[] = { "../../man", "../share/man/man" };
 	char self[PATH_MAX], path[PATH_MAX + 256], page[128];
-	size_t i;
+	const char *sect = "1", *p = name;
+	size_t i, n;
 
-	if (strcmp(name, "crm") == 0)
+	if (strncmp(p, "crm-", 4) == 0)
+		p += 4;
+	n = strlen(p);
+	if (n > 2 && strcmp(p + n - 2, ".1") == 0)
+		n -= 2;
+	if (strcmp(name, "7") == 0 || strcmp(name, "crm.7") == 0) {
+		snprintf(page, sizeof page, "crm");
+		sect = "7";
+	} else if (strcmp(name, "crm") == 0 || strcmp(name, "crm.1") == 0 ||
+	    strcmp(name, "help") == 0)
 		snprintf(page, sizeof page, "crm");
 	else {
 		for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-			if (strcmp(cmds[i].name, name) == 0)
+			if (strlen(cmds[i].name) == n &&
+			    strncmp(cmds[i].name, p, n) == 0)
 				break;
 		if (i == sizeof cmds / sizeof cmds[0])
-			return nosuch(name);
-		snprintf(page, sizeof page, "crm-%s", name);
+			return nosuch(p);
+		snprintf(page, sizeof page, "crm-%s", cmds[i].name);
 	}
 	if (selfdir(self, sizeof self) == 0)
 		for (i = 0; i < sizeof where / sizeof where[0]; i++) {
-			snprintf(path, sizeof path, "%s/%s/%s.1", self,
-			    where[i], page);
+			snprintf(path, sizeof path, "%s/%s%s/%s.%s", self,
+			    where[i], i == 0 ? "" : sect, page, sect);
 			if (access(path, R_OK) == 0) {
 				execlp("man", "man", "-l", path, (char *)NULL);
 				return crm_err(CRM_EX_SOFTWARE, NULL, "man:");
 			}
 		}
-	execlp("man", "man", "1", page, (char *)NULL);
+	execlp("man", "man", sect, page, (char *)NULL);
 	return crm_err(CRM_EX_SOFTWARE, NULL, "man:");
 }
+
+enum {
+	OPT_ASOF = CRM_OPT_OWN,
+	OPT_COMMANDS,
+};
+
+/* Not const: the command operand's values are cmds[]'s names. */
+static struct crm_opt opts[] = {
+	{ 'd', "db", CRM_ARG_PATH, "path", "the store, for the command",
+	    NULL, 0, 0 },
+	{ OPT_ASOF, "asof", CRM_ARG_DATE, "date", "the day, for the command",
+	    NULL, 0, 0 },
+	{ 'h', "help", CRM_ARG_NONE, NULL, "the commands", NULL, 0, 0 },
+	{ CRM_OPT_VERSION, "version", CRM_ARG_NONE, NULL, "the version",
+	    NULL, 0, 0 },
+	{ OPT_COMMANDS, "commands", CRM_ARG_NONE, NULL, "the commands and "
+	    "what each does, one per line", NULL, 0, 0 },
+	{ 0, "command", CRM_ARG_ENUM, "command", "the command, or help and "
+	    "a command", NULL, 0, 0 },
+	{ 0 },
+};
 
 int
 main(int argc, char *argv[])
 {
-	static const struct option lopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "asof", required_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "options", no_argument, NULL, 'O' },
-		{ "commands", no_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct crm_cli cli;
 	const char *db = NULL, *asof = NULL;
+	char names[512];
+	size_t i, len;
 	int c;
 
-	crm_cli_begin(&cli, argc, argv, NULL, "");
+	len = (size_t)snprintf(names, sizeof names, "help");
+	for (i = 0; i < sizeof cmds / sizeof cmds[0] && len < sizeof names;
+	    i++)
+		len += (size_t)snprintf(names + len, sizeof names - len,
+		    ",%s", cmds[i].name);
+	opts[sizeof opts / sizeof opts[0] - 2].values = names;
 	/*
 	 * Options stop at the command ('+'): `crm add -f x` is crm-add's
 	 * -f, while `crm -d x ls` gives crm-ls -d x, as git -C does.
 	 */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hd:", lopts, NULL)) != -1) {
+	crm_cli_begin(&cli, argc, argv, opts, "+");
+	while ((c = crm_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'd':
-			if (*optarg == '\0')
-				return crm_err(CRM_EX_USAGE, NULL,
-				    "-d: an empty path");
-			db = optarg;
+			db = cli.arg;
 			break;
-		case 'A':
-			asof = optarg;
+		case OPT_ASOF:
+			asof = cli.arg;
 			break;
 		case 'h':
-			list(stdout);
+			list(&cli);
 			return crm_cli_end(&cli, CRM_EX_OK);
-		case 'V':
+		case CRM_OPT_VERSION:
 			printf("crm %s\n", CRM_VERSION);
 			return crm_cli_end(&cli, CRM_EX_OK);
-		case 'O':
-			/* The options above, as every command lists its own. */
-			printf("option\t-h\t--help\t-\t-\tthe commands\n"
-			    "option\t-d\t--db\tpath\t-\tthe store, for the "
-			    "command\n"
-			    "option\t-\t--asof\tdate\t-\tthe day, for the "
-			    "command\n"
-			    "option\t-\t--version\t-\t-\tthe version\n"
-			    "option\t-\t--options\t-\t-\tthe options, one "
-			    "per line, for scripts\n"
-			    "option\t-\t--commands\t-\t-\tthe commands and "
-			    "what each does, one per line\n"
-			    "operand\t-\tcommand\tenum\thelp");
-			for (size_t i = 0; i < sizeof cmds / sizeof cmds[0];
-			    i++)
-				printf(",%s", cmds[i].name);
-			printf("\tthe command, or help and a command\n");
-			return crm_cli_end(&cli, CRM_EX_OK);
-		case 'C':
+		case OPT_COMMANDS:
 			/* Name, tab, what it does: for zsh's completion. */
-			for (size_t i = 0; i < sizeof cmds / sizeof cmds[0];
-			    i++)
+			for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 				printf("%s\t%s\n", cmds[i].name, cmds[i].does);
 			printf("help\t%s\n", helpdoes);
 			return crm_cli_end(&cli, CRM_EX_OK);
-		case ':':
-			return crm_usage_err(&cli, "option %s needs an "
-			    "argument", argv[optind - 1]);
 		default:
-			return crm_usage_err(&cli, "unknown option %s",
-			    argv[optind - 1]);
+			return crm_usage(&cli);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= cli.optind;
+	argv += cli.optind;
 	if (argc < 1) {
 		if (db != NULL || asof != NULL)
 			return crm_usage_err(&cli, "the options are for a "
 			    "command");
-		list(stdout);
+		list(&cli);
 		return crm_cli_end(&cli, CRM_EX_OK);
 	}
 	if (strcmp(argv[0], "help") == 0) {
 		if (argc < 2) {
-			list(stdout);
+			list(&cli);
 			return crm_cli_end(&cli, CRM_EX_OK);
 		}
+		if (argc > 2)
+			return crm_usage_err(&cli, "help: \"%s\": one page at "
+			    "a time", argv[2]);
 		return help(argv[1]);
 	}
 	return run(argv[0], argc, argv, db, asof);

@@ -38,7 +38,7 @@ static const struct crm_opt commons[] = {
 	{ 'l', "limit", CRM_ARG_INT, "n", "print at most n rows", NULL, 0,
 	    0 },
 	{ CRM_OPT_ASOF, "asof", CRM_ARG_DATE, "date", "compute as of the end "
-	    "of DATE (default: now)", NULL, 0, 0 },
+	    "of DATE (default: the store's today, else now)", NULL, 0, 0 },
 };
 
 /* -o of the commands that write vCards ('V') or a page ('W'). */
@@ -68,6 +68,7 @@ static const char *const argnames[] = {
 	[CRM_ARG_DATE] = "date", [CRM_ARG_ENUM] = "enum",
 	[CRM_ARG_KIND] = "enum", [CRM_ARG_SETTING] = "enum",
 	[CRM_ARG_SCHEME] = "enum", [CRM_ARG_MODEL] = "enum",
+	[CRM_ARG_KEY] = "key",
 };
 
 /*
@@ -175,6 +176,18 @@ isoperand(const struct crm_opt *o)
 /* o is a row of a command's table, not the zeroed row that ends it. */
 #define OPT_MORE(o)	((o) != NULL && ((o)->c != 0 || (o)->name != NULL))
 
+/* The command's table has an option c. */
+static int
+isown(const struct crm_cli *cli, int c)
+{
+	const struct crm_opt *o;
+
+	for (o = cli->state->opts; OPT_MORE(o); o++)
+		if (o->c == c)
+			return 1;
+	return 0;
+}
+
 static const struct crm_opt *
 optat(const struct crm_cli *cli, size_t i)
 {
@@ -193,7 +206,11 @@ optat(const struct crm_cli *cli, size_t i)
 	for (o = cli->state->opts; OPT_MORE(o); o++)
 		if (!isoperand(o) && i-- == 0)
 			return o;
-	return i < sizeof everys / sizeof everys[0] ? &everys[i] : NULL;
+	/* -h, --version, --options: unless the command has its own. */
+	for (k = 0; k < sizeof everys / sizeof everys[0]; k++)
+		if (!isown(cli, everys[k].c) && i-- == 0)
+			return &everys[k];
+	return NULL;
 }
 
 static const struct crm_opt *
@@ -212,20 +229,6 @@ static int
 isshort(int c)
 {
 	return c > 0 && c < 0x80 && c != ':' && c != '?' && c != '-';
-}
-
-/* An option's value as usage and -h show it: its name, else a|b|c. */
-static void
-putmeta(FILE *fp, const struct crm_opt *o)
-{
-	const char *p;
-
-	if (o->meta != NULL) {
-		fputs(o->meta, fp);
-		return;
-	}
-	for (p = o->values != NULL ? o->values : "value"; *p != '\0'; p++)
-		fputc(*p == ',' ? '|' : *p, fp);
 }
 
 /*
@@ -248,7 +251,18 @@ putword(FILE *fp, size_t *col, size_t indent, int wrap, const char *w)
 	*col += n;
 }
 
-/* "[-c meta]", "[--name meta]" or "[--name]" into buf. */
+/* An option the command line must hold (crm.h). */
+static int
+required(const struct crm_opt *o)
+{
+	return o->arg == CRM_ARG_ID && !isoperand(o) &&
+	    o->min == CRM_OPT_REQUIRED;
+}
+
+/*
+ * "[-c meta]", "[--name meta]" or "[--name]" into buf; without the
+ * brackets when required.
+ */
 static void
 optword(char *buf, size_t n, const struct crm_opt *o)
 {
@@ -271,6 +285,10 @@ optword(char *buf, size_t n, const struct crm_opt *o)
 	if (k + 1 < n) {
 		buf[k++] = ']';
 		buf[k] = '\0';
+	}
+	if (required(o)) {
+		buf[k - 1] = '\0';
+		memmove(buf, buf + 1, k - 1);
 	}
 }
 
@@ -319,35 +337,18 @@ putusage(const struct crm_cli *cli, FILE *fp, const char *tail, int wrap)
 	fprintf(fp, "%s\n", tail);
 }
 
-/* -h: the usage line, then every option and operand with its help. */
-static void
-help(const struct crm_cli *cli)
+/* name is an item of the comma-separated list (NULL: none). */
+static int
+inlist(const char *list, const char *name)
 {
-	const struct crm_opt *o;
-	char left[64];
-	size_t i;
-	int n;
+	size_t n = strlen(name);
+	const char *p;
 
-	putusage(cli, stdout, "", 1);
-	printf("options:\n");
-	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
-		n = snprintf(left, sizeof left, "%s%c%s%s%s", isshort(o->c) ?
-		    "-" : " ", isshort(o->c) ? o->c : ' ', isshort(o->c) &&
-		    o->name != NULL ? ", " : "  ", o->name != NULL ? "--" : "",
-		    o->name != NULL ? o->name : "");
-		printf("  %s", left);
-		if (o->arg != CRM_ARG_NONE) {
-			putchar(' ');
-			putmeta(stdout, o);
-			n += 1 + (int)(o->meta != NULL ? strlen(o->meta) :
-			    o->values != NULL ? strlen(o->values) : 5);
-		}
-		printf("%*s %s\n", n < 24 ? 24 - n : 0, "", o->help);
-	}
-	for (o = cli->state->opts; OPT_MORE(o); o++)
-		if (isoperand(o))
-			printf("  %-24s %s\n", o->name, o->help);
-	printf("see %s(1)\n", crm_progname());
+	for (p = list; p != NULL && *p != '\0'; p += strcspn(p, ","),
+	    p += *p == ',')
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
 }
 
 /*
@@ -362,7 +363,7 @@ choices(const struct crm_opt *o, char *buf, size_t n)
 	const struct crm_setting *st;
 	const struct crm_scheme *sch;
 	size_t len = 0;
-	int i;
+	int i, j;
 
 #define ADD(name) \
 	len += snprintf(buf + len, len < n ? n - len : 0, "%s%s", \
@@ -385,6 +386,15 @@ choices(const struct crm_opt *o, char *buf, size_t n)
 	case CRM_ARG_SCHEME:
 		for (i = 0; (sch = crm_scheme_nth(i)) != NULL; i++)
 			ADD(sch->name);
+		break;
+	case CRM_ARG_KEY:
+		/* Each kind's unique fields and key's fields, once each. */
+		for (i = 0; (k = crm_kind_nth(i)) != NULL; i++)
+			for (j = 0; j < k->nfields; j++)
+				if (((k->fields[j].flags & CRM_F_UNIQUE) ||
+				    inlist(k->key, k->fields[j].name)) &&
+				    !inlist(buf, k->fields[j].name))
+					ADD(k->fields[j].name);
 		break;
 	case CRM_ARG_MODEL:
 		if (o->values != NULL)
@@ -517,6 +527,110 @@ choose(const char *values, const char *arg, const char **near)
 	return -1;
 }
 
+/* -h's columns: the help starts at HELPCOL and wraps at 80. */
+#define HELPCOL	27
+
+/*
+ * Text from column *col on, a word at a time, wrapping at 80 columns
+ * under HELPCOL; with sep, text is a comma-separated list shown as
+ * "a, b, c".
+ */
+static void
+putwrap(size_t *col, const char *text, int sep)
+{
+	const char *p = text;
+	size_t n;
+
+	while (*p != '\0') {
+		n = sep ? strcspn(p, ",") : strcspn(p, " ");
+		if (*col > HELPCOL && *col + 1 + n + (size_t)(sep &&
+		    p[n] != '\0') > 80) {
+			printf("\n%*s", HELPCOL, "");
+			*col = HELPCOL;
+		} else if (*col > HELPCOL || p != text) {
+			putchar(' ');
+			(*col)++;
+		}
+		printf("%.*s%s", (int)n, p, sep && p[n] != '\0' ? "," : "");
+		*col += n + (sep && p[n] != '\0');
+		p += n;
+		while (*p == ' ' || *p == ',')
+			p++;
+	}
+}
+
+/*
+ * One entry of -h: left in its column, then the help, then the values
+ * the option takes when its value's name hides them ("fmt": tsv, csv).
+ */
+static void
+putentry(const char *left, const struct crm_opt *o)
+{
+	char buf[1024];
+	const char *v = NULL;
+	size_t col;
+
+	printf("  %s", left);
+	col = 2 + strlen(left);
+	if (col + 1 > HELPCOL) {
+		printf("\n%*s", HELPCOL, "");
+		col = HELPCOL;
+	} else {
+		printf("%*s", (int)(HELPCOL - col), "");
+		col = HELPCOL;
+	}
+	putwrap(&col, o->help != NULL ? o->help : "", 0);
+	if ((o->meta != NULL || isoperand(o)) && o->arg != CRM_ARG_FIELDS &&
+	    o->arg != CRM_ARG_SORT && o->arg != CRM_ARG_ID)
+		v = choices(o, buf, sizeof buf);
+	if (v != NULL && *v != '\0') {
+		putchar(':');
+		col++;
+		putwrap(&col, v, 1);
+	}
+	putchar('\n');
+}
+
+/* -h: the usage line, then every option and operand with its help. */
+static void
+help(const struct crm_cli *cli)
+{
+	putusage(cli, stdout, "", 1);
+	crm_cli_help(cli);
+	printf("see %s(1)\n", crm_progname());
+}
+
+void
+crm_cli_help(const struct crm_cli *cli)
+{
+	const struct crm_opt *o;
+	char left[128];
+	size_t i, k;
+	const char *p;
+
+	printf("options:\n");
+	for (i = 0; (o = optat(cli, i)) != NULL; i++) {
+		snprintf(left, sizeof left, "%s%c%s%s%s", isshort(o->c) ?
+		    "-" : " ", isshort(o->c) ? o->c : ' ', isshort(o->c) &&
+		    o->name != NULL ? ", " : "  ", o->name != NULL ? "--" : "",
+		    o->name != NULL ? o->name : "");
+		if (o->arg != CRM_ARG_NONE) {
+			p = o->meta != NULL ? o->meta : o->values != NULL ?
+			    o->values : "value";
+			k = strlen(left);
+			for (left[k++] = ' '; *p != '\0' && k + 1 <
+			    sizeof left; p++)
+				left[k++] = o->meta == NULL && *p == ',' ?
+				    '|' : *p;
+			left[k] = '\0';
+		}
+		putentry(left, o);
+	}
+	for (o = cli->state->opts; OPT_MORE(o); o++)
+		if (isoperand(o))
+			putentry(o->name, o);
+}
+
 /*
  * Parse the value of o as its kind says into cli (arg, num, when,
  * choice); print the one-line reason and return -1 when it is bad.
@@ -600,6 +714,14 @@ value(struct crm_cli *cli, const struct crm_opt *o, const char *as,
 			    (int)strcspn(near, ","), near), -1;
 		return crm_usage_err(cli, "%s: \"%s\" is not one of %s", as,
 		    arg, values), -1;
+	case CRM_ARG_ID:
+		/* "-" where the table offers it: ids on standard input. */
+		if (crm_id_parse(arg, &t) != 0 && !(strcmp(arg, "-") == 0 &&
+		    o->values != NULL && strcmp(o->values, "-") == 0))
+			return crm_usage_err(cli, "%s: \"%s\" is not an id "
+			    "(a whole number from 1)%s", as, arg, o->values !=
+			    NULL ? ", nor -" : ""), -1;
+		break;
 	case CRM_ARG_KIND:
 		if (crm_kind_find(arg) == NULL)
 			return crm_usage_err(cli, "%s: \"%s\" is no kind of "
@@ -683,6 +805,28 @@ unknown(const struct crm_cli *cli, const char *word)
 		    "--" : "", word);
 }
 
+/* -1 when every required option was given, else '?' saying which not. */
+static int
+missing(struct crm_cli *cli)
+{
+	struct crm_cli_state *x = cli->state;
+	const struct crm_opt *o;
+	int i;
+
+	for (o = x->opts; OPT_MORE(o); o++) {
+		if (!required(o))
+			continue;
+		for (i = 0; i < x->nids && x->ids[i] != o->c; i++)
+			;
+		if (i == x->nids) {
+			crm_usage_err(cli, "--%s is missing", o->name);
+			x->told = 1;
+			return '?';
+		}
+	}
+	return -1;
+}
+
 int
 crm_cli_next(struct crm_cli *cli)
 {
@@ -695,9 +839,12 @@ crm_cli_next(struct crm_cli *cli)
 	while (optat(cli, n) != NULL)
 		n++;
 	/* Built anew each time from the tables: no limit but the table. */
-	char sopts[3 * n + 3];
+	char sopts[3 * n + 4];
 	struct option lopts[n + 1];
 
+	/* '+': options stop at the first operand (crm's command). */
+	if (strchr(x->common, '+') != NULL)
+		sopts[k++] = '+';
 	sopts[k++] = ':';
 	for (i = 0; i < n; i++) {
 		o = optat(cli, i);
@@ -722,7 +869,7 @@ crm_cli_next(struct crm_cli *cli)
 		c = getopt_long(x->argc, x->argv, sopts, lopts, &li);
 		cli->optind = optind;
 		if (c == -1)
-			return -1;
+			return missing(cli);
 		if (c == '?') {
 			if (optopt != 0 && optopt < 0x100)
 				snprintf(as, sizeof as, "-%c", optopt);
@@ -750,7 +897,7 @@ crm_cli_next(struct crm_cli *cli)
 			x->told = 1;
 			return '?';
 		}
-		switch (c) {
+		switch (isown(cli, c) ? 0 : c) {
 		case 'h':
 			help(cli);
 			exit(crm_cli_end(cli, CRM_EX_OK));
@@ -766,6 +913,22 @@ crm_cli_next(struct crm_cli *cli)
 		if (o->arg != CRM_ARG_NONE && value(cli, o, as, optarg) != 0) {
 			x->told = 1;
 			return '?';
+		}
+		/*
+		 * An id names what the command acts on: given twice, one of
+		 * them would be dropped.  Any other option, the last counts.
+		 */
+		if (o->arg == CRM_ARG_ID) {
+			for (i = 0; i < (size_t)x->nids && x->ids[i] != c; i++)
+				;
+			if (i < (size_t)x->nids) {
+				crm_usage_err(cli, "%s: given twice; one id at "
+				    "a time", as);
+				x->told = 1;
+				return '?';
+			}
+			if (x->nids < (int)(sizeof x->ids / sizeof x->ids[0]))
+				x->ids[x->nids++] = c;
 		}
 		if (o->arg == CRM_ARG_NONE)
 			cli->arg = NULL;

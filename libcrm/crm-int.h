@@ -30,6 +30,8 @@ struct crm_cli_state {
 	const char	*common;	/* the common options it takes */
 	int		 started;
 	int		 told;		/* a usage error was printed */
+	int		 ids[8];	/* the id options given (taken once) */
+	int		 nids;
 	char		 dbbuf[4096];	/* dbpath, when made here */
 };
 

@@ -63,6 +63,9 @@ enum {
 	CRM_OPT_OWN = 0x200	/* commands number their own from here */
 };
 
+/* An ID option's min: it must be given (struct crm_opt). */
+#define CRM_OPT_REQUIRED	1
+
 /* The kind of an option's value: how libcrm parses it and --options. */
 enum crm_arg {
 	CRM_ARG_NONE,		/* a flag: no value */
@@ -86,6 +89,8 @@ enum crm_arg {
 	CRM_ARG_SCHEME,		/* a tier scheme: one of scheme.c's table */
 	CRM_ARG_MODEL,		/* a purchase model of model.c's table; values,
 				   when set, are names the command adds */
+	CRM_ARG_KEY,		/* a unique key of a kind: its fields, comma-
+				   separated; --options lists every kind's */
 };
 
 /*
@@ -117,7 +122,9 @@ enum crm_arg {
  * DURATION values (in days) when max > min; INT has min alone when max
  * is not above it.  --options lists the values of ENUM, of KIND (the
  * kinds), of SETTING (the keys) and of FIELDS without values (the
- * customer's fields).  The table ends with { 0 }.
+ * customer's fields).  The table ends with { 0 }.  An ID is a record's
+ * id (with values "-", "-" too), given once; min CRM_OPT_REQUIRED makes
+ * an ID option required (its usage word has no brackets).
  *
  * main() then reads
  *
@@ -191,7 +198,9 @@ struct crm_cli {
  * Start parsing: opts is the command's table (above); common is the set
  * of common short options that apply ('A' for --asof; 's' and 'l' sort
  * and limit crm_out's rows by crm_out_order; 'V' lets -o take vcard, 'W'
- * html).
+ * html; '+' stops the options at the first operand).  A row of opts for
+ * -h, --version or --options replaces the common one: crm_cli_next
+ * returns it.
  */
 void	crm_cli_begin(struct crm_cli *, int, char **,
 	    const struct crm_opt *opts, const char *common);
@@ -216,6 +225,11 @@ int	crm_usage_err(const struct crm_cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Flush stdout; a write error becomes CRM_EX_IOERR.  Returns the status. */
 int	crm_cli_end(struct crm_cli *, int rc);
+/*
+ * -h's list of the options and operands, each with its help, on stdout:
+ * for a command whose table has its own -h (crm lists its commands).
+ */
+void	crm_cli_help(const struct crm_cli *);
 /* err.c: the program's name, as crm_cli_begin sets it from argv[0]. */
 const char *crm_progname(void);
 /*

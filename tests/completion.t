@@ -11,7 +11,7 @@ ROOT=${TESTS%/*}
 BASHC=$CRM_BUILD/share/bash-completion/completions
 ZSHC=$CRM_BUILD/share/zsh/site-functions
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
-plan 66
+plan 85
 
 # comp WORD...: what the bash completion offers for the last WORD, sorted,
 # on one line; called as bash calls it (COMP_WORDS split at COMP_WORDBREAKS:
@@ -97,6 +97,29 @@ check_out 'crm-churn -s <TAB>: its columns, no fields of customers' '' \
 	'comp crm-churn -s ""'
 check_out 'crm-report --by ci<TAB>: the fields of customers' city 'comp crm-report --by ci'
 check_out 'crm-ls -F prod<TAB>: a customer has no product' '' 'comp crm-ls -F prod'
+check_out 'crm-ls -Fna<TAB>: a value attached to its option' -Fname 'comp crm-ls -Fna'
+check_out 'crm-ls -Fid,na<TAB>: a comma list attached' -Fid,name 'comp crm-ls -Fid,na'
+check_out 'crm-ls -HFna<TAB>: after flags' -HFname 'comp crm-ls -HFna'
+check_out 'crm-ls -ojs<TAB>' -ojson 'comp crm-ls -ojs'
+check_out 'crm-ls purchase -Fprod<TAB>' -Fproduct 'comp crm-ls purchase -Fprod'
+# field=value operands: the fields of the kind on the line, with their "="
+check_out 'crm-add customer na<TAB>: name=' name= 'comp crm-add customer na'
+check_out 'crm-add customer name=x ci<TAB>: field after field' city= \
+	'comp crm-add customer name=x ci'
+check_out 'crm-add purchase am<TAB>: the fields of a purchase' amount= 'comp crm-add purchase am'
+check_out 'crm-set 1 ci<TAB>: a field where an id may be' city= 'comp crm-set 1 ci'
+check_out 'crm-set purchase 3 am<TAB>' amount= 'comp crm-set purchase 3 am'
+check_out 'crm-set 1 name=<TAB>: a value, not a field' '' 'comp crm-set 1 name='
+check_out 'crm-rm 1 <TAB>: crm-rm takes no field=value' '' 'comp crm-rm 1 ""'
+check_out 'crm add customer na<TAB>' name= 'comp crm add customer na'
+# --key: the unique keys crm-add takes (its error lists them), not every field
+check_out 'crm-add customer -u --key <TAB>: the keys of a customer' 'email ref' \
+	'comp crm-add customer -u --key ""'
+check_out 'crm-add purchase -u --key <TAB>: the fields of its key' 'order_ref product' \
+	'comp crm-add purchase -u --key ""'
+rc=0; crm-add -u --key zzzzzzzzzz customer name=Z 2>"$TMP/keys" || rc=$?
+check_out 'as crm-add'\''s error for another lists them' 'email ref' \
+	'[ $rc = 64 ] && sed -n "s/.*(\(.*\)).*/\1/p" "$TMP/keys" | tr -d , | tr " " "\n" | sort | paste -sd " "'
 check_out 'crm-ls purchase -F prod<TAB>: the fields of the kind on the line' product \
 	'comp crm-ls purchase -F prod'
 check_out 'crm-ls -F prod<TAB> purchase, the kind after' product \
@@ -187,5 +210,8 @@ check_out 'zsh: crm ls -<TAB>, as its parser lists them' "$(must names crm-ls)" 
 check_out 'zsh: crm-tier <TAB>' "$schemes" 'zcomp crm-tier ""'
 check_out 'zsh: crm-report -q <TAB>' "$reports" 'zcomp crm-report -q ""'
 check_out 'zsh: crm-ls -F id,na<TAB>' id,name 'zcomp crm-ls -F id,na'
+check_out 'zsh: crm-ls -Fna<TAB>' -Fname 'zcomp crm-ls -Fna'
+check_out 'zsh: crm-add customer name=x ci<TAB>' city 'zcomp crm-add customer name=x ci'
+check_out 'zsh: crm-set 1 ci<TAB>' city 'zcomp crm-set 1 ci'
 check_out 'zsh: crm ls purchase -s -prod<TAB>' -product 'zcomp crm ls purchase -s -prod'
 done_testing

@@ -6,7 +6,7 @@ ROOT=${TESTS%/*}
 # Every command the Makefile builds.
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
 set -- $cmds
-plan $((8 + 4 * $#))
+plan $((10 + 4 * $#))
 
 check_out 'the commands are every crm-* the build holds, and each has a man page' \
 	"$(printf '%s\n' $cmds | sort | paste -sd ' ')" \
@@ -30,4 +30,14 @@ check 'the man pages are clean under mandoc -Tlint' "mandoc -Tlint -Wwarning '$R
 check 'crm(7) documents the filter language' "grep -q 'The filter language' '$ROOT/man/crm.7'"
 check 'every exit status in crm.h is in crm(7)' \
 	"for s in \$(grep -o '= [0-9]*,' '$ROOT/libcrm/crm.h' | tr -dc '0-9\n'); do grep -q \"^\.It \$s\$\" '$ROOT/man/crm.7' || exit 1; done"
+check "crm(7)'s -i names every input format crm-add's parser takes" \
+	"line=\$(sed -n '/^\.It Fl i Ar fmt\$/{n;p;}' '$ROOT/man/crm.7') &&
+	for f in \$(crm-add --options | awk -F '\t' '\$2 == \"-i\" { gsub(\",\", \" \", \$5); print \$5 }'); do
+		case \"\$line\" in *\"\$f\"*) ;; *) echo \"\$f missing: \$line\" >&2; exit 1;; esac
+	done"
+check "crm(7)'s 64 names every did-you-mean: commands, options, fields, settings too" \
+	"sed -n '/^\.It 64\$/,/^\.It 65\$/p' '$ROOT/man/crm.7' | tr '\n' ' ' >'$TMP/64' &&
+	for w in command option field 'kind of record' report 'tier scheme' model setting; do
+		grep -q \"\$w\" '$TMP/64' || { echo \"\$w missing\" >&2; exit 1; }
+	done"
 done_testing

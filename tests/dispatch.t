@@ -4,7 +4,7 @@
 # the build folder, and "did you mean" for a mistyped command.
 . "${0%/*}/lib.sh"
 ROOT=${TESTS%/*}
-plan 22
+plan 38
 
 # Two stores: the default one ($CRM_DB) and another one, told apart by
 # their customers.
@@ -34,6 +34,15 @@ check_out "options after the command are the command's own" There \
 check_exit 'a command that takes no --asof refuses it' 64 \
 	'crm --asof 2021-01-01 config currency'
 check_exit '-d without its path is a usage error' 64 'crm -d'
+check_err 'said as every command says it' \
+	"^crm: -d: needs a value \\(path\\); try 'crm -h'\$"
+check_exit 'an unknown option of crm' 64 'crm -x ls'
+check_err 'said as every command says it' "^crm: -x: no such option; try 'crm -h'\$"
+check_exit 'a mistyped long option of crm' 64 'crm --comands'
+check_err 'with the one meant' \
+	"^crm: --comands: no such option \\(did you mean --commands\\?\\); try 'crm -h'\$"
+check_exit 'a bad --asof is refused by crm' 64 'crm --asof 2021-02-30 report summary'
+check_err 'in the shape of every command' '^crm: --asof: "2021-02-30" '
 check_exit 'global options and no command is a usage error' 64 \
 	'crm -d "$TMP/other.db"'
 check_out 'crm --options lists -d, --db and --asof' \
@@ -63,4 +72,18 @@ check 'the real man(1) shows it' \
 check_exit 'help for a command that does not exist' 64 \
 	'PATH="$TMP/fake:$PATH" crm help lss'
 check_err 'names the nearest' '^crm: lss: no such command \(did you mean ls\?\); try .crm -h.$'
+check_out 'crm help 7 shows crm(7), where every -h points' \
+	"-l $CRM_BUILD/bin/../../man/crm.7" 'PATH="$TMP/fake:$PATH" crm help 7'
+check_out 'so does crm help crm.7' \
+	"-l $CRM_BUILD/bin/../../man/crm.7" 'PATH="$TMP/fake:$PATH" crm help crm.7'
+check_out 'crm help crm shows crm(1)' \
+	"-l $CRM_BUILD/bin/../../man/crm.1" 'PATH="$TMP/fake:$PATH" crm help crm'
+check_out 'so does crm help help (crm --commands lists help)' \
+	"-l $CRM_BUILD/bin/../../man/crm.1" 'PATH="$TMP/fake:$PATH" crm help help'
+check_out 'a command named in full' \
+	"-l $CRM_BUILD/bin/../../man/crm-ls.1" 'PATH="$TMP/fake:$PATH" crm help crm-ls'
+check_exit 'a second word is a usage error' 64 'PATH="$TMP/fake:$PATH" crm help ls extra'
+check_err 'saying which' "^crm: help: \"extra\": one page at a time; try 'crm -h'\$"
+check_exit 'a mistyped full name' 64 'PATH="$TMP/fake:$PATH" crm help crm-lss'
+check_err 'names the nearest' '^crm: lss: no such command \(did you mean ls\?\)'
 done_testing

@@ -8,7 +8,7 @@
 ROOT=${TESTS%/*}
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
 set -- $cmds
-plan $((32 + 3 * ($# - 1)))
+plan $((50 + 3 * ($# - 1)))
 
 # ---- every command: a usage error is one line, --options has six fields
 for c in $cmds; do
@@ -95,4 +95,32 @@ check_out 'crm-churn -s -id -l 1 in a table: the header and one row' 2 \
 check_out 'crm-churn -l 0: nothing' '' 'crm-churn --asof 2026-06-30 -m heuristic -l 0'
 check_exit 'crm-churn -l -1 is a usage error' 64 'crm-churn -m heuristic -l -1'
 check_err 'saying a count is asked' '^crm-churn: -l: "-1" is not a whole number from 0; try'
+check "--asof's help names the store's today, its default as crm(7) says" \
+	"crm-ls --options | awk -F '\t' '\$3 == \"--asof\" { print \$6 }' | grep -q \"the store's today, else now\" &&
+	grep -A1 '^\.It Fl -asof Ar date\$' '$ROOT/man/crm.7' | grep -q \"the store's today, else now\""
+
+# ---- an id: digits above 0, parsed as every value is; given once
+check_exit 'crm-export --subject abc is a usage error' 64 'crm-export --subject abc'
+cp "$TMP/err" "$TMP/e1"
+check_out 'one line, in the shape of a bad value' \
+	"crm-export: --subject: \"abc\" is not an id (a whole number from 1); try 'crm-export -h'" 'cat "$TMP/e1"'
+check_exit 'crm-export --subject 0' 64 'crm-export --subject 0'
+check_exit 'crm-basket --suggest abc' 64 'crm-basket --suggest abc'
+check_err 'whose - is named too' '^crm-basket: --suggest: "abc" is not an id \(a whole number from 1\), nor -; try'
+check_exit 'crm-basket --suggest - still reads ids (none: nothing to offer, exit 1)' 1 \
+	'crm-basket --suggest - </dev/null'
+check_exit 'crm-dedupe --merge abc' 64 'crm-dedupe --merge abc 2'
+check_err 'is refused before the store' '^crm-dedupe: --merge: "abc" is not an id'
+check_exit 'crm-dedupe --undo abc' 64 'crm-dedupe --undo abc'
+check_err 'so is --undo' '^crm-dedupe: --undo: "abc" is not an id'
+check_exit 'crm-export --subject 1 --subject 2: one id at a time' 64 'crm-export --subject 1 --subject 2'
+check_err 'not the last silently' "^crm-export: --subject: given twice; one id at a time; try 'crm-export -h'\$"
+check_out 'while another option, given twice, counts the last (crm(7))' C \
+	'crm-ls -F ref -l 5 -l 1 -s -ref'
+check_exit 'crm-export without --subject' 64 'crm-export'
+check_err 'says it is missing' "^crm-export: --subject is missing; try 'crm-export -h'\$"
+check 'its usage shows --subject required, as crm-export(1)' \
+	"crm-export -h | sed -n 1p | grep -q -- '\] --subject id\$'"
+check 'and crm-export(1) has it without brackets' \
+	"sed -n '/^\.Sh SYNOPSIS/,/^\.Sh/p' '$ROOT/man/crm-export.1' | grep -qx '\.Fl -subject Ar id'"
 done_testing

@@ -94,7 +94,7 @@ check_out 'and the masks are in the page of all, in every format' '5 5 5 5 5' \
 	'for f in tsv csv json table html; do masks "$TMP/all.$f"; done | paste -sd " "'
 check_out '--redact is in crm-report -h and --options' \
 	"$(printf '      --redact             mask names, e-mails and phones in every table (J*** S****)\noption\t-\t--redact\t-\t-\tmask names, e-mails and phones in every table (J*** S****)')" \
-	'crm-report -h | grep -e "^ *--redact"; crm-report --options | grep -e --redact'
+	'crm-report -h | sed -n "/^ *--redact/{N;s/\n */ /;p;}"; crm-report --options | grep -e --redact'
 check_exit 'crm-ls has no --redact: a usage error' 64 'crm-ls --redact'
 check_exit '--redact takes no value' 64 'crm-report --redact=yes summary'
 done_testing

@@ -82,13 +82,40 @@ for m in re.finditer(r"\bFl (\S+)", syn):
     man |= options(["--" + flag[1:]] if flag.startswith("-") else ["-" + flag])
 
 bad = []
-# -h: every option on a line with its name and its help
-for f in rows:
+# -h: no line past 80 columns; an entry's help wraps under column 28
+for l in lines:
+    if len(l) > 80:
+        bad.append("-h has a line longer than 80: %r" % l)
+entries, body = [], []
+for i, l in enumerate(lines):
+    if l.startswith("options"):
+        body = lines[i + 1:]
+for l in body:
+    if l.startswith(" " * 27) and entries:
+        entries[-1] += " " + l.strip()
+    elif l.startswith("  "):
+        # the help starts at column 28, or under a name too long for it
+        m = re.match(r"(  +\S+(?: \S+)*)( {2,}|$)", l)
+        if m.group(2) and m.end() != 27:
+            bad.append("-h: a help that is not in its column: %r" % l)
+        entries.append(" ".join(l.split()))
+# -h: every option and operand with its name, its help, and the values
+# it takes when its value's name hides them (-o fmt: tsv, csv, ...)
+allrows = rows + [f for f in (l.split("\t") for l in
+                  run(cmd, "--options").splitlines()) if f[0] == "operand"]
+for f in allrows:
     name = f[1] if f[1] != "-" else f[2]
-    if not any(re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(name), l)
-               and l.rstrip().endswith(f[5])
-               for l in helptext.splitlines()[1:]):
+    hit = [e for e in entries
+           if re.match(r"(-\S, )?%s(?![\w-])" % re.escape(name), e)]
+    if not hit or " ".join(f[5].split()) not in hit[0]:
         bad.append("-h does not explain %s (%s)" % (name, f[5]))
+    elif f[3] == "enum" and f[4] != "-":
+        missing = [v for v in f[4].split(",")
+                   if not re.search(r"(?<![\w.-])%s(?![\w-])"
+                                    % re.escape(v), hit[0])]
+        if missing:
+            bad.append("-h does not show the values of %s: %s"
+                       % (name, " ".join(missing)))
 
 # OPTIONS: the .It lines of the section name every option, and no other
 if ".Sh OPTIONS" not in page:
