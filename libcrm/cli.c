@@ -673,10 +673,13 @@ value(struct crm_cli *cli, const struct crm_opt *o, const char *as,
 		else
 			return crm_usage_err(cli, "%s: \"%s\" %s", as, arg,
 			    why), -1;
+		if (cli->num <= 0)
+			return crm_usage_err(cli, "%s: \"%s\" is no time at "
+			    "all", as, arg), -1;
 		if (cli->num < o->min)
 			return crm_usage_err(cli, "%s: \"%s\" is %g days, "
-			    "under the shortest, %.0f", as, arg, cli->num,
-			    o->min), -1;
+			    "under the shortest, %.0f day%s", as, arg,
+			    cli->num, o->min, o->min == 1 ? "" : "s"), -1;
 		if (o->max > o->min && cli->num > o->max)
 			return crm_usage_err(cli, "%s: \"%s\" is %.0f days, "
 			    "beyond the longest, %.0f days", as, arg,

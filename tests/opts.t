@@ -8,7 +8,7 @@
 ROOT=${TESTS%/*}
 cmds=$(must sed -n '/^CMDS = /,/[^\\]$/p' "$ROOT/Makefile" | sed 's/^CMDS = //; s/\\$//' | xargs)
 set -- $cmds
-plan $((50 + 3 * ($# - 1)))
+plan $((61 + 3 * ($# - 1)))
 
 # ---- every command: a usage error is one line, --options has six fields
 for c in $cmds; do
@@ -68,6 +68,18 @@ check_exit 'crm-basket --min-support 2 is refused, not 200 %' 64 'crm-basket --m
 check 'crm-due --days 2w is --days 14' \
 	'[ "$(crm-due --asof 2026-06-30 --days 2w)" = "$(crm-due --asof 2026-06-30 --days 14)" ]'
 check 'crm-due(1) says --days takes a duration' "grep -qx '.It Fl -days Ar duration' '$ROOT/man/crm-due.1'"
+# A duration of no time counts nothing: refused wherever one is asked for
+# (crm-due's shortest is a day; the others take less, an hour say).
+for c in 'crm-churn --backtest --holdout 0' 'crm-report --window 0d sla' \
+    'crm-tier rfm --window 0w' 'crm-clv --horizon 0h'; do
+	check_exit "$c is a usage error" 64 "$c"
+	check_err 'saying so' \
+	    "^${c%% *}: --[a-z]*: \"0[dwh]*\" is no time at all; try .${c%% *} -h.\$"
+done
+check_exit 'crm-due --days 12h: under its shortest, a day' 64 'crm-due --days 12h'
+check_err 'saying so' '^crm-due: --days: "12h" is 0.5 days, under the shortest, 1 day; try'
+check 'crm-report --window 12h: less than a day is some time' \
+	'crm-report --asof 2026-06-30 --window 12h sla >/dev/null' 
 
 # ---- -s and -l on crm-churn, crm-due, crm-clv
 # Every customer is due (graded by surveys, never contacted: the cadences
