@@ -53,38 +53,12 @@ crm_setting_row(int n)
 	    &settings[n] : NULL;
 }
 
-/* Split a comma-separated list into at most max doubles. */
-int
-crm_setting_numbers(const char *v, double *out, int max)
-{
-	char *end;
-	int n = 0;
-
-	for (;;) {
-		if (n == max)
-			return -1;
-		errno = 0;
-		out[n] = strtod(v, &end);
-		if (end == v || errno != 0 || !isfinite(out[n]))
-			return -1;
-		n++;
-		v = end;
-		while (*v == ' ')
-			v++;
-		if (*v == '\0')
-			return n;
-		if (*v++ != ',')
-			return -1;
-	}
-}
-
 /*
- * A list of shares: each 0.3 or 30% alike (crm(7)); -1 if malformed.  A
- * bare number above 1 is left for the caller to refuse (shares are at
- * most 1).
+ * A comma-separated list of at most max numbers into out; with pct, each
+ * may end in % (30% is 0.3: shares, crm(7)).  The count, -1 if malformed.
  */
 static int
-shares(const char *v, double *out, int max)
+numbers(const char *v, double *out, int max, int pct)
 {
 	char *end;
 	int n = 0;
@@ -96,7 +70,7 @@ shares(const char *v, double *out, int max)
 		out[n] = strtod(v, &end);
 		if (end == v || errno != 0 || !isfinite(out[n]))
 			return -1;
-		if (*end == '%') {
+		if (pct && *end == '%') {
 			out[n] /= 100;
 			end++;
 		}
@@ -109,6 +83,23 @@ shares(const char *v, double *out, int max)
 		if (*v++ != ',')
 			return -1;
 	}
+}
+
+int
+crm_setting_numbers(const char *v, double *out, int max)
+{
+	return numbers(v, out, max, 0);
+}
+
+/*
+ * A list of shares: each 0.3 or 30% alike (crm(7)); -1 if malformed.  A
+ * bare number above 1 is left for the caller to refuse (shares are at
+ * most 1).
+ */
+static int
+shares(const char *v, double *out, int max)
+{
+	return numbers(v, out, max, 1);
 }
 
 int
