@@ -25,13 +25,7 @@ chmod +x "$TMP/bin/mail"
 # A store where each command has something to say once: the CDNOW sample
 # (as tests/flow.t makes it), a churn fit, a first --new and a first tier
 # run; after them nothing is new, due or moved.
-awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
-	"$TESTS/data/cdnow/CDNOW_sample.txt" | sed '1i ref,name' >"$TMP/c.csv"
-tr -d '\r' <"$TESTS/data/cdnow/CDNOW_sample.txt" | awk 'NF == 5 {
-	printf "CD%d,%s-%s-%s,%s,%d\n", $2 + 0, substr($3, 1, 4), substr($3, 5, 2),
-	    substr($3, 7, 2), $5, $4 }' | sed '1i customer_ref,ts,amount,qty' >"$TMP/p.csv"
-crm-add -q -f "$TMP/c.csv" customer
-crm-add -q -f "$TMP/p.csv" purchase
+cdnow_load
 crm-churn -q --asof 1998-06-30 --fit
 must crm-churn --new >/dev/null
 rc=0; crm-tier -q value || rc=$?

@@ -167,6 +167,29 @@ damage_stats() {
 	    newest = 0" || _bail "damage_stats: sqlite3 failed"
 }
 
+# cdnow_load: the CDNOW sample's 2,357 customers ($TMP/c.csv: ref CDn,
+# name) and their purchases ($TMP/p.csv: customer_ref, ts, amount, qty),
+# from tests/data/cdnow/CDNOW_sample.txt (its README), added to $CRM_DB
+cdnow_load() {
+	awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
+		"$TESTS/data/cdnow/CDNOW_sample.txt" | sed '1i ref,name' >"$TMP/c.csv"
+	tr -d '\r' <"$TESTS/data/cdnow/CDNOW_sample.txt" | awk 'NF == 5 {
+		printf "CD%d,%s-%s-%s,%s,%d\n", $2 + 0, substr($3, 1, 4),
+		    substr($3, 5, 2), substr($3, 7, 2), $5, $4 }' |
+		sed '1i customer_ref,ts,amount,qty' >"$TMP/p.csv"
+	crm-add -q -f "$TMP/c.csv" customer || _bail "cdnow_load: customers"
+	crm-add -q -f "$TMP/p.csv" purchase || _bail "cdnow_load: purchases"
+}
+
+# rel DESC GOT WANT TOL: GOT is within TOL of WANT, relative (NaN is not)
+rel() {
+	if /usr/bin/python3 -c 'import sys; g, w, t = map(float, sys.argv[1:]); sys.exit(not abs(g - w) <= t * abs(w))' "$2" "$3" "$4" 2>/dev/null
+	then _result 0 "$1"; else _result 1 "$1"; echo "#   got $2, want $3 within $4 relative"; fi
+}
+
+# val TEXT KEY: the second tab-separated field of TEXT's line for KEY
+val() { printf '%s\n' "$1" | awk -F'\t' -v k="$2" '$1 == k { print $2 }'; }
+
 # dump: the store's content as SQL, for before/after comparisons
 dump() { must sqlite3 "$CRM_DB" .dump; }
 

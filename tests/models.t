@@ -14,11 +14,6 @@ near() {  # near DESC GOT WANT TOL: |GOT - WANT| <= TOL (absolute)
 	if /usr/bin/python3 -c 'import sys, math; g, w, t = map(float, sys.argv[1:]); sys.exit(not abs(g - w) <= t)' "$2" "$3" "$4" 2>/dev/null
 	then _result 0 "$1"; else _result 1 "$1"; echo "#   got $2, want $3 within $4"; fi
 }
-rel() {  # rel DESC GOT WANT TOL: relative
-	if /usr/bin/python3 -c 'import sys, math; g, w, t = map(float, sys.argv[1:]); sys.exit(not abs(g - w) <= t * abs(w))' "$2" "$3" "$4" 2>/dev/null
-	then _result 0 "$1"; else _result 1 "$1"; echo "#   got $2, want $3 within $4 relative"; fi
-}
-val() { printf '%s\n' "$1" | awk -F'\t' -v k="$2" '$1 == k { print $2 }'; }
 se() { printf '%s\n' "$1" | awk -F'\t' -v k="$2" '$1 == k { print $3 }'; }
 
 # ---- 0. The reference checks itself: mpmath's 2F1 closed forms (BG/NBD
@@ -146,13 +141,7 @@ check_out "scipy per customer: Gamma-Gamma spend of $n generated customers to 1e
 
 # ---- 3. The published CDNOW values, with crm's fits on the sample store
 # (as tests/scoring.t loads it).
-awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
-	"$D/CDNOW_sample.txt" | sed '1i ref,name' >"$TMP/c.csv"
-tr -d '\r' <"$D/CDNOW_sample.txt" | awk 'NF == 5 {
-	printf "CD%d,%s-%s-%s,%s,%d\n", $2 + 0, substr($3, 1, 4), substr($3, 5, 2),
-	    substr($3, 7, 2), $5, $4 }' | sed '1i customer_ref,ts,amount,qty' >"$TMP/p.csv"
-crm-add -q -f "$TMP/c.csv" customer
-crm-add -q -f "$TMP/p.csv" purchase
+cdnow_load
 W='--unit week --asof 1997-09-30'
 awk -F'\t' '{ print $2 "\t" $3 "\t" $4 }' "$TMP/cd" | sort | uniq -c |
 	awk '{ print $2 "\t" $3 "\t" $4 "\t" $1 }' >"$TMP/cdc"

@@ -31,13 +31,7 @@ check_out 'crm-show: money right in a column of many kinds, text left' \
 # crm-clv's spend and value are money too: a fit over the CDNOW sample
 # (as tests/flow.t makes it); only the alignment is looked at, every row
 # ending in the same column as right-aligned cells do.
-awk 'NF == 5 { s = $2 + 0; if (!seen[s]++) print "CD" s ",CDNOW " s }' \
-	"$TESTS/data/cdnow/CDNOW_sample.txt" | sed '1i ref,name' >"$TMP/cd.csv"
-tr -d '\r' <"$TESTS/data/cdnow/CDNOW_sample.txt" | awk 'NF == 5 {
-	printf "CD%d,%s-%s-%s,%s,%d\n", $2 + 0, substr($3, 1, 4), substr($3, 5, 2),
-	    substr($3, 7, 2), $5, $4 }' | sed '1i customer_ref,ts,amount,qty' >"$TMP/cdp.csv"
-crm-add -q -f "$TMP/cd.csv" customer
-crm-add -q -f "$TMP/cdp.csv" purchase
+cdnow_load
 crm-churn -q --asof 1998-06-30 --fit
 check 'crm-clv: expected_spend and clv aligned right (every row as long)' \
 	'crm-clv --asof 1998-06-30 -o table -l 50 >"$TMP/clv" 2>/dev/null &&
